@@ -1,0 +1,102 @@
+"""`load`: the only module that knows the order of the pipeline's steps.
+
+text → normalize_text → (spec) → locate_sections → build_grid per section →
+draft_tables → narrow_readings → finalize_tables → check_invariants → Report.
+
+`load` is also the one boundary that guarantees only GovDisclosureError
+subclasses escape: the steps raise our errors where the input or the spec is
+at fault, and anything else is a bug, re-raised as InternalError (still a
+GovDisclosureError, chained to the original so it stays visible).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govdisclosure.detect import detect_spec
+from govdisclosure.errors import GovDisclosureError, InternalError
+from govdisclosure.grid import build_grid
+from govdisclosure.invariants import check_invariants, narrow_readings
+from govdisclosure.mapping import draft_tables, finalize_tables
+from govdisclosure.model import Report
+from govdisclosure.normalize import normalize_text
+from govdisclosure.registry import Registry, default_registry
+from govdisclosure.sections import locate_sections
+from govdisclosure.spec_loader import load_spec
+from govdisclosure.spec_model import Spec
+
+__all__ = ["load", "load_file"]
+
+
+def load(
+    text: str,
+    *,
+    spec: str | Spec | Path | None = None,
+    registry: Registry | None = None,
+) -> Report:
+    """Parse one annual report's text into a Report.
+
+    Args:
+        text: the report as text (a web page's text, a PDF's extracted text).
+        spec: a spec id (``"gov-2019"``), a Spec, or a path to a spec file.
+            By default the registered spec that best fits the text is used.
+        registry: where spec ids are looked up; the bundled specs by default.
+
+    Returns:
+        A Report whose every cell carries a status; the numbers that do not add
+        up are findings on it, not exceptions.
+
+    Raises:
+        InputError: the text is empty, binary or too large.
+        FormatNotRecognizedError: no spec fits the text.
+        SpecNotFoundError, SpecError: the requested spec is unknown or broken.
+    """
+    try:
+        return _load(text, spec, registry)
+    except GovDisclosureError:
+        raise
+    except Exception as exc:  # a bug: keep the contract, keep the evidence
+        raise InternalError(f"internal error while parsing ({type(exc).__name__}: {exc})") from exc
+
+
+def _load(text: str, spec: str | Spec | Path | None, registry: Registry | None) -> Report:
+    normalized = normalize_text(text)
+    registry = registry or default_registry()
+    if isinstance(spec, Spec):
+        chosen, score = spec, 1.0
+    elif isinstance(spec, Path):
+        chosen, score = load_spec(spec), 1.0
+    elif isinstance(spec, str):
+        chosen, score = registry.get(spec), 1.0
+    else:
+        chosen, score = detect_spec(normalized, registry)
+    sections = locate_sections(normalized, chosen)
+    section_ids = dict.fromkeys(t.section for t in chosen.tables)
+    grids = [build_grid(chosen, sid, sections.body(sid)) for sid in section_ids]
+    drafts, findings = draft_tables(chosen, grids)
+    drafts = narrow_readings(drafts, chosen)
+    tables, unused = finalize_tables(drafts)
+    findings = [*sections.findings, *findings, *unused, *check_invariants(tables, chosen)]
+    meta = sections.metadata
+    return Report(
+        format=chosen.id,
+        spec_version=chosen.version,
+        year=meta.year,
+        organization=meta.organization,
+        title=meta.title,
+        sections=sections.as_model(),
+        tables=tables,
+        findings=tuple(findings),
+        score=round(score, 3),
+    )
+
+
+def load_file(path: str | Path, **kwargs: object) -> Report:
+    """`load` the text of a UTF-8 file (other encodings: decode first)."""
+    from govdisclosure.errors import InputError
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read as UTF-8 text: {exc}") from exc
+    return load(text, **kwargs)  # type: ignore[arg-type]

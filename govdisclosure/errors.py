@@ -1,0 +1,76 @@
+"""The exceptions govdisclosure raises on purpose, under one root.
+
+Exceptions are for situations where no honest `Report` can be made (empty or
+binary input, text that is not an annual report) or where a caller or spec
+author made a mistake. Everything that is wrong *with a report* is data: a
+`Finding` on the `Report`, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "FormatNotRecognizedError",
+    "GovDisclosureError",
+    "GovDisclosureWarning",
+    "InputError",
+    "InternalError",
+    "SpecError",
+    "SpecNotFoundError",
+]
+
+
+class GovDisclosureError(Exception):
+    """Base class: ``except GovDisclosureError`` catches everything we raise."""
+
+
+class InputError(GovDisclosureError, ValueError):
+    """The input cannot be read as a report: empty, binary, or too large."""
+
+
+class FormatNotRecognizedError(GovDisclosureError):
+    """No registered spec fits the text well enough.
+
+    ``candidates`` holds ``(spec_id, score, reason)`` for the best specs, so a
+    caller can say why each one failed without parsing the message.
+    """
+
+    def __init__(
+        self, message: str, candidates: Sequence[tuple[str, float, str]] = ()
+    ) -> None:
+        super().__init__(message)
+        self.candidates: tuple[tuple[str, float, str], ...] = tuple(candidates)
+
+
+class SpecError(GovDisclosureError, ValueError):
+    """A spec file is malformed; ``problems`` lists each problem with its place."""
+
+    def __init__(
+        self, message: str, spec_id: str | None = None, problems: Sequence[str] = ()
+    ) -> None:
+        super().__init__(message)
+        self.spec_id = spec_id
+        self.problems: tuple[str, ...] = tuple(problems)
+
+
+class SpecNotFoundError(GovDisclosureError, LookupError):
+    """No spec with the requested id is registered; ``known`` lists those that are."""
+
+    def __init__(self, spec_id: str, known: Sequence[str]) -> None:
+        super().__init__(
+            f"no spec with id {spec_id!r}; known specs: {', '.join(sorted(known)) or 'none'}"
+        )
+        self.spec_id = spec_id
+        self.known: tuple[str, ...] = tuple(known)
+
+
+class InternalError(GovDisclosureError, RuntimeError):
+    """A bug in govdisclosure; the original exception is chained as ``__cause__``.
+
+    Please report it with the input that caused it.
+    """
+
+
+class GovDisclosureWarning(UserWarning):
+    """API-level notices only (e.g. a shadowed spec); report problems are Findings."""

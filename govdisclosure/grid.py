@@ -1,0 +1,291 @@
+"""A section's lines → TokenGrid: labels, values and explicit empties, in order.
+
+Strategy. Every layout a publishing system produces (pipe rows, one cell per
+line, tab or space separated columns, every cell glued on one line, merged
+label cells) is, read in order, the same stream: labels and the numbers that
+follow them. The grid is that stream:
+
+1. Lines are cut into *cells* at ``|`` and tabs. An empty cell between pipes
+   is an explicit EMPTY token: it is where a layout says "this cell is blank".
+2. Inside a cell, spec labels are found by substring search on the match form
+   (whitespace removed, punctuation folded), longest label first. So a label
+   glued to numbers (``…00000002.其他法律…``) or wrapped across a space
+   (``商业 企业``) is still found.
+3. The text between labels is read for numbers (on the display form, where
+   spaces still separate ``0 0 0``). What is left is TEXT: attached to the
+   label in the same cell (``采购总金额(单位:万元)``), or a standalone cell.
+   Prose (a long residue or a sentence) is dropped whole: its numbers are not
+   table numbers.
+4. Standalone TEXT cells are retried as wrapped labels (two or three cells
+   joined: ``本年新`` + ``制作数量``) and as truncated labels (a prefix of
+   labels: seed 001's ``本年新``).
+
+The grid decides nothing about rows or columns; `mapping` does.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from attrs import frozen
+
+from govdisclosure.model import SourceSpan
+from govdisclosure.normalize import Line, label_key, match_key
+from govdisclosure.spec_model import LabelNode, Spec, TableSpec
+from govdisclosure.values import NumberToken, number_pattern, read_number
+
+__all__ = ["LabelRef", "Token", "TokenGrid", "TokenKind", "build_grid", "label_index"]
+
+#: A residue this long (in characters) makes a cell prose, not a table cell.
+PROSE_RESIDUE = 24
+#: A standalone text at least this long may be a truncated label.
+MIN_PREFIX = 3
+
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\d+\.|\(\d+\))")
+_SEPARATOR = re.compile(r"^:?-{3,}:?$")
+_RESIDUE_NOISE = re.compile(r"[\s|,.:;()\[\]{}<>\"'*#·•…\-]+")
+
+
+class TokenKind(str, enum.Enum):
+    LABEL = "label"
+    VALUE = "value"
+    EMPTY = "empty"
+    TEXT = "text"
+
+
+@frozen
+class LabelRef:
+    """What a label may be: a row, a column, a group or a fixed text of a table."""
+
+    table: str
+    role: str  # "row" | "column" | "group" | "label"
+    key: str | None = None
+
+
+@frozen
+class Token:
+    """One piece of a table: a label, a number, an explicit empty cell, or text."""
+
+    kind: TokenKind
+    text: str
+    span: SourceSpan
+    cell: int  # tokens with the same number come from one cell
+    delimited: bool  # the cell was cut out by pipes or tabs
+    refs: tuple[LabelRef, ...] = ()
+    number: NumberToken | None = None
+    attached: str = ""  # text in the label's cell that is not a label (a unit note)
+
+
+@frozen
+class TokenGrid:
+    """The tokens of one section, in reading order."""
+
+    section: str
+    tokens: tuple[Token, ...]
+
+
+@frozen
+class _Variant:
+    key: str
+    refs: tuple[LabelRef, ...]
+
+
+@frozen
+class LabelIndex:
+    pattern: re.Pattern[str] | None
+    by_key: dict[str, tuple[LabelRef, ...]]
+    keys: tuple[str, ...]
+
+
+def _nodes(table: TableSpec) -> Iterable[tuple[LabelNode, LabelRef]]:
+    for leaf in table.row_leaves():
+        yield leaf.node, LabelRef(table.id, "row", leaf.key)
+    for leaf in table.column_leaves():
+        yield leaf.node, LabelRef(table.id, "column", leaf.key)
+    for group in (*table.row_groups(), *table.column_groups()):
+        yield group, LabelRef(table.id, "group", group.key)
+
+
+@lru_cache(maxsize=64)
+def label_index(spec: Spec, section_id: str) -> LabelIndex:
+    """Every label variant of the section's tables, in match form, with its refs."""
+    by_key: dict[str, list[LabelRef]] = {}
+    cores: dict[str, list[LabelRef]] = {}
+
+    def add(target: dict[str, list[LabelRef]], key: str, ref: LabelRef) -> None:
+        if key and ref not in target.setdefault(key, []):
+            target[key].append(ref)
+
+    for table in spec.tables:
+        if table.section != section_id:
+            continue
+        texts: list[tuple[str, LabelRef]] = [(t, LabelRef(table.id, "label")) for t in table.labels]
+        for node, ref in _nodes(table):
+            texts += [(t, ref) for t in (node.label, *node.aliases) if t]
+        for text, ref in texts:
+            key = label_key(text)
+            add(by_key, key, ref)
+            if key.startswith("(") and key.endswith(")"):
+                add(cores, key[1:-1], ref)  # a note cell printed without its brackets
+            m = _ENUMERATOR.match(key)
+            if m and len(key) - m.end() >= 2:
+                add(cores, key[m.end() :], ref)  # a row label printed without its number
+    # A core form is only used where it names one thing and is no full label.
+    for key, refs in cores.items():
+        if key not in by_key and len({(r.table, r.role, r.key) for r in refs}) == 1:
+            by_key[key] = refs
+    keys = tuple(sorted(by_key, key=len, reverse=True))
+    pattern = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
+    return LabelIndex(pattern, {k: tuple(v) for k, v in by_key.items()}, keys)
+
+
+def build_grid(spec: Spec, section_id: str, body: list[tuple[Line, int]]) -> TokenGrid:
+    """Tokenise a section body (lines with the column where the body starts)."""
+    index = label_index(spec, section_id)
+    numbers = number_pattern(spec)
+    blanks = {label_key(b) for b in spec.blank_markers}
+    tokens: list[Token] = []
+    cell_no = 0
+    for line, column in body:
+        for start, end, delimited in _cells(line.text, column):
+            cell_no += 1
+            tokens += _cell_tokens(
+                line, start, end, delimited, cell_no, index, numbers, blanks, spec.minus_words
+            )
+    return TokenGrid(section_id, tuple(_rejoin_labels(tokens, index)))
+
+
+def _cells(text: str, column: int) -> list[tuple[int, int, bool]]:
+    """Cut a line into cells: ``(start, end, delimited)`` in line coordinates."""
+    body = text[column:]
+    if not body.strip():
+        return []
+    if "|" not in body and "\t" not in body:
+        return [(column, len(text), False)]
+    bounds = [column - 1] + [column + i for i, ch in enumerate(body) if ch in "|\t"] + [len(text)]
+    cells = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
+    stripped = body.strip()
+    # "a | b |": the text after the last pipe is no cell. "| a | b |" (markdown):
+    # neither is the text before the first pipe. A line of pipes only ("|||")
+    # is a run of empty cells, each closed by its pipe.
+    if stripped.endswith(("|", "\t")) and not text[cells[-1][0] : cells[-1][1]].strip():
+        cells.pop()
+    if stripped.startswith("|") and stripped.strip("|").strip() and not text[cells[0][0] : cells[0][1]].strip():
+        cells.pop(0)
+    return [(s, e, True) for s, e in cells]
+
+
+def _span(line: Line, start: int, end: int) -> SourceSpan:
+    a, b = line.source_span(start, end)
+    return SourceSpan(a, b, line.number)
+
+
+def _cell_tokens(
+    line: Line,
+    start: int,
+    end: int,
+    delimited: bool,
+    cell_no: int,
+    index: LabelIndex,
+    numbers: re.Pattern[str],
+    blanks: set[str],
+    minus_words: tuple[str, ...],
+) -> list[Token]:
+    text = line.text[start:end]
+    key, pos = match_key(text)
+    if not key or _SEPARATOR.match(key):
+        if delimited and not key:
+            return [Token(TokenKind.EMPTY, "", _span(line, start, end), cell_no, True)]
+        return []
+    if key in blanks:
+        return [Token(TokenKind.EMPTY, text.strip(), _span(line, start, end), cell_no, delimited)]
+    # 1. labels on the match form
+    labels: list[tuple[int, int, tuple[LabelRef, ...]]] = []
+    if index.pattern is not None:
+        labels = [(m.start(), m.end(), index.by_key[m.group()]) for m in index.pattern.finditer(key)]
+    # 2. the gaps between labels, on the display form
+    out: list[Token] = []
+    residue: list[tuple[int, int]] = []
+    cursor = 0
+    pieces: list[tuple[int, int, tuple[LabelRef, ...] | None]] = []
+    for ks, ke, refs in labels:
+        pieces.append((cursor, pos[ks], None))
+        pieces.append((pos[ks], pos[ke - 1] + 1, refs))
+        cursor = pos[ke - 1] + 1
+    pieces.append((cursor, len(text), None))
+    for a, b, refs in pieces:
+        if a >= b:
+            continue
+        if refs is not None:
+            out.append(Token(TokenKind.LABEL, text[a:b], _span(line, start + a, start + b), cell_no, delimited, refs))
+            continue
+        gap = text[a:b]
+        last = 0
+        for m in numbers.finditer(gap):
+            residue.append((a + last, a + m.start()))
+            number = read_number(m, minus_words)
+            out.append(
+                Token(
+                    TokenKind.VALUE,
+                    m.group().strip(),
+                    _span(line, start + a + m.start(), start + a + m.end()),
+                    cell_no,
+                    delimited,
+                    number=number,
+                )
+            )
+            last = m.end()
+        residue.append((a + last, b))
+    rest = "".join(_RESIDUE_NOISE.sub("", text[a:b]) for a, b in residue)
+    if len(rest) >= PROSE_RESIDUE or "。" in text:
+        return []  # prose: a sentence is not a table cell
+    if rest:
+        label_tokens = [t for t in out if t.kind is TokenKind.LABEL]
+        if label_tokens:
+            # text sharing a cell with a label belongs to it (a unit, a remark)
+            first = out.index(label_tokens[0])
+            out[first] = Token(
+                TokenKind.LABEL, label_tokens[0].text, label_tokens[0].span, cell_no, delimited,
+                label_tokens[0].refs, attached=rest,
+            )
+        else:
+            out.append(Token(TokenKind.TEXT, text.strip(), _span(line, start, end), cell_no, delimited))
+    return sorted(out, key=lambda t: t.span.start)
+
+
+def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
+    """Standalone text cells that are parts of a label: wrapped or truncated."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind is not TokenKind.TEXT:
+            out.append(tok)
+            i += 1
+            continue
+        merged = None
+        for width in (2, 3):
+            group = tokens[i : i + width]
+            if len(group) == width and all(t.kind is TokenKind.TEXT for t in group):
+                key = "".join(match_key(t.text)[0] for t in group)
+                if key in index.by_key:
+                    span = SourceSpan(group[0].span.start, group[-1].span.end, group[0].span.line)
+                    merged = (width, Token(TokenKind.LABEL, "".join(t.text for t in group), span, tok.cell, tok.delimited, index.by_key[key]))
+                    break
+        if merged:
+            out.append(merged[1])
+            i += merged[0]
+            continue
+        key = match_key(tok.text)[0]
+        if len(key) >= MIN_PREFIX:
+            refs = tuple(dict.fromkeys(r for k in index.keys if k.startswith(key) for r in index.by_key[k]))
+            if refs:
+                out.append(Token(TokenKind.LABEL, tok.text, tok.span, tok.cell, tok.delimited, refs))
+                i += 1
+                continue
+        out.append(tok)
+        i += 1
+    return out

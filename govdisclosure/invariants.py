@@ -1,0 +1,232 @@
+"""The spec's equations: narrow layout readings, then check the final cells.
+
+Two uses, one representation. Each invariant is instantiated over its table
+(per row, per column, or once) into a linear form ``Σ coef·cell == 0``.
+
+* `narrow_readings` keeps, for each row, the readings that can satisfy every
+  instantiated equation given the other rows' possible readings. For a linear
+  equation that is a sumset test: a reading of row *r* survives when minus
+  its contribution is a sum the other rows can make. Repeated to a fixpoint,
+  this never drops a reading that is part of a consistent whole table, so a
+  cell whose surviving readings agree is truly decided by the invariants.
+  An equation no reading can satisfy is left out of narrowing: the numbers
+  disagree, and that is reported, not bent.
+* `check_invariants` evaluates every instance on the final cells with exact
+  arithmetic (blank counts as zero) and reports each broken one.
+
+Nothing here is evaluated with ``eval``: equations are parsed by `spec_expr`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import lru_cache
+from typing import Final
+
+from attrs import evolve, frozen
+
+from govdisclosure.mapping import RowDraft, TableDraft
+from govdisclosure.model import Cell, CellStatus, Finding, Severity, Table
+from govdisclosure.segment import BLANK, MISSING, Piece, Reading
+from govdisclosure.spec_expr import parse_equation
+from govdisclosure.spec_model import ForEach, Invariant, Spec
+
+__all__ = ["Instance", "check_invariants", "instances", "narrow_readings"]
+
+#: The largest sumset built while narrowing; a larger one skips that equation.
+MAX_SUMSET: Final = 50_000
+#: Narrowing passes over all equations before giving up on a fixpoint.
+MAX_PASSES: Final = 20
+
+_Number = int | Decimal
+
+
+@frozen
+class Instance:
+    """One equation of one invariant on concrete cells: Σ coef·cell == 0."""
+
+    invariant: Invariant
+    table: str
+    index: str | None  # the row or column it was instantiated for
+    terms: tuple[tuple[int, str, str], ...]  # (coef, row_key, column_key)
+    text: str
+
+
+@lru_cache(maxsize=32)
+def instances(spec: Spec) -> tuple[Instance, ...]:
+    """Every invariant of the spec, instantiated over its table."""
+    out = []
+    for inv in spec.invariants:
+        table = spec.table(inv.table)
+        equation = parse_equation(inv.equation)
+        if inv.for_each is ForEach.ROW:
+            indexes: list[str | None] = [r.key for r in table.row_leaves()]
+        elif inv.for_each is ForEach.COLUMN:
+            indexes = [c.key for c in table.column_leaves()]
+        else:
+            indexes = [None]
+        for index in indexes:
+            terms = equation.cells(inv.for_each, index)
+            text = str(equation) + (f"  [{inv.for_each.value} {index}]" if index else "")
+            out.append(Instance(inv, table.id, index, terms, text))
+    return tuple(out)
+
+
+# ---- narrowing -------------------------------------------------------------
+
+
+def narrow_readings(drafts: Sequence[TableDraft], spec: Spec) -> tuple[TableDraft, ...]:
+    """Drop the readings that no consistent table allows (see module docstring)."""
+    rows: dict[tuple[str, str], RowDraft] = {(r.table, r.key): r for d in drafts for r in d.rows}
+    columns = {d.spec.id: {c.key: j for j, c in enumerate(d.spec.column_leaves())} for d in drafts}
+    usable = [
+        i for i in instances(spec) if i.invariant.resolve and i.invariant.severity == "error"
+    ]
+    for _ in range(MAX_PASSES):
+        changed = False
+        for inst in usable:
+            changed |= _narrow_one(inst, rows, columns[inst.table])
+        if not changed:
+            break
+    return tuple(
+        evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
+    )
+
+
+def _contribution(reading: Reading, terms: list[tuple[int, int]]) -> _Number | None:
+    total: _Number = 0
+    for coef, j in terms:
+        slot = reading[j]
+        if slot == MISSING:
+            return None
+        if isinstance(slot, Piece) and slot.value is not None:
+            total += coef * slot.value  # type: ignore[operator]
+    return total
+
+
+def _narrow_one(inst: Instance, rows: dict[tuple[str, str], RowDraft], columns: dict[str, int]) -> bool:
+    by_row: dict[str, list[tuple[int, int]]] = {}
+    for coef, row, col in inst.terms:
+        by_row.setdefault(row, []).append((coef, columns[col]))
+    drafts = [rows[(inst.table, r)] for r in by_row]
+    if any(not d.found or not d.readings for d in drafts):
+        return False
+    contributions: list[list[_Number]] = []
+    for d in drafts:
+        assert d.readings is not None
+        values = [_contribution(r, by_row[d.key]) for r in d.readings]
+        if any(v is None for v in values):
+            return False
+        contributions.append(values)  # type: ignore[arg-type]
+    sets = [set(c) for c in contributions]
+    if all(len(s) == 1 for s in sets):
+        return False
+    # leave-one-out sumsets from prefix and suffix sums
+    prefix: list[set[_Number]] = [{0}]
+    for s in sets:
+        nxt = {a + b for a in prefix[-1] for b in s}
+        if len(nxt) > MAX_SUMSET:
+            return False
+        prefix.append(nxt)
+    suffix: list[set[_Number]] = [{0}]
+    for s in reversed(sets):
+        nxt = {a + b for a in suffix[-1] for b in s}
+        if len(nxt) > MAX_SUMSET:
+            return False
+        suffix.append(nxt)
+    suffix.reverse()
+    keep: list[list[int]] = []
+    for i, values in enumerate(contributions):
+        if len(sets[i]) == 1:
+            keep.append(list(range(len(values))))
+            continue
+        others = _sumset(prefix[i], suffix[i + 1])
+        if others is None:
+            return False
+        keep.append([k for k, v in enumerate(values) if -v in others])
+        if not keep[-1]:
+            return False  # no reading satisfies it: the numbers disagree; report, don't bend
+    changed = False
+    for d, kept in zip(drafts, keep):
+        assert d.readings is not None
+        if len(kept) < len(d.readings):
+            readings = tuple(d.readings[k] for k in kept)
+            narrowed = d.narrowed_by if inst.invariant.id in d.narrowed_by else (*d.narrowed_by, inst.invariant.id)
+            rows[(d.table, d.key)] = evolve(d, readings=readings, narrowed_by=narrowed)
+            changed = True
+    return changed
+
+
+def _sumset(a: set[_Number], b: set[_Number]) -> set[_Number] | None:
+    if len(a) * len(b) > MAX_SUMSET * 4:
+        return None
+    return {x + y for x in a for y in b}
+
+
+# ---- checking ---------------------------------------------------------------
+
+
+def check_invariants(tables: Sequence[Table], spec: Spec) -> list[Finding]:
+    """A finding for every equation the final cells break or leave unchecked."""
+    cells: dict[tuple[str, str, str], Cell] = {
+        (c.table, c.row_key, c.column_key): c for t in tables for c in t.cells
+    }
+    findings = []
+    spec_ref = f"{spec.id}@{spec.version}"
+    for inst in instances(spec):
+        terms = [(coef, cells[(inst.table, row, col)]) for coef, row, col in inst.terms]
+        keys = tuple(c.key for _, c in terms)
+        undetermined = tuple(
+            c.key for _, c in terms if c.status in (CellStatus.MISSING, CellStatus.AMBIGUOUS)
+        )
+        blank = tuple(c.key for _, c in terms if c.status is CellStatus.BLANK)
+        base = Finding(
+            "invariant.unchecked",
+            Severity.INFO,
+            "",
+            rule=inst.invariant.id,
+            spec=spec_ref,
+            equation=inst.text,
+            cells=keys,
+            blank_cells=blank,
+            missing_cells=undetermined,
+        )
+        if undetermined:
+            findings.append(
+                evolve(base, message=f"{inst.invariant.id} not checked: {len(undetermined)} cell(s) not determined ({inst.text})")
+            )
+            continue
+        lhs = _side(terms, 1)
+        rhs = _side(terms, -1)
+        if lhs == rhs:
+            continue
+        left_blank = all(c.status is CellStatus.BLANK for coef, c in terms if coef > 0)
+        right_blank = all(c.status is CellStatus.BLANK for coef, c in terms if coef < 0)
+        if left_blank or right_blank:
+            findings.append(
+                evolve(base, message=f"{inst.invariant.id} not checked: one side is left blank ({inst.text})", expected=rhs, actual=lhs)
+            )
+            continue
+        severity = Severity(inst.invariant.severity)
+        findings.append(
+            evolve(
+                base,
+                code="invariant.violated",
+                severity=severity,
+                message=f"{inst.invariant.id} broken in {inst.table}: {inst.text}: left side {lhs}, right side {rhs}"
+                + (f"; blank cells counted as 0: {', '.join(blank)}" if blank else ""),
+                expected=rhs,
+                actual=lhs,
+            )
+        )
+    return findings
+
+
+def _side(terms: list[tuple[int, Cell]], sign: int) -> _Number:
+    """The sum of one side of an equation; blank cells count as zero."""
+    total: _Number = 0
+    for coef, cell in terms:
+        if coef * sign > 0 and isinstance(cell.value, (int, Decimal)):
+            total += abs(coef) * cell.value  # type: ignore[operator]
+    return total

@@ -1,0 +1,268 @@
+"""TokenGrid + TableSpec → rows with their readings → Table of Cells.
+
+Strategy. Walking a section's tokens in order, a row label opens its row and
+the values after it belong to it until the next label. Header, caption and
+group labels close the current row; for a table whose only row has no label
+(四's table), its header opens that row. A standalone text cell that matches
+no label also closes the row: values after an unknown label are never given to
+the row before it (they are reported as unused instead).
+
+Each row's values become readings (`segment`); `invariants` narrows them; then
+`finalize_tables` sets each cell's status from what the readings agree on:
+
+* every reading gives the same value → OK (or BLANK / MISSING);
+* only the readings that satisfy the invariants agree → INFERRED;
+* otherwise → AMBIGUOUS, with the candidate values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from attrs import evolve, frozen
+
+from govdisclosure.grid import LabelRef, Token, TokenGrid, TokenKind
+from govdisclosure.model import Cell, CellStatus, Finding, Severity, Table, Value
+from govdisclosure.patterns import PatternTimeout, search
+from govdisclosure.segment import BLANK, MISSING, Piece, Reading, TooManyReadings, row_readings
+from govdisclosure.spec_model import Spec, TableSpec
+
+__all__ = ["RowDraft", "TableDraft", "draft_tables", "finalize_tables"]
+
+
+@frozen
+class RowDraft:
+    """A row before its cells are decided: its tokens and possible readings.
+
+    ``readings`` is None when the row allows too many readings to list.
+    ``initial`` keeps the readings before invariants narrowed them, so a cell
+    that only the invariants decided is marked INFERRED, not OK.
+    """
+
+    table: str
+    key: str
+    label: str
+    found: bool
+    tokens: tuple[Token, ...]
+    readings: tuple[Reading, ...] | None
+    initial: tuple[Reading, ...] | None
+    narrowed_by: tuple[str, ...] = ()
+
+
+@frozen
+class TableDraft:
+    spec: TableSpec
+    rows: tuple[RowDraft, ...]
+    #: Units a header stated for a column (``采购总金额(单位:万元)``).
+    header_units: tuple[tuple[str, str], ...] = ()
+
+
+def draft_tables(spec: Spec, grids: Sequence[TokenGrid]) -> tuple[tuple[TableDraft, ...], list[Finding]]:
+    """Assign each section's tokens to rows and list every row's readings."""
+    findings: list[Finding] = []
+    occurrences: dict[tuple[str, str], list[tuple[Token, list[Token]]]] = {}
+    header_units: dict[tuple[str, str], str] = {}
+    unused: list[Token] = []
+    for grid in grids:
+        unused += _walk(spec, grid, occurrences, header_units, findings)
+    drafts = []
+    for table in spec.tables:
+        types = [table.column_type(c) for c in table.column_leaves()]
+        rows = []
+        for leaf in table.row_leaves():
+            found = occurrences.get((table.id, leaf.key), [])
+            with_values = [o for o in found if any(t.kind is TokenKind.VALUE for t in o[1])]
+            chosen = (with_values or found or [None])[0]
+            for extra in with_values[1:]:
+                findings.append(
+                    Finding(
+                        "row.duplicate",
+                        Severity.WARNING,
+                        f"row {leaf.label!r} of {table.name} appears again with values; the first is used",
+                        cells=(f"{table.id}.{leaf.key}",),
+                        span=extra[0].span,
+                    )
+                )
+                unused += [t for t in extra[1] if t.kind is TokenKind.VALUE]
+            if chosen is None:
+                rows.append(RowDraft(table.id, leaf.key, leaf.label, False, (), (), ()))
+                continue
+            tokens = tuple(chosen[1])
+            try:
+                readings: tuple[Reading, ...] | None = tuple(row_readings(tokens, types))
+            except TooManyReadings:
+                readings = None
+            rows.append(RowDraft(table.id, leaf.key, leaf.label, True, tokens, readings, readings))
+        units = tuple((col, unit) for (tid, col), unit in header_units.items() if tid == table.id)
+        drafts.append(TableDraft(table, tuple(rows), units))
+    for token in unused:
+        findings.append(_unused(token))
+    return tuple(drafts), findings
+
+
+def _unused(token: Token) -> Finding:
+    return Finding(
+        "token.unused",
+        Severity.WARNING,
+        f"the number {token.text!r} on line {token.span.line} is in a table but in no cell",
+        actual=None,
+        span=token.span,
+    )
+
+
+def _walk(
+    spec: Spec,
+    grid: TokenGrid,
+    occurrences: dict[tuple[str, str], list[tuple[Token, list[Token]]]],
+    header_units: dict[tuple[str, str], str],
+    findings: list[Finding],
+) -> list[Token]:
+    """Give each value token of the grid to a row; return those given to none."""
+    unlabelled = {
+        t.id: t.row_leaves()[0].key
+        for t in spec.tables
+        if t.section == grid.section and len(t.row_leaves()) == 1 and not t.row_leaves()[0].node.label
+    }
+    taken = {key for key, occ in occurrences.items() if occ}
+    current: list[Token] | None = None
+    header_line: int | None = None
+    unused: list[Token] = []
+    for token in grid.tokens:
+        if token.kind is TokenKind.LABEL:
+            row = _row_ref(token.refs, taken)
+            if row is not None:
+                current = []
+                occurrences.setdefault((row.table, row.key or ""), []).append((token, current))
+                taken.add((row.table, row.key or ""))
+                header_line = None
+                continue
+            _note_unit(spec, token, header_units, findings)
+            tables = {r.table for r in token.refs}
+            owner = next((unlabelled[t] for t in tables if t in unlabelled), None)
+            if owner is not None:
+                table_id = next(t for t in tables if t in unlabelled)
+                current = []
+                occurrences[(table_id, owner)] = [(token, current)]
+            else:
+                current = None
+            header_line = token.span.line
+        elif token.kind is TokenKind.TEXT:
+            current, header_line = None, None
+        elif token.kind is TokenKind.EMPTY and token.span.line == header_line:
+            continue  # empty cells that pad a header or caption row
+        elif current is not None:
+            current.append(token)
+            header_line = None
+        elif token.kind is TokenKind.VALUE:
+            unused.append(token)
+    return unused
+
+
+def _row_ref(refs: tuple[LabelRef, ...], taken: set[tuple[str, str]]) -> LabelRef | None:
+    rows = [r for r in refs if r.role == "row"]
+    if not rows:
+        return None
+    return next((r for r in rows if (r.table, r.key or "") not in taken), rows[0])
+
+
+def _note_unit(spec: Spec, token: Token, header_units: dict[tuple[str, str], str], findings: list[Finding]) -> None:
+    if not token.attached or not spec.header_unit_pattern:
+        return
+    try:
+        m = search(spec.header_unit_pattern, token.attached)
+    except PatternTimeout as exc:
+        findings.append(Finding("spec.pattern_timeout", Severity.WARNING, str(exc)))
+        return
+    if m:
+        for ref in token.refs:
+            if ref.role == "column" and ref.key:
+                header_units[(ref.table, ref.key)] = m.group("unit")
+
+
+def _slot_key(slot: object) -> tuple[str, Value]:
+    if isinstance(slot, Piece):
+        return ("value", slot.value)
+    return (str(slot), None)
+
+
+def finalize_tables(drafts: Sequence[TableDraft]) -> tuple[tuple[Table, ...], list[Finding]]:
+    """Cells from readings; findings for numbers no surviving reading uses."""
+    tables = []
+    findings: list[Finding] = []
+    for draft in drafts:
+        spec = draft.spec
+        columns = spec.column_leaves()
+        units = dict(draft.header_units)
+        cells: list[Cell] = []
+        for row in draft.rows:
+            for j, col in enumerate(columns):
+                base = Cell(spec.id, row.key, col.key, row.label, col.label, None, CellStatus.MISSING)
+                cells.append(_cell(base, row, j, col.node.unit or spec.unit, units.get(col.key), col.node.units))
+            findings += _unused_in_row(row)
+        tables.append(
+            Table(
+                spec.id,
+                spec.name,
+                spec.section,
+                tuple(r.key for r in spec.row_leaves()),
+                tuple(c.key for c in columns),
+                tuple(cells),
+            )
+        )
+    return tuple(tables), findings
+
+
+def _cell(base: Cell, row: RowDraft, j: int, unit: str | None, header_unit: str | None, allowed: tuple[str, ...]) -> Cell:
+    if not row.found:
+        return evolve(base, reason="row not found")
+    if row.readings is None or row.initial is None:
+        return evolve(base, status=CellStatus.AMBIGUOUS, reason="too many possible readings")
+    if not row.readings:
+        raw = " ".join(t.text for t in row.tokens if t.text)
+        return evolve(base, status=CellStatus.AMBIGUOUS, raw=raw or None, reason="no reading fits the column types")
+    initial = {_slot_key(r[j]) for r in row.initial}
+    final = {_slot_key(r[j]) for r in row.readings}
+    slot = row.readings[0][j]
+    if len(final) > 1:
+        candidates = tuple(v for _, v in sorted(final, key=lambda k: (k[1] is None, str(k[1]))))
+        return evolve(
+            base,
+            status=CellStatus.AMBIGUOUS,
+            candidates=candidates,
+            raw=" ".join(t.text for t in row.tokens if t.text) or None,
+            reason="the layout allows several readings" + _by(row),
+        )
+    if slot == MISSING:
+        return evolve(base, reason="the row has fewer cells than columns")
+    if slot == BLANK:
+        reason = None if len(initial) == 1 else "blank in every reading the invariants allow" + _by(row)
+        return evolve(base, status=CellStatus.BLANK, reason=reason)
+    assert isinstance(slot, Piece)
+    token_ = row.tokens[slot.token]
+    cell_unit = slot.unit if slot.unit and (not allowed or slot.unit in allowed) else None
+    if allowed and cell_unit is None:
+        cell_unit = header_unit
+    status = CellStatus.OK if len(initial) == 1 else CellStatus.INFERRED
+    reason = None if status is CellStatus.OK else "chosen among readings of the layout" + _by(row)
+    if slot.part:
+        reason = (reason + "; " if reason else "") + f"part of the glued run {token_.text!r}"
+    return evolve(
+        base,
+        value=slot.value,
+        status=status,
+        unit=cell_unit or unit,
+        raw=slot.text,
+        span=token_.span,
+        reason=reason,
+    )
+
+
+def _by(row: RowDraft) -> str:
+    return f" (invariants {', '.join(row.narrowed_by)})" if row.narrowed_by else ""
+
+
+def _unused_in_row(row: RowDraft) -> list[Finding]:
+    if not row.readings:
+        return [_unused(t) for t in row.tokens if t.kind is TokenKind.VALUE] if row.readings == () and row.found else []
+    used = {slot.token for r in row.readings for slot in r if isinstance(slot, Piece)}
+    return [_unused(t) for i, t in enumerate(row.tokens) if t.kind is TokenKind.VALUE and i not in used]

@@ -1,0 +1,207 @@
+"""Report, Table, Cell, Finding: the frozen values `load` returns.
+
+The model holds no parsing logic. Derived views (``report.cells``,
+``report.table(id)``, ``table.grid()``) are conveniences over the stored tuples.
+Every value here is immutable, hashable and picklable, so reports can be
+compared, cached and shipped between processes.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from attrs import field, frozen
+
+__all__ = [
+    "Cell",
+    "CellStatus",
+    "Finding",
+    "Report",
+    "Section",
+    "Severity",
+    "SourceSpan",
+    "Table",
+    "Value",
+]
+
+#: A cell value: integers for counts, Decimal for amounts, None when not determined.
+Value = int | Decimal | None
+
+
+class CellStatus(str, enum.Enum):
+    """How sure the library is of a cell's value.
+
+    Only ``OK`` and ``INFERRED`` cells carry a value. ``INFERRED`` means the
+    layout allowed several readings and the spec's invariants picked one.
+    """
+
+    OK = "ok"
+    INFERRED = "inferred"
+    BLANK = "blank"
+    MISSING = "missing"
+    AMBIGUOUS = "ambiguous"
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is: ``error`` means the numbers are wrong."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@frozen
+class SourceSpan:
+    """Where a piece of the report came from: offsets into the input string.
+
+    ``start``/``end`` index the exact ``text`` passed to `load`; ``line`` is
+    1-based.
+    """
+
+    start: int
+    end: int
+    line: int
+
+
+@frozen
+class Cell:
+    """One cell of a statutory table, with how sure we are of it."""
+
+    table: str
+    row_key: str
+    column_key: str
+    row_label: str
+    column_label: str
+    value: Value
+    status: CellStatus
+    unit: str | None = None
+    raw: str | None = None
+    span: SourceSpan | None = None
+    #: Possible values when the status is AMBIGUOUS (None stands for "empty").
+    candidates: tuple[Value, ...] = ()
+    #: Why the cell has its status, e.g. the invariants that decided an INFERRED value.
+    reason: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The cell's stable address, ``table.row_key.column_key``."""
+        return f"{self.table}.{self.row_key}.{self.column_key}"
+
+
+@frozen
+class Table:
+    """One statutory table: cells in spec order (row-major)."""
+
+    id: str
+    name: str
+    section: str
+    row_keys: tuple[str, ...]
+    column_keys: tuple[str, ...]
+    cells: tuple[Cell, ...]
+
+    def cell(self, row_key: str, column_key: str) -> Cell:
+        """The cell at ``row_key`` × ``column_key``; KeyError if the table has none."""
+        for cell in self.cells:
+            if cell.row_key == row_key and cell.column_key == column_key:
+                return cell
+        raise KeyError(f"{self.id} has no cell {row_key}.{column_key}")
+
+    def grid(self) -> tuple[tuple[Cell, ...], ...]:
+        """The cells as rows of columns, in spec order."""
+        width = len(self.column_keys)
+        return tuple(
+            self.cells[i : i + width] for i in range(0, len(self.cells), width)
+        )
+
+    def values(self) -> dict[tuple[str, str], Value]:
+        """``{(row_key, column_key): value}`` for every cell."""
+        return {(c.row_key, c.column_key): c.value for c in self.cells}
+
+
+@frozen
+class Finding:
+    """Something wrong with, or worth knowing about, one report.
+
+    ``code`` is a stable dotted identifier (see docs/findings.md), e.g.
+    ``invariant.violated`` or ``token.unused``.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    rule: str | None = None
+    spec: str | None = None
+    equation: str | None = None
+    cells: tuple[str, ...] = ()
+    expected: Value = None
+    actual: Value = None
+    blank_cells: tuple[str, ...] = ()
+    missing_cells: tuple[str, ...] = ()
+    span: SourceSpan | None = None
+
+
+@frozen
+class Section:
+    """A located section of the report: its heading and its body text."""
+
+    id: str
+    heading: str
+    text: str
+    span: SourceSpan | None = None
+
+
+@frozen
+class Report:
+    """A parsed annual report: metadata, sections, tables and findings."""
+
+    format: str
+    spec_version: int
+    year: int | None
+    organization: str | None
+    title: str | None
+    sections: tuple[Section, ...]
+    tables: tuple[Table, ...]
+    findings: tuple[Finding, ...] = field(factory=tuple)
+    #: How well the chosen spec matched the text, from 0 to 1.
+    score: float = 1.0
+
+    @property
+    def cells(self) -> Iterator[Cell]:
+        """Every cell of every table, in spec order."""
+        for table in self.tables:
+            yield from table.cells
+
+    def table(self, table_id: str) -> Table:
+        """The table with id ``table_id``; KeyError naming the known ids if none."""
+        for table in self.tables:
+            if table.id == table_id:
+                return table
+        known = ", ".join(t.id for t in self.tables)
+        raise KeyError(f"no table {table_id!r}; tables: {known}")
+
+    def section(self, section_id: str) -> Section | None:
+        """The located section with id ``section_id``, or None if it was not found."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (Decimal as string); `Report.from_dict` reverses it."""
+        from govdisclosure.serialize import unstructure_report
+
+        return unstructure_report(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Rebuild a Report from `to_dict` output."""
+        from govdisclosure.serialize import structure_report
+
+        return structure_report(data)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The report as a JSON string (``ensure_ascii`` off, so labels stay readable)."""
+        import json
+
+        kwargs.setdefault("ensure_ascii", False)
+        return json.dumps(self.to_dict(), **kwargs)

@@ -1,0 +1,199 @@
+"""str → NormalizedText: width folding, 繁→简, pinyin stripped, offsets kept.
+
+Strategy: normalise line by line and keep, for every character of a
+normalised line, the offset of the character it came from in the input. Every
+later step works on normalised text, and every span it reports is mapped back
+through these offsets, so a cell's ``span`` indexes the caller's own string.
+
+Two forms exist:
+
+* the *display* form (`Line.text`): folded, simplified, pinyin removed; used
+  for section texts and metadata;
+* the *match* form (`match_key`): display form with all whitespace removed and
+  punctuation variants unified; used to compare text with spec labels, which
+  go through the same function. Labels wrapped across a space (``商业 企业``)
+  match because whitespace is gone from both sides.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from typing import Final
+
+import regex
+from attrs import frozen
+
+from govdisclosure.errors import InputError
+
+__all__ = [
+    "MAX_INPUT_CHARS",
+    "Line",
+    "NormalizedText",
+    "label_key",
+    "match_key",
+    "normalize_text",
+]
+
+#: Inputs longer than this are refused (InputError): no annual report is this long,
+#: and a bound keeps a batch safe from a runaway file.
+MAX_INPUT_CHARS: Final = 5_000_000
+
+# A pinyin annotation after a Han character, as some sites render ruby text:
+# 關(guān), 發(fā)布. Only lowercase Latin letters with tone marks are removed,
+# so "(APP)", "(一)" or "(电话:…)" survive.
+_PINYIN = regex.compile(
+    r"(?<=\p{Han})[(（](?=[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]*[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜê])"
+    r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,7}[)）]"
+)
+
+# Characters NFKC leaves alone but that mean the same in these reports.
+_EXTRA_FOLD: Final = {
+    "\u3000": " ",
+    "\xa0": " ",
+    "－": "-",
+    "～": "~",
+    "\ufeff": "",
+    "\u200b": "",
+}
+
+# Differences that only matter for matching: enumerator punctuation
+# (1. / 1、 / 1．), quotes, slashes, colons.
+_MATCH_FOLD: Final = str.maketrans(
+    {
+        "、": ".",
+        "“": '"',
+        "”": '"',
+        "「": '"',
+        "」": '"',
+        "‘": "'",
+        "’": "'",
+        "／": "/",
+        "：": ":",
+        "，": ",",
+        "；": ";",
+        "。": ".",
+    }
+)
+
+
+@frozen
+class Line:
+    """One normalised line: its text and, per character, the input offset."""
+
+    number: int
+    text: str
+    offsets: tuple[int, ...]
+    #: Input offset just past the line's last character (before the newline).
+    end: int
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map ``[start, end)`` in ``text`` to offsets in the input string."""
+        if not self.offsets:
+            return (self.end, self.end)
+        first = self.offsets[start] if start < len(self.offsets) else self.end
+        last = self.offsets[end - 1] + 1 if 0 < end <= len(self.offsets) else self.end
+        return (first, max(first, last))
+
+
+@frozen
+class NormalizedText:
+    """The input and its normalised lines."""
+
+    source: str
+    lines: tuple[Line, ...]
+
+    def text(self, start: int = 0, stop: int | None = None) -> str:
+        """The display text of lines ``[start, stop)`` joined by newlines."""
+        return "\n".join(line.text for line in self.lines[start:stop])
+
+
+def normalize_text(text: str) -> NormalizedText:
+    """Normalise ``text``; raises InputError when it cannot be a report."""
+    if not isinstance(text, str):
+        raise InputError(f"load() takes text (str), not {type(text).__name__}; decode bytes first")
+    if len(text) > MAX_INPUT_CHARS:
+        raise InputError(f"input is {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}")
+    if not text.strip():
+        raise InputError("input is empty")
+    controls = sum(1 for ch in text[:20000] if ch < " " and ch not in "\n\r\t\f\v")
+    if controls > 0.05 * min(len(text), 20000) or "\x00" in text:
+        raise InputError("input looks binary (control characters); pass the report's text")
+    lines = []
+    pos = 0
+    for number, raw in enumerate(text.splitlines(keepends=True), start=1):
+        body = raw.rstrip("\r\n")
+        lines.append(_normalize_line(number, body, pos))
+        pos += len(raw)
+    return NormalizedText(text, tuple(lines))
+
+
+def _normalize_line(number: int, body: str, base: int) -> Line:
+    removed = set()
+    if "(" in body or "（" in body:
+        for m in _PINYIN.finditer(body):
+            removed.update(range(m.start(), m.end()))
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(body):
+        if i in removed:
+            continue
+        folded = _fold_char(ch)
+        for out in folded:  # "" drops the character, one char keeps the mapping
+            chars.append(out)
+            offsets.append(base + i)
+    simplified = _to_simplified("".join(chars))
+    return Line(number, simplified, tuple(offsets), base + len(body))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in _EXTRA_FOLD:
+        return _EXTRA_FOLD[ch]
+    if ch.isascii():
+        return ch
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
+def _to_simplified(text: str) -> str:
+    # OpenCC converts by phrase; a phrase may change length, which would break
+    # the offset map, so fall back to one character at a time when it does.
+    if not text or text.isascii():
+        return text
+    converter = _opencc()
+    out: str = converter.convert(text)
+    if len(out) == len(text):
+        return out
+    return "".join(_char_to_simplified(ch) for ch in text)
+
+
+@lru_cache(maxsize=8192)
+def _char_to_simplified(ch: str) -> str:
+    out: str = _opencc().convert(ch)
+    return out if len(out) == 1 else ch
+
+
+@lru_cache(maxsize=1)
+def _opencc() -> object:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def match_key(text: str) -> tuple[str, tuple[int, ...]]:
+    """The match form of display text, with each character's index in ``text``."""
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text.translate(_MATCH_FOLD)):
+        if ch.isspace():
+            continue
+        chars.append(ch)
+        index.append(i)
+    return "".join(chars), tuple(index)
+
+
+def label_key(label: str) -> str:
+    """A spec label in match form (labels go through the same folding as text)."""
+    folded = "".join(_fold_char(ch) for ch in label)
+    return match_key(_to_simplified(folded))[0]

@@ -1,0 +1,156 @@
+"""A row's tokens → its possible readings: which number goes in which column.
+
+Strategy. A layout that keeps cell boundaries (pipes with explicit empty
+cells, or exactly one number per column) has one reading. Otherwise the text
+does not say where the numbers go, and this module lists every reading the
+text allows, without choosing:
+
+* a bare digit run may be several glued cells (``000000``, ``640020470``):
+  it is cut into well-formed numbers (no leading zeros) in every way;
+* fewer numbers than columns: the numbers keep their order and the
+  remaining columns are blank, in every placement.
+
+`invariants` then keeps the readings that satisfy the spec's equations, and
+`mapping` marks a cell OK only when every reading agrees on it. Enumeration is
+bounded (MAX_READINGS); beyond it the row is left undetermined, never guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import Final, Literal
+
+from attrs import frozen
+
+from govdisclosure.grid import Token, TokenKind
+from govdisclosure.model import Value
+from govdisclosure.spec_model import ValueType
+from govdisclosure.values import MAX_SPLIT_DIGITS, convert, split_digits
+
+__all__ = ["BLANK", "MAX_READINGS", "MISSING", "Piece", "Reading", "Slot", "row_readings"]
+
+#: The most readings listed for one row; a row with more stays undetermined.
+MAX_READINGS: Final = 20_000
+
+
+@frozen
+class Piece:
+    """A number placed in a column: the token it came from and its value there."""
+
+    token: int  # index into the row's tokens
+    text: str  # the token's text, or the glued part used
+    value: Value
+    unit: str | None
+    part: bool = False  # a part of a glued run
+
+
+BLANK: Final = "blank"
+MISSING: Final = "missing"
+Slot = Piece | Literal["blank", "missing"]
+Reading = tuple[Slot, ...]
+
+
+class TooManyReadings(Exception):
+    """The row allows more than MAX_READINGS readings."""
+
+
+def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Reading]:
+    """Every reading of a row's value tokens over columns of ``types``.
+
+    Raises TooManyReadings when there are more than MAX_READINGS.
+    """
+    n = len(types)
+    if _positional(tokens):
+        cells = list(tokens)
+        while len(cells) > n and cells[-1].kind is TokenKind.EMPTY:
+            cells.pop()  # trailing empty cells pad a row past the table's width
+        if len(cells) <= n:
+            slots: list[Slot] = []
+            for i, tok in enumerate(cells):
+                if tok.kind is TokenKind.EMPTY:
+                    slots.append(BLANK)
+                    continue
+                piece = _piece(tokens, i, tok.number.digits if tok.number else "", types[i], part=False)
+                if piece is None:
+                    return []
+                slots.append(piece)
+            return [tuple(slots) + (MISSING,) * (n - len(cells))]
+    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
+    readings: list[Reading] = []
+    for sequence in _sequences(tokens, values, n):
+        for reading in _placements(tokens, sequence, types):
+            readings.append(reading)
+            if len(readings) > MAX_READINGS:
+                raise TooManyReadings
+    return readings
+
+
+def _positional(tokens: Sequence[Token]) -> bool:
+    """One value per delimited cell: the cell positions are the columns."""
+    if not tokens or not all(t.delimited for t in tokens):
+        return False
+    cells = [t.cell for t in tokens]
+    return len(set(cells)) == len(cells)
+
+
+def _piece(tokens: Sequence[Token], index: int, digits: str, value_type: ValueType, *, part: bool) -> Piece | None:
+    number = tokens[index].number
+    if number is None:
+        return None
+    value = convert(number, digits, value_type)
+    if value is None:
+        return None
+    text = digits if part else tokens[index].text
+    return Piece(index, text, value, number.unit, part)
+
+
+def _sequences(tokens: Sequence[Token], values: list[int], n: int) -> Iterator[list[tuple[int, str, bool]]]:
+    """Every way to read the value tokens as a sequence of numbers.
+
+    Each item is ``(token index, digits, is a part of a glued run)``. When there
+    are more numbers than columns, every choice of ``n`` of them is a sequence
+    (the others are left unused).
+    """
+    options: list[list[list[tuple[int, str, bool]]]] = []
+    for i in values:
+        number = tokens[i].number
+        assert number is not None
+        opts: list[list[tuple[int, str, bool]]] = []
+        if number.well_formed:
+            opts.append([(i, number.digits, False)])
+        if number.splittable and len(number.digits) <= MAX_SPLIT_DIGITS:
+            for parts in range(2, min(len(number.digits), n) + 1):
+                opts += [[(i, d, True) for d in cut] for cut in split_digits(number.digits, parts)]
+        options.append(opts)
+    if len(values) > n:
+        for keep in itertools.combinations(range(len(values)), n):
+            yield from _product([options[k] for k in keep], n)
+        return
+    yield from _product(options, n)
+
+
+def _product(options: list[list[list[tuple[int, str, bool]]]], n: int) -> Iterator[list[tuple[int, str, bool]]]:
+    def walk(k: int, acc: list[tuple[int, str, bool]]) -> Iterator[list[tuple[int, str, bool]]]:
+        if len(acc) > n:
+            return
+        if k == len(options):
+            yield acc
+            return
+        for opt in options[k]:
+            yield from walk(k + 1, acc + opt)
+
+    yield from walk(0, [])
+
+
+def _placements(tokens: Sequence[Token], sequence: list[tuple[int, str, bool]], types: Sequence[ValueType]) -> Iterator[Reading]:
+    n = len(types)
+    for columns in itertools.combinations(range(n), len(sequence)):
+        slots: list[Slot] = [BLANK] * n
+        for (index, digits, part), column in zip(sequence, columns):
+            piece = _piece(tokens, index, digits, types[column], part=part)
+            if piece is None:
+                break
+            slots[column] = piece
+        else:
+            yield tuple(slots)

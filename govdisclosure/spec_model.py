@@ -1,0 +1,208 @@
+"""Spec, TableSpec, LabelNode, Invariant: the spec language as frozen values.
+
+The classes mirror the YAML schema one to one (see docs/spec-language.md);
+`spec_loader` is the only place YAML becomes these objects. A few derived
+views (leaf rows and columns with their joined labels) live here because every
+later step needs them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+
+from attrs import frozen
+
+__all__ = [
+    "ForEach",
+    "Leaf",
+    "LabelNode",
+    "MetadataSpec",
+    "Invariant",
+    "SectionSpec",
+    "Spec",
+    "TableSpec",
+    "ValueType",
+    "YearEvidence",
+]
+
+
+class ValueType(str, enum.Enum):
+    """What a cell may hold."""
+
+    INT = "int"  # a non-negative count
+    SIGNED_INT = "signed_int"  # a change: -185, +3, 加76项, 减少2项
+    DECIMAL = "decimal"  # an amount: 6119919.29元, 24252.311082
+
+
+class ForEach(str, enum.Enum):
+    """How an invariant's equation is instantiated over a table."""
+
+    ROW = "row"  # names in the equation are column keys; one equation per row
+    COLUMN = "column"  # names are row keys; one equation per column
+    NONE = "none"  # names are ``row_key.column_key``; one equation
+
+
+@frozen
+class LabelNode:
+    """A row or column of a table, or a group of them (a merged label cell).
+
+    A leaf has a ``key``; a group has ``children`` and, optionally, a key that
+    prefixes its leaves' keys. ``label`` is the
+    official text; ``None`` is an unlabelled row (a table with one data row
+    under its header, as 四's table). ``aliases`` are other texts seen in real
+    reports for the same label.
+    """
+
+    label: str | None = None
+    key: str | None = None
+    aliases: tuple[str, ...] = ()
+    children: tuple[LabelNode, ...] = ()
+    type: ValueType | None = None
+    unit: str | None = None
+    #: Units a cell or its header may state (``元``, ``万元``); the first found wins.
+    units: tuple[str, ...] = ()
+
+
+@frozen
+class Leaf:
+    """A data row or column with its joined label (``法人或其他组织/商业企业``)."""
+
+    key: str
+    label: str
+    node: LabelNode
+    groups: tuple[LabelNode, ...]
+
+
+@frozen
+class TableSpec:
+    """One statutory table: where it is, its row and column trees, its value type."""
+
+    id: str
+    name: str
+    section: str
+    rows: tuple[LabelNode, ...]
+    columns: tuple[LabelNode, ...]
+    #: Fixed texts inside the table that are neither rows nor columns:
+    #: captions, notes, the top-left header word. They are recognised and skipped.
+    labels: tuple[str, ...] = ()
+    value_type: ValueType = ValueType.INT
+    unit: str | None = None
+
+    def row_leaves(self) -> tuple[Leaf, ...]:
+        return tuple(_leaves(self.rows, ()))
+
+    def column_leaves(self) -> tuple[Leaf, ...]:
+        return tuple(_leaves(self.columns, ()))
+
+    def row_groups(self) -> tuple[LabelNode, ...]:
+        return tuple(_groups(self.rows))
+
+    def column_groups(self) -> tuple[LabelNode, ...]:
+        return tuple(_groups(self.columns))
+
+    def column_type(self, leaf: Leaf) -> ValueType:
+        return leaf.node.type or self.value_type
+
+
+def _leaves(nodes: tuple[LabelNode, ...], parents: tuple[LabelNode, ...]) -> Iterator[Leaf]:
+    # A leaf's key is prefixed by the keys of its keyed groups, so one list of
+    # outcomes can serve several groups (review_upheld, suit_direct_upheld).
+    for node in nodes:
+        if node.children:
+            yield from _leaves(node.children, (*parents, node))
+        elif node.key is not None:
+            chain = (*parents, node)
+            key = "_".join(p.key for p in chain if p.key)
+            label = "/".join(p.label for p in chain if p.label)
+            yield Leaf(key, label, node, parents)
+
+
+def _groups(nodes: tuple[LabelNode, ...]) -> Iterator[LabelNode]:
+    for node in nodes:
+        if node.children:
+            yield node
+            yield from _groups(node.children)
+
+
+@frozen
+class SectionSpec:
+    """One numbered section of the report (一、总体情况 …)."""
+
+    id: str
+    number: str
+    title: str
+    aliases: tuple[str, ...] = ()
+
+
+@frozen
+class Invariant:
+    """An equation the table's numbers must satisfy (勾稽关系).
+
+    ``resolve``: whether the engine may use it to choose among readings of a
+    layout that does not determine the cells (cells so chosen are INFERRED).
+    """
+
+    id: str
+    table: str
+    equation: str
+    for_each: ForEach = ForEach.NONE
+    severity: str = "error"
+    description: str = ""
+    resolve: bool = True
+
+
+@frozen
+class YearEvidence:
+    """A pattern whose group ``year`` states the statistical year, and its weight."""
+
+    pattern: str
+    weight: int = 1
+
+
+@frozen
+class MetadataSpec:
+    """How to read the report's metadata and where the report text ends."""
+
+    title_patterns: tuple[str, ...] = ()
+    organization_patterns: tuple[str, ...] = ()
+    year_evidence: tuple[YearEvidence, ...] = ()
+    #: Text that marks the end of the report (web-page footer, spam after it).
+    end_markers: tuple[str, ...] = ()
+
+
+@frozen(cache_hash=True)
+class Spec:
+    """A template spec: one format version of the annual report."""
+
+    schema: int
+    id: str
+    version: int
+    title: str
+    source: str
+    sections: tuple[SectionSpec, ...]
+    tables: tuple[TableSpec, ...]
+    invariants: tuple[Invariant, ...] = ()
+    metadata: MetadataSpec = MetadataSpec()
+    #: Unit words a cell may carry after its number (``22项``, ``251000元``).
+    units: tuple[str, ...] = ()
+    #: Words before a number that give its sign (``加76项``, ``减少2项``).
+    plus_words: tuple[str, ...] = ()
+    minus_words: tuple[str, ...] = ()
+    #: Cell texts that mean "nothing here" (``——``, ``/``).
+    blank_markers: tuple[str, ...] = ()
+    #: A pattern with group ``unit`` that finds a unit in a header (``（单位：万元）``).
+    header_unit_pattern: str | None = None
+    years: tuple[int, ...] = ()
+
+    def table(self, table_id: str) -> TableSpec:
+        for table in self.tables:
+            if table.id == table_id:
+                return table
+        raise KeyError(table_id)
+
+    def section(self, section_id: str) -> SectionSpec:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)

@@ -1,0 +1,107 @@
+"""Cell text → value: integers, decimals, signed changes, units.
+
+The grammar of a number in a cell is built from the spec (its sign words and
+unit words), not written here: ``加76项`` is +76 with unit 项 only because the
+spec says 加 is a plus word and 项 a unit. A number is read once, at
+tokenisation (`NumberToken`), and converted per column type later, because a
+layout may leave open which column a number belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from attrs import frozen
+
+from govdisclosure.model import Value
+from govdisclosure.spec_model import Spec, ValueType
+
+__all__ = ["NumberToken", "convert", "number_pattern", "read_number", "split_digits"]
+
+#: Longest digit run tried for splitting into several glued cells.
+MAX_SPLIT_DIGITS = 24
+
+
+@frozen
+class NumberToken:
+    """A number as written: sign, digits (no separators), unit."""
+
+    sign: int | None  # +1 / -1 when written (+3, 加3, -185), else None
+    digits: str  # "76", "6119919.29"
+    unit: str | None
+
+    @property
+    def splittable(self) -> bool:
+        """A bare run of digits, which may be several glued cells (``000000``)."""
+        return self.sign is None and self.unit is None and self.digits.isdigit() and len(self.digits) > 1
+
+    @property
+    def well_formed(self) -> bool:
+        """False for a run like ``0012`` that cannot be one number."""
+        whole = self.digits.split(".")[0]
+        return whole == "0" or not whole.startswith("0")
+
+
+@lru_cache(maxsize=32)
+def number_pattern(spec: Spec) -> re.Pattern[str]:
+    """The spec's number grammar as a compiled pattern."""
+    words = sorted((*spec.plus_words, *spec.minus_words), key=len, reverse=True)
+    units = sorted(spec.units, key=len, reverse=True)
+    sign = "|".join(["[+\\-]", *(re.escape(w) for w in words)])
+    unit = "|".join(re.escape(u) for u in units) or "(?!)"
+    # A number followed by "." or "、" and a non-digit is an enumerator (1.属于…).
+    return re.compile(
+        rf"(?<![\d.])(?:(?P<sign>{sign})\s*)?"
+        rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d)"
+        rf"(?![.、](?:\D|$))\s*(?P<unit>{unit})?"
+    )
+
+
+def read_number(m: re.Match[str], minus_words: tuple[str, ...]) -> NumberToken:
+    """The NumberToken of a match of `number_pattern`."""
+    sign_text = m.group("sign")
+    sign = None
+    if sign_text:
+        sign = -1 if sign_text == "-" or sign_text in minus_words else 1
+    return NumberToken(sign, m.group("num").replace(",", ""), m.group("unit"))
+
+
+def convert(number: NumberToken, digits: str, value_type: ValueType) -> Value | None:
+    """The value of ``digits`` (the whole token or a glued part) as ``value_type``.
+
+    Returns None when the text cannot be a value of that type: a sign on a
+    count, a fraction in an integer column. Callers treat that reading as
+    impossible rather than guessing.
+    """
+    if "." in digits:
+        if value_type is not ValueType.DECIMAL:
+            return None
+        try:
+            value: Value = Decimal(digits)
+        except InvalidOperation:
+            return None
+    elif value_type is ValueType.DECIMAL:
+        value = Decimal(digits)
+    else:
+        value = int(digits)
+    if number.sign is not None:
+        if value_type is ValueType.INT and number.sign < 0:
+            return None
+        if number.sign < 0:
+            value = -value  # type: ignore[operator]
+    return value
+
+
+def split_digits(digits: str, parts: int) -> list[tuple[str, ...]]:
+    """Every way to cut ``digits`` into ``parts`` well-formed numbers, in order."""
+    if parts == 1:
+        return [(digits,)] if digits == "0" or not digits.startswith("0") else []
+    out = []
+    for cut in range(1, len(digits) - parts + 2):
+        head = digits[:cut]
+        if head != "0" and head.startswith("0"):
+            continue
+        out += [(head, *rest) for rest in split_digits(digits[cut:], parts - 1)]
+    return out
