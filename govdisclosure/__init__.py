@@ -1,0 +1,61 @@
+"""Turn 政府信息公开工作年度报告 text into checked, typed data.
+
+    >>> import govdisclosure
+    >>> report = govdisclosure.load(text)            # doctest: +SKIP
+    >>> report.table("t3").cell("new_requests", "total").value   # doctest: +SKIP
+
+Pipeline, one module each:
+
+    normalize → sections → grid → segment/mapping → invariants → Report
+
+Only the names in ``__all__`` are public; every other module is internal.
+"""
+
+from govdisclosure.api import load, load_file
+from govdisclosure.errors import (
+    FormatNotRecognizedError,
+    GovDisclosureError,
+    GovDisclosureWarning,
+    InputError,
+    InternalError,
+    SpecError,
+    SpecNotFoundError,
+)
+from govdisclosure.model import (
+    Cell,
+    CellStatus,
+    Finding,
+    Report,
+    Section,
+    Severity,
+    SourceSpan,
+    Table,
+)
+from govdisclosure.registry import Registry
+from govdisclosure.spec_loader import load_spec
+from govdisclosure.spec_model import Spec
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "Cell",
+    "CellStatus",
+    "Finding",
+    "FormatNotRecognizedError",
+    "GovDisclosureError",
+    "GovDisclosureWarning",
+    "InputError",
+    "InternalError",
+    "Registry",
+    "Report",
+    "Section",
+    "Severity",
+    "SourceSpan",
+    "Spec",
+    "SpecError",
+    "SpecNotFoundError",
+    "Table",
+    "load",
+    "load_file",
+    "load_spec",
+]
