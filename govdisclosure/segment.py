@@ -18,6 +18,7 @@ bounded (MAX_READINGS); beyond it the row is left undetermined, never guessed.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Sequence
 from typing import Final, Literal
 
@@ -26,7 +27,7 @@ from attrs import frozen
 from govdisclosure.grid import Token, TokenKind
 from govdisclosure.model import Value
 from govdisclosure.spec_model import ValueType
-from govdisclosure.values import MAX_SPLIT_DIGITS, convert, split_digits
+from govdisclosure.values import MAX_SPLIT_DIGITS, convert, count_splits, split_digits
 
 __all__ = ["BLANK", "MAX_READINGS", "MISSING", "Piece", "Reading", "Slot", "row_readings"]
 
@@ -77,6 +78,8 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
                 slots.append(piece)
             return [tuple(slots) + (MISSING,) * (n - len(cells))]
     values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
+    if _count_readings(tokens, values, n) > MAX_READINGS:
+        raise TooManyReadings
     readings: list[Reading] = []
     for sequence in _sequences(tokens, values, n):
         for reading in _placements(tokens, sequence, types):
@@ -84,6 +87,36 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
             if len(readings) > MAX_READINGS:
                 raise TooManyReadings
     return readings
+
+
+def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:
+    """An upper bound of the readings `_sequences` × `_placements` would list.
+
+    Counted with a small convolution over the tokens (how many ways to read
+    them as m numbers, for each m), so the bound is checked before anything
+    is enumerated.
+    """
+    ways = [1] + [0] * n  # ways[m]: readings of the tokens so far as m numbers
+    for i in values:
+        number = tokens[i].number
+        assert number is not None
+        per_token = [0] * (n + 1)
+        if number.well_formed:
+            per_token[1] = 1
+        if number.splittable and len(number.digits) <= MAX_SPLIT_DIGITS:
+            for parts in range(2, min(len(number.digits), n) + 1):
+                per_token[parts] = count_splits(number.digits, parts)
+        nxt = [0] * (n + 1)
+        for m, w in enumerate(ways):
+            if w:
+                for p, c in enumerate(per_token):
+                    if c and m + p <= n:
+                        nxt[m + p] += w * c
+        ways = nxt
+    total = sum(w * math.comb(n, m) for m, w in enumerate(ways))
+    if len(values) > n:  # every choice of n tokens is tried
+        total = max(total, 1) * math.comb(len(values), n)
+    return total
 
 
 def _positional(tokens: Sequence[Token]) -> bool:

@@ -18,7 +18,7 @@ from attrs import frozen
 from govdisclosure.model import Value
 from govdisclosure.spec_model import Spec, ValueType
 
-__all__ = ["NumberToken", "convert", "number_pattern", "read_number", "split_digits"]
+__all__ = ["NumberToken", "convert", "count_splits", "number_pattern", "read_number", "split_digits"]
 
 #: Longest digit run tried for splitting into several glued cells.
 MAX_SPLIT_DIGITS = 24
@@ -92,6 +92,19 @@ def convert(number: NumberToken, digits: str, value_type: ValueType) -> Value | 
         if number.sign < 0:
             value = -value  # type: ignore[operator]
     return value
+
+
+@lru_cache(maxsize=4096)
+def count_splits(digits: str, parts: int) -> int:
+    """How many tuples `split_digits` would return, without building them."""
+    if parts == 1:
+        return 1 if digits == "0" or not digits.startswith("0") else 0
+    total = 0
+    for cut in range(1, len(digits) - parts + 2):
+        head = digits[:cut]
+        if head == "0" or not head.startswith("0"):
+            total += count_splits(digits[cut:], parts - 1)
+    return total
 
 
 def split_digits(digits: str, parts: int) -> list[tuple[str, ...]]:

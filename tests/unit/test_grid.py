@@ -1,0 +1,68 @@
+"""Tests for `build_grid`: cells, labels, values and explicit empties."""
+
+from __future__ import annotations
+
+from govdisclosure.grid import TokenKind, build_grid
+from govdisclosure.normalize import normalize_text
+
+
+def _tokens(spec, text: str, section: str = "s3") -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    lines = normalize_text(text).lines
+    grid = build_grid(spec, section, [(line, 0) for line in lines])
+    return [(t.kind.value, t.refs[0].key if t.refs else t.text) for t in grid.tokens]
+
+
+def test_pipe_row_with_padding(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """A pipe row gives its label, values and one EMPTY per empty cell."""
+    tokens = _tokens(spec2019, "(六)其他处理 | 0 | 3 | | |")
+
+    assert [("label", "other_handling"), ("value", "0"), ("value", "3"), ("empty", ""), ("empty", "")] == tokens
+
+
+def test_markdown_outer_pipes_and_separator(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """Leading pipe and |---| separators are layout, not cells."""
+    tokens = _tokens(spec2019, "| 自然人 | 总计 |\n|---|---|\n| (六)其他处理 | 1 |")
+
+    assert [("label", "natural_person"), ("label", "total"), ("label", "other_handling"), ("value", "1")] == tokens
+
+
+def test_glued_label_after_digits(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """A row label glued to the previous row's digits is still found."""
+    tokens = _tokens(spec2019, "1.属于国家秘密00000002.其他法律行政法规禁止公开1")
+
+    assert [
+        ("label", "withheld_state_secret"),
+        ("value", "0000000"),
+        ("label", "withheld_law_prohibited"),
+        ("value", "1"),
+    ] == tokens
+
+
+def test_wrapped_header_is_joined(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """本年新 / 制作数量 on two lines (seed 000) is one label."""
+    tokens = _tokens(spec2019, "本年新\n制作数量\n本年新\n公开数量", section="s2")
+
+    assert [("label", "new_made"), ("label", "new_published")] == tokens
+
+
+def test_truncated_header_matches_by_prefix(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """A header cut short (seed 001: 本年新) still counts as a header label."""
+    lines = normalize_text("本年新 | 本年新 | 对外公开总数量").lines
+    grid = build_grid(spec2019, "s2", [(lines[0], 0)])
+
+    assert [TokenKind.LABEL] * 3 == [t.kind for t in grid.tokens]
+    assert {"new_made", "new_published"} == {r.key for r in grid.tokens[0].refs}
+
+
+def test_prose_is_dropped(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """A sentence with numbers in a table section gives no tokens."""
+    tokens = _tokens(spec2019, "本年度共收到申请15件，其中自然人13件，已全部按时办结，无结转。")
+
+    assert [] == tokens
+
+
+def test_unknown_text_cell_is_text(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """A short cell that matches no label stays TEXT (it closes the current row)."""
+    tokens = _tokens(spec2019, "备注栏")
+
+    assert [("text", "备注栏")] == tokens

@@ -1,0 +1,61 @@
+"""Tests for `normalize_text` and `match_key`."""
+
+from __future__ import annotations
+
+import pytest
+
+from govdisclosure import InputError
+from govdisclosure.normalize import label_key, match_key, normalize_text
+
+
+class TestNormalizeText:
+    def test_traditional_becomes_simplified(self) -> None:
+        """Traditional characters are converted to simplified ones."""
+        text = normalize_text("東湖區政府信息公開工作年度報告").lines[0].text
+
+        assert "东湖区政府信息公开工作年度报告" == text
+
+    def test_pinyin_annotations_are_removed(self) -> None:
+        """Ruby pinyin after a Han character (seed 000) is dropped, other brackets stay."""
+        text = normalize_text("關(guān)懷版 發(fā)布機(jī)構(gòu) 簡稱(APP) 第(一)項 (電話:0791)").lines[0].text
+
+        assert "关怀版 发布机构 简称(APP) 第(一)项 (电话:0791)" == text
+
+    def test_full_width_is_folded(self) -> None:
+        """Full-width digits, brackets and spaces become their ASCII forms."""
+        text = normalize_text("（一）予以公开　１２３").lines[0].text
+
+        assert "(一)予以公开 123" == text
+
+    def test_offsets_point_into_the_input(self) -> None:
+        """Each normalised character maps back to its character in the input."""
+        source = "x\n關(guān)於 １２\n"
+        line = normalize_text(source).lines[1]
+
+        start, end = line.source_span(line.text.index("12"), line.text.index("12") + 2)
+        assert "１２" == source[start:end]
+        assert 2 == line.number
+
+    @pytest.mark.parametrize("bad", ["", "   \n\t ", "\x00\x01\x02binary"])
+    def test_empty_or_binary_input_is_refused(self, bad: str) -> None:
+        """Empty, blank and binary inputs raise InputError."""
+        with pytest.raises(InputError):
+            normalize_text(bad)
+
+    def test_non_text_is_refused(self) -> None:
+        """Bytes are refused with a hint to decode them."""
+        with pytest.raises(InputError, match="decode"):
+            normalize_text(b"abc")  # type: ignore[arg-type]
+
+
+class TestMatchKey:
+    def test_whitespace_and_enumerator_punctuation_fold(self) -> None:
+        """Wrapped labels and 1、/1. variants compare equal to the spec label."""
+        assert label_key("1.属于国家秘密") == match_key("1、属于 国家\n秘密")[0]
+        assert label_key("商业企业") == match_key("商业 企业")[0]
+
+    def test_index_maps_back(self) -> None:
+        """The index gives, per key character, its position in the text."""
+        key, index = match_key("a b")
+
+        assert ("ab", (0, 2)) == (key, index)

@@ -1,0 +1,63 @@
+"""Tests for the number grammar, `convert` and `split_digits`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from govdisclosure.spec_model import ValueType
+from govdisclosure.values import NumberToken, convert, number_pattern, read_number, split_digits
+
+
+def _read(spec, text: str) -> list[NumberToken]:  # type: ignore[no-untyped-def]
+    return [read_number(m, spec.minus_words) for m in number_pattern(spec).finditer(text)]
+
+
+class TestNumberPattern:
+    @pytest.mark.parametrize(
+        ("text", "sign", "digits", "unit"),
+        [
+            ("22项", None, "22", "项"),
+            ("加76项", 1, "76", "项"),
+            ("增加1项", 1, "1", "项"),
+            ("减少3项", -1, "3", "项"),
+            ("-185", -1, "185", None),
+            ("+1036", 1, "1036", None),
+            ("6119919.29元", None, "6119919.29", "元"),
+            ("1,234,567", None, "1234567", None),
+        ],
+    )
+    def test_cell_texts(self, spec2019, text: str, sign: int | None, digits: str, unit: str | None) -> None:  # type: ignore[no-untyped-def]
+        """Signs, units and separators come from the spec's grammar."""
+        assert [NumberToken(sign, digits, unit)] == _read(spec2019, text)
+
+    def test_enumerators_are_not_numbers(self, spec2019) -> None:  # type: ignore[no-untyped-def]
+        """The 1. of 1.属于国家秘密 and 12、 are row numbering, not values."""
+        assert [] == _read(spec2019, "1.属于国家秘密 12、其他")
+
+    def test_space_separated_numbers(self, spec2019) -> None:  # type: ignore[no-untyped-def]
+        """Numbers separated by spaces are separate tokens."""
+        assert ["0", "12", "3"] == [n.digits for n in _read(spec2019, "0 12  3")]
+
+
+class TestConvert:
+    def test_types(self) -> None:
+        """Counts are ints, amounts Decimals; a sign is only allowed where signed."""
+        plain = NumberToken(None, "60", None)
+        minus = NumberToken(-1, "185", None)
+
+        assert 60 == convert(plain, "60", ValueType.INT)
+        assert Decimal("60") == convert(plain, "60", ValueType.DECIMAL)
+        assert -185 == convert(minus, "185", ValueType.SIGNED_INT)
+        assert convert(minus, "185", ValueType.INT) is None
+        assert convert(NumberToken(None, "1.5", None), "1.5", ValueType.INT) is None
+
+
+class TestSplitDigits:
+    def test_no_leading_zeros(self) -> None:
+        """A glued run is cut only into well-formed numbers."""
+        assert [("0",) * 6] == split_digits("000000", 6)
+        assert [("1", "0", "2"), ("10", "2")][:1] == split_digits("102", 3)
+        assert [("10", "2")] == split_digits("102", 2)
+        assert [] == split_digits("00", 1)
