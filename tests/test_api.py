@@ -1,0 +1,122 @@
+"""The `load` contract: a Report, or a GovDisclosureError — nothing else."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import govdisclosure
+from govdisclosure import (
+    FormatNotRecognizedError,
+    GovDisclosureError,
+    InputError,
+    Report,
+    SpecNotFoundError,
+)
+from govdisclosure.normalize import MAX_INPUT_CHARS
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [
+        ("", InputError),
+        ("  \n ", InputError),
+        ("\x00\x01\x02\x03" * 50, InputError),
+        ("x" * (MAX_INPUT_CHARS + 1), InputError),
+        ("今天天气很好，我们去公园散步。", FormatNotRecognizedError),
+        ("<html><body>404 Not Found</body></html>", FormatNotRecognizedError),
+    ],
+)
+def test_bad_inputs_raise_our_errors(bad: str, error: type[Exception]) -> None:
+    """Empty, binary, huge and non-report texts raise a clear error of ours."""
+    with pytest.raises(error):
+        govdisclosure.load(bad)
+
+
+def test_not_recognized_names_candidates() -> None:
+    """The error says which specs were tried and why they failed."""
+    with pytest.raises(FormatNotRecognizedError) as info:
+        govdisclosure.load("一份普通的通知")
+
+    assert "gov-2019" == info.value.candidates[0][0]
+    assert "table labels found" in info.value.candidates[0][2]
+
+
+def test_unknown_spec_id(seeds) -> None:  # type: ignore[no-untyped-def]
+    """Asking for a spec that does not exist lists the known ones."""
+    with pytest.raises(SpecNotFoundError, match="gov-2019"):
+        govdisclosure.load(seeds["001"], spec="gov-1999")
+
+
+def test_bytes_are_refused() -> None:
+    """load() takes str; bytes get a clear InputError."""
+    with pytest.raises(InputError):
+        govdisclosure.load(b"\xe4\xb8\x80")  # type: ignore[arg-type]
+
+
+@given(st.text(max_size=3000))
+def test_arbitrary_text_gives_report_or_our_error(text: str) -> None:
+    """Any text: a Report or a GovDisclosureError, never another exception."""
+    try:
+        assert isinstance(govdisclosure.load(text), Report)
+    except GovDisclosureError as exc:
+        assert not isinstance(exc, govdisclosure.InternalError), exc.__cause__
+
+
+@given(st.data())
+def test_damaged_reports_give_report_or_our_error(seeds, data) -> None:  # type: ignore[no-untyped-def]
+    """Seeds truncated, with lines shuffled or dropped, in bounded time."""
+    lines = seeds[data.draw(st.sampled_from(["000", "001", "002", "004"]))].splitlines()
+    cut = data.draw(st.integers(0, len(lines)))
+    lines = lines[:cut] + data.draw(st.permutations(lines[cut:]))
+    drop = data.draw(st.sets(st.integers(0, max(len(lines) - 1, 0)), max_size=20))
+    text = "\n".join(line for i, line in enumerate(lines) if i not in drop)
+    started = time.perf_counter()
+    try:
+        govdisclosure.load(text)
+    except GovDisclosureError as exc:
+        assert not isinstance(exc, govdisclosure.InternalError), exc.__cause__
+    assert time.perf_counter() - started < 30  # a bound against hangs, not a speed target
+
+
+def test_repeated_headings_and_huge_numbers(seeds) -> None:  # type: ignore[no-untyped-def]
+    """Hostile but valid text still loads."""
+    text = seeds["001"] + "\n三、收到和处理政府信息公开申请情况\n" * 500 + "9" * 5000
+
+    assert isinstance(govdisclosure.load(text), Report)
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "004"])
+def test_json_round_trip(seeds, seed: str) -> None:  # type: ignore[no-untyped-def]
+    """to_dict → JSON → from_dict gives an equal Report."""
+    report = govdisclosure.load(seeds[seed])
+
+    assert report == Report.from_dict(json.loads(report.to_json()))
+
+
+def test_spans_point_at_the_cells(seeds) -> None:  # type: ignore[no-untyped-def]
+    """A cell's span indexes the caller's text at the cell's own characters."""
+    text = seeds["000"]
+    cell = govdisclosure.load(text).table("t2_6").cell("administrative_penalty", "change")
+
+    assert cell.span is not None
+    assert "加76項" == text[cell.span.start : cell.span.end]
+    assert text.count("\n", 0, cell.span.start) + 1 == cell.span.line
+
+
+def test_report_views(seeds) -> None:  # type: ignore[no-untyped-def]
+    """cells iterates in spec order; table() and grid() give the same cells."""
+    report = govdisclosure.load(seeds["000"])
+    t3 = report.table("t3")
+
+    assert 16 * 0 + sum(len(t.cells) for t in report.tables) == len(list(report.cells))
+    assert (23, 7) == (len(t3.grid()), len(t3.grid()[0]))
+    assert "法人或其他组织/商业企业" == t3.cell("granted", "commercial").column_label
+    assert "三、本年度办理结果/（一）予以公开" == t3.cell("granted", "commercial").row_label
+    assert "行政诉讼/复议后起诉/结果纠正" == report.table("t4").cell("cases", "suit_after_review_corrected").column_label
+    with pytest.raises(KeyError, match="t3"):
+        report.table("t9")

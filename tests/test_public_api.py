@@ -1,0 +1,44 @@
+"""The public API is exactly the documented list."""
+
+from __future__ import annotations
+
+import govdisclosure
+
+PUBLIC = [
+    "Cell",
+    "CellStatus",
+    "Finding",
+    "FormatNotRecognizedError",
+    "GovDisclosureError",
+    "GovDisclosureWarning",
+    "InputError",
+    "InternalError",
+    "Registry",
+    "Report",
+    "Section",
+    "Severity",
+    "SourceSpan",
+    "Spec",
+    "SpecError",
+    "SpecNotFoundError",
+    "Table",
+    "load",
+    "load_file",
+    "load_spec",
+]
+
+
+def test_all_is_pinned() -> None:
+    """__all__ is sorted, complete and importable; growing it is a decision."""
+    assert PUBLIC == govdisclosure.__all__
+    assert sorted(PUBLIC) == PUBLIC
+    for name in PUBLIC:
+        assert getattr(govdisclosure, name).__doc__, name
+
+
+def test_errors_share_one_root() -> None:
+    """Every exception we raise is a GovDisclosureError."""
+    for name in PUBLIC:
+        obj = getattr(govdisclosure, name)
+        if isinstance(obj, type) and issubclass(obj, Exception) and not issubclass(obj, Warning):
+            assert issubclass(obj, govdisclosure.GovDisclosureError), name
