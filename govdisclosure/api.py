@@ -56,10 +56,14 @@ def load(
     except GovDisclosureError:
         raise
     except Exception as exc:  # a bug: keep the contract, keep the evidence
-        raise InternalError(f"internal error while parsing ({type(exc).__name__}: {exc})") from exc
+        raise InternalError(
+            f"internal error while parsing ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
-def _load(text: str, spec: str | Spec | Path | None, registry: Registry | None) -> Report:
+def _load(
+    text: str, spec: str | Spec | Path | None, registry: Registry | None
+) -> Report:
     normalized = normalize_text(text)
     registry = registry or default_registry()
     if isinstance(spec, Spec):
@@ -76,7 +80,12 @@ def _load(text: str, spec: str | Spec | Path | None, registry: Registry | None) 
     drafts, findings = draft_tables(chosen, grids)
     drafts = narrow_readings(drafts, chosen)
     tables, unused = finalize_tables(drafts)
-    findings = [*sections.findings, *findings, *unused, *check_invariants(tables, chosen)]
+    findings = [
+        *sections.findings,
+        *findings,
+        *unused,
+        *check_invariants(tables, chosen),
+    ]
     meta = sections.metadata
     return Report(
         format=chosen.id,

@@ -24,7 +24,9 @@ MIN_SCORE: Final = 0.35
 
 
 @lru_cache(maxsize=32)
-def _fingerprint(spec: Spec) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+def _fingerprint(
+    spec: Spec,
+) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
     sections = tuple(
         tuple(label_key(t) for t in (s.title, *s.aliases)) for s in spec.sections
     )
@@ -43,7 +45,9 @@ def score_spec(spec: Spec, key: str) -> tuple[float, str]:
     sections, labels = _fingerprint(spec)
     found_sections = sum(any(v in key for v in variants) for variants in sections)
     found_labels = sum(any(v in key for v in variants) for variants in labels)
-    score = 0.5 * found_sections / max(len(sections), 1) + 0.5 * found_labels / max(len(labels), 1)
+    score = 0.5 * found_sections / max(len(sections), 1) + 0.5 * found_labels / max(
+        len(labels), 1
+    )
     reason = f"{found_sections}/{len(sections)} section headings, {found_labels}/{len(labels)} table labels found"
     return score, reason
 
@@ -59,7 +63,10 @@ def detect_spec(normalized: NormalizedText, registry: Registry) -> tuple[Spec, f
     if scored and scored[0][1] >= MIN_SCORE:
         return scored[0][0], scored[0][1]
     candidates = [(s.id, round(score, 3), reason) for s, score, reason in scored[:3]]
-    detail = "; ".join(f"{i}: score {sc} ({r})" for i, sc, r in candidates) or "no specs registered"
+    detail = (
+        "; ".join(f"{i}: score {sc} ({r})" for i, sc, r in candidates)
+        or "no specs registered"
+    )
     raise FormatNotRecognizedError(
         f"the text does not look like an annual report of a known format (need score ≥ {MIN_SCORE}): {detail}",
         candidates,

@@ -44,7 +44,9 @@ PROSE_RESIDUE = 24
 #: A standalone text at least this long may be a truncated label.
 MIN_PREFIX = 3
 
-_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\d+\.|\(\d+\))")
+_ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\d+\.|\(\d+\))"
+)
 _SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _RESIDUE_NOISE = re.compile(r"[\s|,.:;()\[\]{}<>\"'*#·•…\-]+")
 
@@ -122,7 +124,9 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
     for table in spec.tables:
         if table.section != section_id:
             continue
-        texts: list[tuple[str, LabelRef]] = [(t, LabelRef(table.id, "label")) for t in table.labels]
+        texts: list[tuple[str, LabelRef]] = [
+            (t, LabelRef(table.id, "label")) for t in table.labels
+        ]
         for node, ref in _nodes(table):
             texts += [(t, ref) for t in (node.label, *node.aliases) if t]
         for text, ref in texts:
@@ -132,7 +136,9 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
                 add(cores, key[1:-1], ref)  # a note cell printed without its brackets
             m = _ENUMERATOR.match(key)
             if m and len(key) - m.end() >= 2:
-                add(cores, key[m.end() :], ref)  # a row label printed without its number
+                add(
+                    cores, key[m.end() :], ref
+                )  # a row label printed without its number
     # A core form is only used where it names one thing and is no full label.
     for key, refs in cores.items():
         if key not in by_key and len({(r.table, r.role, r.key) for r in refs}) == 1:
@@ -153,7 +159,15 @@ def build_grid(spec: Spec, section_id: str, body: list[tuple[Line, int]]) -> Tok
         for start, end, delimited in _cells(line.text, column):
             cell_no += 1
             tokens += _cell_tokens(
-                line, start, end, delimited, cell_no, index, numbers, blanks, spec.minus_words
+                line,
+                start,
+                end,
+                delimited,
+                cell_no,
+                index,
+                numbers,
+                blanks,
+                spec.minus_words,
             )
     return TokenGrid(section_id, tuple(_rejoin_labels(tokens, index)))
 
@@ -165,7 +179,11 @@ def _cells(text: str, column: int) -> list[tuple[int, int, bool]]:
         return []
     if "|" not in body and "\t" not in body:
         return [(column, len(text), False)]
-    bounds = [column - 1] + [column + i for i, ch in enumerate(body) if ch in "|\t"] + [len(text)]
+    bounds = (
+        [column - 1]
+        + [column + i for i, ch in enumerate(body) if ch in "|\t"]
+        + [len(text)]
+    )
     cells = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
     stripped = body.strip()
     # "a | b |": the text after the last pipe is no cell. "| a | b |" (markdown):
@@ -173,7 +191,11 @@ def _cells(text: str, column: int) -> list[tuple[int, int, bool]]:
     # is a run of empty cells, each closed by its pipe.
     if stripped.endswith(("|", "\t")) and not text[cells[-1][0] : cells[-1][1]].strip():
         cells.pop()
-    if stripped.startswith("|") and stripped.strip("|").strip() and not text[cells[0][0] : cells[0][1]].strip():
+    if (
+        stripped.startswith("|")
+        and stripped.strip("|").strip()
+        and not text[cells[0][0] : cells[0][1]].strip()
+    ):
         cells.pop(0)
     return [(s, e, True) for s, e in cells]
 
@@ -201,26 +223,46 @@ def _cell_tokens(
             return [Token(TokenKind.EMPTY, "", _span(line, start, end), cell_no, True)]
         return []
     if key in blanks:
-        return [Token(TokenKind.EMPTY, text.strip(), _span(line, start, end), cell_no, delimited)]
+        return [
+            Token(
+                TokenKind.EMPTY,
+                text.strip(),
+                _span(line, start, end),
+                cell_no,
+                delimited,
+            )
+        ]
     # 1. labels on the match form
     labels: list[tuple[int, int, tuple[LabelRef, ...]]] = []
     if index.pattern is not None:
-        labels = [(m.start(), m.end(), index.by_key[m.group()]) for m in index.pattern.finditer(key)]
+        labels = [
+            (m.start(), m.end(), index.by_key[m.group()])
+            for m in index.pattern.finditer(key)
+        ]
     # 2. the gaps between labels, on the display form
     out: list[Token] = []
     residue: list[tuple[int, int]] = []
     cursor = 0
     pieces: list[tuple[int, int, tuple[LabelRef, ...] | None]] = []
-    for ks, ke, refs in labels:
+    for ks, ke, found in labels:
         pieces.append((cursor, pos[ks], None))
-        pieces.append((pos[ks], pos[ke - 1] + 1, refs))
+        pieces.append((pos[ks], pos[ke - 1] + 1, found))
         cursor = pos[ke - 1] + 1
     pieces.append((cursor, len(text), None))
     for a, b, refs in pieces:
         if a >= b:
             continue
         if refs is not None:
-            out.append(Token(TokenKind.LABEL, text[a:b], _span(line, start + a, start + b), cell_no, delimited, refs))
+            out.append(
+                Token(
+                    TokenKind.LABEL,
+                    text[a:b],
+                    _span(line, start + a, start + b),
+                    cell_no,
+                    delimited,
+                    refs,
+                )
+            )
             continue
         gap = text[a:b]
         last = 0
@@ -248,11 +290,24 @@ def _cell_tokens(
             # text sharing a cell with a label belongs to it (a unit, a remark)
             first = out.index(label_tokens[0])
             out[first] = Token(
-                TokenKind.LABEL, label_tokens[0].text, label_tokens[0].span, cell_no, delimited,
-                label_tokens[0].refs, attached=rest,
+                TokenKind.LABEL,
+                label_tokens[0].text,
+                label_tokens[0].span,
+                cell_no,
+                delimited,
+                label_tokens[0].refs,
+                attached=rest,
             )
         else:
-            out.append(Token(TokenKind.TEXT, text.strip(), _span(line, start, end), cell_no, delimited))
+            out.append(
+                Token(
+                    TokenKind.TEXT,
+                    text.strip(),
+                    _span(line, start, end),
+                    cell_no,
+                    delimited,
+                )
+            )
     return sorted(out, key=lambda t: t.span.start)
 
 
@@ -272,8 +327,20 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
             if len(group) == width and all(t.kind is TokenKind.TEXT for t in group):
                 key = "".join(match_key(t.text)[0] for t in group)
                 if key in index.by_key:
-                    span = SourceSpan(group[0].span.start, group[-1].span.end, group[0].span.line)
-                    merged = (width, Token(TokenKind.LABEL, "".join(t.text for t in group), span, tok.cell, tok.delimited, index.by_key[key]))
+                    span = SourceSpan(
+                        group[0].span.start, group[-1].span.end, group[0].span.line
+                    )
+                    merged = (
+                        width,
+                        Token(
+                            TokenKind.LABEL,
+                            "".join(t.text for t in group),
+                            span,
+                            tok.cell,
+                            tok.delimited,
+                            index.by_key[key],
+                        ),
+                    )
                     break
         if merged:
             out.append(merged[1])
@@ -281,9 +348,22 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
             continue
         key = match_key(tok.text)[0]
         if len(key) >= MIN_PREFIX:
-            refs = tuple(dict.fromkeys(r for k in index.keys if k.startswith(key) for r in index.by_key[k]))
+            refs = tuple(
+                dict.fromkeys(
+                    r for k in index.keys if k.startswith(key) for r in index.by_key[k]
+                )
+            )
             if refs:
-                out.append(Token(TokenKind.LABEL, tok.text, tok.span, tok.cell, tok.delimited, refs))
+                out.append(
+                    Token(
+                        TokenKind.LABEL,
+                        tok.text,
+                        tok.span,
+                        tok.cell,
+                        tok.delimited,
+                        refs,
+                    )
+                )
                 i += 1
                 continue
         out.append(tok)

@@ -28,7 +28,7 @@ from attrs import evolve, frozen
 
 from govdisclosure.mapping import RowDraft, TableDraft
 from govdisclosure.model import Cell, CellStatus, Finding, Severity, Table
-from govdisclosure.segment import BLANK, MISSING, Piece, Reading
+from govdisclosure.segment import MISSING, Piece, Reading
 from govdisclosure.spec_expr import parse_equation
 from govdisclosure.spec_model import ForEach, Invariant, Spec
 
@@ -68,7 +68,9 @@ def instances(spec: Spec) -> tuple[Instance, ...]:
             indexes = [None]
         for index in indexes:
             terms = equation.cells(inv.for_each, index)
-            text = str(equation) + (f"  [{inv.for_each.value} {index}]" if index else "")
+            text = str(equation) + (
+                f"  [{inv.for_each.value} {index}]" if index else ""
+            )
             out.append(Instance(inv, table.id, index, terms, text))
     return tuple(out)
 
@@ -78,10 +80,17 @@ def instances(spec: Spec) -> tuple[Instance, ...]:
 
 def narrow_readings(drafts: Sequence[TableDraft], spec: Spec) -> tuple[TableDraft, ...]:
     """Drop the readings that no consistent table allows (see module docstring)."""
-    rows: dict[tuple[str, str], RowDraft] = {(r.table, r.key): r for d in drafts for r in d.rows}
-    columns = {d.spec.id: {c.key: j for j, c in enumerate(d.spec.column_leaves())} for d in drafts}
+    rows: dict[tuple[str, str], RowDraft] = {
+        (r.table, r.key): r for d in drafts for r in d.rows
+    }
+    columns = {
+        d.spec.id: {c.key: j for j, c in enumerate(d.spec.column_leaves())}
+        for d in drafts
+    }
     usable = [
-        i for i in instances(spec) if i.invariant.resolve and i.invariant.severity == "error"
+        i
+        for i in instances(spec)
+        if i.invariant.resolve and i.invariant.severity == "error"
     ]
     for _ in range(MAX_PASSES):
         changed = False
@@ -101,24 +110,28 @@ def _contribution(reading: Reading, terms: list[tuple[int, int]]) -> _Number | N
         if slot == MISSING:
             return None
         if isinstance(slot, Piece) and slot.value is not None:
-            total += coef * slot.value  # type: ignore[operator]
+            total += coef * slot.value
     return total
 
 
-def _narrow_one(inst: Instance, rows: dict[tuple[str, str], RowDraft], columns: dict[str, int]) -> bool:
+def _narrow_one(
+    inst: Instance, rows: dict[tuple[str, str], RowDraft], columns: dict[str, int]
+) -> bool:
     by_row: dict[str, list[tuple[int, int]]] = {}
     for coef, row, col in inst.terms:
         by_row.setdefault(row, []).append((coef, columns[col]))
     drafts = [rows[(inst.table, r)] for r in by_row]
-    if any(not d.found or not d.readings for d in drafts):
-        return False
+    readings_of: list[tuple[Reading, ...]] = []
     contributions: list[list[_Number]] = []
     for d in drafts:
-        assert d.readings is not None
-        values = [_contribution(r, by_row[d.key]) for r in d.readings]
-        if any(v is None for v in values):
-            return False
-        contributions.append(values)  # type: ignore[arg-type]
+        if not d.found or not d.readings:
+            return False  # a missing or undetermined row: the equation cannot narrow
+        maybe = [_contribution(r, by_row[d.key]) for r in d.readings]
+        known = [v for v in maybe if v is not None]
+        if len(known) < len(maybe):
+            return False  # a missing cell: its contribution is unknown
+        readings_of.append(d.readings)
+        contributions.append(known)
     sets = [set(c) for c in contributions]
     if all(len(s) == 1 for s in sets):
         return False
@@ -137,22 +150,25 @@ def _narrow_one(inst: Instance, rows: dict[tuple[str, str], RowDraft], columns: 
         suffix.append(nxt)
     suffix.reverse()
     keep: list[list[int]] = []
-    for i, values in enumerate(contributions):
+    for i, row_values in enumerate(contributions):
         if len(sets[i]) == 1:
-            keep.append(list(range(len(values))))
+            keep.append(list(range(len(row_values))))
             continue
         others = _sumset(prefix[i], suffix[i + 1])
         if others is None:
             return False
-        keep.append([k for k, v in enumerate(values) if -v in others])
+        keep.append([k for k, v in enumerate(row_values) if -v in others])
         if not keep[-1]:
             return False  # no reading satisfies it: the numbers disagree; report, don't bend
     changed = False
-    for d, kept in zip(drafts, keep):
-        assert d.readings is not None
-        if len(kept) < len(d.readings):
-            readings = tuple(d.readings[k] for k in kept)
-            narrowed = d.narrowed_by if inst.invariant.id in d.narrowed_by else (*d.narrowed_by, inst.invariant.id)
+    for d, readings_before, kept in zip(drafts, readings_of, keep, strict=True):
+        if len(kept) < len(readings_before):
+            readings = tuple(readings_before[k] for k in kept)
+            narrowed = (
+                d.narrowed_by
+                if inst.invariant.id in d.narrowed_by
+                else (*d.narrowed_by, inst.invariant.id)
+            )
             rows[(d.table, d.key)] = evolve(d, readings=readings, narrowed_by=narrowed)
             changed = True
     return changed
@@ -178,7 +194,9 @@ def check_invariants(tables: Sequence[Table], spec: Spec) -> list[Finding]:
         terms = [(coef, cells[(inst.table, row, col)]) for coef, row, col in inst.terms]
         keys = tuple(c.key for _, c in terms)
         undetermined = tuple(
-            c.key for _, c in terms if c.status in (CellStatus.MISSING, CellStatus.AMBIGUOUS)
+            c.key
+            for _, c in terms
+            if c.status in (CellStatus.MISSING, CellStatus.AMBIGUOUS)
         )
         blank = tuple(c.key for _, c in terms if c.status is CellStatus.BLANK)
         base = Finding(
@@ -194,7 +212,10 @@ def check_invariants(tables: Sequence[Table], spec: Spec) -> list[Finding]:
         )
         if undetermined:
             findings.append(
-                evolve(base, message=f"{inst.invariant.id} not checked: {len(undetermined)} cell(s) not determined ({inst.text})")
+                evolve(
+                    base,
+                    message=f"{inst.invariant.id} not checked: {len(undetermined)} cell(s) not determined ({inst.text})",
+                )
             )
             continue
         lhs = _side(terms, 1)
@@ -205,7 +226,12 @@ def check_invariants(tables: Sequence[Table], spec: Spec) -> list[Finding]:
         right_blank = all(c.status is CellStatus.BLANK for coef, c in terms if coef < 0)
         if left_blank or right_blank:
             findings.append(
-                evolve(base, message=f"{inst.invariant.id} not checked: one side is left blank ({inst.text})", expected=rhs, actual=lhs)
+                evolve(
+                    base,
+                    message=f"{inst.invariant.id} not checked: one side is left blank ({inst.text})",
+                    expected=rhs,
+                    actual=lhs,
+                )
             )
             continue
         severity = Severity(inst.invariant.severity)
@@ -228,5 +254,5 @@ def _side(terms: list[tuple[int, Cell]], sign: int) -> _Number:
     total: _Number = 0
     for coef, cell in terms:
         if coef * sign > 0 and isinstance(cell.value, (int, Decimal)):
-            total += abs(coef) * cell.value  # type: ignore[operator]
+            total += abs(coef) * cell.value
     return total

@@ -23,8 +23,15 @@ from attrs import evolve, frozen
 
 from govdisclosure.grid import LabelRef, Token, TokenGrid, TokenKind
 from govdisclosure.model import Cell, CellStatus, Finding, Severity, Table, Value
-from govdisclosure.patterns import PatternTimeout, search
-from govdisclosure.segment import BLANK, MISSING, Piece, Reading, TooManyReadings, row_readings
+from govdisclosure.patterns import PatternTimeoutError, search
+from govdisclosure.segment import (
+    BLANK,
+    MISSING,
+    Piece,
+    Reading,
+    TooManyReadingsError,
+    row_readings,
+)
 from govdisclosure.spec_model import Spec, TableSpec
 
 __all__ = ["RowDraft", "TableDraft", "draft_tables", "finalize_tables"]
@@ -57,7 +64,9 @@ class TableDraft:
     header_units: tuple[tuple[str, str], ...] = ()
 
 
-def draft_tables(spec: Spec, grids: Sequence[TokenGrid]) -> tuple[tuple[TableDraft, ...], list[Finding]]:
+def draft_tables(
+    spec: Spec, grids: Sequence[TokenGrid]
+) -> tuple[tuple[TableDraft, ...], list[Finding]]:
     """Assign each section's tokens to rows and list every row's readings."""
     findings: list[Finding] = []
     occurrences: dict[tuple[str, str], list[tuple[Token, list[Token]]]] = {}
@@ -71,8 +80,11 @@ def draft_tables(spec: Spec, grids: Sequence[TokenGrid]) -> tuple[tuple[TableDra
         rows = []
         for leaf in table.row_leaves():
             found = occurrences.get((table.id, leaf.key), [])
-            with_values = [o for o in found if any(t.kind is TokenKind.VALUE for t in o[1])]
-            chosen = (with_values or found or [None])[0]
+            with_values = [
+                o for o in found if any(t.kind is TokenKind.VALUE for t in o[1])
+            ]
+            candidates = with_values or found
+            chosen = candidates[0] if candidates else None
             for extra in with_values[1:]:
                 findings.append(
                     Finding(
@@ -89,11 +101,19 @@ def draft_tables(spec: Spec, grids: Sequence[TokenGrid]) -> tuple[tuple[TableDra
                 continue
             tokens = tuple(chosen[1])
             try:
-                readings: tuple[Reading, ...] | None = tuple(row_readings(tokens, types))
-            except TooManyReadings:
+                readings: tuple[Reading, ...] | None = tuple(
+                    row_readings(tokens, types)
+                )
+            except TooManyReadingsError:
                 readings = None
-            rows.append(RowDraft(table.id, leaf.key, leaf.label, True, tokens, readings, readings))
-        units = tuple((col, unit) for (tid, col), unit in header_units.items() if tid == table.id)
+            rows.append(
+                RowDraft(
+                    table.id, leaf.key, leaf.label, True, tokens, readings, readings
+                )
+            )
+        units = tuple(
+            (col, unit) for (tid, col), unit in header_units.items() if tid == table.id
+        )
         drafts.append(TableDraft(table, tuple(rows), units))
     for token in unused:
         findings.append(_unused(token))
@@ -121,7 +141,9 @@ def _walk(
     unlabelled = {
         t.id: t.row_leaves()[0].key
         for t in spec.tables
-        if t.section == grid.section and len(t.row_leaves()) == 1 and not t.row_leaves()[0].node.label
+        if t.section == grid.section
+        and len(t.row_leaves()) == 1
+        and not t.row_leaves()[0].node.label
     }
     taken = {key for key, occ in occurrences.items() if occ}
     current: list[Token] | None = None
@@ -132,7 +154,9 @@ def _walk(
             row = _row_ref(token.refs, taken)
             if row is not None:
                 current = []
-                occurrences.setdefault((row.table, row.key or ""), []).append((token, current))
+                occurrences.setdefault((row.table, row.key or ""), []).append(
+                    (token, current)
+                )
                 taken.add((row.table, row.key or ""))
                 header_line = None
                 continue
@@ -158,19 +182,26 @@ def _walk(
     return unused
 
 
-def _row_ref(refs: tuple[LabelRef, ...], taken: set[tuple[str, str]]) -> LabelRef | None:
+def _row_ref(
+    refs: tuple[LabelRef, ...], taken: set[tuple[str, str]]
+) -> LabelRef | None:
     rows = [r for r in refs if r.role == "row"]
     if not rows:
         return None
     return next((r for r in rows if (r.table, r.key or "") not in taken), rows[0])
 
 
-def _note_unit(spec: Spec, token: Token, header_units: dict[tuple[str, str], str], findings: list[Finding]) -> None:
+def _note_unit(
+    spec: Spec,
+    token: Token,
+    header_units: dict[tuple[str, str], str],
+    findings: list[Finding],
+) -> None:
     if not token.attached or not spec.header_unit_pattern:
         return
     try:
         m = search(spec.header_unit_pattern, token.attached)
-    except PatternTimeout as exc:
+    except PatternTimeoutError as exc:
         findings.append(Finding("spec.pattern_timeout", Severity.WARNING, str(exc)))
         return
     if m:
@@ -185,7 +216,9 @@ def _slot_key(slot: object) -> tuple[str, Value]:
     return (str(slot), None)
 
 
-def finalize_tables(drafts: Sequence[TableDraft]) -> tuple[tuple[Table, ...], list[Finding]]:
+def finalize_tables(
+    drafts: Sequence[TableDraft],
+) -> tuple[tuple[Table, ...], list[Finding]]:
     """Cells from readings; findings for numbers no surviving reading uses."""
     tables = []
     findings: list[Finding] = []
@@ -196,8 +229,25 @@ def finalize_tables(drafts: Sequence[TableDraft]) -> tuple[tuple[Table, ...], li
         cells: list[Cell] = []
         for row in draft.rows:
             for j, col in enumerate(columns):
-                base = Cell(spec.id, row.key, col.key, row.label, col.label, None, CellStatus.MISSING)
-                cells.append(_cell(base, row, j, col.node.unit or spec.unit, units.get(col.key), col.node.units))
+                base = Cell(
+                    spec.id,
+                    row.key,
+                    col.key,
+                    row.label,
+                    col.label,
+                    None,
+                    CellStatus.MISSING,
+                )
+                cells.append(
+                    _cell(
+                        base,
+                        row,
+                        j,
+                        col.node.unit or spec.unit,
+                        units.get(col.key),
+                        col.node.units,
+                    )
+                )
             findings += _unused_in_row(row)
         tables.append(
             Table(
@@ -212,19 +262,35 @@ def finalize_tables(drafts: Sequence[TableDraft]) -> tuple[tuple[Table, ...], li
     return tuple(tables), findings
 
 
-def _cell(base: Cell, row: RowDraft, j: int, unit: str | None, header_unit: str | None, allowed: tuple[str, ...]) -> Cell:
+def _cell(
+    base: Cell,
+    row: RowDraft,
+    j: int,
+    unit: str | None,
+    header_unit: str | None,
+    allowed: tuple[str, ...],
+) -> Cell:
     if not row.found:
         return evolve(base, reason="row not found")
     if row.readings is None or row.initial is None:
-        return evolve(base, status=CellStatus.AMBIGUOUS, reason="too many possible readings")
+        return evolve(
+            base, status=CellStatus.AMBIGUOUS, reason="too many possible readings"
+        )
     if not row.readings:
         raw = " ".join(t.text for t in row.tokens if t.text)
-        return evolve(base, status=CellStatus.AMBIGUOUS, raw=raw or None, reason="no reading fits the column types")
+        return evolve(
+            base,
+            status=CellStatus.AMBIGUOUS,
+            raw=raw or None,
+            reason="no reading fits the column types",
+        )
     initial = {_slot_key(r[j]) for r in row.initial}
     final = {_slot_key(r[j]) for r in row.readings}
     slot = row.readings[0][j]
     if len(final) > 1:
-        candidates = tuple(v for _, v in sorted(final, key=lambda k: (k[1] is None, str(k[1]))))
+        candidates = tuple(
+            v for _, v in sorted(final, key=lambda k: (k[1] is None, str(k[1])))
+        )
         return evolve(
             base,
             status=CellStatus.AMBIGUOUS,
@@ -235,17 +301,32 @@ def _cell(base: Cell, row: RowDraft, j: int, unit: str | None, header_unit: str 
     if slot == MISSING:
         return evolve(base, reason="the row has fewer cells than columns")
     if slot == BLANK:
-        reason = None if len(initial) == 1 else "blank in every reading the invariants allow" + _by(row)
+        reason = (
+            None
+            if len(initial) == 1
+            else "blank in every reading the invariants allow" + _by(row)
+        )
         return evolve(base, status=CellStatus.BLANK, reason=reason)
-    assert isinstance(slot, Piece)
+    if not isinstance(
+        slot, Piece
+    ):  # pragma: no cover - slots are pieces, BLANK or MISSING
+        raise TypeError(slot)
     token_ = row.tokens[slot.token]
-    cell_unit = slot.unit if slot.unit and (not allowed or slot.unit in allowed) else None
+    cell_unit = (
+        slot.unit if slot.unit and (not allowed or slot.unit in allowed) else None
+    )
     if allowed and cell_unit is None:
         cell_unit = header_unit
     status = CellStatus.OK if len(initial) == 1 else CellStatus.INFERRED
-    reason = None if status is CellStatus.OK else "chosen among readings of the layout" + _by(row)
+    reason = (
+        None
+        if status is CellStatus.OK
+        else "chosen among readings of the layout" + _by(row)
+    )
     if slot.part:
-        reason = (reason + "; " if reason else "") + f"part of the glued run {token_.text!r}"
+        reason = (
+            reason + "; " if reason else ""
+        ) + f"part of the glued run {token_.text!r}"
     return evolve(
         base,
         value=slot.value,
@@ -263,6 +344,14 @@ def _by(row: RowDraft) -> str:
 
 def _unused_in_row(row: RowDraft) -> list[Finding]:
     if not row.readings:
-        return [_unused(t) for t in row.tokens if t.kind is TokenKind.VALUE] if row.readings == () and row.found else []
+        return (
+            [_unused(t) for t in row.tokens if t.kind is TokenKind.VALUE]
+            if row.readings == () and row.found
+            else []
+        )
     used = {slot.token for r in row.readings for slot in r if isinstance(slot, Piece)}
-    return [_unused(t) for i, t in enumerate(row.tokens) if t.kind is TokenKind.VALUE and i not in used]
+    return [
+        _unused(t)
+        for i, t in enumerate(row.tokens)
+        if t.kind is TokenKind.VALUE and i not in used
+    ]

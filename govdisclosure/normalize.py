@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from typing import Final
+from typing import Final, Protocol
 
 import regex
 from attrs import frozen
@@ -111,14 +111,20 @@ class NormalizedText:
 def normalize_text(text: str) -> NormalizedText:
     """Normalise ``text``; raises InputError when it cannot be a report."""
     if not isinstance(text, str):
-        raise InputError(f"load() takes text (str), not {type(text).__name__}; decode bytes first")
+        raise InputError(
+            f"load() takes text (str), not {type(text).__name__}; decode bytes first"
+        )
     if len(text) > MAX_INPUT_CHARS:
-        raise InputError(f"input is {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}")
+        raise InputError(
+            f"input is {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}"
+        )
     if not text.strip():
         raise InputError("input is empty")
     controls = sum(1 for ch in text[:20000] if ch < " " and ch not in "\n\r\t\f\v")
     if controls > 0.05 * min(len(text), 20000) or "\x00" in text:
-        raise InputError("input looks binary (control characters); pass the report's text")
+        raise InputError(
+            "input looks binary (control characters); pass the report's text"
+        )
     lines = []
     pos = 0
     for number, raw in enumerate(text.splitlines(keepends=True), start=1):
@@ -129,7 +135,7 @@ def normalize_text(text: str) -> NormalizedText:
 
 
 def _normalize_line(number: int, body: str, base: int) -> Line:
-    removed = set()
+    removed: set[int] = set()
     if "(" in body or "（" in body:
         for m in _PINYIN.finditer(body):
             removed.update(range(m.start(), m.end()))
@@ -174,11 +180,16 @@ def _char_to_simplified(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
+class _Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
 @lru_cache(maxsize=1)
-def _opencc() -> object:
+def _opencc() -> _Converter:
     import opencc
 
-    return opencc.OpenCC("t2s")
+    converter: _Converter = opencc.OpenCC("t2s")
+    return converter
 
 
 def match_key(text: str) -> tuple[str, tuple[int, ...]]:

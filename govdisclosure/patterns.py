@@ -2,7 +2,7 @@
 
 A spec is data written by people we do not know; a pattern with catastrophic
 backtracking must not hang a batch. Every search here uses the `regex`
-module's ``timeout`` and turns a timeout into `PatternTimeout`, which callers
+module's ``timeout`` and turns a timeout into `PatternTimeoutError`, which callers
 record as a ``spec.pattern_timeout`` finding.
 """
 
@@ -14,13 +14,13 @@ from typing import Final
 
 import regex
 
-__all__ = ["PATTERN_TIMEOUT", "PatternTimeout", "finditer", "fullmatch", "search"]
+__all__ = ["PATTERN_TIMEOUT", "PatternTimeoutError", "finditer", "fullmatch", "search"]
 
 #: Seconds one spec pattern may run on one text.
 PATTERN_TIMEOUT: Final = 0.25
 
 
-class PatternTimeout(Exception):
+class PatternTimeoutError(Exception):
     """A spec pattern ran past PATTERN_TIMEOUT; ``pattern`` says which."""
 
     def __init__(self, pattern: str) -> None:
@@ -37,18 +37,18 @@ def search(pattern: str, text: str) -> regex.Match[str] | None:
     try:
         return _compile(pattern).search(text, timeout=PATTERN_TIMEOUT)
     except TimeoutError as exc:
-        raise PatternTimeout(pattern) from exc
+        raise PatternTimeoutError(pattern) from exc
 
 
 def fullmatch(pattern: str, text: str) -> regex.Match[str] | None:
     try:
         return _compile(pattern).fullmatch(text, timeout=PATTERN_TIMEOUT)
     except TimeoutError as exc:
-        raise PatternTimeout(pattern) from exc
+        raise PatternTimeoutError(pattern) from exc
 
 
 def finditer(pattern: str, text: str) -> Iterator[regex.Match[str]]:
     try:
         yield from _compile(pattern).finditer(text, timeout=PATTERN_TIMEOUT)
     except TimeoutError as exc:
-        raise PatternTimeout(pattern) from exc
+        raise PatternTimeoutError(pattern) from exc

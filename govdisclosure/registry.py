@@ -34,7 +34,9 @@ def bundled_spec_dir() -> Path:
 class Registry:
     """A set of specs by id. Later folders may not redefine an id (SpecError)."""
 
-    def __init__(self, paths: Iterable[str | Path] = (), *, bundled: bool = True) -> None:
+    def __init__(
+        self, paths: Iterable[str | Path] = (), *, bundled: bool = True
+    ) -> None:
         self._specs: dict[str, Spec] = {}
         self._origin: dict[str, str] = {}
         if bundled:

@@ -22,7 +22,7 @@ from attrs import frozen
 
 from govdisclosure.model import Finding, Section, Severity, SourceSpan
 from govdisclosure.normalize import Line, NormalizedText, label_key, match_key
-from govdisclosure.patterns import PatternTimeout, finditer, fullmatch, search
+from govdisclosure.patterns import PatternTimeoutError, finditer, fullmatch, search
 from govdisclosure.spec_model import SectionSpec, Spec
 
 __all__ = ["Metadata", "SectionSpan", "Sections", "locate_sections"]
@@ -88,7 +88,11 @@ class Sections:
             end = lines[span.stop - 1].end if span.stop > span.start else head.end
             text = "\n".join(b for b in body if b)
             heading = head.text[: span.column].strip()
-            out.append(Section(span.spec.id, heading, text, SourceSpan(start, end, head.number)))
+            out.append(
+                Section(
+                    span.spec.id, heading, text, SourceSpan(start, end, head.number)
+                )
+            )
         return tuple(out)
 
 
@@ -117,7 +121,11 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
         for i in range(cursor, len(lines)):
             _, key, index = keys[i]
             hit = next(
-                (v for v, whole in variants if (key == v if whole else key.startswith(v))),
+                (
+                    v
+                    for v, whole in variants
+                    if (key == v if whole else key.startswith(v))
+                ),
                 None,
             )
             if hit is not None:
@@ -159,7 +167,11 @@ def _report_end(lines: tuple[Line, ...], start: int, spec: Spec) -> int:
 
 
 def _metadata(
-    normalized: NormalizedText, preamble_stop: int, first_body: str, spec: Spec, findings: list[Finding]
+    normalized: NormalizedText,
+    preamble_stop: int,
+    first_body: str,
+    spec: Spec,
+    findings: list[Finding],
 ) -> Metadata:
     meta = spec.metadata
     preamble = [line.text.strip() for line in normalized.lines[:preamble_stop]]
@@ -184,18 +196,25 @@ def _metadata(
         weights: dict[int, int] = defaultdict(int)
         evidence_text = "\n".join(preamble) + "\n" + first_body
         for evidence in meta.year_evidence:
-            seen = {int(m.group("year")) for m in finditer(evidence.pattern, evidence_text)}
-            for year in seen:
-                weights[year] += evidence.weight
-    except PatternTimeout as exc:
+            seen = {
+                int(m.group("year")) for m in finditer(evidence.pattern, evidence_text)
+            }
+            for seen_year in seen:
+                weights[seen_year] += evidence.weight
+    except PatternTimeoutError as exc:
         findings.append(
-            Finding("spec.pattern_timeout", Severity.WARNING, str(exc), spec=f"{spec.id}@{spec.version}")
+            Finding(
+                "spec.pattern_timeout",
+                Severity.WARNING,
+                str(exc),
+                spec=f"{spec.id}@{spec.version}",
+            )
         )
         return Metadata(None, None, None, None)
     year = max(weights, key=lambda y: (weights[y], y)) if weights else None
     title_year = None
-    if title and (m := _YEAR.search(title)):
-        title_year = int(m.group(1))
+    if title and (found := _YEAR.search(title)):
+        title_year = int(found.group(1))
     if year is not None and title_year is not None and year != title_year:
         findings.append(
             Finding(
@@ -207,5 +226,9 @@ def _metadata(
             )
         )
     if year is None:
-        findings.append(Finding("year.unknown", Severity.WARNING, "the statistical year was not found"))
+        findings.append(
+            Finding(
+                "year.unknown", Severity.WARNING, "the statistical year was not found"
+            )
+        )
     return Metadata(title, organization, year, title_year)

@@ -29,7 +29,15 @@ from govdisclosure.model import Value
 from govdisclosure.spec_model import ValueType
 from govdisclosure.values import MAX_SPLIT_DIGITS, convert, count_splits, split_digits
 
-__all__ = ["BLANK", "MAX_READINGS", "MISSING", "Piece", "Reading", "Slot", "row_readings"]
+__all__ = [
+    "BLANK",
+    "MAX_READINGS",
+    "MISSING",
+    "Piece",
+    "Reading",
+    "Slot",
+    "row_readings",
+]
 
 #: The most readings listed for one row; a row with more stays undetermined.
 MAX_READINGS: Final = 20_000
@@ -52,14 +60,14 @@ Slot = Piece | Literal["blank", "missing"]
 Reading = tuple[Slot, ...]
 
 
-class TooManyReadings(Exception):
+class TooManyReadingsError(Exception):
     """The row allows more than MAX_READINGS readings."""
 
 
 def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Reading]:
     """Every reading of a row's value tokens over columns of ``types``.
 
-    Raises TooManyReadings when there are more than MAX_READINGS.
+    Raises TooManyReadingsError when there are more than MAX_READINGS.
     """
     n = len(types)
     if _positional(tokens):
@@ -72,20 +80,27 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
                 if tok.kind is TokenKind.EMPTY:
                     slots.append(BLANK)
                     continue
-                piece = _piece(tokens, i, tok.number.digits if tok.number else "", types[i], part=False)
+                piece = _piece(
+                    tokens,
+                    i,
+                    tok.number.digits if tok.number else "",
+                    types[i],
+                    part=False,
+                )
                 if piece is None:
                     return []
                 slots.append(piece)
-            return [tuple(slots) + (MISSING,) * (n - len(cells))]
+            slots += [MISSING] * (n - len(cells))
+            return [tuple(slots)]
     values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
     if _count_readings(tokens, values, n) > MAX_READINGS:
-        raise TooManyReadings
+        raise TooManyReadingsError
     readings: list[Reading] = []
     for sequence in _sequences(tokens, values, n):
         for reading in _placements(tokens, sequence, types):
             readings.append(reading)
             if len(readings) > MAX_READINGS:
-                raise TooManyReadings
+                raise TooManyReadingsError
     return readings
 
 
@@ -99,7 +114,8 @@ def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:
     ways = [1] + [0] * n  # ways[m]: readings of the tokens so far as m numbers
     for i in values:
         number = tokens[i].number
-        assert number is not None
+        if number is None:
+            continue
         per_token = [0] * (n + 1)
         if number.well_formed:
             per_token[1] = 1
@@ -127,7 +143,14 @@ def _positional(tokens: Sequence[Token]) -> bool:
     return len(set(cells)) == len(cells)
 
 
-def _piece(tokens: Sequence[Token], index: int, digits: str, value_type: ValueType, *, part: bool) -> Piece | None:
+def _piece(
+    tokens: Sequence[Token],
+    index: int,
+    digits: str,
+    value_type: ValueType,
+    *,
+    part: bool,
+) -> Piece | None:
     number = tokens[index].number
     if number is None:
         return None
@@ -138,7 +161,9 @@ def _piece(tokens: Sequence[Token], index: int, digits: str, value_type: ValueTy
     return Piece(index, text, value, number.unit, part)
 
 
-def _sequences(tokens: Sequence[Token], values: list[int], n: int) -> Iterator[list[tuple[int, str, bool]]]:
+def _sequences(
+    tokens: Sequence[Token], values: list[int], n: int
+) -> Iterator[list[tuple[int, str, bool]]]:
     """Every way to read the value tokens as a sequence of numbers.
 
     Each item is ``(token index, digits, is a part of a glued run)``. When there
@@ -148,13 +173,17 @@ def _sequences(tokens: Sequence[Token], values: list[int], n: int) -> Iterator[l
     options: list[list[list[tuple[int, str, bool]]]] = []
     for i in values:
         number = tokens[i].number
-        assert number is not None
+        if number is None:
+            continue
         opts: list[list[tuple[int, str, bool]]] = []
         if number.well_formed:
             opts.append([(i, number.digits, False)])
         if number.splittable and len(number.digits) <= MAX_SPLIT_DIGITS:
             for parts in range(2, min(len(number.digits), n) + 1):
-                opts += [[(i, d, True) for d in cut] for cut in split_digits(number.digits, parts)]
+                opts += [
+                    [(i, d, True) for d in cut]
+                    for cut in split_digits(number.digits, parts)
+                ]
         options.append(opts)
     if len(values) > n:
         for keep in itertools.combinations(range(len(values)), n):
@@ -163,8 +192,12 @@ def _sequences(tokens: Sequence[Token], values: list[int], n: int) -> Iterator[l
     yield from _product(options, n)
 
 
-def _product(options: list[list[list[tuple[int, str, bool]]]], n: int) -> Iterator[list[tuple[int, str, bool]]]:
-    def walk(k: int, acc: list[tuple[int, str, bool]]) -> Iterator[list[tuple[int, str, bool]]]:
+def _product(
+    options: list[list[list[tuple[int, str, bool]]]], n: int
+) -> Iterator[list[tuple[int, str, bool]]]:
+    def walk(
+        k: int, acc: list[tuple[int, str, bool]]
+    ) -> Iterator[list[tuple[int, str, bool]]]:
         if len(acc) > n:
             return
         if k == len(options):
@@ -176,11 +209,15 @@ def _product(options: list[list[list[tuple[int, str, bool]]]], n: int) -> Iterat
     yield from walk(0, [])
 
 
-def _placements(tokens: Sequence[Token], sequence: list[tuple[int, str, bool]], types: Sequence[ValueType]) -> Iterator[Reading]:
+def _placements(
+    tokens: Sequence[Token],
+    sequence: list[tuple[int, str, bool]],
+    types: Sequence[ValueType],
+) -> Iterator[Reading]:
     n = len(types)
     for columns in itertools.combinations(range(n), len(sequence)):
         slots: list[Slot] = [BLANK] * n
-        for (index, digits, part), column in zip(sequence, columns):
+        for (index, digits, part), column in zip(sequence, columns, strict=True):
             piece = _piece(tokens, index, digits, types[column], part=part)
             if piece is None:
                 break

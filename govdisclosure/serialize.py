@@ -38,8 +38,8 @@ def _unstructure_value(value: Value) -> int | str | None:
 
 
 def _structure_value(data: Any, _: Any) -> Value:
-    if data is None or isinstance(data, int) and not isinstance(data, bool):
-        return data  # type: ignore[no-any-return]
+    if data is None or (isinstance(data, int) and not isinstance(data, bool)):
+        return data
     if isinstance(data, str):
         return Decimal(data)
     raise TypeError(f"not a cell value: {data!r}")

@@ -22,7 +22,9 @@ __all__ = ["Equation", "Term", "parse_equation"]
 
 import re
 
-_TOKEN = re.compile(r"\s*(?:(==)|([+\-*])|(\d+)|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?))")
+_TOKEN = re.compile(
+    r"\s*(?:(==)|([+\-*])|(\d+)|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?))"
+)
 
 
 class EquationSyntaxError(ValueError):
@@ -43,7 +45,9 @@ class Equation:
     def names(self) -> tuple[str, ...]:
         return tuple(t.name for t in (*self.lhs, *self.rhs))
 
-    def cells(self, for_each: ForEach, index: str | None) -> tuple[tuple[int, str, str], ...]:
+    def cells(
+        self, for_each: ForEach, index: str | None
+    ) -> tuple[tuple[int, str, str], ...]:
         """``(coef, row_key, column_key)`` with right-side coefficients negated."""
         out = []
         for sign, side in ((1, self.lhs), (-1, self.rhs)):
@@ -81,7 +85,9 @@ def parse_equation(text: str) -> Equation:
     while pos < len(stripped):
         m = _TOKEN.match(stripped, pos)
         if not m:
-            raise EquationSyntaxError(f"unexpected {stripped[pos:pos + 10]!r} at column {pos + 1}")
+            raise EquationSyntaxError(
+                f"unexpected {stripped[pos : pos + 10]!r} at column {pos + 1}"
+            )
         kind = ("eq", "op", "int", "name")[m.lastindex - 1]  # type: ignore[operator]
         tokens.append((kind, m.group(m.lastindex or 0), m.start(m.lastindex or 0)))
         pos = m.end()

@@ -40,7 +40,15 @@ _converter.register_structure_hook_func(
     lambda t: t == tuple[str, ...],
     lambda d, _: (d,) if isinstance(d, str) else tuple(str(x) for x in d),
 )
-for _cls in (Spec, TableSpec, LabelNode, SectionSpec, Invariant, MetadataSpec, YearEvidence):
+for _cls in (
+    Spec,
+    TableSpec,
+    LabelNode,
+    SectionSpec,
+    Invariant,
+    MetadataSpec,
+    YearEvidence,
+):
     attrs.resolve_types(_cls)
 
 
@@ -80,7 +88,8 @@ def parse_spec(text: str, *, source: str = "<string>") -> Spec:
     problems = check_spec(spec)
     if problems:
         raise SpecError(
-            f"{source}: spec {spec.id!r} has {len(problems)} problem(s):\n  " + "\n  ".join(problems),
+            f"{source}: spec {spec.id!r} has {len(problems)} problem(s):\n  "
+            + "\n  ".join(problems),
             spec_id=spec.id,
             problems=problems,
         )
@@ -91,22 +100,38 @@ def check_spec(spec: Spec) -> list[str]:
     """Semantic checks the schema cannot express; returns the problems found."""
     problems: list[str] = []
     section_ids = [s.id for s in spec.sections]
-    problems += [f"duplicate section id {i!r} @ $.sections" for i, n in Counter(section_ids).items() if n > 1]
+    problems += [
+        f"duplicate section id {i!r} @ $.sections"
+        for i, n in Counter(section_ids).items()
+        if n > 1
+    ]
     table_ids = [t.id for t in spec.tables]
-    problems += [f"duplicate table id {i!r} @ $.tables" for i, n in Counter(table_ids).items() if n > 1]
+    problems += [
+        f"duplicate table id {i!r} @ $.tables"
+        for i, n in Counter(table_ids).items()
+        if n > 1
+    ]
     for ti, table in enumerate(spec.tables):
         where = f"$.tables[{ti}]"
         if table.section not in section_ids:
-            problems.append(f"table {table.id!r} names unknown section {table.section!r} @ {where}.section")
+            problems.append(
+                f"table {table.id!r} names unknown section {table.section!r} @ {where}.section"
+            )
         problems += _check_table(table, where)
     for ii, inv in enumerate(spec.invariants):
         where = f"$.invariants[{ii}]"
         if inv.table not in table_ids:
-            problems.append(f"invariant {inv.id!r} names unknown table {inv.table!r} @ {where}.table")
+            problems.append(
+                f"invariant {inv.id!r} names unknown table {inv.table!r} @ {where}.table"
+            )
             continue
-        problems += _check_invariant(spec.table(inv.table), inv.equation, inv.for_each, inv.id, where)
+        problems += _check_invariant(
+            spec.table(inv.table), inv.equation, inv.for_each, inv.id, where
+        )
         if inv.severity not in ("info", "warning", "error"):
-            problems.append(f"invariant {inv.id!r}: severity must be info, warning or error @ {where}.severity")
+            problems.append(
+                f"invariant {inv.id!r}: severity must be info, warning or error @ {where}.severity"
+            )
     patterns = [
         *spec.metadata.title_patterns,
         *spec.metadata.organization_patterns,
@@ -123,18 +148,29 @@ def check_spec(spec: Spec) -> list[str]:
 
 def _check_table(table: TableSpec, where: str) -> list[str]:
     problems = []
-    for kind, leaves in (("row", table.row_leaves()), ("column", table.column_leaves())):
+    for kind, leaves in (
+        ("row", table.row_leaves()),
+        ("column", table.column_leaves()),
+    ):
         counts = Counter(leaf.key for leaf in leaves)
-        problems += [f"table {table.id!r}: duplicate {kind} key {k!r} @ {where}.{kind}s" for k, n in counts.items() if n > 1]
+        problems += [
+            f"table {table.id!r}: duplicate {kind} key {k!r} @ {where}.{kind}s"
+            for k, n in counts.items()
+            if n > 1
+        ]
         if not leaves:
             problems.append(f"table {table.id!r} has no {kind}s @ {where}.{kind}s")
     unlabelled = [leaf for leaf in table.row_leaves() if not leaf.node.label]
     if unlabelled and len(table.row_leaves()) > 1:
-        problems.append(f"table {table.id!r}: an unlabelled row must be the table's only row @ {where}.rows")
+        problems.append(
+            f"table {table.id!r}: an unlabelled row must be the table's only row @ {where}.rows"
+        )
     return problems
 
 
-def _check_invariant(table: TableSpec, text: str, for_each: ForEach, inv_id: str, where: str) -> list[str]:
+def _check_invariant(
+    table: TableSpec, text: str, for_each: ForEach, inv_id: str, where: str
+) -> list[str]:
     try:
         equation = parse_equation(text)
     except EquationSyntaxError as exc:
@@ -151,7 +187,9 @@ def _check_invariant(table: TableSpec, text: str, for_each: ForEach, inv_id: str
             row, _, col = name.partition(".")
             ok = row in rows and col in cols
         if not ok:
-            problems.append(f"invariant {inv_id!r}: {name!r} is not a {for_each.value if for_each is not ForEach.NONE else 'row.column'} key of table {table.id!r} @ {where}.equation")
+            problems.append(
+                f"invariant {inv_id!r}: {name!r} is not a {for_each.value if for_each is not ForEach.NONE else 'row.column'} key of table {table.id!r} @ {where}.equation"
+            )
     return problems
 
 

@@ -15,10 +15,10 @@ from attrs import frozen
 
 __all__ = [
     "ForEach",
-    "Leaf",
-    "LabelNode",
-    "MetadataSpec",
     "Invariant",
+    "LabelNode",
+    "Leaf",
+    "MetadataSpec",
     "SectionSpec",
     "Spec",
     "TableSpec",
@@ -105,7 +105,9 @@ class TableSpec:
         return leaf.node.type or self.value_type
 
 
-def _leaves(nodes: tuple[LabelNode, ...], parents: tuple[LabelNode, ...]) -> Iterator[Leaf]:
+def _leaves(
+    nodes: tuple[LabelNode, ...], parents: tuple[LabelNode, ...]
+) -> Iterator[Leaf]:
     # A leaf's key is prefixed by the keys of its keyed groups, so one list of
     # outcomes can serve several groups (review_upheld, suit_direct_upheld).
     for node in nodes:

@@ -18,7 +18,14 @@ from attrs import frozen
 from govdisclosure.model import Value
 from govdisclosure.spec_model import Spec, ValueType
 
-__all__ = ["NumberToken", "convert", "count_splits", "number_pattern", "read_number", "split_digits"]
+__all__ = [
+    "NumberToken",
+    "convert",
+    "count_splits",
+    "number_pattern",
+    "read_number",
+    "split_digits",
+]
 
 #: Longest digit run tried for splitting into several glued cells.
 MAX_SPLIT_DIGITS = 24
@@ -35,7 +42,12 @@ class NumberToken:
     @property
     def splittable(self) -> bool:
         """A bare run of digits, which may be several glued cells (``000000``)."""
-        return self.sign is None and self.unit is None and self.digits.isdigit() and len(self.digits) > 1
+        return (
+            self.sign is None
+            and self.unit is None
+            and self.digits.isdigit()
+            and len(self.digits) > 1
+        )
 
     @property
     def well_formed(self) -> bool:

@@ -10,7 +10,11 @@ from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=50)
 settings.register_profile(
-    "ci", max_examples=200, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    max_examples=200,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("deep", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
@@ -21,7 +25,10 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture(scope="session")
 def seeds() -> dict[str, str]:
     """The seed reports by their number ("000" … "004")."""
-    return {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted((DATA / "seeds").glob("*.txt"))}
+    return {
+        p.name[:3]: p.read_text(encoding="utf-8")
+        for p in sorted((DATA / "seeds").glob("*.txt"))
+    }
 
 
 @pytest.fixture(scope="session")

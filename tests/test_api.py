@@ -80,7 +80,9 @@ def test_damaged_reports_give_report_or_our_error(seeds, data) -> None:  # type:
         govdisclosure.load(text)
     except GovDisclosureError as exc:
         assert not isinstance(exc, govdisclosure.InternalError), exc.__cause__
-    assert time.perf_counter() - started < 30  # a bound against hangs, not a speed target
+    assert (
+        time.perf_counter() - started < 30
+    )  # a bound against hangs, not a speed target
 
 
 def test_repeated_headings_and_huge_numbers(seeds) -> None:  # type: ignore[no-untyped-def]
@@ -101,7 +103,9 @@ def test_json_round_trip(seeds, seed: str) -> None:  # type: ignore[no-untyped-d
 def test_spans_point_at_the_cells(seeds) -> None:  # type: ignore[no-untyped-def]
     """A cell's span indexes the caller's text at the cell's own characters."""
     text = seeds["000"]
-    cell = govdisclosure.load(text).table("t2_6").cell("administrative_penalty", "change")
+    cell = (
+        govdisclosure.load(text).table("t2_6").cell("administrative_penalty", "change")
+    )
 
     assert cell.span is not None
     assert "加76項" == text[cell.span.start : cell.span.end]
@@ -116,7 +120,13 @@ def test_report_views(seeds) -> None:  # type: ignore[no-untyped-def]
     assert 16 * 0 + sum(len(t.cells) for t in report.tables) == len(list(report.cells))
     assert (23, 7) == (len(t3.grid()), len(t3.grid()[0]))
     assert "法人或其他组织/商业企业" == t3.cell("granted", "commercial").column_label
-    assert "三、本年度办理结果/（一）予以公开" == t3.cell("granted", "commercial").row_label
-    assert "行政诉讼/复议后起诉/结果纠正" == report.table("t4").cell("cases", "suit_after_review_corrected").column_label
+    assert (
+        "三、本年度办理结果/（一）予以公开"
+        == t3.cell("granted", "commercial").row_label
+    )
+    assert (
+        "行政诉讼/复议后起诉/结果纠正"
+        == report.table("t4").cell("cases", "suit_after_review_corrected").column_label
+    )
     with pytest.raises(KeyError, match="t3"):
         report.table("t9")

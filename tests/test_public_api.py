@@ -40,5 +40,9 @@ def test_errors_share_one_root() -> None:
     """Every exception we raise is a GovDisclosureError."""
     for name in PUBLIC:
         obj = getattr(govdisclosure, name)
-        if isinstance(obj, type) and issubclass(obj, Exception) and not issubclass(obj, Warning):
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, Exception)
+            and not issubclass(obj, Warning)
+        ):
             assert issubclass(obj, govdisclosure.GovDisclosureError), name

@@ -18,7 +18,9 @@ DATA = Path(__file__).parent.parent / "data"
 
 def _cases() -> list[Any]:
     return [
-        pytest.param(path, id=f"{path.parent.name}/{path.name.removesuffix('.expected.yaml')}")
+        pytest.param(
+            path, id=f"{path.parent.name}/{path.name.removesuffix('.expected.yaml')}"
+        )
         for path in sorted(CASES.glob("*/*.expected.yaml"))
     ]
 
@@ -26,7 +28,11 @@ def _cases() -> list[Any]:
 def _expected_cell(written: Any) -> tuple[CellStatus, Any]:
     """Decode the hand-typed notation (see cases/*/README.md)."""
     if written in ("_", "M", "?"):
-        return {"_": CellStatus.BLANK, "M": CellStatus.MISSING, "?": CellStatus.AMBIGUOUS}[written], None
+        return {
+            "_": CellStatus.BLANK,
+            "M": CellStatus.MISSING,
+            "?": CellStatus.AMBIGUOUS,
+        }[written], None
     if isinstance(written, str) and written.startswith("~"):
         return CellStatus.INFERRED, int(written[1:])
     if isinstance(written, str):
@@ -39,13 +45,19 @@ def diff_report(report: govdisclosure.Report, expected: dict[str, Any]) -> list[
     lines = []
     for table_id, rows in expected["tables"].items():
         table = report.table(table_id)
-        assert set(rows) == set(table.row_keys), f"{table_id}: the case must list every row"
+        assert set(rows) == set(table.row_keys), (
+            f"{table_id}: the case must list every row"
+        )
         for row_key, written_row in rows.items():
-            assert len(written_row) == len(table.column_keys), f"{table_id}.{row_key}: one entry per column"
-            for column_key, written in zip(table.column_keys, written_row):
+            assert len(written_row) == len(table.column_keys), (
+                f"{table_id}.{row_key}: one entry per column"
+            )
+            for column_key, written in zip(table.column_keys, written_row, strict=True):
                 status, value = _expected_cell(written)
                 cell = table.cell(row_key, column_key)
-                if (cell.status, cell.value) != (status, value) or type(cell.value) is not type(value):
+                if (cell.status, cell.value) != (status, value) or type(
+                    cell.value
+                ) is not type(value):
                     lines.append(
                         f"{cell.key}: expected {status.value} {value!r}, got {cell.status.value} {cell.value!r}"
                     )
@@ -81,6 +93,8 @@ def test_every_bundled_spec_has_a_golden_case() -> None:
     """A spec without a real report to check it against is not shipped."""
     from govdisclosure.registry import default_registry
 
-    with_cases = {p.name for p in CASES.iterdir() if p.is_dir() and any(p.glob("*.expected.yaml"))}
+    with_cases = {
+        p.name for p in CASES.iterdir() if p.is_dir() and any(p.glob("*.expected.yaml"))
+    }
 
     assert set(default_registry().ids()) <= with_cases

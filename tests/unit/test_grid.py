@@ -16,14 +16,25 @@ def test_pipe_row_with_padding(spec2019) -> None:  # type: ignore[no-untyped-def
     """A pipe row gives its label, values and one EMPTY per empty cell."""
     tokens = _tokens(spec2019, "(六)其他处理 | 0 | 3 | | |")
 
-    assert [("label", "other_handling"), ("value", "0"), ("value", "3"), ("empty", ""), ("empty", "")] == tokens
+    assert [
+        ("label", "other_handling"),
+        ("value", "0"),
+        ("value", "3"),
+        ("empty", ""),
+        ("empty", ""),
+    ] == tokens
 
 
 def test_markdown_outer_pipes_and_separator(spec2019) -> None:  # type: ignore[no-untyped-def]
     """Leading pipe and |---| separators are layout, not cells."""
     tokens = _tokens(spec2019, "| 自然人 | 总计 |\n|---|---|\n| (六)其他处理 | 1 |")
 
-    assert [("label", "natural_person"), ("label", "total"), ("label", "other_handling"), ("value", "1")] == tokens
+    assert [
+        ("label", "natural_person"),
+        ("label", "total"),
+        ("label", "other_handling"),
+        ("value", "1"),
+    ] == tokens
 
 
 def test_glued_label_after_digits(spec2019) -> None:  # type: ignore[no-untyped-def]
@@ -56,7 +67,9 @@ def test_truncated_header_matches_by_prefix(spec2019) -> None:  # type: ignore[n
 
 def test_prose_is_dropped(spec2019) -> None:  # type: ignore[no-untyped-def]
     """A sentence with numbers in a table section gives no tokens."""
-    tokens = _tokens(spec2019, "本年度共收到申请15件，其中自然人13件，已全部按时办结，无结转。")
+    tokens = _tokens(
+        spec2019, "本年度共收到申请15件，其中自然人13件，已全部按时办结，无结转。"
+    )
 
     assert [] == tokens
 

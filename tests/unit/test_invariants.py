@@ -42,7 +42,11 @@ def test_broken_equation_is_a_finding(seeds) -> None:  # type: ignore[no-untyped
 
     assert 5 == report.table("t4").cell("cases", "review_total").value
     assert ["I4-review"] == [f.rule for f in broken]
-    assert (Severity.ERROR, 1, 5) == (broken[0].severity, broken[0].expected, broken[0].actual)
+    assert (Severity.ERROR, 1, 5) == (
+        broken[0].severity,
+        broken[0].expected,
+        broken[0].actual,
+    )
     assert "t4.cases.review_total" in broken[0].cells
     assert "gov-2019@1" == broken[0].spec
 
@@ -68,6 +72,10 @@ def test_blank_total_is_not_a_violation(seeds) -> None:  # type: ignore[no-untyp
 
 def test_decimal_amounts_are_exact(seeds) -> None:  # type: ignore[no-untyped-def]
     """Amounts are Decimals, never floats."""
-    cell = govdisclosure.load(seeds["000"]).table("t2_9").cell("centralized_procurement", "amount")
+    cell = (
+        govdisclosure.load(seeds["000"])
+        .table("t2_9")
+        .cell("centralized_procurement", "amount")
+    )
 
     assert Decimal("6119919.29") == cell.value

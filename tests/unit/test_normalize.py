@@ -17,7 +17,13 @@ class TestNormalizeText:
 
     def test_pinyin_annotations_are_removed(self) -> None:
         """Ruby pinyin after a Han character (seed 000) is dropped, other brackets stay."""
-        text = normalize_text("關(guān)懷版 發(fā)布機(jī)構(gòu) 簡稱(APP) 第(一)項 (電話:0791)").lines[0].text
+        text = (
+            normalize_text(
+                "關(guān)懷版 發(fā)布機(jī)構(gòu) 簡稱(APP) 第(一)項 (電話:0791)"
+            )
+            .lines[0]
+            .text
+        )
 
         assert "关怀版 发布机构 简称(APP) 第(一)项 (电话:0791)" == text
 

@@ -6,7 +6,14 @@ import pytest
 
 from govdisclosure.grid import build_grid
 from govdisclosure.normalize import normalize_text
-from govdisclosure.segment import BLANK, MAX_READINGS, MISSING, Piece, TooManyReadings, row_readings
+from govdisclosure.segment import (
+    BLANK,
+    MAX_READINGS,
+    MISSING,
+    Piece,
+    TooManyReadingsError,
+    row_readings,
+)
 from govdisclosure.spec_model import ValueType
 
 INT = ValueType.INT
@@ -57,6 +64,6 @@ def test_decimal_in_integer_column_is_no_reading(spec2019) -> None:  # type: ign
 
 def test_enumeration_is_bounded(spec2019) -> None:  # type: ignore[no-untyped-def]
     """A long glued run over many columns raises instead of running away."""
-    with pytest.raises(TooManyReadings):
+    with pytest.raises(TooManyReadingsError):
         row_readings(_row(spec2019, "1" * 24), [INT] * 15)
     assert MAX_READINGS > 1000

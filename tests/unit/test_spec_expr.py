@@ -14,7 +14,9 @@ def test_parse_and_instantiate() -> None:
 
     assert (Term(1, "a"), Term(1, "b")) == eq.lhs
     assert (Term(1, "c"), Term(-2, "d")) == eq.rhs
-    assert ((1, "a", "x"), (1, "b", "x"), (-1, "c", "x"), (2, "d", "x")) == eq.cells(ForEach.COLUMN, "x")
+    assert ((1, "a", "x"), (1, "b", "x"), (-1, "c", "x"), (2, "d", "x")) == eq.cells(
+        ForEach.COLUMN, "x"
+    )
     assert "a + b == c - 2*d" == str(eq)
 
 
@@ -25,7 +27,10 @@ def test_qualified_names() -> None:
     assert ((1, "r", "c"), (-1, "r", "d")) == eq.cells(ForEach.NONE, None)
 
 
-@pytest.mark.parametrize("bad", ["a +", "== a", "a == b == c", "a = b", "a + import(os) == b", "__import__('os')"])
+@pytest.mark.parametrize(
+    "bad",
+    ["a +", "== a", "a == b == c", "a = b", "a + import(os) == b", "__import__('os')"],
+)
 def test_syntax_errors(bad: str) -> None:
     """Anything outside the grammar is refused; nothing is evaluated."""
     with pytest.raises(EquationSyntaxError):

@@ -36,11 +36,20 @@ def test_minimal_spec_loads() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("columns: [{key: a, label: 甲}, {key: b, label: 乙}]", "columns: [{key: a, label: 甲}, {key: a, label: 乙}]"), "duplicate column key 'a'"),
+        (
+            (
+                "columns: [{key: a, label: 甲}, {key: b, label: 乙}]",
+                "columns: [{key: a, label: 甲}, {key: a, label: 乙}]",
+            ),
+            "duplicate column key 'a'",
+        ),
         (('equation: "a == b"', 'equation: "a == zz"'), "'zz' is not a row key"),
         (('equation: "a == b"', 'equation: "a == "'), "invariant 'I'"),
         (("section: s1", "section: s9"), "unknown section 's9'"),
-        (("rows: [{key: r, label: 行}]", "rows: [{key: r, label: 行, colour: red}]"), "extra fields found (colour) @ $.tables[0].rows[0]"),
+        (
+            ("rows: [{key: r, label: 行}]", "rows: [{key: r, label: 行, colour: red}]"),
+            "extra fields found (colour) @ $.tables[0].rows[0]",
+        ),
         (("schema: 1", "schema: 7"), "unsupported 'schema: 7'"),
     ],
 )
@@ -69,7 +78,9 @@ def test_bundled_specs_load_and_duplicate_ids_are_refused(tmp_path) -> None:  # 
     """Every bundled spec loads; a folder redefining an id is refused."""
     for path in bundled_spec_dir().glob("*.yaml"):
         load_spec(path)
-    (tmp_path / "copy.yaml").write_text((bundled_spec_dir() / "gov-2019.yaml").read_text("utf-8"), "utf-8")
+    (tmp_path / "copy.yaml").write_text(
+        (bundled_spec_dir() / "gov-2019.yaml").read_text("utf-8"), "utf-8"
+    )
 
     with pytest.raises(SpecError, match="already registered"):
         Registry([tmp_path])

@@ -7,11 +7,19 @@ from decimal import Decimal
 import pytest
 
 from govdisclosure.spec_model import ValueType
-from govdisclosure.values import NumberToken, convert, number_pattern, read_number, split_digits
+from govdisclosure.values import (
+    NumberToken,
+    convert,
+    number_pattern,
+    read_number,
+    split_digits,
+)
 
 
 def _read(spec, text: str) -> list[NumberToken]:  # type: ignore[no-untyped-def]
-    return [read_number(m, spec.minus_words) for m in number_pattern(spec).finditer(text)]
+    return [
+        read_number(m, spec.minus_words) for m in number_pattern(spec).finditer(text)
+    ]
 
 
 class TestNumberPattern:
@@ -28,7 +36,9 @@ class TestNumberPattern:
             ("1,234,567", None, "1234567", None),
         ],
     )
-    def test_cell_texts(self, spec2019, text: str, sign: int | None, digits: str, unit: str | None) -> None:  # type: ignore[no-untyped-def]
+    def test_cell_texts(
+        self, spec2019, text: str, sign: int | None, digits: str, unit: str | None
+    ) -> None:  # type: ignore[no-untyped-def]
         """Signs, units and separators come from the spec's grammar."""
         assert [NumberToken(sign, digits, unit)] == _read(spec2019, text)
 
