@@ -1,0 +1,48 @@
+"""Write docs/keys.md from the bundled specs: every key with its official label.
+
+Run ``python docs/gen_keys.py`` after changing a spec; tests/test_docs.py fails
+while docs/keys.md is stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from govdisclosure.registry import default_registry
+
+HERE = Path(__file__).parent
+
+
+def render() -> str:
+    out = [
+        "# Table and cell keys",
+        "",
+        "Generated from `specs/` by `python docs/gen_keys.py`; do not edit by hand.",
+        "A cell's address is `table.row_key.column_key`, e.g. `t3.new_requests.total`.",
+        "Keys are stable: renaming one is a breaking change.",
+        "",
+    ]
+    for spec in sorted(default_registry(), key=lambda s: s.id):
+        out += [f"## `{spec.id}` — {spec.title}", "", f"Source: {spec.source}.", ""]
+        for table in spec.tables:
+            out += [f"### `{table.id}` {table.name}", "", "| rows | label |", "|---|---|"]
+            out += [f"| `{leaf.key}` | {leaf.label or '(no label)'} |" for leaf in table.row_leaves()]
+            out += ["", "| columns | label | type |", "|---|---|---|"]
+            out += [
+                f"| `{leaf.key}` | {leaf.label} | {table.column_type(leaf).value} |"
+                for leaf in table.column_leaves()
+            ]
+            out.append("")
+        out += ["### Invariants", "", "| id | table | per | equation |", "|---|---|---|---|"]
+        out += [
+            f"| `{inv.id}` | `{inv.table}` | {inv.for_each.value} | `{inv.equation}` |"
+            for inv in spec.invariants
+        ]
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    (HERE / "keys.md").write_text(render(), encoding="utf-8")
+    sys.stdout.write("wrote docs/keys.md\n")
