@@ -26,15 +26,28 @@ def render() -> str:
     for spec in sorted(default_registry(), key=lambda s: s.id):
         out += [f"## `{spec.id}` — {spec.title}", "", f"Source: {spec.source}.", ""]
         for table in spec.tables:
-            out += [f"### `{table.id}` {table.name}", "", "| rows | label |", "|---|---|"]
-            out += [f"| `{leaf.key}` | {leaf.label or '(no label)'} |" for leaf in table.row_leaves()]
+            out += [
+                f"### `{table.id}` {table.name}",
+                "",
+                "| rows | label |",
+                "|---|---|",
+            ]
+            out += [
+                f"| `{leaf.key}` | {leaf.label or '(no label)'} |"
+                for leaf in table.row_leaves()
+            ]
             out += ["", "| columns | label | type |", "|---|---|---|"]
             out += [
                 f"| `{leaf.key}` | {leaf.label} | {table.column_type(leaf).value} |"
                 for leaf in table.column_leaves()
             ]
             out.append("")
-        out += ["### Invariants", "", "| id | table | per | equation |", "|---|---|---|---|"]
+        out += [
+            "### Invariants",
+            "",
+            "| id | table | per | equation |",
+            "|---|---|---|---|",
+        ]
         out += [
             f"| `{inv.id}` | `{inv.table}` | {inv.for_each.value} | `{inv.equation}` |"
             for inv in spec.invariants

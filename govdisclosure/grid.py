@@ -348,11 +348,7 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
             continue
         key = match_key(tok.text)[0]
         if len(key) >= MIN_PREFIX:
-            refs = tuple(
-                dict.fromkeys(
-                    r for k in index.keys if k.startswith(key) for r in index.by_key[k]
-                )
-            )
+            refs = _prefix_refs(key, index)
             if refs:
                 out.append(
                     Token(
@@ -369,3 +365,24 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
         out.append(tok)
         i += 1
     return out
+
+
+def _prefix_refs(key: str, index: LabelIndex) -> tuple[LabelRef, ...]:
+    """What a truncated label may be, keeping only what is safe to act on.
+
+    A header cut short (``本年新``) may stand for several columns: harmless,
+    headers only close rows. But a prefix opens a row only when it names
+    exactly one row and nothing else; ``行政`` (行政许可? 行政处罚?) must not
+    hand the next numbers to whichever row happens to be free.
+    """
+    refs = tuple(
+        dict.fromkeys(
+            r for k in index.keys if k.startswith(key) for r in index.by_key[k]
+        )
+    )
+    rows = {(r.table, r.key) for r in refs if r.role == "row"}
+    if rows and (
+        len(rows) > 1 or len(rows) < len({(r.table, r.role, r.key) for r in refs})
+    ):
+        refs = tuple(r for r in refs if r.role != "row")
+    return refs

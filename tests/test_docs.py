@@ -16,4 +16,6 @@ def test_keys_doc_is_current() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
 
-    assert module.render() == (DOCS / "keys.md").read_text(encoding="utf-8"), "run python docs/gen_keys.py"
+    assert module.render() == (DOCS / "keys.md").read_text(encoding="utf-8"), (
+        "run python docs/gen_keys.py"
+    )

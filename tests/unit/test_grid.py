@@ -79,3 +79,21 @@ def test_unknown_text_cell_is_text(spec2019) -> None:  # type: ignore[no-untyped
     tokens = _tokens(spec2019, "备注栏")
 
     assert [("text", "备注栏")] == tokens
+
+
+def test_prefix_of_several_rows_opens_no_row(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """行政 could be 行政许可, 行政处罚 or 行政强制: it is no row label."""
+    lines = normalize_text("行政\n5").lines
+    grid = build_grid(spec2019, "s2", [(line, 0) for line in lines])
+
+    assert TokenKind.TEXT is grid.tokens[0].kind
+
+
+def test_prefix_of_one_row_opens_it(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """A row label cut short but naming one row still opens that row."""
+    lines = normalize_text("其他对外管理\n5").lines
+    grid = build_grid(spec2019, "s2", [(line, 0) for line in lines])
+
+    assert [("row", "other_management_services")] == [
+        (r.role, r.key) for r in grid.tokens[0].refs
+    ]
