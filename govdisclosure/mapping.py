@@ -228,6 +228,7 @@ def finalize_tables(
         units = dict(draft.header_units)
         cells: list[Cell] = []
         for row in draft.rows:
+            agreement = _agreement(row, len(columns))
             for j, col in enumerate(columns):
                 base = Cell(
                     spec.id,
@@ -243,6 +244,7 @@ def finalize_tables(
                         base,
                         row,
                         j,
+                        agreement,
                         col.node.unit or spec.unit,
                         units.get(col.key),
                         col.node.units,
@@ -262,10 +264,28 @@ def finalize_tables(
     return tuple(tables), findings
 
 
+_Slots = set[tuple[str, Value]]
+
+
+def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
+    """Per column, the distinct slots of the initial and of the final readings.
+
+    Computed once per row: a row may have thousands of readings.
+    """
+    initial: list[_Slots] = [set() for _ in range(width)]
+    final: list[_Slots] = [set() for _ in range(width)]
+    for sets, readings in ((initial, row.initial or ()), (final, row.readings or ())):
+        for reading in readings:
+            for j, slot in enumerate(reading):
+                sets[j].add(_slot_key(slot))
+    return list(zip(initial, final, strict=True))
+
+
 def _cell(
     base: Cell,
     row: RowDraft,
     j: int,
+    agreement: list[tuple[_Slots, _Slots]],
     unit: str | None,
     header_unit: str | None,
     allowed: tuple[str, ...],
@@ -284,8 +304,7 @@ def _cell(
             raw=raw or None,
             reason="no reading fits the column types",
         )
-    initial = {_slot_key(r[j]) for r in row.initial}
-    final = {_slot_key(r[j]) for r in row.readings}
+    initial, final = agreement[j]
     slot = row.readings[0][j]
     if len(final) > 1:
         candidates = tuple(

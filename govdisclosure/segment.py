@@ -96,8 +96,9 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
     if _count_readings(tokens, values, n) > MAX_READINGS:
         raise TooManyReadingsError
     readings: list[Reading] = []
+    pieces: dict[tuple[int, str, bool, ValueType], Piece | None] = {}
     for sequence in _sequences(tokens, values, n):
-        for reading in _placements(tokens, sequence, types):
+        for reading in _placements(tokens, sequence, types, pieces):
             readings.append(reading)
             if len(readings) > MAX_READINGS:
                 raise TooManyReadingsError
@@ -213,12 +214,21 @@ def _placements(
     tokens: Sequence[Token],
     sequence: list[tuple[int, str, bool]],
     types: Sequence[ValueType],
+    pieces: dict[tuple[int, str, bool, ValueType], Piece | None],
 ) -> Iterator[Reading]:
+    """Each order-keeping placement of ``sequence`` into the columns.
+
+    ``pieces`` memoises the value of a number in a column type: a row of 15
+    columns has thousands of placements but only a few distinct pieces.
+    """
     n = len(types)
     for columns in itertools.combinations(range(n), len(sequence)):
         slots: list[Slot] = [BLANK] * n
         for (index, digits, part), column in zip(sequence, columns, strict=True):
-            piece = _piece(tokens, index, digits, types[column], part=part)
+            key = (index, digits, part, types[column])
+            if key not in pieces:
+                pieces[key] = _piece(tokens, index, digits, types[column], part=part)
+            piece = pieces[key]
             if piece is None:
                 break
             slots[column] = piece

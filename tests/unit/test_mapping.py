@@ -1,0 +1,73 @@
+"""Tests for the mapping of tokens to rows: what closes a row, what is unused."""
+
+from __future__ import annotations
+
+import govdisclosure
+from govdisclosure import CellStatus
+
+T3_ROW = "(六)其他处理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||"
+
+
+def _load_001_with(seeds, old: str, new: str) -> govdisclosure.Report:  # type: ignore[no-untyped-def]
+    text = seeds["001"]
+    assert old in text
+    return govdisclosure.load(text.replace(old, new))
+
+
+def test_values_after_an_unknown_label_are_unused_not_misplaced(seeds) -> None:  # type: ignore[no-untyped-def]
+    """A row label the spec does not know hands its numbers to no row."""
+    report = _load_001_with(
+        seeds, T3_ROW, "(六)其他处置方式 | 4 | 0 | 0 | 0 | 0 | 0 | 4 | ||"
+    )
+    row = [c for c in report.table("t3").cells if c.row_key == "other_handling"]
+    unused = [f for f in report.findings if f.code == "token.unused"]
+
+    assert {CellStatus.MISSING} == {c.status for c in row}
+    assert ["4", "4"] == [f.message.split("'")[1] for f in unused if "'4'" in f.message]
+    assert all(f.span is not None for f in unused)
+
+
+def test_duplicate_row_keeps_the_first_and_reports(seeds) -> None:  # type: ignore[no-untyped-def]
+    """The same row twice with values: the first is used, the second reported."""
+    report = _load_001_with(
+        seeds, T3_ROW, T3_ROW + "\n(六)其他处理 | 9 | 0 | 0 | 0 | 0 | 0 | 9 | ||"
+    )
+    codes = [f.code for f in report.findings]
+
+    assert 0 == report.table("t3").cell("other_handling", "total").value
+    assert "row.duplicate" in codes
+    assert 7 == codes.count("token.unused")  # every number of the second occurrence
+
+
+def test_too_many_numbers_flag_the_row(seeds) -> None:  # type: ignore[no-untyped-def]
+    """More numbers than columns in one cell: no cell of the row is ok."""
+    report = _load_001_with(
+        seeds, "行政事业性收费 | 0 | 0 | ||", "行政事业性收费 | 3 5 7 ||"
+    )
+    row = report.table("t2_8").grid()[0]
+
+    assert {CellStatus.AMBIGUOUS} == {c.status for c in row}
+
+
+def test_header_padding_is_not_a_blank_cell(seeds) -> None:  # type: ignore[no-untyped-def]
+    """Empty cells on a header line (seed 001's 四) do not shift the data row."""
+    report = govdisclosure.load(
+        seeds["001"].replace(
+            "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "1 | 0 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        )
+    )
+
+    assert 1 == report.table("t4").cell("cases", "review_upheld").value
+    assert 1 == report.table("t4").cell("cases", "review_total").value
+
+
+def test_absent_block_is_missing(seeds) -> None:  # type: ignore[no-untyped-def]
+    """Seed 002 has no 二(一) block: its cells are missing, with a reason."""
+    cell = govdisclosure.load(seeds["002"]).table("t2_1").cell("rules", "new_made")
+
+    assert (CellStatus.MISSING, None, "row not found") == (
+        cell.status,
+        cell.value,
+        cell.reason,
+    )
