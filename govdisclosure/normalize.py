@@ -18,6 +18,7 @@ Two forms exist:
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final, Protocol
 
@@ -77,13 +78,16 @@ _MATCH_FOLD: Final = str.maketrans(
 )
 
 
+_SPACE = regex.compile(r"\s")
+
+
 @frozen
 class Line:
     """One normalised line: its text and, per character, the input offset."""
 
     number: int
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]  # a tuple, or a range when nothing moved
     #: Input offset just past the line's last character (before the newline).
     end: int
 
@@ -139,6 +143,12 @@ def _normalize_line(number: int, body: str, base: int) -> Line:
     if "(" in body or "（" in body:
         for m in _PINYIN.finditer(body):
             removed.update(range(m.start(), m.end()))
+    if not removed:
+        each = [_fold_char(ch) for ch in body]
+        if all(len(f) == 1 for f in each):
+            # one character in, one out: the offsets are a plain range
+            text = _to_simplified("".join(each))
+            return Line(number, text, range(base, base + len(body)), base + len(body))
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(body):
@@ -192,16 +202,13 @@ def _opencc() -> _Converter:
     return converter
 
 
-def match_key(text: str) -> tuple[str, tuple[int, ...]]:
+def match_key(text: str) -> tuple[str, Sequence[int]]:
     """The match form of display text, with each character's index in ``text``."""
-    chars: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text.translate(_MATCH_FOLD)):
-        if ch.isspace():
-            continue
-        chars.append(ch)
-        index.append(i)
-    return "".join(chars), tuple(index)
+    folded = text.translate(_MATCH_FOLD)
+    if not _SPACE.search(folded):
+        return folded, range(len(folded))
+    index = [i for i, ch in enumerate(folded) if not ch.isspace()]
+    return "".join([folded[i] for i in index]), index
 
 
 def label_key(label: str) -> str:

@@ -27,6 +27,9 @@ from govdisclosure.spec_model import SectionSpec, Spec
 
 __all__ = ["Metadata", "SectionSpan", "Sections", "locate_sections"]
 
+#: Characters of a line's start searched for a heading.
+_HEAD = 160
+
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 
 
@@ -113,7 +116,8 @@ def _heading_keys(section: SectionSpec) -> list[tuple[str, bool]]:
 def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
     """Find the spec's sections in order, the report's end and its metadata."""
     lines = normalized.lines
-    keys = [(line, *match_key(line.text)) for line in lines]
+    # headings are short: the head of each line is enough to recognise one
+    keys = [(line, *match_key(line.text[:_HEAD])) for line in lines]
     found: list[tuple[SectionSpec, int, int]] = []
     cursor = 0
     for section in spec.sections:

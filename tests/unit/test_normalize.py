@@ -64,4 +64,4 @@ class TestMatchKey:
         """The index gives, per key character, its position in the text."""
         key, index = match_key("a b")
 
-        assert ("ab", (0, 2)) == (key, index)
+        assert ("ab", [0, 2]) == (key, list(index))
