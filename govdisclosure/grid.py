@@ -79,6 +79,7 @@ class Token:
     refs: tuple[LabelRef, ...] = ()
     number: NumberToken | None = None
     attached: str = ""  # text in the label's cell that is not a label (a unit note)
+    optional: bool = False  # an empty cell that may be no cell (before a leading pipe)
 
 
 @frozen
@@ -156,9 +157,10 @@ def build_grid(spec: Spec, section_id: str, body: list[tuple[Line, int]]) -> Tok
     tokens: list[Token] = []
     cell_no = 0
     for line, column in body:
-        for start, end, delimited in _cells(line.text, column):
+        line_tokens: list[Token] = []
+        for start, end, delimited, optional in _cells(line.text, column):
             cell_no += 1
-            tokens += _cell_tokens(
+            line_tokens += _cell_tokens(
                 line,
                 start,
                 end,
@@ -168,17 +170,32 @@ def build_grid(spec: Spec, section_id: str, body: list[tuple[Line, int]]) -> Tok
                 numbers,
                 blanks,
                 spec.minus_words,
+                optional,
             )
+        # An optional leading empty cell matters only before values: in front
+        # of a label ("| 规章 | 0 |") it would leak into the previous row.
+        if (
+            line_tokens
+            and line_tokens[0].optional
+            and (len(line_tokens) == 1 or line_tokens[1].kind is TokenKind.LABEL)
+        ):
+            line_tokens.pop(0)
+        tokens += line_tokens
     return TokenGrid(section_id, tuple(_rejoin_labels(tokens, index)))
 
 
-def _cells(text: str, column: int) -> list[tuple[int, int, bool]]:
-    """Cut a line into cells: ``(start, end, delimited)`` in line coordinates."""
+def _cells(text: str, column: int) -> list[tuple[int, int, bool, bool]]:
+    """Cut a line into cells: ``(start, end, delimited, optional)``.
+
+    Offsets are line coordinates. ``optional`` marks the empty cell before a
+    leading pipe: ``| 0 | 5 |`` is a markdown row of two cells, or a row whose
+    first cell is empty; the text does not say which, so both are kept.
+    """
     body = text[column:]
     if not body.strip():
         return []
     if "|" not in body and "\t" not in body:
-        return [(column, len(text), False)]
+        return [(column, len(text), False, False)]
     bounds = (
         [column - 1]
         + [column + i for i, ch in enumerate(body) if ch in "|\t"]
@@ -186,18 +203,16 @@ def _cells(text: str, column: int) -> list[tuple[int, int, bool]]:
     )
     cells = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
     stripped = body.strip()
-    # "a | b |": the text after the last pipe is no cell. "| a | b |" (markdown):
-    # neither is the text before the first pipe. A line of pipes only ("|||")
-    # is a run of empty cells, each closed by its pipe.
+    # "a | b |": the text after the last pipe is no cell. A line of pipes only
+    # ("|||") is a run of empty cells, each closed by its pipe.
     if stripped.endswith(("|", "\t")) and not text[cells[-1][0] : cells[-1][1]].strip():
         cells.pop()
-    if (
+    optional = (
         stripped.startswith("|")
-        and stripped.strip("|").strip()
+        and bool(stripped.strip("|").strip())
         and not text[cells[0][0] : cells[0][1]].strip()
-    ):
-        cells.pop(0)
-    return [(s, e, True) for s, e in cells]
+    )
+    return [(s, e, True, optional and i == 0) for i, (s, e) in enumerate(cells)]
 
 
 def _span(line: Line, start: int, end: int) -> SourceSpan:
@@ -215,12 +230,22 @@ def _cell_tokens(
     numbers: re.Pattern[str],
     blanks: set[str],
     minus_words: tuple[str, ...],
+    optional: bool = False,
 ) -> list[Token]:
     text = line.text[start:end]
     key, pos = match_key(text)
     if not key or _SEPARATOR.match(key):
         if delimited and not key:
-            return [Token(TokenKind.EMPTY, "", _span(line, start, end), cell_no, True)]
+            return [
+                Token(
+                    TokenKind.EMPTY,
+                    "",
+                    _span(line, start, end),
+                    cell_no,
+                    True,
+                    optional=optional,
+                )
+            ]
         return []
     if key in blanks:
         return [

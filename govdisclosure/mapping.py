@@ -100,6 +100,8 @@ def draft_tables(
                 rows.append(RowDraft(table.id, leaf.key, leaf.label, False, (), (), ()))
                 continue
             tokens = tuple(chosen[1])
+            if not leaf.node.label:
+                tokens = _drop_header_padding(tokens)
             try:
                 readings: tuple[Reading, ...] | None = tuple(
                     row_readings(tokens, types)
@@ -118,6 +120,24 @@ def draft_tables(
     for token in unused:
         findings.append(_unused(token))
     return tuple(drafts), findings
+
+
+def _drop_header_padding(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Empty cells on lines with no number, before an unlabelled row's first number.
+
+    An unlabelled row is opened by its header, so a line of empty cells after
+    the header (a merged header row rendered as ``| | |``) would otherwise
+    read as leading blank cells and shift every value.
+    """
+    value_lines = {t.span.line for t in tokens if t.kind is TokenKind.VALUE}
+    start = 0
+    while (
+        start < len(tokens)
+        and tokens[start].kind is TokenKind.EMPTY
+        and tokens[start].span.line not in value_lines
+    ):
+        start += 1
+    return tokens[start:]
 
 
 def _unused(token: Token) -> Finding:

@@ -71,27 +71,9 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
     """
     n = len(types)
     if _positional(tokens):
-        cells = list(tokens)
-        while len(cells) > n and cells[-1].kind is TokenKind.EMPTY:
-            cells.pop()  # trailing empty cells pad a row past the table's width
-        if len(cells) <= n:
-            slots: list[Slot] = []
-            for i, tok in enumerate(cells):
-                if tok.kind is TokenKind.EMPTY:
-                    slots.append(BLANK)
-                    continue
-                piece = _piece(
-                    tokens,
-                    i,
-                    tok.number.digits if tok.number else "",
-                    types[i],
-                    part=False,
-                )
-                if piece is None:
-                    return []
-                slots.append(piece)
-            slots += [MISSING] * (n - len(cells))
-            return [tuple(slots)]
+        positional, fitted = _positional_readings(tokens, types)
+        if fitted:
+            return positional
     values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
     if _count_readings(tokens, values, n) > MAX_READINGS:
         raise TooManyReadingsError
@@ -134,6 +116,46 @@ def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:
     if len(values) > n:  # every choice of n tokens is tried
         total = max(total, 1) * math.comb(len(values), n)
     return total
+
+
+def _positional_readings(
+    tokens: Sequence[Token], types: Sequence[ValueType]
+) -> tuple[list[Reading], bool]:
+    """The reading of each cell variant that fits the table's width.
+
+    A variant with the optional leading empty cells (``| 0 | 5 |``) and one
+    without; with none optional there is one variant. Returns the readings and
+    whether any variant fitted at all (if none did, the caller reads the
+    numbers without positions).
+    """
+    n = len(types)
+    everything = list(range(len(tokens)))
+    variants = [everything]
+    if any(t.optional for t in tokens):
+        variants.append([i for i in everything if not tokens[i].optional])
+    readings: list[Reading] = []
+    fitted = False
+    for cells in variants:
+        while len(cells) > n and tokens[cells[-1]].kind is TokenKind.EMPTY:
+            cells.pop()  # trailing empty cells pad a row past the table's width
+        if len(cells) > n:
+            continue
+        fitted = True
+        slots: list[Slot] = []
+        for column, i in enumerate(cells):
+            token = tokens[i]
+            if token.kind is TokenKind.EMPTY:
+                slots.append(BLANK)
+                continue
+            digits = token.number.digits if token.number else ""
+            piece = _piece(tokens, i, digits, types[column], part=False)
+            if piece is None:
+                break  # not a value of this column's type: no such reading
+            slots.append(piece)
+        else:
+            slots += [MISSING] * (n - len(cells))
+            readings.append(tuple(slots))
+    return readings, fitted
 
 
 def _positional(tokens: Sequence[Token]) -> bool:

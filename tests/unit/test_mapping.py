@@ -71,3 +71,39 @@ def test_absent_block_is_missing(seeds) -> None:  # type: ignore[no-untyped-def]
         cell.value,
         cell.reason,
     )
+
+
+def test_empty_line_under_the_header_does_not_shift_the_row(seeds) -> None:  # type: ignore[no-untyped-def]
+    """A line of empty cells between 四's header and its numbers is padding."""
+    data = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    report = govdisclosure.load(
+        seeds["001"].replace(
+            data,
+            "| | | | | |\n" + "3 | 0 | 0 | 0 | 3 | " + " | ".join(["0"] * 10) + " |",
+        )
+    )
+
+    assert 3 == report.table("t4").cell("cases", "review_upheld").value
+    assert 3 == report.table("t4").cell("cases", "review_total").value
+
+
+def test_leading_pipe_is_ambiguous_when_both_readings_fit(seeds) -> None:  # type: ignore[no-untyped-def]
+    """| 0 | … with 14 numbers: markdown (14 cells, one missing) or a blank first cell."""
+    data = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    report = govdisclosure.load(
+        seeds["001"].replace(data, "| 0 | 0 | 0 | 0 | " + " | ".join(["0"] * 10) + " |")
+    )
+    first = report.table("t4").cell("cases", "review_upheld")
+
+    assert CellStatus.AMBIGUOUS is first.status
+    assert (0, None) == first.candidates
+
+
+def test_markdown_row_reads_without_its_outer_pipes(seeds) -> None:  # type: ignore[no-untyped-def]
+    """| 1 | … | 0 | with 15 numbers: only the markdown reading fits."""
+    data = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    row = "| 1 | 0 | 0 | 0 | 1 | " + " | ".join(["0"] * 10) + " |"
+    cells = govdisclosure.load(seeds["001"].replace(data, row)).table("t4").cells
+
+    assert [1, 0, 0, 0, 1] + [0] * 10 == [c.value for c in cells]
+    assert {CellStatus.OK} == {c.status for c in cells}
