@@ -92,15 +92,44 @@ def narrow_readings(drafts: Sequence[TableDraft], spec: Spec) -> tuple[TableDraf
         for i in instances(spec)
         if i.invariant.resolve and i.invariant.severity == "error"
     ]
-    for _ in range(MAX_PASSES):
-        changed = False
-        for inst in usable:
-            changed |= _narrow_one(inst, rows, columns[inst.table])
-        if not changed:
+    initial = dict(rows)
+    # Rows of an equation that no reading satisfies are frozen: the table has
+    # no consistent reading there, so nothing may be inferred from it. Each
+    # time one is found, narrowing restarts without the equations touching
+    # frozen rows. Frozen rows only grow, so this ends.
+    frozen: set[tuple[str, str]] = set()
+    while True:
+        rows = dict(initial)
+        active = [i for i in usable if not frozen & _rows_of(i)]
+        broken = _narrow_all(active, rows, columns)
+        if broken is None:
             break
+        frozen |= _rows_of(broken)
     return tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
     )
+
+
+def _rows_of(inst: Instance) -> set[tuple[str, str]]:
+    return {(inst.table, row) for _, row, _ in inst.terms}
+
+
+def _narrow_all(
+    active: list[Instance],
+    rows: dict[tuple[str, str], RowDraft],
+    columns: dict[str, dict[str, int]],
+) -> Instance | None:
+    """Narrow to a fixpoint; return the first equation found unsatisfiable."""
+    for _ in range(MAX_PASSES):
+        changed = False
+        for inst in active:
+            result = _narrow_one(inst, rows, columns[inst.table])
+            if result is _UNSATISFIABLE:
+                return inst
+            changed |= bool(result)
+        if not changed:
+            break
+    return None
 
 
 def _contribution(reading: Reading, terms: list[tuple[int, int]]) -> _Number | None:
@@ -114,9 +143,13 @@ def _contribution(reading: Reading, terms: list[tuple[int, int]]) -> _Number | N
     return total
 
 
+_UNSATISFIABLE: Final = "unsatisfiable"
+
+
 def _narrow_one(
     inst: Instance, rows: dict[tuple[str, str], RowDraft], columns: dict[str, int]
-) -> bool:
+) -> bool | str:
+    """Narrow the rows of one equation; True if any changed, or _UNSATISFIABLE."""
     by_row: dict[str, list[tuple[int, int]]] = {}
     for coef, row, col in inst.terms:
         by_row.setdefault(row, []).append((coef, columns[col]))
@@ -134,7 +167,8 @@ def _narrow_one(
         contributions.append(known)
     sets = [set(c) for c in contributions]
     if all(len(s) == 1 for s in sets):
-        return False
+        # nothing left to choose, but the equation must still hold
+        return False if sum(next(iter(s)) for s in sets) == 0 else _UNSATISFIABLE
     # leave-one-out sumsets from prefix and suffix sums
     prefix: list[set[_Number]] = [{0}]
     for s in sets:
@@ -151,15 +185,12 @@ def _narrow_one(
     suffix.reverse()
     keep: list[list[int]] = []
     for i, row_values in enumerate(contributions):
-        if len(sets[i]) == 1:
-            keep.append(list(range(len(row_values))))
-            continue
         others = _sumset(prefix[i], suffix[i + 1])
         if others is None:
             return False
         keep.append([k for k, v in enumerate(row_values) if -v in others])
         if not keep[-1]:
-            return False  # no reading satisfies it: the numbers disagree; report, don't bend
+            return _UNSATISFIABLE  # the numbers disagree: report, don't bend
     changed = False
     for d, readings_before, kept in zip(drafts, readings_of, keep, strict=True):
         if len(kept) < len(readings_before):
