@@ -145,7 +145,6 @@ def _unused(token: Token) -> Finding:
         "token.unused",
         Severity.WARNING,
         f"the number {token.text!r} on line {token.span.line} is in a table but in no cell",
-        actual=None,
         span=token.span,
     )
 
@@ -181,14 +180,22 @@ def _walk(
                 header_line = None
                 continue
             _note_unit(spec, token, header_units, findings)
-            tables = {r.table for r in token.refs}
-            owner = next((unlabelled[t] for t in tables if t in unlabelled), None)
-            if owner is not None:
-                table_id = next(t for t in tables if t in unlabelled)
-                current = []
-                occurrences[(table_id, owner)] = [(token, current)]
-            else:
+            table_id = next(
+                (r.table for r in token.refs if r.table in unlabelled), None
+            )
+            if table_id is None:
                 current = None
+            else:
+                # each header label (re)opens the unlabelled row; an opening
+                # that already holds numbers is kept, so a header repeated
+                # after the data makes a reported duplicate, not lost numbers
+                current = []
+                key = (table_id, unlabelled[table_id])
+                held = occurrences.setdefault(key, [])
+                if held and not any(t.kind is TokenKind.VALUE for t in held[-1][1]):
+                    held[-1] = (token, current)
+                else:
+                    held.append((token, current))
             header_line = token.span.line
         elif token.kind is TokenKind.TEXT:
             current, header_line = None, None

@@ -107,3 +107,18 @@ def test_markdown_row_reads_without_its_outer_pipes(seeds) -> None:  # type: ign
 
     assert [1, 0, 0, 0, 1] + [0] * 10 == [c.value for c in cells]
     assert {CellStatus.OK} == {c.status for c in cells}
+
+
+def test_header_repeated_after_the_data_loses_nothing(seeds) -> None:  # type: ignore[no-untyped-def]
+    """四's header printed again after its numbers: the numbers stay, the repeat is reported."""
+    data = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    report = govdisclosure.load(
+        seeds["001"].replace(
+            data, data.replace("0 |", "2 |", 1) + "\n行政复议 | 行政诉讼 |\n7"
+        )
+    )
+    codes = [f.code for f in report.findings]
+
+    assert 2 == report.table("t4").cell("cases", "review_upheld").value
+    assert "row.duplicate" in codes
+    assert "token.unused" in codes
