@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from govdisclosure.model import SourceSpan
 from govdisclosure.normalize import Line, label_key, match_key
@@ -56,6 +56,7 @@ class TokenKind(str, enum.Enum):
     VALUE = "value"
     EMPTY = "empty"
     TEXT = "text"
+    PROSE = "prose"  # a number in a sentence: reported, never read as a cell
 
 
 @frozen
@@ -308,7 +309,14 @@ def _cell_tokens(
         residue.append((a + last, b))
     rest = "".join(_RESIDUE_NOISE.sub("", text[a:b]) for a, b in residue)
     if len(rest) >= PROSE_RESIDUE or "。" in text:
-        return []  # prose: a sentence is not a table cell
+        # prose: a sentence is not a table cell. It closes the current row,
+        # and its numbers are kept as PROSE tokens, to be reported, not read.
+        prose = Token(
+            TokenKind.TEXT, text.strip(), _span(line, start, end), cell_no, delimited
+        )
+        return [prose] + [
+            evolve(t, kind=TokenKind.PROSE) for t in out if t.kind is TokenKind.VALUE
+        ]
     if rest:
         label_tokens = [t for t in out if t.kind is TokenKind.LABEL]
         if label_tokens:

@@ -199,6 +199,15 @@ def _walk(
             header_line = token.span.line
         elif token.kind is TokenKind.TEXT:
             current, header_line = None, None
+        elif token.kind is TokenKind.PROSE:
+            findings.append(
+                Finding(
+                    "token.in_prose",
+                    Severity.INFO,
+                    f"the number {token.text!r} on line {token.span.line} is in a sentence inside a table section; it is not read as a cell",
+                    span=token.span,
+                )
+            )
         elif token.kind is TokenKind.EMPTY and token.span.line == header_line:
             continue  # empty cells that pad a header or caption row
         elif current is not None:

@@ -65,13 +65,13 @@ def test_truncated_header_matches_by_prefix(spec2019) -> None:  # type: ignore[n
     assert {"new_made", "new_published"} == {r.key for r in grid.tokens[0].refs}
 
 
-def test_prose_is_dropped(spec2019) -> None:  # type: ignore[no-untyped-def]
-    """A sentence with numbers in a table section gives no tokens."""
+def test_prose_closes_rows_and_keeps_its_numbers_apart(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """A sentence is one TEXT token; its numbers are PROSE, never values."""
     tokens = _tokens(
         spec2019, "本年度共收到申请15件，其中自然人13件，已全部按时办结，无结转。"
     )
 
-    assert [] == tokens
+    assert ["text", "prose", "prose"] == [kind for kind, _ in tokens]
 
 
 def test_unknown_text_cell_is_text(spec2019) -> None:  # type: ignore[no-untyped-def]

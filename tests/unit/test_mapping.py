@@ -122,3 +122,16 @@ def test_header_repeated_after_the_data_loses_nothing(seeds) -> None:  # type: i
     assert 2 == report.table("t4").cell("cases", "review_upheld").value
     assert "row.duplicate" in codes
     assert "token.unused" in codes
+
+
+def test_a_sentence_between_rows_is_reported_not_read(seeds) -> None:  # type: ignore[no-untyped-def]
+    """Numbers in a note under a row are info findings, and the row keeps its cells."""
+    report = _load_001_with(
+        seeds,
+        T3_ROW,
+        T3_ROW + "\n注：其他处理中有3件为申请人撤回申请，已电话告知申请人。",
+    )
+    prose = [f for f in report.findings if f.code == "token.in_prose"]
+
+    assert ["'3件'"] == [f.message.split()[2] for f in prose]
+    assert 0 == report.table("t3").cell("other_handling", "total").value
