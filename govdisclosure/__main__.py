@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 
 from govdisclosure.api import load_file
 from govdisclosure.errors import GovDisclosureError
@@ -24,11 +25,12 @@ _MARK = {
 
 
 def _show(cell: Cell) -> str:
-    if cell.status is CellStatus.OK:
-        return str(cell.value)
-    if cell.status is CellStatus.INFERRED:
-        return f"{cell.value}*"
-    return _MARK[cell.status]
+    if cell.status not in (CellStatus.OK, CellStatus.INFERRED):
+        return _MARK[cell.status]
+    # amounts need their unit (元 or 万元); counts read fine without it
+    unit = cell.unit if isinstance(cell.value, Decimal) and cell.unit else ""
+    mark = "*" if cell.status is CellStatus.INFERRED else ""
+    return f"{cell.value}{unit}{mark}"
 
 
 def render(report: Report) -> str:
