@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import attrs
 import cattrs
@@ -191,9 +190,3 @@ def _check_invariant(
                 f"invariant {inv_id!r}: {name!r} is not a {for_each.value if for_each is not ForEach.NONE else 'row.column'} key of table {table.id!r} @ {where}.equation"
             )
     return problems
-
-
-def spec_to_dict(spec: Spec) -> dict[str, Any]:
-    """The spec as plain data (for docs generation and debugging)."""
-    data: dict[str, Any] = _converter.unstructure(spec)
-    return data
