@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govdisclosure.detect import detect_spec
+from attrs import evolve
+
+from govdisclosure.detect import CLOSE_CALL, candidate_specs, structure_score
 from govdisclosure.errors import GovDisclosureError, InternalError
 from govdisclosure.grid import build_grid
-from govdisclosure.invariants import check_invariants, narrow_readings
+from govdisclosure.invariants import check_invariants, instances, narrow_readings
 from govdisclosure.mapping import draft_tables, finalize_tables
-from govdisclosure.model import Report
-from govdisclosure.normalize import normalize_text
+from govdisclosure.model import Finding, Report, Severity
+from govdisclosure.normalize import NormalizedText, normalize_text
 from govdisclosure.registry import Registry, default_registry
 from govdisclosure.sections import locate_sections
 from govdisclosure.spec_loader import load_spec
@@ -67,13 +69,35 @@ def _load(
     normalized = normalize_text(text)
     registry = registry or default_registry()
     if isinstance(spec, Spec):
-        chosen, score = spec, 1.0
-    elif isinstance(spec, Path):
-        chosen, score = load_spec(spec), 1.0
-    elif isinstance(spec, str):
-        chosen, score = registry.get(spec), 1.0
-    else:
-        chosen, score = detect_spec(normalized, registry)
+        return _parse(normalized, spec, 1.0)
+    if isinstance(spec, Path):
+        return _parse(normalized, load_spec(spec), 1.0)
+    if isinstance(spec, str):
+        return _parse(normalized, registry.get(spec), 1.0)
+    # detection by structure: parse with every spec that fits, keep the best
+    scored = []
+    for candidate, label_score in candidate_specs(normalized, registry):
+        report = _parse(normalized, candidate, label_score)
+        score = structure_score(report, label_score, len(instances(candidate)))
+        scored.append((score, report))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    best_score, best = scored[0]
+    findings = list(best.findings)
+    close = [(s, r) for s, r in scored[1:] if best_score - s < CLOSE_CALL]
+    if close:
+        others = ", ".join(f"{r.format} ({s:.3f})" for s, r in close)
+        findings.append(
+            Finding(
+                "spec.close_call",
+                Severity.WARNING,
+                f"{best.format} ({best_score:.3f}) was chosen, but {others} fit almost as well; pass spec= to choose",
+            )
+        )
+    return evolve(best, score=round(best_score, 3), findings=tuple(findings))
+
+
+def _parse(normalized: NormalizedText, chosen: Spec, score: float) -> Report:
+    """Run the pipeline on normalised text with one spec."""
     sections = locate_sections(normalized, chosen)
     section_ids = dict.fromkeys(t.section for t in chosen.tables)
     grids = [build_grid(chosen, sid, sections.body(sid)) for sid in section_ids]

@@ -1,10 +1,15 @@
 """Choose the spec whose declared structure best fits a text.
 
-Strategy: a spec's fingerprint is its section titles and its table labels
-(rows, columns, fixed texts), in match form. The score is the share of
-those found in the text, half for sections and half for table labels. The year
-in the title plays no part: transition years exist, and titles lie (seed 001).
-Issue 3 refines the score with reconstructed tables and invariants.
+Strategy, in two stages, neither of which looks at the year in the title
+(transition years exist, and titles lie: seed 001).
+
+1. *Fingerprint*: a spec's section titles and table labels in match form;
+   the share found in the text is its label score. Specs below MIN_SCORE are
+   out; if none is left, FormatNotRecognizedError names the best and why.
+2. *Structure*: every remaining spec parses the text (`api` does that), and
+   `structure_score` rates the result: how many cells were found, how many
+   were decided, how many equations hold. The best report wins; a runner-up
+   within CLOSE_CALL is reported as a finding.
 """
 
 from __future__ import annotations
@@ -13,14 +18,23 @@ from functools import lru_cache
 from typing import Final
 
 from govdisclosure.errors import FormatNotRecognizedError
+from govdisclosure.model import CellStatus, Report
 from govdisclosure.normalize import NormalizedText, label_key, match_key
 from govdisclosure.registry import Registry
 from govdisclosure.spec_model import Spec
 
-__all__ = ["MIN_SCORE", "detect_spec", "score_spec"]
+__all__ = [
+    "CLOSE_CALL",
+    "MIN_SCORE",
+    "candidate_specs",
+    "score_spec",
+    "structure_score",
+]
 
-#: Below this score no spec is chosen: the text is not a report we know.
+#: Below this label score a spec is not tried: the text is not a report of its format.
 MIN_SCORE: Final = 0.35
+#: Two specs whose structure scores differ by less than this are a close call.
+CLOSE_CALL: Final = 0.05
 
 
 @lru_cache(maxsize=32)
@@ -52,16 +66,22 @@ def score_spec(spec: Spec, key: str) -> tuple[float, str]:
     return score, reason
 
 
-def detect_spec(normalized: NormalizedText, registry: Registry) -> tuple[Spec, float]:
-    """The best-fitting spec and its score; FormatNotRecognizedError if none fits."""
+def candidate_specs(
+    normalized: NormalizedText, registry: Registry
+) -> list[tuple[Spec, float]]:
+    """The specs whose fingerprint fits well enough, best first.
+
+    Raises FormatNotRecognizedError, naming the best specs and why, if none does.
+    """
     key = match_key(normalized.text())[0]
     scored = sorted(
         ((spec, *score_spec(spec, key)) for spec in registry),
         key=lambda item: item[1],
         reverse=True,
     )
-    if scored and scored[0][1] >= MIN_SCORE:
-        return scored[0][0], scored[0][1]
+    fitting = [(spec, score) for spec, score, _ in scored if score >= MIN_SCORE]
+    if fitting:
+        return fitting
     candidates = [(s.id, round(score, 3), reason) for s, score, reason in scored[:3]]
     detail = (
         "; ".join(f"{i}: score {sc} ({r})" for i, sc, r in candidates)
@@ -71,3 +91,25 @@ def detect_spec(normalized: NormalizedText, registry: Registry) -> tuple[Spec, f
         f"the text does not look like an annual report of a known format (need score ≥ {MIN_SCORE}): {detail}",
         candidates,
     )
+
+
+def structure_score(report: Report, label_score: float, instances: int) -> float:
+    """How well a parsed report fits its spec, from 0 to 1.
+
+    ``instances`` is how many equation instances the spec checks. Weights:
+    cells present (not missing) 0.3, cells decided (ok, inferred or blank)
+    0.3, equations that hold among those checked 0.2, labels 0.2.
+    """
+    cells = list(report.cells)
+    if not cells:
+        return 0.2 * label_score
+    present = sum(c.status is not CellStatus.MISSING for c in cells) / len(cells)
+    decided = sum(
+        c.status in (CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK)
+        for c in cells
+    ) / len(cells)
+    broken = sum(f.code == "invariant.violated" for f in report.findings)
+    unchecked = sum(f.code == "invariant.unchecked" for f in report.findings)
+    checked = instances - unchecked
+    holds = (checked - broken) / checked if checked > 0 else 0.5
+    return 0.3 * present + 0.3 * decided + 0.2 * holds + 0.2 * label_score

@@ -150,16 +150,18 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
     return LabelIndex(pattern, {k: tuple(v) for k, v in by_key.items()}, keys)
 
 
-def build_grid(spec: Spec, section_id: str, body: list[tuple[Line, int]]) -> TokenGrid:
-    """Tokenise a section body (lines with the column where the body starts)."""
+def build_grid(
+    spec: Spec, section_id: str, body: list[tuple[Line, int, int]]
+) -> TokenGrid:
+    """Tokenise a section body, given as ``(line, start column, end column)`` pieces."""
     index = label_index(spec, section_id)
     numbers = number_pattern(spec)
     blanks = {label_key(b) for b in spec.blank_markers}
     tokens: list[Token] = []
     cell_no = 0
-    for line, column in body:
+    for line, first, last in body:
         line_tokens: list[Token] = []
-        for start, end, delimited, optional in _cells(line.text, column):
+        for start, end, delimited, optional in _cells(line.text, first, last):
             cell_no += 1
             line_tokens += _cell_tokens(
                 line,
@@ -185,22 +187,20 @@ def build_grid(spec: Spec, section_id: str, body: list[tuple[Line, int]]) -> Tok
     return TokenGrid(section_id, tuple(_rejoin_labels(tokens, index)))
 
 
-def _cells(text: str, column: int) -> list[tuple[int, int, bool, bool]]:
+def _cells(text: str, column: int, stop: int) -> list[tuple[int, int, bool, bool]]:
     """Cut a line into cells: ``(start, end, delimited, optional)``.
 
     Offsets are line coordinates. ``optional`` marks the empty cell before a
     leading pipe: ``| 0 | 5 |`` is a markdown row of two cells, or a row whose
     first cell is empty; the text does not say which, so both are kept.
     """
-    body = text[column:]
+    body = text[column:stop]
     if not body.strip():
         return []
     if "|" not in body and "\t" not in body:
-        return [(column, len(text), False, False)]
+        return [(column, stop, False, False)]
     bounds = (
-        [column - 1]
-        + [column + i for i, ch in enumerate(body) if ch in "|\t"]
-        + [len(text)]
+        [column - 1] + [column + i for i, ch in enumerate(body) if ch in "|\t"] + [stop]
     )
     cells = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
     stripped = body.strip()

@@ -343,9 +343,9 @@ def _cell(
     initial, final = agreement[j]
     slot = row.readings[0][j]
     if len(final) > 1:
-        candidates = tuple(
-            v for _, v in sorted(final, key=lambda k: (k[1] is None, str(k[1])))
-        )
+        values = [v for _, v in final]
+        numbers = sorted(v for v in values if v is not None)
+        candidates = (*numbers, *([None] if None in values else []))
         return evolve(
             base,
             status=CellStatus.AMBIGUOUS,

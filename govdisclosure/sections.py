@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 
 from attrs import frozen
 
@@ -27,25 +28,24 @@ from govdisclosure.spec_model import SectionSpec, Spec
 
 __all__ = ["Metadata", "SectionSpan", "Sections", "locate_sections"]
 
-#: Characters of a line's start searched for a heading.
-_HEAD = 160
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 
 
 @frozen
 class SectionSpan:
-    """A located section: heading line, and the body as lines ``[start, stop)``.
+    """A located section: where its heading is, and where its body starts and stops.
 
-    ``column`` is where the body begins on the heading line itself (a collapsed
-    layout puts the first table cells on the heading's line).
+    Positions are ``(line index, column)`` in the normalised lines, so a body
+    may start and stop in the middle of a line: a collapsed page puts a whole
+    report on one line, headings included.
     """
 
     spec: SectionSpec
-    heading_line: int
-    column: int
-    start: int
-    stop: int
+    heading: tuple[int, int]
+    start: tuple[int, int]
+    stop: tuple[int, int]
 
 
 @frozen
@@ -62,41 +62,60 @@ class Sections:
 
     normalized: NormalizedText
     spans: tuple[SectionSpan, ...]
-    preamble_stop: int
+    preamble_stop: tuple[int, int]
     metadata: Metadata
     findings: tuple[Finding, ...]
 
     def span(self, section_id: str) -> SectionSpan | None:
         return next((s for s in self.spans if s.spec.id == section_id), None)
 
-    def body(self, section_id: str) -> list[tuple[Line, int]]:
-        """The section's lines, each with the column where its body text begins."""
+    def body(self, section_id: str) -> list[tuple[Line, int, int]]:
+        """The section's body as ``(line, start column, end column)`` pieces."""
         span = self.span(section_id)
         if span is None:
             return []
-        lines = self.normalized.lines
-        out = [(lines[span.heading_line], span.column)]
-        out += [(lines[i], 0) for i in range(span.start, span.stop)]
-        return out
+        return _pieces(self.normalized.lines, span.start, span.stop)
 
     def as_model(self) -> tuple[Section, ...]:
         out = []
+        lines = self.normalized.lines
         for span in self.spans:
-            lines = self.normalized.lines
-            head = lines[span.heading_line]
-            body = [head.text[span.column :].strip()] + [
-                lines[i].text.strip() for i in range(span.start, span.stop)
-            ]
-            start, _ = head.source_span(0, len(head.text))
-            end = lines[span.stop - 1].end if span.stop > span.start else head.end
-            text = "\n".join(b for b in body if b)
-            heading = head.text[: span.column].strip()
+            head_line, head_col = span.heading
+            head = lines[head_line]
+            heading = (
+                head.text[head_col : span.start[1]].strip()
+                if span.start[0] == head_line
+                else head.text[head_col:].strip()
+            )
+            pieces = _pieces(lines, span.start, span.stop)
+            text = "\n".join(
+                t for line, a, b in pieces if (t := line.text[a:b].strip())
+            )
+            start = head.source_span(head_col, head_col + 1)[0]
+            last, _, b = pieces[-1] if pieces else (head, 0, len(head.text))
+            end = (
+                last.source_span(max(b - 1, 0), b)[1]
+                if b
+                else last.source_span(0, 0)[0]
+            )
             out.append(
                 Section(
                     span.spec.id, heading, text, SourceSpan(start, end, head.number)
                 )
             )
         return tuple(out)
+
+
+def _pieces(
+    lines: tuple[Line, ...], start: tuple[int, int], stop: tuple[int, int]
+) -> list[tuple[Line, int, int]]:
+    out = []
+    for i in range(start[0], min(stop[0], len(lines) - 1) + 1):
+        a = start[1] if i == start[0] else 0
+        b = stop[1] if i == stop[0] else len(lines[i].text)
+        if a < b:
+            out.append((lines[i], a, b))
+    return out
 
 
 def _heading_keys(section: SectionSpec) -> list[tuple[str, bool]]:
@@ -116,33 +135,21 @@ def _heading_keys(section: SectionSpec) -> list[tuple[str, bool]]:
 def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
     """Find the spec's sections in order, the report's end and its metadata."""
     lines = normalized.lines
-    # headings are short: the head of each line is enough to recognise one
-    keys = [(line, *match_key(line.text[:_HEAD])) for line in lines]
-    found: list[tuple[SectionSpec, int, int]] = []
-    cursor = 0
+    keys = [match_key(line.text) for line in lines]
+    # (section, heading position, body position), positions as (line, column)
+    found: list[tuple[SectionSpec, tuple[int, int], tuple[int, int]]] = []
+    cursor = (0, 0)
     for section in spec.sections:
-        variants = _heading_keys(section)
-        for i in range(cursor, len(lines)):
-            _, key, index = keys[i]
-            hit = next(
-                (
-                    v
-                    for v, whole in variants
-                    if (key == v if whole else key.startswith(v))
-                ),
-                None,
-            )
-            if hit is not None:
-                column = index[len(hit) - 1] + 1
-                found.append((section, i, column))
-                cursor = i + 1
-                break
-    end = _report_end(lines, found[-1][1] + 1 if found else len(lines), spec)
+        hit = _find_heading(lines, keys, _heading_keys(section), cursor)
+        if hit is not None:
+            found.append((section, *hit))
+            cursor = hit[1]
+    end = _report_end(lines, found[-1][2] if found else (len(lines), 0), spec)
     spans = []
-    for n, (section, i, column) in enumerate(found):
+    for n, (section, heading, body) in enumerate(found):
         stop = found[n + 1][1] if n + 1 < len(found) else end
-        spans.append(SectionSpan(section, i, column, i + 1, stop))
-    preamble_stop = found[0][1] if found else 0
+        spans.append(SectionSpan(section, heading, body, stop))
+    preamble_stop = found[0][1] if found else (len(lines), 0)
     findings: list[Finding] = []
     missing = [s for s in spec.sections if s.id not in {f[0].id for f in found}]
     for section in missing:
@@ -154,40 +161,105 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
                 spec=f"{spec.id}@{spec.version}",
             )
         )
+    for span in spans:
+        text = "".join(
+            line.text[a:b] for line, a, b in _pieces(lines, span.start, span.stop)
+        )
+        key = match_key(text)[0]
+        for word in span.spec.must_mention:
+            if label_key(word) not in key:
+                findings.append(
+                    Finding(
+                        "section.must_mention",
+                        Severity.WARNING,
+                        f"section {span.spec.number}、{span.spec.title} says nothing about {word}, which the format requires it to report",
+                        spec=f"{spec.id}@{spec.version}",
+                    )
+                )
     first_body = ""
     if spans:
-        s0 = spans[0]
-        first_body = normalized.text(s0.start, s0.stop)
+        first_body = "\n".join(
+            line.text[a:b]
+            for line, a, b in _pieces(lines, spans[0].start, spans[0].stop)
+        )
     metadata = _metadata(normalized, preamble_stop, first_body, spec, findings)
     return Sections(normalized, tuple(spans), preamble_stop, metadata, tuple(findings))
 
 
-def _report_end(lines: tuple[Line, ...], start: int, spec: Spec) -> int:
+def _find_heading(
+    lines: tuple[Line, ...],
+    keys: list[tuple[str, Sequence[int]]],
+    variants: list[tuple[str, bool]],
+    cursor: tuple[int, int],
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The first heading at or after ``cursor``: (heading start, body start).
+
+    A heading may stand inside a line (collapsed pages), but not inside a
+    sentence: the character before it must not be a Han character.
+    """
+    for i in range(cursor[0], len(lines)):
+        key, index = keys[i]
+        if not key:
+            continue
+        first = 0
+        if i == cursor[0]:
+            first = next(
+                (k for k, pos in enumerate(index) if pos >= cursor[1]), len(key)
+            )
+        best: tuple[int, int] | None = None  # (key start, key end)
+        for variant, whole in variants:
+            if whole:
+                if key == variant and first == 0:
+                    best = (0, len(key))
+                continue
+            at = key.find(variant, first)
+            while at > 0 and _HAN.match(key[at - 1]):
+                at = key.find(variant, at + 1)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, at + len(variant))
+        if best is not None:
+            return (i, index[best[0]]), (i, index[best[1] - 1] + 1)
+    return None
+
+
+def _first_title(preamble: list[str], patterns: tuple[str, ...]) -> str | None:
+    """The first preamble line matching a title pattern (its group ``title`` if any)."""
+    for text in preamble:
+        for pattern in patterns:
+            m = fullmatch(pattern, text) if text else None
+            if m:
+                return (m.groupdict().get("title") or text).strip()
+    return None
+
+
+def _report_end(
+    lines: tuple[Line, ...], start: tuple[int, int], spec: Spec
+) -> tuple[int, int]:
+    """Where the report stops: the first end marker after the last heading."""
     markers = spec.metadata.end_markers
-    for i in range(start, len(lines)):
-        if any(m in lines[i].text for m in markers):
-            return i
-    return len(lines)
+    for i in range(start[0], len(lines)):
+        text = lines[i].text
+        offset = start[1] if i == start[0] else 0
+        hits = [at for m in markers if (at := text.find(m, offset)) >= 0]
+        if hits:
+            return (i, min(hits))
+    return (len(lines), 0)
 
 
 def _metadata(
     normalized: NormalizedText,
-    preamble_stop: int,
+    preamble_stop: tuple[int, int],
     first_body: str,
     spec: Spec,
     findings: list[Finding],
 ) -> Metadata:
     meta = spec.metadata
-    preamble = [line.text.strip() for line in normalized.lines[:preamble_stop]]
+    line_no, column = preamble_stop
+    preamble = [line.text.strip() for line in normalized.lines[:line_no]]
+    if line_no < len(normalized.lines):
+        preamble.append(normalized.lines[line_no].text[:column].strip())
     try:
-        title = next(
-            (
-                text
-                for text in preamble
-                if text and any(fullmatch(p, text) for p in meta.title_patterns)
-            ),
-            None,
-        )
+        title = _first_title(preamble, meta.title_patterns)
         organization = None
         for pattern in meta.organization_patterns:
             for source in (title, "\n".join(preamble)):

@@ -135,6 +135,8 @@ class SectionSpec:
     number: str
     title: str
     aliases: tuple[str, ...] = ()
+    #: Words the section must contain (2021: 六 must report 信息处理费).
+    must_mention: tuple[str, ...] = ()
 
 
 @frozen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -130,3 +131,35 @@ def test_report_views(seeds) -> None:  # type: ignore[no-untyped-def]
     )
     with pytest.raises(KeyError, match="t3"):
         report.table("t9")
+
+
+@pytest.mark.parametrize(
+    ("path", "spec"),
+    [
+        ("seeds/000_3691493a38efce86.txt", "gov-2019"),
+        ("seeds/001_12bbc16d07ceb1d3.txt", "gov-2019"),  # titled 2021, 2019 format
+        ("seeds/002_b8ee9625f2e300c7.txt", "gov-2019"),
+        ("seeds/004_c493ddf6db4f273e.txt", "gov-2019"),
+        ("corpus/pingtan-2021.txt", "gov-2021"),
+        ("corpus/pingtan-2023.txt", "gov-2021"),
+        ("handwritten/gov2021-merged.txt", "gov-2021"),
+    ],
+)
+def test_detection_by_structure(path: str, spec: str) -> None:
+    """The spec is chosen by how well its structure fits, not by the title's year."""
+    report = govdisclosure.load_file(Path(__file__).parent / "data" / path)
+
+    assert spec == report.format
+    assert report.score > 0.8
+    assert "spec.close_call" not in {f.code for f in report.findings}
+
+
+def test_forcing_a_spec(seeds) -> None:  # type: ignore[no-untyped-def]
+    """spec= skips detection, even for the wrong format: cells come out flagged."""
+    report = govdisclosure.load(seeds["000"], spec="gov-2021")
+    license_ = report.table("t2_5").cell("administrative_license", "decisions")
+
+    assert "gov-2021" == report.format
+    assert govdisclosure.CellStatus.AMBIGUOUS is license_.status
+    assert (22, 137, 5665) == license_.candidates
+    assert "token.unused" in {f.code for f in report.findings}

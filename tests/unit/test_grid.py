@@ -8,7 +8,7 @@ from govdisclosure.normalize import normalize_text
 
 def _tokens(spec, text: str, section: str = "s3") -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     lines = normalize_text(text).lines
-    grid = build_grid(spec, section, [(line, 0) for line in lines])
+    grid = build_grid(spec, section, [(line, 0, len(line.text)) for line in lines])
     return [(t.kind.value, t.refs[0].key if t.refs else t.text) for t in grid.tokens]
 
 
@@ -59,7 +59,7 @@ def test_wrapped_header_is_joined(spec2019) -> None:  # type: ignore[no-untyped-
 def test_truncated_header_matches_by_prefix(spec2019) -> None:  # type: ignore[no-untyped-def]
     """A header cut short (seed 001: 本年新) still counts as a header label."""
     lines = normalize_text("本年新 | 本年新 | 对外公开总数量").lines
-    grid = build_grid(spec2019, "s2", [(lines[0], 0)])
+    grid = build_grid(spec2019, "s2", [(lines[0], 0, len(lines[0].text))])
 
     assert [TokenKind.LABEL] * 3 == [t.kind for t in grid.tokens]
     assert {"new_made", "new_published"} == {r.key for r in grid.tokens[0].refs}
@@ -84,7 +84,7 @@ def test_unknown_text_cell_is_text(spec2019) -> None:  # type: ignore[no-untyped
 def test_prefix_of_several_rows_opens_no_row(spec2019) -> None:  # type: ignore[no-untyped-def]
     """行政 could be 行政许可, 行政处罚 or 行政强制: it is no row label."""
     lines = normalize_text("行政\n5").lines
-    grid = build_grid(spec2019, "s2", [(line, 0) for line in lines])
+    grid = build_grid(spec2019, "s2", [(line, 0, len(line.text)) for line in lines])
 
     assert TokenKind.TEXT is grid.tokens[0].kind
 
@@ -92,7 +92,7 @@ def test_prefix_of_several_rows_opens_no_row(spec2019) -> None:  # type: ignore[
 def test_prefix_of_one_row_opens_it(spec2019) -> None:  # type: ignore[no-untyped-def]
     """A row label cut short but naming one row still opens that row."""
     lines = normalize_text("其他对外管理\n5").lines
-    grid = build_grid(spec2019, "s2", [(line, 0) for line in lines])
+    grid = build_grid(spec2019, "s2", [(line, 0, len(line.text)) for line in lines])
 
     assert [("row", "other_management_services")] == [
         (r.role, r.key) for r in grid.tokens[0].refs

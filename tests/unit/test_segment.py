@@ -21,7 +21,7 @@ INT = ValueType.INT
 
 def _row(spec, text: str):  # type: ignore[no-untyped-def]
     lines = normalize_text(text).lines
-    grid = build_grid(spec, "s3", [(line, 0) for line in lines])
+    grid = build_grid(spec, "s3", [(line, 0, len(line.text)) for line in lines])
     return [t for t in grid.tokens if t.kind.value in ("value", "empty")]
 
 

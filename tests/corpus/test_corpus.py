@@ -1,0 +1,54 @@
+"""Real reports with their true values (tests/data/corpus): equal, or flagged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import govdisclosure
+
+from .compare import expected_cells, pair_cells, wrong_cells
+
+CORPUS = Path(__file__).parent.parent / "data" / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("name", "year"), [("pingtan-2021", 2021), ("pingtan-2023", 2023)]
+)
+def test_collapsed_2021_reports_claim_no_wrong_value(name: str, year: int) -> None:
+    """Every cell of a one-line (collapsed) report is true or flagged, never wrongly ok."""
+    text = (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
+    expected = expected_cells(CORPUS / f"{name}.expected.json")
+
+    report = govdisclosure.load(text)
+
+    assert "gov-2021" == report.format
+    assert (year, "平潭综合实验区") == (report.year, report.organization)
+    pairs = pair_cells(report, expected)
+    assert all(cell is not None for _, cell in pairs), "every expected cell has a cell"
+    assert [] == wrong_cells(report, expected)
+    decided = sum(c is not None and c.value is not None for _, c in pairs)
+    assert (
+        decided >= 170
+    )  # most of 三 is decoded through its invariants (measured: 182 of 200)
+
+
+def test_collapsed_rows_are_decoded_by_invariants() -> None:
+    """一、本年新收…640020470 is 64|0|0|2|0|4|70, decided by 三's equations."""
+    text = (CORPUS / "pingtan-2021.txt").read_text(encoding="utf-8")
+
+    row = govdisclosure.load(text).table("t3").grid()[0]
+
+    assert [64, 0, 0, 2, 0, 4, 70] == [c.value for c in row]
+    assert {govdisclosure.CellStatus.INFERRED} == {c.status for c in row}
+
+
+def test_t2_without_invariants_stays_ambiguous() -> None:
+    """行政规范性文件693665 (true 69|3|665) has no equation to decide it: flagged."""
+    text = (CORPUS / "pingtan-2021.txt").read_text(encoding="utf-8")
+
+    row = govdisclosure.load(text).table("t2_1").grid()[1]
+
+    assert {govdisclosure.CellStatus.AMBIGUOUS} == {c.status for c in row}
+    assert 69 in row[0].candidates
