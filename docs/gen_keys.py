@@ -36,7 +36,11 @@ def render() -> str:
                 f"| `{leaf.key}` | {leaf.label or '(no label)'} |"
                 for leaf in table.row_leaves()
             ]
-            out += ["", "| columns | label | type |", "|---|---|---|"]
+            out += [
+                "",
+                "| columns | label | type |",
+                "|---|---|---|",
+            ]  # a row's own type shows in the rows' units
             out += [
                 f"| `{leaf.key}` | {leaf.label} | {table.column_type(leaf).value} |"
                 for leaf in table.column_leaves()

@@ -34,6 +34,7 @@ from attrs import evolve, frozen
 
 from govdisclosure.model import SourceSpan
 from govdisclosure.normalize import Line, label_key, match_key
+from govdisclosure.patterns import PatternTimeoutError, fullmatch
 from govdisclosure.spec_model import LabelNode, Spec, TableSpec
 from govdisclosure.values import NumberToken, number_pattern, read_number
 
@@ -57,6 +58,7 @@ class TokenKind(str, enum.Enum):
     EMPTY = "empty"
     TEXT = "text"
     PROSE = "prose"  # a number in a sentence: reported, never read as a cell
+    UNIT = "unit"  # a cell holding only a unit word
 
 
 @frozen
@@ -64,7 +66,7 @@ class LabelRef:
     """What a label may be: a row, a column, a group or a fixed text of a table."""
 
     table: str
-    role: str  # "row" | "column" | "group" | "label"
+    role: str  # "row" | "column" | "group" | "label" | "remark"
     key: str | None = None
 
 
@@ -128,7 +130,7 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
             continue
         texts: list[tuple[str, LabelRef]] = [
             (t, LabelRef(table.id, "label")) for t in table.labels
-        ]
+        ] + [(t, LabelRef(table.id, "remark")) for t in table.remarks]
         for node, ref in _nodes(table):
             texts += [(t, ref) for t in (node.label, *node.aliases) if t]
         for text, ref in texts:
@@ -157,12 +159,15 @@ def build_grid(
     index = label_index(spec, section_id)
     numbers = number_pattern(spec)
     blanks = {label_key(b) for b in spec.blank_markers}
+    units = {label_key(u) for u in spec.units}
     tokens: list[Token] = []
     cell_no = 0
     for line, first, last in body:
         line_tokens: list[Token] = []
         for start, end, delimited, optional in _cells(line.text, first, last):
             cell_no += 1
+            if spec.ignore_patterns and _ignored(spec, line.text[start:end].strip()):
+                continue
             line_tokens += _cell_tokens(
                 line,
                 start,
@@ -172,6 +177,7 @@ def build_grid(
                 index,
                 numbers,
                 blanks,
+                units,
                 spec.minus_words,
                 optional,
             )
@@ -185,6 +191,14 @@ def build_grid(
             line_tokens.pop(0)
         tokens += line_tokens
     return TokenGrid(section_id, tuple(_rejoin_labels(tokens, index)))
+
+
+def _ignored(spec: Spec, text: str) -> bool:
+    """Whether a whole cell matches one of the spec's data-free patterns."""
+    try:
+        return any(fullmatch(p, text) for p in spec.ignore_patterns)
+    except PatternTimeoutError:
+        return False  # a slow pattern never hides a cell
 
 
 def _cells(text: str, column: int, stop: int) -> list[tuple[int, int, bool, bool]]:
@@ -230,6 +244,7 @@ def _cell_tokens(
     index: LabelIndex,
     numbers: re.Pattern[str],
     blanks: set[str],
+    units: set[str],
     minus_words: tuple[str, ...],
     optional: bool = False,
 ) -> list[Token]:
@@ -248,6 +263,17 @@ def _cell_tokens(
                 )
             ]
         return []
+    if key in units:
+        # a unit column's cell (万元, 人次): part of the row, not a value
+        return [
+            Token(
+                TokenKind.UNIT,
+                text.strip(),
+                _span(line, start, end),
+                cell_no,
+                delimited,
+            )
+        ]
     if key in blanks:
         return [
             Token(

@@ -76,9 +76,9 @@ def draft_tables(
         unused += _walk(spec, grid, occurrences, header_units, findings)
     drafts = []
     for table in spec.tables:
-        types = [table.column_type(c) for c in table.column_leaves()]
         rows = []
         for leaf in table.row_leaves():
+            types = [table.cell_type(leaf, c) for c in table.column_leaves()]
             found = occurrences.get((table.id, leaf.key), [])
             with_values = [
                 o for o in found if any(t.kind is TokenKind.VALUE for t in o[1])
@@ -169,6 +169,11 @@ def _walk(
     header_line: int | None = None
     unused: list[Token] = []
     for token in grid.tokens:
+        if token.kind is TokenKind.UNIT or (
+            token.kind is TokenKind.LABEL
+            and all(r.role == "remark" for r in token.refs)
+        ):
+            continue  # a unit cell or a remark belongs to the row it follows
         if token.kind is TokenKind.LABEL:
             row = _row_ref(token.refs, taken)
             if row is not None:
@@ -263,6 +268,7 @@ def finalize_tables(
         columns = spec.column_leaves()
         units = dict(draft.header_units)
         cells: list[Cell] = []
+        row_units = {leaf.key: leaf.node.unit for leaf in spec.row_leaves()}
         for row in draft.rows:
             agreement = _agreement(row, len(columns))
             for j, col in enumerate(columns):
@@ -281,7 +287,7 @@ def finalize_tables(
                         row,
                         j,
                         agreement,
-                        col.node.unit or spec.unit,
+                        col.node.unit or row_units[row.key] or spec.unit,
                         units.get(col.key),
                         col.node.units,
                     )

@@ -29,6 +29,7 @@ from govdisclosure.spec_model import SectionSpec, Spec
 __all__ = ["Metadata", "SectionSpan", "Sections", "locate_sections"]
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 
@@ -128,6 +129,9 @@ def _heading_keys(section: SectionSpec) -> list[tuple[str, bool]]:
     keys = []
     for title in (section.title, *section.aliases):
         t = label_key(title)
+        if not section.number:  # an unnumbered heading (附表 政府信息公开情况统计表)
+            keys.append((t, False))
+            continue
         keys += [(f"{section.number}.{t}", False), (f"({section.number}){t}", True)]
     return sorted(keys, key=lambda k: len(k[0]), reverse=True)
 
@@ -228,7 +232,9 @@ def _first_title(preamble: list[str], patterns: tuple[str, ...]) -> str | None:
         for pattern in patterns:
             m = fullmatch(pattern, text) if text else None
             if m:
-                return (m.groupdict().get("title") or text).strip()
+                title = (m.groupdict().get("title") or text).strip()
+                # a title wrapped by the page keeps no space inside a word
+                return _HAN_SPACE.sub("", title)
     return None
 
 

@@ -136,6 +136,7 @@ def check_spec(spec: Spec) -> list[str]:
         *spec.metadata.organization_patterns,
         *(e.pattern for e in spec.metadata.year_evidence),
         *([spec.header_unit_pattern] if spec.header_unit_pattern else []),
+        *spec.ignore_patterns,
     ]
     for pattern in patterns:
         try:

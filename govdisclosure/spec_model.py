@@ -86,6 +86,10 @@ class TableSpec:
     #: Fixed texts inside the table that are neither rows nor columns:
     #: captions, notes, the top-left header word. They are recognised and skipped.
     labels: tuple[str, ...] = ()
+    #: Fixed texts that explain the label before them, printed in their own cell
+    #: (``（不同渠道和方式公开相同信息计1条）``): recognised and skipped, and,
+    #: unlike ``labels``, they do not close the row they follow.
+    remarks: tuple[str, ...] = ()
     value_type: ValueType = ValueType.INT
     unit: str | None = None
 
@@ -103,6 +107,10 @@ class TableSpec:
 
     def column_type(self, leaf: Leaf) -> ValueType:
         return leaf.node.type or self.value_type
+
+    def cell_type(self, row: Leaf, column: Leaf) -> ValueType:
+        """A cell's value type: its column's, else its row's, else the table's."""
+        return column.node.type or row.node.type or self.value_type
 
 
 def _leaves(
@@ -195,6 +203,9 @@ class Spec:
     minus_words: tuple[str, ...] = ()
     #: Cell texts that mean "nothing here" (``——``, ``/``).
     blank_markers: tuple[str, ...] = ()
+    #: Patterns for whole cells inside a table section that carry no data,
+    #: such as a table's period line ``（2018年度）``; such cells are skipped.
+    ignore_patterns: tuple[str, ...] = ()
     #: A pattern with group ``unit`` that finds a unit in a header (``（单位：万元）``).
     header_unit_pattern: str | None = None
     years: tuple[int, ...] = ()
