@@ -29,18 +29,19 @@ def render() -> str:
             out += [
                 f"### `{table.id}` {table.name}",
                 "",
-                "| rows | label |",
-                "|---|---|",
+                "| rows | label | unit | type |",
+                "|---|---|---|---|",
             ]
             out += [
-                f"| `{leaf.key}` | {leaf.label or '(no label)'} |"
+                f"| `{leaf.key}` | {leaf.label or '(no label)'} | {leaf.node.unit or ''}"
+                f" | {leaf.node.type.value if leaf.node.type else ''} |"
                 for leaf in table.row_leaves()
             ]
             out += [
                 "",
                 "| columns | label | type |",
                 "|---|---|---|",
-            ]  # a row's own type shows in the rows' units
+            ]
             out += [
                 f"| `{leaf.key}` | {leaf.label} | {table.column_type(leaf).value} |"
                 for leaf in table.column_leaves()
