@@ -34,7 +34,7 @@ from attrs import evolve, frozen
 
 from govdisclosure.model import SourceSpan
 from govdisclosure.normalize import Line, label_key, match_key
-from govdisclosure.patterns import PatternTimeoutError, fullmatch
+from govdisclosure.patterns import PatternTimeoutError, finditer
 from govdisclosure.spec_model import LabelNode, Spec, TableSpec
 from govdisclosure.values import NumberToken, number_pattern, read_number
 
@@ -162,12 +162,11 @@ def build_grid(
     units = {label_key(u) for u in spec.units}
     tokens: list[Token] = []
     cell_no = 0
-    for line, first, last in body:
+    for piece, first, last in body:
+        line = _blank_ignored(spec, piece, first, last)
         line_tokens: list[Token] = []
         for start, end, delimited, optional in _cells(line.text, first, last):
             cell_no += 1
-            if spec.ignore_patterns and _ignored(spec, line.text[start:end].strip()):
-                continue
             line_tokens += _cell_tokens(
                 line,
                 start,
@@ -193,12 +192,23 @@ def build_grid(
     return TokenGrid(section_id, tuple(_rejoin_labels(tokens, index)))
 
 
-def _ignored(spec: Spec, text: str) -> bool:
-    """Whether a whole cell matches one of the spec's data-free patterns."""
+def _blank_ignored(spec: Spec, line: Line, first: int, last: int) -> Line:
+    """The line with the spec's data-free texts (``（2018年度）``) blanked out.
+
+    Blanked with spaces, not removed, so every offset stays valid; the texts
+    may stand in a cell of their own or glued to labels on a collapsed line.
+    """
+    if not spec.ignore_patterns:
+        return line
+    text = line.text
     try:
-        return any(fullmatch(p, text) for p in spec.ignore_patterns)
+        for pattern in spec.ignore_patterns:
+            for m in finditer(pattern, text[first:last]):
+                a, b = first + m.start(), first + m.end()
+                text = text[:a] + " " * (b - a) + text[b:]
     except PatternTimeoutError:
-        return False  # a slow pattern never hides a cell
+        return line  # a slow pattern never hides anything
+    return line if text == line.text else evolve(line, text=text)
 
 
 def _cells(text: str, column: int, stop: int) -> list[tuple[int, int, bool, bool]]:

@@ -97,3 +97,15 @@ def test_prefix_of_one_row_opens_it(spec2019) -> None:  # type: ignore[no-untype
     assert [("row", "other_management_services")] == [
         (r.role, r.key) for r in grid.tokens[0].refs
     ]
+
+
+def test_ignored_text_glued_to_labels_is_blanked() -> None:
+    """A data-free period glued into a collapsed header gives no number token."""
+    from govdisclosure.registry import default_registry
+
+    spec = default_registry().get("gov-2014-statistics")
+    lines = normalize_text("政府信息公开情况统计表(2018年度)统计指标单位统计数").lines
+
+    grid = build_grid(spec, "table", [(lines[0], 0, len(lines[0].text))])
+
+    assert all(t.kind.value != "value" for t in grid.tokens)
