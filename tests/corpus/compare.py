@@ -11,16 +11,23 @@ from typing import Any
 import govdisclosure
 
 _ENUM = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])"
+    r"^(?:其中[:：])?(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])"
 )
 
 
 _REMARK = re.compile(r"[（(][^（）()]*[）)]$")
 
 
+_YEAR_COLUMN = re.compile(r"^\d{4}年度$")
+
+
 def _core(label: str) -> str:
-    """The label without its numbering and a trailing remark in brackets."""
-    return _REMARK.sub("", _ENUM.sub("", label.strip()))
+    """The label without its numbering and a trailing remark in brackets.
+
+    A column named by its year (``2017年度``) is the spec's ``本年度``.
+    """
+    label = _YEAR_COLUMN.sub("本年度", label.strip())
+    return _REMARK.sub("", _ENUM.sub("", label))
 
 
 def expected_cells(path: Path) -> dict[str, Any]:

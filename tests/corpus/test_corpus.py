@@ -52,3 +52,17 @@ def test_t2_without_invariants_stays_ambiguous() -> None:
 
     assert {govdisclosure.CellStatus.AMBIGUOUS} == {c.status for c in row}
     assert 69 in row[0].candidates
+
+
+def test_fujian_table_claims_no_wrong_value() -> None:
+    """pingtan-2017 (Fujian table, collapsed, units before numbers): true or flagged."""
+    text = (CORPUS / "pingtan-2017.txt").read_text(encoding="utf-8")
+    expected = expected_cells(CORPUS / "pingtan-2017.expected.json")
+
+    report = govdisclosure.load(text)
+
+    assert "fujian-legacy" == report.format
+    assert [] == wrong_cells(report, expected)
+    cell = report.table("stats").cell("proactive_total", "this_year")
+    assert govdisclosure.CellStatus.AMBIGUOUS is cell.status
+    assert 2122 in cell.candidates  # the true cut is among the candidates
