@@ -121,6 +121,7 @@ def _parse(normalized: NormalizedText, chosen: Spec, score: float) -> Report:
         tables=tables,
         findings=tuple(findings),
         score=round(score, 3),
+        published=meta.published,
     )
 
 

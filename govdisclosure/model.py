@@ -167,6 +167,8 @@ class Report:
     findings: tuple[Finding, ...] = field(factory=tuple)
     #: How well the chosen spec matched the text, from 0 to 1.
     score: float = 1.0
+    #: The publication date printed on the page (ISO ``YYYY-MM-DD``), if any.
+    published: str | None = None
 
     @property
     def cells(self) -> Iterator[Cell]:

@@ -55,6 +55,7 @@ class Metadata:
     organization: str | None
     year: int | None
     title_year: int | None
+    published: str | None = None
 
 
 @frozen
@@ -226,6 +227,17 @@ def _find_heading(
     return None
 
 
+def _published(text: str, patterns: tuple[str, ...]) -> str | None:
+    """The first publication date the patterns find, as ISO YYYY-MM-DD."""
+    for pattern in patterns:
+        m = search(pattern, text)
+        if m:
+            year, month, day = (int(m.group(g)) for g in ("year", "month", "day"))
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
 def _first_title(preamble: list[str], patterns: tuple[str, ...]) -> str | None:
     """The first preamble line matching a title pattern (its group ``title`` if any)."""
     for text in preamble:
@@ -275,6 +287,7 @@ def _metadata(
                     break
             if organization:
                 break
+        published = _published("\n".join(preamble), meta.date_patterns)
         weights: dict[int, int] = defaultdict(int)
         evidence_text = "\n".join(preamble) + "\n" + first_body
         for evidence in meta.year_evidence:
@@ -313,4 +326,4 @@ def _metadata(
                 "year.unknown", Severity.WARNING, "the statistical year was not found"
             )
         )
-    return Metadata(title, organization, year, title_year)
+    return Metadata(title, organization, year, title_year, published)

@@ -137,6 +137,7 @@ def check_spec(spec: Spec) -> list[str]:
         *(e.pattern for e in spec.metadata.year_evidence),
         *([spec.header_unit_pattern] if spec.header_unit_pattern else []),
         *spec.ignore_patterns,
+        *spec.metadata.date_patterns,
     ]
     for pattern in patterns:
         try:

@@ -181,6 +181,9 @@ class MetadataSpec:
     year_evidence: tuple[YearEvidence, ...] = ()
     #: Text that marks the end of the report (web-page footer, spam after it).
     end_markers: tuple[str, ...] = ()
+    #: Patterns with groups ``year``, ``month``, ``day`` for the publication date,
+    #: tried in order on the text before the first heading.
+    date_patterns: tuple[str, ...] = ()
 
 
 @frozen(cache_hash=True)

@@ -166,3 +166,22 @@ def test_forcing_a_spec(seeds) -> None:  # type: ignore[no-untyped-def]
     assert govdisclosure.CellStatus.AMBIGUOUS is license_.status
     assert (22, 137, 5665) == license_.candidates
     assert "token.unused" in {f.code for f in report.findings}
+
+
+@pytest.mark.parametrize(
+    ("path", "published"),
+    [
+        ("seeds/000_3691493a38efce86.txt", "2021-01-31"),  # 生成日期: 2021-01-31 15:04
+        (
+            "seeds/004_c493ddf6db4f273e.txt",
+            "2021-01-29",
+        ),  # byline "2021-01-29 16:51 来源:…"
+        ("seeds/001_12bbc16d07ceb1d3.txt", None),  # no date printed
+        ("corpus/pingtan-2021.txt", "2022-02-08"),  # 发布时间: 2022-02-08 16:34
+    ],
+)
+def test_publication_date(path: str, published: str | None) -> None:
+    """The page's publication date, where one is printed."""
+    report = govdisclosure.load_file(Path(__file__).parent / "data" / path)
+
+    assert published == report.published
