@@ -28,7 +28,13 @@ from attrs import evolve, frozen
 
 from govdisclosure.mapping import RowDraft, TableDraft
 from govdisclosure.model import Cell, CellStatus, Finding, Severity, Table
-from govdisclosure.segment import MISSING, Piece, Reading
+from govdisclosure.segment import (
+    MISSING,
+    Piece,
+    Reading,
+    TooManyReadingsError,
+    constrained_readings,
+)
 from govdisclosure.spec_expr import parse_equation
 from govdisclosure.spec_model import ForEach, Invariant, Spec
 
@@ -92,6 +98,7 @@ def narrow_readings(drafts: Sequence[TableDraft], spec: Spec) -> tuple[TableDraf
         for i in instances(spec)
         if i.invariant.resolve and i.invariant.severity == "error"
     ]
+    _search_undetermined_rows(rows, columns, usable)
     initial = dict(rows)
     # Rows of an equation that no reading satisfies are frozen: the table has
     # no consistent reading there, so nothing may be inferred from it. Each
@@ -108,6 +115,46 @@ def narrow_readings(drafts: Sequence[TableDraft], spec: Spec) -> tuple[TableDraf
     return tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
     )
+
+
+def _search_undetermined_rows(
+    rows: dict[tuple[str, str], RowDraft],
+    columns: dict[str, dict[str, int]],
+    usable: list[Instance],
+) -> None:
+    """Re-read rows with too many readings, keeping only those their own equations allow.
+
+    A row's own equations (all terms in that row, e.g. 四's group totals) prune
+    a depth-first search (`segment.constrained_readings`). Whatever it decides
+    was decided by equations, so its cells can be INFERRED at best: the
+    readings before the equations are unknown (``initial=()``).
+    """
+    for key, row in rows.items():
+        if not row.found or row.readings is not None or not row.types:
+            continue
+        own = [
+            inst
+            for inst in usable
+            if inst.table == row.table and all(r == row.key for _, r, _ in inst.terms)
+        ]
+        if not own:
+            continue
+        constraints = [
+            tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
+            for inst in own
+        ]
+        last = len(row.types) - 1
+        if all(max(col for _, col in c) == last for c in constraints):
+            continue  # nothing prunes before the last column: the search cannot finish
+        try:
+            readings = constrained_readings(row.tokens, row.types, constraints)
+        except TooManyReadingsError:
+            continue
+        if readings:
+            ids = tuple(dict.fromkeys(inst.invariant.id for inst in own))
+            rows[key] = evolve(
+                row, readings=tuple(readings), initial=(), narrowed_by=ids
+            )
 
 
 def _rows_of(inst: Instance) -> set[tuple[str, str]]:

@@ -32,7 +32,7 @@ from govdisclosure.segment import (
     TooManyReadingsError,
     row_readings,
 )
-from govdisclosure.spec_model import Spec, TableSpec
+from govdisclosure.spec_model import Spec, TableSpec, ValueType
 
 __all__ = ["RowDraft", "TableDraft", "draft_tables", "finalize_tables"]
 
@@ -54,6 +54,7 @@ class RowDraft:
     readings: tuple[Reading, ...] | None
     initial: tuple[Reading, ...] | None
     narrowed_by: tuple[str, ...] = ()
+    types: tuple[ValueType, ...] = ()
 
 
 @frozen
@@ -110,7 +111,14 @@ def draft_tables(
                 readings = None
             rows.append(
                 RowDraft(
-                    table.id, leaf.key, leaf.label, True, tokens, readings, readings
+                    table.id,
+                    leaf.key,
+                    leaf.label,
+                    True,
+                    tokens,
+                    readings,
+                    readings,
+                    types=tuple(types),
                 )
             )
         units = tuple(

@@ -256,3 +256,89 @@ def _placements(
             slots[column] = piece
         else:
             yield tuple(slots)
+
+
+#: Search steps allowed to `constrained_readings` for one row.
+MAX_SEARCH: Final = 100_000
+
+#: One row-local equation: ``Σ coef·column == 0`` as ``(coef, column index)`` pairs.
+Constraint = tuple[tuple[int, int], ...]
+
+
+def constrained_readings(
+    tokens: Sequence[Token],
+    types: Sequence[ValueType],
+    constraints: Sequence[Constraint],
+) -> list[Reading]:
+    """The readings of a row that satisfy its own equations, found depth first.
+
+    Used when a row has too many readings to list (a long glued run over many
+    columns, as a collapsed 四 row). Columns are filled left to right, each
+    blank or cut from the digits still unread, and an equation is checked as
+    soon as its last column is filled, which prunes most of the tree. Raises
+    TooManyReadingsError past MAX_SEARCH steps or MAX_READINGS readings.
+    """
+    n = len(types)
+    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
+    ending: dict[int, list[Constraint]] = {}
+    for c in constraints:
+        ending.setdefault(max(col for _, col in c), []).append(c)
+    out: list[Reading] = []
+    slots: list[Slot] = [BLANK] * n
+    steps = 0
+    pieces: dict[tuple[int, str, bool, ValueType], Piece | None] = {}
+
+    def piece(k: int, digits: str, part: bool, column: int) -> Piece | None:
+        key = (values[k], digits, part, types[column])
+        if key not in pieces:
+            pieces[key] = _piece(tokens, values[k], digits, types[column], part=part)
+        return pieces[key]
+
+    def holds(column: int) -> bool:
+        for c in ending.get(column, ()):
+            total = 0
+            for coef, col in c:
+                slot = slots[col]
+                if isinstance(slot, Piece) and slot.value is not None:
+                    total += coef * slot.value  # type: ignore[assignment]
+            if total != 0:
+                return False
+        return True
+
+    def walk(j: int, k: int, offset: int) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > MAX_SEARCH or len(out) > MAX_READINGS:
+            raise TooManyReadingsError
+        if j == n:
+            if k == len(values):
+                out.append(tuple(slots))
+            return
+        if n - j < len(values) - k:
+            return  # every unread token needs a column of its own
+        options: list[tuple[Slot, int, int]] = [(BLANK, k, offset)]
+        if k < len(values):
+            number = tokens[values[k]].number
+            digits = number.digits if number else ""
+            if offset == 0 and number is not None and number.well_formed:
+                whole = piece(k, digits, False, j)
+                if whole is not None:
+                    options.append((whole, k + 1, 0))
+            if number is not None and number.splittable:
+                for end in range(offset + 1, len(digits) + (0 if offset == 0 else 1)):
+                    part = digits[offset:end]
+                    if part != "0" and part.startswith("0"):
+                        continue
+                    cut = piece(k, part, True, j)
+                    if cut is not None:
+                        options.append(
+                            (cut, k + 1, 0) if end == len(digits) else (cut, k, end)
+                        )
+        for slot, next_k, next_offset in options:
+            slots[j] = slot
+            if holds(j):
+                walk(j + 1, next_k, next_offset)
+        slots[j] = BLANK
+
+    walk(0, 0, 0)
+    return out

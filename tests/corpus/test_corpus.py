@@ -66,3 +66,16 @@ def test_fujian_table_claims_no_wrong_value() -> None:
     cell = report.table("stats").cell("proactive_total", "this_year")
     assert govdisclosure.CellStatus.AMBIGUOUS is cell.status
     assert 2122 in cell.candidates  # the true cut is among the candidates
+
+
+def test_collapsed_t4_is_decoded_by_its_group_totals() -> None:
+    """四 as one run "110024001510102" (pingtan-2023): the three 总计 equations decide it."""
+    text = (CORPUS / "pingtan-2023.txt").read_text(encoding="utf-8")
+    expected = expected_cells(CORPUS / "pingtan-2023.expected.json")
+    truth = [e["value"] for e in expected["cells"] if e["table"] == "四"]
+
+    cells = govdisclosure.load(text).table("t4").cells
+
+    assert truth == [c.value for c in cells]
+    assert {govdisclosure.CellStatus.INFERRED} == {c.status for c in cells}
+    assert "I4-review" in (cells[0].reason or "")
