@@ -83,6 +83,7 @@ class Token:
     number: NumberToken | None = None
     attached: str = ""  # text in the label's cell that is not a label (a unit note)
     optional: bool = False  # an empty cell that may be no cell (before a leading pipe)
+    cell_text: str = ""  # the whole cell's text, for a label or text token
 
 
 @frozen
@@ -366,6 +367,7 @@ def _cell_tokens(
                 delimited,
                 label_tokens[0].refs,
                 attached=rest,
+                cell_text=text.strip(),
             )
         else:
             out.append(
@@ -381,39 +383,28 @@ def _cell_tokens(
 
 
 def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
-    """Standalone text cells that are parts of a label: wrapped or truncated."""
+    """Cells that are parts of one label: wrapped over lines, or truncated.
+
+    Two or three consecutive cells whose whole texts join into a label are one
+    label, whether each part alone read as text or as another label
+    (``其中：主要负责同志参`` + ``加政府网站在线访谈次数``). A lone text cell
+    that starts a label is a truncated label (see `_prefix_refs`).
+    """
+    per_cell: dict[int, int] = {}
+    for t in tokens:
+        per_cell[t.cell] = per_cell.get(t.cell, 0) + 1
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
+        merged = _joined(tokens, i, index, per_cell)
+        if merged is not None:
+            out.append(merged[1])
+            i += merged[0]
+            continue
         if tok.kind is not TokenKind.TEXT:
             out.append(tok)
             i += 1
-            continue
-        merged = None
-        for width in (2, 3):
-            group = tokens[i : i + width]
-            if len(group) == width and all(t.kind is TokenKind.TEXT for t in group):
-                key = "".join(match_key(t.text)[0] for t in group)
-                if key in index.by_key:
-                    span = SourceSpan(
-                        group[0].span.start, group[-1].span.end, group[0].span.line
-                    )
-                    merged = (
-                        width,
-                        Token(
-                            TokenKind.LABEL,
-                            "".join(t.text for t in group),
-                            span,
-                            tok.cell,
-                            tok.delimited,
-                            index.by_key[key],
-                        ),
-                    )
-                    break
-        if merged:
-            out.append(merged[1])
-            i += merged[0]
             continue
         key = match_key(tok.text)[0]
         if len(key) >= MIN_PREFIX:
@@ -434,6 +425,36 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
         out.append(tok)
         i += 1
     return out
+
+
+def _joined(
+    tokens: list[Token], i: int, index: LabelIndex, per_cell: dict[int, int]
+) -> tuple[int, Token] | None:
+    """A label made of the whole cells starting at ``i``, and how many it takes."""
+    for width in (2, 3):
+        group = tokens[i : i + width]
+        whole = [
+            t
+            for t in group
+            if t.kind in (TokenKind.TEXT, TokenKind.LABEL) and per_cell[t.cell] == 1
+        ]
+        if len(whole) < width or len({t.cell for t in group}) < width:
+            return None
+        key = "".join(match_key(t.cell_text or t.text)[0] for t in group)
+        if key in index.by_key:
+            span = SourceSpan(
+                group[0].span.start, group[-1].span.end, group[0].span.line
+            )
+            text = "".join(t.cell_text or t.text for t in group)
+            return width, Token(
+                TokenKind.LABEL,
+                text,
+                span,
+                group[0].cell,
+                group[0].delimited,
+                index.by_key[key],
+            )
+    return None
 
 
 def _prefix_refs(key: str, index: LabelIndex) -> tuple[LabelRef, ...]:

@@ -27,7 +27,14 @@ from attrs import frozen
 from govdisclosure.grid import Token, TokenKind
 from govdisclosure.model import Value
 from govdisclosure.spec_model import ValueType
-from govdisclosure.values import MAX_SPLIT_DIGITS, convert, count_splits, split_digits
+from govdisclosure.values import (
+    MAX_SPLIT_DIGITS,
+    NumberToken,
+    convert,
+    count_splits,
+    split_digits,
+    valid_part,
+)
 
 __all__ = [
     "BLANK",
@@ -78,7 +85,7 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
     if _count_readings(tokens, values, n) > MAX_READINGS:
         raise TooManyReadingsError
     readings: list[Reading] = []
-    pieces: dict[tuple[int, str, bool, ValueType], Piece | None] = {}
+    pieces: dict[tuple[int, str, Role, ValueType], Piece | None] = {}
     for sequence in _sequences(tokens, values, n):
         for reading in _placements(tokens, sequence, types, pieces):
             readings.append(reading)
@@ -148,7 +155,7 @@ def _positional_readings(
                 slots.append(BLANK)
                 continue
             digits = token.number.digits if token.number else ""
-            piece = _piece(tokens, i, digits, types[column], part=False)
+            piece = _piece(tokens, i, digits, types[column], role="whole")
             if piece is None:
                 break  # not a value of this column's type: no such reading
             slots.append(piece)
@@ -166,45 +173,63 @@ def _positional(tokens: Sequence[Token]) -> bool:
     return len(set(cells)) == len(cells)
 
 
+#: Where a number sits in its token: the whole token, or a part of a glued run.
+Role = Literal["whole", "first", "middle", "last"]
+
+
+def _role(start: int, end: int, length: int) -> Role:
+    if start == 0:
+        return "whole" if end == length else "first"
+    return "last" if end == length else "middle"
+
+
 def _piece(
     tokens: Sequence[Token],
     index: int,
     digits: str,
     value_type: ValueType,
     *,
-    part: bool,
+    role: Role,
 ) -> Piece | None:
+    """The value of a number (a token, or a part of one) in a column of ``value_type``.
+
+    A glued run's sign belongs to its first part (``-3000`` of ``-30002021``) and
+    its unit to its last (``22项`` of ``13722项``).
+    """
     number = tokens[index].number
     if number is None:
         return None
-    value = convert(number, digits, value_type)
+    sign = number.sign if role in ("whole", "first") else None
+    unit = number.unit if role in ("whole", "last") else None
+    value = convert(NumberToken(sign, digits, unit), digits, value_type)
     if value is None:
         return None
-    text = digits if part else tokens[index].text
-    return Piece(index, text, value, number.unit, part)
+    text = tokens[index].text if role == "whole" else digits
+    return Piece(index, text, value, unit, role != "whole")
 
 
 def _sequences(
     tokens: Sequence[Token], values: list[int], n: int
-) -> Iterator[list[tuple[int, str, bool]]]:
+) -> Iterator[list[tuple[int, str, Role]]]:
     """Every way to read the value tokens as a sequence of numbers.
 
-    Each item is ``(token index, digits, is a part of a glued run)``. When there
+    Each item is ``(token index, digits, role)``, the role saying whether the
+    number is the whole token or which part of a glued run. When there
     are more numbers than columns, every choice of ``n`` of them is a sequence
     (the others are left unused).
     """
-    options: list[list[list[tuple[int, str, bool]]]] = []
+    options: list[list[list[tuple[int, str, Role]]]] = []
     for i in values:
         number = tokens[i].number
         if number is None:
             continue
-        opts: list[list[tuple[int, str, bool]]] = []
+        opts: list[list[tuple[int, str, Role]]] = []
         if number.well_formed:
-            opts.append([(i, number.digits, False)])
+            opts.append([(i, number.digits, "whole")])
         if number.splittable and len(number.digits) <= MAX_SPLIT_DIGITS:
             for parts in range(2, min(len(number.digits), n) + 1):
                 opts += [
-                    [(i, d, True) for d in cut]
+                    [(i, d, _part_role(k, parts)) for k, d in enumerate(cut)]
                     for cut in split_digits(number.digits, parts)
                 ]
         options.append(opts)
@@ -215,12 +240,16 @@ def _sequences(
     yield from _product(options, n)
 
 
+def _part_role(k: int, parts: int) -> Role:
+    return "first" if k == 0 else "last" if k == parts - 1 else "middle"
+
+
 def _product(
-    options: list[list[list[tuple[int, str, bool]]]], n: int
-) -> Iterator[list[tuple[int, str, bool]]]:
+    options: list[list[list[tuple[int, str, Role]]]], n: int
+) -> Iterator[list[tuple[int, str, Role]]]:
     def walk(
-        k: int, acc: list[tuple[int, str, bool]]
-    ) -> Iterator[list[tuple[int, str, bool]]]:
+        k: int, acc: list[tuple[int, str, Role]]
+    ) -> Iterator[list[tuple[int, str, Role]]]:
         if len(acc) > n:
             return
         if k == len(options):
@@ -234,9 +263,9 @@ def _product(
 
 def _placements(
     tokens: Sequence[Token],
-    sequence: list[tuple[int, str, bool]],
+    sequence: list[tuple[int, str, Role]],
     types: Sequence[ValueType],
-    pieces: dict[tuple[int, str, bool, ValueType], Piece | None],
+    pieces: dict[tuple[int, str, Role, ValueType], Piece | None],
 ) -> Iterator[Reading]:
     """Each order-keeping placement of ``sequence`` into the columns.
 
@@ -246,10 +275,10 @@ def _placements(
     n = len(types)
     for columns in itertools.combinations(range(n), len(sequence)):
         slots: list[Slot] = [BLANK] * n
-        for (index, digits, part), column in zip(sequence, columns, strict=True):
-            key = (index, digits, part, types[column])
+        for (index, digits, role), column in zip(sequence, columns, strict=True):
+            key = (index, digits, role, types[column])
             if key not in pieces:
-                pieces[key] = _piece(tokens, index, digits, types[column], part=part)
+                pieces[key] = _piece(tokens, index, digits, types[column], role=role)
             piece = pieces[key]
             if piece is None:
                 break
@@ -286,12 +315,12 @@ def constrained_readings(
     out: list[Reading] = []
     slots: list[Slot] = [BLANK] * n
     steps = 0
-    pieces: dict[tuple[int, str, bool, ValueType], Piece | None] = {}
+    pieces: dict[tuple[int, str, Role, ValueType], Piece | None] = {}
 
-    def piece(k: int, digits: str, part: bool, column: int) -> Piece | None:
-        key = (values[k], digits, part, types[column])
+    def piece(k: int, digits: str, role: Role, column: int) -> Piece | None:
+        key = (values[k], digits, role, types[column])
         if key not in pieces:
-            pieces[key] = _piece(tokens, values[k], digits, types[column], part=part)
+            pieces[key] = _piece(tokens, values[k], digits, types[column], role=role)
         return pieces[key]
 
     def holds(column: int) -> bool:
@@ -321,15 +350,15 @@ def constrained_readings(
             number = tokens[values[k]].number
             digits = number.digits if number else ""
             if offset == 0 and number is not None and number.well_formed:
-                whole = piece(k, digits, False, j)
+                whole = piece(k, digits, "whole", j)
                 if whole is not None:
                     options.append((whole, k + 1, 0))
             if number is not None and number.splittable:
                 for end in range(offset + 1, len(digits) + (0 if offset == 0 else 1)):
                     part = digits[offset:end]
-                    if part != "0" and part.startswith("0"):
+                    if not valid_part(part):
                         continue
-                    cut = piece(k, part, True, j)
+                    cut = piece(k, part, _role(offset, end, len(digits)), j)
                     if cut is not None:
                         options.append(
                             (cut, k + 1, 0) if end == len(digits) else (cut, k, end)

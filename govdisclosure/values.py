@@ -41,13 +41,14 @@ class NumberToken:
 
     @property
     def splittable(self) -> bool:
-        """A bare run of digits, which may be several glued cells (``000000``)."""
-        return (
-            self.sign is None
-            and self.unit is None
-            and self.digits.isdigit()
-            and len(self.digits) > 1
-        )
+        """A bare run of digits, which may be several glued cells.
+
+        ``000000`` is six cells; ``1560.0`` may be ``156`` and ``0.0``, or an
+        amount followed by a count (``24252.31`` + ``1082``): a run with one
+        decimal point is splittable too, and so is a signed run or one with a
+        unit (``-30002021`` may be ``-3000`` and ``2021``).
+        """
+        return self.digits.replace(".", "", 1).isdigit() and len(self.digits) > 1
 
     @property
     def well_formed(self) -> bool:
@@ -63,9 +64,10 @@ def number_pattern(spec: Spec) -> re.Pattern[str]:
     units = sorted(spec.units, key=len, reverse=True)
     sign = "|".join(["[+\\-]", *(re.escape(w) for w in words)])
     unit = "|".join(re.escape(u) for u in units) or "(?!)"
+    # A sign may follow a digit: in a glued row ``8-1921`` is 8 and -1921.
     # A number followed by "." or "、" and a non-digit is an enumerator (1.属于…).
     return re.compile(
-        rf"(?<![\d.])(?:(?P<sign>{sign})\s*)?"
+        rf"(?:(?<!\.)(?P<sign>{sign})\s*|(?<![\d.]))"
         rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d)"
         rf"(?![.、](?:\D|$))\s*(?P<unit>{unit})?"
     )
@@ -106,27 +108,34 @@ def convert(number: NumberToken, digits: str, value_type: ValueType) -> Value | 
     return value
 
 
+def valid_part(part: str) -> bool:
+    """Whether a piece of a glued run can be one number: no leading zeros,
+    and a decimal point only between digits."""
+    whole, dot, fraction = part.partition(".")
+    if dot and (not whole or not fraction):
+        return False
+    return whole == "0" or not whole.startswith("0")
+
+
 @lru_cache(maxsize=4096)
 def count_splits(digits: str, parts: int) -> int:
     """How many tuples `split_digits` would return, without building them."""
     if parts == 1:
-        return 1 if digits == "0" or not digits.startswith("0") else 0
+        return 1 if valid_part(digits) else 0
     total = 0
     for cut in range(1, len(digits) - parts + 2):
-        head = digits[:cut]
-        if head == "0" or not head.startswith("0"):
+        if valid_part(digits[:cut]):
             total += count_splits(digits[cut:], parts - 1)
     return total
 
 
 def split_digits(digits: str, parts: int) -> list[tuple[str, ...]]:
-    """Every way to cut ``digits`` into ``parts`` well-formed numbers, in order."""
+    """Every way to cut ``digits`` into ``parts`` valid numbers, in order."""
     if parts == 1:
-        return [(digits,)] if digits == "0" or not digits.startswith("0") else []
+        return [(digits,)] if valid_part(digits) else []
     out = []
     for cut in range(1, len(digits) - parts + 2):
         head = digits[:cut]
-        if head != "0" and head.startswith("0"):
-            continue
-        out += [(head, *rest) for rest in split_digits(digits[cut:], parts - 1)]
+        if valid_part(head):
+            out += [(head, *rest) for rest in split_digits(digits[cut:], parts - 1)]
     return out

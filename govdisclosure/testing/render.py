@@ -1,0 +1,241 @@
+"""Layout renderers: a filled report → text, as publishing systems print it.
+
+Each layout is a plain function of a `FilledReport` and a `Layout`; nothing
+here parses. The layouts are those seen in real reports (the seeds and the
+corpus): pipe rows with or without outer pipes and with ragged padding,
+markdown with ``|---|``, tabs, columns aligned by spaces (PDF text), one cell
+per line with or without blank lines, and glued digit runs. Modifiers: blank
+cells for zeros, full-width digits, traditional characters, spec aliases
+instead of labels, labels wrapped over two lines, group labels on their own
+line / repeated / omitted, headers dropped, and web chrome around the report.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from decimal import Decimal
+
+from attrs import frozen
+
+from govdisclosure.model import Value
+from govdisclosure.spec_model import LabelNode, Spec, TableSpec
+
+__all__ = ["LAYOUT_CELLS", "FilledReport", "Layout", "render"]
+
+#: How the cells of a row are separated.
+LAYOUT_CELLS = (
+    "pipe",
+    "pipe_outer",
+    "markdown",
+    "tabs",
+    "aligned",
+    "lines",
+    "blanklines",
+    "glued",
+)
+_DELIMITED = ("pipe", "pipe_outer", "markdown", "tabs")
+_ONE_PER_LINE = ("lines", "blanklines")
+
+_CHROME_BEFORE = [
+    "首页 > 政务公开 > 政府信息公开年报",
+    "字号：大 中 小 | 打印 | 关闭",
+    "浏览次数：1203",
+]
+_CHROME_AFTER = [
+    "关联稿件",
+    "版权所有：某某县人民政府办公室 ICP备05005744号-2",
+    "和硕县| 临武县| 资源县| 9999",
+]
+
+
+@frozen
+class FilledReport:
+    """A spec and a value for every cell of its tables."""
+
+    spec: Spec
+    values: dict[str, dict[str, list[Value]]]
+    year: int = 2021
+    organization: str = "某某县交通运输局"
+
+
+@frozen
+class Layout:
+    """How to print a report: the cell layout and its modifiers."""
+
+    cells: str = "pipe"
+    blank_zero: bool = False
+    fullwidth: bool = False
+    traditional: bool = False
+    aliases: bool = False
+    wrap: bool = False
+    groups: str = "own_line"  # "own_line" | "repeat" | "omit"
+    header: bool = True
+    chrome: bool = False
+
+    @property
+    def keeps_boundaries(self) -> bool:
+        """Every cell stays apart from its neighbours (all layouts but glued)."""
+        return self.cells != "glued"
+
+    def exact_for(self, spec: Spec) -> bool:
+        """Whether every cell must come back exactly, nothing flagged.
+
+        Not for glued runs; not for blanks written for zeros (those cells are
+        BLANK); not when a header that opens an unlabelled row is dropped.
+        """
+        unlabelled = any(
+            not leaf.node.label for t in spec.tables for leaf in t.row_leaves()
+        )
+        return (
+            self.keeps_boundaries
+            and not self.blank_zero
+            and (self.header or not unlabelled)
+        )
+
+
+def render(
+    report: FilledReport, layout: Layout, rng: random.Random | None = None
+) -> str:
+    """The report as text in ``layout`` (``rng`` picks aliases; default seed 0)."""
+    rng = rng or random.Random(0)
+    spec = report.spec
+    out: list[str] = []
+    if layout.chrome:
+        out += _CHROME_BEFORE
+    out.append(f"{report.organization}{report.year}年政府信息公开工作年度报告")
+    out.append(
+        f"本报告所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。"
+    )
+    for section in spec.sections:
+        out.append(
+            f"{section.number}、{section.title}" if section.number else section.title
+        )
+        tables = [t for t in spec.tables if t.section == section.id]
+        if not tables:
+            mention = "".join(
+                f"本年度{w}情况已在此说明。" for w in section.must_mention
+            )
+            out.append(f"本机关认真落实《条例》要求，各项工作有序推进。{mention}")
+        for table in tables:
+            out += _table(table, report.values[table.id], layout, rng)
+    if layout.chrome:
+        out += _CHROME_AFTER
+    text = "\n\n".join(out) if layout.cells == "blanklines" else "\n".join(out)
+    if layout.traditional:
+        text = _to_traditional(text)
+    if layout.fullwidth:
+        text = text.translate(_FULLWIDTH)
+    return text + "\n"
+
+
+_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _to_traditional(text: str) -> str:
+    import opencc
+
+    converted: str = opencc.OpenCC("s2t").convert(text)
+    return converted
+
+
+def _label(node: LabelNode, layout: Layout, rng: random.Random) -> str:
+    label = node.label or ""
+    if layout.aliases and node.aliases:
+        label = rng.choice((label, *node.aliases))
+    return label
+
+
+def _value(value: Value, layout: Layout) -> str:
+    if layout.blank_zero and value == 0:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _cells(
+    cells: list[str], layout: Layout, row: bool, labels: int | None = None
+) -> list[str]:
+    """One printed row of cells as lines of text.
+
+    The first `labels` cells (all of them by default: header rows) are labels;
+    only labels wrap, because a wrapped number is a different number.
+    """
+    labels = len(cells) if labels is None else labels
+    kind = layout.cells
+    if kind in ("pipe", "pipe_outer", "markdown"):
+        line = " | ".join(cells)
+        if kind == "pipe":
+            line += " | |" if row else " |"  # ragged padding after data rows
+        else:
+            line = f"| {line} |"
+        return [line]
+    if kind == "tabs":
+        return ["\t".join(cells)]
+    if kind == "aligned":
+        return ["    ".join(cells)]
+    if kind == "glued":
+        head = [c for c in cells if c and not c[0].isdigit() and not c.startswith("-")]
+        return ["".join(head) + "".join(c for c in cells if c not in head)]
+    out = []
+    for i, cell in enumerate(cells):
+        if layout.wrap and i < labels and len(cell) >= 6:
+            half = len(cell) // 2
+            out += [cell[:half], cell[half:]]
+        else:
+            out.append(cell)
+    return out
+
+
+def _header(table: TableSpec, layout: Layout, rng: random.Random) -> list[str]:
+    lines: list[str] = []
+    level = list(table.columns)
+    while level:
+        labels = [_label(n, layout, rng) for n in level if n.label]
+        if labels:
+            lines += _cells(labels, layout, row=False)
+            if layout.cells == "markdown" and not lines[1:]:
+                lines.append("|" + "---|" * len(labels))
+        level = [c for n in level for c in n.children]
+    return lines
+
+
+def _table(
+    table: TableSpec, values: dict[str, list[Value]], layout: Layout, rng: random.Random
+) -> list[str]:
+    lines = list(table.labels[:1])  # the caption or note, when the spec has one
+    if layout.header:
+        lines += _header(table, layout, rng)
+    lines += list(_rows(table.rows, (), values, layout, rng))
+    return lines
+
+
+def _rows(
+    nodes: tuple[LabelNode, ...],
+    groups: tuple[LabelNode, ...],
+    values: dict[str, list[Value]],
+    layout: Layout,
+    rng: random.Random,
+    prefix: str = "",
+) -> Iterator[str]:
+    for node in nodes:
+        if node.children:
+            if node.label and layout.groups == "own_line":
+                yield from _cells([_label(node, layout, rng)], layout, row=False)
+            inner = (*groups, node) if node.label else groups
+            yield from _rows(
+                node.children,
+                inner,
+                values,
+                layout,
+                rng,
+                prefix + (node.key + "_" if node.key else ""),
+            )
+            continue
+        key = prefix + (node.key or "")
+        cells = [_value(v, layout) for v in values[key]]
+        label = [_label(node, layout, rng)] if node.label else []
+        if layout.groups == "repeat" and groups:
+            label = [_label(g, layout, rng) for g in groups] + label
+        yield from _cells(label + cells, layout, row=True, labels=len(label))

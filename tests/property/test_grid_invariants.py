@@ -1,0 +1,53 @@
+"""The grid reconstructor's own invariants, on generated reports of every spec."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+from hypothesis import given
+
+from govdisclosure.grid import TokenKind, build_grid
+from govdisclosure.mapping import draft_tables
+from govdisclosure.normalize import normalize_text
+from govdisclosure.registry import default_registry
+from govdisclosure.sections import locate_sections
+from govdisclosure.testing import FilledReport, render
+from govdisclosure.testing.strategies import filled_reports, layouts
+
+SPECS = sorted(default_registry(), key=lambda s: s.id)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
+def test_every_number_is_used_at_most_once(spec) -> None:  # type: ignore[no-untyped-def]
+    """No number of the text is given to two rows, nor given to a row and reported unused."""
+
+    @given(filled_reports(spec), layouts())
+    def run(report: FilledReport, layout) -> None:  # type: ignore[no-untyped-def]
+        normalized = normalize_text(render(report, layout, random.Random(0)))
+        sections = locate_sections(normalized, spec)
+        section_ids = dict.fromkeys(t.section for t in spec.tables)
+        grids = [build_grid(spec, sid, sections.body(sid)) for sid in section_ids]
+        drafts, findings = draft_tables(spec, grids)
+
+        in_rows = Counter(
+            (t.span.start, t.span.end)
+            for d in drafts
+            for row in d.rows
+            for t in row.tokens
+            if t.kind is TokenKind.VALUE
+        )
+        assert [] == [span for span, n in in_rows.items() if n > 1]
+        unused = {
+            (f.span.start, f.span.end)
+            for f in findings
+            if f.code == "token.unused" and f.span
+        }
+        assert set() == unused & set(in_rows)
+        numbers = sum(t.kind is TokenKind.VALUE for g in grids for t in g.tokens)
+        assert numbers == sum(in_rows.values()) + len(
+            unused
+        )  # every number accounted for
+
+    run()

@@ -1,0 +1,69 @@
+"""One test per bug found, named after the issue whose work found it."""
+
+from __future__ import annotations
+
+import govdisclosure
+from govdisclosure import CellStatus
+from govdisclosure.values import split_digits
+
+
+def test_glued_run_with_a_decimal_point_is_split_issue4(seeds) -> None:  # type: ignore[no-untyped-def]
+    """ "1560.0" over 采购项目数量 | 采购总金额 may be 156 | 0.0: never read as one amount."""
+    text = seeds["001"].replace("政府集中采购 | 1 | 60 |", "政府集中采购1560.0")
+
+    cells = govdisclosure.load(text, spec="gov-2019").table("t2_9").grid()[0]
+
+    assert {CellStatus.AMBIGUOUS} == {c.status for c in cells}
+    assert 156 in cells[0].candidates
+    assert ("156", "0.0") in split_digits("1560.0", 2)
+    assert ("24252.31", "1082") in split_digits("24252.311082", 2)
+    assert ("0.", "1") not in split_digits("0.1", 2)
+
+
+def test_label_wrapped_into_another_label_is_rejoined_issue4() -> None:
+    """其中：主要负责同志参 / 加政府网站在线访谈次数: the second half alone reads as
+    another row's label; joined, the two cells are the wrapped row label."""
+    spec = govdisclosure.Registry().get("gov-2014-statistics")
+    text = "\n".join(
+        [
+            "政府信息公开情况统计表",
+            "2.政府网站在线访谈次数",
+            "7",
+            "其中：主要负责同志参",
+            "加政府网站在线访谈次数",
+            "3",
+            "（四）政府信息公开专项经费（不包括用于政府",
+            "公报编辑管理及政府网站建设维护等方面的经费）",
+            "12.5",
+        ]
+    )
+
+    table = govdisclosure.load(text, spec=spec).table("stats")
+
+    assert 7 == table.cell("online_interviews", "count").value
+    assert 3 == table.cell("online_interviews_leaders", "count").value
+    assert CellStatus.OK is table.cell("special_funds", "count").status
+
+
+def test_glued_run_with_a_sign_is_split_issue4(seeds) -> None:  # type: ignore[no-untyped-def]
+    """ "-30002021" over 本年增/减 | 处理决定数量 may be -3000 | 2021: never one change of -30002021."""
+    row = "其他对外管理服务事项 | 0 | 0 | 0 | |"
+    text = seeds["001"].replace(row, "其他对外管理服务事项-30002021")
+
+    cells = govdisclosure.load(text, spec="gov-2019").table("t2_5").grid()[1]
+
+    assert all(c.status is not CellStatus.OK for c in cells)
+    assert -3000 in cells[1].candidates
+    assert -30002021 not in [c.value for c in cells]
+
+
+def test_sign_after_a_digit_belongs_to_the_next_number_issue4(seeds) -> None:  # type: ignore[no-untyped-def]
+    """Glued ``8-1921`` over 处理决定数量 | 本年增/减 is 8 | -1921: the minus was
+    dropped and 1921 marked ok."""
+    row = next(line for line in seeds["001"].splitlines() if "行政事业性收费" in line)
+    text = seeds["001"].replace(row, "行政事业性收费8-1921")
+
+    cells = govdisclosure.load(text, spec="gov-2019").table("t2_8").grid()[0]
+
+    assert [8, -1921] == [c.value for c in cells]
+    assert 1921 not in cells[1].candidates
