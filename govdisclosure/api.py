@@ -11,6 +11,7 @@ GovDisclosureError, chained to the original so it stays visible).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from attrs import evolve
@@ -22,7 +23,7 @@ from govdisclosure.invariants import check_invariants, instances, narrow_reading
 from govdisclosure.mapping import draft_tables, finalize_tables
 from govdisclosure.model import Finding, Report, Severity
 from govdisclosure.normalize import NormalizedText, normalize_text
-from govdisclosure.registry import Registry, default_registry
+from govdisclosure.registry import Registry, default_registry, registry_with
 from govdisclosure.sections import locate_sections
 from govdisclosure.spec_loader import load_spec
 from govdisclosure.spec_model import Spec
@@ -35,6 +36,7 @@ def load(
     *,
     spec: str | Spec | Path | None = None,
     registry: Registry | None = None,
+    spec_paths: Iterable[str | Path] = (),
 ) -> Report:
     """Parse one annual report's text into a Report.
 
@@ -42,7 +44,10 @@ def load(
         text: the report as text (a web page's text, a PDF's extracted text).
         spec: a spec id (``"gov-2019"``), a Spec, or a path to a spec file.
             By default the registered spec that best fits the text is used.
-        registry: where spec ids are looked up; the bundled specs by default.
+        registry: where spec ids are looked up and specs detected; by default
+            the bundled specs, installed plugins and ``GOVDISCLOSURE_SPEC_PATH``.
+        spec_paths: folders or files of specs to add to those (ignored when
+            ``registry`` is given). For many calls, build one `Registry`.
 
     Returns:
         A Report whose every cell carries a status; the numbers that do not add
@@ -54,6 +59,9 @@ def load(
         SpecNotFoundError, SpecError: the requested spec is unknown or broken.
     """
     try:
+        if registry is None:
+            paths = tuple(str(p) for p in spec_paths)
+            registry = registry_with(paths) if paths else default_registry()
         return _load(text, spec, registry)
     except GovDisclosureError:
         raise
@@ -63,15 +71,12 @@ def load(
         ) from exc
 
 
-def _load(
-    text: str, spec: str | Spec | Path | None, registry: Registry | None
-) -> Report:
+def _load(text: str, spec: str | Spec | Path | None, registry: Registry) -> Report:
     normalized = normalize_text(text)
-    registry = registry or default_registry()
     if isinstance(spec, Spec):
         return _parse(normalized, spec, 1.0)
     if isinstance(spec, Path):
-        return _parse(normalized, load_spec(spec), 1.0)
+        return _parse(normalized, load_spec(spec, parents=registry.raw_specs()), 1.0)
     if isinstance(spec, str):
         return _parse(normalized, registry.get(spec), 1.0)
     # detection by structure: parse with every spec that fits, keep the best

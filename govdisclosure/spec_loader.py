@@ -1,22 +1,34 @@
 """YAML → Spec: safe YAML, strict structure, semantic checks, located errors.
 
 A spec author's mistakes surface here, when the spec is loaded, not in the
-middle of a batch: unknown keys, duplicate keys, equations that name cells the
-table does not have, patterns that do not compile. Every problem is reported at
-once, each with its path in the file (``@ $.tables[2].rows[0]``).
+middle of a batch: unknown fields, duplicate keys, equations that name cells
+the table does not have, patterns that do not compile. Every problem is
+reported at once, each as ``FILE:LINE:COL: what; fix: how`` so an editor can
+jump to it and the author knows what to write instead.
+
+A spec may ``extends:`` another by id and override parts of it (see
+`merge_spec_data`); the merge happens on the YAML data, before any checking,
+so an extended spec is checked as a whole.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+import typing
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 import cattrs
 import regex
 import yaml
+from attrs import frozen
 
 from govdisclosure.errors import SpecError
+from govdisclosure.normalize import label_key
 from govdisclosure.spec_expr import EquationSyntaxError, parse_equation
 from govdisclosure.spec_model import (
     ForEach,
@@ -26,10 +38,20 @@ from govdisclosure.spec_model import (
     SectionSpec,
     Spec,
     TableSpec,
+    ValueType,
     YearEvidence,
 )
 
-__all__ = ["SUPPORTED_SCHEMAS", "load_spec", "parse_spec"]
+__all__ = [
+    "SUPPORTED_SCHEMAS",
+    "Problem",
+    "RawSpec",
+    "build_spec",
+    "load_spec",
+    "merge_spec_data",
+    "parse_spec",
+    "read_spec",
+]
 
 #: Spec schema versions this library reads.
 SUPPORTED_SCHEMAS = (1,)
@@ -50,78 +72,399 @@ for _cls in (
 ):
     attrs.resolve_types(_cls)
 
+#: What each part of a spec is called in messages.
+_NAMES = {
+    Spec: "the spec's top level",
+    TableSpec: "a table",
+    LabelNode: "a row or column",
+    SectionSpec: "a section",
+    Invariant: "an invariant",
+    MetadataSpec: "metadata",
+    YearEvidence: "a year_evidence entry",
+}
 
-def load_spec(path: str | Path) -> Spec:
-    """Read and check one spec file. Raises SpecError naming the file and places."""
+
+@frozen
+class Problem:
+    """One thing wrong with a spec: what, how to fix it, and where ($.path)."""
+
+    what: str
+    fix: str
+    path: str = "$"
+
+    def located(self, source: str, line: int, column: int) -> str:
+        return f"{source}:{line}:{column}: {self.what}; fix: {self.fix}"
+
+
+@frozen
+class RawSpec:
+    """A spec file as read: its data, its YAML node tree (for positions), its name."""
+
+    source: str
+    data: dict[str, Any]
+    node: yaml.Node | None = None
+
+    @property
+    def id(self) -> str | None:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def extends(self) -> str | None:
+        value = self.data.get("extends")
+        return value if isinstance(value, str) else None
+
+
+class _DuplicateKeyError(yaml.MarkedYAMLError):
+    pass
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key written twice in one mapping (YAML keeps the last)."""
+
+
+def _mapping(loader: _SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    seen: dict[Any, yaml.Mark] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            first = seen[key]
+            raise _DuplicateKeyError(
+                problem=f"the key {key!r} is written twice in one mapping "
+                f"(first on line {first.line + 1})",
+                problem_mark=key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark
+    return loader.construct_mapping(node, deep=True)
+
+
+_SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def read_spec(text: str, source: str = "<string>") -> RawSpec:
+    """Read spec YAML (safe YAML only) without checking its structure."""
+    try:
+        node = yaml.compose(text, Loader=_SafeLoader)  # a SafeLoader
+        data = _SafeLoader("").construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        duplicate = isinstance(exc, _DuplicateKeyError)
+        what = exc.problem if duplicate else f"not valid YAML: {exc.problem}"
+        fix = (
+            "keep one of them (YAML would silently use the last)"
+            if duplicate
+            else "check the indentation and quoting near this place"
+        )
+        problem = Problem(str(what), fix).located(source, line, column)
+        raise SpecError(problem, problems=[problem]) from exc
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{source}:1:1: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        problem = Problem(
+            "a spec must be a mapping at the top level",
+            "start the file with 'schema: 1' and 'id: …' (docs/writing-a-spec.md)",
+        ).located(source, 1, 1)
+        raise SpecError(problem, problems=[problem])
+    return RawSpec(source, data, node)
+
+
+def load_spec(
+    path: str | Path, *, parents: Mapping[str, RawSpec] | None = None
+) -> Spec:
+    """Read and check one spec file. Raises SpecError naming file, line and column.
+
+    ``parents`` resolves ``extends:``; by default the bundled specs.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read spec: {exc}") from exc
-    return parse_spec(text, source=str(path))
+    return parse_spec(text, source=str(path), parents=parents)
 
 
-def parse_spec(text: str, *, source: str = "<string>") -> Spec:
+def parse_spec(
+    text: str,
+    *,
+    source: str = "<string>",
+    parents: Mapping[str, RawSpec] | None = None,
+) -> Spec:
     """Parse spec YAML text; ``source`` names it in error messages."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{source}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise SpecError(f"{source}: a spec must be a mapping at the top level")
+    return build_spec(read_spec(text, source), parents)[0]
+
+
+def build_spec(
+    raw: RawSpec, parents: Mapping[str, RawSpec] | None = None
+) -> tuple[Spec, RawSpec]:
+    """Resolve ``extends``, structure and check; returns the Spec and its merged data."""
+    data = dict(raw.data)
+    parent_id = data.pop("extends", None)
+    if parent_id is not None:
+        data = _extend(raw, parent_id, data, parents)
+    resolved = RawSpec(raw.source, data, raw.node)
     schema = data.get("schema")
     if schema not in SUPPORTED_SCHEMAS:
-        raise SpecError(
-            f"{source}: unsupported 'schema: {schema}'; this library reads schema {SUPPORTED_SCHEMAS}",
-            spec_id=data.get("id"),
+        _fail(
+            raw,
+            [
+                Problem(
+                    f"unsupported 'schema: {schema}'; this library reads schema "
+                    + ", ".join(map(str, SUPPORTED_SCHEMAS)),
+                    "write 'schema: 1', or upgrade govdisclosure",
+                    "$.schema",
+                )
+            ],
         )
     try:
         spec = _converter.structure(data, Spec)
     except cattrs.BaseValidationError as exc:
-        problems = cattrs.transform_error(exc, path="$")
-        raise SpecError(
-            f"{source}: spec does not match the schema:\n  " + "\n  ".join(problems),
-            spec_id=data.get("id"),
-            problems=problems,
-        ) from exc
+        problems = [
+            _structure_problem(text) for text in cattrs.transform_error(exc, path="$")
+        ]
+        _fail(raw, problems, exc)
     problems = check_spec(spec)
     if problems:
-        raise SpecError(
-            f"{source}: spec {spec.id!r} has {len(problems)} problem(s):\n  "
-            + "\n  ".join(problems),
-            spec_id=spec.id,
-            problems=problems,
+        _fail(raw, problems)
+    return spec, resolved
+
+
+def _extend(
+    raw: RawSpec,
+    parent_id: object,
+    data: dict[str, Any],
+    parents: Mapping[str, RawSpec] | None,
+) -> dict[str, Any]:
+    if parents is None:
+        from govdisclosure.registry import default_registry  # import cycle
+
+        parents = default_registry().raw_specs()
+    parent = parents.get(parent_id) if isinstance(parent_id, str) else None
+    if parent is None:
+        known = ", ".join(sorted(parents)) or "none"
+        _fail(
+            raw,
+            [
+                Problem(
+                    f"extends {parent_id!r}, which is not a known spec (known: {known})",
+                    "name the id of a bundled, installed or listed spec, and load both "
+                    "through one Registry",
+                    "$.extends",
+                )
+            ],
         )
-    return spec
+    if "id" not in data or data["id"] == parent_id:
+        _fail(
+            raw,
+            [
+                Problem(
+                    f"a spec that extends {parent_id!r} needs an id of its own",
+                    "add 'id: <new id>' (e.g. 'my-province-2021')",
+                    "$.id" if "id" in data else "$",
+                )
+            ],
+        )
+    merged: dict[str, Any] = merge_spec_data(parent.data, data)
+    return merged
 
 
-def check_spec(spec: Spec) -> list[str]:
-    """Semantic checks the schema cannot express; returns the problems found."""
-    problems: list[str] = []
-    section_ids = [s.id for s in spec.sections]
-    problems += [
-        f"duplicate section id {i!r} @ $.sections"
-        for i, n in Counter(section_ids).items()
-        if n > 1
+_REMOVED = object()
+
+
+def merge_spec_data(base: Any, override: Any) -> Any:
+    """The data of a spec that extends ``base`` with ``override``.
+
+    Mappings merge field by field. A list whose items all have an ``id`` (or
+    all a ``key``) merges item by item: an item with a known id merges into
+    that item, a new one is appended, and ``remove: true`` drops it. Any other
+    value replaces the parent's.
+    """
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for name, value in override.items():
+            merged[name] = merge_spec_data(base[name], value) if name in base else value
+        return merged
+    ident = _identity(base) if isinstance(base, list) else None
+    if ident and isinstance(override, list) and _identity(override) == ident:
+        items: list[Any] = list(base)
+        where = {item[ident]: i for i, item in enumerate(items)}
+        for item in override:
+            item = dict(item)
+            remove = item.pop("remove", False) is True
+            index = where.get(item[ident])
+            if index is None:
+                if not remove:
+                    where[item[ident]] = len(items)
+                    items.append(item)
+            else:
+                items[index] = (
+                    _REMOVED if remove else merge_spec_data(items[index], item)
+                )
+        return [item for item in items if item is not _REMOVED]
+    return override
+
+
+def _identity(items: list[Any]) -> str | None:
+    for name in ("id", "key"):
+        if items and all(isinstance(i, dict) and name in i for i in items):
+            return name
+    return None
+
+
+def _fail(
+    raw: RawSpec, problems: list[Problem], cause: BaseException | None = None
+) -> typing.NoReturn:
+    lines = [p.located(raw.source, *_position(raw.node, p.path)) for p in problems]
+    spec_id = raw.id
+    head = (
+        lines[0]
+        if len(lines) == 1
+        else f"{raw.source}: spec {spec_id!r} has {len(lines)} problems:\n  "
+        + "\n  ".join(lines)
+    )
+    raise SpecError(head, spec_id=spec_id, problems=lines) from cause
+
+
+_PATH_STEP = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
+
+
+def _steps(path: str) -> list[str | int]:
+    return [
+        int(index) if index else name for name, index in _PATH_STEP.findall(path[1:])
     ]
+
+
+def _position(node: yaml.Node | None, path: str) -> tuple[int, int]:
+    """Line and column (1-based) of ``$.a[0].b`` in the file; the nearest known part."""
+    if node is None:
+        return 1, 1
+    mark = node.start_mark
+    current: yaml.Node | None = node
+    for step in _steps(path):
+        found: yaml.Node | None = None
+        if isinstance(step, str) and isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                if key_node.value == step:
+                    mark, found = key_node.start_mark, value_node
+        elif (
+            isinstance(step, int)
+            and isinstance(current, yaml.SequenceNode)
+            and step < len(current.value)
+        ):
+            found = current.value[step]
+            mark = found.start_mark
+        if found is None:
+            break
+        current = found
+    return mark.line + 1, mark.column + 1
+
+
+def _class_at(path: str) -> type | None:
+    """The spec class a ``$.path`` to a mapping points at (for field suggestions)."""
+    cls: type = Spec
+    for step in _steps(path):
+        if isinstance(step, int):
+            continue
+        field = attrs.fields_dict(cls).get(step)
+        if field is None:
+            return None
+        kind = field.type
+        inner = [a for a in typing.get_args(kind) if attrs.has(a)]
+        if isinstance(kind, type) and attrs.has(kind):
+            cls = kind
+        elif inner:
+            cls = inner[0]
+        else:
+            return None
+    return cls
+
+
+def _structure_problem(text: str) -> Problem:
+    """A cattrs message (``what @ $.path``) as a Problem with a fix."""
+    what, _, path = text.rpartition(" @ ")
+    if not what:
+        what, path = text, "$"
+    extra = re.fullmatch(r"extra fields found \((.+)\)", what)
+    if extra:
+        cls = _class_at(path)
+        allowed = [f.name for f in attrs.fields(cls)] if cls else []
+        names = [n.strip() for n in extra.group(1).split(",")]
+        close = difflib.get_close_matches(names[0], allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        where = _NAMES.get(cls, "here") if cls else "here"
+        return Problem(
+            f"unknown field {names[0]!r} in {where}",
+            f"{hint}the fields of {where} are: {', '.join(allowed)}",
+            f"{path}.{names[0]}",
+        )
+    if what == "required field missing":
+        field = path.rsplit(".", 1)[-1]
+        return Problem(
+            f"required field {field!r} is missing",
+            f"add '{field}: …' here (docs/spec-language.md lists every field)",
+            path,
+        )
+    expected = re.search(r"expected (.+)$", what)
+    field = path.rsplit(".", 1)[-1]
+    if expected:
+        kind = _TYPE_WORDS.get(expected.group(1), expected.group(1))
+        return Problem(
+            f"{field!r} has a wrong value: expected {kind}",
+            f"write {kind} here (docs/spec-language.md)",
+            path,
+        )
+    return Problem(
+        f"{field!r} has a wrong value: {what}", "see docs/spec-language.md", path
+    )
+
+
+_TYPE_WORDS = {
+    "int": "a whole number",
+    "str": "a text",
+    "bool": "true or false",
+    "float": "a number",
+    **{
+        enum.__name__: "one of " + ", ".join(member.value for member in enum)
+        for enum in (ValueType, ForEach)
+    },
+}
+
+
+def check_spec(spec: Spec) -> list[Problem]:
+    """Semantic checks the schema cannot express; returns the problems found."""
+    problems = _check_sections(spec)
     table_ids = [t.id for t in spec.tables]
     problems += [
-        f"duplicate table id {i!r} @ $.tables"
+        Problem(
+            f"duplicate table id {i!r}",
+            "give each table its own id",
+            f"$.tables[{table_ids.index(i, table_ids.index(i) + 1)}].id",
+        )
         for i, n in Counter(table_ids).items()
         if n > 1
     ]
+    section_ids = [s.id for s in spec.sections]
     for ti, table in enumerate(spec.tables):
         where = f"$.tables[{ti}]"
         if table.section not in section_ids:
             problems.append(
-                f"table {table.id!r} names unknown section {table.section!r} @ {where}.section"
+                Problem(
+                    f"table {table.id!r} names unknown section {table.section!r}",
+                    f"use one of the section ids: {', '.join(section_ids)}",
+                    f"{where}.section",
+                )
             )
         problems += _check_table(table, where)
     for ii, inv in enumerate(spec.invariants):
         where = f"$.invariants[{ii}]"
         if inv.table not in table_ids:
             problems.append(
-                f"invariant {inv.id!r} names unknown table {inv.table!r} @ {where}.table"
+                Problem(
+                    f"invariant {inv.id!r} names unknown table {inv.table!r}",
+                    f"use one of the table ids: {', '.join(table_ids)}",
+                    f"{where}.table",
+                )
             )
             continue
         problems += _check_invariant(
@@ -129,25 +472,88 @@ def check_spec(spec: Spec) -> list[str]:
         )
         if inv.severity not in ("info", "warning", "error"):
             problems.append(
-                f"invariant {inv.id!r}: severity must be info, warning or error @ {where}.severity"
+                Problem(
+                    f"invariant {inv.id!r} has severity {inv.severity!r}",
+                    "write error, warning or info",
+                    f"{where}.severity",
+                )
             )
-    patterns = [
-        *spec.metadata.title_patterns,
-        *spec.metadata.organization_patterns,
-        *(e.pattern for e in spec.metadata.year_evidence),
-        *([spec.header_unit_pattern] if spec.header_unit_pattern else []),
-        *spec.ignore_patterns,
-        *spec.metadata.date_patterns,
+    problems += [
+        Problem(
+            f"pattern {pattern!r} does not compile: {exc}",
+            "fix the regular expression (the `regex` module's syntax)",
+            where,
+        )
+        for where, pattern in _patterns(spec)
+        for exc in _compile_error(pattern)
     ]
-    for pattern in patterns:
-        try:
-            regex.compile(pattern)
-        except regex.error as exc:
-            problems.append(f"pattern {pattern!r} does not compile: {exc} @ $.metadata")
     return problems
 
 
-def _check_table(table: TableSpec, where: str) -> list[str]:
+def _patterns(spec: Spec) -> Iterator[tuple[str, str]]:
+    meta = spec.metadata
+    for name in ("title_patterns", "organization_patterns", "date_patterns"):
+        for i, pattern in enumerate(getattr(meta, name)):
+            yield f"$.metadata.{name}[{i}]", pattern
+    for i, evidence in enumerate(meta.year_evidence):
+        yield f"$.metadata.year_evidence[{i}].pattern", evidence.pattern
+    if spec.header_unit_pattern:
+        yield "$.header_unit_pattern", spec.header_unit_pattern
+    for i, pattern in enumerate(spec.ignore_patterns):
+        yield f"$.ignore_patterns[{i}]", pattern
+
+
+def _compile_error(pattern: str) -> list[regex.error]:
+    try:
+        regex.compile(pattern)
+    except regex.error as exc:
+        return [exc]
+    return []
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _numeral(number: str) -> int | None:
+    """一 … 十九 as an int (section numbers); None for anything else."""
+    if number and all(ch in _NUMERALS for ch in number) and len(number) <= 2:
+        if len(number) == 1:
+            return _NUMERALS.index(number) + 1
+        if number[0] == "十":
+            return 10 + _NUMERALS.index(number[1]) + 1
+    return None
+
+
+def _check_sections(spec: Spec) -> list[Problem]:
+    problems = []
+    ids = [s.id for s in spec.sections]
+    problems += [
+        Problem(
+            f"duplicate section id {i!r}",
+            "give each section its own id",
+            f"$.sections[{ids.index(i, ids.index(i) + 1)}].id",
+        )
+        for i, n in Counter(ids).items()
+        if n > 1
+    ]
+    last = 0
+    for si, section in enumerate(spec.sections):
+        value = _numeral(section.number)
+        if value is None:
+            continue
+        if value <= last:
+            problems.append(
+                Problem(
+                    f"section {section.id!r} is numbered {section.number} after a later number",
+                    "list the sections in the order the report prints them (一, 二, 三 …)",
+                    f"$.sections[{si}].number",
+                )
+            )
+        last = max(last, value)
+    return problems
+
+
+def _check_table(table: TableSpec, where: str) -> list[Problem]:
     problems = []
     for kind, leaves in (
         ("row", table.row_leaves()),
@@ -155,40 +561,100 @@ def _check_table(table: TableSpec, where: str) -> list[str]:
     ):
         counts = Counter(leaf.key for leaf in leaves)
         problems += [
-            f"table {table.id!r}: duplicate {kind} key {k!r} @ {where}.{kind}s"
+            Problem(
+                f"table {table.id!r}: duplicate {kind} key {k!r}",
+                f"give each {kind} its own key (a keyed group prefixes its leaves' keys)",
+                f"{where}.{kind}s",
+            )
             for k, n in counts.items()
             if n > 1
         ]
         if not leaves:
-            problems.append(f"table {table.id!r} has no {kind}s @ {where}.{kind}s")
+            problems.append(
+                Problem(
+                    f"table {table.id!r} has no {kind}s",
+                    f"add at least one {kind} with a key and a label",
+                    f"{where}.{kind}s",
+                )
+            )
     unlabelled = [leaf for leaf in table.row_leaves() if not leaf.node.label]
     if unlabelled and len(table.row_leaves()) > 1:
         problems.append(
-            f"table {table.id!r}: an unlabelled row must be the table's only row @ {where}.rows"
+            Problem(
+                f"table {table.id!r}: an unlabelled row must be the table's only row",
+                "give the row a label, or make it the table's only row",
+                f"{where}.rows",
+            )
         )
+    for kind in ("rows", "columns"):
+        problems += _check_aliases(table, getattr(table, kind), f"{where}.{kind}")
+    return problems
+
+
+def _check_aliases(
+    table: TableSpec, nodes: tuple[LabelNode, ...], where: str
+) -> list[Problem]:
+    """An alias may name one node among its siblings, not two.
+
+    Two siblings with the same official label are allowed (the 2014 table
+    repeats （二）被依法纠错数 under 四 and 五): such rows are taken in order.
+    """
+    problems = []
+    owner: dict[str, tuple[int, bool]] = {}
+    for i, node in enumerate(nodes):
+        for j, text in enumerate((node.label, *node.aliases)):
+            if not text:
+                continue
+            key = label_key(text)
+            first = owner.setdefault(key, (i, j > 0))
+            if first[0] != i and (j > 0 or first[1]):
+                other = nodes[first[0]]
+                place = f"{where}[{i}]" + (f".aliases[{j - 1}]" if j else ".label")
+                problems.append(
+                    Problem(
+                        f"table {table.id!r}: {text!r} names both "
+                        f"{other.key or other.label!r} and {node.key or node.label!r}",
+                        "remove the alias from one of them, or make it longer so it names one",
+                        place,
+                    )
+                )
+        problems += _check_aliases(table, node.children, f"{where}[{i}].children")
     return problems
 
 
 def _check_invariant(
     table: TableSpec, text: str, for_each: ForEach, inv_id: str, where: str
-) -> list[str]:
+) -> list[Problem]:
     try:
         equation = parse_equation(text)
     except EquationSyntaxError as exc:
-        return [f"invariant {inv_id!r}: {exc} @ {where}.equation"]
-    rows = {leaf.key for leaf in table.row_leaves()}
-    cols = {leaf.key for leaf in table.column_leaves()}
+        return [
+            Problem(
+                f"invariant {inv_id!r}: {exc}",
+                "write 'terms == terms', terms joined by + or -, each [INT*]name",
+                f"{where}.equation",
+            )
+        ]
+    rows = [leaf.key for leaf in table.row_leaves()]
+    cols = [leaf.key for leaf in table.column_leaves()]
     problems = []
     for name in equation.names():
         if for_each is ForEach.ROW:
-            ok = name in cols
+            ok, kind, choices = name in cols, "column", cols
         elif for_each is ForEach.COLUMN:
-            ok = name in rows
+            ok, kind, choices = name in rows, "row", rows
         else:
             row, _, col = name.partition(".")
-            ok = row in rows and col in cols
+            ok, kind = row in rows and col in cols, "row.column"
+            choices = [f"{r}.{c}" for r in rows for c in cols]
         if not ok:
+            close = difflib.get_close_matches(name, choices, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             problems.append(
-                f"invariant {inv_id!r}: {name!r} is not a {for_each.value if for_each is not ForEach.NONE else 'row.column'} key of table {table.id!r} @ {where}.equation"
+                Problem(
+                    f"invariant {inv_id!r}: {name!r} is not a {kind} key of table {table.id!r}",
+                    f"{hint}for_each: {for_each.value} names {kind} keys (docs/keys.md)",
+                    f"{where}.equation",
+                )
             )
     return problems

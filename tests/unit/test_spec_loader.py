@@ -1,4 +1,5 @@
-"""Tests for `parse_spec`: broken specs fail at load time, saying where."""
+"""Tests for the spec loader: every kind of broken spec fails at load time with
+``FILE:LINE:COL: what; fix: how``; ``extends`` merges a variant onto its parent."""
 
 from __future__ import annotations
 
@@ -6,23 +7,31 @@ import pytest
 
 from govdisclosure import SpecError, load_spec
 from govdisclosure.registry import Registry, bundled_spec_dir
-from govdisclosure.spec_loader import parse_spec
+from govdisclosure.spec_loader import merge_spec_data, parse_spec, read_spec
 
-MINIMAL = """
+MINIMAL = """\
 schema: 1
 id: tiny
 version: 1
 title: t
 source: s
-sections: [{id: s1, number: 一, title: 总体情况}]
+sections:
+  - {id: s1, number: 一, title: 总体情况}
+  - {id: s2, number: 二, title: 主动公开}
 tables:
   - id: t1
     name: 一
     section: s1
-    columns: [{key: a, label: 甲}, {key: b, label: 乙}]
-    rows: [{key: r, label: 行}]
+    columns:
+      - {key: a, label: 甲}
+      - {key: b, label: 乙}
+    rows:
+      - {key: r, label: 行, aliases: [第一行]}
+      - {key: q, label: 列}
 invariants:
   - {id: I, table: t1, for_each: row, equation: "a == b"}
+metadata:
+  title_patterns: ['^(?P<title>.+报告)$']
 """
 
 
@@ -33,54 +42,238 @@ def test_minimal_spec_loads() -> None:
     assert ["a", "b"] == [c.key for c in spec.table("t1").column_leaves()]
 
 
+# One case per kind of problem: (change to MINIMAL, the whole message).
+# Line and column were counted by hand in MINIMAL after the change.
+BROKEN = {
+    "duplicate-yaml-key": (
+        ("id: tiny\n", "id: tiny\nid: tiny2\n"),
+        "tiny.yaml:3:1: the key 'id' is written twice in one mapping (first on line 2); "
+        "fix: keep one of them (YAML would silently use the last)",
+    ),
+    "yaml-syntax": (
+        ("  - {id: s2", "  -{id: s2"),
+        "tiny.yaml:8:3: not valid YAML: expected <block end>, but found '?'; "
+        "fix: check the indentation and quoting near this place",
+    ),
+    "unknown-field": (
+        ("label: 行, aliases:", "label: 行, alias:"),
+        "tiny.yaml:17:28: unknown field 'alias' in a row or column; fix: did you mean "
+        "'aliases'? the fields of a row or column are: label, key, aliases, children, "
+        "type, unit, units",
+    ),
+    "missing-field": (
+        ("version: 1\n", ""),
+        "tiny.yaml:1:1: required field 'version' is missing; "
+        "fix: add 'version: …' here (docs/spec-language.md lists every field)",
+    ),
+    "wrong-type": (
+        ("version: 1\n", "version: one\n"),
+        "tiny.yaml:3:1: 'version' has a wrong value: expected a whole number; "
+        "fix: write a whole number here (docs/spec-language.md)",
+    ),
+    "wrong-enum": (
+        ("for_each: row", "for_each: diagonal"),
+        "tiny.yaml:20:24: 'for_each' has a wrong value: expected one of row, column, "
+        "none; fix: write one of row, column, none here (docs/spec-language.md)",
+    ),
+    "schema-version": (
+        ("schema: 1", "schema: 7"),
+        "tiny.yaml:1:1: unsupported 'schema: 7'; this library reads schema 1; "
+        "fix: write 'schema: 1', or upgrade govdisclosure",
+    ),
+    "duplicate-section": (
+        ("{id: s2,", "{id: s1,"),
+        "tiny.yaml:8:6: duplicate section id 's1'; fix: give each section its own id",
+    ),
+    "section-order": (
+        ("number: 二", "number: 一"),
+        "tiny.yaml:8:14: section 's2' is numbered 一 after a later number; "
+        "fix: list the sections in the order the report prints them (一, 二, 三 …)",
+    ),
+    "unknown-section": (
+        ("section: s1", "section: s9"),
+        "tiny.yaml:12:5: table 't1' names unknown section 's9'; "
+        "fix: use one of the section ids: s1, s2",
+    ),
+    "ambiguous-alias": (
+        ("{key: q, label: 列}", "{key: q, label: 列, aliases: [第一行]}"),
+        "tiny.yaml:18:38: table 't1': '第一行' names both 'r' and 'q'; "
+        "fix: remove the alias from one of them, or make it longer so it names one",
+    ),
+    "unlabelled-row": (
+        ("{key: q, label: 列}", "{key: q}"),
+        "tiny.yaml:16:5: table 't1': an unlabelled row must be the table's only row; "
+        "fix: give the row a label, or make it the table's only row",
+    ),
+    "invariant-table": (
+        ("table: t1,", "table: t9,"),
+        "tiny.yaml:20:13: invariant 'I' names unknown table 't9'; "
+        "fix: use one of the table ids: t1",
+    ),
+    "equation-syntax": (
+        ('equation: "a == b"', 'equation: "a == "'),
+        "tiny.yaml:20:39: invariant 'I': an equation needs 'terms == terms': 'a == '; "
+        "fix: write 'terms == terms', terms joined by + or -, each [INT*]name",
+    ),
+    "equation-key": (
+        ('equation: "a == b"', 'equation: "a == bb"'),
+        "tiny.yaml:20:39: invariant 'I': 'bb' is not a column key of table 't1'; "
+        "fix: did you mean 'b'? for_each: row names column keys (docs/keys.md)",
+    ),
+    "severity": (
+        ("for_each: row,", "for_each: row, severity: fatal,"),
+        "tiny.yaml:20:39: invariant 'I' has severity 'fatal'; "
+        "fix: write error, warning or info",
+    ),
+    "pattern": (
+        ("'^(?P<title>.+报告)$'", "'^(?P<title>.+报告$'"),
+        "tiny.yaml:22:20: pattern '^(?P<title>.+报告$' does not compile: missing ) at "
+        "position 16; fix: fix the regular expression (the `regex` module's syntax)",
+    ),
+    "extends-unknown": (
+        ("id: tiny\n", "id: tiny\nextends: nowhere-2030\n"),
+        "tiny.yaml:3:1: extends 'nowhere-2030', which is not a known spec (known: "
+        "fujian-legacy, gov-2014-statistics, gov-2019, gov-2021); fix: name the id of "
+        "a bundled, installed or listed spec, and load both through one Registry",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_each_problem_names_file_line_column_what_and_fix(kind: str) -> None:
+    """The whole message: where (file:line:col), what is wrong, how to fix it."""
+    change, message = BROKEN[kind]
+    assert change[0] in MINIMAL
+
+    with pytest.raises(SpecError) as info:
+        parse_spec(MINIMAL.replace(*change, 1), source="tiny.yaml")
+
+    assert message == str(info.value)
+    assert (message,) == info.value.problems
+
+
+def test_several_problems_are_listed_together() -> None:
+    """All problems at once, one line each, under a heading naming the spec."""
+    broken = MINIMAL.replace("{key: b, label: 乙}", "{key: a, label: 乙}")
+
+    with pytest.raises(SpecError) as info:
+        parse_spec(broken, source="tiny.yaml")
+
+    assert str(info.value).startswith("tiny.yaml: spec 'tiny' has 2 problems:\n  ")
+    assert [
+        "tiny.yaml:13:5: table 't1': duplicate column key 'a'; fix: give each column "
+        "its own key (a keyed group prefixes its leaves' keys)",
+        "tiny.yaml:20:39: invariant 'I': 'b' is not a column key of table 't1'; "
+        "fix: for_each: row names column keys (docs/keys.md)",
+    ] == list(info.value.problems)
+
+
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("text", "message"),
     [
         (
-            (
-                "columns: [{key: a, label: 甲}, {key: b, label: 乙}]",
-                "columns: [{key: a, label: 甲}, {key: a, label: 乙}]",
-            ),
-            "duplicate column key 'a'",
+            "[1, 2]",
+            "x.yaml:1:1: a spec must be a mapping at the top level; fix: start the file "
+            "with 'schema: 1' and 'id: …' (docs/writing-a-spec.md)",
         ),
-        (('equation: "a == b"', 'equation: "a == zz"'), "'zz' is not a row key"),
-        (('equation: "a == b"', 'equation: "a == "'), "invariant 'I'"),
-        (("section: s1", "section: s9"), "unknown section 's9'"),
         (
-            ("rows: [{key: r, label: 行}]", "rows: [{key: r, label: 行, colour: red}]"),
-            "extra fields found (colour) @ $.tables[0].rows[0]",
+            "a: [",
+            "x.yaml:1:5: not valid YAML: expected the node content, but found "
+            "'<stream end>'; fix: check the indentation and quoting near this place",
         ),
-        (("schema: 1", "schema: 7"), "unsupported 'schema: 7'"),
     ],
 )
-def test_problems_are_located(change: tuple[str, str], message: str) -> None:
-    """Each problem names what is wrong and where ($.path)."""
+def test_not_a_spec(text: str, message: str) -> None:
+    """Text that is not YAML, or not a mapping, is a located SpecError."""
     with pytest.raises(SpecError) as info:
-        parse_spec(MINIMAL.replace(*change), source="tiny.yaml")
+        parse_spec(text, source="x.yaml")
 
-    assert message in str(info.value)
-    assert str(info.value).startswith("tiny.yaml")
-
-
-def test_not_yaml() -> None:
-    """Invalid YAML is a SpecError, not a yaml exception."""
-    with pytest.raises(SpecError, match="not valid YAML"):
-        parse_spec("a: [", source="x.yaml")
+    assert message == str(info.value)
 
 
 def test_unsafe_yaml_tags_are_refused() -> None:
     """Only safe YAML is read: python tags do not construct objects."""
-    with pytest.raises(SpecError):
+    with pytest.raises(SpecError, match="could not determine a constructor"):
         parse_spec("!!python/object/apply:os.system ['true']")
 
 
 def test_bundled_specs_load_and_duplicate_ids_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Every bundled spec loads; a folder redefining an id is refused."""
+    """Every bundled spec loads; a folder redefining an id is refused, naming both."""
     for path in bundled_spec_dir().glob("*.yaml"):
         load_spec(path)
-    (tmp_path / "copy.yaml").write_text(
-        (bundled_spec_dir() / "gov-2019.yaml").read_text("utf-8"), "utf-8"
-    )
+    copy = tmp_path / "copy.yaml"
+    copy.write_text((bundled_spec_dir() / "gov-2019.yaml").read_text("utf-8"), "utf-8")
 
-    with pytest.raises(SpecError, match="already registered"):
-        Registry([tmp_path])
+    with pytest.raises(SpecError) as info:
+        Registry([tmp_path], plugins=False, environment=False)
+
+    assert (
+        f"spec id 'gov-2019' from {copy} is already registered from "
+        f"{bundled_spec_dir() / 'gov-2019.yaml'} (bundled); fix: give the new spec an "
+        "id of its own (a variant can 'extends: gov-2019')"
+    ) == str(info.value)
+
+
+VARIANT = """\
+schema: 1
+id: tiny-variant
+extends: tiny
+title: 变体
+sections:
+  - {id: s2, remove: true}
+tables:
+  - id: t1
+    columns:
+      - {key: c, label: 丙}
+    rows:
+      - {key: q, label: 第二列}
+"""
+
+
+def test_extends_merges_by_id_and_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A variant changes what it names and keeps the rest of its parent."""
+    (tmp_path / "a-variant.yaml").write_text(VARIANT, "utf-8")  # read first: waits
+    (tmp_path / "b-tiny.yaml").write_text(MINIMAL, "utf-8")
+
+    registry = Registry([tmp_path], bundled=False, plugins=False, environment=False)
+    spec = registry.get("tiny-variant")
+
+    assert "变体" == spec.title
+    assert 1 == spec.version  # inherited
+    assert ["s1"] == [s.id for s in spec.sections]  # s2 removed
+    table = spec.table("t1")
+    assert ["a", "b", "c"] == [c.key for c in table.column_leaves()]  # appended
+    assert ["行", "第二列"] == [r.label for r in table.row_leaves()]  # merged by key
+    assert ("第一行",) == table.rows[0].aliases
+    assert "t" == registry.get("tiny").title  # the parent is unchanged
+
+
+def test_extends_needs_an_id_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Extending without a new id is refused at the 'id' line."""
+    (tmp_path / "tiny.yaml").write_text(MINIMAL, "utf-8")
+    (tmp_path / "v.yaml").write_text(VARIANT.replace("tiny-variant", "tiny"), "utf-8")
+
+    with pytest.raises(SpecError) as info:
+        Registry([tmp_path], bundled=False, plugins=False, environment=False)
+
+    assert (
+        f"{tmp_path / 'v.yaml'}:2:1: a spec that extends 'tiny' needs an id of its own; "
+        "fix: add 'id: <new id>' (e.g. 'my-province-2021')"
+    ) == str(info.value)
+
+
+def test_merge_replaces_plain_lists_and_values() -> None:
+    """Lists without ids (aliases, units) are replaced, not appended."""
+    base = {"units": ["元"], "tables": [{"id": "t", "unit": "件"}]}
+
+    merged = merge_spec_data(base, {"units": ["万元"], "tables": [{"id": "t"}]})
+
+    assert {"units": ["万元"], "tables": [{"id": "t", "unit": "件"}]} == merged
+    assert ["元"] == base["units"]
+
+
+def test_read_spec_keeps_data_and_positions() -> None:
+    """read_spec parses without checking: the registry resolves extends first."""
+    raw = read_spec("schema: 1\nid: x\nextends: gov-2021\n", "x.yaml")
+
+    assert ("x", "gov-2021") == (raw.id, raw.extends)
