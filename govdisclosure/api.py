@@ -23,6 +23,7 @@ from govdisclosure.invariants import check_invariants, instances, narrow_reading
 from govdisclosure.mapping import draft_tables, finalize_tables
 from govdisclosure.model import Finding, Report, Severity
 from govdisclosure.normalize import NormalizedText, normalize_text
+from govdisclosure.patterns import PATTERN_TIMEOUT, timeouts
 from govdisclosure.registry import Registry, default_registry, registry_with
 from govdisclosure.sections import locate_sections
 from govdisclosure.spec_loader import load_spec
@@ -103,6 +104,24 @@ def _load(text: str, spec: str | Spec | Path | None, registry: Registry) -> Repo
 
 def _parse(normalized: NormalizedText, chosen: Spec, score: float) -> Report:
     """Run the pipeline on normalised text with one spec."""
+    with timeouts() as timed_out:
+        report = _run(normalized, chosen, score)
+    if not timed_out:
+        return report
+    slow = [
+        Finding(
+            "spec.pattern_timeout",
+            Severity.WARNING,
+            f"pattern {p!r} of spec {chosen.id}@{chosen.version} ran past "
+            f"{PATTERN_TIMEOUT}s and was skipped; what it finds is missing from this report",
+            spec=f"{chosen.id}@{chosen.version}",
+        )
+        for p in timed_out
+    ]
+    return evolve(report, findings=(*report.findings, *slow))
+
+
+def _run(normalized: NormalizedText, chosen: Spec, score: float) -> Report:
     sections = locate_sections(normalized, chosen)
     section_ids = dict.fromkeys(t.section for t in chosen.tables)
     grids = [build_grid(chosen, sid, sections.body(sid)) for sid in section_ids]

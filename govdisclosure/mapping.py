@@ -250,8 +250,7 @@ def _note_unit(
         return
     try:
         m = search(spec.header_unit_pattern, token.attached)
-    except PatternTimeoutError as exc:
-        findings.append(Finding("spec.pattern_timeout", Severity.WARNING, str(exc)))
+    except PatternTimeoutError:  # reported by load
         return
     if m:
         for ref in token.refs:

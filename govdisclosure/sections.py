@@ -296,15 +296,7 @@ def _metadata(
             }
             for seen_year in seen:
                 weights[seen_year] += evidence.weight
-    except PatternTimeoutError as exc:
-        findings.append(
-            Finding(
-                "spec.pattern_timeout",
-                Severity.WARNING,
-                str(exc),
-                spec=f"{spec.id}@{spec.version}",
-            )
-        )
+    except PatternTimeoutError:  # reported by load
         return Metadata(None, None, None, None)
     year = max(weights, key=lambda y: (weights[y], y)) if weights else None
     title_year = None
