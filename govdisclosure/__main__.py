@@ -1,9 +1,10 @@
-"""``python -m govdisclosure FILE``: parse one report and show what was read.
+"""The ``govdisclosure`` command (also ``python -m govdisclosure``).
 
-A small viewer for a first look; the full command line (batch parsing,
-exports, ``explain``) is planned separately. Prints the metadata, every table
-as a grid (flagged cells marked), and the findings; ``--json`` prints the
-whole Report as JSON instead.
+``govdisclosure [show] FILE`` parses one report and prints the metadata, every
+table as a grid (flagged cells marked) and the findings; ``--json`` prints the
+whole Report. ``govdisclosure specs list|check|test`` is the spec author's
+toolkit (docs/writing-a-spec.md). Batch parsing and exports are planned
+separately.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from decimal import Decimal
 from govdisclosure.api import load_file
 from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import Cell, CellStatus, Report, Severity
+from govdisclosure.registry import Registry
+from govdisclosure.spec_loader import load_spec
 
 _MARK = {
     CellStatus.BLANK: "·",
@@ -53,16 +56,7 @@ def render(report: Report) -> str:
     return "\n".join(out)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="govdisclosure",
-        description="Parse a 政府信息公开工作年度报告 text file and show its tables.",
-        epilog="example: python -m govdisclosure report.txt --json > report.json",
-    )
-    parser.add_argument("file", help="a UTF-8 text file holding one report")
-    parser.add_argument("--spec", help="use this spec id instead of detecting one")
-    parser.add_argument("--json", action="store_true", help="print the Report as JSON")
-    args = parser.parse_args(argv)
+def _show_main(args: argparse.Namespace) -> int:
     try:
         report = load_file(args.file, spec=args.spec)
     except GovDisclosureError as exc:
@@ -71,6 +65,128 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report.to_json(indent=1) if args.json else render(report))
     errors = any(f.severity is Severity.ERROR for f in report.findings)
     return 1 if errors else 0
+
+
+def _specs_list(args: argparse.Namespace) -> int:
+    registry = Registry(args.spec_path)
+    for spec in registry:
+        print(
+            f"{spec.id:<22} v{spec.version}  {spec.title}  [{registry.origin(spec.id)}]"
+        )
+    return 0
+
+
+def _specs_check(args: argparse.Namespace) -> int:
+    failed = 0
+    parents = Registry(args.spec_path)
+    for path in args.files:
+        try:
+            spec = load_spec(path, parents=parents.raw_specs())
+        except GovDisclosureError as exc:
+            print(exc, file=sys.stderr)
+            failed += 1
+            continue
+        cells = sum(len(t.row_leaves()) * len(t.column_leaves()) for t in spec.tables)
+        print(
+            f"{path}: ok ({spec.id} v{spec.version}: {len(spec.tables)} tables, "
+            f"{cells} cells, {len(spec.invariants)} invariants)"
+        )
+    return 1 if failed else 0
+
+
+def _specs_test(args: argparse.Namespace) -> int:
+    from govdisclosure.testing.golden import check_case, find_cases
+
+    registry = Registry(args.spec_path)
+    try:
+        spec = load_spec(args.file, parents=registry.raw_specs())
+    except GovDisclosureError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if spec.id not in registry:
+        registry.add(spec, origin=str(args.file))
+    cases = find_cases(args.examples)
+    if not cases:
+        print(
+            f"{args.examples}: no *.expected.yaml cases; a spec is tested against "
+            "real reports with hand-typed values (docs/writing-a-spec.md)",
+            file=sys.stderr,
+        )
+        return 1
+    failed = 0
+    for case in cases:
+        problems = check_case(case, registry=registry)
+        failed += bool(problems)
+        print(f"{case}: {'FAIL' if problems else 'ok'}")
+        for problem in problems:
+            print(f"  {problem}")
+    print(f"{len(cases) - failed} of {len(cases)} cases pass")
+    return 1 if failed else 0
+
+
+_COMMANDS = ("show", "specs")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in _COMMANDS and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "show")  # `govdisclosure FILE` shows a report
+    parser = argparse.ArgumentParser(
+        prog="govdisclosure",
+        description="Read 政府信息公开工作年度报告 into checked data; check and test specs.",
+        epilog="examples:\n  govdisclosure report.txt\n  govdisclosure specs list\n"
+        "  govdisclosure specs check my-spec.yaml\n"
+        "  govdisclosure specs test my-spec.yaml --examples cases/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    show = commands.add_parser(
+        "show",
+        help="parse one report and show its tables (the default command)",
+        epilog="example: govdisclosure show report.txt --json > report.json",
+    )
+    show.add_argument("file", help="a UTF-8 text file holding one report")
+    show.add_argument("--spec", help="use this spec id instead of detecting one")
+    show.add_argument("--json", action="store_true", help="print the Report as JSON")
+    show.set_defaults(run=_show_main)
+
+    specs = commands.add_parser("specs", help="list, check and test template specs")
+    spec_commands = specs.add_subparsers(dest="specs_command", required=True)
+    path_help = "also read specs from this folder or file (repeatable)"
+    listing = spec_commands.add_parser(
+        "list", help="every registered spec and where it comes from"
+    )
+    checking = spec_commands.add_parser(
+        "check",
+        help="validate spec files; problems as FILE:LINE:COL",
+        epilog="example: govdisclosure specs check specs/*.yaml",
+    )
+    checking.add_argument("files", nargs="+", help="spec YAML files")
+    testing = spec_commands.add_parser(
+        "test",
+        help="run a spec against example reports with expected values",
+        epilog="example: govdisclosure specs test my-spec.yaml --examples cases/",
+    )
+    testing.add_argument("file", help="the spec YAML file")
+    testing.add_argument(
+        "--examples",
+        required=True,
+        help="folder of NAME.expected.yaml cases (and their NAME.txt reports)",
+    )
+    for sub, run in (
+        (listing, _specs_list),
+        (checking, _specs_check),
+        (testing, _specs_test),
+    ):
+        sub.add_argument("--spec-path", action="append", default=[], help=path_help)
+        sub.set_defaults(run=run)
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except GovDisclosureError as exc:
+        print(f"govdisclosure: {exc}", file=sys.stderr)
+        return 2
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

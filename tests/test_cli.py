@@ -42,3 +42,81 @@ def test_unreadable_input_exits_2(
 
     assert 2 == main([str(path)])
     assert "does not look like an annual report" in capsys.readouterr().err
+
+
+ROOT = Path(__file__).parent.parent
+BUNDLED = sorted((ROOT / "specs").glob("*.yaml"))
+
+
+def test_specs_list_names_every_spec_and_its_origin(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`specs list`: one line per spec, with where it was read from."""
+    assert 0 == main(["specs", "list"])
+    out = capsys.readouterr().out.splitlines()
+
+    assert {p.stem for p in BUNDLED} == {line.split()[0] for line in out}
+    assert all(line.endswith("(bundled)]") for line in out)
+
+
+def test_bundled_specs_pass_specs_check(capsys: pytest.CaptureFixture[str]) -> None:
+    """`specs check` accepts every shipped spec."""
+    assert 0 == main(["specs", "check", *map(str, BUNDLED)])
+    assert len(BUNDLED) == capsys.readouterr().out.count(": ok (")
+
+
+def test_specs_check_reports_a_broken_spec(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken spec: exit 1 and the located problem on stderr."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        (ROOT / "specs" / "gov-2019.yaml")
+        .read_text("utf-8")
+        .replace("id: gov-2019", "id: broken\nversoin: 2", 1),
+        "utf-8",
+    )
+
+    assert 1 == main(["specs", "check", str(broken)])
+    assert (
+        f"{broken}:6:1: unknown field 'versoin' in the spec's top level; "
+        "fix: did you mean 'version'?"
+    ) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spec", BUNDLED, ids=lambda p: p.stem)
+def test_bundled_specs_pass_specs_test(
+    spec: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`specs test` runs each shipped spec against its golden cases."""
+    cases = ROOT / "tests" / "golden" / "cases" / spec.stem
+
+    assert 0 == main(["specs", "test", str(spec), "--examples", str(cases)])
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.endswith("cases pass") and last.split()[0] == last.split()[2]
+
+
+def test_specs_test_fails_on_a_wrong_expected_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A case whose typed value differs: FAIL, the cell named, exit 1."""
+    case = ROOT / "tests" / "golden" / "cases" / "gov-2019" / "seed-001.expected.yaml"
+    text = case.read_text("utf-8").replace(
+        "input: ../../../data/", f"input: {ROOT / 'tests' / 'data'}/"
+    )
+    (tmp_path / "seed-001.expected.yaml").write_text(
+        text.replace("rules: [", "rules: [9", 1), "utf-8"
+    )
+
+    assert 1 == main(
+        [
+            "specs",
+            "test",
+            str(ROOT / "specs" / "gov-2019.yaml"),
+            "--examples",
+            str(tmp_path),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "t2_1.rules." in out
+    assert out.rstrip().endswith("0 of 1 cases pass")
