@@ -93,7 +93,8 @@ def test_bundled_specs_pass_specs_test(
 
     assert 0 == main(["specs", "test", str(spec), "--examples", str(cases)])
     last = capsys.readouterr().out.splitlines()[-1]
-    assert last.endswith("cases pass") and last.split()[0] == last.split()[2]
+    assert last.endswith("cases pass")
+    assert last.split()[0] == last.split()[2]
 
 
 def test_specs_test_fails_on_a_wrong_expected_value(
@@ -118,5 +119,6 @@ def test_specs_test_fails_on_a_wrong_expected_value(
         ]
     )
     out = capsys.readouterr().out
-    assert "FAIL" in out and "t2_1.rules." in out
+    assert "FAIL" in out
+    assert "t2_1.rules." in out
     assert out.rstrip().endswith("0 of 1 cases pass")
