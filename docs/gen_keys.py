@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from govdisclosure.registry import default_registry
+from govdisclosure.registry import Registry
 
 HERE = Path(__file__).parent
 
@@ -23,7 +23,7 @@ def render() -> str:
         "Keys are stable: renaming one is a breaking change.",
         "",
     ]
-    for spec in sorted(default_registry(), key=lambda s: s.id):
+    for spec in sorted(Registry(plugins=False, environment=False), key=lambda s: s.id):
         out += [f"## `{spec.id}` — {spec.title}", "", f"Source: {spec.source}.", ""]
         for table in spec.tables:
             out += [

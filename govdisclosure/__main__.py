@@ -124,6 +124,15 @@ def _specs_test(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _specs_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from govdisclosure.spec_schema import spec_json_schema
+
+    print(json.dumps(spec_json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
 _COMMANDS = ("show", "specs")
 
 
@@ -173,6 +182,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         required=True,
         help="folder of NAME.expected.yaml cases (and their NAME.txt reports)",
     )
+    schema = spec_commands.add_parser(
+        "schema",
+        help="print the JSON Schema of spec files (for editors)",
+        epilog="example: govdisclosure specs schema > spec.schema.json",
+    )
+    schema.set_defaults(run=_specs_schema)
     for sub, run in (
         (listing, _specs_list),
         (checking, _specs_check),

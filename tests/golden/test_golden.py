@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from govdisclosure.registry import default_registry
+from govdisclosure.registry import Registry
 from govdisclosure.testing.golden import check_case, find_cases, read_case
 
 CASES = Path(__file__).parent / "cases"
@@ -47,4 +47,4 @@ def test_every_bundled_spec_has_a_golden_case() -> None:
         p.name for p in CASES.iterdir() if p.is_dir() and any(p.glob("*.expected.yaml"))
     }
 
-    assert set(default_registry().ids()) <= with_cases
+    assert set(Registry(plugins=False, environment=False).ids()) <= with_cases
