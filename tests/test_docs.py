@@ -53,3 +53,42 @@ def test_spec_json_schema_is_current_and_accepts_every_spec() -> None:
     typo = yaml.safe_load((root / "specs" / "gov-2019.yaml").read_text("utf-8"))
     typo["tables"][0]["colums"] = typo["tables"][0].pop("columns")
     assert not validator.is_valid(typo)
+
+
+def test_writing_a_spec_examples_are_valid() -> None:
+    """The tutorial's minimal spec loads, and its extends example is the plugin's spec."""
+    import re
+
+    from govdisclosure.registry import Registry
+    from govdisclosure.spec_loader import parse_spec
+
+    text = (DOCS / "writing-a-spec.md").read_text("utf-8")
+    minimal, variant = re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)[:2]
+    plugin = DOCS.parent / "examples" / "govdisclosure-example-plugin" / "src"
+    shipped = Registry(
+        [plugin / "govdisclosure_example_plugin"], plugins=False, environment=False
+    )
+
+    assert "my-province-2016" == parse_spec(minimal).id
+    assert shipped.get("example-county-2021") == parse_spec(variant)
+
+
+def test_every_spec_field_is_in_the_reference() -> None:
+    """spec-language.md names every field of the spec model."""
+    import attrs
+
+    from govdisclosure import spec_model
+
+    reference = (DOCS / "spec-language.md").read_text("utf-8")
+    classes = [
+        c for c in vars(spec_model).values() if isinstance(c, type) and attrs.has(c)
+    ]
+    missing = {
+        f"{c.__name__}.{f.name}"
+        for c in classes
+        if c is not spec_model.Leaf
+        for f in attrs.fields(c)
+        if f"`{f.name}`" not in reference
+    }
+
+    assert set() == missing
