@@ -122,3 +122,22 @@ def test_specs_test_fails_on_a_wrong_expected_value(
     assert "FAIL" in out
     assert "t2_1.rules." in out
     assert out.rstrip().endswith("0 of 1 cases pass")
+
+
+def test_specs_test_uses_the_given_file_over_a_registered_spec_of_its_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An edited copy of a bundled spec is the one tested, and the user is told."""
+    copy = tmp_path / "gov-2019.yaml"
+    copy.write_text(
+        (ROOT / "specs" / "gov-2019.yaml")
+        .read_text("utf-8")
+        .replace("规章", "规定章程"),
+        "utf-8",
+    )
+    cases = ROOT / "tests" / "golden" / "cases" / "gov-2019"
+
+    assert 1 == main(["specs", "test", str(copy), "--examples", str(cases)])
+    out = capsys.readouterr().out
+    assert out.startswith("note: 'gov-2019' is also registered from ")
+    assert "t2_1.rules.total_published: expected blank None, got missing None" in out
