@@ -435,15 +435,7 @@ def check_spec(spec: Spec) -> list[Problem]:
     """Semantic checks the schema cannot express; returns the problems found."""
     problems = _check_sections(spec)
     table_ids = [t.id for t in spec.tables]
-    problems += [
-        Problem(
-            f"duplicate table id {i!r}",
-            "give each table its own id",
-            f"$.tables[{table_ids.index(i, table_ids.index(i) + 1)}].id",
-        )
-        for i, n in Counter(table_ids).items()
-        if n > 1
-    ]
+    problems += _duplicate_ids("table", table_ids)
     section_ids = [s.id for s in spec.sections]
     for ti, table in enumerate(spec.tables):
         where = f"$.tables[{ti}]"
@@ -524,18 +516,21 @@ def _numeral(number: str) -> int | None:
     return None
 
 
-def _check_sections(spec: Spec) -> list[Problem]:
-    problems = []
-    ids = [s.id for s in spec.sections]
-    problems += [
+def _duplicate_ids(kind: str, ids: list[str]) -> list[Problem]:
+    """One problem per repeated id, placed at its second occurrence."""
+    return [
         Problem(
-            f"duplicate section id {i!r}",
-            "give each section its own id",
-            f"$.sections[{ids.index(i, ids.index(i) + 1)}].id",
+            f"duplicate {kind} id {i!r}",
+            f"give each {kind} its own id",
+            f"$.{kind}s[{ids.index(i, ids.index(i) + 1)}].id",
         )
         for i, n in Counter(ids).items()
         if n > 1
     ]
+
+
+def _check_sections(spec: Spec) -> list[Problem]:
+    problems = _duplicate_ids("section", [s.id for s in spec.sections])
     last = 0
     for si, section in enumerate(spec.sections):
         value = _numeral(section.number)

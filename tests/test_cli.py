@@ -59,6 +59,13 @@ def test_specs_list_names_every_spec_and_its_origin(
     assert all(line.endswith("(bundled)]") for line in out)
 
 
+def _edited_2019(path: Path, old: str, new: str) -> Path:
+    """A copy of the bundled gov-2019 spec with one text replaced, at ``path``."""
+    text = (ROOT / "specs" / "gov-2019.yaml").read_text("utf-8")
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return path
+
+
 def test_bundled_specs_pass_specs_check(capsys: pytest.CaptureFixture[str]) -> None:
     """`specs check` accepts every shipped spec."""
     assert 0 == main(["specs", "check", *map(str, BUNDLED)])
@@ -69,12 +76,8 @@ def test_specs_check_reports_a_broken_spec(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A broken spec: exit 1 and the located problem on stderr."""
-    broken = tmp_path / "broken.yaml"
-    broken.write_text(
-        (ROOT / "specs" / "gov-2019.yaml")
-        .read_text("utf-8")
-        .replace("id: gov-2019", "id: broken\nversoin: 2", 1),
-        "utf-8",
+    broken = _edited_2019(
+        tmp_path / "broken.yaml", "id: gov-2019", "id: broken\nversoin: 2"
     )
 
     assert 1 == main(["specs", "check", str(broken)])
@@ -128,13 +131,7 @@ def test_specs_test_uses_the_given_file_over_a_registered_spec_of_its_id(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An edited copy of a bundled spec is the one tested, and the user is told."""
-    copy = tmp_path / "gov-2019.yaml"
-    copy.write_text(
-        (ROOT / "specs" / "gov-2019.yaml")
-        .read_text("utf-8")
-        .replace("规章", "规定章程"),
-        "utf-8",
-    )
+    copy = _edited_2019(tmp_path / "gov-2019.yaml", "规章", "规定章程")
     cases = ROOT / "tests" / "golden" / "cases" / "gov-2019"
 
     assert 1 == main(["specs", "test", str(copy), "--examples", str(cases)])

@@ -60,22 +60,28 @@ def installed(
     return python, workdir, env
 
 
-@pytest.mark.slow
-def test_wheel_installs_and_loads_from_elsewhere(installed) -> None:  # type: ignore[no-untyped-def]
-    """pip install of the built wheel into a fresh venv, then load() from elsewhere."""
+def _run(installed: tuple[Path, Path, dict[str, str]], script: str, arg: str) -> str:
+    """Run a script with the venv's python in the work dir; its stripped stdout."""
     python, workdir, env = installed
-    shutil.copy(SEED, workdir / "report.txt")
-
     out = subprocess.run(
-        [str(python), "-c", SCRIPT, "report.txt"],
+        [str(python), "-c", script, arg],
         cwd=workdir,
         env=env,
         check=True,
         capture_output=True,
         text=True,
     )
+    return out.stdout.strip()
 
-    assert "gov-2019 2020 15 ok" == out.stdout.strip()
+
+@pytest.mark.slow
+def test_wheel_installs_and_loads_from_elsewhere(installed) -> None:  # type: ignore[no-untyped-def]
+    """pip install of the built wheel into a fresh venv, then load() from elsewhere."""
+    shutil.copy(SEED, installed[1] / "report.txt")
+
+    out = _run(installed, SCRIPT, "report.txt")
+
+    assert "gov-2019 2020 15 ok" == out
 
 
 @pytest.mark.slow
@@ -92,16 +98,7 @@ def test_example_plugin_is_picked_through_its_entry_point(installed) -> None:  #
     )
     shutil.copy(plugin / "tests" / "cases" / "county-2021.txt", workdir / "county.txt")
 
-    out = subprocess.run(
-        [str(python), "-c", PLUGIN_SCRIPT, "county.txt"],
-        cwd=workdir,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-
-    first, origin = out.stdout.strip().splitlines()
+    first, origin = _run(installed, PLUGIN_SCRIPT, "county.txt").splitlines()
     assert "example-county-2021 7" == first
     assert origin.endswith("(plugin 'example' (govdisclosure_example_plugin))")
     assert "site-packages" in origin
