@@ -12,6 +12,7 @@ Only the names in ``__all__`` are public; every other module is internal.
 """
 
 from govdisclosure.api import load, load_file
+from govdisclosure.batch import Result, load_many
 from govdisclosure.errors import (
     FormatNotRecognizedError,
     GovDisclosureError,
@@ -48,6 +49,7 @@ __all__ = [
     "InternalError",
     "Registry",
     "Report",
+    "Result",
     "Section",
     "Severity",
     "SourceSpan",
@@ -57,5 +59,6 @@ __all__ = [
     "Table",
     "load",
     "load_file",
+    "load_many",
     "load_spec",
 ]

@@ -13,10 +13,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from govdisclosure.api import load_file
 from govdisclosure.errors import GovDisclosureError
-from govdisclosure.model import Cell, CellStatus, Report, Severity
+from govdisclosure.model import RECORD_FIELDS, Cell, CellStatus, Report, Severity
 from govdisclosure.registry import Registry
 from govdisclosure.spec_loader import load_spec
 from govdisclosure.spec_model import Spec
@@ -141,7 +142,64 @@ def _specs_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = ("show", "specs")
+def _parse_many(args: argparse.Namespace) -> int:
+    import csv
+    import json
+
+    from govdisclosure.batch import load_many
+
+    out_path = Path(args.output) if args.output else None
+    kind = "csv" if out_path and out_path.suffix == ".csv" else "jsonl"
+    stream = (
+        out_path.open("w", encoding="utf-8", newline="") if out_path else sys.stdout
+    )
+    parsed = flagged = failed = 0
+    try:
+        writer = (
+            csv.DictWriter(stream, fieldnames=RECORD_FIELDS) if kind == "csv" else None
+        )
+        if writer:
+            writer.writeheader()
+        for result in load_many(args.paths, jobs=args.jobs, spec=args.spec):
+            if result.report is None:
+                failed += 1
+                print(f"{result.path}: {result.error}", file=sys.stderr)
+                continue
+            parsed += 1
+            flagged += any(f.severity is Severity.ERROR for f in result.report.findings)
+            if writer:
+                writer.writerows(result.report.to_records(source=result.path))
+            else:
+                data = {"source": result.path, **result.report.to_dict()}
+                stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+    finally:
+        if out_path:
+            stream.close()
+    print(
+        f"parsed {parsed}, flagged {flagged} (error findings), failed {failed}",
+        file=sys.stderr,
+    )
+    return 2 if failed else 0
+
+
+def _check_many(args: argparse.Namespace) -> int:
+    from govdisclosure.batch import load_many
+
+    broken = failed = 0
+    for result in load_many(args.paths, jobs=args.jobs, spec=args.spec):
+        if result.report is None:
+            failed += 1
+            print(f"{result.path}: cannot parse: {result.error}")
+            continue
+        errors = [f for f in result.report.findings if f.severity is Severity.ERROR]
+        broken += bool(errors)
+        for finding in errors:
+            print(f"{result.path}: {finding.message}")
+    print(f"{broken} report(s) with errors, {failed} could not be parsed")
+    return 2 if failed else 1 if broken else 0
+
+
+_COMMANDS = ("show", "specs", "parse", "check")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,6 +224,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     show.add_argument("--spec", help="use this spec id instead of detecting one")
     show.add_argument("--json", action="store_true", help="print the Report as JSON")
     show.set_defaults(run=_show_main)
+
+    parse = commands.add_parser(
+        "parse",
+        help="parse many reports to JSON Lines (one report a line) or CSV (one cell a row)",
+        epilog="examples:\n  govdisclosure parse reports/ -o reports.jsonl\n"
+        "  govdisclosure parse 'reports/**/*.txt' -o cells.csv --jobs 4",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check = commands.add_parser(
+        "check",
+        help="list the reports whose numbers do not add up; exit 1 if any, 2 if a file failed",
+        epilog="example: govdisclosure check reports/",
+    )
+    for sub in (parse, check):
+        sub.add_argument(
+            "paths", nargs="+", help="files, folders (*.txt inside) or globs"
+        )
+        sub.add_argument(
+            "--jobs", type=int, help="worker processes (default: all cores)"
+        )
+        sub.add_argument("--spec", help="use this spec id for every file")
+    parse.add_argument(
+        "-o", "--output", help="a .jsonl or .csv file (default: JSON Lines on stdout)"
+    )
+    parse.set_defaults(run=_parse_many)
+    check.set_defaults(run=_check_many)
 
     specs = commands.add_parser("specs", help="list, check and test template specs")
     spec_commands = specs.add_subparsers(dest="specs_command", required=True)

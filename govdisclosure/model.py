@@ -16,6 +16,7 @@ from typing import Any
 from attrs import field, frozen
 
 __all__ = [
+    "RECORD_FIELDS",
     "Cell",
     "CellStatus",
     "Finding",
@@ -51,6 +52,24 @@ class Severity(str, enum.Enum):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
+
+
+#: The columns of `Report.to_records` (and of ``govdisclosure parse -o cells.csv``).
+RECORD_FIELDS = (
+    "source",
+    "format",
+    "organization",
+    "year",
+    "table",
+    "row_key",
+    "column_key",
+    "row_label",
+    "column_label",
+    "value",
+    "unit",
+    "status",
+    "raw",
+)
 
 
 @frozen
@@ -200,6 +219,36 @@ class Report:
         from govdisclosure.serialize import structure_report
 
         return structure_report(data)
+
+    def to_records(self, source: str | None = None) -> list[dict[str, Any]]:
+        """One flat dict per cell (a tidy table: ``pandas.DataFrame(records)``).
+
+        Keys: ``source`` (given by the caller, e.g. the file path), ``format``,
+        ``organization``, ``year``, ``table``, ``row_key``, ``column_key``,
+        ``row_label``, ``column_label``, ``value`` (int, Decimal or None),
+        ``unit``, ``status`` (its string value), ``raw``.
+        """
+        head = {
+            "source": source,
+            "format": self.format,
+            "organization": self.organization,
+            "year": self.year,
+        }
+        return [
+            {
+                **head,
+                "table": c.table,
+                "row_key": c.row_key,
+                "column_key": c.column_key,
+                "row_label": c.row_label,
+                "column_label": c.column_label,
+                "value": c.value,
+                "unit": c.unit,
+                "status": c.status.value,
+                "raw": c.raw,
+            }
+            for c in self.cells
+        ]
 
     def to_json(self, **kwargs: Any) -> str:
         """The report as a JSON string (``ensure_ascii`` off, so labels stay readable)."""

@@ -15,6 +15,7 @@ PUBLIC = [
     "InternalError",
     "Registry",
     "Report",
+    "Result",
     "Section",
     "Severity",
     "SourceSpan",
@@ -24,6 +25,7 @@ PUBLIC = [
     "Table",
     "load",
     "load_file",
+    "load_many",
     "load_spec",
 ]
 

@@ -1,0 +1,127 @@
+"""Many reports: load_many, `govdisclosure parse` (JSON Lines, CSV) and `check`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import govdisclosure
+from govdisclosure.__main__ import main
+from govdisclosure.testing.golden import (
+    case_input,
+    expected_cell,
+    find_cases,
+    read_case,
+)
+
+ROOT = Path(__file__).parent
+CASES = find_cases(ROOT / "golden" / "cases")
+ROW = "一、本年新收政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||"
+
+
+def _inputs(folder: Path) -> dict[str, Path]:
+    """Every golden case's report copied into ``folder``; case path → copy."""
+    copies = {}
+    for i, case in enumerate(CASES):
+        copy = folder / f"{i:02d}-{case.name.removesuffix('.expected.yaml')}.txt"
+        shutil.copy(case_input(case, read_case(case)), copy)
+        copies[str(case)] = copy
+    return copies
+
+
+def test_parse_to_csv_gives_every_cell_of_every_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One CSV row per cell; read back, each golden case's cells are its typed values."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    copies = _inputs(inputs)
+    out = tmp_path / "cells.csv"
+
+    assert 0 == main(["parse", str(inputs), "-o", str(out), "--jobs", "2"])
+
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert tuple(rows[0]) == govdisclosure.model.RECORD_FIELDS
+    by_cell = {
+        (r["source"], r["table"], r["row_key"], r["column_key"]): r for r in rows
+    }
+    assert len(by_cell) == len(rows)
+    checked = 0
+    for case_path, copy in copies.items():
+        case = read_case(case_path)
+        for table, table_rows in case["tables"].items():
+            for row_key, written in table_rows.items():
+                for i, cell in enumerate(written):
+                    status, value = expected_cell(cell)
+                    got = [
+                        r
+                        for (src, t, rk, _), r in by_cell.items()
+                        if (src, t, rk) == (str(copy), table, row_key)
+                    ][i]
+                    assert status.value == got["status"], (copy, table, row_key, i)
+                    assert ("" if value is None else str(value)) == got["value"]
+                    checked += 1
+    assert checked == len(rows)
+    assert (
+        f"parsed {len(CASES)}, flagged 0 (error findings), failed 0"
+        in capsys.readouterr().err
+    )
+
+
+def test_parse_to_json_lines_round_trips(tmp_path: Path) -> None:
+    """JSON Lines: one report a line, with its source; Report.from_dict reads it back."""
+    seed = ROOT / "data" / "seeds" / "000_3691493a38efce86.txt"
+    out = tmp_path / "reports.jsonl"
+
+    assert 0 == main(["parse", str(seed), "-o", str(out), "--jobs", "1"])
+
+    (line,) = out.read_text("utf-8").splitlines()
+    data = json.loads(line)
+    assert str(seed) == data.pop("source")
+    assert govdisclosure.load_file(seed) == govdisclosure.Report.from_dict(data)
+
+
+def test_a_bad_file_is_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
+    """A binary file and a missing path become Results with errors, in input order."""
+    good = tmp_path / "a.txt"
+    shutil.copy(ROOT / "data" / "seeds" / "001_12bbc16d07ceb1d3.txt", good)
+    (tmp_path / "b.txt").write_bytes(b"\x00\xff\xfe" * 100)
+
+    results = list(govdisclosure.load_many([tmp_path, tmp_path / "nope.txt"], jobs=2))
+
+    assert [str(good), str(tmp_path / "b.txt"), str(tmp_path / "nope.txt")] == [
+        r.path for r in results
+    ]
+    assert [True, False, False] == [r.ok for r in results]
+    assert "InputError" in str(results[1].error)
+    assert "nope.txt" in str(results[2].error)
+
+
+def test_check_names_the_broken_equation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report whose 三 does not add up: exit 1, the rule and its equation printed."""
+    text = (ROOT / "data" / "seeds" / "001_12bbc16d07ceb1d3.txt").read_text("utf-8")
+    assert ROW in text
+    broken = tmp_path / "broken.txt"
+    broken.write_text(
+        text.replace(ROW, ROW.replace("0 | 0 | ||", "0 | 5 | ||")), "utf-8"
+    )
+
+    assert 1 == main(["check", str(broken), "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert (
+        f"{broken}: I1 broken in t3: new_requests + carried_over == processed_total "
+        "+ carry_forward  [column total]: left side 5, right side 0"
+    ) in out.splitlines()
+
+
+def test_check_passes_clean_reports(capsys: pytest.CaptureFixture[str]) -> None:
+    """The seeds add up: exit 0."""
+    assert 0 == main(["check", str(ROOT / "data" / "seeds"), "--jobs", "2"])
+    assert "0 report(s) with errors, 0 could not be parsed" in capsys.readouterr().out
