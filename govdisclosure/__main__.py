@@ -149,7 +149,14 @@ def _parse_many(args: argparse.Namespace) -> int:
     from govdisclosure.batch import load_many
 
     out_path = Path(args.output) if args.output else None
-    kind = "csv" if out_path and out_path.suffix == ".csv" else "jsonl"
+    kind = out_path.suffix.lstrip(".") if out_path else "jsonl"
+    if kind not in ("csv", "jsonl"):
+        print(
+            f"govdisclosure: {out_path}: unknown output format {kind!r}; "
+            "write to a .jsonl or .csv file",
+            file=sys.stderr,
+        )
+        return 2
     stream = (
         out_path.open("w", encoding="utf-8", newline="") if out_path else sys.stdout
     )

@@ -125,3 +125,14 @@ def test_check_passes_clean_reports(capsys: pytest.CaptureFixture[str]) -> None:
     """The seeds add up: exit 0."""
     assert 0 == main(["check", str(ROOT / "data" / "seeds"), "--jobs", "2"])
     assert "0 report(s) with errors, 0 could not be parsed" in capsys.readouterr().out
+
+
+def test_an_unknown_output_format_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o out.xlsx is not silently written as JSON Lines."""
+    out = tmp_path / "out.xlsx"
+
+    assert 2 == main(["parse", str(ROOT / "data" / "seeds"), "-o", str(out)])
+    assert not out.exists()
+    assert "unknown output format 'xlsx'" in capsys.readouterr().err
