@@ -10,6 +10,7 @@ separately.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -17,7 +18,14 @@ from pathlib import Path
 
 from govdisclosure.api import load_file
 from govdisclosure.errors import GovDisclosureError
-from govdisclosure.model import RECORD_FIELDS, Cell, CellStatus, Report, Severity
+from govdisclosure.model import (
+    RECORD_FIELDS,
+    Cell,
+    CellStatus,
+    Finding,
+    Report,
+    Severity,
+)
 from govdisclosure.registry import Registry
 from govdisclosure.spec_loader import load_spec
 from govdisclosure.spec_model import Spec
@@ -65,8 +73,12 @@ def _show_main(args: argparse.Namespace) -> int:
         print(f"govdisclosure: {args.file}: {exc}", file=sys.stderr)
         return 2
     print(report.to_json(indent=1) if args.json else render(report))
-    errors = any(f.severity is Severity.ERROR for f in report.findings)
-    return 1 if errors else 0
+    return 1 if _errors(report) else 0
+
+
+def _errors(report: Report) -> list[Finding]:
+    """The findings that make a report fail a check (a broken 勾稽关系)."""
+    return [f for f in report.findings if f.severity is Severity.ERROR]
 
 
 def _specs_list(args: argparse.Namespace) -> int:
@@ -157,11 +169,12 @@ def _parse_many(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    stream = (
-        out_path.open("w", encoding="utf-8", newline="") if out_path else sys.stdout
-    )
     parsed = flagged = failed = 0
-    try:
+    with (
+        out_path.open("w", encoding="utf-8", newline="")
+        if out_path
+        else contextlib.nullcontext(sys.stdout)
+    ) as stream:
         writer = (
             csv.DictWriter(stream, fieldnames=RECORD_FIELDS) if kind == "csv" else None
         )
@@ -173,15 +186,12 @@ def _parse_many(args: argparse.Namespace) -> int:
                 print(f"{result.path}: {result.error}", file=sys.stderr)
                 continue
             parsed += 1
-            flagged += any(f.severity is Severity.ERROR for f in result.report.findings)
+            flagged += bool(_errors(result.report))
             if writer:
                 writer.writerows(result.report.to_records(source=result.path))
             else:
                 data = {"source": result.path, **result.report.to_dict()}
                 stream.write(json.dumps(data, ensure_ascii=False) + "\n")
-    finally:
-        if out_path:
-            stream.close()
     print(
         f"parsed {parsed}, flagged {flagged} (error findings), failed {failed}",
         file=sys.stderr,
@@ -198,7 +208,7 @@ def _check_many(args: argparse.Namespace) -> int:
             failed += 1
             print(f"{result.path}: cannot parse: {result.error}")
             continue
-        errors = [f for f in result.report.findings if f.severity is Severity.ERROR]
+        errors = _errors(result.report)
         broken += bool(errors)
         for finding in errors:
             print(f"{result.path}: {finding.message}")

@@ -274,27 +274,13 @@ def _cell_tokens(
                 )
             ]
         return []
-    if key in units:
-        # a unit column's cell (万元, 人次): part of the row, not a value
-        return [
-            Token(
-                TokenKind.UNIT,
-                text.strip(),
-                _span(line, start, end),
-                cell_no,
-                delimited,
-            )
-        ]
-    if key in blanks:
-        return [
-            Token(
-                TokenKind.EMPTY,
-                text.strip(),
-                _span(line, start, end),
-                cell_no,
-                delimited,
-            )
-        ]
+    # a unit column's cell (万元, 人次) is part of the row, not a value;
+    # a blank marker (——, /) is an empty cell
+    whole = (
+        TokenKind.UNIT if key in units else TokenKind.EMPTY if key in blanks else None
+    )
+    if whole is not None:
+        return [Token(whole, text.strip(), _span(line, start, end), cell_no, delimited)]
     # 1. labels on the match form
     labels: list[tuple[int, int, tuple[LabelRef, ...]]] = []
     if index.pattern is not None:

@@ -192,7 +192,7 @@ def _walk(
                 taken.add((row.table, row.key or ""))
                 header_line = None
                 continue
-            _note_unit(spec, token, header_units, findings)
+            _note_unit(spec, token, header_units)
             table_id = next(
                 (r.table for r in token.refs if r.table in unlabelled), None
             )
@@ -244,7 +244,6 @@ def _note_unit(
     spec: Spec,
     token: Token,
     header_units: dict[tuple[str, str], str],
-    findings: list[Finding],
 ) -> None:
     if not token.attached or not spec.header_unit_pattern:
         return

@@ -85,7 +85,7 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
     if _count_readings(tokens, values, n) > MAX_READINGS:
         raise TooManyReadingsError
     readings: list[Reading] = []
-    pieces: dict[tuple[int, str, Role, ValueType], Piece | None] = {}
+    pieces: Pieces = {}
     for sequence in _sequences(tokens, values, n):
         for reading in _placements(tokens, sequence, types, pieces):
             readings.append(reading)
@@ -208,6 +208,25 @@ def _piece(
     return Piece(index, text, value, unit, role != "whole")
 
 
+#: Pieces already converted in one row, by (token, digits, role, column type).
+Pieces = dict[tuple[int, str, Role, ValueType], Piece | None]
+
+
+def _cached_piece(
+    tokens: Sequence[Token],
+    pieces: Pieces,
+    index: int,
+    digits: str,
+    role: Role,
+    value_type: ValueType,
+) -> Piece | None:
+    """`_piece`, memoised per row: readings share most of their pieces."""
+    key = (index, digits, role, value_type)
+    if key not in pieces:
+        pieces[key] = _piece(tokens, index, digits, value_type, role=role)
+    return pieces[key]
+
+
 def _sequences(
     tokens: Sequence[Token], values: list[int], n: int
 ) -> Iterator[list[tuple[int, str, Role]]]:
@@ -229,7 +248,7 @@ def _sequences(
         if number.splittable and len(number.digits) <= MAX_SPLIT_DIGITS:
             for parts in range(2, min(len(number.digits), n) + 1):
                 opts += [
-                    [(i, d, _part_role(k, parts)) for k, d in enumerate(cut)]
+                    [(i, d, _role(k, k + 1, parts)) for k, d in enumerate(cut)]
                     for cut in split_digits(number.digits, parts)
                 ]
         options.append(opts)
@@ -238,10 +257,6 @@ def _sequences(
             yield from _product([options[k] for k in keep], n)
         return
     yield from _product(options, n)
-
-
-def _part_role(k: int, parts: int) -> Role:
-    return "first" if k == 0 else "last" if k == parts - 1 else "middle"
 
 
 def _product(
@@ -265,7 +280,7 @@ def _placements(
     tokens: Sequence[Token],
     sequence: list[tuple[int, str, Role]],
     types: Sequence[ValueType],
-    pieces: dict[tuple[int, str, Role, ValueType], Piece | None],
+    pieces: Pieces,
 ) -> Iterator[Reading]:
     """Each order-keeping placement of ``sequence`` into the columns.
 
@@ -276,10 +291,7 @@ def _placements(
     for columns in itertools.combinations(range(n), len(sequence)):
         slots: list[Slot] = [BLANK] * n
         for (index, digits, role), column in zip(sequence, columns, strict=True):
-            key = (index, digits, role, types[column])
-            if key not in pieces:
-                pieces[key] = _piece(tokens, index, digits, types[column], role=role)
-            piece = pieces[key]
+            piece = _cached_piece(tokens, pieces, index, digits, role, types[column])
             if piece is None:
                 break
             slots[column] = piece
@@ -315,13 +327,10 @@ def constrained_readings(
     out: list[Reading] = []
     slots: list[Slot] = [BLANK] * n
     steps = 0
-    pieces: dict[tuple[int, str, Role, ValueType], Piece | None] = {}
+    pieces: Pieces = {}
 
     def piece(k: int, digits: str, role: Role, column: int) -> Piece | None:
-        key = (values[k], digits, role, types[column])
-        if key not in pieces:
-            pieces[key] = _piece(tokens, values[k], digits, types[column], role=role)
-        return pieces[key]
+        return _cached_piece(tokens, pieces, values[k], digits, role, types[column])
 
     def holds(column: int) -> bool:
         for c in ending.get(column, ()):

@@ -15,6 +15,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
 from attrs import frozen
 
@@ -132,10 +134,15 @@ def render(
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def _to_traditional(text: str) -> str:
+@lru_cache(maxsize=1)
+def _s2t() -> Any:
     import opencc
 
-    converted: str = opencc.OpenCC("s2t").convert(text)
+    return opencc.OpenCC("s2t")
+
+
+def _to_traditional(text: str) -> str:
+    converted: str = _s2t().convert(text)
     return converted
 
 

@@ -61,10 +61,15 @@ def check_round_trip(
     text = render(report, layout, random.Random(seed))
     loaded = govdisclosure.load(text, spec=report.spec)
     exact = layout.exact_for(report.spec)
+    column_index = {
+        (t.id, c.key): i
+        for t in report.spec.tables
+        for i, c in enumerate(t.column_leaves())
+    }
     problems = []
     for cell in loaded.cells:
         truth = report.values[cell.table][cell.row_key][
-            _column_index(report, cell.table, cell.column_key)
+            column_index[(cell.table, cell.column_key)]
         ]
         claimed = cell.status in (CellStatus.OK, CellStatus.INFERRED)
         if claimed and cell.value != truth:
@@ -76,8 +81,3 @@ def check_round_trip(
                 f"not exact {cell.key}: {cell.status.value} {cell.value!r}, truth {truth!r}"
             )
     return problems
-
-
-def _column_index(report: FilledReport, table: str, column: str) -> int:
-    keys = [c.key for c in report.spec.table(table).column_leaves()]
-    return keys.index(column)

@@ -62,13 +62,15 @@ def fill(spec: Spec, rng: random.Random) -> dict[str, dict[str, list[Value]]]:
         for row in table.row_leaves():
             for col in table.column_leaves():
                 types[(table.id, row.key, col.key)] = table.cell_type(row, col)
+    equations = [
+        tuple((coef, (inst.table, r, c)) for coef, r, c in inst.terms) for inst in insts
+    ]
     determined: dict[Cell, tuple[int, tuple[tuple[int, Cell], ...]]] = {}
-    for inst in insts:
-        terms = [(coef, (inst.table, r, c)) for coef, r, c in inst.terms]
+    for terms in equations:
         lhs = [t for t in terms if t[0] > 0]
         rhs = [t for t in terms if t[0] < 0]
         lone = [side[0] for side in (lhs, rhs) if len(side) == 1]
-        choices = lone + terms
+        choices = [*lone, *terms]
         pick = next(
             (t for t in choices if t[1] not in determined and abs(t[0]) == 1), None
         )
@@ -93,11 +95,7 @@ def fill(spec: Spec, rng: random.Random) -> dict[str, dict[str, list[Value]]]:
                 Decimal(value) if types[cell] is ValueType.DECIMAL else int(value)
             )
         if all(_ok(values[c], types[c]) for c in types) and all(
-            _linear(
-                tuple((coef, (i.table, r, col)) for coef, r, col in i.terms), values
-            )
-            == 0
-            for i in insts
+            _linear(terms, values) == 0 for terms in equations
         ):
             return _nest(spec, values)
     raise ValueError(
