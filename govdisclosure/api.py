@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from attrs import evolve
 
@@ -24,6 +25,7 @@ from govdisclosure.mapping import draft_tables, finalize_tables
 from govdisclosure.model import Finding, Report, Severity
 from govdisclosure.normalize import NormalizedText, normalize_text
 from govdisclosure.patterns import PATTERN_TIMEOUT, timeouts
+from govdisclosure.read import html_to_text, looks_like_html, read_text
 from govdisclosure.registry import Registry, default_registry, registry_with
 from govdisclosure.sections import locate_sections
 from govdisclosure.spec_loader import load_spec
@@ -73,6 +75,15 @@ def load(
 
 
 def _load(text: str, spec: str | Spec | Path | None, registry: Registry) -> Report:
+    if looks_like_html(text):
+        report = _load(html_to_text(text), spec, registry)
+        note = Finding(
+            "input.html",
+            Severity.INFO,
+            "the input is HTML: its tables were read from their markup; "
+            "cell spans index govdisclosure.html_to_text(input)",
+        )
+        return evolve(report, findings=(note, *report.findings))
     normalized = normalize_text(text)
     if isinstance(spec, Spec):
         return _parse(normalized, spec, 1.0)
@@ -149,12 +160,23 @@ def _run(normalized: NormalizedText, chosen: Spec, score: float) -> Report:
     )
 
 
-def load_file(path: str | Path, **kwargs: object) -> Report:
-    """`load` the text of a UTF-8 file (other encodings: decode first)."""
-    from govdisclosure.errors import InputError
+def load_file(
+    path: str | Path, *, encoding: str | None = None, **kwargs: Any
+) -> Report:
+    """`load` a report file: text in any encoding, a saved web page, .pdf or .docx.
 
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read as UTF-8 text: {exc}") from exc
-    return load(text, **kwargs)  # type: ignore[arg-type]
+    The encoding is detected (UTF-8 with or without BOM, GB18030/GBK, Big5)
+    unless given; HTML tables are read from their markup; PDF and .docx need
+    the ``pdf`` and ``docx`` extras. How the file was read is an
+    ``input.encoding`` finding (info) when it was not plain UTF-8.
+    """
+    decoded = read_text(path, encoding=encoding)
+    report = load(decoded.text, **kwargs)
+    if decoded.how == "utf-8":
+        return report
+    note = Finding(
+        "input.encoding",
+        Severity.INFO,
+        f"{Path(path).name}: read as {decoded.encoding} ({decoded.how})",
+    )
+    return evolve(report, findings=(note, *report.findings))

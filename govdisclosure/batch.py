@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -18,14 +19,13 @@ from pathlib import Path
 
 from attrs import frozen
 
-from govdisclosure.api import load_file
+from govdisclosure.api import load, load_file
 from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import Report
+from govdisclosure.read import READABLE_SUFFIXES, decode
 
 __all__ = ["Result", "expand_paths", "load_many"]
 
-#: Text files a folder is searched for.
-REPORT_SUFFIXES = (".txt",)
 #: Files in flight per worker process.
 _WINDOW_PER_JOB = 4
 
@@ -44,17 +44,22 @@ class Result:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files as given; folders searched recursively for ``*.txt``; globs expanded.
+    """Files as given; folders searched recursively for reports; globs expanded.
 
-    A path that names nothing is passed on as it is: its `Result` carries the error.
+    A folder's reports are its ``.txt``, ``.html``/``.htm``, ``.pdf`` and
+    ``.docx`` files. ``-`` (standard input) is passed on as it is, and so is a
+    path that names nothing: its `Result` carries the error.
     """
     for given in paths:
+        if str(given) == "-":
+            yield Path("-")
+            continue
         path = Path(given)
         if path.is_dir():
             yield from sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix in REPORT_SUFFIXES and p.is_file()
+                if p.suffix.lower() in READABLE_SUFFIXES and p.is_file()
             )
         elif path.exists():
             yield path
@@ -66,9 +71,17 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def _parse(path: str, spec: str | None) -> Result:
     try:
+        if path == "-":
+            return Result(path, load(decode(sys.stdin.buffer.read()).text, spec=spec))
         return Result(path, load_file(path, spec=spec))
     except GovDisclosureError as exc:
         return Result(path, None, f"{type(exc).__name__}: {exc}")
+
+
+def _done(result: Result) -> Future[Result]:
+    future: Future[Result] = Future()
+    future.set_result(result)
+    return future
 
 
 def load_many(
@@ -78,6 +91,9 @@ def load_many(
 
     ``jobs``: worker processes (default: all cores; 1 parses in this process).
     ``spec``: a spec id for every file instead of detection.
+
+    Reports and errors pickle, so a `Result` crosses process boundaries (and
+    Dask or Spark workers) as it is.
     """
     files = (str(p) for p in expand_paths(paths))
     jobs = jobs or os.cpu_count() or 1
@@ -88,7 +104,11 @@ def load_many(
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque[Future[Result]] = deque()
         for path in files:
-            pending.append(pool.submit(_parse, path, spec))
+            # standard input is this process's: read it here, keep the order
+            stdin = path == "-"
+            pending.append(
+                _done(_parse(path, spec)) if stdin else pool.submit(_parse, path, spec)
+            )
             if len(pending) >= jobs * _WINDOW_PER_JOB:
                 yield pending.popleft().result()
         while pending:

@@ -16,6 +16,7 @@ __all__ = [
     "GovDisclosureWarning",
     "InputError",
     "InternalError",
+    "MissingExtraError",
     "SpecError",
     "SpecNotFoundError",
 ]
@@ -63,6 +64,10 @@ class SpecNotFoundError(GovDisclosureError, LookupError):
         )
         self.spec_id = spec_id
         self.known: tuple[str, ...] = tuple(known)
+
+
+class MissingExtraError(GovDisclosureError, ImportError):
+    """A file kind or output needs an optional extra (``pip install 'govdisclosure[pdf]'``)."""
 
 
 class InternalError(GovDisclosureError, RuntimeError):

@@ -4,7 +4,8 @@ Each layout is a plain function of a `FilledReport` and a `Layout`; nothing
 here parses. The layouts are those seen in real reports (the seeds and the
 corpus): pipe rows with or without outer pipes and with ragged padding,
 markdown with ``|---|``, tabs, columns aligned by spaces (PDF text), one cell
-per line with or without blank lines, and glued digit runs. Modifiers: blank
+per line with or without blank lines, glued digit runs, and a saved web page
+whose tables use rowspan and colspan as the official forms do. Modifiers: blank
 cells for zeros, full-width digits, traditional characters, spec aliases
 instead of labels, labels wrapped over two lines, group labels on their own
 line / repeated / omitted, headers dropped, and web chrome around the report.
@@ -16,6 +17,7 @@ import random
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
+from html import escape
 from typing import Any
 
 from attrs import frozen
@@ -35,6 +37,7 @@ LAYOUT_CELLS = (
     "lines",
     "blanklines",
     "glued",
+    "html",
 )
 _DELIMITED = ("pipe", "pipe_outer", "markdown", "tabs")
 _ONE_PER_LINE = ("lines", "blanklines")
@@ -123,12 +126,32 @@ def render(
             out += _table(table, report.values[table.id], layout, rng)
     if layout.chrome:
         out += _CHROME_AFTER
+    if layout.cells == "html":
+        return _page(out, layout)
     text = "\n\n".join(out) if layout.cells == "blanklines" else "\n".join(out)
+    return _convert(text, layout) + "\n"
+
+
+def _convert(text: str, layout: Layout) -> str:
     if layout.traditional:
         text = _to_traditional(text)
     if layout.fullwidth:
         text = text.translate(_FULLWIDTH)
-    return text + "\n"
+    return text
+
+
+def _page(blocks: list[str], layout: Layout) -> str:
+    """A saved page: a layout table around the report, as many CMSs print it."""
+    body = "\n".join(
+        b if b.startswith("<table") else f"<p>{escape(_convert(b, layout))}</p>"
+        for b in blocks
+    )
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>政府信息公开年报</title>'
+        "<script>var nav = '<td>1</td>';</script></head>\n"
+        '<body><table width="100%"><tr><td class="content">\n'
+        f"{body}\n</td></tr></table></body></html>\n"
+    )
 
 
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -212,6 +235,8 @@ def _table(
     table: TableSpec, values: dict[str, list[Value]], layout: Layout, rng: random.Random
 ) -> list[str]:
     lines = list(table.labels[:1])  # the caption or note, when the spec has one
+    if layout.cells == "html":
+        return [*lines, _html_table(table, values, layout, rng)]
     if layout.header:
         lines += _header(table, layout, rng)
     lines += list(_rows(table.rows, (), values, layout, rng))
@@ -246,3 +271,91 @@ def _rows(
         if layout.groups == "repeat" and groups:
             label = [_label(g, layout, rng) for g in groups] + label
         yield from _cells(label + cells, layout, row=True, labels=len(label))
+
+
+def _depth(nodes: tuple[LabelNode, ...]) -> int:
+    """Label levels of a tree (unlabelled levels print no cell)."""
+    return max(
+        (bool(n.label) + _depth(n.children) for n in nodes),
+        default=0,
+    )
+
+
+def _leaf_count(node: LabelNode) -> int:
+    return sum(map(_leaf_count, node.children)) if node.children else 1
+
+
+def _html_label(node: LabelNode, layout: Layout, rng: random.Random) -> str:
+    label = _label(node, layout, rng)
+    if layout.wrap and len(label) >= 6:
+        half = len(label) // 2
+        return f"{label[:half]}<br>{label[half:]}"  # a line break inside the cell
+    return label
+
+
+def _html_table(
+    table: TableSpec, values: dict[str, list[Value]], layout: Layout, rng: random.Random
+) -> str:
+    """The official shape: merged group cells span their leaves, leaves fill down."""
+    header_depth = _depth(table.columns)
+    row_depth = _depth(table.rows)
+    rows: list[list[str]] = []
+    if layout.header and header_depth:
+        rows = [[] for _ in range(header_depth)]
+        if row_depth:
+            rows[0].append(_td("", layout, header_depth, row_depth))
+
+        def header(nodes: tuple[LabelNode, ...], level: int) -> None:
+            for node in nodes:
+                if not node.label:
+                    header(node.children, level)
+                    continue
+                down = 1 if node.children else header_depth - level
+                rows[level].append(
+                    _td(_html_label(node, layout, rng), layout, down, _leaf_count(node))
+                )
+                header(node.children, level + 1)
+
+        header(table.columns, 0)
+
+    def body(
+        nodes: tuple[LabelNode, ...], level: int, prefix: str, row: list[str]
+    ) -> None:
+        for node in nodes:
+            if node.children:
+                cells = row
+                if node.label:
+                    row.append(
+                        _td(_html_label(node, layout, rng), layout, _leaf_count(node))
+                    )
+                body(
+                    node.children,
+                    level + bool(node.label),
+                    prefix + (node.key + "_" if node.key else ""),
+                    cells,
+                )
+                row = []  # the group's first row took its cell
+                continue
+            if node.label:
+                row.append(
+                    _td(_html_label(node, layout, rng), layout, 1, row_depth - level)
+                )
+            row += [
+                _td(_value(v, layout), layout)
+                for v in values[prefix + (node.key or "")]
+            ]
+            rows.append(row)
+            row = []
+
+    body(table.rows, 0, "", [])
+    lines = "\n".join(f"<tr>{''.join(r)}</tr>" for r in rows)
+    return f'<table border="1" cellspacing="0">\n<tbody>\n{lines}\n</tbody></table>'
+
+
+def _td(markup: str, layout: Layout, rowspan: int = 1, colspan: int = 1) -> str:
+    """A cell whose text may hold a <br> (already split by `_html_label`)."""
+    spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+        f' colspan="{colspan}"' if colspan > 1 else ""
+    )
+    text = "<br>".join(escape(_convert(part, layout)) for part in markup.split("<br>"))
+    return f"<td{spans}>{text}</td>"
