@@ -1,15 +1,17 @@
-"""Write docs/keys.md from the bundled specs: every key with its official label.
+"""Write docs/keys.md (every key with its official label) and docs/report.schema.json.
 
-Run ``python docs/gen_keys.py`` after changing a spec; tests/test_docs.py fails
-while docs/keys.md is stale.
+Run ``python docs/gen_keys.py`` after changing a spec or the report model;
+tests fail while either file is stale.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 from govdisclosure.registry import Registry
+from govdisclosure.spec_schema import report_json_schema
 
 HERE = Path(__file__).parent
 
@@ -63,4 +65,6 @@ def render() -> str:
 
 if __name__ == "__main__":
     (HERE / "keys.md").write_text(render(), encoding="utf-8")
-    sys.stdout.write("wrote docs/keys.md\n")
+    schema = json.dumps(report_json_schema(), ensure_ascii=False, indent=2)
+    (HERE / "report.schema.json").write_text(schema + "\n", encoding="utf-8")
+    sys.stdout.write("wrote docs/keys.md and docs/report.schema.json\n")

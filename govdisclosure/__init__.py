@@ -19,9 +19,12 @@ from govdisclosure.errors import (
     GovDisclosureWarning,
     InputError,
     InternalError,
+    MissingExtraError,
     SpecError,
     SpecNotFoundError,
 )
+from govdisclosure.explain import explain
+from govdisclosure.export import to_arrow
 from govdisclosure.model import (
     Cell,
     CellStatus,
@@ -32,9 +35,11 @@ from govdisclosure.model import (
     SourceSpan,
     Table,
 )
+from govdisclosure.read import html_to_text
 from govdisclosure.registry import Registry
 from govdisclosure.spec_loader import load_spec
 from govdisclosure.spec_model import Spec
+from govdisclosure.spec_schema import report_json_schema
 
 __version__ = "0.1.0.dev0"
 
@@ -47,6 +52,7 @@ __all__ = [
     "GovDisclosureWarning",
     "InputError",
     "InternalError",
+    "MissingExtraError",
     "Registry",
     "Report",
     "Result",
@@ -57,8 +63,12 @@ __all__ = [
     "SpecError",
     "SpecNotFoundError",
     "Table",
+    "explain",
+    "html_to_text",
     "load",
     "load_file",
     "load_many",
     "load_spec",
+    "report_json_schema",
+    "to_arrow",
 ]

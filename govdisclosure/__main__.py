@@ -3,8 +3,8 @@
 ``govdisclosure [show] FILE`` parses one report and prints the metadata, every
 table as a grid (flagged cells marked) and the findings; ``--json`` prints the
 whole Report. ``govdisclosure specs list|check|test`` is the spec author's
-toolkit (docs/writing-a-spec.md). Batch parsing and exports are planned
-separately.
+toolkit (docs/writing-a-spec.md); ``parse`` and ``check`` handle many files
+(docs/cli.md); ``explain FILE`` shows each step of the engine.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 from govdisclosure.api import load_file
 from govdisclosure.errors import GovDisclosureError
@@ -68,7 +70,7 @@ def render(report: Report) -> str:
 
 def _show_main(args: argparse.Namespace) -> int:
     try:
-        report = load_file(args.file, spec=args.spec)
+        report = load_file(args.file, spec=args.spec, encoding=args.encoding)
     except GovDisclosureError as exc:
         print(f"govdisclosure: {args.file}: {exc}", file=sys.stderr)
         return 2
@@ -154,44 +156,98 @@ def _specs_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Progress:
+    """Files done, rate and ETA on one line of stderr, only when it is a terminal."""
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.on = self.stream.isatty()
+        self.total = total
+        self.done = 0
+        self.start = self.shown = time.monotonic()
+
+    def step(self) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if not self.on or (now - self.shown < 0.2 and self.done < self.total):
+            return
+        self.shown = now
+        rate = self.done / max(now - self.start, 1e-9)
+        eta = (self.total - self.done) / rate if rate else 0.0
+        self.stream.write(
+            f"\r{self.done}/{self.total} files  {rate:.1f} files/s  ETA {eta:.0f}s \x1b[K"
+        )
+        self.stream.flush()
+
+    def say(self, message: str, stream: TextIO | None = None) -> None:
+        """A line of its own (stderr by default), above the bar."""
+        if self.on:
+            self.stream.write("\r\x1b[K")
+        print(message, file=stream or self.stream)
+
+    def close(self) -> None:
+        if self.on and self.done:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+_OUTPUTS = ("jsonl", "csv", "parquet")
+
+
 def _parse_many(args: argparse.Namespace) -> int:
     import csv
     import json
 
-    from govdisclosure.batch import load_many
+    from govdisclosure.batch import expand_paths, load_many
 
     out_path = Path(args.output) if args.output else None
-    kind = out_path.suffix.lstrip(".") if out_path else "jsonl"
-    if kind not in ("csv", "jsonl"):
+    kind = out_path.suffix.lstrip(".").lower() if out_path else "jsonl"
+    if kind not in _OUTPUTS:
         print(
             f"govdisclosure: {out_path}: unknown output format {kind!r}; "
-            "write to a .jsonl or .csv file",
+            "write to a .jsonl, .csv or .parquet file",
             file=sys.stderr,
         )
         return 2
+    files = list(expand_paths(args.paths))
+    progress = _Progress(len(files))
     parsed = flagged = failed = 0
-    with (
-        out_path.open("w", encoding="utf-8", newline="")
-        if out_path
-        else contextlib.nullcontext(sys.stdout)
-    ) as stream:
-        writer = (
-            csv.DictWriter(stream, fieldnames=RECORD_FIELDS) if kind == "csv" else None
-        )
-        if writer:
-            writer.writeheader()
-        for result in load_many(args.paths, jobs=args.jobs, spec=args.spec):
+    with contextlib.ExitStack() as stack:
+        write: Callable[[Report, str], None]
+        if kind == "parquet":
+            from govdisclosure.export import ParquetSink
+
+            assert out_path is not None  # noqa: S101 (kind parquet comes from a path)
+            sink = stack.enter_context(ParquetSink(out_path))
+            write = sink.write
+        else:
+            stream = (
+                stack.enter_context(out_path.open("w", encoding="utf-8", newline=""))
+                if out_path
+                else sys.stdout
+            )
+            if kind == "csv":
+                writer = csv.DictWriter(stream, fieldnames=RECORD_FIELDS)
+                writer.writeheader()
+
+                def write(report: Report, source: str) -> None:
+                    writer.writerows(report.to_records(source=source))
+            else:
+
+                def write(report: Report, source: str) -> None:
+                    data = {"source": source, **report.to_dict()}
+                    stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+        for result in load_many(files, jobs=args.jobs, spec=args.spec):
+            progress.step()
             if result.report is None:
                 failed += 1
-                print(f"{result.path}: {result.error}", file=sys.stderr)
+                progress.say(f"{result.path}: {result.error}")
                 continue
             parsed += 1
             flagged += bool(_errors(result.report))
-            if writer:
-                writer.writerows(result.report.to_records(source=result.path))
-            else:
-                data = {"source": result.path, **result.report.to_dict()}
-                stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+            write(result.report, result.path)
+    progress.close()
     print(
         f"parsed {parsed}, flagged {flagged} (error findings), failed {failed}",
         file=sys.stderr,
@@ -200,23 +256,40 @@ def _parse_many(args: argparse.Namespace) -> int:
 
 
 def _check_many(args: argparse.Namespace) -> int:
-    from govdisclosure.batch import load_many
+    from govdisclosure.batch import expand_paths, load_many
 
+    files = list(expand_paths(args.paths))
+    progress = _Progress(len(files))
     broken = failed = 0
-    for result in load_many(args.paths, jobs=args.jobs, spec=args.spec):
+    for result in load_many(files, jobs=args.jobs, spec=args.spec):
+        progress.step()
         if result.report is None:
             failed += 1
-            print(f"{result.path}: cannot parse: {result.error}")
+            progress.say(f"{result.path}: cannot parse: {result.error}", sys.stdout)
             continue
         errors = _errors(result.report)
         broken += bool(errors)
         for finding in errors:
-            print(f"{result.path}: {finding.message}")
+            progress.say(f"{result.path}: {finding.message}", sys.stdout)
+    progress.close()
     print(f"{broken} report(s) with errors, {failed} could not be parsed")
     return 2 if failed else 1 if broken else 0
 
 
-_COMMANDS = ("show", "specs", "parse", "check")
+def _explain_main(args: argparse.Namespace) -> int:
+    from govdisclosure.explain import explain
+    from govdisclosure.read import read_text
+
+    try:
+        text = read_text(args.file, encoding=args.encoding).text
+        print(explain(text, spec=args.spec), end="")
+    except GovDisclosureError as exc:
+        print(f"govdisclosure: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+_COMMANDS = ("show", "specs", "parse", "check", "explain")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -226,7 +299,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="govdisclosure",
         description="Read 政府信息公开工作年度报告 into checked data; check and test specs.",
-        epilog="examples:\n  govdisclosure report.txt\n  govdisclosure specs list\n"
+        epilog="examples:\n  govdisclosure report.txt\n  govdisclosure explain report.html\n"
+        "  govdisclosure parse reports/ -o cells.csv\n  govdisclosure check reports/\n"
+        "  govdisclosure specs list\n"
         "  govdisclosure specs check my-spec.yaml\n"
         "  govdisclosure specs test my-spec.yaml --examples cases/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -237,16 +312,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="parse one report and show its tables (the default command)",
         epilog="example: govdisclosure show report.txt --json > report.json",
     )
-    show.add_argument("file", help="a UTF-8 text file holding one report")
-    show.add_argument("--spec", help="use this spec id instead of detecting one")
+    explain = commands.add_parser(
+        "explain",
+        help="show what the engine saw, step by step (lines, sections, tokens, cells, findings)",
+        epilog="example: govdisclosure explain report.html | less",
+    )
+    for sub in (show, explain):
+        sub.add_argument(
+            "file", help="one report: text (any encoding), .html, .pdf or .docx"
+        )
+        sub.add_argument("--spec", help="use this spec id instead of detecting one")
+        sub.add_argument("--encoding", help="the file's encoding (default: detected)")
     show.add_argument("--json", action="store_true", help="print the Report as JSON")
     show.set_defaults(run=_show_main)
+    explain.set_defaults(run=_explain_main)
 
     parse = commands.add_parser(
         "parse",
-        help="parse many reports to JSON Lines (one report a line) or CSV (one cell a row)",
+        help="parse many reports to JSON Lines (one report a line), CSV or Parquet (one cell a row)",
         epilog="examples:\n  govdisclosure parse reports/ -o reports.jsonl\n"
-        "  govdisclosure parse 'reports/**/*.txt' -o cells.csv --jobs 4",
+        "  govdisclosure parse 'reports/**/*.txt' -o cells.csv --jobs 4\n"
+        "  govdisclosure parse reports/ -o cells.parquet    # needs govdisclosure[parquet]\n"
+        "  curl -s URL | govdisclosure parse - -o cells.csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check = commands.add_parser(
@@ -256,14 +343,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for sub in (parse, check):
         sub.add_argument(
-            "paths", nargs="+", help="files, folders (*.txt inside) or globs"
+            "paths",
+            nargs="+",
+            help="files, folders (their .txt, .html, .pdf, .docx files), globs, or - for stdin",
         )
         sub.add_argument(
             "--jobs", type=int, help="worker processes (default: all cores)"
         )
         sub.add_argument("--spec", help="use this spec id for every file")
     parse.add_argument(
-        "-o", "--output", help="a .jsonl or .csv file (default: JSON Lines on stdout)"
+        "-o",
+        "--output",
+        help="a .jsonl, .csv or .parquet file (default: JSON Lines on stdout)",
     )
     parse.set_defaults(run=_parse_many)
     check.set_defaults(run=_check_many)

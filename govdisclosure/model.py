@@ -250,6 +250,16 @@ class Report:
             for c in self.cells
         ]
 
+    def to_frame(self, source: str | None = None) -> Any:
+        """`to_records` as a ``pandas.DataFrame`` (needs ``govdisclosure[pandas]``).
+
+        ``value`` holds ints and Decimals as they are (an object column), so
+        nothing is rounded; ``frame.value.astype(float)`` when floats will do.
+        """
+        from govdisclosure.export import records_frame
+
+        return records_frame(self.to_records(source=source))
+
     def to_json(self, **kwargs: Any) -> str:
         """The report as a JSON string (``ensure_ascii`` off, so labels stay readable)."""
         import json

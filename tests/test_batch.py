@@ -1,11 +1,13 @@
-"""Many reports: load_many, `govdisclosure parse` (JSON Lines, CSV) and `check`."""
+"""Many reports: load_many, `govdisclosure parse` (JSON Lines, CSV, Parquet) and `check`."""
 
 from __future__ import annotations
 
 import csv
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,20 +35,35 @@ def _inputs(folder: Path) -> dict[str, Path]:
     return copies
 
 
-def test_parse_to_csv_gives_every_cell_of_every_report(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def _read_back(out: Path) -> list[dict[str, Any]]:
+    """The rows of a CSV or Parquet output, values as Decimal (or None)."""
+    if out.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(out)
+        assert govdisclosure.model.RECORD_FIELDS == tuple(table.column_names)
+        return table.to_pylist()  # type: ignore[no-any-return]
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert govdisclosure.model.RECORD_FIELDS == tuple(rows[0])
+    for row in rows:
+        row["value"] = Decimal(row["value"]) if row["value"] else None
+    return rows
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_parse_gives_every_cell_of_every_report(
+    suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """One CSV row per cell; read back, each golden case's cells are its typed values."""
+    """One row per cell; read back, each golden case's cells are its typed values."""
     inputs = tmp_path / "in"
     inputs.mkdir()
     copies = _inputs(inputs)
-    out = tmp_path / "cells.csv"
+    out = tmp_path / f"cells{suffix}"
 
     assert 0 == main(["parse", str(inputs), "-o", str(out), "--jobs", "2"])
 
-    with out.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    assert tuple(rows[0]) == govdisclosure.model.RECORD_FIELDS
+    rows = _read_back(out)
     by_cell = {
         (r["source"], r["table"], r["row_key"], r["column_key"]): r for r in rows
     }
@@ -64,7 +81,7 @@ def test_parse_to_csv_gives_every_cell_of_every_report(
                         if (src, t, rk) == (str(copy), table, row_key)
                     ][i]
                     assert status.value == got["status"], (copy, table, row_key, i)
-                    assert ("" if value is None else str(value)) == got["value"]
+                    assert value == got["value"], (copy, table, row_key, i)
                     checked += 1
     assert checked == len(rows)
     assert (
@@ -136,3 +153,80 @@ def test_an_unknown_output_format_is_refused(
     assert 2 == main(["parse", str(ROOT / "data" / "seeds"), "-o", str(out)])
     assert not out.exists()
     assert "unknown output format 'xlsx'" in capsys.readouterr().err
+
+
+def _run_cli(args: list[str], **kwargs: Any) -> Any:
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "govdisclosure", *args],
+        check=False,
+        timeout=300,
+        **kwargs,
+    )
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    """stderr a terminal: files done, rate, ETA; stderr a pipe: only the summary."""
+    import os
+    import pty
+
+    seeds = str(ROOT / "data" / "seeds")
+    out = str(tmp_path / "cells.csv")
+    leader, follower = pty.openpty()
+    try:
+        done = _run_cli(["parse", seeds, "-o", out, "--jobs", "1"], stderr=follower)
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: all read
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    assert 0 == done.returncode
+    shown = seen.decode("utf-8")
+    assert "5/5 files" in shown
+    assert "files/s" in shown
+    assert "ETA" in shown
+    assert "parsed 5, flagged 0 (error findings), failed 0" in shown
+
+    piped = _run_cli(["parse", seeds, "-o", out, "--jobs", "1"], capture_output=True)
+    assert 0 == piped.returncode
+    assert b"parsed 5, flagged 0 (error findings), failed 0\n" == piped.stderr, (
+        "no progress when piped"
+    )
+
+
+def test_stdin_is_read_with_a_dash(tmp_path: Path) -> None:
+    """`cat report.txt | govdisclosure parse -`: GB18030 bytes on stdin, detected."""
+    seed = ROOT / "data" / "seeds" / "001_12bbc16d07ceb1d3.txt"
+    text = seed.read_text("utf-8")
+
+    done = _run_cli(["parse", "-"], input=text.encode("gb18030"), capture_output=True)
+
+    assert 0 == done.returncode, done.stderr
+    data = json.loads(done.stdout)
+    assert "-" == data["source"]
+    assert govdisclosure.load(text).to_dict()["tables"] == data["tables"]
+
+
+def test_a_folder_of_mixed_inputs(tmp_path: Path) -> None:
+    """A folder's .txt and .html reports are found and parsed; other files are not."""
+    seed = ROOT / "data" / "seeds" / "001_12bbc16d07ceb1d3.txt"
+    shutil.copy(seed, tmp_path / "a.txt")
+    page = "<html><body>" + "".join(
+        f"<p>{line}</p>" for line in seed.read_text("utf-8").splitlines()
+    )
+    (tmp_path / "b.HTML").write_text(page + "</body></html>", "utf-8")
+    (tmp_path / "notes.md").write_text("not a report", "utf-8")
+
+    results = list(govdisclosure.load_many([tmp_path], jobs=1))
+
+    assert ["a.txt", "b.HTML"] == [Path(r.path).name for r in results]
+    assert all(r.ok for r in results)

@@ -138,3 +138,35 @@ def test_specs_test_uses_the_given_file_over_a_registered_spec_of_its_id(
     out = capsys.readouterr().out
     assert out.startswith("note: 'gov-2019' is also registered from ")
     assert "t2_1.rules.total_published: expected blank None, got missing None" in out
+
+
+def test_explain_shows_each_step(capsys: pytest.CaptureFixture[str]) -> None:
+    """Seed 004's 2.8 row is ambiguous: explain shows its tokens, candidates and why."""
+    assert 0 == main(["explain", str(SEEDS / "004_c493ddf6db4f273e.txt")])
+    out = capsys.readouterr().out
+
+    for step in (
+        "== 1. normalised lines",
+        "== 2. sections (spec gov-2019",
+        "== 3. token grids",
+        "== 4. cells",
+        "== 5. findings",
+    ):
+        assert step in out
+    assert "  s3   收到和处理政府信息公开申请情况: lines 134-301" in out
+    assert "label  规章  -> t2_1 row rules" in out
+    (fee,) = [
+        line for line in out.splitlines() if "t2_8.administrative_fees.change " in line
+    ]
+    assert "ambiguous" in fee
+    assert "candidates 0, None" in fee
+    # the rules row is blank in this report; 规范性文件's first 0 is on line 45
+    assert "t2_1.rules.new_made blank" in out
+    assert "t2_1.normative_documents.new_made ok 0 | raw '0' | line 45," in out
+
+
+def test_explain_of_a_missing_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert 2 == main(["explain", str(tmp_path / "nope.txt")])
+    assert "nope.txt: cannot read" in capsys.readouterr().err

@@ -13,6 +13,7 @@ PUBLIC = [
     "GovDisclosureWarning",
     "InputError",
     "InternalError",
+    "MissingExtraError",
     "Registry",
     "Report",
     "Result",
@@ -23,10 +24,14 @@ PUBLIC = [
     "SpecError",
     "SpecNotFoundError",
     "Table",
+    "explain",
+    "html_to_text",
     "load",
     "load_file",
     "load_many",
     "load_spec",
+    "report_json_schema",
+    "to_arrow",
 ]
 
 

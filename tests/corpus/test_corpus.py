@@ -79,3 +79,42 @@ def test_collapsed_t4_is_decoded_by_its_group_totals() -> None:
     assert truth == [c.value for c in cells]
     assert {govdisclosure.CellStatus.INFERRED} == {c.status for c in cells}
     assert "I4-review" in (cells[0].reason or "")
+
+
+def test_parquet_of_seeds_and_corpus_holds_the_true_values(tmp_path: Path) -> None:
+    """`govdisclosure parse seeds/ corpus/ -o out.parquet`: every cell, read back.
+
+    Each corpus cell's Parquet row holds its true value (expected.json) or is
+    flagged; the labels are paired with keys as the corpus test pairs them.
+    The seeds' values are checked the same way in tests/test_batch.py.
+    """
+    pq = pytest.importorskip("pyarrow.parquet")
+    from decimal import Decimal
+
+    from govdisclosure.__main__ import main
+
+    out = tmp_path / "out.parquet"
+    seeds = CORPUS.parent / "seeds"
+
+    assert 0 == main(["parse", str(seeds), str(CORPUS), "-o", str(out), "--jobs", "2"])
+
+    rows = pq.read_table(out).to_pylist()
+    assert 8 == len({r["source"] for r in rows})  # 5 seeds, 3 corpus reports
+    by_key = {(r["source"], r["table"], r["row_key"], r["column_key"]): r for r in rows}
+    assert len(by_key) == len(rows)
+    checked = 0
+    for name in ("pingtan-2017", "pingtan-2021", "pingtan-2023"):
+        source = str(CORPUS / f"{name}.txt")
+        report = govdisclosure.load_file(source)
+        assert len(list(report.cells)) == sum(r["source"] == source for r in rows)
+        for truth, cell in pair_cells(
+            report, expected_cells(CORPUS / f"{name}.expected.json")
+        ):
+            assert cell is not None
+            row = by_key[(source, cell.table, cell.row_key, cell.column_key)]
+            if row["status"] in ("ok", "inferred"):
+                assert Decimal(str(truth["value"])) == row["value"], cell.key
+                checked += 1
+            else:
+                assert row["value"] is None
+    assert checked >= 350  # decided cells; the rest are flagged, never wrong
