@@ -24,7 +24,7 @@ from govdisclosure.errors import (
     SpecNotFoundError,
 )
 from govdisclosure.explain import explain
-from govdisclosure.export import to_arrow
+from govdisclosure.export import parquet_part, to_arrow
 from govdisclosure.model import (
     Cell,
     CellStatus,
@@ -69,6 +69,7 @@ __all__ = [
     "load_file",
     "load_many",
     "load_spec",
+    "parquet_part",
     "report_json_schema",
     "to_arrow",
 ]

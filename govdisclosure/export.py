@@ -10,6 +10,7 @@ refused; none is seen in real reports.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from govdisclosure.model import RECORD_FIELDS, Report
 if TYPE_CHECKING:
     from govdisclosure.batch import Result
 
-__all__ = ["ParquetSink", "record_schema", "records_frame", "to_arrow"]
+__all__ = ["ParquetSink", "parquet_part", "record_schema", "records_frame", "to_arrow"]
 
 VALUE_SCALE = 8
 #: Rows a Parquet row group collects before it is written (memory stays flat).
@@ -133,3 +134,28 @@ class ParquetSink:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def parquet_part(
+    paths: Iterable[str | Path], folder: str | Path, *, spec: str | None = None
+) -> list[tuple[str, str | None]]:
+    """Parse ``paths`` here, into one Parquet file in ``folder``: one partition.
+
+    Made for ``dask.bag.map_partitions`` and Spark's ``rdd.mapPartitions``
+    (docs/scaling.md): each worker writes its own part, named by a hash of
+    its paths, so a rerun replaces the part instead of adding a copy.
+    Returns ``(path, error)`` for every file (error None when parsed).
+    """
+    from govdisclosure.batch import load_many
+
+    paths = [str(p) for p in paths]
+    digest = hashlib.sha1("\n".join(paths).encode(), usedforsecurity=False)
+    target = Path(folder) / f"part-{digest.hexdigest()[:16]}.parquet"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    outcome: list[tuple[str, str | None]] = []
+    with ParquetSink(target) as sink:
+        for result in load_many(paths, jobs=1, spec=spec):
+            if result.report is not None:
+                sink.write(result.report, result.path)
+            outcome.append((result.path, result.error))
+    return outcome

@@ -30,6 +30,7 @@ PUBLIC = [
     "load_file",
     "load_many",
     "load_spec",
+    "parquet_part",
     "report_json_schema",
     "to_arrow",
 ]

@@ -1,0 +1,114 @@
+"""A batch of generated reports with corrupt files among them: time, memory, failures.
+
+    python benchmarks/batch.py [--files 1000 200] [--corrupt 10] [--jobs 2] [--output parquet]
+
+For each size, writes that many reports (gov-2019 and gov-2021, filled with
+random values that satisfy their equations, printed in every layout the
+property tests use, HTML pages among them) plus ``--corrupt`` damaged files
+(random bytes, an empty file, a truncated PDF), runs ``govdisclosure parse``
+on the folder, and prints wall time, files per second, the peak RSS of the
+main process and of the largest worker, and whether every corrupt file was
+reported by its path. Peak memory that does not grow with the number of files
+is the point. Numbers are measured, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from govdisclosure.registry import Registry
+from govdisclosure.testing.render import LAYOUT_CELLS, FilledReport, Layout, render
+from govdisclosure.testing.values import fill
+
+
+def make_reports(folder: Path, count: int, corrupt: int, seed: int = 0) -> list[Path]:
+    """``count`` reports and ``corrupt`` damaged files; returns the damaged ones."""
+    rng = random.Random(seed)
+    registry = Registry(plugins=False, environment=False)
+    specs = [registry.get("gov-2019"), registry.get("gov-2021")]
+    for i in range(count):
+        spec = specs[i % 2]
+        filled = FilledReport(
+            spec, fill(spec, rng), year=rng.choice(spec.years or (2021,))
+        )
+        layout = Layout(cells=rng.choice(LAYOUT_CELLS), chrome=rng.random() < 0.5)
+        suffix = ".html" if layout.cells == "html" else ".txt"
+        (folder / f"r{i:05d}{suffix}").write_text(render(filled, layout, rng), "utf-8")
+    damaged = []
+    for j in range(corrupt):
+        path = (
+            folder
+            / f"r{j * max(count // corrupt, 1):05d}-bad{'.pdf' if j % 3 == 2 else '.txt'}"
+        )
+        kind = j % 3
+        path.write_bytes(
+            bytes(rng.randrange(256) for _ in range(4000))
+            if kind == 0
+            else b""
+            if kind == 1
+            else b"%PDF-1.4\n1 0 obj << /Type /Catalog"  # truncated
+        )
+        damaged.append(path)
+    return damaged
+
+
+def run(count: int, corrupt: int, jobs: int, output: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reports"
+        folder.mkdir()
+        damaged = make_reports(folder, count, corrupt)
+        out = Path(tmp) / f"cells.{output}"
+        log = Path(tmp) / "stderr.txt"
+        start = time.perf_counter()
+        with log.open("w") as err:
+            proc = subprocess.Popen(  # noqa: S603
+                [
+                    sys.executable,
+                    "-m",
+                    "govdisclosure",
+                    "parse",
+                    str(folder),
+                    "-o",
+                    str(out),
+                    "--jobs",
+                    str(jobs),
+                ],
+                stderr=err,
+            )
+            # wait4's peak RSS is the largest of the process and its workers
+            _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        stderr = log.read_text("utf-8")
+        code = os.waitstatus_to_exitcode(status)
+        reported = [p for p in damaged if f"{p}: " in stderr]
+        summary = stderr.strip().splitlines()[-1]
+        total = count + corrupt
+        print(
+            f"{total:6} files  {wall:6.1f} s  {total / wall:6.1f} files/s  "
+            f"peak RSS {usage.ru_maxrss / 1024:6.1f} MiB (largest process)  "
+            f"corrupt reported {len(reported)}/{len(damaged)}  exit {code}  | {summary}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--corrupt", type=int, default=10)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--output", choices=["parquet", "csv", "jsonl"], default="parquet"
+    )
+    args = parser.parse_args()
+    for count in args.files:
+        run(count, args.corrupt, args.jobs, args.output)
+
+
+if __name__ == "__main__":
+    main()
