@@ -148,13 +148,13 @@ def parquet_part(
     """
     from govdisclosure.batch import load_many
 
-    paths = [str(p) for p in paths]
-    digest = hashlib.sha1("\n".join(paths).encode(), usedforsecurity=False)
+    files = [str(p) for p in paths]
+    digest = hashlib.sha1("\n".join(files).encode(), usedforsecurity=False)
     target = Path(folder) / f"part-{digest.hexdigest()[:16]}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
     outcome: list[tuple[str, str | None]] = []
     with ParquetSink(target) as sink:
-        for result in load_many(paths, jobs=1, spec=spec):
+        for result in load_many(files, jobs=1, spec=spec):
             if result.report is not None:
                 sink.write(result.report, result.path)
             outcome.append((result.path, result.error))
