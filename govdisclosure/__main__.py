@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -39,17 +40,32 @@ _MARK = {
 }
 
 
-def _show(cell: Cell) -> str:
+#: ANSI colours for flagged cells and findings, on a terminal only (NO_COLOR honoured).
+_COLOR = {
+    CellStatus.INFERRED: "36",  # cyan
+    CellStatus.AMBIGUOUS: "33",  # yellow
+    CellStatus.MISSING: "31",  # red
+    Severity.WARNING: "33",
+    Severity.ERROR: "1;31",
+}
+
+
+def _paint(text: str, key: CellStatus | Severity, color: bool) -> str:
+    code = _COLOR.get(key)
+    return f"\x1b[{code}m{text}\x1b[0m" if color and code else text
+
+
+def _show(cell: Cell, color: bool = False) -> str:
     if cell.status not in (CellStatus.OK, CellStatus.INFERRED):
-        return _MARK[cell.status]
+        return _paint(_MARK[cell.status], cell.status, color)
     # amounts need their unit (元 or 万元); counts read fine without it
     unit = cell.unit if isinstance(cell.value, Decimal) and cell.unit else ""
     mark = "*" if cell.status is CellStatus.INFERRED else ""
-    return f"{cell.value}{unit}{mark}"
+    return _paint(f"{cell.value}{unit}{mark}", cell.status, color)
 
 
-def render(report: Report) -> str:
-    """A plain-text view of a report (used by the command line)."""
+def render(report: Report, *, color: bool = False) -> str:
+    """A plain-text view of a report (used by the command line); ANSI colours if asked."""
     out = [
         f"format: {report.format} (v{report.spec_version}, score {report.score})",
         f"title: {report.title or '—'}",
@@ -60,11 +76,16 @@ def render(report: Report) -> str:
     for table in report.tables:
         out.append(f"{table.id} {table.name}: " + " | ".join(table.column_keys))
         for row in table.grid():
-            out.append(f"  {row[0].row_key:<34} " + " ".join(_show(c) for c in row))
+            out.append(
+                f"  {row[0].row_key:<34} " + " ".join(_show(c, color) for c in row)
+            )
     out += ["", "cells: * inferred, · blank, ∅ missing, ? ambiguous", ""]
     shown = [f for f in report.findings if f.severity is not Severity.INFO]
     out.append(f"findings: {len(report.findings)} ({len(shown)} warning/error)")
-    out += [f"  [{f.severity.value}] {f.code}: {f.message}" for f in shown]
+    out += [
+        f"  {_paint(f'[{f.severity.value}]', f.severity, color)} {f.code}: {f.message}"
+        for f in shown
+    ]
     return "\n".join(out)
 
 
@@ -74,7 +95,8 @@ def _show_main(args: argparse.Namespace) -> int:
     except GovDisclosureError as exc:
         print(f"govdisclosure: {args.file}: {exc}", file=sys.stderr)
         return 2
-    print(report.to_json(indent=1) if args.json else render(report))
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    print(report.to_json(indent=1) if args.json else render(report, color=color))
     return 1 if _errors(report) else 0
 
 
@@ -359,11 +381,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parse.set_defaults(run=_parse_many)
     check.set_defaults(run=_check_many)
 
-    specs = commands.add_parser("specs", help="list, check and test template specs")
+    specs = commands.add_parser(
+        "specs",
+        help="list, check and test template specs",
+        epilog="examples:\n  govdisclosure specs list\n  govdisclosure specs check my-spec.yaml\n"
+        "  govdisclosure specs test my-spec.yaml --examples cases/\n"
+        "  govdisclosure specs schema > spec.schema.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     spec_commands = specs.add_subparsers(dest="specs_command", required=True)
     path_help = "also read specs from this folder or file (repeatable)"
     listing = spec_commands.add_parser(
-        "list", help="every registered spec and where it comes from"
+        "list",
+        help="every registered spec and where it comes from",
+        epilog="example: govdisclosure specs list --spec-path my-specs/",
     )
     checking = spec_commands.add_parser(
         "check",

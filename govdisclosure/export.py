@@ -27,7 +27,7 @@ __all__ = ["ParquetSink", "parquet_part", "record_schema", "records_frame", "to_
 
 VALUE_SCALE = 8
 #: Rows a Parquet row group collects before it is written (memory stays flat).
-ROW_GROUP = 50_000
+ROW_GROUP = 20_000
 
 
 def _pyarrow() -> Any:

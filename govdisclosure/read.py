@@ -248,7 +248,7 @@ def html_to_text(markup: str) -> str:
     A table that holds another table is page layout: its cells are read as
     ordinary blocks of text. Only innermost tables are data tables.
     """
-    from lxml import html
+    from lxml import etree, html
 
     markup = markup.lstrip("\ufeff")
     if not markup.strip():
@@ -281,7 +281,17 @@ def html_to_text(markup: str) -> str:
         if tag in _BLOCK:
             flush()
 
-    root = html.document_fromstring(markup)
+    parser = html.HTMLParser()
+    try:
+        root = html.document_fromstring(markup, parser=parser)
+    except etree.ParserError:  # nothing but comments or whitespace
+        return "\n"
+    fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
+    if fatal:  # lxml stopped reading there: what follows would be lost silently
+        raise InputError(
+            f"cannot read the page's markup past line {fatal[0].line}: "
+            f"{fatal[0].message} (extract the report's text and call load())"
+        )
     body = root.find("body")
     walk(body if body is not None else root)
     flush()
@@ -309,9 +319,13 @@ def _cell_text(element: Any) -> str:
     return "".join(parts)
 
 
+#: No statutory table is wider; a larger colspan is treated as this many columns.
+MAX_COLSPAN = 100
+
+
 def _span(value: str | None) -> int:
     digits = re.match(r"\s*(\d{1,3})", value or "")
-    return int(digits.group(1)) if digits else 1
+    return min(int(digits.group(1)), MAX_COLSPAN) if digits else 1
 
 
 # --- optional extras: PDF and .docx -------------------------------------------

@@ -170,3 +170,45 @@ def test_explain_of_a_missing_file_exits_2(
 ) -> None:
     assert 2 == main(["explain", str(tmp_path / "nope.txt")])
     assert "nope.txt: cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["show"],
+        ["explain"],
+        ["parse"],
+        ["check"],
+        ["specs"],
+        ["specs", "list"],
+        ["specs", "check"],
+        ["specs", "test"],
+        ["specs", "schema"],
+    ],
+)
+def test_every_command_has_help_with_an_example(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--help"])
+
+    assert 0 == exited.value.code
+    assert "example" in capsys.readouterr().out
+
+
+def test_colour_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """Flagged cells are yellow on a terminal; piped output has no escape codes."""
+    from govdisclosure import load_file
+    from govdisclosure.__main__ import render
+
+    report = load_file(SEEDS / "004_c493ddf6db4f273e.txt")
+    (fees,) = [
+        line
+        for line in render(report, color=True).splitlines()
+        if "administrative_fees" in line
+    ]
+    assert fees.endswith("\x1b[33m?\x1b[0m \x1b[33m?\x1b[0m")
+
+    main([str(SEEDS / "004_c493ddf6db4f273e.txt")])  # captured: not a terminal
+    assert "\x1b[" not in capsys.readouterr().out

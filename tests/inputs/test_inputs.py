@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import govdisclosure
 from govdisclosure.model import CellStatus
@@ -257,3 +259,54 @@ def test_a_missing_extra_says_what_to_install(
 
     with pytest.raises(govdisclosure.MissingExtraError, match=r"govdisclosure\[pdf\]"):
         govdisclosure.load_file(path)
+
+
+def test_markup_lxml_cannot_read_whole_is_refused_not_cut() -> None:
+    """Past 255 nested elements lxml stops reading: an InputError, not a shorter report."""
+    page = (
+        "<html><body><p>a</p>" + "<div>" * 300 + "x" + "</div>" * 300 + "</body></html>"
+    )
+
+    with pytest.raises(govdisclosure.InputError, match="cannot read the page's markup"):
+        govdisclosure.load(page)
+
+
+def test_a_page_of_nothing_is_empty_input() -> None:
+    assert "\n" == govdisclosure.html_to_text("<!-- only a comment -->")
+    with pytest.raises(govdisclosure.InputError, match="empty"):
+        govdisclosure.load("<html><body><table></table></body></html>")
+
+
+_TAGS = st.sampled_from(
+    [
+        "<table>",
+        "</table>",
+        "<tr>",
+        "<td>",
+        "<td rowspan=2>",
+        "<td colspan=x>",
+        "</td>",
+        "<th colspan=3>",
+        "<br>",
+        "<p>",
+        "</p>",
+        "<div>",
+        "<script>",
+        "</script>",
+        "&nbsp;",
+        "<!--",
+        "-->",
+        "一、本年新收政府信息公开申请数量",
+        "12",
+        "|",
+        "<td colspan=999>",
+    ]
+)
+
+
+@given(st.lists(_TAGS | st.text(max_size=5), max_size=60))
+def test_any_markup_gives_a_report_or_our_error(parts: list[str]) -> None:
+    try:
+        govdisclosure.load("<html><body><table>" + "".join(parts))
+    except govdisclosure.GovDisclosureError as exc:
+        assert not isinstance(exc, govdisclosure.InternalError), exc
