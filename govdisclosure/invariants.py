@@ -183,10 +183,11 @@ def _contribution(reading: Reading, terms: list[tuple[int, int]]) -> _Number | N
     total: _Number = 0
     for coef, j in terms:
         slot = reading[j]
-        if slot == MISSING:
+        if isinstance(slot, Piece):  # first: comparing a Piece with a str is slow
+            if slot.value is not None:
+                total += coef * slot.value
+        elif slot == MISSING:
             return None
-        if isinstance(slot, Piece) and slot.value is not None:
-            total += coef * slot.value
     return total
 
 
@@ -194,7 +195,9 @@ _UNSATISFIABLE: Final = "unsatisfiable"
 
 
 def _narrow_one(
-    inst: Instance, rows: dict[tuple[str, str], RowDraft], columns: dict[str, int]
+    inst: Instance,
+    rows: dict[tuple[str, str], RowDraft],
+    columns: dict[str, int],
 ) -> bool | str:
     """Narrow the rows of one equation; True if any changed, or _UNSATISFIABLE."""
     by_row: dict[str, list[tuple[int, int]]] = {}

@@ -318,15 +318,20 @@ _Slots = set[tuple[str, Value]]
 def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
     """Per column, the distinct slots of the initial and of the final readings.
 
-    Computed once per row: a row may have thousands of readings.
+    Computed once per row: a row may have thousands of readings, whose slots
+    are mostly the same memoised objects, so each column is deduplicated by
+    identity (in C) before the slots are compared by value.
     """
-    initial: list[_Slots] = [set() for _ in range(width)]
-    final: list[_Slots] = [set() for _ in range(width)]
-    for sets, readings in ((initial, row.initial or ()), (final, row.readings or ())):
-        for reading in readings:
-            for j, slot in enumerate(reading):
-                sets[j].add(_slot_key(slot))
-    return list(zip(initial, final, strict=True))
+
+    def distinct(readings: Sequence[Sequence[object]] | None) -> list[_Slots]:
+        if not readings:
+            return [set() for _ in range(width)]
+        return [
+            {_slot_key(s) for s in dict(zip(map(id, column), column)).values()}
+            for column in zip(*readings, strict=True)
+        ]
+
+    return list(zip(distinct(row.initial), distinct(row.readings), strict=True))
 
 
 def _cell(
