@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,44 @@ def make_reports(folder: Path, count: int, corrupt: int, seed: int = 0) -> list[
     return damaged
 
 
+def _rss_mib(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    kb = next(
+        (line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")),
+        "0",
+    )
+    return int(kb) / 1024
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [
+            int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+    except OSError:
+        return []
+
+
+def _watch(pid: int) -> tuple[float, float, int, resource.struct_rusage]:
+    """Peak RSS of the main process and of its largest worker, sampled every 0.2 s.
+
+    Also the exit status and the rusage (whose peak RSS is the largest of the
+    process and its workers), from wait4.
+    """
+    main_peak = worker_peak = 0.0
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return main_peak, worker_peak, status, usage
+        main_peak = max(main_peak, _rss_mib(pid))
+        for child in _children(pid):
+            worker_peak = max(worker_peak, _rss_mib(child))
+        time.sleep(0.2)
+
+
 def run(count: int, corrupt: int, jobs: int, output: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "reports"
@@ -82,8 +121,7 @@ def run(count: int, corrupt: int, jobs: int, output: str) -> None:
                 ],
                 stderr=err,
             )
-            # wait4's peak RSS is the largest of the process and its workers
-            _, status, usage = os.wait4(proc.pid, 0)
+            main_peak, worker_peak, status, usage = _watch(proc.pid)
         wall = time.perf_counter() - start
         stderr = log.read_text("utf-8")
         code = os.waitstatus_to_exitcode(status)
@@ -92,7 +130,8 @@ def run(count: int, corrupt: int, jobs: int, output: str) -> None:
         total = count + corrupt
         print(
             f"{total:6} files  {wall:6.1f} s  {total / wall:6.1f} files/s  "
-            f"peak RSS {usage.ru_maxrss / 1024:6.1f} MiB (largest process)  "
+            f"peak RSS: main {main_peak:5.0f} MiB, largest worker {worker_peak:5.0f} MiB, "
+            f"any process {usage.ru_maxrss / 1024:5.0f} MiB  "
             f"corrupt reported {len(reported)}/{len(damaged)}  exit {code}  | {summary}"
         )
 

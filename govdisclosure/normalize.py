@@ -202,12 +202,17 @@ def _opencc() -> _Converter:
     return converter
 
 
+@lru_cache(maxsize=16_384)
 def match_key(text: str) -> tuple[str, Sequence[int]]:
-    """The match form of display text, with each character's index in ``text``."""
+    """The match form of display text, with each character's index in ``text``.
+
+    Memoised: table cells repeat (``0``, labels in every report of a batch),
+    and every spec tried on a report asks again for the same cells.
+    """
     folded = text.translate(_MATCH_FOLD)
     if not _SPACE.search(folded):
         return folded, range(len(folded))
-    index = [i for i, ch in enumerate(folded) if not ch.isspace()]
+    index = tuple(i for i, ch in enumerate(folded) if not ch.isspace())
     return "".join([folded[i] for i in index]), index
 
 

@@ -1,0 +1,391 @@
+"""Speed, memory, scaling and accuracy of `load`, measured in one run on the same inputs.
+
+    python benchmarks/run.py [--quick] [--per-layout N] [--seed S] [--out DIR]
+
+Inputs: a generated corpus (every shipped spec × every layout of
+`govdisclosure.testing.render`, values that satisfy the spec's equations,
+deterministic by ``--seed``) and the real reports: the seeds and the corpus
+(``../shared`` when it is beside the checkout, else the copies in tests/data).
+
+Measured:
+* per-report latency of `load` (median, p95) and reports per second, and of
+  the baseline that only reads and normalises the text (`normalize_text`, the
+  floor for any parser), with the ratio ``load / baseline``;
+* peak memory of one `load` (tracemalloc) and of the process (max RSS);
+* scaling: a real report padded with 10× and 100× more narrative text;
+* batch throughput with `load_many` in 1 and 2 processes;
+* accuracy: cells correct, flagged (blank, missing, ambiguous) and wrong while
+  claimed ok or inferred (must be 0), per spec and per layout.
+
+Writes ``results.json`` and ``results.md`` to ``--out`` (default
+benchmarks/results) and prints the Markdown. Numbers are measured, never
+asserted: the machine is shared and noisy. docs/performance.md explains them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import govdisclosure
+from govdisclosure.model import CellStatus, Report
+from govdisclosure.normalize import normalize_text
+from govdisclosure.registry import Registry
+from govdisclosure.testing.golden import expected_cell, find_cases, read_case
+from govdisclosure.testing.render import LAYOUT_CELLS, FilledReport, Layout, render
+from govdisclosure.testing.values import fill
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CLAIMED = (CellStatus.OK, CellStatus.INFERRED)
+
+
+# --- inputs --------------------------------------------------------------------
+
+
+def generated(per_layout: int, seed: int) -> list[dict[str, Any]]:
+    """``per_layout`` reports per (spec, layout); each with its true values."""
+    rng = random.Random(seed)
+    registry = Registry(plugins=False, environment=False)
+    out = []
+    for spec in sorted(registry, key=lambda s: s.id):
+        for cells in LAYOUT_CELLS:
+            for _ in range(per_layout):
+                filled = FilledReport(
+                    spec, fill(spec, rng), year=rng.choice(spec.years or (2021,))
+                )
+                layout = Layout(
+                    cells=cells,
+                    blank_zero=rng.random() < 0.3,
+                    traditional=rng.random() < 0.2,
+                    wrap=rng.random() < 0.3,
+                    chrome=rng.random() < 0.5,
+                )
+                out.append(
+                    {
+                        "name": f"{spec.id}/{cells}",
+                        "spec": spec.id,
+                        "layout": cells,
+                        "text": render(filled, layout, rng),
+                        "filled": filled,
+                    }
+                )
+    return out
+
+
+def real_reports() -> list[dict[str, Any]]:
+    """The seeds and corpus reports, with their golden cases where there are some."""
+    data = ROOT / "tests" / "data"
+    seeds = SHARED / "seeds" if (SHARED / "seeds").is_dir() else data / "seeds"
+    corpus = SHARED / "corpus" if (SHARED / "corpus").is_dir() else data / "corpus"
+    cases = {}
+    for case_path in find_cases(ROOT / "tests" / "golden" / "cases"):
+        case = read_case(case_path)
+        cases[Path(case["input"]).name] = case
+    out = []
+    for path in sorted([*seeds.glob("*.txt"), *corpus.glob("*.txt")]):
+        out.append(
+            {
+                "name": path.name,
+                "spec": cases.get(path.name, {}).get("format", "?"),
+                "layout": "real",
+                "text": path.read_text("utf-8"),
+                "case": cases.get(path.name),
+                "expected_json": path.with_suffix(".expected.json"),
+            }
+        )
+    return out
+
+
+# --- timing --------------------------------------------------------------------
+
+
+def _time(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def speed(inputs: list[dict[str, Any]], repeat: int) -> dict[str, Any]:
+    load_ms, base_ms = [], []
+    per_kind: dict[str, list[float]] = defaultdict(list)
+    for item in inputs:
+        text = item["text"]
+        ms = statistics.median(_time(lambda t=text: govdisclosure.load(t), repeat))
+        base = statistics.median(_time(lambda t=text: normalize_text(t), repeat))
+        load_ms.append(ms)
+        base_ms.append(base)
+        per_kind[item["layout"]].append(ms)
+    return {
+        "reports": len(inputs),
+        "load_ms_median": statistics.median(load_ms),
+        "load_ms_p95": _p95(load_ms),
+        "reports_per_second": len(load_ms) / (sum(load_ms) / 1000),
+        "baseline_ms_median": statistics.median(base_ms),
+        "ratio_load_to_baseline": statistics.median(load_ms)
+        / statistics.median(base_ms),
+        "load_ms_median_by_layout": {
+            k: statistics.median(v) for k, v in sorted(per_kind.items())
+        },
+    }
+
+
+def memory(inputs: list[dict[str, Any]]) -> dict[str, Any]:
+    largest = max(inputs, key=lambda item: len(item["text"]))
+    tracemalloc.start()
+    govdisclosure.load(largest["text"])
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "largest_report_chars": len(largest["text"]),
+        "load_peak_mib": peak / 2**20,
+        "process_max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        / 1024,
+    }
+
+
+def _padded(text: str, factor: int) -> str:
+    """The report with narrative paragraphs added to 一 until it is ``factor``× as long."""
+    sentence = (
+        "本机关坚持以公开为常态、不公开为例外，全年召开专题会议3次，"
+        "组织培训2场，更新政务公开目录56条，进一步提升了政务公开工作质效。\n"
+    )
+    lines = text.splitlines(keepends=True)
+    at = next(
+        (i + 1 for i, line in enumerate(lines) if "总体情况" in line), len(lines) // 4
+    )
+    extra = max(len(text) * (factor - 1), 0)
+    return (
+        "".join(lines[:at]) + sentence * (extra // len(sentence)) + "".join(lines[at:])
+    )
+
+
+def scaling(text: str, repeat: int) -> list[dict[str, Any]]:
+    out = []
+    for factor in (1, 10, 100):
+        padded = _padded(text, factor)
+        ms = statistics.median(
+            _time(lambda t=padded: govdisclosure.load(t), max(repeat // factor, 2))
+        )
+        out.append(
+            {
+                "factor": factor,
+                "chars": len(padded),
+                "load_ms": ms,
+                "us_per_char": ms * 1000 / len(padded),
+            }
+        )
+    return out
+
+
+def batch(inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, item in enumerate(inputs):
+            suffix = ".html" if item["layout"] == "html" else ".txt"
+            path = Path(tmp) / f"{i:05d}{suffix}"
+            path.write_text(item["text"], "utf-8")
+            paths.append(path)
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            done = sum(r.ok for r in govdisclosure.load_many(paths, jobs=jobs))
+            wall = time.perf_counter() - start
+            out.append(
+                {
+                    "jobs": jobs,
+                    "files": len(paths),
+                    "parsed": done,
+                    "seconds": wall,
+                    "files_per_second": len(paths) / wall,
+                }
+            )
+    return out
+
+
+# --- accuracy ------------------------------------------------------------------
+
+
+def _judge_generated(report: Report, filled: FilledReport) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    columns = {
+        (t.id, c.key): i
+        for t in filled.spec.tables
+        for i, c in enumerate(t.column_leaves())
+    }
+    for cell in report.cells:
+        truth = filled.values[cell.table][cell.row_key][
+            columns[(cell.table, cell.column_key)]
+        ]
+        if cell.status not in CLAIMED:
+            counts["flagged"] += 1
+        elif cell.value == truth:
+            counts["correct"] += 1
+        else:
+            counts["wrong"] += 1
+    return counts
+
+
+def _judge_case(report: Report, case: dict[str, Any]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for table_id, rows in case["tables"].items():
+        table = report.table(table_id)
+        for row_key, written in rows.items():
+            for cell, typed in zip(
+                table.grid()[table.row_keys.index(row_key)], written, strict=True
+            ):
+                status, value = expected_cell(typed)
+                if cell.status not in CLAIMED:
+                    counts["flagged"] += 1
+                elif status in CLAIMED and cell.value == value:
+                    counts["correct"] += 1
+                else:
+                    counts["wrong"] += 1
+    return counts
+
+
+def _judge_expected_json(report: Report, path: Path) -> Counter[str]:
+    sys.path.insert(0, str(ROOT))
+    from tests.corpus.compare import expected_cells, pair_cells
+
+    counts: Counter[str] = Counter()
+    for truth, cell in pair_cells(report, expected_cells(path)):
+        if cell is None or cell.status not in CLAIMED:
+            counts["flagged"] += 1
+        elif Decimal(str(cell.value)) == Decimal(str(truth["value"])):
+            counts["correct"] += 1
+        else:
+            counts["wrong"] += 1
+    return counts
+
+
+def accuracy(inputs: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in inputs:
+        report = govdisclosure.load(item["text"])
+        if "filled" in item:
+            counts = _judge_generated(report, item["filled"])
+            if report.format != item["spec"]:
+                counts = Counter(wrong_spec=len(list(report.cells)))
+        elif item.get("case"):
+            counts = _judge_case(report, item["case"])
+        elif item["expected_json"].exists():
+            counts = _judge_expected_json(report, item["expected_json"])
+        else:
+            continue
+        for key in (f"spec {item['spec']}", f"layout {item['layout']}", "all"):
+            table[key] += counts
+    return {k: dict(v) for k, v in sorted(table.items())}
+
+
+# --- report --------------------------------------------------------------------
+
+
+def markdown(results: dict[str, Any]) -> str:
+    s, m = results["speed"], results["memory"]
+    out = [
+        f"Machine: {results['machine']}; {results['inputs']}.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| `load` median / p95 per report | {s['load_ms_median']:.1f} ms / {s['load_ms_p95']:.1f} ms |",
+        f"| reports per second (one process) | {s['reports_per_second']:.1f} |",
+        f"| baseline (normalise only) median | {s['baseline_ms_median']:.2f} ms |",
+        f"| ratio `load` / baseline | {s['ratio_load_to_baseline']:.1f} |",
+        f"| peak memory of one `load` (largest report, {m['largest_report_chars']} chars) | {m['load_peak_mib']:.1f} MiB |",
+        f"| process max RSS | {m['process_max_rss_mib']:.0f} MiB |",
+    ]
+    out += [
+        f"| batch, {b['jobs']} process(es), {b['files']} files | {b['files_per_second']:.1f} files/s |"
+        for b in results["batch"]
+    ]
+    out += [
+        "",
+        "Median `load` by layout (ms): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in s["load_ms_median_by_layout"].items()),
+        "",
+        "| padding | chars | `load` ms | µs per char |",
+        "|---|---|---|---|",
+    ]
+    out += [
+        f"| {r['factor']}× | {r['chars']} | {r['load_ms']:.1f} | {r['us_per_char']:.2f} |"
+        for r in results["scaling"]
+    ]
+    out += [
+        "",
+        "| accuracy | cells | correct | flagged | wrong, claimed ok |",
+        "|---|---|---|---|---|",
+    ]
+    for key, c in results["accuracy"].items():
+        total = sum(c.values())
+        out.append(
+            f"| {key} | {total} | {c.get('correct', 0)} | {c.get('flagged', 0)} | "
+            f"{c.get('wrong', 0) + c.get('wrong_spec', 0)} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes: under two minutes"
+    )
+    parser.add_argument(
+        "--per-layout", type=int, help="generated reports per spec and layout"
+    )
+    parser.add_argument("--repeat", type=int, help="timings per report (median taken)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    args = parser.parse_args()
+    per_layout = args.per_layout or (2 if args.quick else 10)
+    repeat = args.repeat or (3 if args.quick else 7)
+    start = time.perf_counter()
+    gen = generated(per_layout, args.seed)
+    real = real_reports()
+    inputs = [*gen, *real]
+    govdisclosure.load(real[0]["text"])  # warm caches (specs, label indexes, OpenCC)
+    seed_001 = next(item["text"] for item in real if item["name"].startswith("001"))
+    results = {
+        "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, {__import__('os').cpu_count()} cores",
+        "inputs": f"{len(gen)} generated reports ({per_layout} per spec and layout, seed {args.seed}) and {len(real)} real ones",
+        "speed": speed(inputs, repeat),
+        "speed_real": speed(real, repeat),
+        "memory": memory(inputs),
+        "scaling": scaling(seed_001, repeat * 3),
+        "batch": batch(inputs),
+        "accuracy": accuracy(inputs),
+    }
+    results["seconds"] = time.perf_counter() - start
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False), "utf-8"
+    )
+    text = markdown(results)
+    (args.out / "results.md").write_text(text, "utf-8")
+    print(text)
+    print(f"({results['seconds']:.0f} s; written to {args.out})")
+
+
+if __name__ == "__main__":
+    main()
