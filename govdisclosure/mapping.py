@@ -327,7 +327,10 @@ def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
         if not readings:
             return [set() for _ in range(width)]
         return [
-            {_slot_key(s) for s in dict(zip(map(id, column), column)).values()}
+            {
+                _slot_key(s)
+                for s in dict(zip(map(id, column), column, strict=True)).values()
+            }
             for column in zip(*readings, strict=True)
         ]
 
