@@ -202,12 +202,11 @@ def _opencc() -> _Converter:
     return converter
 
 
-@lru_cache(maxsize=16_384)
 def match_key(text: str) -> tuple[str, Sequence[int]]:
     """The match form of display text, with each character's index in ``text``.
 
-    Memoised: table cells repeat (``0``, labels in every report of a batch),
-    and every spec tried on a report asks again for the same cells.
+    Not memoised: a glued line is one long cell, and a cache of such keys
+    with their offset tuples grows a batch worker by megabytes per report.
     """
     folded = text.translate(_MATCH_FOLD)
     if not _SPACE.search(folded):
