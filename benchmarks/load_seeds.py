@@ -11,22 +11,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 from pathlib import Path
+
+from run import _time as _times  # benchmarks/ is on the path when run as a script
 
 import govdisclosure
 from govdisclosure.normalize import normalize_text
 
 SEEDS = Path(__file__).parent.parent / "tests" / "data" / "seeds"
-
-
-def _times(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def main() -> None:

@@ -296,10 +296,13 @@ def accuracy(inputs: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
     table: dict[str, Counter[str]] = defaultdict(Counter)
     for item in inputs:
         report = item.get("report") or govdisclosure.load(item["text"])
-        if "filled" in item:
+        if "filled" in item and report.format != item["spec"]:
+            counts = Counter(wrong_spec=len(list(report.cells)))  # misdetected
+            print(
+                f"misdetected: {item['name']} read as {report.format}", file=sys.stderr
+            )
+        elif "filled" in item:
             counts = _judge_generated(report, item["filled"])
-            if report.format != item["spec"]:
-                counts = Counter(wrong_spec=len(list(report.cells)))
         elif item.get("case"):
             counts = _judge_case(report, item["case"])
         elif item["expected_json"].exists():

@@ -212,29 +212,23 @@ def test_html_markup_given_to_load_is_read_as_html() -> None:
 # --- .docx and .pdf --------------------------------------------------------------
 
 
+# a Word document with merged cells; a PDF with ruled tables and spanned cells
+DOCUMENTS = [
+    (".docx", write_docx, ("docx",)),
+    (".pdf", write_pdf, ("pdfplumber", "reportlab")),
+]
+
+
+@pytest.mark.parametrize(("suffix", "write", "needs"), DOCUMENTS, ids=[".docx", ".pdf"])
 @pytest.mark.parametrize("case_path", OK_CASES, ids=[p.stem for p in OK_CASES])
-def test_a_word_document_with_merged_cells_parses_with_every_cell_correct(
-    case_path: Path, tmp_path: Path
+def test_a_document_parses_with_every_cell_correct(
+    case_path: Path, suffix: str, write: Any, needs: tuple[str, ...], tmp_path: Path
 ) -> None:
-    pytest.importorskip("docx")
+    for module in needs:
+        pytest.importorskip(module)
     page, case = _page(case_path)
-    path = tmp_path / "report.docx"
-    write_docx(page, path)
-
-    report = govdisclosure.load_file(path)
-
-    assert _assert_every_cell(report, case) == len(list(report.cells))
-
-
-@pytest.mark.parametrize("case_path", OK_CASES, ids=[p.stem for p in OK_CASES])
-def test_a_pdf_with_ruled_tables_parses_with_every_cell_correct(
-    case_path: Path, tmp_path: Path
-) -> None:
-    pytest.importorskip("pdfplumber")
-    pytest.importorskip("reportlab")
-    page, case = _page(case_path)
-    path = tmp_path / "report.pdf"
-    write_pdf(page, path)
+    path = tmp_path / f"report{suffix}"
+    write(page, path)
 
     report = govdisclosure.load_file(path)
 
