@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import glob
 import os
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,10 +18,10 @@ from pathlib import Path
 
 from attrs import frozen
 
-from govdisclosure.api import load, load_file
+from govdisclosure.api import load_file
 from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import Report
-from govdisclosure.read import READABLE_SUFFIXES, decode
+from govdisclosure.read import READABLE_SUFFIXES
 
 __all__ = ["Result", "expand_paths", "load_many"]
 
@@ -71,8 +70,6 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def _parse(path: str, spec: str | None) -> Result:
     try:
-        if path == "-":
-            return Result(path, load(decode(sys.stdin.buffer.read()).text, spec=spec))
         return Result(path, load_file(path, spec=spec))
     except GovDisclosureError as exc:
         return Result(path, None, f"{type(exc).__name__}: {exc}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -113,26 +114,31 @@ def _strict(data: bytes, encoding: str) -> str:
 def _detect(data: bytes) -> Decoded:
     from charset_normalizer import from_bytes
 
-    readable = [name for name in _LEGACY if _decodes(data, name)]
-    if len(readable) == 1:
-        return Decoded(data.decode(readable[0]), readable[0], "detected")
-    if readable:
-        best = from_bytes(data, cp_isolation=readable).best()
+    readings = {
+        name: text for name in _LEGACY if (text := _decoded(data, name)) is not None
+    }
+    if len(readings) == 1:
+        ((name, text),) = readings.items()
+        return Decoded(text, name, "detected")
+    if readings:
+        best = from_bytes(data, cp_isolation=list(readings)).best()
         if best is not None:
             name = _SUPERSET.get(best.encoding, best.encoding)
-            return Decoded(data.decode(name), name, "detected")
+            text = readings.get(name)
+            return Decoded(
+                data.decode(name) if text is None else text, name, "detected"
+            )
     raise InputError(
         "cannot tell the text encoding (not UTF-8, GB18030 or Big5); "
         "pass encoding=... or decode the text yourself and call load()"
     )
 
 
-def _decodes(data: bytes, encoding: str) -> bool:
+def _decoded(data: bytes, encoding: str) -> str | None:
     try:
-        data.decode(encoding)
+        return data.decode(encoding)
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def looks_like_html(text: object) -> bool:
@@ -147,6 +153,8 @@ def looks_like_html(text: object) -> bool:
 
 def read_text(path: str | Path, *, encoding: str | None = None) -> Decoded:
     """The text of a report file, by suffix: text, HTML, .pdf or .docx.
+
+    ``-`` is standard input, read as bytes and decoded like a text file.
 
     Raises:
         InputError: the file cannot be read or decoded.
@@ -165,14 +173,13 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> Decoded:
                 f"{path}: cannot read as {suffix[1:]}: {type(exc).__name__}: {exc}"
             ) from exc
     try:
-        data = path.read_bytes()
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
     try:
-        decoded = decode(data, encoding, html=suffix in HTML_SUFFIXES)
+        return decode(data, encoding, html=suffix in HTML_SUFFIXES)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
-    return decoded
 
 
 # --- tables as pipe rows -----------------------------------------------------
