@@ -9,6 +9,7 @@ author made a mistake. Everything that is wrong *with a report* is data: a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = [
     "FormatNotRecognizedError",
@@ -68,6 +69,18 @@ class SpecNotFoundError(GovDisclosureError, LookupError):
 
 class MissingExtraError(GovDisclosureError, ImportError):
     """A file kind or output needs an optional extra (``pip install 'govdisclosure[pdf]'``)."""
+
+
+def require_extra(module: str, extra: str, what: str) -> Any:
+    """Import an optional dependency, or say which extra installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(
+            f"{what} needs an optional dependency: pip install 'govdisclosure[{extra}]'"
+        ) from exc
 
 
 class InternalError(GovDisclosureError, RuntimeError):

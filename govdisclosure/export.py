@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from govdisclosure.errors import MissingExtraError
+from govdisclosure.errors import require_extra
 from govdisclosure.model import RECORD_FIELDS, Report
 
 if TYPE_CHECKING:
@@ -31,14 +31,8 @@ ROW_GROUP = 20_000
 
 
 def _pyarrow() -> Any:
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError as exc:
-        raise MissingExtraError(
-            "Arrow and Parquet output need pyarrow: pip install 'govdisclosure[parquet]'"
-        ) from exc
-    return pyarrow
+    require_extra("pyarrow.parquet", "parquet", "Arrow and Parquet output")
+    return require_extra("pyarrow", "parquet", "Arrow and Parquet output")
 
 
 def record_schema() -> Any:
@@ -88,12 +82,7 @@ def to_arrow(items: Iterable[Report | Result]) -> Any:
 
 def records_frame(records: list[dict[str, Any]]) -> Any:
     """Cell records → a ``pandas.DataFrame`` (values stay int or Decimal)."""
-    try:
-        import pandas as pd
-    except ImportError as exc:
-        raise MissingExtraError(
-            "to_frame needs pandas: pip install 'govdisclosure[pandas]'"
-        ) from exc
+    pd = require_extra("pandas", "pandas", "to_frame")
     return pd.DataFrame.from_records(records, columns=list(RECORD_FIELDS))
 
 

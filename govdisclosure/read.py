@@ -27,7 +27,7 @@ from typing import Any
 
 from attrs import frozen
 
-from govdisclosure.errors import InputError, MissingExtraError
+from govdisclosure.errors import InputError, MissingExtraError, require_extra
 
 __all__ = [
     "HTML_SUFFIXES",
@@ -338,21 +338,9 @@ def _span(value: str | None) -> int:
 # --- optional extras: PDF and .docx -------------------------------------------
 
 
-def _extra(module: str, extra: str, kind: str) -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise MissingExtraError(
-            f"reading {kind} files needs an optional dependency: "
-            f"pip install 'govdisclosure[{extra}]'"
-        ) from exc
-
-
 def _docx_text(path: Path) -> str:
     """Paragraphs and tables in document order; merged cells as in HTML."""
-    docx = _extra("docx", "docx", ".docx")
+    docx = require_extra("docx", "docx", "reading .docx files")
     document = docx.Document(str(path))
     qn = docx.oxml.ns.qn
     lines: list[str] = []
@@ -384,7 +372,7 @@ def _pdf_text(path: Path) -> str:
     Only ruled (lattice) tables are read as tables; a table drawn without
     lines comes out as the page's text lines, which the grid reads too.
     """
-    pdfplumber = _extra("pdfplumber", "pdf", "PDF")
+    pdfplumber = require_extra("pdfplumber", "pdf", "reading PDF files")
     lines: list[str] = []
     with pdfplumber.open(str(path)) as pdf:
         for page in pdf.pages:
