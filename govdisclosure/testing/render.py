@@ -323,7 +323,6 @@ def _html_table(
     ) -> None:
         for node in nodes:
             if node.children:
-                cells = row
                 if node.label:
                     row.append(
                         _td(_html_label(node, layout, rng), layout, _leaf_count(node))
@@ -332,7 +331,7 @@ def _html_table(
                     node.children,
                     level + bool(node.label),
                     prefix + (node.key + "_" if node.key else ""),
-                    cells,
+                    row,
                 )
                 row = []  # the group's first row took its cell
                 continue
