@@ -166,14 +166,28 @@ def _narrow_all(
     rows: dict[tuple[str, str], RowDraft],
     columns: dict[str, dict[str, int]],
 ) -> Instance | None:
-    """Narrow to a fixpoint; return the first equation found unsatisfiable."""
+    """Narrow to a fixpoint; return the first equation found unsatisfiable.
+
+    An equation is evaluated again only when one of its rows changed since
+    its last evaluation: one that narrowed leaves its rows consistent with it,
+    and one that did not would not now either, so skipping it changes nothing
+    but the time (the same passes, the same fixpoint).
+    """
+    row_keys = [tuple({(i.table, row): None for _, row, _ in i.terms}) for i in active]
+    last: list[tuple[RowDraft, ...] | None] = [None] * len(active)
     for _ in range(MAX_PASSES):
         changed = False
-        for inst in active:
+        for n, inst in enumerate(active):
+            before = last[n]
+            if before is not None and all(
+                rows[k] is d for k, d in zip(row_keys[n], before, strict=True)
+            ):
+                continue
             result = _narrow_one(inst, rows, columns[inst.table])
             if result is _UNSATISFIABLE:
                 return inst
             changed |= bool(result)
+            last[n] = tuple(rows[k] for k in row_keys[n])
         if not changed:
             break
     return None
@@ -235,10 +249,10 @@ def _narrow_one(
     suffix.reverse()
     keep: list[list[int]] = []
     for i, row_values in enumerate(contributions):
-        others = _sumset(prefix[i], suffix[i + 1])
-        if others is None:
+        possible = _completable(sets[i], prefix[i], suffix[i + 1])
+        if possible is None:
             return False
-        keep.append([k for k, v in enumerate(row_values) if -v in others])
+        keep.append([k for k, v in enumerate(row_values) if v in possible])
         if not keep[-1]:
             return _UNSATISFIABLE  # the numbers disagree: report, don't bend
     changed = False
@@ -255,10 +269,18 @@ def _narrow_one(
     return changed
 
 
-def _sumset(a: set[_Number], b: set[_Number]) -> set[_Number] | None:
-    if len(a) * len(b) > MAX_SUMSET * 4:
+def _completable(
+    values: set[_Number], before: set[_Number], after: set[_Number]
+) -> set[_Number] | None:
+    """The values ``v`` of a row for which some ``a + b == -v`` (a before it, b after).
+
+    None when the sums are too many to search. Looks ``-v - a`` up in the
+    larger set instead of building the sumset of both: a row has few values.
+    """
+    if len(before) * len(after) > MAX_SUMSET * 4:
         return None
-    return {x + y for x in a for y in b}
+    small, large = (before, after) if len(before) <= len(after) else (after, before)
+    return {v for v in values if any(-v - a in large for a in small)}
 
 
 # ---- checking ---------------------------------------------------------------
