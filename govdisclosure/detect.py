@@ -27,7 +27,7 @@ from typing import Final
 
 from govdisclosure.errors import FormatNotRecognizedError
 from govdisclosure.model import CellStatus, Report
-from govdisclosure.normalize import NormalizedText, label_key, match_key
+from govdisclosure.normalize import NormalizedText, label_key, match_text
 from govdisclosure.registry import Registry
 from govdisclosure.spec_model import Spec
 
@@ -124,7 +124,7 @@ def candidate_specs(
 
     Raises FormatNotRecognizedError, naming the best specs and why, if none does.
     """
-    key = match_key(normalized.text())[0]
+    key = match_text(normalized.text())
     scored = sorted(
         ((spec, *score_spec(spec, key)) for spec in registry),
         key=lambda item: item[1],

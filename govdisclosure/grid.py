@@ -33,7 +33,7 @@ from functools import lru_cache
 from attrs import evolve, frozen
 
 from govdisclosure.model import SourceSpan
-from govdisclosure.normalize import Line, label_key, match_key
+from govdisclosure.normalize import Line, label_key, match_key, match_text
 from govdisclosure.patterns import PatternTimeoutError, finditer
 from govdisclosure.spec_model import LabelNode, Spec, TableSpec
 from govdisclosure.values import NumberToken, number_pattern, read_number
@@ -260,6 +260,32 @@ def _cell_tokens(
     optional: bool = False,
 ) -> list[Token]:
     text = line.text[start:end]
+    core = text.strip()
+    if not core:  # an empty cell: explicit between pipes, else nothing
+        if not delimited:
+            return []
+        span = _span(line, start, end)
+        return [Token(TokenKind.EMPTY, "", span, cell_no, True, optional=optional)]
+    if (
+        core.isdigit()
+        and core.isascii()
+        and core not in blanks
+        and (index.pattern is None or index.pattern.search(core) is None)
+    ):
+        # the commonest cell, a bare count: what the general path below
+        # would make of it, without its label search and residue analysis
+        m = numbers.search(text)
+        if m is not None and m.group().strip() == core:
+            return [
+                Token(
+                    TokenKind.VALUE,
+                    core,
+                    _span(line, start + m.start(), start + m.end()),
+                    cell_no,
+                    delimited,
+                    number=read_number(m, minus_words),
+                )
+            ]
     key, pos = match_key(text)
     if not key or _SEPARATOR.match(key):
         if delimited and not key:
@@ -383,7 +409,12 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        merged = _joined(tokens, i, index, per_cell)
+        # only a label or text cell can start a wrapped label
+        merged = (
+            _joined(tokens, i, index, per_cell)
+            if tok.kind in (TokenKind.TEXT, TokenKind.LABEL)
+            else None
+        )
         if merged is not None:
             out.append(merged[1])
             i += merged[0]
@@ -392,7 +423,7 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
             out.append(tok)
             i += 1
             continue
-        key = match_key(tok.text)[0]
+        key = match_text(tok.text)
         if len(key) >= MIN_PREFIX:
             refs = _prefix_refs(key, index)
             if refs:
@@ -426,7 +457,7 @@ def _joined(
         ]
         if len(whole) < width or len({t.cell for t in group}) < width:
             return None
-        key = "".join(match_key(t.cell_text or t.text)[0] for t in group)
+        key = "".join(match_text(t.cell_text or t.text) for t in group)
         if key in index.by_key:
             span = SourceSpan(
                 group[0].span.start, group[-1].span.end, group[0].span.line

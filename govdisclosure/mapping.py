@@ -18,8 +18,9 @@ Each row's values become readings (`segment`); `invariants` narrows them; then
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from govdisclosure.grid import LabelRef, Token, TokenGrid, TokenKind
 from govdisclosure.model import Cell, CellStatus, Finding, Severity, Table, Value
@@ -278,25 +279,16 @@ def finalize_tables(
         for row in draft.rows:
             agreement = _agreement(row, len(columns))
             for j, col in enumerate(columns):
-                base = Cell(
-                    spec.id,
-                    row.key,
-                    col.key,
-                    row.label,
-                    col.label,
-                    None,
-                    CellStatus.MISSING,
+                what = _cell(
+                    row,
+                    j,
+                    agreement,
+                    col.node.unit or row_units[row.key] or spec.unit,
+                    units.get(col.key),
+                    col.node.units,
                 )
                 cells.append(
-                    _cell(
-                        base,
-                        row,
-                        j,
-                        agreement,
-                        col.node.unit or row_units[row.key] or spec.unit,
-                        units.get(col.key),
-                        col.node.units,
-                    )
+                    Cell(spec.id, row.key, col.key, row.label, col.label, **what)
                 )
             findings += _unused_in_row(row)
         tables.append(
@@ -338,50 +330,56 @@ def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
 
 
 def _cell(
-    base: Cell,
     row: RowDraft,
     j: int,
     agreement: list[tuple[_Slots, _Slots]],
     unit: str | None,
     header_unit: str | None,
     allowed: tuple[str, ...],
-) -> Cell:
+) -> dict[str, Any]:
+    """The cell's value, status and evidence, as `Cell` fields (built once, by the caller)."""
     if not row.found:
-        return evolve(base, reason="row not found")
+        return {"value": None, "status": CellStatus.MISSING, "reason": "row not found"}
     if row.readings is None or row.initial is None:
-        return evolve(
-            base, status=CellStatus.AMBIGUOUS, reason="too many possible readings"
-        )
+        return {
+            "value": None,
+            "status": CellStatus.AMBIGUOUS,
+            "reason": "too many possible readings",
+        }
     if not row.readings:
         raw = " ".join(t.text for t in row.tokens if t.text)
-        return evolve(
-            base,
-            status=CellStatus.AMBIGUOUS,
-            raw=raw or None,
-            reason="no reading fits the column types",
-        )
+        return {
+            "value": None,
+            "status": CellStatus.AMBIGUOUS,
+            "raw": raw or None,
+            "reason": "no reading fits the column types",
+        }
     initial, final = agreement[j]
     slot = row.readings[0][j]
     if len(final) > 1:
         values = [v for _, v in final]
         numbers = sorted(v for v in values if v is not None)
         candidates = (*numbers, *([None] if None in values else []))
-        return evolve(
-            base,
-            status=CellStatus.AMBIGUOUS,
-            candidates=candidates,
-            raw=" ".join(t.text for t in row.tokens if t.text) or None,
-            reason="the layout allows several readings" + _by(row),
-        )
+        return {
+            "value": None,
+            "status": CellStatus.AMBIGUOUS,
+            "candidates": candidates,
+            "raw": " ".join(t.text for t in row.tokens if t.text) or None,
+            "reason": "the layout allows several readings" + _by(row),
+        }
     if slot == MISSING:
-        return evolve(base, reason="the row has fewer cells than columns")
+        return {
+            "value": None,
+            "status": CellStatus.MISSING,
+            "reason": "the row has fewer cells than columns",
+        }
     if slot == BLANK:
         reason = (
             None
             if len(initial) == 1
             else "blank in every reading the invariants allow" + _by(row)
         )
-        return evolve(base, status=CellStatus.BLANK, reason=reason)
+        return {"value": None, "status": CellStatus.BLANK, "reason": reason}
     if not isinstance(
         slot, Piece
     ):  # pragma: no cover - slots are pieces, BLANK or MISSING
@@ -402,15 +400,14 @@ def _cell(
         reason = (
             reason + "; " if reason else ""
         ) + f"part of the glued run {token_.text!r}"
-    return evolve(
-        base,
-        value=slot.value,
-        status=status,
-        unit=cell_unit or unit,
-        raw=slot.text,
-        span=token_.span,
-        reason=reason,
-    )
+    return {
+        "value": slot.value,
+        "status": status,
+        "unit": cell_unit or unit,
+        "raw": slot.text,
+        "span": token_.span,
+        "reason": reason,
+    }
 
 
 def _by(row: RowDraft) -> str:

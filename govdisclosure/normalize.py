@@ -33,6 +33,7 @@ __all__ = [
     "NormalizedText",
     "label_key",
     "match_key",
+    "match_text",
     "normalize_text",
 ]
 
@@ -76,9 +77,6 @@ _MATCH_FOLD: Final = str.maketrans(
         "。": ".",
     }
 )
-
-
-_SPACE = regex.compile(r"\s")
 
 
 @frozen
@@ -209,13 +207,25 @@ def match_key(text: str) -> tuple[str, Sequence[int]]:
     with their offset tuples grows a batch worker by megabytes per report.
     """
     folded = text.translate(_MATCH_FOLD)
-    if not _SPACE.search(folded):
-        return folded, range(len(folded))
-    index = tuple(i for i, ch in enumerate(folded) if not ch.isspace())
-    return "".join([folded[i] for i in index]), index
+    parts = folded.split()  # whitespace runs, as str.isspace sees them
+    if len(parts) == 1:  # most cells: padded at the ends only (`| 12 |`)
+        lead = folded.find(parts[0])
+        return parts[0], range(lead, lead + len(parts[0]))
+    index: list[int] = []
+    pos = 0
+    for part in parts:
+        pos = folded.find(part, pos)  # only whitespace lies before this run
+        index.extend(range(pos, pos + len(part)))
+        pos += len(part)
+    return "".join(parts), tuple(index)
+
+
+def match_text(text: str) -> str:
+    """The match form alone, when no offsets are needed: `match_key` without its index."""
+    return "".join(text.translate(_MATCH_FOLD).split())
 
 
 def label_key(label: str) -> str:
     """A spec label in match form (labels go through the same folding as text)."""
     folded = "".join(_fold_char(ch) for ch in label)
-    return match_key(_to_simplified(folded))[0]
+    return match_text(_to_simplified(folded))

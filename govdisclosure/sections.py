@@ -22,7 +22,13 @@ from collections.abc import Sequence
 from attrs import frozen
 
 from govdisclosure.model import Finding, Section, Severity, SourceSpan
-from govdisclosure.normalize import Line, NormalizedText, label_key, match_key
+from govdisclosure.normalize import (
+    Line,
+    NormalizedText,
+    label_key,
+    match_key,
+    match_text,
+)
 from govdisclosure.patterns import PatternTimeoutError, finditer, fullmatch, search
 from govdisclosure.spec_model import SectionSpec, Spec
 
@@ -170,7 +176,7 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
         text = "".join(
             line.text[a:b] for line, a, b in _pieces(lines, span.start, span.stop)
         )
-        key = match_key(text)[0]
+        key = match_text(text)
         for word in span.spec.must_mention:
             if label_key(word) not in key:
                 findings.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
+from functools import cached_property
 
 from attrs import frozen
 
@@ -93,11 +94,21 @@ class TableSpec:
     value_type: ValueType = ValueType.INT
     unit: str | None = None
 
-    def row_leaves(self) -> tuple[Leaf, ...]:
+    # The label trees are walked on every use by the pipeline's hot loops;
+    # a spec is frozen, so each walk is done once (not pickled, not compared).
+    @cached_property
+    def _row_leaves(self) -> tuple[Leaf, ...]:
         return tuple(_leaves(self.rows, ()))
 
-    def column_leaves(self) -> tuple[Leaf, ...]:
+    @cached_property
+    def _column_leaves(self) -> tuple[Leaf, ...]:
         return tuple(_leaves(self.columns, ()))
+
+    def row_leaves(self) -> tuple[Leaf, ...]:
+        return self._row_leaves
+
+    def column_leaves(self) -> tuple[Leaf, ...]:
+        return self._column_leaves
 
     def row_groups(self) -> tuple[LabelNode, ...]:
         return tuple(_groups(self.rows))
