@@ -11,6 +11,7 @@ Pipeline, one module each:
 Only the names in ``__all__`` are public; every other module is internal.
 """
 
+from govdisclosure.across import compare
 from govdisclosure.api import load, load_file
 from govdisclosure.batch import Result, load_many
 from govdisclosure.errors import (
@@ -28,6 +29,7 @@ from govdisclosure.export import parquet_part, to_arrow
 from govdisclosure.model import (
     Cell,
     CellStatus,
+    Fact,
     Finding,
     Report,
     Section,
@@ -46,6 +48,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "Cell",
     "CellStatus",
+    "Fact",
     "Finding",
     "FormatNotRecognizedError",
     "GovDisclosureError",
@@ -63,6 +66,7 @@ __all__ = [
     "SpecError",
     "SpecNotFoundError",
     "Table",
+    "compare",
     "explain",
     "html_to_text",
     "load",

@@ -283,17 +283,25 @@ def _check_many(args: argparse.Namespace) -> int:
     files = list(expand_paths(args.paths))
     progress = _Progress(len(files))
     broken = failed = 0
+    reports: list[Report] = []
     for result in load_many(files, jobs=args.jobs, spec=args.spec):
         progress.step()
         if result.report is None:
             failed += 1
             progress.say(f"{result.path}: cannot parse: {result.error}", sys.stdout)
             continue
+        if args.across_years:
+            reports.append(result.report)
         errors = _errors(result.report)
         broken += bool(errors)
         for finding in errors:
             progress.say(f"{result.path}: {finding.message}", sys.stdout)
     progress.close()
+    if args.across_years:
+        from govdisclosure.across import compare
+
+        for finding in compare(reports):
+            print(f"{finding.severity.value}: {finding.message}")
     print(f"{broken} report(s) with errors, {failed} could not be parsed")
     return 2 if failed else 1 if broken else 0
 
@@ -361,7 +369,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = commands.add_parser(
         "check",
         help="list the reports whose numbers do not add up; exit 1 if any, 2 if a file failed",
-        epilog="example: govdisclosure check reports/",
+        epilog="examples:\n  govdisclosure check reports/\n"
+        "  govdisclosure check --across-years 2020.txt 2021.txt   # each organisation's years against each other",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument(
+        "--across-years",
+        action="store_true",
+        help="also check each organisation's consecutive reports against the specs' "
+        "cross-year rules (warnings, printed; they do not change the exit status)",
     )
     for sub in (parse, check):
         sub.add_argument(

@@ -23,6 +23,7 @@ from govdisclosure.grid import build_grid
 from govdisclosure.invariants import check_invariants, instances, narrow_readings
 from govdisclosure.mapping import draft_tables, finalize_tables
 from govdisclosure.model import Finding, Report, Severity
+from govdisclosure.narrative import agreed_facts, check_facts, find_facts
 from govdisclosure.normalize import NormalizedText, normalize_text
 from govdisclosure.patterns import PATTERN_TIMEOUT, timeouts
 from govdisclosure.read import html_to_text, looks_like_html, read_text
@@ -134,16 +135,18 @@ def _parse(normalized: NormalizedText, chosen: Spec, score: float) -> Report:
 
 def _run(normalized: NormalizedText, chosen: Spec, score: float) -> Report:
     sections = locate_sections(normalized, chosen)
+    facts = find_facts(sections, chosen)
     section_ids = dict.fromkeys(t.section for t in chosen.tables)
     grids = [build_grid(chosen, sid, sections.body(sid)) for sid in section_ids]
     drafts, findings = draft_tables(chosen, grids)
-    drafts = narrow_readings(drafts, chosen)
+    drafts = narrow_readings(drafts, chosen, agreed_facts(facts, chosen))
     tables, unused = finalize_tables(drafts)
     findings = [
         *sections.findings,
         *findings,
         *unused,
         *check_invariants(tables, chosen),
+        *check_facts(tables, facts, chosen),
     ]
     meta = sections.metadata
     return Report(
@@ -157,6 +160,7 @@ def _run(normalized: NormalizedText, chosen: Spec, score: float) -> Report:
         findings=tuple(findings),
         score=round(score, 3),
         published=meta.published,
+        facts=facts,
     )
 
 

@@ -27,7 +27,7 @@ from typing import Final
 from attrs import evolve, frozen
 
 from govdisclosure.mapping import RowDraft, TableDraft
-from govdisclosure.model import Cell, CellStatus, Finding, Severity, Table
+from govdisclosure.model import Cell, CellStatus, Fact, Finding, Severity, Table
 from govdisclosure.segment import (
     MISSING,
     Piece,
@@ -57,6 +57,8 @@ class Instance:
     index: str | None  # the row or column it was instantiated for
     terms: tuple[tuple[int, str, str], ...]  # (coef, row_key, column_key)
     text: str
+    #: Added to the sum: a figure stated in the prose is ``cells - figure == 0``.
+    constant: int | Decimal = 0
 
 
 @lru_cache(maxsize=32)
@@ -84,8 +86,17 @@ def instances(spec: Spec) -> tuple[Instance, ...]:
 # ---- narrowing -------------------------------------------------------------
 
 
-def narrow_readings(drafts: Sequence[TableDraft], spec: Spec) -> tuple[TableDraft, ...]:
-    """Drop the readings that no consistent table allows (see module docstring)."""
+def narrow_readings(
+    drafts: Sequence[TableDraft], spec: Spec, facts: Sequence[Fact] = ()
+) -> tuple[TableDraft, ...]:
+    """Drop the readings that no consistent table allows (see module docstring).
+
+    Then each figure of the prose in ``facts`` (`narrative.agreed_facts`)
+    narrows further, one at a time, together with the equations: a figure
+    that no reading left by them can satisfy is dropped (it disagrees, and
+    `narrative.check_facts` says so), so prose never overrides the table.
+    Rows a figure narrowed keep its sentence as evidence.
+    """
     rows: dict[tuple[str, str], RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
@@ -112,9 +123,37 @@ def narrow_readings(drafts: Sequence[TableDraft], spec: Spec) -> tuple[TableDraf
         if broken is None:
             break
         frozen |= _rows_of(broken)
+    for fact in facts:
+        stated = _fact_instance(fact)
+        if frozen & _rows_of(stated):
+            continue  # no consistent reading there: nothing to choose from
+        trial = dict(rows)
+        if _narrow_all([*active, stated], trial, columns) is not None:
+            continue
+        for key, row in trial.items():
+            if row is not rows[key]:
+                trial[key] = evolve(
+                    row,
+                    narrowed_by=tuple(i for i in row.narrowed_by if i != fact.id),
+                    evidence=(*row.evidence, fact.sentence),
+                )
+        rows = trial
+        active.append(stated)
     return tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
     )
+
+
+def _fact_instance(fact: Fact) -> Instance:
+    """``Σ cells − figure == 0`` for a figure of the prose."""
+    table = fact.cells[0].partition(".")[0]
+    terms = []
+    for key in fact.cells:
+        _, row, column = key.split(".", 2)
+        terms.append((1, row, column))
+    equation = f"{' + '.join(fact.cells)} == {fact.value}"
+    inv = Invariant(fact.id, table, equation)
+    return Instance(inv, table, None, tuple(terms), equation, -(fact.value or 0))
 
 
 def _search_undetermined_rows(
@@ -232,9 +271,10 @@ def _narrow_one(
     sets = [set(c) for c in contributions]
     if all(len(s) == 1 for s in sets):
         # nothing left to choose, but the equation must still hold
-        return False if sum(next(iter(s)) for s in sets) == 0 else _UNSATISFIABLE
+        total = sum(next(iter(s)) for s in sets) + inst.constant
+        return False if total == 0 else _UNSATISFIABLE
     # leave-one-out sumsets from prefix and suffix sums
-    prefix: list[set[_Number]] = [{0}]
+    prefix: list[set[_Number]] = [{inst.constant}]
     for s in sets:
         nxt = {a + b for a in prefix[-1] for b in s}
         if len(nxt) > MAX_SUMSET:

@@ -56,6 +56,8 @@ class RowDraft:
     initial: tuple[Reading, ...] | None
     narrowed_by: tuple[str, ...] = ()
     types: tuple[ValueType, ...] = ()
+    #: Sentences of the prose whose figures narrowed the readings.
+    evidence: tuple[str, ...] = ()
 
 
 @frozen
@@ -411,7 +413,9 @@ def _cell(
 
 
 def _by(row: RowDraft) -> str:
-    return f" (invariants {', '.join(row.narrowed_by)})" if row.narrowed_by else ""
+    why = [f"invariants {', '.join(row.narrowed_by)}"] if row.narrowed_by else []
+    why += [f"the text says 「{s}」" for s in row.evidence]
+    return f" ({'; '.join(why)})" if why else ""
 
 
 def _unused_in_row(row: RowDraft) -> list[Finding]:

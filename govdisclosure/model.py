@@ -19,6 +19,7 @@ __all__ = [
     "RECORD_FIELDS",
     "Cell",
     "CellStatus",
+    "Fact",
     "Finding",
     "Report",
     "Section",
@@ -163,6 +164,21 @@ class Finding:
 
 
 @frozen
+class Fact:
+    """A figure the report's prose states, with the sentence it came from.
+
+    ``cells`` are the table cells whose sum the figure restates (declared by
+    the spec's ``narrative``). ``span`` indexes the input string.
+    """
+
+    id: str
+    cells: tuple[str, ...]
+    value: Value
+    sentence: str
+    span: SourceSpan | None = None
+
+
+@frozen
 class Section:
     """A located section of the report: its heading and its body text."""
 
@@ -188,6 +204,8 @@ class Report:
     score: float = 1.0
     #: The publication date printed on the page (ISO ``YYYY-MM-DD``), if any.
     published: str | None = None
+    #: Figures stated in the prose that restate table cells (see docs/narrative.md).
+    facts: tuple[Fact, ...] = field(factory=tuple)
 
     @property
     def cells(self) -> Iterator[Cell]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from attrs import frozen
 
@@ -83,6 +83,15 @@ class Sections:
         if span is None:
             return []
         return _pieces(self.normalized.lines, span.start, span.stop)
+
+    def prose(self, exclude: Collection[str]) -> list[tuple[Line, int, int]]:
+        """The preamble and the bodies of the sections not in ``exclude``, in order."""
+        lines = self.normalized.lines
+        out = _pieces(lines, (0, 0), self.preamble_stop)
+        for span in self.spans:
+            if span.spec.id not in exclude:
+                out += _pieces(lines, span.start, span.stop)
+        return out
 
     def as_model(self) -> tuple[Section, ...]:
         out = []

@@ -4,7 +4,9 @@ Grammar (whitespace free)::
 
     equation := side "==" side
     side     := term (("+" | "-") term)*
-    term     := [INT "*"] NAME ["." NAME]
+    term     := [INT "*"] NAME ["." NAME ["." NAME]]
+
+(three parts only in `YearRule` equations: ``last.row.column``.)
 
 An equation is kept as a linear form ``Σ coef·cell == 0`` (the left side with
 positive, the right side with negative coefficients). That form is all the
@@ -23,7 +25,7 @@ __all__ = ["Equation", "Term", "parse_equation"]
 import re
 
 _TOKEN = re.compile(
-    r"\s*(?:(==)|([+\-*])|(\d+)|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?))"
+    r"\s*(?:(==)|([+\-*])|(\d+)|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){0,2}))"
 )
 
 

@@ -35,11 +35,13 @@ from govdisclosure.spec_model import (
     Invariant,
     LabelNode,
     MetadataSpec,
+    NarrativeFact,
     SectionSpec,
     Spec,
     TableSpec,
     ValueType,
     YearEvidence,
+    YearRule,
 )
 
 __all__ = [
@@ -69,6 +71,8 @@ for _cls in (
     Invariant,
     MetadataSpec,
     YearEvidence,
+    NarrativeFact,
+    YearRule,
 ):
     attrs.resolve_types(_cls)
 
@@ -81,6 +85,8 @@ _NAMES = {
     Invariant: "an invariant",
     MetadataSpec: "metadata",
     YearEvidence: "a year_evidence entry",
+    NarrativeFact: "a narrative fact",
+    YearRule: "an across_years rule",
 }
 
 
@@ -470,6 +476,11 @@ def check_spec(spec: Spec) -> list[Problem]:
                     f"{where}.severity",
                 )
             )
+    problems += _duplicate_ids("narrative fact", [f.id for f in spec.narrative])
+    for fi, fact in enumerate(spec.narrative):
+        problems += _check_fact(spec, fact, f"$.narrative[{fi}]")
+    for ri, rule in enumerate(spec.across_years):
+        problems += _check_year_rule(spec, rule, f"$.across_years[{ri}]")
     problems += [
         Problem(
             f"pattern {pattern!r} does not compile: {exc}",
@@ -493,6 +504,142 @@ def _patterns(spec: Spec) -> Iterator[tuple[str, str]]:
         yield "$.header_unit_pattern", spec.header_unit_pattern
     for i, pattern in enumerate(spec.ignore_patterns):
         yield f"$.ignore_patterns[{i}]", pattern
+    for i, fact in enumerate(spec.narrative):
+        for j, pattern in enumerate(fact.patterns):
+            yield f"$.narrative[{i}].patterns[{j}]", pattern
+
+
+def _check_fact(spec: Spec, fact: NarrativeFact, where: str) -> list[Problem]:
+    problems = []
+    if not fact.cells:
+        problems.append(
+            Problem(
+                f"narrative fact {fact.id!r} names no cells",
+                "list the cells whose sum the sentence states, as table.row.column",
+                f"{where}.cells",
+            )
+        )
+    tables = set()
+    for cell in fact.cells:
+        table_id, _, rest = cell.partition(".")
+        tables.add(table_id)
+        try:
+            table = spec.table(table_id)
+        except KeyError:
+            table = None
+        row, _, col = rest.partition(".")
+        if (
+            table is None
+            or row not in {r.key for r in table.row_leaves()}
+            or col not in {c.key for c in table.column_leaves()}
+        ):
+            problems.append(
+                Problem(
+                    f"narrative fact {fact.id!r}: {cell!r} is not a cell of this spec",
+                    "write table.row.column with the keys of docs/keys.md",
+                    f"{where}.cells",
+                )
+            )
+    if len(tables) > 1:
+        problems.append(
+            Problem(
+                f"narrative fact {fact.id!r} names cells of several tables",
+                "a fact restates cells of one table; split it into one fact per table",
+                f"{where}.cells",
+            )
+        )
+    if not fact.patterns:
+        problems.append(
+            Problem(
+                f"narrative fact {fact.id!r} has no patterns",
+                "give at least one pattern with a group (?P<value>...)",
+                f"{where}.patterns",
+            )
+        )
+    for j, pattern in enumerate(fact.patterns):
+        if (
+            not _compile_error(pattern)
+            and "value" not in regex.compile(pattern).groupindex
+        ):
+            problems.append(
+                Problem(
+                    f"narrative fact {fact.id!r}: pattern {pattern!r} has no group 'value'",
+                    "capture the figure with (?P<value>\\d+)",
+                    f"{where}.patterns[{j}]",
+                )
+            )
+    return problems
+
+
+def _check_year_rule(spec: Spec, rule: YearRule, where: str) -> list[Problem]:
+    if rule.table not in [t.id for t in spec.tables]:
+        return [
+            Problem(
+                f"across_years rule {rule.id!r} names unknown table {rule.table!r}",
+                f"use one of the table ids: {', '.join(t.id for t in spec.tables)}",
+                f"{where}.table",
+            )
+        ]
+    try:
+        equation = parse_equation(rule.equation)
+    except EquationSyntaxError as exc:
+        return [
+            Problem(
+                f"across_years rule {rule.id!r}: {exc}",
+                "write 'terms == terms', each term this.NAME or last.NAME",
+                f"{where}.equation",
+            )
+        ]
+    problems = []
+    this: list[str] = []
+    last: list[str] = []
+    for term in (*equation.lhs, *equation.rhs):
+        which, _, name = term.name.partition(".")
+        if which not in ("this", "last") or not name:
+            problems.append(
+                Problem(
+                    f"across_years rule {rule.id!r}: {term.name!r} says neither this. nor last.",
+                    "prefix every name with this. (this report) or last. (the year before)",
+                    f"{where}.equation",
+                )
+            )
+        else:
+            (this if which == "this" else last).append(name)
+    if problems:
+        return problems
+    if not this or not last:
+        return [
+            Problem(
+                f"across_years rule {rule.id!r} does not relate two years",
+                "use this. and last. terms in the same equation",
+                f"{where}.equation",
+            )
+        ]
+    table = spec.table(rule.table)
+    problems += _check_invariant(
+        table, _names_only(this), rule.for_each, rule.id, where
+    )
+    if rule.previous in (None, spec.id):  # another spec's keys are checked by compare
+        try:
+            before = spec.table(rule.previous_table or rule.table)
+        except KeyError:
+            return [
+                *problems,
+                Problem(
+                    f"across_years rule {rule.id!r} names unknown previous_table {rule.previous_table!r}",
+                    f"use one of the table ids: {', '.join(t.id for t in spec.tables)}",
+                    f"{where}.previous_table",
+                ),
+            ]
+        problems += _check_invariant(
+            before, _names_only(last), rule.for_each, rule.id, where
+        )
+    return problems
+
+
+def _names_only(names: list[str]) -> str:
+    """An equation over ``names``, for checking that they are keys of a table."""
+    return " + ".join(names) + " == " + names[0]
 
 
 def _compile_error(pattern: str) -> list[regex.error]:

@@ -20,11 +20,13 @@ __all__ = [
     "LabelNode",
     "Leaf",
     "MetadataSpec",
+    "NarrativeFact",
     "SectionSpec",
     "Spec",
     "TableSpec",
     "ValueType",
     "YearEvidence",
+    "YearRule",
 ]
 
 
@@ -176,6 +178,47 @@ class Invariant:
 
 
 @frozen
+class NarrativeFact:
+    """A figure the report's prose states, and the table cells whose sum it restates.
+
+    The prose is the text outside the tables (preamble, 一、总体情况, …), cut
+    into sentences; each pattern is tried on each sentence and its group
+    ``value`` is the figure (``本年度全区共收到(?P<value>\\d+)件申请``).
+    ``resolve``: whether the figure may choose among the readings of a
+    collapsed row that the table's equations leave open (cells so chosen are
+    INFERRED, the sentence being their reason). A figure never overrides a
+    cell the table decides; a disagreement is a ``narrative.disagrees`` finding.
+    """
+
+    id: str
+    #: Cells as ``table.row.column`` keys, all of one table; the figure is their sum.
+    cells: tuple[str, ...]
+    patterns: tuple[str, ...]
+    description: str = ""
+    resolve: bool = True
+
+
+@frozen
+class YearRule:
+    """An equation between a report and the same organisation's report of the year before.
+
+    Terms are ``this.NAME`` and ``last.NAME``, names as in an `Invariant`
+    with the same ``for_each``. ``previous`` is the earlier report's spec id
+    (default: this spec) and ``previous_table`` its table (default: ``table``),
+    so a rule can cross a change of format. Broken rules are warnings: real
+    reports break some legitimately (a clean-up of 规范性文件).
+    """
+
+    id: str
+    table: str
+    equation: str
+    for_each: ForEach = ForEach.NONE
+    previous: str | None = None
+    previous_table: str | None = None
+    description: str = ""
+
+
+@frozen
 class YearEvidence:
     """A pattern whose group ``year`` states the statistical year, and its weight."""
 
@@ -210,6 +253,10 @@ class Spec:
     tables: tuple[TableSpec, ...]
     invariants: tuple[Invariant, ...] = ()
     metadata: MetadataSpec = MetadataSpec()
+    #: Figures the prose restates (see `NarrativeFact`).
+    narrative: tuple[NarrativeFact, ...] = ()
+    #: Equations with the previous year's report (see `YearRule`).
+    across_years: tuple[YearRule, ...] = ()
     #: Unit words a cell may carry after its number (``22项``, ``251000元``).
     units: tuple[str, ...] = ()
     #: Words before a number that give its sign (``加76项``, ``减少2项``).

@@ -7,6 +7,7 @@ import govdisclosure
 PUBLIC = [
     "Cell",
     "CellStatus",
+    "Fact",
     "Finding",
     "FormatNotRecognizedError",
     "GovDisclosureError",
@@ -24,6 +25,7 @@ PUBLIC = [
     "SpecError",
     "SpecNotFoundError",
     "Table",
+    "compare",
     "explain",
     "html_to_text",
     "load",

@@ -63,9 +63,60 @@ def test_fujian_table_claims_no_wrong_value() -> None:
 
     assert "fujian-legacy" == report.format
     assert [] == wrong_cells(report, expected)
-    cell = report.table("stats").cell("proactive_total", "this_year")
-    assert govdisclosure.CellStatus.AMBIGUOUS is cell.status
-    assert 2122 in cell.candidates  # the true cut is among the candidates
+    # 主动公开文件数条212210037: the table allows 2|12210037, 21|2210037, …;
+    # the prose fixes the cut ("2017年全区主动公开政府信息2122条").
+    row = report.table("stats").grid()[0]
+    assert [2122, 10037] == [c.value for c in row]
+    assert {govdisclosure.CellStatus.INFERRED} == {c.status for c in row}
+    assert all("2017年全区主动公开政府信息2122条" in (c.reason or "") for c in row)
+    assert [("N1", 2122)] == [(f.id, f.value) for f in report.facts]
+    # 政府网站公开数 has the same run, and no sentence states it: still flagged
+    website = report.table("stats").grid()[1]
+    assert {govdisclosure.CellStatus.AMBIGUOUS} == {c.status for c in website}
+    assert 2122 in website[0].candidates
+
+
+def test_narrative_figures_agree_with_the_tables() -> None:
+    """The 2021 and 2023 reports restate their tables in prose: every figure is found, none disagrees."""
+    found = {}
+    for name in ("pingtan-2021", "pingtan-2023"):
+        report = govdisclosure.load(
+            (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
+        )
+        assert [] == [f for f in report.findings if f.code.startswith("narrative")]
+        found[name] = {f.id: f.value for f in report.facts}
+    # read by hand from the reports' section 一
+    assert {"N1": 70, "N2": 69, "N3": 1} == found["pingtan-2021"]
+    assert {
+        "N1": 81,  # 接收……各类政府信息公开申请共计81件
+        "N4": 80,  # 涉及自然人80件
+        "N5": 1,  # 商业企业1件
+        "N2": 81,  # 办结依申请公开81件
+        "N6": 42,  # 予以公开及部分公开42件
+        "N7": 5,  # 不予公开5件
+        "N8": 31,  # 无法提供31件
+        "N9": 1,  # 不予处理1件
+        "N10": 2,  # 其他处理2件
+        "N11": 2,  # 行政复议案件2件
+        "N12": 7,  # 行政诉讼案件7件
+        "N13": 77,  # 动态更新本年度制发的规范性文件77件
+    } == found["pingtan-2023"]
+
+
+def test_narrative_decides_a_collapsed_t2_cell_only_where_it_speaks() -> None:
+    """pingtan-2023 二(一) 行政规范性文件77132470 (true 77 | 132 | 470): the prose states 77 only."""
+    row = (
+        govdisclosure.load((CORPUS / "pingtan-2023.txt").read_text(encoding="utf-8"))
+        .table("t2_1")
+        .grid()[1]
+    )
+
+    assert 77 == row[0].value
+    assert govdisclosure.CellStatus.INFERRED is row[0].status
+    assert "动态更新本年度制发的规范性文件77件" in (row[0].reason or "")
+    assert {govdisclosure.CellStatus.AMBIGUOUS} == {row[1].status, row[2].status}
+    assert 132 in row[1].candidates
+    assert 470 in row[2].candidates
 
 
 def test_collapsed_t4_is_decoded_by_its_group_totals() -> None:

@@ -1,0 +1,151 @@
+"""[Report] → Findings: one organisation's reports checked against each other, year by year.
+
+Strategy. Reports are grouped by organisation (as their metadata names it)
+and ordered by statistical year; each report of year *y* whose organisation
+also has a report of year *y − 1* is checked against it with the rules its
+own spec declares (`YearRule`): the later report's spec knows what its
+format carries over from the formats before it, so a rule can cross a
+change of format (2020 in the 2019 format → 2021 in the 2021 format).
+
+Every rule is a warning: real reports break some legitimately (a clean-up
+of 规范性文件 resets 现行有效件数). A rule is checked only where every cell it
+names is decided (ok, inferred, or blank as zero) in both reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from govdisclosure.model import Cell, CellStatus, Finding, Report, Severity, Value
+from govdisclosure.registry import Registry, default_registry
+from govdisclosure.spec_expr import parse_equation
+from govdisclosure.spec_model import ForEach, YearRule
+
+__all__ = ["compare"]
+
+_DECIDED = (CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK)
+
+
+def compare(
+    reports: Iterable[Report], registry: Registry | None = None
+) -> tuple[Finding, ...]:
+    """Check each organisation's consecutive reports against the declared cross-year rules.
+
+    ``registry`` supplies the specs (default: the bundled and installed ones).
+    Reports without an organisation or a year cannot be placed and are named
+    in an ``across.unplaced`` info finding; two reports of one organisation
+    for the same year are an ``across.duplicate`` warning, and neither is
+    compared. Broken rules are ``across.violated`` warnings.
+    """
+    registry = registry if registry is not None else default_registry()
+    findings: list[Finding] = []
+    groups: dict[str, dict[int, list[Report]]] = {}
+    for report in reports:
+        if not report.organization or report.year is None:
+            findings.append(
+                Finding(
+                    "across.unplaced",
+                    Severity.INFO,
+                    f"{report.title or 'a report'} names no "
+                    f"{'organisation' if not report.organization else 'year'}: not compared",
+                )
+            )
+            continue
+        groups.setdefault(report.organization.strip(), {}).setdefault(
+            report.year, []
+        ).append(report)
+    for org in sorted(groups):
+        by_year = groups[org]
+        for year in sorted(by_year):
+            if len(by_year[year]) > 1:
+                findings.append(
+                    Finding(
+                        "across.duplicate",
+                        Severity.WARNING,
+                        f"{org}: {len(by_year[year])} reports for {year}; they are not compared",
+                    )
+                )
+                continue
+            before = by_year.get(year - 1, [])
+            if len(before) != 1:
+                continue
+            this, last = by_year[year][0], before[0]
+            spec = registry.get(this.format)
+            for rule in spec.across_years:
+                if (rule.previous or spec.id) != last.format:
+                    continue
+                findings += _check(rule, org, year, this, last)
+    return tuple(findings)
+
+
+def _check(
+    rule: YearRule, org: str, year: int, this: Report, last: Report
+) -> list[Finding]:
+    equation = parse_equation(rule.equation)
+    tables = {"this": rule.table, "last": rule.previous_table or rule.table}
+    cells = {
+        "this": {c.key: c for c in this.cells},
+        "last": {c.key: c for c in last.cells},
+    }
+    try:
+        this_table = this.table(tables["this"])
+    except KeyError:
+        return []
+    if rule.for_each is ForEach.ROW:
+        indexes: list[str | None] = list(this_table.row_keys)
+    elif rule.for_each is ForEach.COLUMN:
+        indexes = list(this_table.column_keys)
+    else:
+        indexes = [None]
+    out = []
+    for index in indexes:
+        sides: list[list[tuple[int, Cell]]] = [[], []]
+        named: list[str] = []
+        complete = True
+        for side, terms in enumerate((equation.lhs, equation.rhs)):
+            for term in terms:
+                which, _, name = term.name.partition(".")
+                key = _key(tables[which], rule.for_each, index, name)
+                cell = cells[which].get(key)
+                if cell is None or cell.status not in _DECIDED:
+                    complete = False
+                    break
+                sides[side].append((term.coef, cell))
+                named.append(f"{which}.{cell.key}")
+        if not complete:
+            continue
+        left, right = (_sum(s) for s in sides)
+        if left == right:
+            continue
+        label = f" [{rule.for_each.value} {index}]" if index else ""
+        out.append(
+            Finding(
+                "across.violated",
+                Severity.WARNING,
+                f"{org} {year - 1}→{year}: {rule.id} {equation}{label}: "
+                f"left side {left}, right side {right}"
+                + (f" ({rule.description})" if rule.description else ""),
+                rule=rule.id,
+                equation=str(equation) + label,
+                cells=tuple(named),
+                expected=right,
+                actual=left,
+            )
+        )
+    return out
+
+
+def _key(table: str, for_each: ForEach, index: str | None, name: str) -> str:
+    if for_each is ForEach.ROW:
+        return f"{table}.{index}.{name}"
+    if for_each is ForEach.COLUMN:
+        return f"{table}.{name}.{index}"
+    return f"{table}.{name}"
+
+
+def _sum(terms: list[tuple[int, Cell]]) -> Value:
+    total: int | Decimal = 0
+    for coef, cell in terms:
+        total += coef * (cell.value or 0)
+    return total

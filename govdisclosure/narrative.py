@@ -1,0 +1,153 @@
+"""Sections → Facts: figures the prose states, checked against the tables.
+
+Strategy. A report restates its key figures in prose ("本年度全区共收到70件
+申请，及时依法依规办结69件"). Which phrase restates which cells is the spec's
+knowledge (`NarrativeFact`: patterns with a group ``value``, and the cells
+whose sum the figure is); this module only applies it:
+
+1. `find_facts` cuts the prose (the preamble and the sections without a
+   table) into sentences at 。；！？ and line ends, and tries each fact's
+   patterns on each sentence. Every match is a `Fact`, with its sentence.
+2. `invariants.narrow_readings` may use them as evidence (see there): a
+   figure chooses among the readings of a collapsed row only where the
+   table's own equations left a choice, and never against them.
+3. `check_facts` compares each figure with the sum of its cells once the
+   cells are final: a disagreement is a ``narrative.disagrees`` warning.
+   Cells that are not decided (ambiguous, missing) are not compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from govdisclosure.model import (
+    Cell,
+    CellStatus,
+    Fact,
+    Finding,
+    Severity,
+    SourceSpan,
+    Table,
+    Value,
+)
+from govdisclosure.patterns import PatternTimeoutError, finditer
+from govdisclosure.sections import Sections
+from govdisclosure.spec_model import Spec
+
+__all__ = ["agreed_facts", "check_facts", "find_facts"]
+
+#: Where a sentence ends.
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+#: A sentence longer than this is cut (a page without punctuation is no sentence).
+MAX_SENTENCE = 300
+
+
+def find_facts(sections: Sections, spec: Spec) -> tuple[Fact, ...]:
+    """Every figure the spec's narrative patterns find in the prose, in text order."""
+    if not spec.narrative:
+        return ()
+    tables = {t.section for t in spec.tables}
+    out: list[Fact] = []
+    for line, first, last in sections.prose(tables):
+        for start, end in _sentences(line.text, first, last):
+            sentence = line.text[start:end]
+            for fact in spec.narrative:
+                for pattern in fact.patterns:
+                    try:
+                        matches = list(finditer(pattern, sentence))
+                    except PatternTimeoutError:
+                        continue
+                    for m in matches:
+                        value = _value(m.group("value"))
+                        if value is None:
+                            continue
+                        a, b = line.source_span(start, end)
+                        out.append(
+                            Fact(
+                                fact.id,
+                                fact.cells,
+                                value,
+                                sentence.strip(),
+                                SourceSpan(a, b, line.number),
+                            )
+                        )
+    return tuple(dict.fromkeys(out))  # two patterns of one fact may find the same
+
+
+def _sentences(text: str, first: int, last: int) -> list[tuple[int, int]]:
+    out = []
+    start = first
+    for m in _SENTENCE_END.finditer(text, first, last):
+        out.append((start, m.end()))
+        start = m.end()
+    if start < last:
+        out.append((start, last))
+    return [(a, min(b, a + MAX_SENTENCE)) for a, b in out if text[a:b].strip()]
+
+
+def _value(text: str | None) -> Value:
+    if not text:
+        return None
+    digits = text.replace(",", "").replace("，", "")
+    try:
+        return Decimal(digits) if "." in digits else int(digits)
+    except (ValueError, InvalidOperation):
+        return None
+
+
+def agreed_facts(facts: Sequence[Fact], spec: Spec) -> list[Fact]:
+    """The facts that may choose readings: resolvable, and stated with one value.
+
+    A figure the prose states twice with different values is evidence of
+    nothing (two scopes, or a typo): it is checked, never used.
+    """
+    values: dict[str, set[Value]] = {}
+    for fact in facts:
+        values.setdefault(fact.id, set()).add(fact.value)
+    resolvable = {f.id for f in spec.narrative if f.resolve}
+    firsts: dict[str, Fact] = {}
+    for fact in facts:
+        if fact.id in resolvable and len(values[fact.id]) == 1:
+            firsts.setdefault(fact.id, fact)
+    return list(firsts.values())
+
+
+def check_facts(
+    tables: Sequence[Table], facts: Sequence[Fact], spec: Spec
+) -> list[Finding]:
+    """A ``narrative.disagrees`` warning for each figure its decided cells contradict."""
+    cells: dict[str, Cell] = {c.key: c for t in tables for c in t.cells}
+    names = {t.id: t.name for t in spec.tables}
+    findings = []
+    for fact in facts:
+        found = [cells.get(k) for k in fact.cells]
+        if any(
+            c is None
+            or c.status not in (CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK)
+            for c in found
+        ):
+            continue  # a cell the table does not decide cannot be compared
+        total = sum((c.value or 0) for c in found if c is not None)
+        if total == fact.value:
+            continue
+        where = " + ".join(
+            f"{names.get(c.table, c.table)} {c.row_label} {c.column_label}"
+            for c in found
+            if c is not None
+        )
+        findings.append(
+            Finding(
+                "narrative.disagrees",
+                Severity.WARNING,
+                f"正文「{fact.sentence}」 states {fact.value}; 表 {where} = {total}",
+                rule=fact.id,
+                spec=f"{spec.id}@{spec.version}",
+                cells=fact.cells,
+                expected=fact.value,
+                actual=total,
+                span=fact.span,
+            )
+        )
+    return findings
