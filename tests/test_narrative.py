@@ -119,3 +119,14 @@ def test_spec_problems_in_narrative_facts_are_named(fact: str, problem: str) -> 
         parse_spec(text, source="gov-2021-test.yaml")
 
     assert problem in str(info.value)
+
+
+@pytest.mark.parametrize(("stated", "findings"), [(85, 0), (90, 1)])
+def test_a_check_only_fact_is_compared(stated: int, findings: int) -> None:
+    """N14 (现行有效 规范性文件, `resolve: false`): the table says 85 (gov2021-pipe.txt)."""
+    text = _with_sentence(PIPE_2021, f"集中公开现行有效行政规范性文件{stated}件。")
+
+    report = govdisclosure.load(text)
+
+    assert [("N14", stated)] == [(f.id, f.value) for f in report.facts]
+    assert findings == sum(f.code == "narrative.disagrees" for f in report.findings)
