@@ -2,8 +2,9 @@
 
 `explain` parses as `load` does, then reruns the chosen spec's steps to show
 their intermediate values: normalised lines, located sections, each section's
-token grid (with what every label may be), each cell with its status, raw
-text, candidates and place in the input, and each finding. It is a reading
+token grid (with what every label may be), the figures stated in the prose,
+each cell with its status, raw text, candidates and place in the input, and
+each finding. It is a reading
 aid for people; its text is not a stable format (use `Report.to_dict`).
 """
 
@@ -88,7 +89,12 @@ def explain(
                 f"    {token.span.line:>4}:{token.cell:<3} {token.kind.value:<6} {shown}"
                 + (f"  -> {refs}" if refs else "")
             )
-    out += ["", "== 4. cells (key status value unit | raw | where | why) =="]
+    out += ["", f"== 4. figures stated in the prose ({len(report.facts)}) =="]
+    out += [
+        f"  {f.id}: {f.value} = {' + '.join(f.cells)} | {_at(f.span)} | 「{_cut(f.sentence)}」"
+        for f in report.facts
+    ]
+    out += ["", "== 5. cells (key status value unit | raw | where | why) =="]
     for table in report.tables:
         out.append(f"  [{table.id}] {table.name}")
         out += [f"    {_cell(cell)}" for cell in table.cells]
@@ -110,7 +116,7 @@ def _cell(cell: Cell) -> str:
 
 
 def _findings(report: Report) -> list[str]:
-    out = ["", f"== 5. findings ({len(report.findings)}) =="]
+    out = ["", f"== 6. findings ({len(report.findings)}) =="]
     for finding in report.findings:
         out.append(f"  [{finding.severity.value}] {finding.code}: {finding.message}")
         if finding.span:

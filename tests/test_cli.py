@@ -149,10 +149,13 @@ def test_explain_shows_each_step(capsys: pytest.CaptureFixture[str]) -> None:
         "== 1. normalised lines",
         "== 2. sections (spec gov-2019",
         "== 3. token grids",
-        "== 4. cells",
-        "== 5. findings",
+        "== 4. figures stated in the prose (2)",
+        "== 5. cells",
+        "== 6. findings",
     ):
         assert step in out
+    # 004's section 一 says no application was received and no suit brought
+    assert "  N1: 0 = t3.new_requests.total | line " in out
     assert "  s3   收到和处理政府信息公开申请情况: lines 134-301" in out
     assert "label  规章  -> t2_1 row rules" in out
     (fee,) = [
