@@ -21,6 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import regex
 
 from govdisclosure.model import (
     Cell,
@@ -32,12 +35,13 @@ from govdisclosure.model import (
     Table,
     Value,
 )
-from govdisclosure.patterns import PatternTimeoutError, finditer
+from govdisclosure.patterns import PatternTimeoutError, finditer, search
 from govdisclosure.sections import Sections
 from govdisclosure.spec_model import Spec
 
 __all__ = ["agreed_facts", "check_facts", "find_facts"]
 
+_DIGIT = re.compile(r"[0-9]")
 #: Where a sentence ends.
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 #: A sentence longer than this is cut (a page without punctuation is no sentence).
@@ -53,6 +57,10 @@ def find_facts(sections: Sections, spec: Spec) -> tuple[Fact, ...]:
     for line, first, last in sections.prose(tables):
         for start, end in _sentences(line.text, first, last):
             sentence = line.text[start:end]
+            if not _DIGIT.search(sentence):
+                continue  # a figure is written in digits (display form folds full-width ones)
+            if not _may_match(spec, sentence):
+                continue
             for fact in spec.narrative:
                 for pattern in fact.patterns:
                     try:
@@ -74,6 +82,33 @@ def find_facts(sections: Sections, spec: Spec) -> tuple[Fact, ...]:
                             )
                         )
     return tuple(dict.fromkeys(out))  # two patterns of one fact may find the same
+
+
+@lru_cache(maxsize=64)
+def _any_pattern(spec: Spec) -> str | None:
+    """All the spec's narrative patterns as one alternation, or None if they do not combine."""
+    combined = "|".join(f"(?:{p})" for f in spec.narrative for p in f.patterns)
+    try:
+        regex.compile(combined)
+    except regex.error:
+        return None
+    return combined
+
+
+def _may_match(spec: Spec, sentence: str) -> bool:
+    """Whether any pattern matches somewhere in ``sentence``: one search, not one per pattern.
+
+    Exact as a filter: a search for an alternation succeeds wherever one of
+    its alternatives can match. A timeout says nothing, so it lets the
+    sentence through to the patterns one by one.
+    """
+    combined = _any_pattern(spec)
+    if combined is None:
+        return True
+    try:
+        return search(combined, sentence) is not None
+    except PatternTimeoutError:
+        return True
 
 
 def _sentences(text: str, first: int, last: int) -> list[tuple[int, int]]:
