@@ -155,7 +155,7 @@ def _heading_keys(section: SectionSpec) -> list[tuple[str, bool]]:
 def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
     """Find the spec's sections in order, the report's end and its metadata."""
     lines = normalized.lines
-    keys = [match_key(line.text) for line in lines]
+    keys = _LineKeys(lines)
     # (section, heading position, body position), positions as (line, column)
     found: list[tuple[SectionSpec, tuple[int, int], tuple[int, int]]] = []
     cursor = (0, 0)
@@ -206,9 +206,23 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
     return Sections(normalized, tuple(spans), preamble_stop, metadata, tuple(findings))
 
 
+class _LineKeys:
+    """Each line's match form; its offset index only for the lines that need one."""
+
+    def __init__(self, lines: tuple[Line, ...]) -> None:
+        self._lines = lines
+        self.keys = [match_text(line.text) for line in lines]
+        self._index: dict[int, Sequence[int]] = {}
+
+    def index(self, i: int) -> Sequence[int]:
+        if i not in self._index:
+            self._index[i] = match_key(self._lines[i].text)[1]
+        return self._index[i]
+
+
 def _find_heading(
     lines: tuple[Line, ...],
-    keys: list[tuple[str, Sequence[int]]],
+    keys: _LineKeys,
     variants: list[tuple[str, bool]],
     cursor: tuple[int, int],
 ) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -218,13 +232,14 @@ def _find_heading(
     sentence: the character before it must not be a Han character.
     """
     for i in range(cursor[0], len(lines)):
-        key, index = keys[i]
+        key = keys.keys[i]
         if not key:
             continue
         first = 0
         if i == cursor[0]:
             first = next(
-                (k for k, pos in enumerate(index) if pos >= cursor[1]), len(key)
+                (k for k, pos in enumerate(keys.index(i)) if pos >= cursor[1]),
+                len(key),
             )
         best: tuple[int, int] | None = None  # (key start, key end)
         for variant, whole in variants:
@@ -238,6 +253,7 @@ def _find_heading(
             if at >= 0 and (best is None or at < best[0]):
                 best = (at, at + len(variant))
         if best is not None:
+            index = keys.index(i)
             return (i, index[best[0]]), (i, index[best[1] - 1] + 1)
     return None
 
