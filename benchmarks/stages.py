@@ -1,0 +1,79 @@
+"""Time each step of the pipeline on given reports: where `load` spends its time.
+
+    python benchmarks/stages.py [FILE ...] [--repeat N]
+
+Without files, the seeds. Prints, per report, the median milliseconds of
+normalize, detection (candidate specs), sections, narrative facts, grids,
+drafts, narrowing, cells and invariant checks, and of the whole `load`.
+Numbers are measured, never asserted: the machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import govdisclosure
+from govdisclosure.detect import candidate_specs
+from govdisclosure.grid import build_grid
+from govdisclosure.invariants import check_invariants, narrow_readings
+from govdisclosure.mapping import draft_tables, finalize_tables
+from govdisclosure.narrative import agreed_facts, find_facts
+from govdisclosure.normalize import normalize_text
+from govdisclosure.registry import default_registry
+from govdisclosure.sections import locate_sections
+
+SEEDS = Path(__file__).parent.parent / "tests" / "data" / "seeds"
+
+
+def stages(text: str, repeat: int) -> dict[str, float]:
+    registry = default_registry()
+    govdisclosure.load(text)  # warm the caches
+    times: dict[str, list[float]] = {}
+
+    def timed(name: str, fn: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        out = fn()
+        times.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+        return out
+
+    for _ in range(repeat):
+        normalized = timed("normalize", lambda: normalize_text(text))
+        spec = timed("detect", lambda: candidate_specs(normalized, registry))[0][0]
+        sections = timed("sections", lambda: locate_sections(normalized, spec))
+        facts = timed("facts", lambda: find_facts(sections, spec))
+        ids = dict.fromkeys(t.section for t in spec.tables)
+        grids = timed(
+            "grid", lambda: [build_grid(spec, s, sections.body(s)) for s in ids]
+        )
+        drafts, _ = timed("draft", lambda: draft_tables(spec, grids))
+        drafts = timed(
+            "narrow",
+            lambda: narrow_readings(drafts, spec, agreed_facts(facts, spec)),
+        )
+        tables, _ = timed("cells", lambda: finalize_tables(drafts))
+        timed("check", lambda: check_invariants(tables, spec))
+        timed("load", lambda: govdisclosure.load(text))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    files = args.files or sorted(SEEDS.glob("*.txt"))
+    for path in files:
+        medians = stages(path.read_text(encoding="utf-8"), args.repeat)
+        print(
+            f"{path.name[:24]:<24} "
+            + "  ".join(f"{name} {ms:.2f}" for name, ms in medians.items())
+        )
+
+
+if __name__ == "__main__":
+    main()
