@@ -19,15 +19,21 @@ from typing import Any
 
 import govdisclosure
 from govdisclosure.detect import candidate_specs
-from govdisclosure.grid import build_grid
+from govdisclosure.grid import TokenGrid, build_grid
 from govdisclosure.invariants import check_invariants, narrow_readings
 from govdisclosure.mapping import draft_tables, finalize_tables
 from govdisclosure.narrative import agreed_facts, find_facts
 from govdisclosure.normalize import normalize_text
 from govdisclosure.registry import default_registry
-from govdisclosure.sections import locate_sections
+from govdisclosure.sections import Sections, locate_sections
+from govdisclosure.spec_model import Spec
 
 SEEDS = Path(__file__).parent.parent / "tests" / "data" / "seeds"
+
+
+def _grids(spec: Spec, sections: Sections) -> list[TokenGrid]:
+    ids = dict.fromkeys(t.section for t in spec.tables)
+    return [build_grid(spec, s, sections.body(s)) for s in ids]
 
 
 def stages(text: str, repeat: int) -> dict[str, float]:
@@ -35,29 +41,24 @@ def stages(text: str, repeat: int) -> dict[str, float]:
     govdisclosure.load(text)  # warm the caches
     times: dict[str, list[float]] = {}
 
-    def timed(name: str, fn: Callable[[], Any]) -> Any:
+    def timed(name: str, fn: Callable[..., Any], *args: Any) -> Any:
         start = time.perf_counter()
-        out = fn()
+        out = fn(*args)
         times.setdefault(name, []).append((time.perf_counter() - start) * 1000)
         return out
 
     for _ in range(repeat):
-        normalized = timed("normalize", lambda: normalize_text(text))
-        spec = timed("detect", lambda: candidate_specs(normalized, registry))[0][0]
-        sections = timed("sections", lambda: locate_sections(normalized, spec))
-        facts = timed("facts", lambda: find_facts(sections, spec))
-        ids = dict.fromkeys(t.section for t in spec.tables)
-        grids = timed(
-            "grid", lambda: [build_grid(spec, s, sections.body(s)) for s in ids]
-        )
-        drafts, _ = timed("draft", lambda: draft_tables(spec, grids))
-        drafts = timed(
-            "narrow",
-            lambda: narrow_readings(drafts, spec, agreed_facts(facts, spec)),
-        )
-        tables, _ = timed("cells", lambda: finalize_tables(drafts))
-        timed("check", lambda: check_invariants(tables, spec))
-        timed("load", lambda: govdisclosure.load(text))
+        normalized = timed("normalize", normalize_text, text)
+        spec = timed("detect", candidate_specs, normalized, registry)[0][0]
+        sections = timed("sections", locate_sections, normalized, spec)
+        facts = timed("facts", find_facts, sections, spec)
+        grids = timed("grid", _grids, spec, sections)
+        drafts, _ = timed("draft", draft_tables, spec, grids)
+        agreed = agreed_facts(facts, spec)
+        drafts = timed("narrow", narrow_readings, drafts, spec, agreed)
+        tables, _ = timed("cells", finalize_tables, drafts)
+        timed("check", check_invariants, tables, spec)
+        timed("load", govdisclosure.load, text)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
