@@ -142,10 +142,11 @@ def _normalize_line(number: int, body: str, base: int) -> Line:
         for m in _PINYIN.finditer(body):
             removed.update(range(m.start(), m.end()))
     if not removed:
-        each = [_fold_char(ch) for ch in body]
-        if all(len(f) == 1 for f in each):
-            # one character in, one out: the offsets are a plain range
-            text = _to_simplified("".join(each))
+        folded = body.translate(_FOLD_TABLE)
+        if len(folded) == len(body):
+            # one character in, one out (a fold never lengthens, only drops):
+            # the offsets are a plain range
+            text = _to_simplified(folded)
             return Line(number, text, range(base, base + len(body)), base + len(body))
     chars: list[str] = []
     offsets: list[int] = []
@@ -158,6 +159,28 @@ def _normalize_line(number: int, body: str, base: int) -> Line:
             offsets.append(base + i)
     simplified = _to_simplified("".join(chars))
     return Line(number, simplified, tuple(offsets), base + len(body))
+
+
+class _FoldTable(dict[int, str]):
+    """`_fold_char` as a `str.translate` table, filled as characters are met.
+
+    translate looks each character up in C; only a character not seen before
+    costs a Python call. Kept to MAX_FOLDS characters, so a text of rare
+    characters cannot grow a batch worker.
+    """
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < MAX_FOLDS:
+            self[code] = folded
+        return folded
+
+
+#: Characters whose fold is remembered (a report uses a few thousand).
+MAX_FOLDS: Final = 20_000
+
+
+_FOLD_TABLE: Final = _FoldTable()
 
 
 @lru_cache(maxsize=4096)

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from govdisclosure import InputError
-from govdisclosure.normalize import label_key, match_key, normalize_text
+from govdisclosure.normalize import (
+    _fold_char,
+    _to_simplified,
+    label_key,
+    match_key,
+    match_text,
+    normalize_text,
+)
 
 
 class TestNormalizeText:
@@ -65,3 +74,34 @@ class TestMatchKey:
         key, index = match_key("a b")
 
         assert ("ab", [0, 2]) == (key, list(index))
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            "0１２3 \u3000\xa0\ufeff\u200b－～（）關發布规章ｕＡａ|:：,，。\t"
+        ),
+        max_size=40,
+    )
+)
+def test_folding_a_line_at_once_equals_folding_each_character(text: str) -> None:
+    """The translate table gives what `_fold_char` gives one character at a time, offsets included."""
+    if not text.strip():
+        return
+    [line] = normalize_text(text).lines
+
+    folded = [(i, _fold_char(ch)) for i, ch in enumerate(text)]
+
+    assert _to_simplified("".join(f for _, f in folded)) == line.text
+    assert [i for i, f in folded if f] == list(line.offsets)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "  ", " 12 ", "商业 企业", "a\u3000b c", "| 0 | 1 |", "\t规章\t"]
+)
+def test_match_key_and_match_text_agree(text: str) -> None:
+    key, index = match_key(text)
+
+    assert key == match_text(text)
+    assert len(index) == len(key)
+    assert all(not text[i].isspace() for i in index)
