@@ -159,8 +159,7 @@ def build_grid(
     """Tokenise a section body, given as ``(line, start column, end column)`` pieces."""
     index = label_index(spec, section_id)
     numbers = number_pattern(spec)
-    blanks = {label_key(b) for b in spec.blank_markers}
-    units = {label_key(u) for u in spec.units}
+    blanks, units = _whole_cell_words(spec)
     tokens: list[Token] = []
     cell_no = 0
     for piece, first, last in body:
@@ -191,6 +190,15 @@ def build_grid(
             line_tokens.pop(0)
         tokens += line_tokens
     return TokenGrid(section_id, tuple(_rejoin_labels(tokens, index)))
+
+
+@lru_cache(maxsize=64)
+def _whole_cell_words(spec: Spec) -> tuple[frozenset[str], frozenset[str]]:
+    """The spec's blank markers and unit words in match form."""
+    return (
+        frozenset(label_key(b) for b in spec.blank_markers),
+        frozenset(label_key(u) for u in spec.units),
+    )
 
 
 def _blank_ignored(spec: Spec, line: Line, first: int, last: int) -> Line:
@@ -254,8 +262,8 @@ def _cell_tokens(
     cell_no: int,
     index: LabelIndex,
     numbers: re.Pattern[str],
-    blanks: set[str],
-    units: set[str],
+    blanks: frozenset[str],
+    units: frozenset[str],
     minus_words: tuple[str, ...],
     optional: bool = False,
 ) -> list[Token]:
