@@ -55,9 +55,11 @@ def _decided(report: Report) -> dict[str, object]:
     return {c.key: c.value for c in report.cells if c.status is CellStatus.OK}
 
 
+@pytest.mark.parametrize("shift", [0, 1], ids=["true figures", "false figures"])
 @pytest.mark.parametrize("spec_id", ["gov-2019", "gov-2021"])
-def test_true_figures_in_the_prose(spec_id: str) -> None:
-    """Stating the table's own totals: no wrong cell, every ok cell kept, the facts found."""
+def test_figures_in_the_prose(spec_id: str, shift: int) -> None:
+    """True figures (the table's own totals): no wrong cell, every ok cell kept, the facts
+    found and agreeing. False ones (each off by one): no cell the table decides changes."""
     spec = REGISTRY.get(spec_id)
 
     @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
@@ -65,38 +67,20 @@ def test_true_figures_in_the_prose(spec_id: str) -> None:
     def run(filled, layout) -> None:  # type: ignore[no-untyped-def]
         text = render(filled, layout, random.Random(0))
         figures = [
-            _total(filled, r)
+            _total(filled, r) + shift
             for r in ("new_requests", "processed_total", "carry_forward")
         ]
         before = govdisclosure.load(text, spec=spec_id)
         after = govdisclosure.load(_with_prose(text, *figures), spec=spec_id)
 
+        if shift:
+            assert _decided(before) == _decided(after)
+            return
         assert [] == _wrong(after, filled)
         assert _decided(before).items() <= _decided(after).items()
         assert {"N1": figures[0], "N2": figures[1], "N3": figures[2]} == {
             f.id: f.value for f in after.facts
         }
         assert [] == [f for f in after.findings if f.code == "narrative.disagrees"]
-
-    run()
-
-
-@pytest.mark.parametrize("spec_id", ["gov-2019", "gov-2021"])
-def test_false_figures_in_the_prose(spec_id: str) -> None:
-    """Figures the table does not have never change a cell the table decides."""
-    spec = REGISTRY.get(spec_id)
-
-    @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
-    @given(filled_reports(spec), layouts())
-    def run(filled, layout) -> None:  # type: ignore[no-untyped-def]
-        text = render(filled, layout, random.Random(0))
-        figures = [
-            _total(filled, r) + 1
-            for r in ("new_requests", "processed_total", "carry_forward")
-        ]
-        before = govdisclosure.load(text, spec=spec_id)
-        after = govdisclosure.load(_with_prose(text, *figures), spec=spec_id)
-
-        assert _decided(before) == _decided(after)
 
     run()
