@@ -119,7 +119,7 @@ def narrow_readings(
     while True:
         rows = dict(initial)
         active = [i for i in usable if not frozen & _rows_of(i)]
-        broken = _narrow_all(active, rows, columns)
+        broken, settled = _narrow_all(active, rows, columns)
         if broken is None:
             break
         frozen |= _rows_of(broken)
@@ -128,8 +128,12 @@ def narrow_readings(
         if frozen & _rows_of(stated):
             continue  # no consistent reading there: nothing to choose from
         trial = dict(rows)
-        if _narrow_all([*active, stated], trial, columns) is not None:
+        broken, now_settled = _narrow_all(
+            [*active, stated], trial, columns, len(active) if settled else 0
+        )
+        if broken is not None:
             continue
+        settled = now_settled
         for key, row in trial.items():
             if row is not rows[key]:
                 trial[key] = evolve(
@@ -204,16 +208,22 @@ def _narrow_all(
     active: list[Instance],
     rows: dict[tuple[str, str], RowDraft],
     columns: dict[str, dict[str, int]],
-) -> Instance | None:
-    """Narrow to a fixpoint; return the first equation found unsatisfiable.
+    settled: int = 0,
+) -> tuple[Instance | None, bool]:
+    """Narrow to a fixpoint: the first equation found unsatisfiable, and whether it settled.
 
     An equation is evaluated again only when one of its rows changed since
     its last evaluation: one that narrowed leaves its rows consistent with it,
     and one that did not would not now either, so skipping it changes nothing
-    but the time (the same passes, the same fixpoint).
+    but the time (the same passes, the same fixpoint). The first ``settled``
+    equations are already at a fixpoint on ``rows`` (a previous call settled
+    them): they count as just evaluated.
     """
     row_keys = [tuple({(i.table, row): None for _, row, _ in i.terms}) for i in active]
-    last: list[tuple[RowDraft, ...] | None] = [None] * len(active)
+    last: list[tuple[RowDraft, ...] | None] = [
+        tuple(rows[k] for k in keys) if n < settled else None
+        for n, keys in enumerate(row_keys)
+    ]
     for _ in range(MAX_PASSES):
         changed = False
         for n, inst in enumerate(active):
@@ -224,12 +234,12 @@ def _narrow_all(
                 continue
             result = _narrow_one(inst, rows, columns[inst.table])
             if result is _UNSATISFIABLE:
-                return inst
+                return inst, False
             changed |= bool(result)
             last[n] = tuple(rows[k] for k in row_keys[n])
         if not changed:
-            break
-    return None
+            return None, True
+    return None, False
 
 
 def _contribution(reading: Reading, terms: list[tuple[int, int]]) -> _Number | None:
