@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Final
 
 import regex
 
@@ -44,8 +45,10 @@ __all__ = ["agreed_facts", "check_facts", "find_facts"]
 _DIGIT = re.compile(r"[0-9]")
 #: Where a sentence ends.
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
-#: A sentence longer than this is cut (a page without punctuation is no sentence).
-MAX_SENTENCE = 300
+#: A longer run without sentence punctuation is not read: it is no sentence
+#: (a page of chrome, a table flattened into prose), and cutting it could cut
+#: a figure in two.
+MAX_SENTENCE: Final = 300
 
 
 def find_facts(sections: Sections, spec: Spec) -> tuple[Fact, ...]:
@@ -119,7 +122,7 @@ def _sentences(text: str, first: int, last: int) -> list[tuple[int, int]]:
         start = m.end()
     if start < last:
         out.append((start, last))
-    return [(a, min(b, a + MAX_SENTENCE)) for a, b in out if text[a:b].strip()]
+    return [(a, b) for a, b in out if text[a:b].strip() and b - a <= MAX_SENTENCE]
 
 
 def _value(text: str | None) -> Value:

@@ -130,3 +130,11 @@ def test_a_check_only_fact_is_compared(stated: int, findings: int) -> None:
 
     assert [("N14", stated)] == [(f.id, f.value) for f in report.facts]
     assert findings == sum(f.code == "narrative.disagrees" for f in report.findings)
+
+
+def test_a_run_without_sentence_ends_is_not_prose() -> None:
+    """Past MAX_SENTENCE characters without 。；！？ it is no sentence: nothing is read from it."""
+    filler = "各项工作有序推进" * 40  # 320 characters, no sentence end
+    text = _with_sentence(PIPE_2021, f"{filler}本年度共收到50件申请")
+
+    assert () == govdisclosure.load(text).facts
