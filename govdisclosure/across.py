@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from govdisclosure.errors import SpecError
 from govdisclosure.model import Cell, CellStatus, Finding, Report, Severity, Value
 from govdisclosure.registry import Registry, default_registry
 from govdisclosure.spec_expr import parse_equation
-from govdisclosure.spec_model import ForEach, YearRule
+from govdisclosure.spec_model import ForEach, Spec, YearRule
 
 __all__ = ["compare"]
 
@@ -36,7 +37,8 @@ def compare(
     Reports without an organisation or a year cannot be placed and are named
     in an ``across.unplaced`` info finding; two reports of one organisation
     for the same year are an ``across.duplicate`` warning, and neither is
-    compared. Broken rules are ``across.violated`` warnings.
+    compared. Broken rules are ``across.violated`` warnings. A rule naming a
+    key its previous spec lacks is a `SpecError`.
     """
     registry = registry if registry is not None else default_registry()
     findings: list[Finding] = []
@@ -75,8 +77,46 @@ def compare(
             for rule in spec.across_years:
                 if (rule.previous or spec.id) != last.format:
                     continue
+                _require_names(rule, spec, registry.get(last.format))
                 findings += _check(rule, org, year, this, last)
     return tuple(findings)
+
+
+def _require_names(rule: YearRule, spec: Spec, previous: Spec) -> None:
+    """A rule's ``last.`` names must be keys of the previous spec's table.
+
+    Loading a spec checks them only when the previous spec is the spec itself;
+    a rule across formats meets its other spec here, and a misspelt key would
+    otherwise never fire.
+    """
+    table_id = rule.previous_table or rule.table
+    try:
+        table = previous.table(table_id)
+    except KeyError:
+        unknown = [f"table {table_id!r}"]
+    else:
+        keys = {
+            ForEach.ROW: {c.key for c in table.column_leaves()},
+            ForEach.COLUMN: {r.key for r in table.row_leaves()},
+            ForEach.NONE: {
+                f"{r.key}.{c.key}"
+                for r in table.row_leaves()
+                for c in table.column_leaves()
+            },
+        }[rule.for_each]
+        equation = parse_equation(rule.equation)
+        unknown = [
+            name
+            for t in (*equation.lhs, *equation.rhs)
+            for which, _, name in [t.name.partition(".")]
+            if which == "last" and name not in keys
+        ]
+    if unknown:
+        raise SpecError(
+            f"across_years rule {rule.id!r} of {spec.id} names {', '.join(unknown)}, "
+            f"which {previous.id} does not have",
+            spec_id=spec.id,
+        )
 
 
 def _check(

@@ -619,7 +619,7 @@ def _check_year_rule(spec: Spec, rule: YearRule, where: str) -> list[Problem]:
     problems += _check_invariant(
         table, _names_only(this), rule.for_each, rule.id, where
     )
-    if rule.previous in (None, spec.id):  # another spec's keys are checked by compare
+    if rule.previous in (None, spec.id):  # another spec's keys: compare() checks them
         try:
             before = spec.table(rule.previous_table or rule.table)
         except KeyError:

@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from attrs import evolve
 
 import govdisclosure
+from govdisclosure.spec_model import ForEach, YearRule
 from govdisclosure.testing import FilledReport, Layout, fill, render
 
 REGISTRY = govdisclosure.Registry(plugins=False)
@@ -152,3 +154,32 @@ def test_check_across_years_on_the_command_line(tmp_path: Path) -> None:
     assert "warning: " in run.stdout
     assert "Y1" in run.stdout
     assert f"{ORG} 2019→2020" in run.stdout
+
+
+def test_a_rule_naming_a_key_the_previous_format_lacks_is_a_spec_error() -> None:
+    """Across formats the loader cannot see the other spec; compare names the misspelt key."""
+    spec = REGISTRY.get("gov-2021")
+    broken = evolve(
+        spec,
+        id="my-2021",
+        across_years=(
+            YearRule(
+                "Y9",
+                "t2_1",
+                "this.in_force == last.total_publishd + this.issued",
+                ForEach.ROW,
+                previous="gov-2019",
+            ),
+        ),
+    )
+    registry = govdisclosure.Registry(plugins=False, environment=False)
+    registry.add(broken)
+    _, last_text = _report("gov-2019", 2020, seed=3)
+    _, this_text = _report("gov-2021", 2021, seed=4)
+    reports = [
+        govdisclosure.load(last_text),
+        evolve(govdisclosure.load(this_text), format="my-2021"),
+    ]
+
+    with pytest.raises(govdisclosure.SpecError, match="total_publishd"):
+        govdisclosure.compare(reports, registry)
