@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Final
 
 from govdisclosure.errors import FormatNotRecognizedError
-from govdisclosure.model import CellStatus, Report
+from govdisclosure.model import DECIDED, CellStatus, Report
 from govdisclosure.normalize import NormalizedText, label_key, match_text
 from govdisclosure.registry import Registry
 from govdisclosure.spec_model import Spec
@@ -156,10 +156,7 @@ def structure_score(report: Report, label_score: float, instances: int) -> float
     if not cells:
         return 0.2 * label_score
     present = sum(c.status is not CellStatus.MISSING for c in cells) / len(cells)
-    decided = sum(
-        c.status in (CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK)
-        for c in cells
-    ) / len(cells)
+    decided = sum(c.status in DECIDED for c in cells) / len(cells)
     broken = sum(f.code == "invariant.violated" for f in report.findings)
     unchecked = sum(f.code == "invariant.unchecked" for f in report.findings)
     checked = instances - unchecked

@@ -11,11 +11,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from attrs import field, frozen
 
 __all__ = [
+    "DECIDED",
     "RECORD_FIELDS",
     "Cell",
     "CellStatus",
@@ -45,6 +46,10 @@ class CellStatus(str, enum.Enum):
     BLANK = "blank"
     MISSING = "missing"
     AMBIGUOUS = "ambiguous"
+
+
+#: The statuses of cells the text determines; sums count a blank as 0.
+DECIDED: Final = frozenset({CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK})
 
 
 class Severity(str, enum.Enum):

@@ -27,8 +27,8 @@ from typing import Final
 import regex
 
 from govdisclosure.model import (
+    DECIDED,
     Cell,
-    CellStatus,
     Fact,
     Finding,
     Severity,
@@ -161,11 +161,7 @@ def check_facts(
     findings = []
     for fact in facts:
         found = [cells.get(k) for k in fact.cells]
-        if any(
-            c is None
-            or c.status not in (CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK)
-            for c in found
-        ):
+        if any(c is None or c.status not in DECIDED for c in found):
             continue  # a cell the table does not decide cannot be compared
         total = sum((c.value or 0) for c in found if c is not None)
         if total == fact.value:
