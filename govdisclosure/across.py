@@ -18,14 +18,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from govdisclosure.errors import SpecError
-from govdisclosure.model import Cell, CellStatus, Finding, Report, Severity, Value
+from govdisclosure.model import DECIDED, Cell, Finding, Report, Severity, Value
 from govdisclosure.registry import Registry, default_registry
 from govdisclosure.spec_expr import parse_equation
+from govdisclosure.spec_loader import check_previous_names
 from govdisclosure.spec_model import ForEach, Spec, YearRule
 
 __all__ = ["compare"]
-
-_DECIDED = (CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK)
 
 
 def compare(
@@ -74,60 +73,40 @@ def compare(
                 continue
             this, last = by_year[year][0], before[0]
             spec = registry.get(this.format)
+            cells = {
+                "this": {c.key: c for c in this.cells},
+                "last": {c.key: c for c in last.cells},
+            }
             for rule in spec.across_years:
                 if (rule.previous or spec.id) != last.format:
                     continue
                 _require_names(rule, spec, registry.get(last.format))
-                findings += _check(rule, org, year, this, last)
+                findings += _check(rule, org, year, this, cells)
     return tuple(findings)
 
 
 def _require_names(rule: YearRule, spec: Spec, previous: Spec) -> None:
-    """A rule's ``last.`` names must be keys of the previous spec's table.
-
-    Loading a spec checks them only when the previous spec is the spec itself;
-    a rule across formats meets its other spec here, and a misspelt key would
-    otherwise never fire.
-    """
-    table_id = rule.previous_table or rule.table
-    try:
-        table = previous.table(table_id)
-    except KeyError:
-        unknown = [f"table {table_id!r}"]
-    else:
-        keys = {
-            ForEach.ROW: {c.key for c in table.column_leaves()},
-            ForEach.COLUMN: {r.key for r in table.row_leaves()},
-            ForEach.NONE: {
-                f"{r.key}.{c.key}"
-                for r in table.row_leaves()
-                for c in table.column_leaves()
-            },
-        }[rule.for_each]
-        equation = parse_equation(rule.equation)
-        unknown = [
-            name
-            for t in (*equation.lhs, *equation.rhs)
-            for which, _, name in [t.name.partition(".")]
-            if which == "last" and name not in keys
-        ]
-    if unknown:
+    """A misspelt ``last.`` key would make the rule never fire: refuse it instead."""
+    problems = check_previous_names(rule, previous)
+    if problems:
         raise SpecError(
-            f"across_years rule {rule.id!r} of {spec.id} names {', '.join(unknown)}, "
-            f"which {previous.id} does not have",
+            f"across_years rule {rule.id!r} of {spec.id} does not fit {previous.id}: "
+            + "; ".join(p.what for p in problems),
             spec_id=spec.id,
+            problems=[f"{p.what}; fix: {p.fix}" for p in problems],
         )
 
 
 def _check(
-    rule: YearRule, org: str, year: int, this: Report, last: Report
+    rule: YearRule,
+    org: str,
+    year: int,
+    this: Report,
+    cells: dict[str, dict[str, Cell]],
 ) -> list[Finding]:
+    """The rule's broken instances; ``cells`` maps "this"/"last" to each report's cells by key."""
     equation = parse_equation(rule.equation)
     tables = {"this": rule.table, "last": rule.previous_table or rule.table}
-    cells = {
-        "this": {c.key: c for c in this.cells},
-        "last": {c.key: c for c in last.cells},
-    }
     try:
         this_table = this.table(tables["this"])
     except KeyError:
@@ -148,7 +127,7 @@ def _check(
                 which, _, name = term.name.partition(".")
                 key = _key(tables[which], rule.for_each, index, name)
                 cell = cells[which].get(key)
-                if cell is None or cell.status not in _DECIDED:
+                if cell is None or cell.status not in DECIDED:
                     complete = False
                     break
                 sides[side].append((term.coef, cell))

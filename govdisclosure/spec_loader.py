@@ -49,6 +49,7 @@ __all__ = [
     "Problem",
     "RawSpec",
     "build_spec",
+    "check_previous_names",
     "load_spec",
     "merge_spec_data",
     "parse_spec",
@@ -615,26 +616,41 @@ def _check_year_rule(spec: Spec, rule: YearRule, where: str) -> list[Problem]:
                 f"{where}.equation",
             )
         ]
-    table = spec.table(rule.table)
     problems += _check_invariant(
-        table, _names_only(this), rule.for_each, rule.id, where
+        spec.table(rule.table), _names_only(this), rule.for_each, rule.id, where
     )
     if rule.previous in (None, spec.id):  # another spec's keys: compare() checks them
-        try:
-            before = spec.table(rule.previous_table or rule.table)
-        except KeyError:
-            return [
-                *problems,
-                Problem(
-                    f"across_years rule {rule.id!r} names unknown previous_table {rule.previous_table!r}",
-                    f"use one of the table ids: {', '.join(t.id for t in spec.tables)}",
-                    f"{where}.previous_table",
-                ),
-            ]
-        problems += _check_invariant(
-            before, _names_only(last), rule.for_each, rule.id, where
-        )
+        problems += check_previous_names(rule, spec, where)
     return problems
+
+
+def check_previous_names(
+    rule: YearRule, previous: Spec, where: str = "$"
+) -> list[Problem]:
+    """Problems with the ``last.`` names of ``rule`` as keys of ``previous``, the earlier report's spec.
+
+    The rule's own spec checks them when it loads if ``previous`` is itself;
+    `across.compare` checks them against another spec when it meets one.
+    """
+    equation = parse_equation(rule.equation)
+    last = [
+        name
+        for term in (*equation.lhs, *equation.rhs)
+        for which, _, name in [term.name.partition(".")]
+        if which == "last"
+    ]
+    try:
+        before = previous.table(rule.previous_table or rule.table)
+    except KeyError:
+        return [
+            Problem(
+                f"across_years rule {rule.id!r} names table "
+                f"{rule.previous_table or rule.table!r}, which {previous.id} does not have",
+                f"use one of the table ids: {', '.join(t.id for t in previous.tables)}",
+                f"{where}.previous_table",
+            )
+        ]
+    return _check_invariant(before, _names_only(last), rule.for_each, rule.id, where)
 
 
 def _names_only(names: list[str]) -> str:
