@@ -4,8 +4,8 @@
 their intermediate values: normalised lines, located sections, each section's
 token grid (with what every label may be), the figures stated in the prose,
 each cell with its status, raw text, candidates and place in the input, and
-each finding. It is a reading
-aid for people; its text is not a stable format (use `Report.to_dict`).
+each finding. It is a reading aid for people; its text is not a stable
+format (use `Report.to_dict`).
 """
 
 from __future__ import annotations
