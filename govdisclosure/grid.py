@@ -29,6 +29,7 @@ import enum
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from attrs import evolve, frozen
 
@@ -48,6 +49,7 @@ MIN_PREFIX = 3
 _ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\d+\.|\(\d+\))"
 )
+_DELIMITER = re.compile(r"[|\t]")
 _SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _RESIDUE_NOISE = re.compile(r"[\s|,.:;()\[\]{}<>\"'*#·•…\-]+")
 
@@ -70,13 +72,19 @@ class LabelRef:
     key: str | None = None
 
 
-@frozen
-class Token:
-    """One piece of a table: a label, a number, an explicit empty cell, or text."""
+class Token(NamedTuple):
+    """One piece of a table: a label, a number, an explicit empty cell, or text.
+
+    A named tuple, not an attrs class: a report makes hundreds, and a frozen
+    attrs instance costs three times as much to build. Its place in the input
+    is kept as plain offsets; `span` builds the public `SourceSpan` on demand.
+    """
 
     kind: TokenKind
     text: str
-    span: SourceSpan
+    start: int  # input offsets of the token's text, as in SourceSpan
+    end: int
+    line: int
     cell: int  # tokens with the same number come from one cell
     delimited: bool  # the cell was cut out by pipes or tabs
     refs: tuple[LabelRef, ...] = ()
@@ -84,6 +92,11 @@ class Token:
     attached: str = ""  # text in the label's cell that is not a label (a unit note)
     optional: bool = False  # an empty cell that may be no cell (before a leading pipe)
     cell_text: str = ""  # the whole cell's text, for a label or text token
+
+    @property
+    def span(self) -> SourceSpan:
+        """Where the token's text is in the input."""
+        return SourceSpan(self.start, self.end, self.line)
 
 
 @frozen
@@ -105,6 +118,11 @@ class LabelIndex:
     pattern: re.Pattern[str] | None
     by_key: dict[str, tuple[LabelRef, ...]]
     keys: tuple[str, ...]
+    #: Every proper prefix of a key: a cell whose text is none cannot start
+    #: a label wrapped over several cells.
+    prefixes: frozenset[str]
+    #: Some key is all digits: then a bare number cell may hold a label.
+    numeric_keys: bool
 
 
 def _nodes(table: TableSpec) -> Iterable[tuple[LabelNode, LabelRef]]:
@@ -150,7 +168,11 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
             by_key[key] = refs
     keys = tuple(sorted(by_key, key=len, reverse=True))
     pattern = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
-    return LabelIndex(pattern, {k: tuple(v) for k, v in by_key.items()}, keys)
+    prefixes = frozenset(k[:i] for k in keys for i in range(1, len(k)))
+    numeric = any(k.isdigit() for k in keys)
+    return LabelIndex(
+        pattern, {k: tuple(v) for k, v in by_key.items()}, keys, prefixes, numeric
+    )
 
 
 def build_grid(
@@ -232,9 +254,11 @@ def _cells(text: str, column: int, stop: int) -> list[tuple[int, int, bool, bool
         return []
     if "|" not in body and "\t" not in body:
         return [(column, stop, False, False)]
-    bounds = (
-        [column - 1] + [column + i for i, ch in enumerate(body) if ch in "|\t"] + [stop]
-    )
+    bounds = [
+        column - 1,
+        *(column + m.start() for m in _DELIMITER.finditer(body)),
+        stop,
+    ]
     cells = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
     stripped = body.strip()
     # "a | b |": the text after the last pipe is no cell. A line of pipes only
@@ -247,11 +271,6 @@ def _cells(text: str, column: int, stop: int) -> list[tuple[int, int, bool, bool
         and not text[cells[0][0] : cells[0][1]].strip()
     )
     return [(s, e, True, optional and i == 0) for i, (s, e) in enumerate(cells)]
-
-
-def _span(line: Line, start: int, end: int) -> SourceSpan:
-    a, b = line.source_span(start, end)
-    return SourceSpan(a, b, line.number)
 
 
 def _cell_tokens(
@@ -269,42 +288,44 @@ def _cell_tokens(
 ) -> list[Token]:
     text = line.text[start:end]
     core = text.strip()
+    number = line.number
     if not core:  # an empty cell: explicit between pipes, else nothing
         if not delimited:
             return []
-        span = _span(line, start, end)
-        return [Token(TokenKind.EMPTY, "", span, cell_no, True, optional=optional)]
+        a, b = line.source_span(start, end)
+        return [
+            Token(TokenKind.EMPTY, "", a, b, number, cell_no, True, optional=optional)
+        ]
     if (
         core.isdigit()
         and core.isascii()
         and core not in blanks
-        and (index.pattern is None or index.pattern.search(core) is None)
+        and not index.numeric_keys
     ):
         # the commonest cell, a bare count: what the general path below
         # would make of it, without its label search and residue analysis
         m = numbers.search(text)
         if m is not None and m.group().strip() == core:
+            a, b = line.source_span(start + m.start(), start + m.end())
             return [
                 Token(
                     TokenKind.VALUE,
                     core,
-                    _span(line, start + m.start(), start + m.end()),
+                    a,
+                    b,
+                    number,
                     cell_no,
                     delimited,
-                    number=read_number(m, minus_words),
+                    number=_bare_number(core),
                 )
             ]
     key, pos = match_key(text)
     if not key or _SEPARATOR.match(key):
         if delimited and not key:
+            a, b = line.source_span(start, end)
             return [
                 Token(
-                    TokenKind.EMPTY,
-                    "",
-                    _span(line, start, end),
-                    cell_no,
-                    True,
-                    optional=optional,
+                    TokenKind.EMPTY, "", a, b, number, cell_no, True, optional=optional
                 )
             ]
         return []
@@ -314,7 +335,8 @@ def _cell_tokens(
         TokenKind.UNIT if key in units else TokenKind.EMPTY if key in blanks else None
     )
     if whole is not None:
-        return [Token(whole, text.strip(), _span(line, start, end), cell_no, delimited)]
+        a, b = line.source_span(start, end)
+        return [Token(whole, core, a, b, number, cell_no, delimited)]
     # 1. labels on the match form
     labels: list[tuple[int, int, tuple[LabelRef, ...]]] = []
     if index.pattern is not None:
@@ -324,7 +346,7 @@ def _cell_tokens(
         ]
     # 2. the gaps between labels, on the display form
     out: list[Token] = []
-    residue: list[tuple[int, int]] = []
+    residue: list[str] = []
     cursor = 0
     pieces: list[tuple[int, int, tuple[LabelRef, ...] | None]] = []
     for ks, ke, found in labels:
@@ -336,70 +358,62 @@ def _cell_tokens(
         if a >= b:
             continue
         if refs is not None:
+            sa, sb = line.source_span(start + a, start + b)
             out.append(
                 Token(
-                    TokenKind.LABEL,
-                    text[a:b],
-                    _span(line, start + a, start + b),
-                    cell_no,
-                    delimited,
-                    refs,
+                    TokenKind.LABEL, text[a:b], sa, sb, number, cell_no, delimited, refs
                 )
             )
             continue
         gap = text[a:b]
         last = 0
         for m in numbers.finditer(gap):
-            residue.append((a + last, a + m.start()))
-            number = read_number(m, minus_words)
+            residue.append(gap[last : m.start()])
+            sa, sb = line.source_span(start + a + m.start(), start + a + m.end())
             out.append(
                 Token(
                     TokenKind.VALUE,
                     m.group().strip(),
-                    _span(line, start + a + m.start(), start + a + m.end()),
+                    sa,
+                    sb,
+                    number,
                     cell_no,
                     delimited,
-                    number=number,
+                    number=read_number(m, minus_words),
                 )
             )
             last = m.end()
-        residue.append((a + last, b))
-    rest = "".join(_RESIDUE_NOISE.sub("", text[a:b]) for a, b in residue)
+        residue.append(gap[last:])
+    rest = _RESIDUE_NOISE.sub("", "".join(residue))
     if len(rest) >= PROSE_RESIDUE or "。" in text:
         # prose: a sentence is not a table cell. It closes the current row,
         # and its numbers are kept as PROSE tokens, to be reported, not read.
-        prose = Token(
-            TokenKind.TEXT, text.strip(), _span(line, start, end), cell_no, delimited
-        )
+        sa, sb = line.source_span(start, end)
+        prose = Token(TokenKind.TEXT, core, sa, sb, number, cell_no, delimited)
         return [prose] + [
-            evolve(t, kind=TokenKind.PROSE) for t in out if t.kind is TokenKind.VALUE
+            t._replace(kind=TokenKind.PROSE) for t in out if t.kind is TokenKind.VALUE
         ]
     if rest:
-        label_tokens = [t for t in out if t.kind is TokenKind.LABEL]
-        if label_tokens:
-            # text sharing a cell with a label belongs to it (a unit, a remark)
-            first = out.index(label_tokens[0])
-            out[first] = Token(
-                TokenKind.LABEL,
-                label_tokens[0].text,
-                label_tokens[0].span,
-                cell_no,
-                delimited,
-                label_tokens[0].refs,
-                attached=rest,
-                cell_text=text.strip(),
-            )
+        for i, t in enumerate(out):
+            if t.kind is TokenKind.LABEL:
+                # text sharing a cell with a label belongs to it (a unit, a remark)
+                out[i] = t._replace(attached=rest, cell_text=core)
+                break
         else:
-            out.append(
-                Token(
-                    TokenKind.TEXT,
-                    text.strip(),
-                    _span(line, start, end),
-                    cell_no,
-                    delimited,
-                )
-            )
-    return sorted(out, key=lambda t: t.span.start)
+            sa, sb = line.source_span(start, end)
+            out.append(Token(TokenKind.TEXT, core, sa, sb, number, cell_no, delimited))
+            out.sort(key=_start)  # the cell's text before the numbers inside it
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _bare_number(digits: str) -> NumberToken:
+    """The NumberToken of a bare count, shared: a report has many ``0`` cells."""
+    return NumberToken(None, digits, None)
+
+
+def _start(token: Token) -> int:
+    return token.start
 
 
 def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
@@ -435,16 +449,7 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
         if len(key) >= MIN_PREFIX:
             refs = _prefix_refs(key, index)
             if refs:
-                out.append(
-                    Token(
-                        TokenKind.LABEL,
-                        tok.text,
-                        tok.span,
-                        tok.cell,
-                        tok.delimited,
-                        refs,
-                    )
-                )
+                out.append(tok._replace(kind=TokenKind.LABEL, refs=refs))
                 i += 1
                 continue
         out.append(tok)
@@ -456,6 +461,8 @@ def _joined(
     tokens: list[Token], i: int, index: LabelIndex, per_cell: dict[int, int]
 ) -> tuple[int, Token] | None:
     """A label made of the whole cells starting at ``i``, and how many it takes."""
+    if match_text(tokens[i].cell_text or tokens[i].text) not in index.prefixes:
+        return None
     for width in (2, 3):
         group = tokens[i : i + width]
         whole = [
@@ -467,14 +474,13 @@ def _joined(
             return None
         key = "".join(match_text(t.cell_text or t.text) for t in group)
         if key in index.by_key:
-            span = SourceSpan(
-                group[0].span.start, group[-1].span.end, group[0].span.line
-            )
             text = "".join(t.cell_text or t.text for t in group)
             return width, Token(
                 TokenKind.LABEL,
                 text,
-                span,
+                group[0].start,
+                group[-1].end,
+                group[0].line,
                 group[0].cell,
                 group[0].delimited,
                 index.by_key[key],

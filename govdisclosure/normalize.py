@@ -91,6 +91,9 @@ class Line:
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map ``[start, end)`` in ``text`` to offsets in the input string."""
+        offsets = self.offsets
+        if 0 <= start < end <= len(offsets):  # the common case, taken first
+            return (offsets[start], offsets[end - 1] + 1)
         if not self.offsets:
             return (self.end, self.end)
         first = self.offsets[start] if start < len(self.offsets) else self.end
