@@ -86,7 +86,7 @@ def explain(
             )
             shown = "(empty)" if token.kind is TokenKind.EMPTY else _cut(token.text)
             out.append(
-                f"    {token.span.line:>4}:{token.cell:<3} {token.kind.value:<6} {shown}"
+                f"    {token.line:>4}:{token.cell:<3} {token.kind.value:<6} {shown}"
                 + (f"  -> {refs}" if refs else "")
             )
     out += ["", f"== 4. figures stated in the prose ({len(report.facts)}) =="]

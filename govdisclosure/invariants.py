@@ -36,7 +36,7 @@ from govdisclosure.segment import (
     constrained_readings,
 )
 from govdisclosure.spec_expr import parse_equation
-from govdisclosure.spec_model import ForEach, Invariant, Spec
+from govdisclosure.spec_model import ForEach, Invariant, Spec, TableSpec
 
 __all__ = ["Instance", "check_invariants", "instances", "narrow_readings"]
 
@@ -59,6 +59,19 @@ class Instance:
     text: str
     #: Added to the sum: a figure stated in the prose is ``cells - figure == 0``.
     constant: int | Decimal = 0
+    #: The terms grouped by row, columns as indexes: ``(row_key, ((coef, j), …))``.
+    #: Narrowing sums a row's terms over each of its readings.
+    places: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()
+
+
+def _places(
+    terms: tuple[tuple[int, str, str], ...], table: TableSpec
+) -> tuple[tuple[str, tuple[tuple[int, int], ...]], ...]:
+    index = {c.key: j for j, c in enumerate(table.column_leaves())}
+    by_row: dict[str, list[tuple[int, int]]] = {}
+    for coef, row, column in terms:
+        by_row.setdefault(row, []).append((coef, index[column]))
+    return tuple((row, tuple(cols)) for row, cols in by_row.items())
 
 
 @lru_cache(maxsize=32)
@@ -79,7 +92,9 @@ def instances(spec: Spec) -> tuple[Instance, ...]:
             text = str(equation) + (
                 f"  [{inv.for_each.value} {index}]" if index else ""
             )
-            out.append(Instance(inv, table.id, index, terms, text))
+            out.append(
+                Instance(inv, table.id, index, terms, text, 0, _places(terms, table))
+            )
     return tuple(out)
 
 
@@ -119,17 +134,17 @@ def narrow_readings(
     while True:
         rows = dict(initial)
         active = [i for i in usable if not frozen & _rows_of(i)]
-        broken, settled = _narrow_all(active, rows, columns)
+        broken, settled = _narrow_all(active, rows)
         if broken is None:
             break
         frozen |= _rows_of(broken)
     for fact in facts:
-        stated = _fact_instance(fact)
+        stated = _fact_instance(fact, spec)
         if frozen & _rows_of(stated):
             continue  # no consistent reading there: nothing to choose from
         trial = dict(rows)
         broken, now_settled = _narrow_all(
-            [*active, stated], trial, columns, len(active) if settled else 0
+            [*active, stated], trial, len(active) if settled else 0
         )
         if broken is not None:
             continue
@@ -148,7 +163,7 @@ def narrow_readings(
     )
 
 
-def _fact_instance(fact: Fact) -> Instance:
+def _fact_instance(fact: Fact, spec: Spec) -> Instance:
     """``Σ cells − figure == 0`` for a figure of the prose."""
     table = fact.cells[0].partition(".")[0]
     terms = []
@@ -157,7 +172,15 @@ def _fact_instance(fact: Fact) -> Instance:
         terms.append((1, row, column))
     equation = f"{' + '.join(fact.cells)} == {fact.value}"
     inv = Invariant(fact.id, table, equation)
-    return Instance(inv, table, None, tuple(terms), equation, -(fact.value or 0))
+    return Instance(
+        inv,
+        table,
+        None,
+        tuple(terms),
+        equation,
+        -(fact.value or 0),
+        _places(tuple(terms), spec.table(table)),
+    )
 
 
 def _search_undetermined_rows(
@@ -201,13 +224,12 @@ def _search_undetermined_rows(
 
 
 def _rows_of(inst: Instance) -> set[tuple[str, str]]:
-    return {(inst.table, row) for _, row, _ in inst.terms}
+    return {(inst.table, row) for row, _ in inst.places}
 
 
 def _narrow_all(
     active: list[Instance],
     rows: dict[tuple[str, str], RowDraft],
-    columns: dict[str, dict[str, int]],
     settled: int = 0,
 ) -> tuple[Instance | None, bool]:
     """Narrow to a fixpoint: the first equation found unsatisfiable, and whether it settled.
@@ -219,7 +241,7 @@ def _narrow_all(
     equations are already at a fixpoint on ``rows`` (a previous call settled
     them): they count as just evaluated.
     """
-    row_keys = [tuple({(i.table, row): None for _, row, _ in i.terms}) for i in active]
+    row_keys = [tuple((i.table, row) for row, _ in i.places) for i in active]
     last: list[tuple[RowDraft, ...] | None] = [
         tuple(rows[k] for k in keys) if n < settled else None
         for n, keys in enumerate(row_keys)
@@ -232,7 +254,7 @@ def _narrow_all(
                 rows[k] is d for k, d in zip(row_keys[n], before, strict=True)
             ):
                 continue
-            result = _narrow_one(inst, rows, columns[inst.table])
+            result = _narrow_one(inst, rows)
             if result is _UNSATISFIABLE:
                 return inst, False
             changed |= bool(result)
@@ -242,7 +264,7 @@ def _narrow_all(
     return None, False
 
 
-def _contribution(reading: Reading, terms: list[tuple[int, int]]) -> _Number | None:
+def _contribution(reading: Reading, terms: Sequence[tuple[int, int]]) -> _Number | None:
     total: _Number = 0
     for coef, j in terms:
         slot = reading[j]
@@ -260,29 +282,29 @@ _UNSATISFIABLE: Final = "unsatisfiable"
 def _narrow_one(
     inst: Instance,
     rows: dict[tuple[str, str], RowDraft],
-    columns: dict[str, int],
 ) -> bool | str:
     """Narrow the rows of one equation; True if any changed, or _UNSATISFIABLE."""
-    by_row: dict[str, list[tuple[int, int]]] = {}
-    for coef, row, col in inst.terms:
-        by_row.setdefault(row, []).append((coef, columns[col]))
-    drafts = [rows[(inst.table, r)] for r in by_row]
+    drafts: list[RowDraft] = []
     readings_of: list[tuple[Reading, ...]] = []
     contributions: list[list[_Number]] = []
-    for d in drafts:
+    for row, terms in inst.places:
+        d = rows[(inst.table, row)]
         if not d.found or not d.readings:
             return False  # a missing or undetermined row: the equation cannot narrow
-        maybe = [_contribution(r, by_row[d.key]) for r in d.readings]
-        known = [v for v in maybe if v is not None]
-        if len(known) < len(maybe):
-            return False  # a missing cell: its contribution is unknown
+        known = []
+        for reading in d.readings:
+            value = _contribution(reading, terms)
+            if value is None:
+                return False  # a missing cell: its contribution is unknown
+            known.append(value)
+        drafts.append(d)
         readings_of.append(d.readings)
         contributions.append(known)
-    sets = [set(c) for c in contributions]
-    if all(len(s) == 1 for s in sets):
+    if all(len(c) == 1 for c in contributions):
         # nothing left to choose, but the equation must still hold
-        total = sum(next(iter(s)) for s in sets) + inst.constant
+        total = sum(c[0] for c in contributions) + inst.constant
         return False if total == 0 else _UNSATISFIABLE
+    sets = [set(c) for c in contributions]
     # leave-one-out sumsets from prefix and suffix sums
     prefix: list[set[_Number]] = [{inst.constant}]
     for s in sets:
@@ -345,12 +367,12 @@ def check_invariants(tables: Sequence[Table], spec: Spec) -> list[Finding]:
     spec_ref = f"{spec.id}@{spec.version}"
     for inst in instances(spec):
         terms = [(coef, cells[(inst.table, row, col)]) for coef, row, col in inst.terms]
+        if not any(c.status in _UNDETERMINED for _, c in terms) and _side(
+            terms, 1
+        ) == _side(terms, -1):
+            continue  # the common case: the equation holds
         keys = tuple(c.key for _, c in terms)
-        undetermined = tuple(
-            c.key
-            for _, c in terms
-            if c.status in (CellStatus.MISSING, CellStatus.AMBIGUOUS)
-        )
+        undetermined = tuple(c.key for _, c in terms if c.status in _UNDETERMINED)
         blank = tuple(c.key for _, c in terms if c.status is CellStatus.BLANK)
         base = Finding(
             "invariant.unchecked",
@@ -400,6 +422,9 @@ def check_invariants(tables: Sequence[Table], spec: Spec) -> list[Finding]:
             )
         )
     return findings
+
+
+_UNDETERMINED: Final = (CellStatus.MISSING, CellStatus.AMBIGUOUS)
 
 
 def _side(terms: list[tuple[int, Cell]], sign: int) -> _Number:

@@ -140,12 +140,12 @@ def _drop_header_padding(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     the header (a merged header row rendered as ``| | |``) would otherwise
     read as leading blank cells and shift every value.
     """
-    value_lines = {t.span.line for t in tokens if t.kind is TokenKind.VALUE}
+    value_lines = {t.line for t in tokens if t.kind is TokenKind.VALUE}
     start = 0
     while (
         start < len(tokens)
         and tokens[start].kind is TokenKind.EMPTY
-        and tokens[start].span.line not in value_lines
+        and tokens[start].line not in value_lines
     ):
         start += 1
     return tokens[start:]
@@ -155,7 +155,7 @@ def _unused(token: Token) -> Finding:
     return Finding(
         "token.unused",
         Severity.WARNING,
-        f"the number {token.text!r} on line {token.span.line} is in a table but in no cell",
+        f"the number {token.text!r} on line {token.line} is in a table but in no cell",
         span=token.span,
     )
 
@@ -212,7 +212,7 @@ def _walk(
                     held[-1] = (token, current)
                 else:
                     held.append((token, current))
-            header_line = token.span.line
+            header_line = token.line
         elif token.kind is TokenKind.TEXT:
             current, header_line = None, None
         elif token.kind is TokenKind.PROSE:
@@ -220,11 +220,11 @@ def _walk(
                 Finding(
                     "token.in_prose",
                     Severity.INFO,
-                    f"the number {token.text!r} on line {token.span.line} is in a sentence inside a table section; it is not read as a cell",
+                    f"the number {token.text!r} on line {token.line} is in a sentence inside a table section; it is not read as a cell",
                     span=token.span,
                 )
             )
-        elif token.kind is TokenKind.EMPTY and token.span.line == header_line:
+        elif token.kind is TokenKind.EMPTY and token.line == header_line:
             continue  # empty cells that pad a header or caption row
         elif current is not None:
             current.append(token)
@@ -320,6 +320,8 @@ def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
     def distinct(readings: Sequence[Sequence[object]] | None) -> list[_Slots]:
         if not readings:
             return [set() for _ in range(width)]
+        if len(readings) == 1:  # the common row: one reading, nothing to compare
+            return [{_slot_key(s)} for s in readings[0]]
         return [
             {
                 _slot_key(s)
@@ -328,7 +330,9 @@ def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
             for column in zip(*readings, strict=True)
         ]
 
-    return list(zip(distinct(row.initial), distinct(row.readings), strict=True))
+    initial = distinct(row.initial)
+    final = initial if row.readings is row.initial else distinct(row.readings)
+    return list(zip(initial, final, strict=True))
 
 
 def _cell(

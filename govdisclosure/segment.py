@@ -20,16 +20,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator, Sequence
-from typing import Final, Literal
-
-from attrs import frozen
+from typing import Final, Literal, NamedTuple
 
 from govdisclosure.grid import Token, TokenKind
 from govdisclosure.model import Value
 from govdisclosure.spec_model import ValueType
 from govdisclosure.values import (
     MAX_SPLIT_DIGITS,
-    NumberToken,
     convert,
     count_splits,
     split_digits,
@@ -50,9 +47,11 @@ __all__ = [
 MAX_READINGS: Final = 20_000
 
 
-@frozen
-class Piece:
-    """A number placed in a column: the token it came from and its value there."""
+class Piece(NamedTuple):
+    """A number placed in a column: the token it came from and its value there.
+
+    A named tuple: readings of a glued row hold thousands of pieces.
+    """
 
     token: int  # index into the row's tokens
     text: str  # the token's text, or the glued part used
@@ -201,7 +200,7 @@ def _piece(
         return None
     sign = number.sign if role in ("whole", "first") else None
     unit = number.unit if role in ("whole", "last") else None
-    value = convert(NumberToken(sign, digits, unit), digits, value_type)
+    value = convert(digits, value_type, sign)
     if value is None:
         return None
     text = tokens[index].text if role == "whole" else digits

@@ -82,7 +82,9 @@ def read_number(m: re.Match[str], minus_words: tuple[str, ...]) -> NumberToken:
     return NumberToken(sign, m.group("num").replace(",", ""), m.group("unit"))
 
 
-def convert(number: NumberToken, digits: str, value_type: ValueType) -> Value | None:
+def convert(
+    digits: str, value_type: ValueType, sign: int | None = None
+) -> Value | None:
     """The value of ``digits`` (the whole token or a glued part) as ``value_type``.
 
     Returns None when the text cannot be a value of that type: a sign on a
@@ -100,10 +102,10 @@ def convert(number: NumberToken, digits: str, value_type: ValueType) -> Value | 
         value = Decimal(digits)
     else:
         value = int(digits)
-    if number.sign is not None:
-        if value_type is ValueType.INT and number.sign < 0:
+    if sign is not None:
+        if value_type is ValueType.INT and sign < 0:
             return None
-        if number.sign < 0:
+        if sign < 0:
             value = -value  # type: ignore[operator]
     return value
 

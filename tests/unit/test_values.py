@@ -54,14 +54,12 @@ class TestNumberPattern:
 class TestConvert:
     def test_types(self) -> None:
         """Counts are ints, amounts Decimals; a sign is only allowed where signed."""
-        plain = NumberToken(None, "60", None)
-        minus = NumberToken(-1, "185", None)
-
-        assert 60 == convert(plain, "60", ValueType.INT)
-        assert Decimal("60") == convert(plain, "60", ValueType.DECIMAL)
-        assert -185 == convert(minus, "185", ValueType.SIGNED_INT)
-        assert convert(minus, "185", ValueType.INT) is None
-        assert convert(NumberToken(None, "1.5", None), "1.5", ValueType.INT) is None
+        assert 60 == convert("60", ValueType.INT)
+        assert Decimal("60") == convert("60", ValueType.DECIMAL)
+        assert -185 == convert("185", ValueType.SIGNED_INT, sign=-1)
+        assert 185 == convert("185", ValueType.SIGNED_INT, sign=1)
+        assert convert("185", ValueType.INT, sign=-1) is None
+        assert convert("1.5", ValueType.INT) is None
 
 
 class TestSplitDigits:
