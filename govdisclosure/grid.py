@@ -337,6 +337,13 @@ def _cell_tokens(
     if whole is not None:
         a, b = line.source_span(start, end)
         return [Token(whole, core, a, b, number, cell_no, delimited)]
+    refs = index.by_key.get(key)
+    if refs is not None and "。" not in text:
+        # the commonest label cell, exactly one label: what the search below
+        # would find (the longest label at its start is the whole cell)
+        sa, sb = line.source_span(start + pos[0], start + pos[-1] + 1)
+        label = text[pos[0] : pos[-1] + 1]
+        return [Token(TokenKind.LABEL, label, sa, sb, number, cell_no, delimited, refs)]
     # 1. labels on the match form
     labels: list[tuple[int, int, tuple[LabelRef, ...]]] = []
     if index.pattern is not None:
