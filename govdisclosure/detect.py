@@ -27,7 +27,7 @@ from typing import Final
 
 from govdisclosure.errors import FormatNotRecognizedError
 from govdisclosure.model import DECIDED, CellStatus, Report
-from govdisclosure.normalize import NormalizedText, label_key, match_text
+from govdisclosure.normalize import NormalizedText, label_key
 from govdisclosure.registry import Registry
 from govdisclosure.spec_model import Spec
 
@@ -78,15 +78,40 @@ def _distinctive(spec: Spec, other: Spec) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def _share_found(groups: tuple[tuple[str, ...], ...], key: str) -> float:
-    return sum(any(v in key for v in g) for g in groups) / len(groups)
+class _Occurs(dict[str, bool]):
+    """Whether each label is in the text, searched once: specs share most labels."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    def __missing__(self, label: str) -> bool:
+        self[label] = found = label in self.key
+        return found
+
+    def count(self, groups: tuple[tuple[str, ...], ...]) -> int:
+        """How many of ``groups`` have a variant in the text."""
+        found = 0
+        for group in groups:
+            for variant in group:
+                if self[variant]:
+                    found += 1
+                    break
+        return found
 
 
-def ruled_out(specs: list[Spec], key: str) -> dict[str, str]:
+def _share_found(groups: tuple[tuple[str, ...], ...], occurs: _Occurs) -> float:
+    return occurs.count(groups) / len(groups)
+
+
+def ruled_out(specs: list[Spec], key: str | _Occurs) -> dict[str, str]:
     """The specs whose own labels are absent where another's are present, and why.
 
-    Keyed by spec id; see stage 2 of the module docstring.
+    ``key`` is the text in match form. Keyed by spec id; see stage 2 of the
+    module docstring.
     """
+    if isinstance(key, str):
+        key = _Occurs(key)
     out: dict[str, str] = {}
     for b in specs:
         for a in specs:
@@ -105,11 +130,13 @@ def ruled_out(specs: list[Spec], key: str) -> dict[str, str]:
     return out
 
 
-def score_spec(spec: Spec, key: str) -> tuple[float, str]:
+def score_spec(spec: Spec, key: str | _Occurs) -> tuple[float, str]:
     """The share of the spec's fingerprint found in ``key`` (text in match form)."""
+    if isinstance(key, str):
+        key = _Occurs(key)
     sections, labels = _fingerprint(spec)
-    found_sections = sum(any(v in key for v in variants) for variants in sections)
-    found_labels = sum(any(v in key for v in variants) for variants in labels)
+    found_sections = key.count(sections)
+    found_labels = key.count(labels)
     score = 0.5 * found_sections / max(len(sections), 1) + 0.5 * found_labels / max(
         len(labels), 1
     )
@@ -124,7 +151,7 @@ def candidate_specs(
 
     Raises FormatNotRecognizedError, naming the best specs and why, if none does.
     """
-    key = match_text(normalized.text())
+    key = _Occurs("".join(normalized.match_keys))
     scored = sorted(
         ((spec, *score_spec(spec, key)) for spec in registry),
         key=lambda item: item[1],

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Final, Protocol
 
 import regex
@@ -61,7 +61,7 @@ _EXTRA_FOLD: Final = {
 
 # Differences that only matter for matching: enumerator punctuation
 # (1. / 1、 / 1．), quotes, slashes, colons.
-_MATCH_FOLD: Final = str.maketrans(
+_MATCH_FOLD: Final = tuple(
     {
         "、": ".",
         "“": '"',
@@ -75,7 +75,7 @@ _MATCH_FOLD: Final = str.maketrans(
         "，": ",",
         "；": ";",
         "。": ".",
-    }
+    }.items()
 )
 
 
@@ -111,6 +111,11 @@ class NormalizedText:
     def text(self, start: int = 0, stop: int | None = None) -> str:
         """The display text of lines ``[start, stop)`` joined by newlines."""
         return "\n".join(line.text for line in self.lines[start:stop])
+
+    @cached_property
+    def match_keys(self) -> tuple[str, ...]:
+        """Each line in match form (`match_text`): detection and sections both need them."""
+        return tuple(match_text(line.text) for line in self.lines)
 
 
 def normalize_text(text: str) -> NormalizedText:
@@ -232,7 +237,7 @@ def match_key(text: str) -> tuple[str, Sequence[int]]:
     Not memoised: a glued line is one long cell, and a cache of such keys
     with their offset tuples grows a batch worker by megabytes per report.
     """
-    folded = text.translate(_MATCH_FOLD)
+    folded = _match_fold(text)
     parts = folded.split()  # whitespace runs, as str.isspace sees them
     if len(parts) == 1:  # most cells: padded at the ends only (`| 12 |`)
         lead = folded.find(parts[0])
@@ -248,7 +253,19 @@ def match_key(text: str) -> tuple[str, Sequence[int]]:
 
 def match_text(text: str) -> str:
     """The match form alone, when no offsets are needed: `match_key` without its index."""
-    return "".join(text.translate(_MATCH_FOLD).split())
+    return "".join(_match_fold(text).split())
+
+
+def _match_fold(text: str) -> str:
+    """`_MATCH_FOLD` applied: one character for one, so offsets stay valid.
+
+    A `str.replace` per pair, not `str.translate`: translate looks every
+    character of a CJK text up in a dict, a dozen replaces scan in C.
+    """
+    for old, new in _MATCH_FOLD:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def label_key(label: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 from attrs import frozen
 
@@ -135,7 +136,8 @@ def _pieces(
     return out
 
 
-def _heading_keys(section: SectionSpec) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=256)
+def _heading_keys(section: SectionSpec) -> tuple[tuple[str, bool], ...]:
     """Heading forms in match form, with whether the form must fill its line.
 
     ``二、主动公开…`` may have the body glued after it (collapsed layouts);
@@ -149,13 +151,13 @@ def _heading_keys(section: SectionSpec) -> list[tuple[str, bool]]:
             keys.append((t, False))
             continue
         keys += [(f"{section.number}.{t}", False), (f"({section.number}){t}", True)]
-    return sorted(keys, key=lambda k: len(k[0]), reverse=True)
+    return tuple(sorted(keys, key=lambda k: len(k[0]), reverse=True))
 
 
 def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
     """Find the spec's sections in order, the report's end and its metadata."""
     lines = normalized.lines
-    keys = _LineKeys(lines)
+    keys = _LineKeys(normalized)
     # (section, heading position, body position), positions as (line, column)
     found: list[tuple[SectionSpec, tuple[int, int], tuple[int, int]]] = []
     cursor = (0, 0)
@@ -182,6 +184,8 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
             )
         )
     for span in spans:
+        if not span.spec.must_mention:
+            continue
         text = "".join(
             line.text[a:b] for line, a, b in _pieces(lines, span.start, span.stop)
         )
@@ -209,9 +213,9 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
 class _LineKeys:
     """Each line's match form; its offset index only for the lines that need one."""
 
-    def __init__(self, lines: tuple[Line, ...]) -> None:
-        self._lines = lines
-        self.keys = [match_text(line.text) for line in lines]
+    def __init__(self, normalized: NormalizedText) -> None:
+        self._lines = normalized.lines
+        self.keys = normalized.match_keys
         self._index: dict[int, Sequence[int]] = {}
 
     def index(self, i: int) -> Sequence[int]:
@@ -223,7 +227,7 @@ class _LineKeys:
 def _find_heading(
     lines: tuple[Line, ...],
     keys: _LineKeys,
-    variants: list[tuple[str, bool]],
+    variants: Sequence[tuple[str, bool]],
     cursor: tuple[int, int],
 ) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The first heading at or after ``cursor``: (heading start, body start).

@@ -101,6 +101,7 @@ def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:
     is enumerated.
     """
     ways = [1] + [0] * n  # ways[m]: readings of the tokens so far as m numbers
+    most = _most_parts(tokens, values, n)
     for i in values:
         number = tokens[i].number
         if number is None:
@@ -109,7 +110,7 @@ def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:
         if number.well_formed:
             per_token[1] = 1
         if number.splittable and len(number.digits) <= MAX_SPLIT_DIGITS:
-            for parts in range(2, min(len(number.digits), n) + 1):
+            for parts in range(2, min(len(number.digits), most) + 1):
                 per_token[parts] = count_splits(number.digits, parts)
         nxt = [0] * (n + 1)
         for m, w in enumerate(ways):
@@ -237,6 +238,7 @@ def _sequences(
     (the others are left unused).
     """
     options: list[list[list[tuple[int, str, Role]]]] = []
+    most = _most_parts(tokens, values, n)
     for i in values:
         number = tokens[i].number
         if number is None:
@@ -245,7 +247,7 @@ def _sequences(
         if number.well_formed:
             opts.append([(i, number.digits, "whole")])
         if number.splittable and len(number.digits) <= MAX_SPLIT_DIGITS:
-            for parts in range(2, min(len(number.digits), n) + 1):
+            for parts in range(2, min(len(number.digits), most) + 1):
                 opts += [
                     [(i, d, _role(k, k + 1, parts)) for k, d in enumerate(cut)]
                     for cut in split_digits(number.digits, parts)
@@ -258,13 +260,29 @@ def _sequences(
     yield from _product(options, n)
 
 
+def _most_parts(tokens: Sequence[Token], values: list[int], n: int) -> int:
+    """The most numbers one token can be cut into: every other token read takes a column.
+
+    A sequence uses ``min(tokens, n)`` tokens, each giving at least one number,
+    so a row with as many tokens as columns has no room for a cut at all.
+    """
+    present = sum(1 for i in values if tokens[i].number is not None)
+    return n - max(min(present, n) - 1, 0)
+
+
 def _product(
     options: list[list[list[tuple[int, str, Role]]]], n: int
 ) -> Iterator[list[tuple[int, str, Role]]]:
+    # the fewest numbers the options from k on can give: a walk that cannot
+    # fit them in the columns left stops there
+    fewest = [0] * (len(options) + 1)
+    for k in range(len(options) - 1, -1, -1):
+        fewest[k] = fewest[k + 1] + min((len(o) for o in options[k]), default=0)
+
     def walk(
         k: int, acc: list[tuple[int, str, Role]]
     ) -> Iterator[list[tuple[int, str, Role]]]:
-        if len(acc) > n:
+        if len(acc) + fewest[k] > n:
             return
         if k == len(options):
             yield acc

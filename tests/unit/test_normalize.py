@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from govdisclosure import InputError
 from govdisclosure.normalize import (
+    _MATCH_FOLD,
     _fold_char,
+    _match_fold,
     _to_simplified,
     label_key,
     match_key,
@@ -105,3 +107,13 @@ def test_match_key_and_match_text_agree(text: str) -> None:
     assert key == match_text(text)
     assert len(index) == len(key)
     assert all(not text[i].isspace() for i in index)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("、“”「」‘’／：，；。.:a规 \u3000"), max_size=30)
+)
+def test_match_folding_maps_each_character_on_its_own(text: str) -> None:
+    """The replace loop is a per-character map: offsets in the match form stay valid."""
+    table = dict(_MATCH_FOLD)
+
+    assert "".join(table.get(ch, ch) for ch in text) == _match_fold(text)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import combinations, product
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govdisclosure.grid import build_grid
 from govdisclosure.normalize import normalize_text
@@ -15,6 +19,7 @@ from govdisclosure.segment import (
     row_readings,
 )
 from govdisclosure.spec_model import ValueType
+from govdisclosure.values import NumberToken, split_digits
 
 INT = ValueType.INT
 
@@ -67,3 +72,44 @@ def test_enumeration_is_bounded(spec2019) -> None:  # type: ignore[no-untyped-de
     with pytest.raises(TooManyReadingsError):
         row_readings(_row(spec2019, "1" * 24), [INT] * 15)
     assert MAX_READINGS > 1000
+
+
+def _brute_force(runs: list[str], n: int) -> set[tuple[object, ...]]:
+    """Every reading of digit runs over ``n`` count columns, listed without pruning."""
+    options = []
+    for digits in runs:
+        opts = [[digits]] if NumberToken(None, digits, None).well_formed else []
+        for parts in range(2, len(digits) + 1):
+            opts += [list(cut) for cut in split_digits(digits, parts)]
+        options.append(opts)
+    chosen = (
+        [options]
+        if len(runs) <= n
+        else [[options[k] for k in keep] for keep in combinations(range(len(runs)), n)]
+    )
+    out = set()
+    for subset in chosen:
+        for parts in product(*subset):
+            numbers = [int(d) for part in parts for d in part]
+            for columns in combinations(range(n), len(numbers)):
+                if len(numbers) > n:
+                    break
+                slots: list[object] = [BLANK] * n
+                for value, column in zip(numbers, columns, strict=True):
+                    slots[column] = value
+                out.add(tuple(slots))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    runs=st.lists(st.from_regex(r"[0-9]{1,4}", fullmatch=True), min_size=1, max_size=4),
+    n=st.integers(min_value=1, max_value=5),
+)
+def test_readings_are_every_cut_and_placement(
+    spec2019, runs: list[str], n: int
+) -> None:  # type: ignore[no-untyped-def]
+    """The bounds that prune the enumeration drop no reading a plain listing has."""
+    readings = row_readings(_row(spec2019, "\n".join(runs)), [INT] * n)
+
+    assert _brute_force(runs, n) == {tuple(_values(r)) for r in readings}
