@@ -22,10 +22,10 @@ Strategy, in three stages, none of which looks at the year in the title
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Final
 
 from govdisclosure.errors import FormatNotRecognizedError
+from govdisclosure.memo import by_identity
 from govdisclosure.model import DECIDED, CellStatus, Report
 from govdisclosure.normalize import NormalizedText, label_key
 from govdisclosure.registry import Registry
@@ -50,7 +50,7 @@ OTHER_LABELS: Final = 0.2
 OWN_LABELS: Final = 0.5
 
 
-@lru_cache(maxsize=32)
+@by_identity(maxsize=32)
 def _fingerprint(
     spec: Spec,
 ) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
@@ -67,7 +67,7 @@ def _fingerprint(
     return sections, tuple(dict.fromkeys(labels))
 
 
-@lru_cache(maxsize=256)
+@by_identity(maxsize=256)
 def _distinctive(spec: Spec, other: Spec) -> tuple[tuple[str, ...], ...]:
     """The label variant groups of ``spec`` no variant of which occurs in ``other``."""
     theirs = [k for group in _fingerprint(other)[1] for k in group]

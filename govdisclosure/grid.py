@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 from attrs import evolve, frozen
 
+from govdisclosure.memo import by_identity
 from govdisclosure.model import SourceSpan
 from govdisclosure.normalize import Line, label_key, match_key, match_text
 from govdisclosure.patterns import PatternTimeoutError, finditer
@@ -134,7 +135,7 @@ def _nodes(table: TableSpec) -> Iterable[tuple[LabelNode, LabelRef]]:
         yield group, LabelRef(table.id, "group", group.key)
 
 
-@lru_cache(maxsize=64)
+@by_identity(maxsize=64)
 def label_index(spec: Spec, section_id: str) -> LabelIndex:
     """Every label variant of the section's tables, in match form, with its refs."""
     by_key: dict[str, list[LabelRef]] = {}
@@ -214,7 +215,7 @@ def build_grid(
     return TokenGrid(section_id, tuple(_rejoin_labels(tokens, index)))
 
 
-@lru_cache(maxsize=64)
+@by_identity(maxsize=64)
 def _whole_cell_words(spec: Spec) -> tuple[frozenset[str], frozenset[str]]:
     """The spec's blank markers and unit words in match form."""
     return (

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from functools import lru_cache
 from typing import Final
 
 from attrs import evolve, frozen
 
 from govdisclosure.mapping import RowDraft, TableDraft
+from govdisclosure.memo import by_identity
 from govdisclosure.model import Cell, CellStatus, Fact, Finding, Severity, Table
 from govdisclosure.segment import (
     MISSING,
@@ -74,7 +74,7 @@ def _places(
     return tuple((row, tuple(cols)) for row, cols in by_row.items())
 
 
-@lru_cache(maxsize=32)
+@by_identity(maxsize=32)
 def instances(spec: Spec) -> tuple[Instance, ...]:
     """Every invariant of the spec, instantiated over its table."""
     out = []

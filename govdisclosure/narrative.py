@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Final
 
 import regex
 
+from govdisclosure.memo import by_identity
 from govdisclosure.model import (
     DECIDED,
     Cell,
@@ -87,7 +87,7 @@ def find_facts(sections: Sections, spec: Spec) -> tuple[Fact, ...]:
     return tuple(dict.fromkeys(out))  # two patterns of one fact may find the same
 
 
-@lru_cache(maxsize=64)
+@by_identity(maxsize=64)
 def _any_pattern(spec: Spec) -> str | None:
     """All the spec's narrative patterns as one alternation, or None if they do not combine."""
     combined = "|".join(f"(?:{p})" for f in spec.narrative for p in f.patterns)

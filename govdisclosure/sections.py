@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from functools import lru_cache
 
 from attrs import frozen
 
+from govdisclosure.memo import by_identity
 from govdisclosure.model import Finding, Section, Severity, SourceSpan
 from govdisclosure.normalize import (
     Line,
@@ -136,7 +136,7 @@ def _pieces(
     return out
 
 
-@lru_cache(maxsize=256)
+@by_identity(maxsize=256)
 def _heading_keys(section: SectionSpec) -> tuple[tuple[str, bool], ...]:
     """Heading forms in match form, with whether the form must fill its line.
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from attrs import frozen
 
+from govdisclosure.memo import by_identity
 from govdisclosure.model import Value
 from govdisclosure.spec_model import Spec, ValueType
 
@@ -57,7 +58,7 @@ class NumberToken:
         return whole == "0" or not whole.startswith("0")
 
 
-@lru_cache(maxsize=32)
+@by_identity(maxsize=32)
 def number_pattern(spec: Spec) -> re.Pattern[str]:
     """The spec's number grammar as a compiled pattern."""
     words = sorted((*spec.plus_words, *spec.minus_words), key=len, reverse=True)

@@ -1,0 +1,48 @@
+"""Tests for `by_identity`: cached per object, never shared between equal objects."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from govdisclosure.memo import by_identity
+
+
+@frozen
+class _Value:
+    name: str
+
+
+def test_a_result_is_cached_per_object_and_per_argument() -> None:
+    calls: list[tuple[str, str]] = []
+
+    @by_identity(maxsize=8)
+    def describe(value: _Value, suffix: str) -> str:
+        calls.append((value.name, suffix))
+        return value.name + suffix
+
+    one, equal = _Value("a"), _Value("a")
+
+    assert "a!" == describe(one, "!")
+    assert "a!" == describe(one, "".join(["!"]))  # an equal str is the same key
+    assert "a?" == describe(one, "?")
+    assert "a!" == describe(equal, "!")  # equal but another object: computed anew
+    assert [("a", "!"), ("a", "?"), ("a", "!")] == calls
+
+
+def test_the_least_recently_used_entry_goes_first() -> None:
+    calls: list[str] = []
+
+    @by_identity(maxsize=2)
+    def name(value: _Value) -> str:
+        calls.append(value.name)
+        return value.name
+
+    a, b, c = _Value("a"), _Value("b"), _Value("c")
+    name(a)
+    name(b)
+    name(a)  # a is now the most recent
+    name(c)  # b goes
+    name(a)
+    name(b)
+
+    assert ["a", "b", "c", "b"] == calls
