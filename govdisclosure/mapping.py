@@ -18,7 +18,6 @@ Each row's values become readings (`segment`); `invariants` narrows them; then
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from attrs import frozen
 
@@ -281,16 +280,16 @@ def finalize_tables(
         for row in draft.rows:
             agreement = _agreement(row, len(columns))
             for j, col in enumerate(columns):
-                what = _cell(
-                    row,
-                    j,
-                    agreement,
-                    col.node.unit or row_units[row.key] or spec.unit,
-                    units.get(col.key),
-                    col.node.units,
-                )
                 cells.append(
-                    Cell(spec.id, row.key, col.key, row.label, col.label, **what)
+                    _cell(
+                        (spec.id, row.key, col.key, row.label, col.label),
+                        row,
+                        j,
+                        agreement,
+                        col.node.unit or row_units[row.key] or spec.unit,
+                        units.get(col.key),
+                        col.node.units,
+                    )
                 )
             findings += _unused_in_row(row)
         tables.append(
@@ -336,56 +335,59 @@ def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
 
 
 def _cell(
+    where: tuple[str, str, str, str, str],
     row: RowDraft,
     j: int,
     agreement: list[tuple[_Slots, _Slots]],
     unit: str | None,
     header_unit: str | None,
     allowed: tuple[str, ...],
-) -> dict[str, Any]:
-    """The cell's value, status and evidence, as `Cell` fields (built once, by the caller)."""
+) -> Cell:
+    """The cell at ``where`` (table, row and column keys and labels), its value,
+    status and evidence."""
     if not row.found:
-        return {"value": None, "status": CellStatus.MISSING, "reason": "row not found"}
+        return Cell(*where, None, CellStatus.MISSING, reason="row not found")
     if row.readings is None or row.initial is None:
-        return {
-            "value": None,
-            "status": CellStatus.AMBIGUOUS,
-            "reason": "too many possible readings",
-        }
+        return Cell(
+            *where, None, CellStatus.AMBIGUOUS, reason="too many possible readings"
+        )
     if not row.readings:
         raw = " ".join(t.text for t in row.tokens if t.text)
-        return {
-            "value": None,
-            "status": CellStatus.AMBIGUOUS,
-            "raw": raw or None,
-            "reason": "no reading fits the column types",
-        }
+        return Cell(
+            *where,
+            None,
+            CellStatus.AMBIGUOUS,
+            raw=raw or None,
+            reason="no reading fits the column types",
+        )
     initial, final = agreement[j]
     slot = row.readings[0][j]
     if len(final) > 1:
         values = [v for _, v in final]
         numbers = sorted(v for v in values if v is not None)
         candidates = (*numbers, *([None] if None in values else []))
-        return {
-            "value": None,
-            "status": CellStatus.AMBIGUOUS,
-            "candidates": candidates,
-            "raw": " ".join(t.text for t in row.tokens if t.text) or None,
-            "reason": "the layout allows several readings" + _by(row),
-        }
+        return Cell(
+            *where,
+            None,
+            CellStatus.AMBIGUOUS,
+            candidates=candidates,
+            raw=" ".join(t.text for t in row.tokens if t.text) or None,
+            reason="the layout allows several readings" + _by(row),
+        )
     if slot == MISSING:
-        return {
-            "value": None,
-            "status": CellStatus.MISSING,
-            "reason": "the row has fewer cells than columns",
-        }
+        return Cell(
+            *where,
+            None,
+            CellStatus.MISSING,
+            reason="the row has fewer cells than columns",
+        )
     if slot == BLANK:
         reason = (
             None
             if len(initial) == 1
             else "blank in every reading the invariants allow" + _by(row)
         )
-        return {"value": None, "status": CellStatus.BLANK, "reason": reason}
+        return Cell(*where, None, CellStatus.BLANK, reason=reason)
     if not isinstance(
         slot, Piece
     ):  # pragma: no cover - slots are pieces, BLANK or MISSING
@@ -406,14 +408,16 @@ def _cell(
         reason = (
             reason + "; " if reason else ""
         ) + f"part of the glued run {token_.text!r}"
-    return {
-        "value": slot.value,
-        "status": status,
-        "unit": cell_unit or unit,
-        "raw": slot.text,
-        "span": token_.span,
-        "reason": reason,
-    }
+    return Cell(
+        *where,
+        slot.value,
+        status,
+        cell_unit or unit,
+        slot.text,
+        token_.span,
+        (),
+        reason,
+    )
 
 
 def _by(row: RowDraft) -> str:

@@ -11,10 +11,9 @@ identity, a lookup costs a tuple of ``id`` calls.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, Final, ParamSpec, TypeVar
 
 __all__ = ["by_identity"]
 
@@ -28,35 +27,34 @@ def by_identity(
 ) -> Callable[[Callable[Concatenate[T, P], R]], Callable[Concatenate[T, P], R]]:
     """Cache ``fn(obj, *args)`` per object identity (``str`` and ``int`` args by value).
 
-    Keeps the arguments with the result, so an ``id`` cannot be reused while
-    it is cached; the least recently used entry goes beyond ``maxsize``.
-    Keyword arguments are not supported (none of the cached functions take any).
+    Keeps the objects with the result, so an ``id`` cannot be reused while it
+    is cached; beyond ``maxsize`` entries the oldest goes. Keyword arguments
+    are not supported (none of the cached functions take any).
     """
 
     def decorate(fn: Callable[Concatenate[T, P], R]) -> Callable[Concatenate[T, P], R]:
-        cache: OrderedDict[tuple[object, ...], tuple[tuple[object, ...], R]] = (
-            OrderedDict()
-        )
+        cache: dict[object, tuple[tuple[object, ...], R]] = {}
 
         @wraps(fn)
         def cached(obj: T, /, *args: P.args, **kwargs: P.kwargs) -> R:
             if kwargs:  # pragma: no cover - a programming error, not input
                 raise TypeError(f"{fn.__name__} is cached by identity: no keywords")
-            every = (obj, *args)
-            key = tuple(a if isinstance(a, (str, int)) else id(a) for a in every)
-            held = tuple(a for a in every if not isinstance(a, (str, int)))
+            held = (obj, *(a for a in args if type(a) not in _BY_VALUE))
+            key = (*map(id, held), *(a for a in args if type(a) in _BY_VALUE))
             hit = cache.get(key)
             if hit is not None and all(
                 x is y for x, y in zip(hit[0], held, strict=True)
             ):
-                cache.move_to_end(key)
                 return hit[1]
             value = fn(obj, *args, **kwargs)
+            if len(cache) >= maxsize:
+                del cache[next(iter(cache))]
             cache[key] = (held, value)
-            if len(cache) > maxsize:
-                cache.popitem(last=False)
             return value
 
         return cached
 
     return decorate
+
+
+_BY_VALUE: Final = (str, int)

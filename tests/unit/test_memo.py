@@ -29,7 +29,7 @@ def test_a_result_is_cached_per_object_and_per_argument() -> None:
     assert [("a", "!"), ("a", "?"), ("a", "!")] == calls
 
 
-def test_the_least_recently_used_entry_goes_first() -> None:
+def test_the_oldest_entry_goes_first() -> None:
     calls: list[str] = []
 
     @by_identity(maxsize=2)
@@ -40,9 +40,9 @@ def test_the_least_recently_used_entry_goes_first() -> None:
     a, b, c = _Value("a"), _Value("b"), _Value("c")
     name(a)
     name(b)
-    name(a)  # a is now the most recent
-    name(c)  # b goes
+    name(a)  # cached
+    name(c)  # a goes
+    name(b)  # cached
     name(a)
-    name(b)
 
-    assert ["a", "b", "c", "b"] == calls
+    assert ["a", "b", "c", "a"] == calls
