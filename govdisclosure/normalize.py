@@ -130,21 +130,51 @@ def normalize_text(text: str) -> NormalizedText:
         )
     if not text.strip():
         raise InputError("input is empty")
-    controls = sum(1 for ch in text[:20000] if ch < " " and ch not in "\n\r\t\f\v")
+    controls = len(_CONTROL.findall(text, 0, 20000))
     if controls > 0.05 * min(len(text), 20000) or "\x00" in text:
         raise InputError(
             "input looks binary (control characters); pass the report's text"
         )
-    lines = []
+    folded = []
     pos = 0
     for number, raw in enumerate(text.splitlines(keepends=True), start=1):
         body = raw.rstrip("\r\n")
-        lines.append(_normalize_line(number, body, pos))
+        folded.append(_fold_line(number, body, pos))
         pos += len(raw)
-    return NormalizedText(text, tuple(lines))
+    texts = _simplified_lines([line.text for line in folded])
+    lines = tuple(
+        line if t is line.text else Line(line.number, t, line.offsets, line.end)
+        for line, t in zip(folded, texts, strict=True)
+    )
+    return NormalizedText(text, lines)
 
 
-def _normalize_line(number: int, body: str, base: int) -> Line:
+#: Control characters that do not occur in text (all below space but \t\n\v\f\r).
+_CONTROL: Final = regex.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def _simplified_lines(texts: list[str]) -> list[str]:
+    """`_to_simplified` of each text, with one OpenCC call for all of them.
+
+    The texts are joined with newlines, converted, and cut again: no OpenCC
+    phrase holds a newline, so each piece is its line's conversion. A piece
+    whose length changed goes through `_to_simplified` on its own (which keeps
+    offsets by converting it one character at a time).
+    """
+    todo = [i for i, t in enumerate(texts) if t and not t.isascii()]
+    if not todo:
+        return texts
+    pieces = _opencc().convert("\n".join(texts[i] for i in todo)).split("\n")
+    if len(pieces) != len(todo):  # pragma: no cover - a text held a newline
+        pieces = [_to_simplified(texts[i]) for i in todo]
+    out = list(texts)
+    for i, piece in zip(todo, pieces, strict=True):
+        out[i] = piece if len(piece) == len(texts[i]) else _to_simplified(texts[i])
+    return out
+
+
+def _fold_line(number: int, body: str, base: int) -> Line:
+    """The line folded and its pinyin removed; simplified later, for all lines at once."""
     removed: set[int] = set()
     if "(" in body or "（" in body:
         for m in _PINYIN.finditer(body):
@@ -154,8 +184,7 @@ def _normalize_line(number: int, body: str, base: int) -> Line:
         if len(folded) == len(body):
             # one character in, one out (a fold never lengthens, only drops):
             # the offsets are a plain range
-            text = _to_simplified(folded)
-            return Line(number, text, range(base, base + len(body)), base + len(body))
+            return Line(number, folded, range(base, base + len(body)), base + len(body))
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(body):
@@ -165,8 +194,7 @@ def _normalize_line(number: int, body: str, base: int) -> Line:
         for out in folded:  # "" drops the character, one char keeps the mapping
             chars.append(out)
             offsets.append(base + i)
-    simplified = _to_simplified("".join(chars))
-    return Line(number, simplified, tuple(offsets), base + len(body))
+    return Line(number, "".join(chars), tuple(offsets), base + len(body))
 
 
 class _FoldTable(dict[int, str]):

@@ -117,3 +117,22 @@ def test_match_folding_maps_each_character_on_its_own(text: str) -> None:
     table = dict(_MATCH_FOLD)
 
     assert "".join(table.get(ch, ch) for ch in text) == _match_fold(text)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from("發布關於資訊公開頭髮乾燥後面裡乾隆著名 |1\n"),
+        max_size=60,
+    )
+)
+def test_lines_simplified_together_equal_lines_simplified_alone(text: str) -> None:
+    """One OpenCC call for the whole text gives each line what a call of its own gives."""
+    if not text.strip():
+        return
+    lines = normalize_text(text).lines
+
+    expected = [
+        _to_simplified("".join(map(_fold_char, raw))) for raw in text.splitlines()
+    ]
+
+    assert expected == [line.text for line in lines]
