@@ -436,13 +436,14 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
     for t in tokens:
         per_cell[t.cell] = per_cell.get(t.cell, 0) + 1
     out: list[Token] = []
+    wordy = (TokenKind.TEXT, TokenKind.LABEL)
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        # only a label or text cell can start a wrapped label
+        # only a label or text cell followed by another can start a wrapped label
         merged = (
             _joined(tokens, i, index, per_cell)
-            if tok.kind in (TokenKind.TEXT, TokenKind.LABEL)
+            if tok.kind in wordy and i + 1 < len(tokens) and tokens[i + 1].kind in wordy
             else None
         )
         if merged is not None:

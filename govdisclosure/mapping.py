@@ -81,7 +81,7 @@ def draft_tables(
     for table in spec.tables:
         rows = []
         for leaf in table.row_leaves():
-            types = [table.cell_type(leaf, c) for c in table.column_leaves()]
+            types = table.row_types(leaf)
             found = occurrences.get((table.id, leaf.key), [])
             with_values = [
                 o for o in found if any(t.kind is TokenKind.VALUE for t in o[1])
@@ -120,7 +120,7 @@ def draft_tables(
                     tokens,
                     readings,
                     readings,
-                    types=tuple(types),
+                    types=types,
                 )
             )
         units = tuple(
@@ -181,6 +181,7 @@ def _walk(
     for token in grid.tokens:
         if token.kind is TokenKind.UNIT or (
             token.kind is TokenKind.LABEL
+            and (not token.refs or token.refs[0].role == "remark")  # fast no
             and all(r.role == "remark" for r in token.refs)
         ):
             continue  # a unit cell or a remark belongs to the row it follows

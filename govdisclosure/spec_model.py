@@ -125,6 +125,17 @@ class TableSpec:
         """A cell's value type: its column's, else its row's, else the table's."""
         return column.node.type or row.node.type or self.value_type
 
+    def row_types(self, row: Leaf) -> tuple[ValueType, ...]:
+        """The value types of a row's cells, column by column."""
+        return self._row_types[row.key]
+
+    @cached_property
+    def _row_types(self) -> dict[str, tuple[ValueType, ...]]:
+        return {
+            leaf.key: tuple(self.cell_type(leaf, c) for c in self._column_leaves)
+            for leaf in self._row_leaves
+        }
+
 
 def _leaves(
     nodes: tuple[LabelNode, ...], parents: tuple[LabelNode, ...]
