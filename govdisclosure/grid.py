@@ -305,21 +305,20 @@ def _cell_tokens(
     ):
         # the commonest cell, a bare count: what the general path below
         # would make of it, without its label search and residue analysis
-        m = numbers.search(text)
-        if m is not None and m.group().strip() == core:
-            a, b = line.source_span(start + m.start(), start + m.end())
-            return [
-                Token(
-                    TokenKind.VALUE,
-                    core,
-                    a,
-                    b,
-                    number,
-                    cell_no,
-                    delimited,
-                    number=_bare_number(core),
-                )
-            ]
+        # (the number pattern matches the digits and the spaces after them)
+        a, b = line.source_span(start + len(text) - len(text.lstrip()), end)
+        return [
+            Token(
+                TokenKind.VALUE,
+                core,
+                a,
+                b,
+                number,
+                cell_no,
+                delimited,
+                number=_bare_number(core),
+            )
+        ]
     key, pos = match_key(text)
     if not key or _SEPARATOR.match(key):
         if delimited and not key:

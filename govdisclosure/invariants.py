@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Final
+from typing import Final, cast
 
 from attrs import evolve, frozen
 
@@ -291,15 +291,12 @@ def _narrow_one(
         d = rows[(inst.table, row)]
         if not d.found or not d.readings:
             return False  # a missing or undetermined row: the equation cannot narrow
-        known = []
-        for reading in d.readings:
-            value = _contribution(reading, terms)
-            if value is None:
-                return False  # a missing cell: its contribution is unknown
-            known.append(value)
+        known = [_contribution(reading, terms) for reading in d.readings]
+        if None in known:
+            return False  # a missing cell: its contribution is unknown
         drafts.append(d)
         readings_of.append(d.readings)
-        contributions.append(known)
+        contributions.append(cast(list[_Number], known))
     if all(len(c) == 1 for c in contributions):
         # nothing left to choose, but the equation must still hold
         total = sum(c[0] for c in contributions) + inst.constant

@@ -18,6 +18,8 @@ Each row's values become readings (`segment`); `invariants` narrows them; then
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from typing import Final
 
 from attrs import frozen
 
@@ -306,7 +308,9 @@ def finalize_tables(
     return tuple(tables), findings
 
 
-_Slots = set[tuple[str, Value]]
+_Slots = AbstractSet[tuple[str, Value]]
+#: The slots of a column in a row of one reading: one, never looked into.
+_ONE: Final[_Slots] = frozenset({("one reading", None)})
 
 
 def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
@@ -321,7 +325,7 @@ def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
         if not readings:
             return [set() for _ in range(width)]
         if len(readings) == 1:  # the common row: one reading, nothing to compare
-            return [{_slot_key(s)} for s in readings[0]]
+            return [_ONE] * width
         return [
             {
                 _slot_key(s)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from govdisclosure.grid import TokenKind, build_grid
 from govdisclosure.normalize import normalize_text
+from govdisclosure.values import number_pattern, read_number
 
 
 def _tokens(spec, text: str, section: str = "s3") -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -109,3 +113,29 @@ def test_ignored_text_glued_to_labels_is_blanked() -> None:
     grid = build_grid(spec, "table", [(lines[0], 0, len(lines[0].text))])
 
     assert all(t.kind.value != "value" for t in grid.tokens)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lead=st.sampled_from(["", " ", "  ", "\u3000"]),
+    digits=st.from_regex(r"[0-9]{1,8}", fullmatch=True),
+    trail=st.sampled_from(["", " ", "   "]),
+)
+def test_a_bare_count_is_read_as_the_number_pattern_reads_it(
+    spec2019, lead: str, digits: str, trail: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The short path for a bare count gives the token the general number search gives."""
+    text = f"规章|{lead}{digits}{trail}|"
+    [line] = normalize_text(text).lines
+    grid = build_grid(spec2019, "s2", [(line, 0, len(line.text))])
+    [value] = [t for t in grid.tokens if t.kind is TokenKind.VALUE]
+
+    cell_start = text.index("|") + 1
+    m = number_pattern(spec2019).search(line.text, cell_start)
+    assert m is not None
+    assert (m.group().strip(), m.start(), m.end()) == (
+        value.text,
+        value.start,
+        value.end,
+    )
+    assert value.number == read_number(m, spec2019.minus_words)
