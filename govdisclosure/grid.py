@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from govdisclosure.memo import by_identity
 from govdisclosure.model import SourceSpan
@@ -240,7 +240,7 @@ def _blank_ignored(spec: Spec, line: Line, first: int, last: int) -> Line:
                 text = text[:a] + " " * (b - a) + text[b:]
     except PatternTimeoutError:
         return line  # a slow pattern never hides anything
-    return line if text == line.text else evolve(line, text=text)
+    return line if text == line.text else line._replace(text=text)
 
 
 def _cells(text: str, column: int, stop: int) -> list[tuple[int, int, bool, bool]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
-from typing import Final, Protocol
+from typing import Final, NamedTuple, Protocol
 
 import regex
 from attrs import frozen
@@ -79,9 +79,11 @@ _MATCH_FOLD: Final = tuple(
 )
 
 
-@frozen
-class Line:
-    """One normalised line: its text and, per character, the input offset."""
+class Line(NamedTuple):
+    """One normalised line: its text and, per character, the input offset.
+
+    A named tuple, not an attrs class: a page has hundreds of lines.
+    """
 
     number: int
     text: str
@@ -115,7 +117,12 @@ class NormalizedText:
     @cached_property
     def match_keys(self) -> tuple[str, ...]:
         """Each line in match form (`match_text`): detection and sections both need them."""
-        return tuple(match_text(line.text) for line in self.lines)
+        # one fold of the whole text, cut again at the newlines (a fold maps
+        # each character on its own, and a line's text holds no newline)
+        pieces = _match_fold("\n".join(line.text for line in self.lines)).split("\n")
+        if len(pieces) != len(self.lines):  # pragma: no cover - a line held a newline
+            return tuple(match_text(line.text) for line in self.lines)
+        return tuple("".join(piece.split()) for piece in pieces)
 
 
 def normalize_text(text: str) -> NormalizedText:
@@ -135,11 +142,20 @@ def normalize_text(text: str) -> NormalizedText:
         raise InputError(
             "input looks binary (control characters); pass the report's text"
         )
+    # Folding maps each character on its own, so the whole text is folded at
+    # once and cut into lines; unless a fold dropped a character somewhere,
+    # or a line may hold pinyin: those lines are folded one by one.
+    whole = text.translate(_FOLD_TABLE)
+    aligned = len(whole) == len(text)
     folded = []
     pos = 0
     for number, raw in enumerate(text.splitlines(keepends=True), start=1):
         body = raw.rstrip("\r\n")
-        folded.append(_fold_line(number, body, pos))
+        end = pos + len(body)
+        if aligned and "(" not in body and "（" not in body:
+            folded.append(Line(number, whole[pos:end], range(pos, end), end))
+        else:
+            folded.append(_fold_line(number, body, pos))
         pos += len(raw)
     texts = _simplified_lines([line.text for line in folded])
     lines = tuple(
@@ -175,10 +191,7 @@ def _simplified_lines(texts: list[str]) -> list[str]:
 
 def _fold_line(number: int, body: str, base: int) -> Line:
     """The line folded and its pinyin removed; simplified later, for all lines at once."""
-    removed: set[int] = set()
-    if "(" in body or "（" in body:
-        for m in _PINYIN.finditer(body):
-            removed.update(range(m.start(), m.end()))
+    removed = {i for m in _PINYIN.finditer(body) for i in range(m.start(), m.end())}
     if not removed:
         folded = body.translate(_FOLD_TABLE)
         if len(folded) == len(body):

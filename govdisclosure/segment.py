@@ -81,6 +81,8 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
         if fitted:
             return positional
     values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
+    if len(values) == n:
+        return _in_order(tokens, values, types)
     if _count_readings(tokens, values, n) > MAX_READINGS:
         raise TooManyReadingsError
     readings: list[Reading] = []
@@ -91,6 +93,26 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
             if len(readings) > MAX_READINGS:
                 raise TooManyReadingsError
     return readings
+
+
+def _in_order(
+    tokens: Sequence[Token], values: list[int], types: Sequence[ValueType]
+) -> list[Reading]:
+    """As many numbers as columns: the one reading, each number whole and in order.
+
+    What the listing below gives for such a row (no room for a cut, one
+    placement), without listing.
+    """
+    slots: list[Slot] = []
+    for column, i in enumerate(values):
+        number = tokens[i].number
+        if number is None or not number.well_formed:
+            return []
+        piece = _piece(tokens, i, number.digits, types[column], role="whole")
+        if piece is None:
+            return []
+        slots.append(piece)
+    return [tuple(slots)]
 
 
 def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:

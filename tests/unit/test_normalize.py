@@ -136,3 +136,20 @@ def test_lines_simplified_together_equal_lines_simplified_alone(text: str) -> No
     ]
 
     assert expected == [line.text for line in lines]
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from("、：，。 \t\u3000\xa0\x0b\u2028\x85规章1|\n\r"),
+        max_size=60,
+    )
+)
+def test_match_keys_are_each_lines_match_form(text: str) -> None:
+    """The match form computed for all lines at once is each line's own."""
+    if not text.strip():
+        return
+    normalized = normalize_text(text)
+
+    assert [match_text(line.text) for line in normalized.lines] == list(
+        normalized.match_keys
+    )
