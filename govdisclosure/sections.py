@@ -15,6 +15,8 @@ weighted evidence in the preamble and first section, never from the title alone.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -216,7 +218,34 @@ class _LineKeys:
     def __init__(self, normalized: NormalizedText) -> None:
         self._lines = normalized.lines
         self.keys = normalized.match_keys
+        self._joined: str | None = None
+        self._starts: list[int] = []
         self._index: dict[int, Sequence[int]] = {}
+
+    def first_candidate(self, variants: Sequence[tuple[str, bool]], start: int) -> int:
+        """The first line from ``start`` on that holds any of ``variants``.
+
+        Found on the joined keys, in C: the lines before it hold none, so a
+        heading search may start there (or at the end, when there is none).
+        """
+        if self._joined is None:
+            self._joined = "\n" + "\n".join(self.keys) + "\n"
+            self._starts = list(
+                itertools.accumulate((len(k) + 1 for k in self.keys), initial=1)
+            )
+        offset = (
+            self._starts[start] - 1 if start < len(self.keys) else len(self._joined)
+        )
+        hits = [
+            (self._joined.find(f"\n{v}\n", offset) + 1)  # past the newline, or 0
+            if whole
+            else self._joined.find(v, offset)
+            for v, whole in variants
+        ]
+        found = [h for h in hits if h > 0]
+        if not found:
+            return len(self.keys)
+        return max(start, bisect.bisect_right(self._starts, min(found)) - 1)
 
     def index(self, i: int) -> Sequence[int]:
         if i not in self._index:
@@ -235,7 +264,7 @@ def _find_heading(
     A heading may stand inside a line (collapsed pages), but not inside a
     sentence: the character before it must not be a Han character.
     """
-    for i in range(cursor[0], len(lines)):
+    for i in range(keys.first_candidate(variants, cursor[0]), len(lines)):
         key = keys.keys[i]
         if not key:
             continue
