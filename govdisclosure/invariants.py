@@ -364,10 +364,8 @@ def check_invariants(tables: Sequence[Table], spec: Spec) -> list[Finding]:
     spec_ref = f"{spec.id}@{spec.version}"
     for inst in instances(spec):
         terms = [(coef, cells[(inst.table, row, col)]) for coef, row, col in inst.terms]
-        if not any(c.status in _UNDETERMINED for _, c in terms) and _side(
-            terms, 1
-        ) == _side(terms, -1):
-            continue  # the common case: the equation holds
+        if _holds(terms):
+            continue  # the common case
         keys = tuple(c.key for _, c in terms)
         undetermined = tuple(c.key for _, c in terms if c.status in _UNDETERMINED)
         blank = tuple(c.key for _, c in terms if c.status is CellStatus.BLANK)
@@ -422,6 +420,20 @@ def check_invariants(tables: Sequence[Table], spec: Spec) -> list[Finding]:
 
 
 _UNDETERMINED: Final = (CellStatus.MISSING, CellStatus.AMBIGUOUS)
+
+
+def _holds(terms: list[tuple[int, Cell]]) -> bool:
+    """Every cell determined and ``Σ coef·value == 0`` (blank as zero): one pass.
+
+    The same test as comparing the two `_side` sums, whose difference it is.
+    """
+    total: _Number = 0
+    for coef, cell in terms:
+        if cell.status in _UNDETERMINED:
+            return False
+        if isinstance(cell.value, (int, Decimal)):
+            total += coef * cell.value
+    return total == 0
 
 
 def _side(terms: list[tuple[int, Cell]], sign: int) -> _Number:
