@@ -281,6 +281,35 @@ def finalize_tables(
         cells: list[Cell] = []
         row_units = {leaf.key: leaf.node.unit for leaf in spec.row_leaves()}
         for row in draft.rows:
+            if (
+                row.readings is not None
+                and len(row.readings) == 1
+                and row.initial is row.readings
+            ):
+                # the common row: one reading, nothing narrowed, every cell as read
+                for col, slot in zip(columns, row.readings[0], strict=True):
+                    where = (spec.id, row.key, col.key, row.label, col.label)
+                    if slot is BLANK:
+                        cells.append(Cell(*where, None, CellStatus.BLANK))
+                    elif isinstance(slot, Piece):
+                        cells.append(
+                            _piece_cell(
+                                where,
+                                row,
+                                slot,
+                                CellStatus.OK,
+                                None,
+                                col.node.unit or row_units[row.key] or spec.unit,
+                                units.get(col.key),
+                                col.node.units,
+                            )
+                        )
+                    else:
+                        cells.append(
+                            Cell(*where, None, CellStatus.MISSING, reason=_SHORT_ROW)
+                        )
+                findings += _unused_in_row(row)
+                continue
             agreement = _agreement(row, len(columns))
             for j, col in enumerate(columns):
                 cells.append(
@@ -308,6 +337,7 @@ def finalize_tables(
     return tuple(tables), findings
 
 
+_SHORT_ROW: Final = "the row has fewer cells than columns"
 _Slots = AbstractSet[tuple[str, Value]]
 #: The slots of a column in a row of one reading: one, never looked into.
 _ONE: Final[_Slots] = frozenset({("one reading", None)})
@@ -384,7 +414,7 @@ def _cell(
             *where,
             None,
             CellStatus.MISSING,
-            reason="the row has fewer cells than columns",
+            reason=_SHORT_ROW,
         )
     if slot == BLANK:
         reason = (
@@ -397,18 +427,32 @@ def _cell(
         slot, Piece
     ):  # pragma: no cover - slots are pieces, BLANK or MISSING
         raise TypeError(slot)
-    token_ = row.tokens[slot.token]
-    cell_unit = (
-        slot.unit if slot.unit and (not allowed or slot.unit in allowed) else None
-    )
-    if allowed and cell_unit is None:
-        cell_unit = header_unit
     status = CellStatus.OK if len(initial) == 1 else CellStatus.INFERRED
     reason = (
         None
         if status is CellStatus.OK
         else "chosen among readings of the layout" + _by(row)
     )
+    return _piece_cell(where, row, slot, status, reason, unit, header_unit, allowed)
+
+
+def _piece_cell(
+    where: tuple[str, str, str, str, str],
+    row: RowDraft,
+    slot: Piece,
+    status: CellStatus,
+    reason: str | None,
+    unit: str | None,
+    header_unit: str | None,
+    allowed: tuple[str, ...],
+) -> Cell:
+    """A cell holding a number: its unit (its own if allowed, else the header's)."""
+    token_ = row.tokens[slot.token]
+    cell_unit = (
+        slot.unit if slot.unit and (not allowed or slot.unit in allowed) else None
+    )
+    if allowed and cell_unit is None:
+        cell_unit = header_unit
     if slot.part:
         reason = (
             reason + "; " if reason else ""

@@ -135,3 +135,61 @@ def test_a_sentence_between_rows_is_reported_not_read(seeds) -> None:  # type: i
 
     assert ["'3件'"] == [f.message.split()[2] for f in prose]
     assert 0 == report.table("t3").cell("other_handling", "total").value
+
+
+def test_a_short_pipe_row_has_missing_cells_after_its_last(seeds) -> None:  # type: ignore[no-untyped-def]
+    """Cells a pipe row does not reach are missing, its empty cells blank, its numbers ok."""
+    report = _load_001_with(seeds, T3_ROW, "(六)其他处理 | 4 | | 0 |")
+    row = [c for c in report.table("t3").cells if c.row_key == "other_handling"]
+
+    assert [
+        (CellStatus.OK, 4),
+        (CellStatus.BLANK, None),
+        (CellStatus.OK, 0),
+        *[(CellStatus.MISSING, None)] * 4,
+    ] == [(c.status, c.value) for c in row]
+    assert "the row has fewer cells than columns" == row[-1].reason
+    assert row[1].reason is None
+
+
+def test_rows_of_one_reading_get_the_cells_the_general_path_gives(seeds) -> None:  # type: ignore[no-untyped-def]
+    """The short path of `finalize_tables` builds exactly what `_cell` builds."""
+    from govdisclosure.grid import build_grid
+    from govdisclosure.invariants import narrow_readings
+    from govdisclosure.mapping import _agreement, _cell, draft_tables, finalize_tables
+    from govdisclosure.normalize import normalize_text
+    from govdisclosure.registry import default_registry
+    from govdisclosure.sections import locate_sections
+
+    checked = 0
+    for name in ("001", "002"):
+        normalized = normalize_text(seeds[name])
+        spec = default_registry().get("gov-2019")
+        sections = locate_sections(normalized, spec)
+        sids = dict.fromkeys(t.section for t in spec.tables)
+        grids = [build_grid(spec, sid, sections.body(sid)) for sid in sids]
+        drafts = narrow_readings(draft_tables(spec, grids)[0], spec)
+        tables, _ = finalize_tables(drafts)
+        for draft, table in zip(drafts, tables, strict=True):
+            t = draft.spec
+            columns = t.column_leaves()
+            units = dict(draft.header_units)
+            row_units = {leaf.key: leaf.node.unit for leaf in t.row_leaves()}
+            cells = iter(table.cells)
+            for row in draft.rows:
+                agreement = _agreement(row, len(columns))
+                for j, col in enumerate(columns):
+                    unit = col.node.unit or row_units[row.key] or t.unit
+                    where = (t.id, row.key, col.key, row.label, col.label)
+                    expected = _cell(
+                        where,
+                        row,
+                        j,
+                        agreement,
+                        unit,
+                        units.get(col.key),
+                        col.node.units,
+                    )
+                    assert expected == next(cells)
+                    checked += 1
+    assert 2 * 198 == checked  # every cell of two gov-2019 reports
