@@ -15,7 +15,9 @@ Measured:
 * scaling: a real report padded with 10× and 100× more narrative text;
 * batch throughput with `load_many` in 1 and 2 processes;
 * accuracy: cells correct, flagged (blank, missing, ambiguous) and wrong while
-  claimed ok or inferred (must be 0), per spec and per layout.
+  claimed ok or inferred (must be 0), per spec and per layout;
+* a calibration loop before and after, so runs on a shared machine can be
+  compared.
 
 Writes ``results.json`` and ``results.md`` to ``--out`` (default
 benchmarks/results) and prints the Markdown. Numbers are measured, never
@@ -120,6 +122,22 @@ def _time(fn: Callable[[], object], repeat: int) -> list[float]:
         fn()
         out.append((time.perf_counter() - start) * 1000)
     return out
+
+
+def calibration_ms() -> float:
+    """The median time of a fixed pure-Python loop: how fast the machine is right now.
+
+    The machine is shared: the same code measures 20 % slower in a busy
+    minute. Runs are comparable when their calibration times are.
+    """
+
+    def loop() -> None:
+        total = 0
+        for i in range(200_000):
+            total += i % 7
+        [str(i) for i in range(20_000)]
+
+    return statistics.median(_time(loop, 15))
 
 
 def _p95(values: list[float]) -> float:
@@ -321,6 +339,9 @@ def markdown(results: dict[str, Any]) -> str:
     s, m, real = results["speed"], results["memory"], results["speed_real"]
     out = [
         f"Machine: {results['machine']}; {results['inputs']}.",
+        f"Calibration loop (machine speed now; lower is faster): "
+        f"{results['calibration_ms_before']:.1f} ms before, "
+        f"{results['calibration_ms_after']:.1f} ms after.",
         "",
         "| measure | value |",
         "|---|---|",
@@ -390,6 +411,7 @@ def main() -> None:
     results = {
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, {__import__('os').cpu_count()} cores",
         "inputs": f"{len(gen)} generated reports ({per_layout} per spec and layout, seed {args.seed}) and {len(real)} real ones",
+        "calibration_ms_before": calibration_ms(),
         "speed": speed(inputs, repeat),
         "speed_real": speed(real, repeat),
         "memory": memory(inputs),
@@ -397,6 +419,7 @@ def main() -> None:
         "batch": batch(inputs if not args.quick else real * 4),
         "accuracy": accuracy(inputs),
     }
+    results["calibration_ms_after"] = calibration_ms()
     results["seconds"] = time.perf_counter() - start
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(
