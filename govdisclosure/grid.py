@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import enum
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import NamedTuple
+from operator import attrgetter
+from typing import Final, NamedTuple
 
 from attrs import frozen
 
@@ -431,18 +433,20 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
     (``其中：主要负责同志参`` + ``加政府网站在线访谈次数``). A lone text cell
     that starts a label is a truncated label (see `_prefix_refs`).
     """
-    per_cell: dict[int, int] = {}
-    for t in tokens:
-        per_cell[t.cell] = per_cell.get(t.cell, 0) + 1
+    per_cell = Counter(map(_cell_of, tokens))
     out: list[Token] = []
     wordy = (TokenKind.TEXT, TokenKind.LABEL)
     i = 0
     while i < len(tokens):
         tok = tokens[i]
+        if tok.kind is not TokenKind.TEXT and tok.kind is not TokenKind.LABEL:
+            out.append(tok)  # a number or an empty cell: most tokens
+            i += 1
+            continue
         # only a label or text cell followed by another can start a wrapped label
         merged = (
             _joined(tokens, i, index, per_cell)
-            if tok.kind in wordy and i + 1 < len(tokens) and tokens[i + 1].kind in wordy
+            if i + 1 < len(tokens) and tokens[i + 1].kind in wordy
             else None
         )
         if merged is not None:
@@ -465,8 +469,11 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
     return out
 
 
+_cell_of: Final = attrgetter("cell")
+
+
 def _joined(
-    tokens: list[Token], i: int, index: LabelIndex, per_cell: dict[int, int]
+    tokens: list[Token], i: int, index: LabelIndex, per_cell: Counter[int]
 ) -> tuple[int, Token] | None:
     """A label made of the whole cells starting at ``i``, and how many it takes."""
     if match_text(tokens[i].cell_text or tokens[i].text) not in index.prefixes:

@@ -181,6 +181,16 @@ def _walk(
     header_line: int | None = None
     unused: list[Token] = []
     for token in grid.tokens:
+        kind = token.kind
+        if kind is TokenKind.VALUE or kind is TokenKind.EMPTY:  # most tokens
+            if kind is TokenKind.EMPTY and token.line == header_line:
+                continue  # empty cells that pad a header or caption row
+            if current is not None:
+                current.append(token)
+                header_line = None
+            elif kind is TokenKind.VALUE:
+                unused.append(token)
+            continue
         if token.kind is TokenKind.UNIT or (
             token.kind is TokenKind.LABEL
             and (not token.refs or token.refs[0].role == "remark")  # fast no
@@ -226,13 +236,6 @@ def _walk(
                     span=token.span,
                 )
             )
-        elif token.kind is TokenKind.EMPTY and token.line == header_line:
-            continue  # empty cells that pad a header or caption row
-        elif current is not None:
-            current.append(token)
-            header_line = None
-        elif token.kind is TokenKind.VALUE:
-            unused.append(token)
     return unused
 
 
