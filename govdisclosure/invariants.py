@@ -112,6 +112,11 @@ def narrow_readings(
     `narrative.check_facts` says so), so prose never overrides the table.
     Rows a figure narrowed keep its sentence as evidence.
     """
+    if all(
+        r.readings is not None and len(r.readings) <= 1 for d in drafts for r in d.rows
+    ):
+        # nothing to choose anywhere: no equation or figure can drop a reading
+        return tuple(drafts)
     rows: dict[tuple[str, str], RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
