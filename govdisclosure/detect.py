@@ -104,14 +104,16 @@ def _share_found(groups: tuple[tuple[str, ...], ...], occurs: _Occurs) -> float:
     return occurs.count(groups) / len(groups)
 
 
-def ruled_out(specs: list[Spec], key: str | _Occurs) -> dict[str, str]:
+def ruled_out(specs: list[Spec], key: str) -> dict[str, str]:
     """The specs whose own labels are absent where another's are present, and why.
 
     ``key`` is the text in match form. Keyed by spec id; see stage 2 of the
     module docstring.
     """
-    if isinstance(key, str):
-        key = _Occurs(key)
+    return _ruled_out(specs, _Occurs(key))
+
+
+def _ruled_out(specs: list[Spec], key: _Occurs) -> dict[str, str]:
     out: dict[str, str] = {}
     for b in specs:
         for a in specs:
@@ -130,10 +132,12 @@ def ruled_out(specs: list[Spec], key: str | _Occurs) -> dict[str, str]:
     return out
 
 
-def score_spec(spec: Spec, key: str | _Occurs) -> tuple[float, str]:
+def score_spec(spec: Spec, key: str) -> tuple[float, str]:
     """The share of the spec's fingerprint found in ``key`` (text in match form)."""
-    if isinstance(key, str):
-        key = _Occurs(key)
+    return _score(spec, _Occurs(key))
+
+
+def _score(spec: Spec, key: _Occurs) -> tuple[float, str]:
     sections, labels = _fingerprint(spec)
     found_sections = key.count(sections)
     found_labels = key.count(labels)
@@ -153,13 +157,13 @@ def candidate_specs(
     """
     key = _Occurs("".join(normalized.match_keys))
     scored = sorted(
-        ((spec, *score_spec(spec, key)) for spec in registry),
+        ((spec, *_score(spec, key)) for spec in registry),
         key=lambda item: item[1],
         reverse=True,
     )
     fitting = [(spec, score) for spec, score, _ in scored if score >= MIN_SCORE]
     if fitting:
-        out = ruled_out([spec for spec, _ in fitting], key)
+        out = _ruled_out([spec for spec, _ in fitting], key)
         return [(spec, score) for spec, score in fitting if spec.id not in out]
     candidates = [(s.id, round(score, 3), reason) for s, score, reason in scored[:3]]
     detail = (
