@@ -191,13 +191,14 @@ def _walk(
             elif kind is TokenKind.VALUE:
                 unused.append(token)
             continue
-        if token.kind is TokenKind.UNIT or (
-            token.kind is TokenKind.LABEL
-            and (not token.refs or token.refs[0].role == "remark")  # fast no
+        if kind is TokenKind.UNIT or (
+            kind is TokenKind.LABEL
+            # most labels are rows: their first ref settles it without all()
+            and (not token.refs or token.refs[0].role == "remark")
             and all(r.role == "remark" for r in token.refs)
         ):
             continue  # a unit cell or a remark belongs to the row it follows
-        if token.kind is TokenKind.LABEL:
+        if kind is TokenKind.LABEL:
             row = _row_ref(token.refs, taken)
             if row is not None:
                 current = []
@@ -225,9 +226,9 @@ def _walk(
                 else:
                     held.append((token, current))
             header_line = token.line
-        elif token.kind is TokenKind.TEXT:
+        elif kind is TokenKind.TEXT:
             current, header_line = None, None
-        elif token.kind is TokenKind.PROSE:
+        elif kind is TokenKind.PROSE:
             findings.append(
                 Finding(
                     "token.in_prose",
