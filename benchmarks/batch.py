@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from govdisclosure.registry import Registry
+from govdisclosure.spec.registry import Registry
 from govdisclosure.testing.render import LAYOUT_CELLS, FilledReport, Layout, render
 from govdisclosure.testing.values import fill
 

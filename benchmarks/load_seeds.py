@@ -16,7 +16,7 @@ from pathlib import Path
 from run import _time as _times  # benchmarks/ is on the path when run as a script
 
 import govdisclosure
-from govdisclosure.normalize import normalize_text
+from govdisclosure.pipeline.normalize import normalize_text
 
 SEEDS = Path(__file__).parent.parent / "tests" / "data" / "seeds"
 

@@ -44,8 +44,8 @@ from typing import Any
 
 import govdisclosure
 from govdisclosure.model import CellStatus, Report
-from govdisclosure.normalize import normalize_text
-from govdisclosure.registry import Registry
+from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.spec.registry import Registry
 from govdisclosure.testing.golden import expected_cell, find_cases, read_case
 from govdisclosure.testing.render import LAYOUT_CELLS, FilledReport, Layout, render
 from govdisclosure.testing.values import fill

@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import govdisclosure
-from govdisclosure.detect import candidate_specs
-from govdisclosure.grid import TokenGrid, build_grid
-from govdisclosure.invariants import check_invariants, narrow_readings
-from govdisclosure.mapping import draft_tables, finalize_tables
-from govdisclosure.narrative import agreed_facts, find_facts
-from govdisclosure.normalize import normalize_text
-from govdisclosure.registry import default_registry
-from govdisclosure.sections import Sections, locate_sections
-from govdisclosure.spec_model import Spec
+from govdisclosure.pipeline.detect import candidate_specs
+from govdisclosure.pipeline.grid import TokenGrid, build_grid
+from govdisclosure.pipeline.invariants import check_invariants, narrow_readings
+from govdisclosure.pipeline.mapping import draft_tables, finalize_tables
+from govdisclosure.pipeline.narrative import agreed_facts, find_facts
+from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.pipeline.sections import Sections, locate_sections
+from govdisclosure.spec.model import Spec
+from govdisclosure.spec.registry import default_registry
 
 SEEDS = Path(__file__).parent.parent / "tests" / "data" / "seeds"
 

@@ -10,8 +10,8 @@ import json
 import sys
 from pathlib import Path
 
-from govdisclosure.registry import Registry
-from govdisclosure.spec_schema import report_json_schema
+from govdisclosure.spec.registry import Registry
+from govdisclosure.spec.schema import report_json_schema
 
 HERE = Path(__file__).parent
 

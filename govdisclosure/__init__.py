@@ -13,7 +13,6 @@ Only the names in ``__all__`` are public; every other module is internal.
 
 from govdisclosure.across import compare
 from govdisclosure.api import load, load_file
-from govdisclosure.batch import Result, load_many
 from govdisclosure.errors import (
     FormatNotRecognizedError,
     GovDisclosureError,
@@ -25,23 +24,24 @@ from govdisclosure.errors import (
     SpecNotFoundError,
 )
 from govdisclosure.explain import explain
-from govdisclosure.export import parquet_part, to_arrow
 from govdisclosure.model import (
     Cell,
     CellStatus,
     Fact,
     Finding,
     Report,
+    Result,
     Section,
     Severity,
     SourceSpan,
     Table,
 )
-from govdisclosure.read import html_to_text
-from govdisclosure.registry import Registry
-from govdisclosure.spec_loader import load_spec
-from govdisclosure.spec_model import Spec
-from govdisclosure.spec_schema import report_json_schema
+from govdisclosure.output.batch import load_many, parquet_part
+from govdisclosure.output.export import to_arrow
+from govdisclosure.pipeline.read import html_to_text
+from govdisclosure.spec.model import Spec
+from govdisclosure.spec.registry import Registry, load_spec
+from govdisclosure.spec.schema import report_json_schema
 
 __version__ = "0.1.0.dev0"
 

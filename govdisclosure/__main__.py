@@ -29,9 +29,8 @@ from govdisclosure.model import (
     Report,
     Severity,
 )
-from govdisclosure.registry import Registry
-from govdisclosure.spec_loader import load_spec
-from govdisclosure.spec_model import Spec
+from govdisclosure.spec.model import Spec
+from govdisclosure.spec.registry import Registry, load_spec
 
 _MARK = {
     CellStatus.BLANK: "·",
@@ -172,7 +171,7 @@ def _specs_test(args: argparse.Namespace) -> int:
 def _specs_schema(args: argparse.Namespace) -> int:
     import json
 
-    from govdisclosure.spec_schema import spec_json_schema
+    from govdisclosure.spec.schema import spec_json_schema
 
     print(json.dumps(spec_json_schema(), ensure_ascii=False, indent=2))
     return 0
@@ -220,7 +219,7 @@ def _parse_many(args: argparse.Namespace) -> int:
     import csv
     import json
 
-    from govdisclosure.batch import expand_paths, load_many
+    from govdisclosure.output.batch import expand_paths, load_many
 
     out_path = Path(args.output) if args.output else None
     kind = out_path.suffix.lstrip(".").lower() if out_path else "jsonl"
@@ -237,7 +236,7 @@ def _parse_many(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         write: Callable[[Report, str], None]
         if kind == "parquet":
-            from govdisclosure.export import ParquetSink
+            from govdisclosure.output.export import ParquetSink
 
             assert out_path is not None  # noqa: S101 (kind parquet comes from a path)
             sink = stack.enter_context(ParquetSink(out_path))
@@ -278,7 +277,7 @@ def _parse_many(args: argparse.Namespace) -> int:
 
 
 def _check_many(args: argparse.Namespace) -> int:
-    from govdisclosure.batch import expand_paths, load_many
+    from govdisclosure.output.batch import expand_paths, load_many
 
     files = list(expand_paths(args.paths))
     progress = _Progress(len(files))
@@ -308,7 +307,7 @@ def _check_many(args: argparse.Namespace) -> int:
 
 def _explain_main(args: argparse.Namespace) -> int:
     from govdisclosure.explain import explain
-    from govdisclosure.read import read_text
+    from govdisclosure.pipeline.read import read_text
 
     try:
         text = read_text(args.file, encoding=args.encoding).text

@@ -17,20 +17,28 @@ from typing import Any
 
 from attrs import evolve
 
-from govdisclosure.detect import CLOSE_CALL, candidate_specs, structure_score
 from govdisclosure.errors import GovDisclosureError, InternalError
-from govdisclosure.grid import build_grid
-from govdisclosure.invariants import check_invariants, instances, narrow_readings
-from govdisclosure.mapping import draft_tables, finalize_tables
 from govdisclosure.model import Finding, Report, Severity
-from govdisclosure.narrative import agreed_facts, check_facts, find_facts
-from govdisclosure.normalize import NormalizedText, normalize_text
-from govdisclosure.patterns import PATTERN_TIMEOUT, timeouts
-from govdisclosure.read import html_to_text, looks_like_html, read_text
-from govdisclosure.registry import Registry, default_registry, registry_with
-from govdisclosure.sections import locate_sections
-from govdisclosure.spec_loader import load_spec
-from govdisclosure.spec_model import Spec
+from govdisclosure.pipeline.detect import CLOSE_CALL, candidate_specs, structure_score
+from govdisclosure.pipeline.grid import build_grid
+from govdisclosure.pipeline.invariants import (
+    check_invariants,
+    instances,
+    narrow_readings,
+)
+from govdisclosure.pipeline.mapping import draft_tables, finalize_tables
+from govdisclosure.pipeline.narrative import agreed_facts, check_facts, find_facts
+from govdisclosure.pipeline.normalize import NormalizedText, normalize_text
+from govdisclosure.pipeline.read import html_to_text, looks_like_html, read_text
+from govdisclosure.pipeline.sections import locate_sections
+from govdisclosure.spec.model import Spec
+from govdisclosure.spec.patterns import PATTERN_TIMEOUT, timeouts
+from govdisclosure.spec.registry import (
+    Registry,
+    default_registry,
+    load_spec,
+    registry_with,
+)
 
 __all__ = ["load", "load_file"]
 

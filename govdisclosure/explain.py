@@ -13,14 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from govdisclosure.api import load
-from govdisclosure.grid import TokenKind, build_grid
 from govdisclosure.model import Cell, Report, SourceSpan
-from govdisclosure.normalize import normalize_text
-from govdisclosure.read import html_to_text, looks_like_html
-from govdisclosure.registry import Registry, default_registry
-from govdisclosure.sections import locate_sections
-from govdisclosure.spec_loader import load_spec
-from govdisclosure.spec_model import Spec
+from govdisclosure.pipeline.grid import TokenKind, build_grid
+from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.pipeline.read import html_to_text, looks_like_html
+from govdisclosure.pipeline.sections import locate_sections
+from govdisclosure.spec.model import Spec
+from govdisclosure.spec.registry import Registry, default_registry, load_spec
 
 __all__ = ["explain"]
 

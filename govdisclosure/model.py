@@ -13,7 +13,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Final
 
+import attrs
+import cattrs
 from attrs import field, frozen
+
+from govdisclosure.errors import require_extra
 
 __all__ = [
     "DECIDED",
@@ -23,11 +27,15 @@ __all__ = [
     "Fact",
     "Finding",
     "Report",
+    "Result",
     "Section",
     "Severity",
     "SourceSpan",
     "Table",
     "Value",
+    "converter",
+    "structure_report",
+    "unstructure_report",
 ]
 
 #: A cell value: integers for counts, Decimal for amounts, None when not determined.
@@ -232,15 +240,11 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (Decimal as string); `Report.from_dict` reverses it."""
-        from govdisclosure.serialize import unstructure_report
-
         return unstructure_report(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
         """Rebuild a Report from `to_dict` output."""
-        from govdisclosure.serialize import structure_report
-
         return structure_report(data)
 
     def to_records(self, source: str | None = None) -> list[dict[str, Any]]:
@@ -279,9 +283,10 @@ class Report:
         ``value`` holds ints and Decimals as they are (an object column), so
         nothing is rounded; ``frame.value.astype(float)`` when floats will do.
         """
-        from govdisclosure.export import records_frame
-
-        return records_frame(self.to_records(source=source))
+        pd = require_extra("pandas", "pandas", "to_frame")
+        return pd.DataFrame.from_records(
+            self.to_records(source=source), columns=list(RECORD_FIELDS)
+        )
 
     def to_json(self, **kwargs: Any) -> str:
         """The report as a JSON string (``ensure_ascii`` off, so labels stay readable)."""
@@ -289,3 +294,67 @@ class Report:
 
         kwargs.setdefault("ensure_ascii", False)
         return json.dumps(self.to_dict(), **kwargs)
+
+
+@frozen
+class Result:
+    """One input's outcome in a batch: its Report, or the error that stopped it."""
+
+    path: str
+    report: Report | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None
+
+
+# ---- JSON form ------------------------------------------------------------
+# The one cattrs Converter: Report ↔ plain dicts and JSON. Decimals travel as
+# strings (no precision is lost in JSON) and ints as ints; enums as their
+# values. ``structure_report(unstructure_report(r)) == r`` holds for every
+# report `load` returns.
+
+converter = cattrs.Converter(forbid_extra_keys=True)
+
+for _cls in (SourceSpan, Cell, Table, Finding, Section, Report):
+    attrs.resolve_types(_cls)
+
+
+def _unstructure_value(value: Value) -> int | str | None:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _structure_value(data: Any, _: Any) -> Value:
+    if data is None or (isinstance(data, int) and not isinstance(data, bool)):
+        return data
+    if isinstance(data, str):
+        return Decimal(data)
+    raise TypeError(f"not a cell value: {data!r}")
+
+
+converter.register_unstructure_hook_func(lambda t: t == Value, _unstructure_value)
+converter.register_structure_hook_func(lambda t: t == Value, _structure_value)
+converter.register_unstructure_hook(CellStatus, lambda e: e.value)
+converter.register_unstructure_hook(Severity, lambda e: e.value)
+converter.register_unstructure_hook(Decimal, str)
+converter.register_structure_hook(Decimal, lambda d, _: Decimal(d))
+converter.register_structure_hook_func(
+    lambda t: t == tuple[Value, ...],
+    lambda d, _: tuple(_structure_value(v, None) for v in d),
+)
+converter.register_unstructure_hook_func(
+    lambda t: t == tuple[Value, ...],
+    lambda vs: [_unstructure_value(v) for v in vs],
+)
+
+
+def unstructure_report(report: Report) -> dict[str, Any]:
+    """Report → JSON-ready dict."""
+    data: dict[str, Any] = converter.unstructure(report)
+    return data
+
+
+def structure_report(data: dict[str, Any]) -> Report:
+    """JSON-ready dict → Report."""
+    return converter.structure(data, Report)

@@ -35,6 +35,6 @@ def seeds() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def spec2019():  # type: ignore[no-untyped-def]
-    from govdisclosure.registry import default_registry
+    from govdisclosure.spec.registry import default_registry
 
     return default_registry().get("gov-2019")

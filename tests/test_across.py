@@ -11,7 +11,7 @@ import pytest
 from attrs import evolve
 
 import govdisclosure
-from govdisclosure.spec_model import ForEach, YearRule
+from govdisclosure.spec.model import ForEach, YearRule
 from govdisclosure.testing import FilledReport, Layout, fill, render
 
 REGISTRY = govdisclosure.Registry(plugins=False)

@@ -19,9 +19,10 @@ from govdisclosure import (
     Report,
     SpecNotFoundError,
 )
-from govdisclosure.detect import ruled_out
-from govdisclosure.normalize import MAX_INPUT_CHARS, match_key
+from govdisclosure.pipeline.detect import ruled_out
+from govdisclosure.pipeline.normalize import MAX_INPUT_CHARS
 from govdisclosure.testing import FilledReport, Layout, fill, render
+from govdisclosure.typography import match_key
 
 
 @pytest.mark.parametrize(

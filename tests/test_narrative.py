@@ -8,8 +8,8 @@ import pytest
 
 import govdisclosure
 from govdisclosure import CellStatus, SpecError
-from govdisclosure.registry import bundled_spec_dir
-from govdisclosure.spec_loader import parse_spec
+from govdisclosure.spec.loader import parse_spec
+from govdisclosure.spec.registry import bundled_spec_dir, default_registry
 
 DATA = Path(__file__).parent / "data"
 PIPE_2021 = (DATA / "handwritten" / "gov2021-pipe.txt").read_text(encoding="utf-8")
@@ -116,7 +116,11 @@ def test_spec_problems_in_narrative_facts_are_named(fact: str, problem: str) -> 
     text = text.replace("narrative:\n", f"narrative:\n  - {fact}\n", 1)
 
     with pytest.raises(SpecError) as info:
-        parse_spec(text, source="gov-2021-test.yaml")
+        parse_spec(
+            text,
+            source="gov-2021-test.yaml",
+            parents=default_registry().raw_specs(),
+        )
 
     assert problem in str(info.value)
 

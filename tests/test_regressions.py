@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import govdisclosure
 from govdisclosure import CellStatus
-from govdisclosure.values import split_digits
+from govdisclosure.pipeline.values import split_digits
 
 
 def test_glued_run_with_a_decimal_point_is_split_issue4(seeds) -> None:  # type: ignore[no-untyped-def]

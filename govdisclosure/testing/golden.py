@@ -18,8 +18,8 @@ import yaml
 from govdisclosure.api import load
 from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import CellStatus, Report, Value
-from govdisclosure.registry import Registry
-from govdisclosure.spec_model import Spec
+from govdisclosure.spec.model import Spec
+from govdisclosure.spec.registry import Registry
 
 __all__ = ["case_input", "check_case", "expected_cell", "find_cases", "read_case"]
 

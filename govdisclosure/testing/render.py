@@ -23,7 +23,7 @@ from typing import Any
 from attrs import frozen
 
 from govdisclosure.model import Value
-from govdisclosure.spec_model import LabelNode, Spec, TableSpec
+from govdisclosure.spec.model import LabelNode, Spec, TableSpec
 
 __all__ = ["LAYOUT_CELLS", "FilledReport", "Layout", "render"]
 

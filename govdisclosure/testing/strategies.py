@@ -16,9 +16,9 @@ import random
 
 from hypothesis import strategies as st
 
-import govdisclosure
+from govdisclosure.api import load
 from govdisclosure.model import CellStatus
-from govdisclosure.spec_model import Spec
+from govdisclosure.spec.model import Spec
 from govdisclosure.testing.render import LAYOUT_CELLS, FilledReport, Layout, render
 from govdisclosure.testing.values import fill
 
@@ -59,7 +59,7 @@ def check_round_trip(
     (`Layout.exact_for`), any cell that is not ok with the true value.
     """
     text = render(report, layout, random.Random(seed))
-    loaded = govdisclosure.load(text, spec=report.spec)
+    loaded = load(text, spec=report.spec)
     exact = layout.exact_for(report.spec)
     column_index = {
         (t.id, c.key): i

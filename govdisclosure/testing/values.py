@@ -16,9 +16,9 @@ import random
 from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
 
-from govdisclosure.invariants import instances
 from govdisclosure.model import Value
-from govdisclosure.spec_model import Spec, ValueType
+from govdisclosure.pipeline.invariants import instances
+from govdisclosure.spec.model import Spec, ValueType
 
 __all__ = ["fill"]
 

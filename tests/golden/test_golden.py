@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from govdisclosure.registry import Registry
+from govdisclosure.spec.registry import Registry
 from govdisclosure.testing.golden import check_case, find_cases, read_case
 
 CASES = Path(__file__).parent / "cases"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import govdisclosure
 from govdisclosure.model import CellStatus
-from govdisclosure.registry import default_registry
+from govdisclosure.spec.registry import default_registry
 from govdisclosure.testing.golden import (
     expected_cell,
     find_cases,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from govdisclosure.spec_model import LabelNode, Spec, TableSpec
+from govdisclosure.spec.model import LabelNode, Spec, TableSpec
 
 LAYOUTS = ("pipe", "lines", "blanklines", "spaces", "glued", "pipe_blank0")
 #: Layouts that keep every cell boundary: every cell must come back exactly.

@@ -8,11 +8,11 @@ from collections import Counter
 import pytest
 from hypothesis import given
 
-from govdisclosure.grid import TokenKind, build_grid
-from govdisclosure.mapping import draft_tables
-from govdisclosure.normalize import normalize_text
-from govdisclosure.registry import Registry
-from govdisclosure.sections import locate_sections
+from govdisclosure.pipeline.grid import TokenKind, build_grid
+from govdisclosure.pipeline.mapping import draft_tables
+from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.pipeline.sections import locate_sections
+from govdisclosure.spec.registry import Registry
 from govdisclosure.testing import FilledReport, render
 from govdisclosure.testing.strategies import filled_reports, layouts
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import govdisclosure
 from govdisclosure import CellStatus
-from govdisclosure.registry import default_registry
+from govdisclosure.spec.registry import default_registry
 
 from .layouts2019 import EXACT, LAYOUTS, report
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 import govdisclosure
 from govdisclosure import CellStatus, Report
-from govdisclosure.registry import Registry
+from govdisclosure.spec.registry import Registry
 from govdisclosure.testing import FilledReport, render
 from govdisclosure.testing.strategies import filled_reports, layouts
 

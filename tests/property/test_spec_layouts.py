@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from govdisclosure.registry import Registry
+from govdisclosure.spec.registry import Registry
 from govdisclosure.testing.strategies import check_round_trip, filled_reports, layouts
 
 SPECS = sorted(Registry(plugins=False, environment=False), key=lambda s: s.id)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govdisclosure.grid import TokenKind, build_grid
-from govdisclosure.normalize import normalize_text
-from govdisclosure.values import number_pattern, read_number
+from govdisclosure.pipeline.grid import TokenKind, build_grid
+from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.pipeline.values import number_pattern, read_number
 
 
 def _tokens(spec, text: str, section: str = "s3") -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -105,7 +105,7 @@ def test_prefix_of_one_row_opens_it(spec2019) -> None:  # type: ignore[no-untype
 
 def test_ignored_text_glued_to_labels_is_blanked() -> None:
     """A data-free period glued into a collapsed header gives no number token."""
-    from govdisclosure.registry import default_registry
+    from govdisclosure.spec.registry import default_registry
 
     spec = default_registry().get("gov-2014-statistics")
     lines = normalize_text("政府信息公开情况统计表(2018年度)统计指标单位统计数").lines

@@ -154,12 +154,17 @@ def test_a_short_pipe_row_has_missing_cells_after_its_last(seeds) -> None:  # ty
 
 def test_rows_of_one_reading_get_the_cells_the_general_path_gives(seeds) -> None:  # type: ignore[no-untyped-def]
     """The short path of `finalize_tables` builds exactly what `_cell` builds."""
-    from govdisclosure.grid import build_grid
-    from govdisclosure.invariants import narrow_readings
-    from govdisclosure.mapping import _agreement, _cell, draft_tables, finalize_tables
-    from govdisclosure.normalize import normalize_text
-    from govdisclosure.registry import default_registry
-    from govdisclosure.sections import locate_sections
+    from govdisclosure.pipeline.grid import build_grid
+    from govdisclosure.pipeline.invariants import narrow_readings
+    from govdisclosure.pipeline.mapping import (
+        _agreement,
+        _cell,
+        draft_tables,
+        finalize_tables,
+    )
+    from govdisclosure.pipeline.normalize import normalize_text
+    from govdisclosure.pipeline.sections import locate_sections
+    from govdisclosure.spec.registry import default_registry
 
     checked = 0
     for name in ("001", "002"):

@@ -7,15 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govdisclosure import InputError
-from govdisclosure.normalize import (
+from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.typography import (
     _MATCH_FOLD,
-    _fold_char,
-    _match_fold,
-    _to_simplified,
+    fold_char,
     label_key,
+    match_fold,
     match_key,
     match_text,
-    normalize_text,
+    to_simplified,
 )
 
 
@@ -87,14 +87,14 @@ class TestMatchKey:
     )
 )
 def test_folding_a_line_at_once_equals_folding_each_character(text: str) -> None:
-    """The translate table gives what `_fold_char` gives one character at a time, offsets included."""
+    """The translate table gives what `fold_char` gives one character at a time, offsets included."""
     if not text.strip():
         return
     [line] = normalize_text(text).lines
 
-    folded = [(i, _fold_char(ch)) for i, ch in enumerate(text)]
+    folded = [(i, fold_char(ch)) for i, ch in enumerate(text)]
 
-    assert _to_simplified("".join(f for _, f in folded)) == line.text
+    assert to_simplified("".join(f for _, f in folded)) == line.text
     assert [i for i, f in folded if f] == list(line.offsets)
 
 
@@ -116,7 +116,7 @@ def test_match_folding_maps_each_character_on_its_own(text: str) -> None:
     """The replace loop is a per-character map: offsets in the match form stay valid."""
     table = dict(_MATCH_FOLD)
 
-    assert "".join(table.get(ch, ch) for ch in text) == _match_fold(text)
+    assert "".join(table.get(ch, ch) for ch in text) == match_fold(text)
 
 
 @given(
@@ -132,7 +132,7 @@ def test_lines_simplified_together_equal_lines_simplified_alone(text: str) -> No
     lines = normalize_text(text).lines
 
     expected = [
-        _to_simplified("".join(map(_fold_char, raw))) for raw in text.splitlines()
+        to_simplified("".join(map(fold_char, raw))) for raw in text.splitlines()
     ]
 
     assert expected == [line.text for line in lines]

@@ -12,7 +12,7 @@ import pytest
 
 import govdisclosure
 from govdisclosure import Registry, SpecError
-from govdisclosure.registry import ENTRY_POINT_GROUP, ENV_VAR, bundled_spec_dir
+from govdisclosure.spec.registry import ENTRY_POINT_GROUP, ENV_VAR, bundled_spec_dir
 
 DATA = Path(__file__).parent.parent / "data"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govdisclosure.normalize import normalize_text
-from govdisclosure.sections import _LineKeys, locate_sections
+from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.pipeline.sections import _LineKeys, locate_sections
 
 HEADINGS = [
     "一、总体情况",

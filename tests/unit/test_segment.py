@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govdisclosure.grid import build_grid
-from govdisclosure.normalize import normalize_text
-from govdisclosure.segment import (
+from govdisclosure.pipeline.grid import build_grid
+from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.pipeline.segment import (
     BLANK,
     MAX_READINGS,
     MISSING,
@@ -18,8 +18,8 @@ from govdisclosure.segment import (
     TooManyReadingsError,
     row_readings,
 )
-from govdisclosure.spec_model import ValueType
-from govdisclosure.values import NumberToken, split_digits
+from govdisclosure.pipeline.values import NumberToken, split_digits
+from govdisclosure.spec.model import ValueType
 
 INT = ValueType.INT
 

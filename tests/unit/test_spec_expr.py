@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from govdisclosure.spec_expr import EquationSyntaxError, Term, parse_equation
-from govdisclosure.spec_model import ForEach
+from govdisclosure.spec.expr import EquationSyntaxError, Term, parse_equation
+from govdisclosure.spec.model import ForEach
 
 
 def test_parse_and_instantiate() -> None:

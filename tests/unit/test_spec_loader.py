@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from govdisclosure import SpecError, load_spec
-from govdisclosure.registry import Registry, bundled_spec_dir
-from govdisclosure.spec_loader import merge_spec_data, parse_spec, read_spec
+from govdisclosure.spec.loader import merge_spec_data, parse_spec, read_spec
+from govdisclosure.spec.registry import Registry, bundled_spec_dir, default_registry
 
 MINIMAL = """\
 schema: 1
@@ -146,7 +146,11 @@ def test_each_problem_names_file_line_column_what_and_fix(kind: str) -> None:
     assert change[0] in MINIMAL
 
     with pytest.raises(SpecError) as info:
-        parse_spec(MINIMAL.replace(*change, 1), source="tiny.yaml")
+        parse_spec(
+            MINIMAL.replace(*change, 1),
+            source="tiny.yaml",
+            parents=default_registry().raw_specs(),
+        )
 
     assert message == str(info.value)
     assert (message,) == info.value.problems

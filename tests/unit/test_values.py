@@ -6,14 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from govdisclosure.spec_model import ValueType
-from govdisclosure.values import (
+from govdisclosure.pipeline.values import (
     NumberToken,
     convert,
     number_pattern,
     read_number,
     split_digits,
 )
+from govdisclosure.spec.model import ValueType
 
 
 def _read(spec, text: str) -> list[NumberToken]:  # type: ignore[no-untyped-def]

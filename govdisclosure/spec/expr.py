@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from govdisclosure.spec_model import ForEach
+from govdisclosure.spec.model import ForEach
 
 __all__ = ["Equation", "Term", "parse_equation"]
 

@@ -25,15 +25,10 @@ from attrs import frozen
 
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Finding, Section, Severity, SourceSpan
-from govdisclosure.normalize import (
-    Line,
-    NormalizedText,
-    label_key,
-    match_key,
-    match_text,
-)
-from govdisclosure.patterns import PatternTimeoutError, finditer, fullmatch, search
-from govdisclosure.spec_model import SectionSpec, Spec
+from govdisclosure.pipeline.normalize import Line, NormalizedText
+from govdisclosure.spec.model import SectionSpec, Spec
+from govdisclosure.spec.patterns import PatternTimeoutError, finditer, fullmatch, search
+from govdisclosure.typography import label_key, match_key, match_text
 
 __all__ = ["Metadata", "SectionSpan", "Sections", "locate_sections"]
 

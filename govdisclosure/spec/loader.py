@@ -18,7 +18,6 @@ import re
 import typing
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -28,9 +27,8 @@ import yaml
 from attrs import frozen
 
 from govdisclosure.errors import SpecError
-from govdisclosure.normalize import label_key
-from govdisclosure.spec_expr import EquationSyntaxError, parse_equation
-from govdisclosure.spec_model import (
+from govdisclosure.spec.expr import EquationSyntaxError, parse_equation
+from govdisclosure.spec.model import (
     ForEach,
     Invariant,
     LabelNode,
@@ -43,6 +41,7 @@ from govdisclosure.spec_model import (
     YearEvidence,
     YearRule,
 )
+from govdisclosure.typography import label_key, numeral
 
 __all__ = [
     "SUPPORTED_SCHEMAS",
@@ -50,7 +49,6 @@ __all__ = [
     "RawSpec",
     "build_spec",
     "check_previous_names",
-    "load_spec",
     "merge_spec_data",
     "parse_spec",
     "read_spec",
@@ -177,21 +175,6 @@ def read_spec(text: str, source: str = "<string>") -> RawSpec:
     return RawSpec(source, data, node)
 
 
-def load_spec(
-    path: str | Path, *, parents: Mapping[str, RawSpec] | None = None
-) -> Spec:
-    """Read and check one spec file. Raises SpecError naming file, line and column.
-
-    ``parents`` resolves ``extends:``; by default the bundled specs.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: cannot read spec: {exc}") from exc
-    return parse_spec(text, source=str(path), parents=parents)
-
-
 def parse_spec(
     text: str,
     *,
@@ -243,10 +226,9 @@ def _extend(
     data: dict[str, Any],
     parents: Mapping[str, RawSpec] | None,
 ) -> dict[str, Any]:
-    if parents is None:
-        from govdisclosure.registry import default_registry  # import cycle
-
-        parents = default_registry().raw_specs()
+    # the loader resolves a parent only among those it is handed: which specs
+    # exist is the registry's business (`registry.load_spec` hands the defaults)
+    parents = parents or {}
     parent = parents.get(parent_id) if isinstance(parent_id, str) else None
     if parent is None:
         known = ", ".join(sorted(parents)) or "none"
@@ -666,19 +648,6 @@ def _compile_error(pattern: str) -> list[regex.error]:
     return []
 
 
-_NUMERALS = "一二三四五六七八九十"
-
-
-def _numeral(number: str) -> int | None:
-    """一 … 十九 as an int (section numbers); None for anything else."""
-    if number and all(ch in _NUMERALS for ch in number) and len(number) <= 2:
-        if len(number) == 1:
-            return _NUMERALS.index(number) + 1
-        if number[0] == "十":
-            return 10 + _NUMERALS.index(number[1]) + 1
-    return None
-
-
 def _duplicate_ids(kind: str, ids: list[str]) -> list[Problem]:
     """One problem per repeated id, placed at its second occurrence."""
     return [
@@ -696,7 +665,7 @@ def _check_sections(spec: Spec) -> list[Problem]:
     problems = _duplicate_ids("section", [s.id for s in spec.sections])
     last = 0
     for si, section in enumerate(spec.sections):
-        value = _numeral(section.number)
+        value = numeral(section.number)
         if value is None:
             continue
         if value <= last:

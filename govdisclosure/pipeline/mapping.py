@@ -23,10 +23,9 @@ from typing import Final
 
 from attrs import frozen
 
-from govdisclosure.grid import LabelRef, Token, TokenGrid, TokenKind
 from govdisclosure.model import Cell, CellStatus, Finding, Severity, Table, Value
-from govdisclosure.patterns import PatternTimeoutError, search
-from govdisclosure.segment import (
+from govdisclosure.pipeline.grid import LabelRef, Token, TokenGrid, TokenKind
+from govdisclosure.pipeline.segment import (
     BLANK,
     MISSING,
     Piece,
@@ -34,7 +33,8 @@ from govdisclosure.segment import (
     TooManyReadingsError,
     row_readings,
 )
-from govdisclosure.spec_model import Spec, TableSpec, ValueType
+from govdisclosure.spec.model import Spec, TableSpec, ValueType
+from govdisclosure.spec.patterns import PatternTimeoutError, search
 
 __all__ = ["RowDraft", "TableDraft", "draft_tables", "finalize_tables"]
 

@@ -17,7 +17,7 @@ from attrs import frozen
 
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Value
-from govdisclosure.spec_model import Spec, ValueType
+from govdisclosure.spec.model import Spec, ValueType
 
 __all__ = [
     "NumberToken",

@@ -1,4 +1,4 @@
-"""Reports → Arrow tables, Parquet files and pandas frames (optional extras).
+"""Reports → Arrow tables and Parquet files (optional extras).
 
 One row per cell, the columns of `RECORD_FIELDS` (docs/records.md). Arrow
 needs one type per column, and a cell's value is an int (a count) or a
@@ -10,20 +10,16 @@ refused; none is seen in real reports.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from govdisclosure.errors import require_extra
-from govdisclosure.model import RECORD_FIELDS, Report
+from govdisclosure.model import RECORD_FIELDS, Report, Result
 
-if TYPE_CHECKING:
-    from govdisclosure.batch import Result
-
-__all__ = ["ParquetSink", "parquet_part", "record_schema", "records_frame", "to_arrow"]
+__all__ = ["ParquetSink", "record_schema", "to_arrow"]
 
 VALUE_SCALE = 8
 #: Rows a Parquet row group collects before it is written (memory stays flat).
@@ -80,12 +76,6 @@ def to_arrow(items: Iterable[Report | Result]) -> Any:
     return pa.Table.from_pydict(_columns(list(_records(items))), schema=record_schema())
 
 
-def records_frame(records: list[dict[str, Any]]) -> Any:
-    """Cell records → a ``pandas.DataFrame`` (values stay int or Decimal)."""
-    pd = require_extra("pandas", "pandas", "to_frame")
-    return pd.DataFrame.from_records(records, columns=list(RECORD_FIELDS))
-
-
 class ParquetSink:
     """Writes cell records to one Parquet file in row groups, as they come."""
 
@@ -123,28 +113,3 @@ class ParquetSink:
         trace: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def parquet_part(
-    paths: Iterable[str | Path], folder: str | Path, *, spec: str | None = None
-) -> list[tuple[str, str | None]]:
-    """Parse ``paths`` here, into one Parquet file in ``folder``: one partition.
-
-    Made for ``dask.bag.map_partitions`` and Spark's ``rdd.mapPartitions``
-    (docs/scaling.md): each worker writes its own part, named by a hash of
-    its paths, so a rerun replaces the part instead of adding a copy.
-    Returns ``(path, error)`` for every file (error None when parsed).
-    """
-    from govdisclosure.batch import load_many
-
-    files = [str(p) for p in paths]
-    digest = hashlib.sha1("\n".join(files).encode(), usedforsecurity=False)
-    target = Path(folder) / f"part-{digest.hexdigest()[:16]}.parquet"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    outcome: list[tuple[str, str | None]] = []
-    with ParquetSink(target) as sink:
-        for result in load_many(files, jobs=1, spec=spec):
-            if result.report is not None:
-                sink.write(result.report, result.path)
-            outcome.append((result.path, result.error))
-    return outcome

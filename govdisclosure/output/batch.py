@@ -10,36 +10,23 @@ flat however many files there are. A file that cannot be read or parsed is a
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from attrs import frozen
-
 from govdisclosure.api import load_file
 from govdisclosure.errors import GovDisclosureError
-from govdisclosure.model import Report
-from govdisclosure.read import READABLE_SUFFIXES
+from govdisclosure.model import Result
+from govdisclosure.output.export import ParquetSink
+from govdisclosure.pipeline.read import READABLE_SUFFIXES
 
-__all__ = ["Result", "expand_paths", "load_many"]
+__all__ = ["Result", "expand_paths", "load_many", "parquet_part"]
 
 #: Files in flight per worker process.
 _WINDOW_PER_JOB = 4
-
-
-@frozen
-class Result:
-    """One input's outcome: its Report, or the error that stopped it."""
-
-    path: str
-    report: Report | None
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.report is not None
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -110,3 +97,26 @@ def load_many(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def parquet_part(
+    paths: Iterable[str | Path], folder: str | Path, *, spec: str | None = None
+) -> list[tuple[str, str | None]]:
+    """Parse ``paths`` here, into one Parquet file in ``folder``: one partition.
+
+    Made for ``dask.bag.map_partitions`` and Spark's ``rdd.mapPartitions``
+    (docs/scaling.md): each worker writes its own part, named by a hash of
+    its paths, so a rerun replaces the part instead of adding a copy.
+    Returns ``(path, error)`` for every file (error None when parsed).
+    """
+    files = [str(p) for p in paths]
+    digest = hashlib.sha1("\n".join(files).encode(), usedforsecurity=False)
+    target = Path(folder) / f"part-{digest.hexdigest()[:16]}.parquet"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    outcome: list[tuple[str, str | None]] = []
+    with ParquetSink(target) as sink:
+        for result in load_many(files, jobs=1, spec=spec):
+            if result.report is not None:
+                sink.write(result.report, result.path)
+            outcome.append((result.path, result.error))
+    return outcome

@@ -29,8 +29,8 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from govdisclosure.errors import SpecError, SpecNotFoundError
-from govdisclosure.spec_loader import RawSpec, build_spec, read_spec
-from govdisclosure.spec_model import Spec
+from govdisclosure.spec.loader import RawSpec, build_spec, read_spec
+from govdisclosure.spec.model import Spec
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -38,6 +38,7 @@ __all__ = [
     "Registry",
     "bundled_spec_dir",
     "default_registry",
+    "load_spec",
     "plugin_spec_dirs",
     "registry_with",
 ]
@@ -53,7 +54,7 @@ def bundled_spec_dir() -> Path:
     installed = Path(str(resources.files("govdisclosure"))) / "specs"
     if installed.is_dir():
         return installed
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]
     if (checkout / "pyproject.toml").is_file() and (checkout / "specs").is_dir():
         return checkout / "specs"
     raise SpecError("the bundled specs are missing: reinstall govdisclosure")
@@ -215,3 +216,16 @@ def default_registry() -> Registry:
 def registry_with(paths: tuple[str, ...]) -> Registry:
     """The default sources plus ``paths`` (for ``load(spec_paths=…)``), cached."""
     return Registry(paths)
+
+
+def load_spec(
+    path: str | Path, *, parents: Mapping[str, RawSpec] | None = None
+) -> Spec:
+    """Read and check one spec file. Raises SpecError naming file, line and column.
+
+    ``parents`` resolves ``extends:``; by default the specs of `default_registry`.
+    """
+    if parents is None:
+        parents = default_registry().raw_specs()
+    raw = _read(Path(path))
+    return build_spec(raw, parents)[0]

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from govdisclosure.model import Report
-from govdisclosure.spec_model import (
+from govdisclosure.spec.model import (
     Invariant,
     LabelNode,
     SectionSpec,

@@ -37,10 +37,17 @@ from attrs import frozen
 
 from govdisclosure.memo import by_identity
 from govdisclosure.model import SourceSpan
-from govdisclosure.normalize import Line, label_key, match_key, match_text
-from govdisclosure.patterns import PatternTimeoutError, finditer
-from govdisclosure.spec_model import LabelNode, Spec, TableSpec
-from govdisclosure.values import NumberToken, number_pattern, read_number
+from govdisclosure.pipeline.normalize import Line
+from govdisclosure.pipeline.values import NumberToken, number_pattern, read_number
+from govdisclosure.spec.model import LabelNode, Spec, TableSpec
+from govdisclosure.spec.patterns import PatternTimeoutError, finditer
+from govdisclosure.typography import (
+    ENUMERATOR,
+    PROSE_MARK,
+    label_key,
+    match_key,
+    match_text,
+)
 
 __all__ = ["LabelRef", "Token", "TokenGrid", "TokenKind", "build_grid", "label_index"]
 
@@ -49,9 +56,6 @@ PROSE_RESIDUE = 24
 #: A standalone text at least this long may be a truncated label.
 MIN_PREFIX = 3
 
-_ENUMERATOR = re.compile(
-    r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\d+\.|\(\d+\))"
-)
 _DELIMITER = re.compile(r"[|\t]")
 _SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _RESIDUE_NOISE = re.compile(r"[\s|,.:;()\[\]{}<>\"'*#·•…\-]+")
@@ -160,7 +164,7 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
             add(by_key, key, ref)
             if key.startswith("(") and key.endswith(")"):
                 add(cores, key[1:-1], ref)  # a note cell printed without its brackets
-            m = _ENUMERATOR.match(key)
+            m = ENUMERATOR.match(key)
             if m and len(key) - m.end() >= 2:
                 add(
                     cores, key[m.end() :], ref
@@ -340,7 +344,7 @@ def _cell_tokens(
         a, b = line.source_span(start, end)
         return [Token(whole, core, a, b, number, cell_no, delimited)]
     refs = index.by_key.get(key)
-    if refs is not None and "。" not in text:
+    if refs is not None and PROSE_MARK not in text:
         # the commonest label cell, exactly one label: what the search below
         # would find (the longest label at its start is the whole cell)
         sa, sb = line.source_span(start + pos[0], start + pos[-1] + 1)
@@ -394,7 +398,7 @@ def _cell_tokens(
             last = m.end()
         residue.append(gap[last:])
     rest = _RESIDUE_NOISE.sub("", "".join(residue))
-    if len(rest) >= PROSE_RESIDUE or "。" in text:
+    if len(rest) >= PROSE_RESIDUE or PROSE_MARK in text:
         # prose: a sentence is not a table cell. It closes the current row,
         # and its numbers are kept as PROSE tokens, to be reported, not read.
         sa, sb = line.source_span(start, end)

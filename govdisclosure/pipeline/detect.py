@@ -27,9 +27,10 @@ from typing import Final
 from govdisclosure.errors import FormatNotRecognizedError
 from govdisclosure.memo import by_identity
 from govdisclosure.model import DECIDED, CellStatus, Report
-from govdisclosure.normalize import NormalizedText, label_key
-from govdisclosure.registry import Registry
-from govdisclosure.spec_model import Spec
+from govdisclosure.pipeline.normalize import NormalizedText
+from govdisclosure.spec.model import Spec
+from govdisclosure.spec.registry import Registry
+from govdisclosure.typography import label_key
 
 __all__ = [
     "CLOSE_CALL",

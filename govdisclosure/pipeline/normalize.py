@@ -17,23 +17,27 @@ Two forms exist:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
-from functools import cached_property, lru_cache
-from typing import Final, NamedTuple, Protocol
+from functools import cached_property
+from typing import Final, NamedTuple
 
 import regex
 from attrs import frozen
 
 from govdisclosure.errors import InputError
+from govdisclosure.typography import (
+    FOLD_TABLE,
+    fold_char,
+    match_fold,
+    match_text,
+    opencc_converter,
+    to_simplified,
+)
 
 __all__ = [
     "MAX_INPUT_CHARS",
     "Line",
     "NormalizedText",
-    "label_key",
-    "match_key",
-    "match_text",
     "normalize_text",
 ]
 
@@ -47,35 +51,6 @@ MAX_INPUT_CHARS: Final = 5_000_000
 _PINYIN = regex.compile(
     r"(?<=\p{Han})[(（](?=[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]*[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜê])"
     r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,7}[)）]"
-)
-
-# Characters NFKC leaves alone but that mean the same in these reports.
-_EXTRA_FOLD: Final = {
-    "\u3000": " ",
-    "\xa0": " ",
-    "－": "-",
-    "～": "~",
-    "\ufeff": "",
-    "\u200b": "",
-}
-
-# Differences that only matter for matching: enumerator punctuation
-# (1. / 1、 / 1．), quotes, slashes, colons.
-_MATCH_FOLD: Final = tuple(
-    {
-        "、": ".",
-        "“": '"',
-        "”": '"',
-        "「": '"',
-        "」": '"',
-        "‘": "'",
-        "’": "'",
-        "／": "/",
-        "：": ":",
-        "，": ",",
-        "；": ";",
-        "。": ".",
-    }.items()
 )
 
 
@@ -119,7 +94,7 @@ class NormalizedText:
         """Each line in match form (`match_text`): detection and sections both need them."""
         # one fold of the whole text, cut again at the newlines (a fold maps
         # each character on its own, and a line's text holds no newline)
-        pieces = _match_fold("\n".join(line.text for line in self.lines)).split("\n")
+        pieces = match_fold("\n".join(line.text for line in self.lines)).split("\n")
         if len(pieces) != len(self.lines):  # pragma: no cover - a line held a newline
             return tuple(match_text(line.text) for line in self.lines)
         return tuple("".join(piece.split()) for piece in pieces)
@@ -145,7 +120,7 @@ def normalize_text(text: str) -> NormalizedText:
     # Folding maps each character on its own, so the whole text is folded at
     # once and cut into lines; unless a fold dropped a character somewhere,
     # or a line may hold pinyin: those lines are folded one by one.
-    whole = text.translate(_FOLD_TABLE)
+    whole = text.translate(FOLD_TABLE)
     aligned = len(whole) == len(text)
     folded = []
     pos = 0
@@ -170,22 +145,22 @@ _CONTROL: Final = regex.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def _simplified_lines(texts: list[str]) -> list[str]:
-    """`_to_simplified` of each text, with one OpenCC call for all of them.
+    """`to_simplified` of each text, with one OpenCC call for all of them.
 
     The texts are joined with newlines, converted, and cut again: no OpenCC
     phrase holds a newline, so each piece is its line's conversion. A piece
-    whose length changed goes through `_to_simplified` on its own (which keeps
+    whose length changed goes through `to_simplified` on its own (which keeps
     offsets by converting it one character at a time).
     """
     todo = [i for i, t in enumerate(texts) if t and not t.isascii()]
     if not todo:
         return texts
-    pieces = _opencc().convert("\n".join(texts[i] for i in todo)).split("\n")
+    pieces = opencc_converter().convert("\n".join(texts[i] for i in todo)).split("\n")
     if len(pieces) != len(todo):  # pragma: no cover - a text held a newline
-        pieces = [_to_simplified(texts[i]) for i in todo]
+        pieces = [to_simplified(texts[i]) for i in todo]
     out = list(texts)
     for i, piece in zip(todo, pieces, strict=True):
-        out[i] = piece if len(piece) == len(texts[i]) else _to_simplified(texts[i])
+        out[i] = piece if len(piece) == len(texts[i]) else to_simplified(texts[i])
     return out
 
 
@@ -193,7 +168,7 @@ def _fold_line(number: int, body: str, base: int) -> Line:
     """The line folded and its pinyin removed; simplified later, for all lines at once."""
     removed = {i for m in _PINYIN.finditer(body) for i in range(m.start(), m.end())}
     if not removed:
-        folded = body.translate(_FOLD_TABLE)
+        folded = body.translate(FOLD_TABLE)
         if len(folded) == len(body):
             # one character in, one out (a fold never lengthens, only drops):
             # the offsets are a plain range
@@ -203,113 +178,8 @@ def _fold_line(number: int, body: str, base: int) -> Line:
     for i, ch in enumerate(body):
         if i in removed:
             continue
-        folded = _fold_char(ch)
+        folded = fold_char(ch)
         for out in folded:  # "" drops the character, one char keeps the mapping
             chars.append(out)
             offsets.append(base + i)
     return Line(number, "".join(chars), tuple(offsets), base + len(body))
-
-
-class _FoldTable(dict[int, str]):
-    """`_fold_char` as a `str.translate` table, filled as characters are met.
-
-    translate looks each character up in C; only a character not seen before
-    costs a Python call. Kept to MAX_FOLDS characters, so a text of rare
-    characters cannot grow a batch worker.
-    """
-
-    def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
-        if len(self) < MAX_FOLDS:
-            self[code] = folded
-        return folded
-
-
-#: Characters whose fold is remembered (a report uses a few thousand).
-MAX_FOLDS: Final = 20_000
-
-
-_FOLD_TABLE: Final = _FoldTable()
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    if ch in _EXTRA_FOLD:
-        return _EXTRA_FOLD[ch]
-    if ch.isascii():
-        return ch
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
-
-
-def _to_simplified(text: str) -> str:
-    # OpenCC converts by phrase; a phrase may change length, which would break
-    # the offset map, so fall back to one character at a time when it does.
-    if not text or text.isascii():
-        return text
-    converter = _opencc()
-    out: str = converter.convert(text)
-    if len(out) == len(text):
-        return out
-    return "".join(_char_to_simplified(ch) for ch in text)
-
-
-@lru_cache(maxsize=8192)
-def _char_to_simplified(ch: str) -> str:
-    out: str = _opencc().convert(ch)
-    return out if len(out) == 1 else ch
-
-
-class _Converter(Protocol):
-    def convert(self, text: str) -> str: ...
-
-
-@lru_cache(maxsize=1)
-def _opencc() -> _Converter:
-    import opencc
-
-    converter: _Converter = opencc.OpenCC("t2s")
-    return converter
-
-
-def match_key(text: str) -> tuple[str, Sequence[int]]:
-    """The match form of display text, with each character's index in ``text``.
-
-    Not memoised: a glued line is one long cell, and a cache of such keys
-    with their offset tuples grows a batch worker by megabytes per report.
-    """
-    folded = _match_fold(text)
-    parts = folded.split()  # whitespace runs, as str.isspace sees them
-    if len(parts) == 1:  # most cells: padded at the ends only (`| 12 |`)
-        lead = folded.find(parts[0])
-        return parts[0], range(lead, lead + len(parts[0]))
-    index: list[int] = []
-    pos = 0
-    for part in parts:
-        pos = folded.find(part, pos)  # only whitespace lies before this run
-        index.extend(range(pos, pos + len(part)))
-        pos += len(part)
-    return "".join(parts), tuple(index)
-
-
-def match_text(text: str) -> str:
-    """The match form alone, when no offsets are needed: `match_key` without its index."""
-    return "".join(_match_fold(text).split())
-
-
-def _match_fold(text: str) -> str:
-    """`_MATCH_FOLD` applied: one character for one, so offsets stay valid.
-
-    A `str.replace` per pair, not `str.translate`: translate looks every
-    character of a CJK text up in a dict, a dozen replaces scan in C.
-    """
-    for old, new in _MATCH_FOLD:
-        if old in text:
-            text = text.replace(old, new)
-    return text
-
-
-def label_key(label: str) -> str:
-    """A spec label in match form (labels go through the same folding as text)."""
-    folded = "".join(_fold_char(ch) for ch in label)
-    return match_text(_to_simplified(folded))

@@ -22,16 +22,16 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import Final, Literal, NamedTuple
 
-from govdisclosure.grid import Token, TokenKind
 from govdisclosure.model import Value
-from govdisclosure.spec_model import ValueType
-from govdisclosure.values import (
+from govdisclosure.pipeline.grid import Token, TokenKind
+from govdisclosure.pipeline.values import (
     MAX_SPLIT_DIGITS,
     convert,
     count_splits,
     split_digits,
     valid_part,
 )
+from govdisclosure.spec.model import ValueType
 
 __all__ = [
     "BLANK",

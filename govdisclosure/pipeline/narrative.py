@@ -36,15 +36,14 @@ from govdisclosure.model import (
     Table,
     Value,
 )
-from govdisclosure.patterns import PatternTimeoutError, finditer, search
-from govdisclosure.sections import Sections
-from govdisclosure.spec_model import Spec
+from govdisclosure.pipeline.sections import Sections
+from govdisclosure.spec.model import Spec
+from govdisclosure.spec.patterns import PatternTimeoutError, finditer, search
+from govdisclosure.typography import SENTENCE_END
 
 __all__ = ["agreed_facts", "check_facts", "find_facts"]
 
 _DIGIT = re.compile(r"[0-9]")
-#: Where a sentence ends.
-_SENTENCE_END = re.compile(r"[。；;！!？?]")
 #: A longer run without sentence punctuation is not read: it is no sentence
 #: (a page of chrome, a table flattened into prose), and cutting it could cut
 #: a figure in two.
@@ -117,7 +116,7 @@ def _may_match(spec: Spec, sentence: str) -> bool:
 def _sentences(text: str, first: int, last: int) -> list[tuple[int, int]]:
     out = []
     start = first
-    for m in _SENTENCE_END.finditer(text, first, last):
+    for m in SENTENCE_END.finditer(text, first, last):
         out.append((start, m.end()))
         start = m.end()
     if start < last:

@@ -25,18 +25,18 @@ from typing import Final, cast
 
 from attrs import evolve, frozen
 
-from govdisclosure.mapping import RowDraft, TableDraft
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Cell, CellStatus, Fact, Finding, Severity, Table
-from govdisclosure.segment import (
+from govdisclosure.pipeline.mapping import RowDraft, TableDraft
+from govdisclosure.pipeline.segment import (
     MISSING,
     Piece,
     Reading,
     TooManyReadingsError,
     constrained_readings,
 )
-from govdisclosure.spec_expr import parse_equation
-from govdisclosure.spec_model import ForEach, Invariant, Spec, TableSpec
+from govdisclosure.spec.expr import parse_equation
+from govdisclosure.spec.model import ForEach, Invariant, Spec, TableSpec
 
 __all__ = ["Instance", "check_invariants", "instances", "narrow_readings"]
 
