@@ -1,7 +1,12 @@
 """`load`: the only module that knows the order of the pipeline's steps.
 
-text → normalize_text → (spec) → locate_sections → build_grid per section →
-draft_tables → narrow_readings → finalize_tables → check_invariants → Report.
+    text → normalize_text → (spec: given, or detected) → locate_sections →
+    find_facts → build_grid per section → draft_tables → narrow_readings →
+    finalize_tables → check_invariants, check_facts → Report
+
+`run_stages` runs the steps for one spec and keeps every intermediate value in
+a frozen `Stages`; `load` builds the `Report` from it, and `explain`, the
+property tests and the benchmarks read it instead of running the steps again.
 
 `load` is also the one boundary that guarantees only GovDisclosureError
 subclasses escape: the steps raise our errors where the input or the spec is
@@ -15,22 +20,21 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from attrs import evolve
+from attrs import evolve, frozen
 
 from govdisclosure.errors import GovDisclosureError, InternalError
-from govdisclosure.model import Finding, Report, Severity
+from govdisclosure.model import Fact, Finding, Report, Severity, Table
+from govdisclosure.pipeline.cells import finalize_tables
 from govdisclosure.pipeline.detect import CLOSE_CALL, candidate_specs, structure_score
-from govdisclosure.pipeline.grid import build_grid
-from govdisclosure.pipeline.invariants import (
-    check_invariants,
-    instances,
-    narrow_readings,
-)
-from govdisclosure.pipeline.mapping import draft_tables, finalize_tables
+from govdisclosure.pipeline.grid import TokenGrid, build_grid
+from govdisclosure.pipeline.invariants import check_invariants
 from govdisclosure.pipeline.narrative import agreed_facts, check_facts, find_facts
+from govdisclosure.pipeline.narrow import narrow_readings
 from govdisclosure.pipeline.normalize import NormalizedText, normalize_text
 from govdisclosure.pipeline.read import html_to_text, looks_like_html, read_text
-from govdisclosure.pipeline.sections import locate_sections
+from govdisclosure.pipeline.rows import TableDraft, draft_tables
+from govdisclosure.pipeline.sections import Sections, locate_sections
+from govdisclosure.spec.expr import instances
 from govdisclosure.spec.model import Spec
 from govdisclosure.spec.patterns import PATTERN_TIMEOUT, timeouts
 from govdisclosure.spec.registry import (
@@ -40,7 +44,69 @@ from govdisclosure.spec.registry import (
     registry_with,
 )
 
-__all__ = ["load", "load_file"]
+__all__ = ["Stages", "load", "load_file", "run_stages", "trace"]
+
+
+@frozen
+class Stages:
+    """Every intermediate value of one run of the pipeline with one spec.
+
+    Findings are kept per step, in the order the Report lists them.
+    """
+
+    spec: Spec
+    normalized: NormalizedText
+    sections: Sections
+    #: Figures stated in the prose.
+    facts: tuple[Fact, ...]
+    #: One token grid per section that holds a table, in spec order.
+    grids: tuple[TokenGrid, ...]
+    #: Each row's tokens and every reading the layout allows.
+    drafts: tuple[TableDraft, ...]
+    #: The drafts after the equations and the prose dropped readings.
+    narrowed: tuple[TableDraft, ...]
+    tables: tuple[Table, ...]
+    #: Rows drafted twice, numbers in no row, numbers in sentences.
+    draft_findings: tuple[Finding, ...]
+    #: Numbers that no remaining reading places in a cell.
+    cell_findings: tuple[Finding, ...]
+    #: Equations the cells break or leave unchecked; figures the cells contradict.
+    check_findings: tuple[Finding, ...]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every step's findings, in the order of the Report."""
+        return (
+            *self.sections.findings,
+            *self.draft_findings,
+            *self.cell_findings,
+            *self.check_findings,
+        )
+
+
+def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
+    """Run the steps after normalisation with one spec; the order is written here only."""
+    sections = locate_sections(normalized, spec)
+    facts = find_facts(sections, spec)
+    section_ids = dict.fromkeys(t.section for t in spec.tables)
+    grids = tuple(build_grid(spec, sid, sections.body(sid)) for sid in section_ids)
+    drafts, draft_findings = draft_tables(grids, spec)
+    narrowed = narrow_readings(drafts, spec, agreed_facts(facts, spec))
+    tables, cell_findings = finalize_tables(narrowed)
+    checks = (*check_invariants(tables, spec), *check_facts(tables, facts, spec))
+    return Stages(
+        spec,
+        normalized,
+        sections,
+        facts,
+        grids,
+        drafts,
+        narrowed,
+        tables,
+        tuple(draft_findings),
+        tuple(cell_findings),
+        checks,
+    )
 
 
 def load(
@@ -70,6 +136,21 @@ def load(
         FormatNotRecognizedError: no spec fits the text.
         SpecNotFoundError, SpecError: the requested spec is unknown or broken.
     """
+    return trace(text, spec=spec, registry=registry, spec_paths=spec_paths)[0]
+
+
+def trace(
+    text: str,
+    *,
+    spec: str | Spec | Path | None = None,
+    registry: Registry | None = None,
+    spec_paths: Iterable[str | Path] = (),
+) -> tuple[Report, Stages]:
+    """`load`, and the `Stages` of the run whose Report it returns.
+
+    The stages' ``normalized.source`` is the text the steps read: for HTML
+    input, its `html_to_text`.
+    """
     try:
         if registry is None:
             paths = tuple(str(p) for p in spec_paths)
@@ -83,33 +164,44 @@ def load(
         ) from exc
 
 
-def _load(text: str, spec: str | Spec | Path | None, registry: Registry) -> Report:
+def _load(
+    text: str, spec: str | Spec | Path | None, registry: Registry
+) -> tuple[Report, Stages]:
+    """HTML to text, then the spec: the one given, or the best detected."""
     if looks_like_html(text):
-        report = _load(html_to_text(text), spec, registry)
+        report, stages = _load(html_to_text(text), spec, registry)
         note = Finding(
             "input.html",
             Severity.INFO,
             "the input is HTML: its tables were read from their markup; "
             "cell spans index govdisclosure.html_to_text(input)",
         )
-        return evolve(report, findings=(note, *report.findings))
+        return evolve(report, findings=(note, *report.findings)), stages
     normalized = normalize_text(text)
-    if isinstance(spec, Spec):
-        return _parse(normalized, spec, 1.0)
+    if spec is None:
+        return _detect(normalized, registry)
     if isinstance(spec, Path):
-        return _parse(normalized, load_spec(spec, parents=registry.raw_specs()), 1.0)
-    if isinstance(spec, str):
-        return _parse(normalized, registry.get(spec), 1.0)
-    # detection by structure: parse with every spec that fits, keep the best
+        spec = load_spec(spec, parents=registry.raw_specs())
+    elif isinstance(spec, str):
+        spec = registry.get(spec)
+    return _parse(normalized, spec, 1.0)
+
+
+def _detect(normalized: NormalizedText, registry: Registry) -> tuple[Report, Stages]:
+    """Parse with every spec that fits and keep the best (docs/concepts.md).
+
+    Detection never reads the year in the title: structure decides, and a
+    runner-up within `CLOSE_CALL` is said in a ``spec.close_call`` finding.
+    """
     scored = []
     for candidate, label_score in candidate_specs(normalized, registry):
-        report = _parse(normalized, candidate, label_score)
+        report, stages = _parse(normalized, candidate, label_score)
         score = structure_score(report, label_score, len(instances(candidate)))
-        scored.append((score, report))
+        scored.append((score, report, stages))
     scored.sort(key=lambda item: item[0], reverse=True)
-    best_score, best = scored[0]
+    best_score, best, stages = scored[0]
     findings = list(best.findings)
-    close = [(s, r) for s, r in scored[1:] if best_score - s < CLOSE_CALL]
+    close = [(s, r) for s, r, _ in scored[1:] if best_score - s < CLOSE_CALL]
     if close:
         others = ", ".join(f"{r.format} ({s:.3f})" for s, r in close)
         findings.append(
@@ -119,56 +211,42 @@ def _load(text: str, spec: str | Spec | Path | None, registry: Registry) -> Repo
                 f"{best.format} ({best_score:.3f}) was chosen, but {others} fit almost as well; pass spec= to choose",
             )
         )
-    return evolve(best, score=round(best_score, 3), findings=tuple(findings))
+    return evolve(best, score=round(best_score, 3), findings=tuple(findings)), stages
 
 
-def _parse(normalized: NormalizedText, chosen: Spec, score: float) -> Report:
-    """Run the pipeline on normalised text with one spec."""
+def _parse(
+    normalized: NormalizedText, chosen: Spec, score: float
+) -> tuple[Report, Stages]:
+    """Run the pipeline with one spec, with a spec pattern's timeouts said as findings."""
     with timeouts() as timed_out:
-        report = _run(normalized, chosen, score)
-    if not timed_out:
-        return report
+        stages = run_stages(normalized, chosen)
     slow = [
         Finding(
             "spec.pattern_timeout",
             Severity.WARNING,
-            f"pattern {p!r} of spec {chosen.id}@{chosen.version} ran past "
+            f"pattern {p!r} of spec {chosen.ref} ran past "
             f"{PATTERN_TIMEOUT}s and was skipped; what it finds is missing from this report",
-            spec=f"{chosen.id}@{chosen.version}",
+            spec=chosen.ref,
         )
         for p in timed_out
     ]
-    return evolve(report, findings=(*report.findings, *slow))
+    return _report(stages, score, slow), stages
 
 
-def _run(normalized: NormalizedText, chosen: Spec, score: float) -> Report:
-    sections = locate_sections(normalized, chosen)
-    facts = find_facts(sections, chosen)
-    section_ids = dict.fromkeys(t.section for t in chosen.tables)
-    grids = [build_grid(chosen, sid, sections.body(sid)) for sid in section_ids]
-    drafts, findings = draft_tables(chosen, grids)
-    drafts = narrow_readings(drafts, chosen, agreed_facts(facts, chosen))
-    tables, unused = finalize_tables(drafts)
-    findings = [
-        *sections.findings,
-        *findings,
-        *unused,
-        *check_invariants(tables, chosen),
-        *check_facts(tables, facts, chosen),
-    ]
-    meta = sections.metadata
+def _report(stages: Stages, score: float, extra: list[Finding]) -> Report:
+    spec, meta = stages.spec, stages.sections.metadata
     return Report(
-        format=chosen.id,
-        spec_version=chosen.version,
+        format=spec.id,
+        spec_version=spec.version,
         year=meta.year,
         organization=meta.organization,
         title=meta.title,
-        sections=sections.as_model(),
-        tables=tables,
-        findings=tuple(findings),
+        sections=stages.sections.as_model(),
+        tables=stages.tables,
+        findings=(*stages.findings, *extra),
         score=round(score, 3),
         published=meta.published,
-        facts=facts,
+        facts=stages.facts,
     )
 
 

@@ -1,25 +1,22 @@
 """What the engine saw, step by step: the view for a cell that comes out flagged.
 
-`explain` parses as `load` does, then reruns the chosen spec's steps to show
-their intermediate values: normalised lines, located sections, each section's
-token grid (with what every label may be), the figures stated in the prose,
-each cell with its status, raw text, candidates and place in the input, and
-each finding. It is a reading aid for people; its text is not a stable
-format (use `Report.to_dict`).
+`explain` parses as `load` does (`api.trace`) and prints the intermediate
+values of the run it kept (`api.Stages`): normalised lines, located sections,
+each section's token grid (with what every label may be), the figures stated
+in the prose, each cell with its status, raw text, candidates and place in the
+input, and each finding. It runs no step itself. It is a reading aid for
+people; its text is not a stable format (use `Report.to_dict`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from govdisclosure.api import load
+from govdisclosure.api import Stages, trace
 from govdisclosure.model import Cell, Report, SourceSpan
-from govdisclosure.pipeline.grid import TokenKind, build_grid
-from govdisclosure.pipeline.normalize import normalize_text
-from govdisclosure.pipeline.read import html_to_text, looks_like_html
-from govdisclosure.pipeline.sections import locate_sections
+from govdisclosure.pipeline.grid import TokenKind
 from govdisclosure.spec.model import Spec
-from govdisclosure.spec.registry import Registry, default_registry, load_spec
+from govdisclosure.spec.registry import Registry
 
 __all__ = ["explain"]
 
@@ -46,48 +43,10 @@ def explain(
     registry: Registry | None = None,
 ) -> str:
     """A step-by-step account of how ``text`` is parsed (see the module doc)."""
-    registry = registry or default_registry()
-    report = load(text, spec=spec, registry=registry)
-    if looks_like_html(text):
-        text = html_to_text(text)
-    if isinstance(spec, Spec):
-        chosen = spec
-    elif isinstance(spec, Path):
-        chosen = load_spec(spec, parents=registry.raw_specs())
-    else:
-        chosen = registry.get(report.format)
-    normalized = normalize_text(text)
-    sections = locate_sections(normalized, chosen)
-    out = [f"== 1. normalised lines ({len(normalized.lines)}) =="]
-    out += [f"{line.number:5}  {_cut(line.text)}" for line in normalized.lines]
-    out += [
-        "",
-        f"== 2. sections (spec {chosen.id} v{chosen.version}, score {report.score}) ==",
-        f"title: {report.title or '—'} | organization: {report.organization or '—'} "
-        f"| year: {report.year or '—'}",
-    ]
-    for span in sections.spans:
-        first, last = span.start[0] + 1, span.stop[0] + 1
-        out.append(f"  {span.spec.id:<4} {span.spec.title}: lines {first}-{last}")
-    located = {s.spec.id for s in sections.spans}
-    out += [
-        f"  {s.id:<4} {s.title}: NOT FOUND"
-        for s in chosen.sections
-        if s.id not in located
-    ]
-    out += ["", "== 3. token grids (line:cell kind text -> what a label may be) =="]
-    for section_id in dict.fromkeys(t.section for t in chosen.tables):
-        grid = build_grid(chosen, section_id, sections.body(section_id))
-        out.append(f"  [{section_id}] {len(grid.tokens)} tokens")
-        for token in grid.tokens:
-            refs = ", ".join(
-                f"{r.table} {r.role} {r.key or ''}".rstrip() for r in token.refs
-            )
-            shown = "(empty)" if token.kind is TokenKind.EMPTY else _cut(token.text)
-            out.append(
-                f"    {token.line:>4}:{token.cell:<3} {token.kind.value:<6} {shown}"
-                + (f"  -> {refs}" if refs else "")
-            )
+    report, stages = trace(text, spec=spec, registry=registry)
+    out = _lines(stages)
+    out += _sections(report, stages)
+    out += _grids(stages)
     out += ["", f"== 4. figures stated in the prose ({len(report.facts)}) =="]
     out += [
         f"  {f.id}: {f.value} = {' + '.join(f.cells)} | {_at(f.span)} | 「{_cut(f.sentence)}」"
@@ -99,6 +58,47 @@ def explain(
         out += [f"    {_cell(cell)}" for cell in table.cells]
     out += _findings(report)
     return "\n".join(out) + "\n"
+
+
+def _lines(stages: Stages) -> list[str]:
+    lines = stages.normalized.lines
+    out = [f"== 1. normalised lines ({len(lines)}) =="]
+    return out + [f"{line.number:5}  {_cut(line.text)}" for line in lines]
+
+
+def _sections(report: Report, stages: Stages) -> list[str]:
+    chosen = stages.spec
+    out = [
+        "",
+        f"== 2. sections (spec {chosen.id} v{chosen.version}, score {report.score}) ==",
+        f"title: {report.title or '—'} | organization: {report.organization or '—'} "
+        f"| year: {report.year or '—'}",
+    ]
+    for span in stages.sections.spans:
+        first, last = span.start[0] + 1, span.stop[0] + 1
+        out.append(f"  {span.spec.id:<4} {span.spec.title}: lines {first}-{last}")
+    located = {s.spec.id for s in stages.sections.spans}
+    return out + [
+        f"  {s.id:<4} {s.title}: NOT FOUND"
+        for s in chosen.sections
+        if s.id not in located
+    ]
+
+
+def _grids(stages: Stages) -> list[str]:
+    out = ["", "== 3. token grids (line:cell kind text -> what a label may be) =="]
+    for grid in stages.grids:
+        out.append(f"  [{grid.section}] {len(grid.tokens)} tokens")
+        for token in grid.tokens:
+            refs = ", ".join(
+                f"{r.table} {r.role.value} {r.key or ''}".rstrip() for r in token.refs
+            )
+            shown = "(empty)" if token.kind is TokenKind.EMPTY else _cut(token.text)
+            out.append(
+                f"    {token.line:>4}:{token.cell:<3} {token.kind.value:<6} {shown}"
+                + (f"  -> {refs}" if refs else "")
+            )
+    return out
 
 
 def _cell(cell: Cell) -> str:

@@ -49,7 +49,15 @@ from govdisclosure.typography import (
     match_text,
 )
 
-__all__ = ["LabelRef", "Token", "TokenGrid", "TokenKind", "build_grid", "label_index"]
+__all__ = [
+    "LabelRef",
+    "LabelRole",
+    "Token",
+    "TokenGrid",
+    "TokenKind",
+    "build_grid",
+    "label_index",
+]
 
 #: A residue this long (in characters) makes a cell prose, not a table cell.
 PROSE_RESIDUE = 24
@@ -70,12 +78,22 @@ class TokenKind(str, enum.Enum):
     UNIT = "unit"  # a cell holding only a unit word
 
 
+class LabelRole(str, enum.Enum):
+    """What a label of a table is; the row walk (`rows`) acts on it."""
+
+    ROW = "row"  # opens its row
+    COLUMN = "column"  # a header: closes the open row, may state a unit
+    GROUP = "group"  # a merged header or label over several leaves: closes the row
+    LABEL = "label"  # a fixed text of the table (caption, 单位): closes the row
+    REMARK = "remark"  # a note after a row (备注): leaves the row open
+
+
 @frozen
 class LabelRef:
     """What a label may be: a row, a column, a group or a fixed text of a table."""
 
     table: str
-    role: str  # "row" | "column" | "group" | "label" | "remark"
+    role: LabelRole
     key: str | None = None
 
 
@@ -115,12 +133,6 @@ class TokenGrid:
 
 
 @frozen
-class _Variant:
-    key: str
-    refs: tuple[LabelRef, ...]
-
-
-@frozen
 class LabelIndex:
     pattern: re.Pattern[str] | None
     by_key: dict[str, tuple[LabelRef, ...]]
@@ -134,11 +146,11 @@ class LabelIndex:
 
 def _nodes(table: TableSpec) -> Iterable[tuple[LabelNode, LabelRef]]:
     for leaf in table.row_leaves():
-        yield leaf.node, LabelRef(table.id, "row", leaf.key)
+        yield leaf.node, LabelRef(table.id, LabelRole.ROW, leaf.key)
     for leaf in table.column_leaves():
-        yield leaf.node, LabelRef(table.id, "column", leaf.key)
+        yield leaf.node, LabelRef(table.id, LabelRole.COLUMN, leaf.key)
     for group in (*table.row_groups(), *table.column_groups()):
-        yield group, LabelRef(table.id, "group", group.key)
+        yield group, LabelRef(table.id, LabelRole.GROUP, group.key)
 
 
 @by_identity(maxsize=64)
@@ -155,8 +167,8 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
         if table.section != section_id:
             continue
         texts: list[tuple[str, LabelRef]] = [
-            (t, LabelRef(table.id, "label")) for t in table.labels
-        ] + [(t, LabelRef(table.id, "remark")) for t in table.remarks]
+            (t, LabelRef(table.id, LabelRole.LABEL)) for t in table.labels
+        ] + [(t, LabelRef(table.id, LabelRole.REMARK)) for t in table.remarks]
         for node, ref in _nodes(table):
             texts += [(t, ref) for t in (node.label, *node.aliases) if t]
         for text, ref in texts:
@@ -520,9 +532,9 @@ def _prefix_refs(key: str, index: LabelIndex) -> tuple[LabelRef, ...]:
             r for k in index.keys if k.startswith(key) for r in index.by_key[k]
         )
     )
-    rows = {(r.table, r.key) for r in refs if r.role == "row"}
+    rows = {(r.table, r.key) for r in refs if r.role is LabelRole.ROW}
     if rows and (
         len(rows) > 1 or len(rows) < len({(r.table, r.role, r.key) for r in refs})
     ):
-        refs = tuple(r for r in refs if r.role != "row")
+        refs = tuple(r for r in refs if r.role is not LabelRole.ROW)
     return refs

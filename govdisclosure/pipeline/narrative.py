@@ -37,11 +37,12 @@ from govdisclosure.model import (
     Value,
 )
 from govdisclosure.pipeline.sections import Sections
-from govdisclosure.spec.model import Spec
+from govdisclosure.spec.expr import Instance, places, weighted_sum
+from govdisclosure.spec.model import Invariant, Spec
 from govdisclosure.spec.patterns import PatternTimeoutError, finditer, search
 from govdisclosure.typography import SENTENCE_END
 
-__all__ = ["agreed_facts", "check_facts", "find_facts"]
+__all__ = ["agreed_facts", "check_facts", "fact_instance", "find_facts"]
 
 _DIGIT = re.compile(r"[0-9]")
 #: A longer run without sentence punctuation is not read: it is no sentence
@@ -162,7 +163,7 @@ def check_facts(
         found = [cells.get(k) for k in fact.cells]
         if any(c is None or c.status not in DECIDED for c in found):
             continue  # a cell the table does not decide cannot be compared
-        total = sum((c.value or 0) for c in found if c is not None)
+        total = weighted_sum((1, c.value) for c in found if c is not None)
         if total == fact.value:
             continue
         where = " + ".join(
@@ -174,9 +175,9 @@ def check_facts(
             Finding(
                 "narrative.disagrees",
                 Severity.WARNING,
-                f"正文「{fact.sentence}」 states {fact.value}; 表 {where} = {total}",
+                f"the text 「{fact.sentence}」 states {fact.value}; the table has {where} = {total}",
                 rule=fact.id,
-                spec=f"{spec.id}@{spec.version}",
+                spec=spec.ref,
                 cells=fact.cells,
                 expected=fact.value,
                 actual=total,
@@ -184,3 +185,25 @@ def check_facts(
             )
         )
     return findings
+
+
+def fact_instance(fact: Fact, spec: Spec) -> Instance:
+    """A figure of the prose as an equation, ``Σ cells − figure == 0``.
+
+    `narrow` narrows with it together with the spec's own equations.
+    """
+    table = fact.cells[0].partition(".")[0]
+    terms = []
+    for key in fact.cells:
+        _, row, column = key.split(".", 2)
+        terms.append((1, row, column))
+    equation = f"{' + '.join(fact.cells)} == {fact.value}"
+    return Instance(
+        Invariant(fact.id, table, equation),
+        table,
+        None,
+        tuple(terms),
+        equation,
+        -(fact.value or 0),
+        places(tuple(terms), spec.table(table)),
+    )

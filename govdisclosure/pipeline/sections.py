@@ -177,7 +177,7 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
                 "section.missing",
                 Severity.WARNING,
                 f"section {section.number}、{section.title} was not found",
-                spec=f"{spec.id}@{spec.version}",
+                spec=spec.ref,
             )
         )
     for span in spans:
@@ -194,7 +194,7 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
                         "section.must_mention",
                         Severity.WARNING,
                         f"section {span.spec.number}、{span.spec.title} says nothing about {word}, which the format requires it to report",
-                        spec=f"{spec.id}@{spec.version}",
+                        spec=spec.ref,
                     )
                 )
     first_body = ""

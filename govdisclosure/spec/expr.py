@@ -10,19 +10,37 @@ Grammar (whitespace free)::
 
 An equation is kept as a linear form ``Σ coef·cell == 0`` (the left side with
 positive, the right side with negative coefficients). That form is all the
-engine needs: to evaluate the equation exactly, and to test candidate readings
-of a layout against it (see `invariants`).
+engine needs: to evaluate the equation exactly (`pipeline.invariants`), and to
+test candidate readings of a layout against it (`pipeline.narrow`).
+
+This module is also the one home of two concepts every user of equations
+shares: what ``for_each`` means (`for_each_indexes`, `place`), and the sum of
+terms in which a blank cell counts as zero (`weighted_sum`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
 from attrs import frozen
 
-from govdisclosure.spec.model import ForEach
+from govdisclosure.memo import by_identity
+from govdisclosure.spec.model import ForEach, Invariant, Spec, TableSpec
 
-__all__ = ["Equation", "Term", "parse_equation"]
-
-import re
+__all__ = [
+    "Equation",
+    "EquationSyntaxError",
+    "Instance",
+    "Term",
+    "for_each_indexes",
+    "instances",
+    "parse_equation",
+    "place",
+    "places",
+    "weighted_sum",
+]
 
 _TOKEN = re.compile(
     r"\s*(?:(==)|([+\-*])|(\d+)|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){0,2}))"
@@ -51,17 +69,11 @@ class Equation:
         self, for_each: ForEach, index: str | None
     ) -> tuple[tuple[int, str, str], ...]:
         """``(coef, row_key, column_key)`` with right-side coefficients negated."""
-        out = []
-        for sign, side in ((1, self.lhs), (-1, self.rhs)):
-            for term in side:
-                if for_each is ForEach.ROW:
-                    row, col = index or "", term.name
-                elif for_each is ForEach.COLUMN:
-                    row, col = term.name, index or ""
-                else:
-                    row, _, col = term.name.partition(".")
-                out.append((sign * term.coef, row, col))
-        return tuple(out)
+        return tuple(
+            (sign * term.coef, *place(for_each, index, term.name))
+            for sign, side in ((1, self.lhs), (-1, self.rhs))
+            for term in side
+        )
 
     def __str__(self) -> str:
         return f"{_side(self.lhs)} == {_side(self.rhs)}"
@@ -115,3 +127,93 @@ def parse_equation(text: str) -> Equation:
     if len(sides) != 2 or expect_term or not sides[0] or not sides[1]:
         raise EquationSyntaxError(f"an equation needs 'terms == terms': {text!r}")
     return Equation(tuple(sides[0]), tuple(sides[1]))
+
+
+# ---- for_each: which cells an equation's names stand for --------------------
+
+
+def for_each_indexes(
+    for_each: ForEach, row_keys: Iterable[str], column_keys: Iterable[str]
+) -> list[str | None]:
+    """The rows (or columns) an equation is instantiated for; ``[None]`` for once."""
+    if for_each is ForEach.ROW:
+        return list(row_keys)
+    if for_each is ForEach.COLUMN:
+        return list(column_keys)
+    return [None]
+
+
+def place(for_each: ForEach, index: str | None, name: str) -> tuple[str, str]:
+    """``(row_key, column_key)`` of a term's name in the instance for ``index``.
+
+    Per row, names are columns; per column, names are rows; once, a name is
+    ``row.column`` itself.
+    """
+    if for_each is ForEach.ROW:
+        return index or "", name
+    if for_each is ForEach.COLUMN:
+        return name, index or ""
+    row, _, column = name.partition(".")
+    return row, column
+
+
+def weighted_sum(terms: Iterable[tuple[int, int | Decimal | None]]) -> int | Decimal:
+    """``Σ coef·value``, exact; a blank cell (None) counts as zero, as the formats mean it."""
+    total: int | Decimal = 0
+    for coef, value in terms:
+        if value is not None:
+            total += coef * value
+    return total
+
+
+# ---- instances: an invariant over its table ---------------------------------
+
+
+@frozen
+class Instance:
+    """One equation of one invariant on concrete cells: Σ coef·cell + constant == 0."""
+
+    invariant: Invariant
+    table: str
+    index: str | None  # the row or column it was instantiated for
+    terms: tuple[tuple[int, str, str], ...]  # (coef, row_key, column_key)
+    text: str
+    #: Added to the sum: a figure stated in the prose is ``cells - figure == 0``.
+    constant: int | Decimal = 0
+    #: The terms grouped by row, columns as indexes: ``(row_key, ((coef, j), …))``.
+    #: Narrowing sums a row's terms over each of its readings.
+    places: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()
+
+
+def places(
+    terms: tuple[tuple[int, str, str], ...], table: TableSpec
+) -> tuple[tuple[str, tuple[tuple[int, int], ...]], ...]:
+    """`Instance.places` of ``terms``: grouped by row, each column as its index."""
+    index = {c.key: j for j, c in enumerate(table.column_leaves())}
+    by_row: dict[str, list[tuple[int, int]]] = {}
+    for coef, row, column in terms:
+        by_row.setdefault(row, []).append((coef, index[column]))
+    return tuple((row, tuple(cols)) for row, cols in by_row.items())
+
+
+@by_identity(maxsize=32)
+def instances(spec: Spec) -> tuple[Instance, ...]:
+    """Every invariant of the spec, instantiated over its table."""
+    out = []
+    for inv in spec.invariants:
+        table = spec.table(inv.table)
+        equation = parse_equation(inv.equation)
+        indexes = for_each_indexes(
+            inv.for_each,
+            (r.key for r in table.row_leaves()),
+            (c.key for c in table.column_leaves()),
+        )
+        for index in indexes:
+            terms = equation.cells(inv.for_each, index)
+            text = str(equation) + (
+                f"  [{inv.for_each.value} {index}]" if index else ""
+            )
+            out.append(
+                Instance(inv, table.id, index, terms, text, 0, places(terms, table))
+            )
+    return tuple(out)

@@ -282,6 +282,11 @@ class Spec:
     header_unit_pattern: str | None = None
     years: tuple[int, ...] = ()
 
+    @property
+    def ref(self) -> str:
+        """``id@version``: how findings name the spec that produced them."""
+        return f"{self.id}@{self.version}"
+
     def table(self, table_id: str) -> TableSpec:
         for table in self.tables:
             if table.id == table_id:

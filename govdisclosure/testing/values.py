@@ -17,7 +17,7 @@ from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
 
 from govdisclosure.model import Value
-from govdisclosure.pipeline.invariants import instances
+from govdisclosure.spec.expr import instances
 from govdisclosure.spec.model import Spec, ValueType
 
 __all__ = ["fill"]

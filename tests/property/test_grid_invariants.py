@@ -8,10 +8,9 @@ from collections import Counter
 import pytest
 from hypothesis import given
 
-from govdisclosure.pipeline.grid import TokenKind, build_grid
-from govdisclosure.pipeline.mapping import draft_tables
+from govdisclosure.api import run_stages
+from govdisclosure.pipeline.grid import TokenKind
 from govdisclosure.pipeline.normalize import normalize_text
-from govdisclosure.pipeline.sections import locate_sections
 from govdisclosure.spec.registry import Registry
 from govdisclosure.testing import FilledReport, render
 from govdisclosure.testing.strategies import filled_reports, layouts
@@ -26,10 +25,8 @@ def test_every_number_is_used_at_most_once(spec) -> None:  # type: ignore[no-unt
     @given(filled_reports(spec), layouts())
     def run(report: FilledReport, layout) -> None:  # type: ignore[no-untyped-def]
         normalized = normalize_text(render(report, layout, random.Random(0)))
-        sections = locate_sections(normalized, spec)
-        section_ids = dict.fromkeys(t.section for t in spec.tables)
-        grids = [build_grid(spec, sid, sections.body(sid)) for sid in section_ids]
-        drafts, findings = draft_tables(spec, grids)
+        stages = run_stages(normalized, spec)
+        drafts, findings, grids = stages.drafts, stages.draft_findings, stages.grids
 
         in_rows = Counter(
             (t.span.start, t.span.end)

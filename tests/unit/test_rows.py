@@ -1,4 +1,4 @@
-"""Tests for the mapping of tokens to rows: what closes a row, what is unused."""
+"""Tests for `rows` (and the cells it leads to): what closes a row, what is unused."""
 
 from __future__ import annotations
 
@@ -150,51 +150,3 @@ def test_a_short_pipe_row_has_missing_cells_after_its_last(seeds) -> None:  # ty
     ] == [(c.status, c.value) for c in row]
     assert "the row has fewer cells than columns" == row[-1].reason
     assert row[1].reason is None
-
-
-def test_rows_of_one_reading_get_the_cells_the_general_path_gives(seeds) -> None:  # type: ignore[no-untyped-def]
-    """The short path of `finalize_tables` builds exactly what `_cell` builds."""
-    from govdisclosure.pipeline.grid import build_grid
-    from govdisclosure.pipeline.invariants import narrow_readings
-    from govdisclosure.pipeline.mapping import (
-        _agreement,
-        _cell,
-        draft_tables,
-        finalize_tables,
-    )
-    from govdisclosure.pipeline.normalize import normalize_text
-    from govdisclosure.pipeline.sections import locate_sections
-    from govdisclosure.spec.registry import default_registry
-
-    checked = 0
-    for name in ("001", "002"):
-        normalized = normalize_text(seeds[name])
-        spec = default_registry().get("gov-2019")
-        sections = locate_sections(normalized, spec)
-        sids = dict.fromkeys(t.section for t in spec.tables)
-        grids = [build_grid(spec, sid, sections.body(sid)) for sid in sids]
-        drafts = narrow_readings(draft_tables(spec, grids)[0], spec)
-        tables, _ = finalize_tables(drafts)
-        for draft, table in zip(drafts, tables, strict=True):
-            t = draft.spec
-            columns = t.column_leaves()
-            units = dict(draft.header_units)
-            row_units = {leaf.key: leaf.node.unit for leaf in t.row_leaves()}
-            cells = iter(table.cells)
-            for row in draft.rows:
-                agreement = _agreement(row, len(columns))
-                for j, col in enumerate(columns):
-                    unit = col.node.unit or row_units[row.key] or t.unit
-                    where = (t.id, row.key, col.key, row.label, col.label)
-                    expected = _cell(
-                        where,
-                        row,
-                        j,
-                        agreement,
-                        unit,
-                        units.get(col.key),
-                        col.node.units,
-                    )
-                    assert expected == next(cells)
-                    checked += 1
-    assert 2 * 198 == checked  # every cell of two gov-2019 reports

@@ -1,0 +1,304 @@
+"""TableDraft → Table: each cell's value and status, from what its readings agree on.
+
+Strategy. A row's readings are every way the layout lets its numbers fall into
+its columns (`segment`), some dropped by the equations and the prose
+(`narrow`). A cell is decided by comparing, column by column, the slots of the
+readings before narrowing (``initial``) and after (``readings``):
+
+* every initial reading gives the same slot → ``ok`` (or ``blank`` / ``missing``):
+  the text alone decides the cell;
+* only the readings the equations left agree → ``inferred``, and the reason
+  names the equations (and the sentence of the prose) that decided it;
+* the remaining readings disagree → ``ambiguous``, with the candidate values.
+
+A row that was not found is ``missing``; one with too many readings to list,
+or none that fits the column types, is ``ambiguous`` with its raw text.
+Nothing is guessed: a value reaches an ``ok`` cell only when no reading the
+layout allows gives another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from typing import Final, NamedTuple
+
+from govdisclosure.model import Cell, CellStatus, Finding, Table, Value
+from govdisclosure.pipeline.grid import TokenKind
+from govdisclosure.pipeline.rows import RowDraft, TableDraft, unused_finding
+from govdisclosure.pipeline.segment import BLANK, MISSING, Piece
+
+__all__ = ["finalize_tables"]
+
+_SHORT_ROW: Final = "the row has fewer cells than columns"
+#: The distinct slots of one column over a row's readings, comparable by value.
+_Slots = AbstractSet[tuple[str, Value]]
+#: The slots of a column in a row of one reading: one, never looked into.
+_ONE: Final[_Slots] = frozenset({("one reading", None)})
+
+
+class _Column(NamedTuple):
+    """What a cell of one column needs besides its row: its place and units."""
+
+    key: str
+    label: str
+    #: The unit the spec fixes (column, else row, else table), if any.
+    unit: str | None
+    #: The unit the report's header states for the column, if any.
+    header_unit: str | None
+    #: The units a cell of the column may state itself (``units:`` in the spec).
+    allowed: tuple[str, ...]
+
+
+def finalize_tables(
+    drafts: Sequence[TableDraft],
+) -> tuple[tuple[Table, ...], list[Finding]]:
+    """Cells from readings; findings for numbers no surviving reading uses."""
+    tables = []
+    findings: list[Finding] = []
+    for draft in drafts:
+        spec = draft.spec
+        row_units = {leaf.key: leaf.node.unit for leaf in spec.row_leaves()}
+        # the columns differ between rows only by a unit a row fixes: built once per unit
+        columns: dict[str | None, list[_Column]] = {}
+        cells: list[Cell] = []
+        for row in draft.rows:
+            unit = row_units[row.key]
+            if unit not in columns:
+                columns[unit] = _columns(draft, unit)
+            cells += _row_cells(row, columns[unit])
+            findings += _unused_in_row(row)
+        tables.append(
+            Table(
+                spec.id,
+                spec.name,
+                spec.section,
+                tuple(r.key for r in spec.row_leaves()),
+                tuple(c.key for c in spec.column_leaves()),
+                tuple(cells),
+            )
+        )
+    return tuple(tables), findings
+
+
+def _columns(draft: TableDraft, row_unit: str | None) -> list[_Column]:
+    spec = draft.spec
+    header_units = dict(draft.header_units)
+    return [
+        _Column(
+            col.key,
+            col.label,
+            col.node.unit or row_unit or spec.unit,
+            header_units.get(col.key),
+            col.node.units,
+        )
+        for col in spec.column_leaves()
+    ]
+
+
+def _row_cells(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]:
+    if (
+        row.readings is not None
+        and len(row.readings) == 1
+        and row.initial is row.readings
+    ):
+        return _cells_as_read(row, columns)
+    return _cells_by_agreement(row, columns)
+
+
+def _cells_as_read(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]:
+    """The cells of a row of one reading that nothing narrowed: every cell as read.
+
+    Equals `_cells_by_agreement` for such a row (a test checks every cell of
+    two reports), without comparing readings: most rows are like this.
+    """
+    (reading,) = row.readings or ((),)
+    cells = []
+    for column, slot in zip(columns, reading, strict=True):
+        if isinstance(slot, Piece):
+            cells.append(_number_cell(row, column, slot, CellStatus.OK, None))
+        elif slot is BLANK:
+            cells.append(_empty_cell(row, column, CellStatus.BLANK))
+        else:
+            cells.append(_empty_cell(row, column, CellStatus.MISSING, _SHORT_ROW))
+    return cells
+
+
+def _cells_by_agreement(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]:
+    """The cells of any row, each from what its readings agree on (module docstring)."""
+    undecided = _undecided_row(row)
+    if undecided is not None:
+        status, reason, raw = undecided
+        return [_empty_cell(row, c, status, reason, raw=raw) for c in columns]
+    agreement = _agreement(row, len(columns))
+    return [
+        _decided_cell(row, column, j, *agreement[j]) for j, column in enumerate(columns)
+    ]
+
+
+def _undecided_row(row: RowDraft) -> tuple[CellStatus, str, str | None] | None:
+    """Status, reason and raw text of every cell of a row whose readings decide nothing.
+
+    Only a row whose numbers fit no reading shows them: the others have none
+    (not found) or too many readings for its raw text to help.
+    """
+    if not row.found:
+        return CellStatus.MISSING, "row not found", None
+    if row.readings is None or row.initial is None:
+        return CellStatus.AMBIGUOUS, "too many possible readings", None
+    if not row.readings:
+        return CellStatus.AMBIGUOUS, "no reading fits the column types", _raw(row)
+    return None
+
+
+def _decided_cell(
+    row: RowDraft, column: _Column, j: int, initial: _Slots, final: _Slots
+) -> Cell:
+    """A cell of a row with readings: ``initial`` and ``final`` are its column's slots."""
+    readings = row.readings or ()
+    slot = readings[0][j]
+    if len(final) > 1:
+        values = [v for _, v in final]
+        numbers = sorted(v for v in values if v is not None)
+        return _empty_cell(
+            row,
+            column,
+            CellStatus.AMBIGUOUS,
+            "the layout allows several readings" + _by(row),
+            raw=_raw(row),
+            candidates=(*numbers, *([None] if None in values else [])),
+        )
+    if slot == MISSING:
+        return _empty_cell(row, column, CellStatus.MISSING, _SHORT_ROW)
+    if slot == BLANK:
+        reason = (
+            None
+            if len(initial) == 1
+            else "blank in every reading the invariants allow" + _by(row)
+        )
+        return _empty_cell(row, column, CellStatus.BLANK, reason)
+    if not isinstance(
+        slot, Piece
+    ):  # pragma: no cover - a slot is a piece, BLANK or MISSING
+        raise TypeError(slot)
+    if len(initial) == 1:
+        return _number_cell(row, column, slot, CellStatus.OK, None)
+    reason = "chosen among readings of the layout" + _by(row)
+    return _number_cell(row, column, slot, CellStatus.INFERRED, reason)
+
+
+def _empty_cell(
+    row: RowDraft,
+    column: _Column,
+    status: CellStatus,
+    reason: str | None = None,
+    *,
+    raw: str | None = None,
+    candidates: tuple[Value, ...] = (),
+) -> Cell:
+    """A cell without a value: blank, missing or ambiguous."""
+    return Cell(
+        table=row.table,
+        row_key=row.key,
+        column_key=column.key,
+        row_label=row.label,
+        column_label=column.label,
+        value=None,
+        status=status,
+        raw=raw,
+        candidates=candidates,
+        reason=reason,
+    )
+
+
+def _number_cell(
+    row: RowDraft,
+    column: _Column,
+    slot: Piece,
+    status: CellStatus,
+    reason: str | None,
+) -> Cell:
+    """A cell holding a number, with its unit: its own if the column allows it,
+    else the header's, else the one the spec fixes."""
+    token = row.tokens[slot.token]
+    allowed = column.allowed
+    unit = slot.unit if slot.unit and (not allowed or slot.unit in allowed) else None
+    if allowed and unit is None:
+        unit = column.header_unit
+    if slot.part:
+        glued = f"part of the glued run {token.text!r}"
+        reason = f"{reason}; {glued}" if reason else glued
+    return Cell(
+        table=row.table,
+        row_key=row.key,
+        column_key=column.key,
+        row_label=row.label,
+        column_label=column.label,
+        value=slot.value,
+        status=status,
+        unit=unit or column.unit,
+        raw=slot.text,
+        span=token.span,
+        reason=reason,
+    )
+
+
+def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
+    """Per column, the distinct slots of the initial and of the final readings.
+
+    Computed once per row: a row may have thousands of readings, whose slots
+    are mostly the same memoised objects, so each column is deduplicated by
+    identity (in C) before the slots are compared by value.
+    """
+
+    def distinct(readings: Sequence[Sequence[object]] | None) -> list[_Slots]:
+        if not readings:
+            return [set() for _ in range(width)]
+        if len(readings) == 1:  # one reading: nothing to compare
+            return [_ONE] * width
+        return [
+            {
+                _slot_key(s)
+                for s in dict(zip(map(id, column), column, strict=True)).values()
+            }
+            for column in zip(*readings, strict=True)
+        ]
+
+    initial = distinct(row.initial)
+    final = initial if row.readings is row.initial else distinct(row.readings)
+    return list(zip(initial, final, strict=True))
+
+
+def _slot_key(slot: object) -> tuple[str, Value]:
+    """A slot compared by value: two pieces reading the same number agree."""
+    if isinstance(slot, Piece):
+        return ("value", slot.value)
+    return (str(slot), None)
+
+
+def _raw(row: RowDraft) -> str | None:
+    return " ".join(t.text for t in row.tokens if t.text) or None
+
+
+def _by(row: RowDraft) -> str:
+    """What narrowed the row, for a cell's reason: equations, then prose."""
+    why = [f"invariants {', '.join(row.narrowed_by)}"] if row.narrowed_by else []
+    why += [f"the text says 「{s}」" for s in row.evidence]
+    return f" ({'; '.join(why)})" if why else ""
+
+
+def _unused_in_row(row: RowDraft) -> list[Finding]:
+    """The numbers of a row that no remaining reading places in a cell."""
+    if not row.readings:
+        found_but_unread = row.readings == () and row.found
+        return (
+            [unused_finding(t) for t in row.tokens if t.kind is TokenKind.VALUE]
+            if found_but_unread
+            else []
+        )
+    used = {slot.token for r in row.readings for slot in r if isinstance(slot, Piece)}
+    return [
+        unused_finding(t)
+        for i, t in enumerate(row.tokens)
+        if t.kind is TokenKind.VALUE and i not in used
+    ]

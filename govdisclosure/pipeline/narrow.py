@@ -1,0 +1,330 @@
+"""TableDraft → TableDraft: drop the readings that no consistent table allows.
+
+Strategy. The spec's equations (勾稽关系) hold on a true table, so a reading
+of a row that no choice of the other rows' readings can complete into a table
+satisfying them is not the report's. Each equation instance is a linear form
+``Σ coef·cell + constant == 0`` (`spec.expr.Instance`); for one row *r* of it,
+a reading survives when minus its contribution is a sum the other rows of the
+equation can make (a sumset test, built from prefix and suffix sums so each
+row is tested against all the others at once). Repeated over all equations to
+a fixpoint, this never drops a reading that is part of a consistent whole
+table, so a cell whose surviving readings agree is truly decided by the
+equations (and marked ``inferred``, never ``ok``, by `cells`).
+
+Three guards keep it honest and bounded:
+
+* an equation no reading can satisfy means the numbers disagree: its rows are
+  frozen (nothing is inferred from them) and narrowing restarts without the
+  equations that touch them; the disagreement is reported by `invariants`;
+* sumsets larger than `MAX_SUMSET` skip that equation (it narrows nothing);
+* after the equations, each figure of the prose narrows too, one at a time,
+  and only when the equations leave it satisfiable: prose never overrides
+  the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Final, cast
+
+from attrs import evolve
+
+from govdisclosure.model import Fact, Severity
+from govdisclosure.pipeline.narrative import fact_instance
+from govdisclosure.pipeline.rows import RowDraft, TableDraft
+from govdisclosure.pipeline.segment import (
+    MISSING,
+    Piece,
+    Reading,
+    TooManyReadingsError,
+    constrained_readings,
+)
+from govdisclosure.spec.expr import Instance, instances
+from govdisclosure.spec.model import Spec
+
+__all__ = ["MAX_PASSES", "MAX_SUMSET", "narrow_readings"]
+
+#: The largest sumset built while narrowing; a larger one skips that equation.
+MAX_SUMSET: Final = 50_000
+#: Narrowing passes over all equations before giving up on a fixpoint.
+MAX_PASSES: Final = 20
+
+_Number = int | Decimal
+_RowKey = tuple[str, str]
+#: What `_narrow_one` returns when no reading of a row satisfies the equation.
+_UNSATISFIABLE: Final = "unsatisfiable"
+
+
+def narrow_readings(
+    drafts: Sequence[TableDraft], spec: Spec, facts: Sequence[Fact] = ()
+) -> tuple[TableDraft, ...]:
+    """Drop the readings that no consistent table allows (see the module docstring).
+
+    ``facts`` are the figures of the prose that agree with each other
+    (`narrative.agreed_facts`). Rows a figure narrowed keep its sentence as
+    evidence.
+    """
+    if all(
+        r.readings is not None and len(r.readings) <= 1 for d in drafts for r in d.rows
+    ):
+        # nothing to choose anywhere: no equation or figure can drop a reading
+        return tuple(drafts)
+    rows: dict[_RowKey, RowDraft] = {
+        (r.table, r.key): r for d in drafts for r in d.rows
+    }
+    columns = {
+        d.spec.id: {c.key: j for j, c in enumerate(d.spec.column_leaves())}
+        for d in drafts
+    }
+    usable = [
+        i
+        for i in instances(spec)
+        if i.invariant.resolve and i.invariant.severity == Severity.ERROR
+    ]
+    _search_undetermined_rows(rows, columns, usable)
+    rows, active, settled, frozen = _narrow_by_equations(rows, usable)
+    rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
+    return tuple(
+        evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
+    )
+
+
+def _narrow_by_equations(
+    initial: dict[_RowKey, RowDraft], usable: list[Instance]
+) -> tuple[dict[_RowKey, RowDraft], list[Instance], bool, set[_RowKey]]:
+    """Narrow by the equations: rows, the equations used, whether they settled,
+    and the frozen rows.
+
+    Rows of an equation that no reading satisfies are frozen: the table has no
+    consistent reading there, so nothing may be inferred from it. Each time one
+    is found, narrowing restarts without the equations touching frozen rows.
+    Frozen rows only grow, so this ends.
+    """
+    frozen: set[_RowKey] = set()
+    while True:
+        rows = dict(initial)
+        active = [i for i in usable if not frozen & _rows_of(i)]
+        broken, settled = _narrow_all(active, rows)
+        if broken is None:
+            return rows, active, settled, frozen
+        frozen |= _rows_of(broken)
+
+
+def _narrow_by_facts(
+    rows: dict[_RowKey, RowDraft],
+    active: list[Instance],
+    settled: bool,
+    frozen: set[_RowKey],
+    facts: Sequence[Fact],
+    spec: Spec,
+) -> dict[_RowKey, RowDraft]:
+    """Narrow further by each figure of the prose, together with the equations.
+
+    A figure that no reading left by the equations can satisfy is dropped (it
+    disagrees, and `narrative.check_facts` says so): prose never overrides
+    the table.
+    """
+    for fact in facts:
+        stated = fact_instance(fact, spec)
+        if frozen & _rows_of(stated):
+            continue  # no consistent reading there: nothing to choose from
+        trial = dict(rows)
+        broken, now_settled = _narrow_all(
+            [*active, stated], trial, len(active) if settled else 0
+        )
+        if broken is not None:
+            continue
+        settled = now_settled
+        for key, row in trial.items():
+            if row is not rows[key]:
+                trial[key] = evolve(
+                    row,
+                    narrowed_by=tuple(i for i in row.narrowed_by if i != fact.id),
+                    evidence=(*row.evidence, fact.sentence),
+                )
+        rows = trial
+        active.append(stated)
+    return rows
+
+
+def _search_undetermined_rows(
+    rows: dict[_RowKey, RowDraft],
+    columns: dict[str, dict[str, int]],
+    usable: list[Instance],
+) -> None:
+    """Re-read rows with too many readings, keeping only those their own equations allow.
+
+    A row's own equations (all terms in that row, e.g. 四's group totals) prune
+    a depth-first search (`segment.constrained_readings`). Whatever it decides
+    was decided by equations, so its cells can be INFERRED at best: the
+    readings before the equations are unknown (``initial=()``).
+    """
+    for key, row in rows.items():
+        if not row.found or row.readings is not None or not row.types:
+            continue
+        own = [
+            inst
+            for inst in usable
+            if inst.table == row.table and all(r == row.key for _, r, _ in inst.terms)
+        ]
+        if not own:
+            continue
+        constraints = [
+            tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
+            for inst in own
+        ]
+        last = len(row.types) - 1
+        if all(max(col for _, col in c) == last for c in constraints):
+            continue  # nothing prunes before the last column: the search cannot finish
+        try:
+            readings = constrained_readings(row.tokens, row.types, constraints)
+        except TooManyReadingsError:
+            continue
+        if readings:
+            ids = tuple(dict.fromkeys(inst.invariant.id for inst in own))
+            rows[key] = evolve(
+                row, readings=tuple(readings), initial=(), narrowed_by=ids
+            )
+
+
+def _rows_of(inst: Instance) -> set[_RowKey]:
+    return {(inst.table, row) for row, _ in inst.places}
+
+
+def _narrow_all(
+    active: list[Instance],
+    rows: dict[_RowKey, RowDraft],
+    settled: int = 0,
+) -> tuple[Instance | None, bool]:
+    """Narrow to a fixpoint: the first equation found unsatisfiable, and whether it settled.
+
+    An equation is evaluated again only when one of its rows changed since
+    its last evaluation: one that narrowed leaves its rows consistent with it,
+    and one that did not would not now either, so skipping it changes nothing
+    but the time (the same passes, the same fixpoint). The first ``settled``
+    equations are already at a fixpoint on ``rows`` (a previous call settled
+    them): they count as just evaluated.
+    """
+    row_keys = [tuple((i.table, row) for row, _ in i.places) for i in active]
+    last: list[tuple[RowDraft, ...] | None] = [
+        tuple(rows[k] for k in keys) if n < settled else None
+        for n, keys in enumerate(row_keys)
+    ]
+    for _ in range(MAX_PASSES):
+        changed = False
+        for n, inst in enumerate(active):
+            before = last[n]
+            if before is not None and all(
+                rows[k] is d for k, d in zip(row_keys[n], before, strict=True)
+            ):
+                continue
+            result = _narrow_one(inst, rows)
+            if result is _UNSATISFIABLE:
+                return inst, False
+            changed |= bool(result)
+            last[n] = tuple(rows[k] for k in row_keys[n])
+        if not changed:
+            return None, True
+    return None, False
+
+
+def _contribution(reading: Reading, terms: Sequence[tuple[int, int]]) -> _Number | None:
+    """A reading's share of an equation; None when a term's cell is missing."""
+    total: _Number = 0
+    for coef, j in terms:
+        slot = reading[j]
+        if isinstance(slot, Piece):  # first: comparing a Piece with a str is slow
+            if slot.value is not None:
+                total += coef * slot.value
+        elif slot == MISSING:
+            return None
+    return total
+
+
+def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
+    """Narrow the rows of one equation; True if any changed, or _UNSATISFIABLE."""
+    drafts: list[RowDraft] = []
+    contributions: list[list[_Number]] = []
+    for row, terms in inst.places:
+        d = rows[(inst.table, row)]
+        if not d.found or not d.readings:
+            return False  # a missing or undetermined row: the equation cannot narrow
+        known = [_contribution(reading, terms) for reading in d.readings]
+        if None in known:
+            return False  # a missing cell: its contribution is unknown
+        drafts.append(d)
+        contributions.append(cast(list[_Number], known))
+    keep = _kept_readings(contributions, inst.constant)
+    if keep is None:
+        return False  # too many sums to search: this equation narrows nothing
+    if isinstance(keep, str):
+        return keep  # _UNSATISFIABLE
+    changed = False
+    for d, kept in zip(drafts, keep, strict=True):
+        readings = d.readings or ()
+        if len(kept) < len(readings):
+            narrowed = (
+                d.narrowed_by
+                if inst.invariant.id in d.narrowed_by
+                else (*d.narrowed_by, inst.invariant.id)
+            )
+            rows[(d.table, d.key)] = evolve(
+                d, readings=tuple(readings[k] for k in kept), narrowed_by=narrowed
+            )
+            changed = True
+    return changed
+
+
+def _kept_readings(
+    contributions: list[list[_Number]], constant: _Number
+) -> list[list[int]] | str | None:
+    """For each row, the indexes of the readings some choice of the others completes.
+
+    ``contributions[i][k]`` is reading *k* of row *i*'s share of the sum. None
+    when the sums are too many to search; `_UNSATISFIABLE` when a row keeps
+    nothing (the numbers disagree: report, don't bend).
+    """
+    if all(len(c) == 1 for c in contributions):
+        # nothing left to choose, but the equation must still hold
+        total = sum(c[0] for c in contributions) + constant
+        return [[0] for _ in contributions] if total == 0 else _UNSATISFIABLE
+    sets = [set(c) for c in contributions]
+    # leave-one-out sumsets: prefix[i] sums the rows before i (with the
+    # constant), suffix[i] the rows from i on; row i is tested against both
+    prefix: list[set[_Number]] = [{constant}]
+    for s in sets:
+        nxt = {a + b for a in prefix[-1] for b in s}
+        if len(nxt) > MAX_SUMSET:
+            return None
+        prefix.append(nxt)
+    suffix: list[set[_Number]] = [{0}]
+    for s in reversed(sets):
+        nxt = {a + b for a in suffix[-1] for b in s}
+        if len(nxt) > MAX_SUMSET:
+            return None
+        suffix.append(nxt)
+    suffix.reverse()
+    keep: list[list[int]] = []
+    for i, row_values in enumerate(contributions):
+        possible = _completable(sets[i], prefix[i], suffix[i + 1])
+        if possible is None:
+            return None
+        keep.append([k for k, v in enumerate(row_values) if v in possible])
+        if not keep[-1]:
+            return _UNSATISFIABLE
+    return keep
+
+
+def _completable(
+    values: set[_Number], before: set[_Number], after: set[_Number]
+) -> set[_Number] | None:
+    """The values ``v`` of a row for which some ``a + b == -v`` (a before it, b after).
+
+    None when the sums are too many to search. Looks ``-v - a`` up in the
+    larger set instead of building the sumset of both: a row has few values.
+    """
+    if len(before) * len(after) > MAX_SUMSET * 4:
+        return None
+    small, large = (before, after) if len(before) <= len(after) else (after, before)
+    return {v for v in values if any(-v - a in large for a in small)}

@@ -1,0 +1,303 @@
+"""TokenGrid → TableDraft: each row's tokens, and every reading they allow.
+
+Strategy. A table's rows are found by walking a section's tokens in reading
+order, the way a person reads a flattened table: a row label opens its row,
+and the values after it belong to it until something closes it.
+
+* Header, caption and group labels close the current row: the numbers of a
+  row never run on past the next heading of the table.
+* A standalone text cell that matches no label also closes it, so the values
+  after an unknown label are never given to the row before it (they are
+  reported as ``token.unused`` instead: "never silently wrong").
+* A table whose only row has no label (四's one row of fifteen numbers) is
+  opened by its own header labels.
+* A unit cell (万元) and a remark belong to the row they follow.
+
+Nothing is decided here: each row's values become the readings the layout
+allows (`segment.row_readings`), which `narrow` prunes and `cells` turns into
+values and statuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from attrs import frozen
+
+from govdisclosure.model import Finding, Severity
+from govdisclosure.pipeline.grid import LabelRef, LabelRole, Token, TokenGrid, TokenKind
+from govdisclosure.pipeline.segment import Reading, TooManyReadingsError, row_readings
+from govdisclosure.spec.model import Leaf, Spec, TableSpec, ValueType
+from govdisclosure.spec.patterns import PatternTimeoutError, search
+
+__all__ = ["RowDraft", "TableDraft", "draft_tables", "unused_finding"]
+
+#: Where each row was seen: (table id, row key) → [(its label token, its tokens)].
+_Occurrences = dict[tuple[str, str], list[tuple[Token, list[Token]]]]
+
+
+@frozen
+class RowDraft:
+    """A row before its cells are decided: its tokens and possible readings.
+
+    ``readings`` is None when the row allows too many readings to list.
+    ``initial`` keeps the readings before invariants narrowed them, so a cell
+    that only the invariants decided is marked INFERRED, not OK.
+    """
+
+    table: str
+    key: str
+    label: str
+    found: bool
+    tokens: tuple[Token, ...]
+    readings: tuple[Reading, ...] | None
+    initial: tuple[Reading, ...] | None
+    narrowed_by: tuple[str, ...] = ()
+    types: tuple[ValueType, ...] = ()
+    #: Sentences of the prose whose figures narrowed the readings.
+    evidence: tuple[str, ...] = ()
+
+
+@frozen
+class TableDraft:
+    spec: TableSpec
+    rows: tuple[RowDraft, ...]
+    #: Units a header stated for a column (``采购总金额(单位:万元)``).
+    header_units: tuple[tuple[str, str], ...] = ()
+
+
+def draft_tables(
+    grids: Sequence[TokenGrid], spec: Spec
+) -> tuple[tuple[TableDraft, ...], list[Finding]]:
+    """Assign each section's tokens to rows and list every row's readings."""
+    findings: list[Finding] = []
+    occurrences: _Occurrences = {}
+    header_units: dict[tuple[str, str], str] = {}
+    unused: list[Token] = []
+    for grid in grids:
+        unused += _RowWalk(spec, grid, occurrences, header_units, findings).run()
+    drafts = []
+    for table in spec.tables:
+        rows = tuple(
+            _row_draft(
+                table, leaf, occurrences.get((table.id, leaf.key), []), findings, unused
+            )
+            for leaf in table.row_leaves()
+        )
+        units = tuple(
+            (col, unit) for (tid, col), unit in header_units.items() if tid == table.id
+        )
+        drafts.append(TableDraft(table, rows, units))
+    findings += [unused_finding(token) for token in unused]
+    return tuple(drafts), findings
+
+
+def _row_draft(
+    table: TableSpec,
+    leaf: Leaf,
+    found: list[tuple[Token, list[Token]]],
+    findings: list[Finding],
+    unused: list[Token],
+) -> RowDraft:
+    """The draft of one row from where it was seen.
+
+    A row printed twice keeps its first occurrence with numbers; the numbers of
+    the others are reported, never summed or silently dropped.
+    """
+    with_values = [o for o in found if any(t.kind is TokenKind.VALUE for t in o[1])]
+    candidates = with_values or found
+    for extra in with_values[1:]:
+        findings.append(
+            Finding(
+                "row.duplicate",
+                Severity.WARNING,
+                f"row {leaf.label!r} of {table.name} appears again with values; the first is used",
+                cells=(f"{table.id}.{leaf.key}",),
+                span=extra[0].span,
+            )
+        )
+        unused += [t for t in extra[1] if t.kind is TokenKind.VALUE]
+    if not candidates:
+        return RowDraft(table.id, leaf.key, leaf.label, False, (), (), ())
+    tokens = tuple(candidates[0][1])
+    if not leaf.node.label:
+        tokens = _drop_header_padding(tokens)
+    types = table.row_types(leaf)
+    try:
+        readings: tuple[Reading, ...] | None = tuple(row_readings(tokens, types))
+    except TooManyReadingsError:
+        readings = None  # `narrow` may still search it under its own equations
+    return RowDraft(
+        table.id, leaf.key, leaf.label, True, tokens, readings, readings, types=types
+    )
+
+
+def _drop_header_padding(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Empty cells on lines with no number, before an unlabelled row's first number.
+
+    An unlabelled row is opened by its header, so a line of empty cells after
+    the header (a merged header row rendered as ``| | |``) would otherwise
+    read as leading blank cells and shift every value.
+    """
+    value_lines = {t.line for t in tokens if t.kind is TokenKind.VALUE}
+    start = 0
+    while (
+        start < len(tokens)
+        and tokens[start].kind is TokenKind.EMPTY
+        and tokens[start].line not in value_lines
+    ):
+        start += 1
+    return tokens[start:]
+
+
+def unused_finding(token: Token) -> Finding:
+    """``token.unused``: a number of a table that no cell took (a reading dropped it,
+    or no row was open), said so that no number is lost silently."""
+    return Finding(
+        "token.unused",
+        Severity.WARNING,
+        f"the number {token.text!r} on line {token.line} is in a table but in no cell",
+        span=token.span,
+    )
+
+
+class _RowWalk:
+    """One walk over a section's tokens, giving each value to the open row.
+
+    The state is the open row (``current``, None when no row is open) and the
+    line of the last header label (``header_line``): empty cells on that line
+    pad the header, not the row it opened.
+    """
+
+    def __init__(
+        self,
+        spec: Spec,
+        grid: TokenGrid,
+        occurrences: _Occurrences,
+        header_units: dict[tuple[str, str], str],
+        findings: list[Finding],
+    ) -> None:
+        self.spec = spec
+        self.grid = grid
+        self.occurrences = occurrences
+        self.header_units = header_units
+        self.findings = findings
+        #: Tables of this section with one unlabelled row: table id → row key.
+        self.unlabelled = {
+            t.id: t.row_leaves()[0].key
+            for t in spec.tables
+            if t.section == grid.section
+            and len(t.row_leaves()) == 1
+            and not t.row_leaves()[0].node.label
+        }
+        # a row another section already holds is taken: a repeated label in a
+        # later section opens its next free namesake (see `_row_ref`)
+        self.taken = {key for key, occ in occurrences.items() if occ}
+        self.current: list[Token] | None = None
+        self.header_line: int | None = None
+        self.unused: list[Token] = []
+
+    def run(self) -> list[Token]:
+        """Walk the grid; return the values given to no row."""
+        for token in self.grid.tokens:
+            kind = token.kind
+            if kind is TokenKind.VALUE or kind is TokenKind.EMPTY:
+                self._value(token)
+            elif kind is TokenKind.UNIT or _is_remark(token):
+                continue  # a unit cell or a remark belongs to the row it follows
+            elif kind is TokenKind.LABEL:
+                self._label(token)
+            elif kind is TokenKind.TEXT:
+                self.current, self.header_line = None, None
+            elif kind is TokenKind.PROSE:
+                self.findings.append(_in_prose(token))
+        return self.unused
+
+    def _value(self, token: Token) -> None:
+        if token.kind is TokenKind.EMPTY and token.line == self.header_line:
+            return  # empty cells that pad a header or caption row
+        if self.current is not None:
+            self.current.append(token)
+            self.header_line = None
+        elif token.kind is TokenKind.VALUE:
+            self.unused.append(token)
+
+    def _label(self, token: Token) -> None:
+        row = _row_ref(token.refs, self.taken)
+        if row is not None:
+            key = (row.table, row.key or "")
+            self.current = []
+            self.occurrences.setdefault(key, []).append((token, self.current))
+            self.taken.add(key)
+            self.header_line = None
+            return
+        # a header, caption or group label: it closes the row, may state a
+        # column's unit, and (re)opens the row of an unlabelled table
+        _note_unit(self.spec, token, self.header_units)
+        table_id = next(
+            (r.table for r in token.refs if r.table in self.unlabelled), None
+        )
+        self.current = (
+            None if table_id is None else self._open_unlabelled(token, table_id)
+        )
+        self.header_line = token.line
+
+    def _open_unlabelled(self, token: Token, table_id: str) -> list[Token]:
+        """Each header label (re)opens the unlabelled row.
+
+        An opening that already holds numbers is kept, so a header repeated
+        after the data makes a reported duplicate, not lost numbers.
+        """
+        current: list[Token] = []
+        held = self.occurrences.setdefault((table_id, self.unlabelled[table_id]), [])
+        if held and not any(t.kind is TokenKind.VALUE for t in held[-1][1]):
+            held[-1] = (token, current)
+        else:
+            held.append((token, current))
+        return current
+
+
+def _is_remark(token: Token) -> bool:
+    """A label that can only be a remark (备注, 注:…): it leaves the row open."""
+    return token.kind is TokenKind.LABEL and all(
+        r.role is LabelRole.REMARK for r in token.refs
+    )
+
+
+def _in_prose(token: Token) -> Finding:
+    return Finding(
+        "token.in_prose",
+        Severity.INFO,
+        f"the number {token.text!r} on line {token.line} is in a sentence inside a table section; it is not read as a cell",
+        span=token.span,
+    )
+
+
+def _row_ref(
+    refs: tuple[LabelRef, ...], taken: set[tuple[str, str]]
+) -> LabelRef | None:
+    """The row a label opens: the first it may be that is still free, else the first.
+
+    One text may label rows of several tables (其他 in 二 and 三); the first
+    free one is the next the reading order reaches.
+    """
+    rows = [r for r in refs if r.role is LabelRole.ROW]
+    if not rows:
+        return None
+    return next((r for r in rows if (r.table, r.key or "") not in taken), rows[0])
+
+
+def _note_unit(
+    spec: Spec, token: Token, header_units: dict[tuple[str, str], str]
+) -> None:
+    """Remember the unit a column's header states in its cell (``单位:万元``)."""
+    if not token.attached or not spec.header_unit_pattern:
+        return
+    try:
+        m = search(spec.header_unit_pattern, token.attached)
+    except PatternTimeoutError:  # reported by load
+        return
+    if m:
+        for ref in token.refs:
+            if ref.role is LabelRole.COLUMN and ref.key:
+                header_units[(ref.table, ref.key)] = m.group("unit")
