@@ -127,7 +127,7 @@ def narrow_readings(
     usable = [
         i
         for i in instances(spec)
-        if i.invariant.resolve and i.invariant.severity == "error"
+        if i.invariant.resolve and i.invariant.severity is Severity.ERROR
     ]
     _search_undetermined_rows(rows, columns, usable)
     initial = dict(rows)
@@ -409,12 +409,11 @@ def check_invariants(tables: Sequence[Table], spec: Spec) -> list[Finding]:
                 )
             )
             continue
-        severity = Severity(inst.invariant.severity)
         findings.append(
             evolve(
                 base,
                 code="invariant.violated",
-                severity=severity,
+                severity=inst.invariant.severity,
                 message=f"{inst.invariant.id} broken in {inst.table}: {inst.text}: left side {lhs}, right side {rhs}"
                 + (f"; blank cells counted as 0: {', '.join(blank)}" if blank else ""),
                 expected=rhs,

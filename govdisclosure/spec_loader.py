@@ -28,6 +28,7 @@ import yaml
 from attrs import frozen
 
 from govdisclosure.errors import SpecError
+from govdisclosure.model import Severity
 from govdisclosure.normalize import label_key
 from govdisclosure.spec_expr import EquationSyntaxError, parse_equation
 from govdisclosure.spec_model import (
@@ -228,7 +229,8 @@ def build_spec(
         spec = _converter.structure(data, Spec)
     except cattrs.BaseValidationError as exc:
         problems = [
-            _structure_problem(text) for text in cattrs.transform_error(exc, path="$")
+            _structure_problem(text, data)
+            for text in cattrs.transform_error(exc, path="$")
         ]
         _fail(raw, problems, exc)
     problems = check_spec(spec)
@@ -387,8 +389,12 @@ def _class_at(path: str) -> type | None:
     return cls
 
 
-def _structure_problem(text: str) -> Problem:
-    """A cattrs message (``what @ $.path``) as a Problem with a fix."""
+def _structure_problem(text: str, data: Any) -> Problem:
+    """A cattrs message (``what @ $.path``) as a Problem with a fix.
+
+    ``data`` is the spec's data, where the offending value is looked up: cattrs
+    names the expected type but not the value it got (``severity: fatal``).
+    """
     what, _, path = text.rpartition(" @ ")
     if not what:
         what, path = text, "$"
@@ -416,14 +422,29 @@ def _structure_problem(text: str) -> Problem:
     field = path.rsplit(".", 1)[-1]
     if expected:
         kind = _TYPE_WORDS.get(expected.group(1), expected.group(1))
+        value = _value_at(data, path)
+        got = "" if value is _ABSENT else f" {value!r}"
         return Problem(
-            f"{field!r} has a wrong value: expected {kind}",
+            f"{field!r} has a wrong value{got}: expected {kind}",
             f"write {kind} here (docs/spec-language.md)",
             path,
         )
     return Problem(
         f"{field!r} has a wrong value: {what}", "see docs/spec-language.md", path
     )
+
+
+_ABSENT = object()
+
+
+def _value_at(data: Any, path: str) -> Any:
+    """The value at ``$.a[0].b`` in the spec's data; ``_ABSENT`` if there is none."""
+    for step in _steps(path):
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return _ABSENT
+    return data
 
 
 _TYPE_WORDS = {
@@ -433,7 +454,7 @@ _TYPE_WORDS = {
     "float": "a number",
     **{
         enum.__name__: "one of " + ", ".join(member.value for member in enum)
-        for enum in (ValueType, ForEach)
+        for enum in (ValueType, ForEach, Severity)
     },
 }
 
@@ -469,14 +490,6 @@ def check_spec(spec: Spec) -> list[Problem]:
         problems += _check_invariant(
             spec.table(inv.table), inv.equation, inv.for_each, inv.id, where
         )
-        if inv.severity not in ("info", "warning", "error"):
-            problems.append(
-                Problem(
-                    f"invariant {inv.id!r} has severity {inv.severity!r}",
-                    "write error, warning or info",
-                    f"{where}.severity",
-                )
-            )
     problems += _duplicate_ids("narrative fact", [f.id for f in spec.narrative])
     for fi, fact in enumerate(spec.narrative):
         problems += _check_fact(spec, fact, f"$.narrative[{fi}]")

@@ -14,6 +14,10 @@ from functools import cached_property
 
 from attrs import frozen
 
+# model.py imports nothing of the package, so the spec can share its Severity:
+# an invariant's severity is the severity of the findings it produces.
+from govdisclosure.model import Severity
+
 __all__ = [
     "ForEach",
     "Invariant",
@@ -177,13 +181,15 @@ class Invariant:
 
     ``resolve``: whether the engine may use it to choose among readings of a
     layout that does not determine the cells (cells so chosen are INFERRED).
+    Only ``error`` invariants are used so: a softer one is a rule some real
+    reports break. ``severity`` is the severity of a violation's finding.
     """
 
     id: str
     table: str
     equation: str
     for_each: ForEach = ForEach.NONE
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
     description: str = ""
     resolve: bool = True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from govdisclosure import SpecError, load_spec
+from govdisclosure import Severity, SpecError, load_spec
 from govdisclosure.registry import Registry, bundled_spec_dir
 from govdisclosure.spec_loader import merge_spec_data, parse_spec, read_spec
 
@@ -42,6 +42,16 @@ def test_minimal_spec_loads() -> None:
     assert ["a", "b"] == [c.key for c in spec.table("t1").column_leaves()]
 
 
+def test_severity_is_read_as_the_findings_enum() -> None:
+    """An invariant's severity is a `Severity`, the one its findings carry."""
+    spec = parse_spec(
+        MINIMAL.replace("for_each: row,", "for_each: row, severity: warning,")
+    )
+
+    assert Severity.WARNING is spec.invariants[0].severity
+    assert Severity.ERROR is parse_spec(MINIMAL).invariants[0].severity  # default
+
+
 # One case per kind of problem: (change to MINIMAL, the whole message).
 # Line and column were counted by hand in MINIMAL after the change.
 BROKEN = {
@@ -68,13 +78,14 @@ BROKEN = {
     ),
     "wrong-type": (
         ("version: 1\n", "version: one\n"),
-        "tiny.yaml:3:1: 'version' has a wrong value: expected a whole number; "
+        "tiny.yaml:3:1: 'version' has a wrong value 'one': expected a whole number; "
         "fix: write a whole number here (docs/spec-language.md)",
     ),
     "wrong-enum": (
         ("for_each: row", "for_each: diagonal"),
-        "tiny.yaml:20:24: 'for_each' has a wrong value: expected one of row, column, "
-        "none; fix: write one of row, column, none here (docs/spec-language.md)",
+        "tiny.yaml:20:24: 'for_each' has a wrong value 'diagonal': expected one of "
+        "row, column, none; fix: write one of row, column, none here "
+        "(docs/spec-language.md)",
     ),
     "schema-version": (
         ("schema: 1", "schema: 7"),
@@ -122,8 +133,9 @@ BROKEN = {
     ),
     "severity": (
         ("for_each: row,", "for_each: row, severity: fatal,"),
-        "tiny.yaml:20:39: invariant 'I' has severity 'fatal'; "
-        "fix: write error, warning or info",
+        "tiny.yaml:20:39: 'severity' has a wrong value 'fatal': expected one of info, "
+        "warning, error; fix: write one of info, warning, error here "
+        "(docs/spec-language.md)",
     ),
     "pattern": (
         ("'^(?P<title>.+报告)$'", "'^(?P<title>.+报告$'"),
