@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import string
 import typing
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -33,6 +34,7 @@ from govdisclosure.normalize import label_key
 from govdisclosure.spec_expr import EquationSyntaxError, parse_equation
 from govdisclosure.spec_model import (
     ForEach,
+    HeadingForm,
     Invariant,
     LabelNode,
     MetadataSpec,
@@ -75,6 +77,7 @@ for _cls in (
     YearEvidence,
     NarrativeFact,
     YearRule,
+    HeadingForm,
 ):
     attrs.resolve_types(_cls)
 
@@ -89,6 +92,7 @@ _NAMES = {
     YearEvidence: "a year_evidence entry",
     NarrativeFact: "a narrative fact",
     YearRule: "an across_years rule",
+    HeadingForm: "a heading form",
 }
 
 
@@ -462,6 +466,7 @@ _TYPE_WORDS = {
 def check_spec(spec: Spec) -> list[Problem]:
     """Semantic checks the schema cannot express; returns the problems found."""
     problems = _check_sections(spec)
+    problems += _check_heading_forms(spec)
     table_ids = [t.id for t in spec.tables]
     problems += _duplicate_ids("table", table_ids)
     section_ids = [s.id for s in spec.sections]
@@ -721,6 +726,49 @@ def _check_sections(spec: Spec) -> list[Problem]:
                 )
             )
         last = max(last, value)
+    return problems
+
+
+def _check_heading_forms(spec: Spec) -> list[Problem]:
+    """Each heading form fills in ``{number}`` and ``{title}`` once, and nothing else.
+
+    Without a form no numbered section could be found, which would only show
+    as ``section.missing`` on every report.
+    """
+    if not spec.heading_forms and any(s.number for s in spec.sections):
+        return [
+            Problem(
+                "'heading_forms' is empty, so no numbered section can be found",
+                "list at least one form, e.g. {form: '{number}、{title}'}, or leave "
+                "'heading_forms' out for the default forms",
+                "$.heading_forms",
+            )
+        ]
+    problems = []
+    for i, heading in enumerate(spec.heading_forms):
+        try:
+            fields = [
+                "{"
+                + name
+                + (f"!{conv}" if conv else "")
+                + (f":{fmt}" if fmt else "")
+                + "}"
+                for _, name, fmt, conv in string.Formatter().parse(heading.form)
+                if name is not None
+            ]
+        except ValueError as exc:
+            fields = [f"a stray brace ({exc})"]
+        if sorted(fields) != ["{number}", "{title}"]:
+            problems.append(
+                Problem(
+                    f"heading form {heading.form!r} must hold {{number}} and {{title}} "
+                    f"once each; it holds {', '.join(fields) or 'neither'}",
+                    "write the heading with {number} where the number goes and {title} "
+                    "where the title goes, e.g. '第{number}部分 {title}' (a literal "
+                    "brace is written twice: {{ or }})",
+                    f"$.heading_forms[{i}].form",
+                )
+            )
     return problems
 
 

@@ -8,6 +8,7 @@ import pytest
 from govdisclosure import Severity, SpecError, load_spec
 from govdisclosure.registry import Registry, bundled_spec_dir
 from govdisclosure.spec_loader import merge_spec_data, parse_spec, read_spec
+from govdisclosure.spec_model import HeadingForm
 
 MINIMAL = """\
 schema: 1
@@ -50,6 +51,38 @@ def test_severity_is_read_as_the_findings_enum() -> None:
 
     assert Severity.WARNING is spec.invariants[0].severity
     assert Severity.ERROR is parse_spec(MINIMAL).invariants[0].severity  # default
+
+
+def test_heading_forms_are_read_and_default_to_the_national_ones() -> None:
+    """Declared forms are read in order; a spec without them gets 二、… and （二）…."""
+    spec = parse_spec(
+        MINIMAL.replace(
+            "metadata:\n",
+            "heading_forms:\n  - {form: '第{number}部分 {title}', whole_line: true}\n"
+            "  - {form: '（{number}）{title}'}\nmetadata:\n",
+            1,
+        )
+    )
+
+    assert (
+        HeadingForm("第{number}部分 {title}", whole_line=True),
+        HeadingForm("（{number}）{title}", whole_line=False),
+    ) == spec.heading_forms
+    assert (
+        HeadingForm("{number}、{title}", whole_line=False),
+        HeadingForm("（{number}）{title}", whole_line=True),
+    ) == parse_spec(MINIMAL).heading_forms
+
+
+def test_a_spec_of_unnumbered_sections_needs_no_heading_form() -> None:
+    """An empty heading_forms is fine when every section is found by its title alone."""
+    text = MINIMAL.replace("number: 一", 'number: ""').replace(
+        "number: 二", 'number: ""'
+    )
+
+    spec = parse_spec(text.replace("metadata:\n", "heading_forms: []\nmetadata:\n"))
+
+    assert () == spec.heading_forms
 
 
 # One case per kind of problem: (change to MINIMAL, the whole message).
@@ -141,6 +174,30 @@ BROKEN = {
         ("'^(?P<title>.+报告)$'", "'^(?P<title>.+报告$'"),
         "tiny.yaml:22:20: pattern '^(?P<title>.+报告$' does not compile: missing ) at "
         "position 16; fix: fix the regular expression (the `regex` module's syntax)",
+    ),
+    "heading-form-fields": (
+        ("metadata:\n", "heading_forms:\n  - {form: '{number}、{titel}'}\nmetadata:\n"),
+        "tiny.yaml:22:6: heading form '{number}、{titel}' must hold {number} and "
+        "{title} once each; it holds {number}, {titel}; fix: write the heading with "
+        "{number} where the number goes and {title} where the title goes, e.g. "
+        "'第{number}部分 {title}' (a literal brace is written twice: {{ or }})",
+    ),
+    "heading-form-brace": (
+        (
+            "metadata:\n",
+            "heading_forms:\n  - {form: '第{number}部分 {title'}\nmetadata:\n",
+        ),
+        "tiny.yaml:22:6: heading form '第{number}部分 {title' must hold {number} and "
+        "{title} once each; it holds a stray brace (expected '}' before end of "
+        "string); fix: write the heading with {number} where the number goes and "
+        "{title} where the title goes, e.g. '第{number}部分 {title}' (a literal brace "
+        "is written twice: {{ or }})",
+    ),
+    "heading-forms-empty": (
+        ("metadata:\n", "heading_forms: []\nmetadata:\n"),
+        "tiny.yaml:21:1: 'heading_forms' is empty, so no numbered section can be "
+        "found; fix: list at least one form, e.g. {form: '{number}、{title}'}, or "
+        "leave 'heading_forms' out for the default forms",
     ),
     "extends-unknown": (
         ("id: tiny\n", "id: tiny\nextends: nowhere-2030\n"),
