@@ -288,10 +288,13 @@ _REMOVED = object()
 def merge_spec_data(base: Any, override: Any) -> Any:
     """The data of a spec that extends ``base`` with ``override``.
 
-    Mappings merge field by field. A list whose items all have an ``id`` (or
-    all a ``key``) merges item by item: an item with a known id merges into
-    that item, a new one is appended, and ``remove: true`` drops it. Any other
-    value replaces the parent's.
+    Mappings merge field by field. A list whose items all have an ``id``, or
+    a list of rows or columns (each known by its ``key``, a group without one
+    by its ``label``), merges item by item: an item the parent has merges into
+    it, ``remove: true`` drops it, and a new item goes right after the item
+    written before it in ``override`` (at the end when it comes first). So a
+    variant can replace a row inside a merged group, in its place, by removing
+    it and writing the new one after it. Any other value replaces the parent's.
     """
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
@@ -299,29 +302,49 @@ def merge_spec_data(base: Any, override: Any) -> Any:
             merged[name] = merge_spec_data(base[name], value) if name in base else value
         return merged
     ident = _identity(base) if isinstance(base, list) else None
-    if ident and isinstance(override, list) and _identity(override) == ident:
-        items: list[Any] = list(base)
-        where = {item[ident]: i for i, item in enumerate(items)}
+    if ident and isinstance(override, list) and _identity(override) is ident:
+        # (identity, item) in order; a removed item keeps its place until the
+        # end, so that a new item written after it can take that place
+        slots: list[tuple[object, Any]] = [(ident(item), item) for item in base]
+        # the identity of the item written before (none yet: _REMOVED names no item)
+        after: object = _REMOVED
         for item in override:
             item = dict(item)
             remove = item.pop("remove", False) is True
-            index = where.get(item[ident])
-            if index is None:
-                if not remove:
-                    where[item[ident]] = len(items)
-                    items.append(item)
-            else:
-                items[index] = (
-                    _REMOVED if remove else merge_spec_data(items[index], item)
-                )
-        return [item for item in items if item is not _REMOVED]
+            name = ident(item)
+            index = _slot(slots, name)
+            if index is not None:
+                old = slots[index][1]
+                new = item if old is _REMOVED else merge_spec_data(old, item)
+                slots[index] = (name, _REMOVED if remove else new)
+            elif not remove:
+                anchor = _slot(slots, after)
+                slots.insert(len(slots) if anchor is None else anchor + 1, (name, item))
+            after = name
+        return [item for _, item in slots if item is not _REMOVED]
     return override
 
 
-def _identity(items: list[Any]) -> str | None:
-    for name in ("id", "key"):
-        if items and all(isinstance(i, dict) and name in i for i in items):
-            return name
+def _slot(slots: list[tuple[object, Any]], name: object) -> int | None:
+    return next((i for i, (known, _) in enumerate(slots) if known == name), None)
+
+
+def _by_id(item: dict[str, Any]) -> object:
+    return item["id"]
+
+
+def _by_key(item: dict[str, Any]) -> object:
+    return ("key", item["key"]) if "key" in item else ("label", item["label"])
+
+
+def _identity(items: list[Any]) -> typing.Callable[[dict[str, Any]], object] | None:
+    """How the items of a list are known in a spec and its parent, if they are."""
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    if all("id" in i for i in items):
+        return _by_id
+    if all("key" in i or "label" in i for i in items):
+        return _by_key
     return None
 
 

@@ -317,6 +317,60 @@ def test_extends_merges_by_id_and_key(tmp_path) -> None:  # type: ignore[no-unty
     assert "t" == registry.get("tiny").title  # the parent is unchanged
 
 
+def test_extends_merges_a_group_by_label_and_places_new_rows_in_order() -> None:
+    """A group without a key is known by its label; a new row goes after the row
+    written before it, so a removed row can be replaced in its place."""
+    base = {
+        "rows": [
+            {"key": "first", "label": "一"},
+            {
+                "label": "二、结果",
+                "children": [
+                    {"key": "a", "label": "甲"},
+                    {"key": "b", "label": "乙"},
+                    {"key": "total", "label": "总计"},
+                ],
+            },
+            {"key": "last", "label": "三"},
+        ]
+    }
+    override = {
+        "rows": [
+            {"key": "appended", "label": "四"},  # written first: goes at the end
+            {
+                "label": "二、结果",
+                "children": [
+                    {"key": "a", "aliases": ["甲方"]},
+                    {"key": "b", "remove": True},
+                    {"key": "b_group", "label": "乙", "children": [{"key": "x"}]},
+                    {"key": "c", "label": "丙"},
+                ],
+            },
+        ]
+    }
+
+    merged = merge_spec_data(base, override)
+
+    group = merged["rows"][1]
+    assert ["first", None, "last", "appended"] == [r.get("key") for r in merged["rows"]]
+    assert ["a", "b_group", "c", "total"] == [c["key"] for c in group["children"]]
+    assert {"key": "a", "label": "甲", "aliases": ["甲方"]} == group["children"][0]
+    assert 3 == len(base["rows"][1]["children"])  # the parent's data is unchanged
+
+
+def test_extends_can_remove_and_rewrite_an_item_in_its_place() -> None:
+    """Writing an item again after removing it replaces it whole, where it was."""
+    base = {
+        "invariants": [{"id": "I1", "table": "t", "severity": "warning"}, {"id": "I2"}]
+    }
+
+    merged = merge_spec_data(
+        base, {"invariants": [{"id": "I1", "remove": True}, {"id": "I1", "table": "u"}]}
+    )
+
+    assert [{"id": "I1", "table": "u"}, {"id": "I2"}] == merged["invariants"]
+
+
 def test_extends_needs_an_id_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Extending without a new id is refused at the 'id' line."""
     (tmp_path / "tiny.yaml").write_text(MINIMAL, "utf-8")
