@@ -371,6 +371,26 @@ def test_extends_can_remove_and_rewrite_an_item_in_its_place() -> None:
     assert [{"id": "I1", "table": "u"}, {"id": "I2"}] == merged["invariants"]
 
 
+def test_gov_2021_is_gov_2019_with_the_2021_changes() -> None:
+    """The bundled gov-2021 extends gov-2019: 三 keeps every 2019 row in order,
+    with （六）其他处理 as three rows in its place, and 二（九） is gone."""
+    registry = Registry(plugins=False, environment=False)
+    rows2019 = [r.key for r in registry.get("gov-2019").table("t3").row_leaves()]
+    spec = registry.get("gov-2021")
+
+    rows = [r.key for r in spec.table("t3").row_leaves()]
+
+    at = rows2019.index("other_handling")
+    expected = ["other_no_correction", "other_fee_unpaid", "other_other"]
+    assert [*rows2019[:at], *expected, *rows2019[at + 1 :]] == rows
+    assert ["t2_1", "t2_5", "t2_6", "t2_8", "t3", "t4"] == [t.id for t in spec.tables]
+    assert ["Y1", "Y2"] == [r.id for r in spec.across_years]
+    assert (
+        "gov-2019"
+        == read_spec((bundled_spec_dir() / "gov-2021.yaml").read_text("utf-8")).extends
+    )
+
+
 def test_extends_needs_an_id_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Extending without a new id is refused at the 'id' line."""
     (tmp_path / "tiny.yaml").write_text(MINIMAL, "utf-8")
