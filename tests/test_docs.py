@@ -94,3 +94,29 @@ def test_every_spec_field_is_in_the_reference() -> None:
     }
 
     assert set() == missing
+
+
+def test_spec_language_heading_form_examples_load() -> None:
+    """Each `heading_forms` example in spec-language.md is a valid part of a spec,
+    and the first one is the default."""
+    import re
+
+    from govdisclosure.spec.loader import parse_spec
+    from govdisclosure.spec.model import DEFAULT_HEADING_FORMS
+
+    text = (DOCS / "spec-language.md").read_text("utf-8")
+    examples = re.findall(r"```yaml\n(heading_forms:\n.*?)```", text, re.DOTALL)
+    spec = (
+        "schema: 1\nid: x\nversion: 1\ntitle: t\nsource: s\n"
+        "sections: [{id: s1, number: 一, title: 总体情况}]\n"
+        "tables: [{id: t, name: 一, section: s1, rows: [{key: r, label: 行}], "
+        "columns: [{key: c, label: 列}]}]\n"
+    )
+
+    forms = [parse_spec(spec + example).heading_forms for example in examples]
+
+    assert 3 == len(forms)
+    assert DEFAULT_HEADING_FORMS == forms[0]
+    assert ["（{number}）{title}", "第{number}部分 {title}"] == [
+        f[0].form for f in forms[1:]
+    ]

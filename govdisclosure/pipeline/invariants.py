@@ -86,7 +86,7 @@ def _failure(
     return evolve(
         base,
         code="invariant.violated",
-        severity=Severity(inst.invariant.severity),
+        severity=inst.invariant.severity,
         message=f"{rule} broken in {inst.table}: {inst.text}: left side {lhs}, right side {rhs}{counted}",
         expected=rhs,
         actual=lhs,

@@ -80,7 +80,7 @@ def narrow_readings(
     usable = [
         i
         for i in instances(spec)
-        if i.invariant.resolve and i.invariant.severity == Severity.ERROR
+        if i.invariant.resolve and i.invariant.severity is Severity.ERROR
     ]
     _search_undetermined_rows(rows, columns, usable)
     rows, active, settled, frozen = _narrow_by_equations(rows, usable)

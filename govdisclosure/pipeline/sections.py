@@ -1,7 +1,8 @@
 """NormalizedText + Spec → Sections: where each section is, and report metadata.
 
 Strategy: a heading is a line whose match form starts with the section's
-number and one of its titles (``二.主动公开政府信息情况``, also ``(二)…``).
+number and one of its titles, printed in one of the spec's heading forms
+(``二.主动公开政府信息情况``, also ``(二)…`` by default).
 Sections are searched in spec order, each after the previous one found, so a
 table row that happens to start with the same number (``四、结转下年度继续办理``)
 cannot be taken for the next heading. The text before the first heading is the
@@ -18,6 +19,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import string
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
@@ -26,7 +28,7 @@ from attrs import frozen
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Finding, Section, Severity, SourceSpan
 from govdisclosure.pipeline.normalize import Line, NormalizedText
-from govdisclosure.spec.model import SectionSpec, Spec
+from govdisclosure.spec.model import HeadingForm, SectionSpec, Spec
 from govdisclosure.spec.patterns import PatternTimeoutError, finditer, fullmatch, search
 from govdisclosure.typography import label_key, match_key, match_text
 
@@ -134,12 +136,13 @@ def _pieces(
 
 
 @by_identity(maxsize=256)
-def _heading_keys(section: SectionSpec) -> tuple[tuple[str, bool], ...]:
-    """Heading forms in match form, with whether the form must fill its line.
+def _heading_keys(
+    section: SectionSpec, forms: tuple[HeadingForm, ...]
+) -> tuple[tuple[str, bool], ...]:
+    """The section's headings in match form, with whether each must fill its line.
 
-    ``二、主动公开…`` may have the body glued after it (collapsed layouts);
-    ``（二）主动公开…`` only counts as a whole line, because sub-headings of
-    一、总体情况 use that form followed by prose (seed 004).
+    One per heading form and title (or alias), longest first, so that a
+    heading is not cut short by a shorter alias it starts with.
     """
     keys = []
     for title in (section.title, *section.aliases):
@@ -147,8 +150,25 @@ def _heading_keys(section: SectionSpec) -> tuple[tuple[str, bool], ...]:
         if not section.number:  # an unnumbered heading (附表 政府信息公开情况统计表)
             keys.append((t, False))
             continue
-        keys += [(f"{section.number}.{t}", False), (f"({section.number}){t}", True)]
+        keys += [
+            (_form_key(form.form, section.number, t), form.whole_line) for form in forms
+        ]
     return tuple(sorted(keys, key=lambda k: len(k[0]), reverse=True))
+
+
+def _form_key(form: str, number: str, title: str) -> str:
+    """A heading form filled in, in match form; ``title`` is already in match form.
+
+    The form's own text is folded piece by piece (``、`` → ``.``, ``（`` → ``(``,
+    spaces dropped), so the number and title are not folded a second time. The
+    loader has checked that ``{number}`` and ``{title}`` are its only fields.
+    """
+    out = []
+    for literal, name, _, _ in string.Formatter().parse(form):
+        out.append(label_key(literal))
+        if name is not None:
+            out.append(number if name == "number" else title)
+    return "".join(out)
 
 
 def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
@@ -159,7 +179,9 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
     found: list[tuple[SectionSpec, tuple[int, int], tuple[int, int]]] = []
     cursor = (0, 0)
     for section in spec.sections:
-        hit = _find_heading(lines, keys, _heading_keys(section), cursor)
+        hit = _find_heading(
+            lines, keys, _heading_keys(section, spec.heading_forms), cursor
+        )
         if hit is not None:
             found.append((section, *hit))
             cursor = hit[1]

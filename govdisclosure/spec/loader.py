@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import string
 import typing
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -27,9 +28,11 @@ import yaml
 from attrs import frozen
 
 from govdisclosure.errors import SpecError
+from govdisclosure.model import Severity
 from govdisclosure.spec.expr import EquationSyntaxError, parse_equation
 from govdisclosure.spec.model import (
     ForEach,
+    HeadingForm,
     Invariant,
     LabelNode,
     MetadataSpec,
@@ -72,6 +75,7 @@ for _cls in (
     YearEvidence,
     NarrativeFact,
     YearRule,
+    HeadingForm,
 ):
     attrs.resolve_types(_cls)
 
@@ -86,6 +90,7 @@ _NAMES = {
     YearEvidence: "a year_evidence entry",
     NarrativeFact: "a narrative fact",
     YearRule: "an across_years rule",
+    HeadingForm: "a heading form",
 }
 
 
@@ -211,7 +216,8 @@ def build_spec(
         spec = _converter.structure(data, Spec)
     except cattrs.BaseValidationError as exc:
         problems = [
-            _structure_problem(text) for text in cattrs.transform_error(exc, path="$")
+            _structure_problem(text, data)
+            for text in cattrs.transform_error(exc, path="$")
         ]
         _fail(raw, problems, exc)
     problems = check_spec(spec)
@@ -264,10 +270,13 @@ _REMOVED = object()
 def merge_spec_data(base: Any, override: Any) -> Any:
     """The data of a spec that extends ``base`` with ``override``.
 
-    Mappings merge field by field. A list whose items all have an ``id`` (or
-    all a ``key``) merges item by item: an item with a known id merges into
-    that item, a new one is appended, and ``remove: true`` drops it. Any other
-    value replaces the parent's.
+    Mappings merge field by field. A list whose items all have an ``id``, or
+    a list of rows or columns (each known by its ``key``, a group without one
+    by its ``label``), merges item by item: an item the parent has merges into
+    it, ``remove: true`` drops it, and a new item goes right after the item
+    written before it in ``override`` (at the end when it comes first). So a
+    variant can replace a row inside a merged group, in its place, by removing
+    it and writing the new one after it. Any other value replaces the parent's.
     """
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
@@ -275,29 +284,49 @@ def merge_spec_data(base: Any, override: Any) -> Any:
             merged[name] = merge_spec_data(base[name], value) if name in base else value
         return merged
     ident = _identity(base) if isinstance(base, list) else None
-    if ident and isinstance(override, list) and _identity(override) == ident:
-        items: list[Any] = list(base)
-        where = {item[ident]: i for i, item in enumerate(items)}
+    if ident and isinstance(override, list) and _identity(override) is ident:
+        # (identity, item) in order; a removed item keeps its place until the
+        # end, so that a new item written after it can take that place
+        slots: list[tuple[object, Any]] = [(ident(item), item) for item in base]
+        # the identity of the item written before (none yet: _REMOVED names no item)
+        after: object = _REMOVED
         for item in override:
             item = dict(item)
             remove = item.pop("remove", False) is True
-            index = where.get(item[ident])
-            if index is None:
-                if not remove:
-                    where[item[ident]] = len(items)
-                    items.append(item)
-            else:
-                items[index] = (
-                    _REMOVED if remove else merge_spec_data(items[index], item)
-                )
-        return [item for item in items if item is not _REMOVED]
+            name = ident(item)
+            index = _slot(slots, name)
+            if index is not None:
+                old = slots[index][1]
+                new = item if old is _REMOVED else merge_spec_data(old, item)
+                slots[index] = (name, _REMOVED if remove else new)
+            elif not remove:
+                anchor = _slot(slots, after)
+                slots.insert(len(slots) if anchor is None else anchor + 1, (name, item))
+            after = name
+        return [item for _, item in slots if item is not _REMOVED]
     return override
 
 
-def _identity(items: list[Any]) -> str | None:
-    for name in ("id", "key"):
-        if items and all(isinstance(i, dict) and name in i for i in items):
-            return name
+def _slot(slots: list[tuple[object, Any]], name: object) -> int | None:
+    return next((i for i, (known, _) in enumerate(slots) if known == name), None)
+
+
+def _by_id(item: dict[str, Any]) -> object:
+    return item["id"]
+
+
+def _by_key(item: dict[str, Any]) -> object:
+    return ("key", item["key"]) if "key" in item else ("label", item["label"])
+
+
+def _identity(items: list[Any]) -> typing.Callable[[dict[str, Any]], object] | None:
+    """How the items of a list are known in a spec and its parent, if they are."""
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    if all("id" in i for i in items):
+        return _by_id
+    if all("key" in i or "label" in i for i in items):
+        return _by_key
     return None
 
 
@@ -369,8 +398,12 @@ def _class_at(path: str) -> type | None:
     return cls
 
 
-def _structure_problem(text: str) -> Problem:
-    """A cattrs message (``what @ $.path``) as a Problem with a fix."""
+def _structure_problem(text: str, data: Any) -> Problem:
+    """A cattrs message (``what @ $.path``) as a Problem with a fix.
+
+    ``data`` is the spec's data, where the offending value is looked up: cattrs
+    names the expected type but not the value it got (``severity: fatal``).
+    """
     what, _, path = text.rpartition(" @ ")
     if not what:
         what, path = text, "$"
@@ -398,14 +431,29 @@ def _structure_problem(text: str) -> Problem:
     field = path.rsplit(".", 1)[-1]
     if expected:
         kind = _TYPE_WORDS.get(expected.group(1), expected.group(1))
+        value = _value_at(data, path)
+        got = "" if value is _ABSENT else f" {value!r}"
         return Problem(
-            f"{field!r} has a wrong value: expected {kind}",
+            f"{field!r} has a wrong value{got}: expected {kind}",
             f"write {kind} here (docs/spec-language.md)",
             path,
         )
     return Problem(
         f"{field!r} has a wrong value: {what}", "see docs/spec-language.md", path
     )
+
+
+_ABSENT = object()
+
+
+def _value_at(data: Any, path: str) -> Any:
+    """The value at ``$.a[0].b`` in the spec's data; ``_ABSENT`` if there is none."""
+    for step in _steps(path):
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return _ABSENT
+    return data
 
 
 _TYPE_WORDS = {
@@ -415,7 +463,7 @@ _TYPE_WORDS = {
     "float": "a number",
     **{
         enum.__name__: "one of " + ", ".join(member.value for member in enum)
-        for enum in (ValueType, ForEach)
+        for enum in (ValueType, ForEach, Severity)
     },
 }
 
@@ -423,6 +471,7 @@ _TYPE_WORDS = {
 def check_spec(spec: Spec) -> list[Problem]:
     """Semantic checks the schema cannot express; returns the problems found."""
     problems = _check_sections(spec)
+    problems += _check_heading_forms(spec)
     table_ids = [t.id for t in spec.tables]
     problems += _duplicate_ids("table", table_ids)
     section_ids = [s.id for s in spec.sections]
@@ -451,14 +500,6 @@ def check_spec(spec: Spec) -> list[Problem]:
         problems += _check_invariant(
             spec.table(inv.table), inv.equation, inv.for_each, inv.id, where
         )
-        if inv.severity not in ("info", "warning", "error"):
-            problems.append(
-                Problem(
-                    f"invariant {inv.id!r} has severity {inv.severity!r}",
-                    "write error, warning or info",
-                    f"{where}.severity",
-                )
-            )
     problems += _duplicate_ids("narrative fact", [f.id for f in spec.narrative])
     for fi, fact in enumerate(spec.narrative):
         problems += _check_fact(spec, fact, f"$.narrative[{fi}]")
@@ -677,6 +718,49 @@ def _check_sections(spec: Spec) -> list[Problem]:
                 )
             )
         last = max(last, value)
+    return problems
+
+
+def _check_heading_forms(spec: Spec) -> list[Problem]:
+    """Each heading form fills in ``{number}`` and ``{title}`` once, and nothing else.
+
+    Without a form no numbered section could be found, which would only show
+    as ``section.missing`` on every report.
+    """
+    if not spec.heading_forms and any(s.number for s in spec.sections):
+        return [
+            Problem(
+                "'heading_forms' is empty, so no numbered section can be found",
+                "list at least one form, e.g. {form: '{number}、{title}'}, or leave "
+                "'heading_forms' out for the default forms",
+                "$.heading_forms",
+            )
+        ]
+    problems = []
+    for i, heading in enumerate(spec.heading_forms):
+        try:
+            fields = [
+                "{"
+                + name
+                + (f"!{conv}" if conv else "")
+                + (f":{fmt}" if fmt else "")
+                + "}"
+                for _, name, fmt, conv in string.Formatter().parse(heading.form)
+                if name is not None
+            ]
+        except ValueError as exc:
+            fields = [f"a stray brace ({exc})"]
+        if sorted(fields) != ["{number}", "{title}"]:
+            problems.append(
+                Problem(
+                    f"heading form {heading.form!r} must hold {{number}} and {{title}} "
+                    f"once each; it holds {', '.join(fields) or 'neither'}",
+                    "write the heading with {number} where the number goes and {title} "
+                    "where the title goes, e.g. '第{number}部分 {title}' (a literal "
+                    "brace is written twice: {{ or }})",
+                    f"$.heading_forms[{i}].form",
+                )
+            )
     return problems
 
 

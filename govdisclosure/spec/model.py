@@ -11,11 +11,18 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from functools import cached_property
+from typing import Final
 
 from attrs import frozen
 
+# model.py imports nothing of the package, so the spec can share its Severity:
+# an invariant's severity is the severity of the findings it produces.
+from govdisclosure.model import Severity
+
 __all__ = [
+    "DEFAULT_HEADING_FORMS",
     "ForEach",
+    "HeadingForm",
     "Invariant",
     "LabelNode",
     "Leaf",
@@ -172,18 +179,46 @@ class SectionSpec:
 
 
 @frozen
+class HeadingForm:
+    """How the format prints a section heading: a template of its number and title.
+
+    ``form`` holds ``{number}`` and ``{title}`` once each, for the section's
+    number and each of its titles and aliases (``第{number}部分 {title}`` is
+    ``第一部分 总体情况``); it is matched in match form, like labels.
+    ``whole_line``: the heading counts only when it fills its line. Without
+    it, a heading may stand inside a line with its body glued after it, as on
+    a collapsed page, but not inside a sentence (after a Han character).
+    """
+
+    form: str
+    whole_line: bool = False
+
+
+#: The heading forms of a spec that declares none, those of the national
+#: formats: ``二、Title`` may sit inside a line (collapsed pages); ``（二）Title``
+#: counts only as a whole line, because sub-headings of 一、总体情况 use that
+#: form followed by prose (seed 004).
+DEFAULT_HEADING_FORMS: Final = (
+    HeadingForm("{number}、{title}"),
+    HeadingForm("（{number}）{title}", whole_line=True),
+)
+
+
+@frozen
 class Invariant:
     """An equation the table's numbers must satisfy (勾稽关系).
 
     ``resolve``: whether the engine may use it to choose among readings of a
     layout that does not determine the cells (cells so chosen are INFERRED).
+    Only ``error`` invariants are used so: a softer one is a rule some real
+    reports break. ``severity`` is the severity of a violation's finding.
     """
 
     id: str
     table: str
     equation: str
     for_each: ForEach = ForEach.NONE
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
     description: str = ""
     resolve: bool = True
 
@@ -281,6 +316,8 @@ class Spec:
     #: A pattern with group ``unit`` that finds a unit in a header (``（单位：万元）``).
     header_unit_pattern: str | None = None
     years: tuple[int, ...] = ()
+    #: How section headings are printed (see `HeadingForm`).
+    heading_forms: tuple[HeadingForm, ...] = DEFAULT_HEADING_FORMS
 
     @property
     def ref(self) -> str:

@@ -26,9 +26,11 @@ from govdisclosure.model import Report
 from govdisclosure.spec.model import (
     Invariant,
     LabelNode,
+    NarrativeFact,
     SectionSpec,
     Spec,
     TableSpec,
+    YearRule,
 )
 
 __all__ = ["REPORT_SCHEMA_ID", "SCHEMA_ID", "report_json_schema", "spec_json_schema"]
@@ -36,8 +38,9 @@ __all__ = ["REPORT_SCHEMA_ID", "SCHEMA_ID", "report_json_schema", "spec_json_sch
 SCHEMA_ID = "urn:govdisclosure:spec-schema:1"
 REPORT_SCHEMA_ID = "urn:govdisclosure:report-schema:1"
 
-#: Items a spec that ``extends`` another may drop with ``remove: true``.
-_REMOVABLE = (SectionSpec, TableSpec, Invariant, LabelNode)
+#: Items a spec that ``extends`` another may drop with ``remove: true``: those
+#: of the lists the loader merges item by item (by ``id``, or rows and columns).
+_REMOVABLE = (SectionSpec, TableSpec, Invariant, LabelNode, NarrativeFact, YearRule)
 
 
 def spec_json_schema() -> dict[str, Any]:

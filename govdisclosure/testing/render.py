@@ -114,7 +114,11 @@ def render(
     )
     for section in spec.sections:
         out.append(
-            f"{section.number}、{section.title}" if section.number else section.title
+            spec.heading_forms[0].form.format(
+                number=section.number, title=section.title
+            )
+            if section.number
+            else section.title
         )
         tables = [t for t in spec.tables if t.section == section.id]
         if not tables:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from govdisclosure import SpecError, load_spec
+from govdisclosure import Severity, SpecError, load_spec
 from govdisclosure.spec.loader import merge_spec_data, parse_spec, read_spec
+from govdisclosure.spec.model import HeadingForm
 from govdisclosure.spec.registry import Registry, bundled_spec_dir, default_registry
 
 MINIMAL = """\
@@ -42,6 +43,48 @@ def test_minimal_spec_loads() -> None:
     assert ["a", "b"] == [c.key for c in spec.table("t1").column_leaves()]
 
 
+def test_severity_is_read_as_the_findings_enum() -> None:
+    """An invariant's severity is a `Severity`, the one its findings carry."""
+    spec = parse_spec(
+        MINIMAL.replace("for_each: row,", "for_each: row, severity: warning,")
+    )
+
+    assert Severity.WARNING is spec.invariants[0].severity
+    assert Severity.ERROR is parse_spec(MINIMAL).invariants[0].severity  # default
+
+
+def test_heading_forms_are_read_and_default_to_the_national_ones() -> None:
+    """Declared forms are read in order; a spec without them gets 二、… and （二）…."""
+    spec = parse_spec(
+        MINIMAL.replace(
+            "metadata:\n",
+            "heading_forms:\n  - {form: '第{number}部分 {title}', whole_line: true}\n"
+            "  - {form: '（{number}）{title}'}\nmetadata:\n",
+            1,
+        )
+    )
+
+    assert (
+        HeadingForm("第{number}部分 {title}", whole_line=True),
+        HeadingForm("（{number}）{title}", whole_line=False),
+    ) == spec.heading_forms
+    assert (
+        HeadingForm("{number}、{title}", whole_line=False),
+        HeadingForm("（{number}）{title}", whole_line=True),
+    ) == parse_spec(MINIMAL).heading_forms
+
+
+def test_a_spec_of_unnumbered_sections_needs_no_heading_form() -> None:
+    """An empty heading_forms is fine when every section is found by its title alone."""
+    text = MINIMAL.replace("number: 一", 'number: ""').replace(
+        "number: 二", 'number: ""'
+    )
+
+    spec = parse_spec(text.replace("metadata:\n", "heading_forms: []\nmetadata:\n"))
+
+    assert () == spec.heading_forms
+
+
 # One case per kind of problem: (change to MINIMAL, the whole message).
 # Line and column were counted by hand in MINIMAL after the change.
 BROKEN = {
@@ -68,13 +111,14 @@ BROKEN = {
     ),
     "wrong-type": (
         ("version: 1\n", "version: one\n"),
-        "tiny.yaml:3:1: 'version' has a wrong value: expected a whole number; "
+        "tiny.yaml:3:1: 'version' has a wrong value 'one': expected a whole number; "
         "fix: write a whole number here (docs/spec-language.md)",
     ),
     "wrong-enum": (
         ("for_each: row", "for_each: diagonal"),
-        "tiny.yaml:20:24: 'for_each' has a wrong value: expected one of row, column, "
-        "none; fix: write one of row, column, none here (docs/spec-language.md)",
+        "tiny.yaml:20:24: 'for_each' has a wrong value 'diagonal': expected one of "
+        "row, column, none; fix: write one of row, column, none here "
+        "(docs/spec-language.md)",
     ),
     "schema-version": (
         ("schema: 1", "schema: 7"),
@@ -122,13 +166,38 @@ BROKEN = {
     ),
     "severity": (
         ("for_each: row,", "for_each: row, severity: fatal,"),
-        "tiny.yaml:20:39: invariant 'I' has severity 'fatal'; "
-        "fix: write error, warning or info",
+        "tiny.yaml:20:39: 'severity' has a wrong value 'fatal': expected one of info, "
+        "warning, error; fix: write one of info, warning, error here "
+        "(docs/spec-language.md)",
     ),
     "pattern": (
         ("'^(?P<title>.+报告)$'", "'^(?P<title>.+报告$'"),
         "tiny.yaml:22:20: pattern '^(?P<title>.+报告$' does not compile: missing ) at "
         "position 16; fix: fix the regular expression (the `regex` module's syntax)",
+    ),
+    "heading-form-fields": (
+        ("metadata:\n", "heading_forms:\n  - {form: '{number}、{titel}'}\nmetadata:\n"),
+        "tiny.yaml:22:6: heading form '{number}、{titel}' must hold {number} and "
+        "{title} once each; it holds {number}, {titel}; fix: write the heading with "
+        "{number} where the number goes and {title} where the title goes, e.g. "
+        "'第{number}部分 {title}' (a literal brace is written twice: {{ or }})",
+    ),
+    "heading-form-brace": (
+        (
+            "metadata:\n",
+            "heading_forms:\n  - {form: '第{number}部分 {title'}\nmetadata:\n",
+        ),
+        "tiny.yaml:22:6: heading form '第{number}部分 {title' must hold {number} and "
+        "{title} once each; it holds a stray brace (expected '}' before end of "
+        "string); fix: write the heading with {number} where the number goes and "
+        "{title} where the title goes, e.g. '第{number}部分 {title}' (a literal brace "
+        "is written twice: {{ or }})",
+    ),
+    "heading-forms-empty": (
+        ("metadata:\n", "heading_forms: []\nmetadata:\n"),
+        "tiny.yaml:21:1: 'heading_forms' is empty, so no numbered section can be "
+        "found; fix: list at least one form, e.g. {form: '{number}、{title}'}, or "
+        "leave 'heading_forms' out for the default forms",
     ),
     "extends-unknown": (
         ("id: tiny\n", "id: tiny\nextends: nowhere-2030\n"),
@@ -250,6 +319,80 @@ def test_extends_merges_by_id_and_key(tmp_path) -> None:  # type: ignore[no-unty
     assert ["行", "第二列"] == [r.label for r in table.row_leaves()]  # merged by key
     assert ("第一行",) == table.rows[0].aliases
     assert "t" == registry.get("tiny").title  # the parent is unchanged
+
+
+def test_extends_merges_a_group_by_label_and_places_new_rows_in_order() -> None:
+    """A group without a key is known by its label; a new row goes after the row
+    written before it, so a removed row can be replaced in its place."""
+    base = {
+        "rows": [
+            {"key": "first", "label": "一"},
+            {
+                "label": "二、结果",
+                "children": [
+                    {"key": "a", "label": "甲"},
+                    {"key": "b", "label": "乙"},
+                    {"key": "total", "label": "总计"},
+                ],
+            },
+            {"key": "last", "label": "三"},
+        ]
+    }
+    override = {
+        "rows": [
+            {"key": "appended", "label": "四"},  # written first: goes at the end
+            {
+                "label": "二、结果",
+                "children": [
+                    {"key": "a", "aliases": ["甲方"]},
+                    {"key": "b", "remove": True},
+                    {"key": "b_group", "label": "乙", "children": [{"key": "x"}]},
+                    {"key": "c", "label": "丙"},
+                ],
+            },
+        ]
+    }
+
+    merged = merge_spec_data(base, override)
+
+    group = merged["rows"][1]
+    assert ["first", None, "last", "appended"] == [r.get("key") for r in merged["rows"]]
+    assert ["a", "b_group", "c", "total"] == [c["key"] for c in group["children"]]
+    assert {"key": "a", "label": "甲", "aliases": ["甲方"]} == group["children"][0]
+    assert 3 == len(base["rows"][1]["children"])  # the parent's data is unchanged
+
+
+def test_extends_can_remove_and_rewrite_an_item_in_its_place() -> None:
+    """Writing an item again after removing it replaces it whole, where it was."""
+    base = {
+        "invariants": [{"id": "I1", "table": "t", "severity": "warning"}, {"id": "I2"}]
+    }
+
+    merged = merge_spec_data(
+        base, {"invariants": [{"id": "I1", "remove": True}, {"id": "I1", "table": "u"}]}
+    )
+
+    assert [{"id": "I1", "table": "u"}, {"id": "I2"}] == merged["invariants"]
+
+
+def test_gov_2021_is_gov_2019_with_the_2021_changes() -> None:
+    """The bundled gov-2021 extends gov-2019: 三 keeps every 2019 row in order,
+    with （六）其他处理 as three rows in its place, and 二（九） is gone."""
+    registry = Registry(plugins=False, environment=False)
+    rows2019 = [r.key for r in registry.get("gov-2019").table("t3").row_leaves()]
+    spec = registry.get("gov-2021")
+
+    rows = [r.key for r in spec.table("t3").row_leaves()]
+
+    at = rows2019.index("other_handling")
+    expected = ["other_no_correction", "other_fee_unpaid", "other_other"]
+    assert [*rows2019[:at], *expected, *rows2019[at + 1 :]] == rows
+    assert ["t2_1", "t2_5", "t2_6", "t2_8", "t3", "t4"] == [t.id for t in spec.tables]
+    assert ["Y1", "Y2"] == [r.id for r in spec.across_years]
+    assert (
+        "gov-2019"
+        == read_spec((bundled_spec_dir() / "gov-2021.yaml").read_text("utf-8")).extends
+    )
 
 
 def test_extends_needs_an_id_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
