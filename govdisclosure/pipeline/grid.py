@@ -28,10 +28,10 @@ from __future__ import annotations
 import enum
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from operator import attrgetter
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from attrs import frozen
 
@@ -198,9 +198,7 @@ def build_grid(
     spec: Spec, section_id: str, body: list[tuple[Line, int, int]]
 ) -> TokenGrid:
     """Tokenise a section body, given as ``(line, start column, end column)`` pieces."""
-    index = label_index(spec, section_id)
-    numbers = number_pattern(spec)
-    blanks, units = _whole_cell_words(spec)
+    reader = _reader(spec, section_id)
     tokens: list[Token] = []
     cell_no = 0
     for piece, first, last in body:
@@ -208,19 +206,8 @@ def build_grid(
         line_tokens: list[Token] = []
         for start, end, delimited, optional in _cells(line.text, first, last):
             cell_no += 1
-            line_tokens += _cell_tokens(
-                line,
-                start,
-                end,
-                delimited,
-                cell_no,
-                index,
-                numbers,
-                blanks,
-                units,
-                spec.minus_words,
-                optional,
-            )
+            cell = _Cell(line, start, end, delimited, cell_no, optional)
+            line_tokens += _cell_tokens(cell, reader)
         # An optional leading empty cell matters only before values: in front
         # of a label ("| 规章 | 0 |") it would leak into the previous row.
         if (
@@ -230,7 +217,52 @@ def build_grid(
         ):
             line_tokens.pop(0)
         tokens += line_tokens
-    return TokenGrid(section_id, tuple(_rejoin_labels(tokens, index)))
+    return TokenGrid(section_id, tuple(_rejoin_labels(tokens, reader.labels)))
+
+
+class _Reader(NamedTuple):
+    """What reading a cell needs of the spec, gathered once per section."""
+
+    labels: LabelIndex
+    numbers: re.Pattern[str]
+    #: The spec's blank markers (——, /) in match form: a cell of one is empty.
+    blanks: frozenset[str]
+    #: The spec's unit words in match form: a cell of one is a unit column's cell.
+    units: frozenset[str]
+    minus_words: tuple[str, ...]
+
+
+def _reader(spec: Spec, section_id: str) -> _Reader:
+    blanks, units = _whole_cell_words(spec)
+    return _Reader(
+        label_index(spec, section_id),
+        number_pattern(spec),
+        blanks,
+        units,
+        spec.minus_words,
+    )
+
+
+class _Cell(NamedTuple):
+    """One cell of a line: its place, and how it was cut out."""
+
+    line: Line
+    start: int  # line coordinates
+    end: int
+    delimited: bool  # cut out by pipes or tabs
+    number: int  # the cell's number in the section
+    optional: bool  # an empty cell that may be no cell (before a leading pipe)
+
+    @property
+    def text(self) -> str:
+        return self.line.text[self.start : self.end]
+
+    def token(self, kind: TokenKind, text: str, a: int, b: int, **fields: Any) -> Token:
+        """A token of this cell for its characters ``[a, b)`` (cell coordinates)."""
+        sa, sb = self.line.source_span(self.start + a, self.start + b)
+        return Token(
+            kind, text, sa, sb, self.line.number, self.number, self.delimited, **fields
+        )
 
 
 @by_identity(maxsize=64)
@@ -292,142 +324,163 @@ def _cells(text: str, column: int, stop: int) -> list[tuple[int, int, bool, bool
     return [(s, e, True, optional and i == 0) for i, (s, e) in enumerate(cells)]
 
 
-def _cell_tokens(
-    line: Line,
-    start: int,
-    end: int,
-    delimited: bool,
-    cell_no: int,
-    index: LabelIndex,
-    numbers: re.Pattern[str],
-    blanks: frozenset[str],
-    units: frozenset[str],
-    minus_words: tuple[str, ...],
-    optional: bool = False,
-) -> list[Token]:
-    text = line.text[start:end]
+def _cell_tokens(cell: _Cell, reader: _Reader) -> list[Token]:
+    """The tokens of one cell: what it is decided by its whole text first.
+
+    Most cells are one thing (a count, a label, an empty cell, a unit, a blank
+    marker) and are recognised whole; the others, glued runs of labels and
+    numbers on collapsed lines, go through the label search
+    (`_searched_tokens`). The two short paths give what the search would
+    (tests/unit/test_grid.py checks both against it).
+    """
+    text = cell.text
     core = text.strip()
-    number = line.number
-    if not core:  # an empty cell: explicit between pipes, else nothing
-        if not delimited:
-            return []
-        a, b = line.source_span(start, end)
-        return [
-            Token(TokenKind.EMPTY, "", a, b, number, cell_no, True, optional=optional)
-        ]
-    if (
-        core.isdigit()
-        and core.isascii()
-        and core not in blanks
-        and not index.numeric_keys
-    ):
-        # the commonest cell, a bare count: what the general path below
-        # would make of it, without its label search and residue analysis
-        # (the number pattern matches the digits and the spaces after them)
-        a, b = line.source_span(start + len(text) - len(text.lstrip()), end)
-        return [
-            Token(
-                TokenKind.VALUE,
-                core,
-                a,
-                b,
-                number,
-                cell_no,
-                delimited,
-                number=_bare_number(core),
-            )
-        ]
+    if not core:
+        return _empty(cell)
+    if _is_bare_count(core, reader):
+        return [_bare_count(cell, text, core)]
     key, pos = match_key(text)
-    if not key or _SEPARATOR.match(key):
-        if delimited and not key:
-            a, b = line.source_span(start, end)
-            return [
-                Token(
-                    TokenKind.EMPTY, "", a, b, number, cell_no, True, optional=optional
-                )
-            ]
-        return []
+    if not key:
+        return _empty(cell)
+    if _SEPARATOR.match(key):
+        return []  # a markdown separator row (|---|---|)
     # a unit column's cell (万元, 人次) is part of the row, not a value;
     # a blank marker (——, /) is an empty cell
     whole = (
-        TokenKind.UNIT if key in units else TokenKind.EMPTY if key in blanks else None
+        TokenKind.UNIT
+        if key in reader.units
+        else TokenKind.EMPTY
+        if key in reader.blanks
+        else None
     )
     if whole is not None:
-        a, b = line.source_span(start, end)
-        return [Token(whole, core, a, b, number, cell_no, delimited)]
-    refs = index.by_key.get(key)
+        return [cell.token(whole, core, 0, len(text))]
+    refs = reader.labels.by_key.get(key)
     if refs is not None and PROSE_MARK not in text:
-        # the commonest label cell, exactly one label: what the search below
-        # would find (the longest label at its start is the whole cell)
-        sa, sb = line.source_span(start + pos[0], start + pos[-1] + 1)
-        label = text[pos[0] : pos[-1] + 1]
-        return [Token(TokenKind.LABEL, label, sa, sb, number, cell_no, delimited, refs)]
-    # 1. labels on the match form
+        return [_whole_label(cell, text, pos, refs)]
+    return _searched_tokens(cell, reader, text, key, pos)
+
+
+def _empty(cell: _Cell) -> list[Token]:
+    """An empty cell is a token only between pipes: the one trace of a blank a layout gives."""
+    if not cell.delimited:
+        return []
+    return [
+        cell.token(
+            TokenKind.EMPTY, "", 0, cell.end - cell.start, optional=cell.optional
+        )
+    ]
+
+
+def _is_bare_count(core: str, reader: _Reader) -> bool:
+    """Digits only, and no label of the table is digits: the commonest cell."""
+    return (
+        core.isdigit()
+        and core.isascii()
+        and core not in reader.blanks
+        and not reader.labels.numeric_keys
+    )
+
+
+def _bare_count(cell: _Cell, text: str, core: str) -> Token:
+    """The token of a bare count: what `_searched_tokens` makes of it, without
+    the label search and residue analysis (the number pattern matches the
+    digits and the spaces after them)."""
+    lead = len(text) - len(text.lstrip())
+    return cell.token(TokenKind.VALUE, core, lead, len(text), number=_bare_number(core))
+
+
+def _whole_label(
+    cell: _Cell, text: str, pos: Sequence[int], refs: tuple[LabelRef, ...]
+) -> Token:
+    """The token of a cell that is exactly one label: what `_searched_tokens`
+    finds (the longest label at the cell's start is the whole cell)."""
+    a, b = pos[0], pos[-1] + 1
+    return cell.token(TokenKind.LABEL, text[a:b], a, b, refs=refs)
+
+
+def _searched_tokens(
+    cell: _Cell, reader: _Reader, text: str, key: str, pos: Sequence[int]
+) -> list[Token]:
+    """The general path: labels found in the match form, numbers between them.
+
+    ``key`` is the cell's match form and ``pos`` maps each of its characters
+    back to ``text``. Labels are searched on the match form (spaces and
+    punctuation variants gone); the gaps between them are read on the display
+    form, where the number pattern runs. What is left in the gaps decides what
+    the cell is (`_classified`).
+    """
+    out: list[Token] = []
+    residue: list[str] = []
+    for a, b, refs in _label_pieces(text, key, pos, reader.labels):
+        if a >= b:
+            continue
+        if refs is not None:
+            out.append(cell.token(TokenKind.LABEL, text[a:b], a, b, refs=refs))
+            continue
+        gap = text[a:b]
+        last = 0
+        for m in reader.numbers.finditer(gap):
+            residue.append(gap[last : m.start()])
+            number = read_number(m, reader.minus_words)
+            out.append(
+                cell.token(
+                    TokenKind.VALUE,
+                    m.group().strip(),
+                    a + m.start(),
+                    a + m.end(),
+                    number=number,
+                )
+            )
+            last = m.end()
+        residue.append(gap[last:])
+    rest = _RESIDUE_NOISE.sub("", "".join(residue))
+    return _classified(cell, text, out, rest)
+
+
+def _label_pieces(
+    text: str, key: str, pos: Sequence[int], index: LabelIndex
+) -> list[tuple[int, int, tuple[LabelRef, ...] | None]]:
+    """The cell cut at its labels: ``(start, end, refs)``, refs None for a gap."""
     labels: list[tuple[int, int, tuple[LabelRef, ...]]] = []
     if index.pattern is not None:
         labels = [
             (m.start(), m.end(), index.by_key[m.group()])
             for m in index.pattern.finditer(key)
         ]
-    # 2. the gaps between labels, on the display form
-    out: list[Token] = []
-    residue: list[str] = []
-    cursor = 0
     pieces: list[tuple[int, int, tuple[LabelRef, ...] | None]] = []
+    cursor = 0
     for ks, ke, found in labels:
         pieces.append((cursor, pos[ks], None))
         pieces.append((pos[ks], pos[ke - 1] + 1, found))
         cursor = pos[ke - 1] + 1
     pieces.append((cursor, len(text), None))
-    for a, b, refs in pieces:
-        if a >= b:
-            continue
-        if refs is not None:
-            sa, sb = line.source_span(start + a, start + b)
-            out.append(
-                Token(
-                    TokenKind.LABEL, text[a:b], sa, sb, number, cell_no, delimited, refs
-                )
-            )
-            continue
-        gap = text[a:b]
-        last = 0
-        for m in numbers.finditer(gap):
-            residue.append(gap[last : m.start()])
-            sa, sb = line.source_span(start + a + m.start(), start + a + m.end())
-            out.append(
-                Token(
-                    TokenKind.VALUE,
-                    m.group().strip(),
-                    sa,
-                    sb,
-                    number,
-                    cell_no,
-                    delimited,
-                    number=read_number(m, minus_words),
-                )
-            )
-            last = m.end()
-        residue.append(gap[last:])
-    rest = _RESIDUE_NOISE.sub("", "".join(residue))
+    return pieces
+
+
+def _classified(cell: _Cell, text: str, out: list[Token], rest: str) -> list[Token]:
+    """What the text left between labels and numbers (``rest``) makes of the cell.
+
+    A sentence is not a table cell: a long residue or a full stop makes the
+    cell prose, which closes the current row, and its numbers become PROSE
+    tokens, reported and never read. A short residue belongs to the cell's
+    label (a unit, a remark), or else is a text cell of its own.
+    """
+    core = text.strip()
     if len(rest) >= PROSE_RESIDUE or PROSE_MARK in text:
-        # prose: a sentence is not a table cell. It closes the current row,
-        # and its numbers are kept as PROSE tokens, to be reported, not read.
-        sa, sb = line.source_span(start, end)
-        prose = Token(TokenKind.TEXT, core, sa, sb, number, cell_no, delimited)
+        prose = cell.token(TokenKind.TEXT, core, 0, len(text))
         return [prose] + [
             t._replace(kind=TokenKind.PROSE) for t in out if t.kind is TokenKind.VALUE
         ]
-    if rest:
-        for i, t in enumerate(out):
-            if t.kind is TokenKind.LABEL:
-                # text sharing a cell with a label belongs to it (a unit, a remark)
-                out[i] = t._replace(attached=rest, cell_text=core)
-                break
-        else:
-            sa, sb = line.source_span(start, end)
-            out.append(Token(TokenKind.TEXT, core, sa, sb, number, cell_no, delimited))
-            out.sort(key=_start)  # the cell's text before the numbers inside it
+    if not rest:
+        return out
+    for i, t in enumerate(out):
+        if t.kind is TokenKind.LABEL:
+            # text sharing a cell with a label belongs to it (a unit, a remark)
+            out[i] = t._replace(attached=rest, cell_text=core)
+            return out
+    out.append(cell.token(TokenKind.TEXT, core, 0, len(text)))
+    out.sort(key=_start)  # the cell's text before the numbers inside it
     return out
 
 

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govdisclosure.pipeline.grid import TokenKind, build_grid
+from govdisclosure.pipeline.grid import (
+    TokenKind,
+    _bare_count,
+    _Cell,
+    _is_bare_count,
+    _Reader,
+    _reader,
+    _searched_tokens,
+    _whole_label,
+    build_grid,
+)
 from govdisclosure.pipeline.normalize import normalize_text
 from govdisclosure.pipeline.values import number_pattern, read_number
+from govdisclosure.typography import match_key
 
 
 def _tokens(spec, text: str, section: str = "s3") -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -139,3 +151,51 @@ def test_a_bare_count_is_read_as_the_number_pattern_reads_it(
         value.end,
     )
     assert value.number == read_number(m, spec2019.minus_words)
+
+
+def _only_cell(text: str) -> tuple[_Cell, _Reader]:
+    from govdisclosure.spec.registry import default_registry
+
+    [line] = normalize_text(text).lines
+    cell = _Cell(line, 0, len(line.text), True, 1, False)
+    return cell, _reader(default_registry().get("gov-2019"), "s3")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lead=st.sampled_from(["", " ", "  ", "\u3000"]),
+    digits=st.from_regex(r"[0-9]{1,8}", fullmatch=True),
+    trail=st.sampled_from(["", " ", "   "]),
+)
+def test_the_bare_count_path_equals_the_search(
+    lead: str, digits: str, trail: str
+) -> None:
+    """`_bare_count` gives the very token `_searched_tokens` gives for a bare count."""
+    cell, reader = _only_cell(f"{lead}{digits}{trail}")
+    key, pos = match_key(cell.text)
+
+    assert _is_bare_count(cell.text.strip(), reader)
+    assert _searched_tokens(cell, reader, cell.text, key, pos) == [
+        _bare_count(cell, cell.text, cell.text.strip())
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "总计",
+        " 本年新收政府信息公开申请数量 ",
+        "（一）予以公开",
+        "商业 企业",
+        "三、本年度办理结果",
+    ],
+)
+def test_the_whole_label_path_equals_the_search(text: str) -> None:
+    """`_whole_label` gives the very token `_searched_tokens` gives for a one-label cell."""
+    cell, reader = _only_cell(text)
+    key, pos = match_key(cell.text)
+    refs = reader.labels.by_key[key]
+
+    assert _searched_tokens(cell, reader, cell.text, key, pos) == [
+        _whole_label(cell, cell.text, pos, refs)
+    ]
