@@ -4,9 +4,11 @@
     >>> report = govdisclosure.load(text)            # doctest: +SKIP
     >>> report.table("t3").cell("new_requests", "total").value   # doctest: +SKIP
 
-Pipeline, one module each:
-
-    normalize → sections → grid → segment/mapping → invariants → Report
+The package reads as its plan (docs/architecture.md): ``api`` runs the steps
+in ``pipeline/`` (read → normalize → detect → sections → narrative → grid →
+segment → rows → narrow → cells → invariants) with a spec from ``spec/`` and
+builds the ``model``'s Report; ``output/``, ``explain``, ``across`` and ``cli/``
+are the edges.
 
 Only the names in ``__all__`` are public; every other module is internal.
 """

@@ -20,6 +20,7 @@ __all__ = [
     "MissingExtraError",
     "SpecError",
     "SpecNotFoundError",
+    "require_extra",
 ]
 
 
