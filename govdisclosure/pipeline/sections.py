@@ -174,34 +174,69 @@ def _form_key(form: str, number: str, title: str) -> str:
 def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
     """Find the spec's sections in order, the report's end and its metadata."""
     lines = normalized.lines
+    found = _headings(normalized, spec)
+    # the last section runs to the report's end: the first end marker after
+    # its heading, so a page footer or spam after the report is no section text
+    end = _report_end(lines, found[-1][2] if found else (len(lines), 0), spec)
+    spans = tuple(
+        SectionSpan(
+            section, heading, body, found[n + 1][1] if n + 1 < len(found) else end
+        )
+        for n, (section, heading, body) in enumerate(found)
+    )
+    preamble_stop = found[0][1] if found else (len(lines), 0)
+    findings = _missing_sections(spec, spans) + _unmentioned(lines, spec, spans)
+    first_body = ""
+    if spans:
+        # the year is often stated only in 一、总体情况's first sentence
+        first_body = "\n".join(
+            line.text[a:b]
+            for line, a, b in _pieces(lines, spans[0].start, spans[0].stop)
+        )
+    metadata = _metadata(normalized, preamble_stop, first_body, spec, findings)
+    return Sections(normalized, spans, preamble_stop, metadata, tuple(findings))
+
+
+def _headings(
+    normalized: NormalizedText, spec: Spec
+) -> list[tuple[SectionSpec, tuple[int, int], tuple[int, int]]]:
+    """Each section found: (section, heading position, body position) as (line, column).
+
+    In spec order, each searched after the previous one's heading: a section
+    that is not found is skipped, and the search goes on for the next, so one
+    missing heading costs one section, not the rest of the report.
+    """
     keys = _LineKeys(normalized)
-    # (section, heading position, body position), positions as (line, column)
     found: list[tuple[SectionSpec, tuple[int, int], tuple[int, int]]] = []
     cursor = (0, 0)
     for section in spec.sections:
-        hit = _find_heading(
-            lines, keys, _heading_keys(section, spec.heading_forms), cursor
-        )
+        variants = _heading_keys(section, spec.heading_forms)
+        hit = _find_heading(normalized.lines, keys, variants, cursor)
         if hit is not None:
             found.append((section, *hit))
             cursor = hit[1]
-    end = _report_end(lines, found[-1][2] if found else (len(lines), 0), spec)
-    spans = []
-    for n, (section, heading, body) in enumerate(found):
-        stop = found[n + 1][1] if n + 1 < len(found) else end
-        spans.append(SectionSpan(section, heading, body, stop))
-    preamble_stop = found[0][1] if found else (len(lines), 0)
-    findings: list[Finding] = []
-    missing = [s for s in spec.sections if s.id not in {f[0].id for f in found}]
-    for section in missing:
-        findings.append(
-            Finding(
-                "section.missing",
-                Severity.WARNING,
-                f"section {section.number}、{section.title} was not found",
-                spec=spec.ref,
-            )
+    return found
+
+
+def _missing_sections(spec: Spec, spans: Sequence[SectionSpan]) -> list[Finding]:
+    located = {span.spec.id for span in spans}
+    return [
+        Finding(
+            "section.missing",
+            Severity.WARNING,
+            f"section {section.number}、{section.title} was not found",
+            spec=spec.ref,
         )
+        for section in spec.sections
+        if section.id not in located
+    ]
+
+
+def _unmentioned(
+    lines: tuple[Line, ...], spec: Spec, spans: Sequence[SectionSpan]
+) -> list[Finding]:
+    """A finding for each word a section must mention and does not (``must_mention``)."""
+    findings = []
     for span in spans:
         if not span.spec.must_mention:
             continue
@@ -209,24 +244,17 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
             line.text[a:b] for line, a, b in _pieces(lines, span.start, span.stop)
         )
         key = match_text(text)
-        for word in span.spec.must_mention:
-            if label_key(word) not in key:
-                findings.append(
-                    Finding(
-                        "section.must_mention",
-                        Severity.WARNING,
-                        f"section {span.spec.number}、{span.spec.title} says nothing about {word}, which the format requires it to report",
-                        spec=spec.ref,
-                    )
-                )
-    first_body = ""
-    if spans:
-        first_body = "\n".join(
-            line.text[a:b]
-            for line, a, b in _pieces(lines, spans[0].start, spans[0].stop)
-        )
-    metadata = _metadata(normalized, preamble_stop, first_body, spec, findings)
-    return Sections(normalized, tuple(spans), preamble_stop, metadata, tuple(findings))
+        findings += [
+            Finding(
+                "section.must_mention",
+                Severity.WARNING,
+                f"section {span.spec.number}、{span.spec.title} says nothing about {word}, which the format requires it to report",
+                spec=spec.ref,
+            )
+            for word in span.spec.must_mention
+            if label_key(word) not in key
+        ]
+    return findings
 
 
 class _LineKeys:
@@ -287,6 +315,8 @@ def _find_heading(
             continue
         first = 0
         if i == cursor[0]:
+            # on the line of the previous heading, search only after it: two
+            # headings may share a collapsed line
             first = next(
                 (k for k, pos in enumerate(keys.index(i)) if pos >= cursor[1]),
                 len(key),
@@ -294,9 +324,15 @@ def _find_heading(
         best: tuple[int, int] | None = None  # (key start, key end)
         for variant, whole in variants:
             if whole:
+                # a whole-line form, (二)…: sub-headings of 一、总体情况 use the
+                # same brackets followed by prose (seed 004), so only a line
+                # holding nothing else is this heading
                 if key == variant and first == 0:
                     best = (0, len(key))
                 continue
+            # a form that may stand inside a line (collapsed pages glue the
+            # body after it); a Han character before it means a sentence
+            # that merely quotes the title
             at = key.find(variant, first)
             while at > 0 and _HAN.match(key[at - 1]):
                 at = key.find(variant, at + 1)
@@ -352,6 +388,11 @@ def _metadata(
     spec: Spec,
     findings: list[Finding],
 ) -> Metadata:
+    """Title, organisation, statistical year and publication date, from the spec's patterns.
+
+    The year is weighed, never read off the title alone: a report titled 2021
+    may report on 2020 (seed 001), and its text says so in several places.
+    """
     meta = spec.metadata
     line_no, column = preamble_stop
     preamble = [line.text.strip() for line in normalized.lines[:line_no]]
@@ -359,27 +400,11 @@ def _metadata(
         preamble.append(normalized.lines[line_no].text[:column].strip())
     try:
         title = _first_title(preamble, meta.title_patterns)
-        organization = None
-        for pattern in meta.organization_patterns:
-            for source in (title, "\n".join(preamble)):
-                m = search(pattern, source) if source else None
-                if m and m.group("org"):
-                    organization = m.group("org").strip()
-                    break
-            if organization:
-                break
+        organization = _organization(title, preamble, meta.organization_patterns)
         published = _published("\n".join(preamble), meta.date_patterns)
-        weights: dict[int, int] = defaultdict(int)
-        evidence_text = "\n".join(preamble) + "\n" + first_body
-        for evidence in meta.year_evidence:
-            seen = {
-                int(m.group("year")) for m in finditer(evidence.pattern, evidence_text)
-            }
-            for seen_year in seen:
-                weights[seen_year] += evidence.weight
+        year = _weighed_year("\n".join(preamble) + "\n" + first_body, spec)
     except PatternTimeoutError:  # reported by load
         return Metadata(None, None, None, None)
-    year = max(weights, key=lambda y: (weights[y], y)) if weights else None
     title_year = None
     if title and (found := _YEAR.search(title)):
         title_year = int(found.group(1))
@@ -400,3 +425,32 @@ def _metadata(
             )
         )
     return Metadata(title, organization, year, title_year, published)
+
+
+def _organization(
+    title: str | None, preamble: list[str], patterns: tuple[str, ...]
+) -> str | None:
+    """The first group ``org`` a pattern finds, in the title first, then the preamble."""
+    found = None
+    for pattern in patterns:
+        for source in (title, "\n".join(preamble)):
+            m = search(pattern, source) if source else None
+            if m and m.group("org"):
+                found = m.group("org").strip()
+                if found:
+                    return found
+                break  # a blank name: the next pattern, not the next source
+    return found
+
+
+def _weighed_year(text: str, spec: Spec) -> int | None:
+    """The year with the most weight of evidence (ties: the later year).
+
+    Each evidence pattern counts a year once, however often it matches.
+    """
+    weights: dict[int, int] = defaultdict(int)
+    for evidence in spec.metadata.year_evidence:
+        seen = {int(m.group("year")) for m in finditer(evidence.pattern, text)}
+        for seen_year in seen:
+            weights[seen_year] += evidence.weight
+    return max(weights, key=lambda y: (weights[y], y)) if weights else None
