@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import govdisclosure
-from govdisclosure.__main__ import main
+from govdisclosure.cli import main
 from govdisclosure.testing.golden import (
     case_input,
     expected_cell,

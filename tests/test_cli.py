@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from govdisclosure.__main__ import main
+from govdisclosure.cli import main
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 
@@ -203,7 +203,7 @@ def test_every_command_has_help_with_an_example(
 def test_colour_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
     """Flagged cells are yellow on a terminal; piped output has no escape codes."""
     from govdisclosure import load_file
-    from govdisclosure.__main__ import render
+    from govdisclosure.cli.views import render
 
     report = load_file(SEEDS / "004_c493ddf6db4f273e.txt")
     (fees,) = [

@@ -1,4 +1,9 @@
-"""Reports → Arrow tables and Parquet files (optional extras).
+"""Reports → Arrow tables, and sinks that write reports as they come.
+
+A sink (`ParquetSink`, `CsvSink`, `JsonLinesSink`) takes one report at a
+time, so a batch of any size is written with flat memory, and all three share
+one interface (`Sink`), so a caller picks one by the output's suffix and
+writes the same way to each.
 
 One row per cell, the columns of `RECORD_FIELDS` (docs/records.md). Arrow
 needs one type per column, and a cell's value is an int (a count) or a
@@ -10,16 +15,26 @@ refused; none is seen in real reports.
 
 from __future__ import annotations
 
+import abc
+import csv
+import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TextIO, TypeVar
 
 from govdisclosure.errors import require_extra
 from govdisclosure.model import RECORD_FIELDS, Report, Result
 
-__all__ = ["ParquetSink", "record_schema", "to_arrow"]
+__all__ = [
+    "CsvSink",
+    "JsonLinesSink",
+    "ParquetSink",
+    "Sink",
+    "record_schema",
+    "to_arrow",
+]
 
 VALUE_SCALE = 8
 #: Rows a Parquet row group collects before it is written (memory stays flat).
@@ -76,7 +91,37 @@ def to_arrow(items: Iterable[Report | Result]) -> Any:
     return pa.Table.from_pydict(_columns(list(_records(items))), schema=record_schema())
 
 
-class ParquetSink:
+_SinkT = TypeVar("_SinkT", bound="Sink")
+
+
+class Sink(abc.ABC):
+    """Where a batch writes its reports, one at a time, whatever the format.
+
+    Used as a context manager, so the output is complete (flushed, footer
+    written) even when the batch stops on an error.
+    """
+
+    @abc.abstractmethod
+    def write(self, report: Report, source: str | None = None) -> None:
+        """Add one report; ``source`` (e.g. its path) says which it is."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Finish the output; a sink given an open stream leaves it open."""
+
+    def __enter__(self: _SinkT) -> _SinkT:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class ParquetSink(Sink):
     """Writes cell records to one Parquet file in row groups, as they come."""
 
     def __init__(self, path: str | Path) -> None:
@@ -103,13 +148,52 @@ class ParquetSink:
         self._flush()
         self._writer.close()
 
-    def __enter__(self) -> ParquetSink:
-        return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
+class _TextSink(Sink):
+    """A sink on a text stream: a file it opens (and closes), or one it is given.
+
+    Given a stream (standard output), it only flushes on close: the stream
+    belongs to the caller. Files are UTF-8 with ``newline=""`` so the csv
+    module's line ends are written as they are.
+    """
+
+    def __init__(self, target: str | Path | TextIO) -> None:
+        self._owned = isinstance(target, (str, Path))
+        if isinstance(target, (str, Path)):
+            # closed by close(): the sink is the context manager
+            target = Path(target).open("w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._stream = target
+
+    def close(self) -> None:
+        if self._owned:
+            self._stream.close()
+        else:
+            self._stream.flush()
+
+
+class CsvSink(_TextSink):
+    """Cell records as CSV, one row per cell under a header of `RECORD_FIELDS`.
+
+    The header is written at once, so an empty batch still gives a file that
+    tools read as a table with no rows.
+    """
+
+    def __init__(self, target: str | Path | TextIO) -> None:
+        super().__init__(target)
+        self._writer = csv.DictWriter(self._stream, fieldnames=RECORD_FIELDS)
+        self._writer.writeheader()
+
+    def write(self, report: Report, source: str | None = None) -> None:
+        self._writer.writerows(report.to_records(source=source))
+
+
+class JsonLinesSink(_TextSink):
+    """One whole report a line (``to_dict`` plus ``source``), lossless.
+
+    Unlike the cell tables it keeps sections, findings and candidates, and
+    `Report.from_dict` reads each line back.
+    """
+
+    def write(self, report: Report, source: str | None = None) -> None:
+        data = {"source": source, **report.to_dict()}
+        self._stream.write(json.dumps(data, ensure_ascii=False) + "\n")

@@ -142,7 +142,7 @@ def test_parquet_of_seeds_and_corpus_holds_the_true_values(tmp_path: Path) -> No
     pq = pytest.importorskip("pyarrow.parquet")
     from decimal import Decimal
 
-    from govdisclosure.__main__ import main
+    from govdisclosure.cli import main
 
     out = tmp_path / "out.parquet"
     seeds = CORPUS.parent / "seeds"

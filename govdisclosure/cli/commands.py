@@ -1,0 +1,236 @@
+"""The subcommands: each takes the parsed arguments and returns the exit code.
+
+They return codes instead of calling ``sys.exit`` so that `main` (and tests)
+decide what to do with them; a `GovDisclosureError` that escapes a command is
+turned into exit code 2 by `main`. Heavy or optional modules (the batch
+runner, the golden-case checker, the JSON Schema) are imported by the command
+that needs them, so ``govdisclosure FILE`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from govdisclosure.api import load_file
+from govdisclosure.cli.views import Progress, render
+from govdisclosure.errors import GovDisclosureError
+from govdisclosure.model import Finding, Report, Severity
+from govdisclosure.output.export import CsvSink, JsonLinesSink, ParquetSink, Sink
+from govdisclosure.spec.model import Spec
+from govdisclosure.spec.registry import Registry, load_spec
+
+__all__ = [
+    "check_many",
+    "explain_report",
+    "parse_many",
+    "show_report",
+    "specs_check",
+    "specs_list",
+    "specs_schema",
+    "specs_test",
+]
+
+#: ``parse -o`` writes the format its suffix names (lower-cased).
+_SINKS: dict[str, Callable[[Path], Sink]] = {
+    "jsonl": JsonLinesSink,
+    "csv": CsvSink,
+    "parquet": ParquetSink,
+}
+
+
+def _errors(report: Report) -> list[Finding]:
+    """The findings that make a report fail a check (a broken 勾稽关系)."""
+    return [f for f in report.findings if f.severity is Severity.ERROR]
+
+
+def show_report(args: argparse.Namespace) -> int:
+    """Exit 1 on an error finding, so a script can test a report without reading it."""
+    try:
+        report = load_file(args.file, spec=args.spec, encoding=args.encoding)
+    except GovDisclosureError as exc:
+        print(f"govdisclosure: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    print(report.to_json(indent=1) if args.json else render(report, color=color))
+    return 1 if _errors(report) else 0
+
+
+def explain_report(args: argparse.Namespace) -> int:
+    """Reads the file here, not in `explain`, which works on text (and spans index it)."""
+    from govdisclosure.explain import explain
+    from govdisclosure.pipeline.read import read_text
+
+    try:
+        text = read_text(args.file, encoding=args.encoding).text
+        print(explain(text, spec=args.spec), end="")
+    except GovDisclosureError as exc:
+        print(f"govdisclosure: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _output_kind(output: str | None) -> str | None:
+    """The format ``-o`` names by its suffix, or None (after saying why) if unknown.
+
+    Checked before any file is parsed or created, so a typo costs nothing
+    and ``-o out.xlsx`` is never silently written as something else.
+    """
+    if not output:
+        return "jsonl"
+    kind = Path(output).suffix.lstrip(".").lower()
+    if kind in _SINKS:
+        return kind
+    print(
+        f"govdisclosure: {Path(output)}: unknown output format {kind!r}; "
+        "write to a .jsonl, .csv or .parquet file",
+        file=sys.stderr,
+    )
+    return None
+
+
+def _open_sink(kind: str, output: str | None) -> Sink:
+    """Without ``-o``, JSON Lines on standard output, ready for a pipe."""
+    return _SINKS[kind](Path(output)) if output else JsonLinesSink(sys.stdout)
+
+
+def parse_many(args: argparse.Namespace) -> int:
+    """A failed file is reported and counted, and the batch goes on (exit 2 at the end)."""
+    from govdisclosure.output.batch import expand_paths, load_many
+
+    kind = _output_kind(args.output)
+    if kind is None:
+        return 2
+    files = list(expand_paths(args.paths))
+    progress = Progress(len(files))
+    parsed = flagged = failed = 0
+    with _open_sink(kind, args.output) as sink:
+        for result in load_many(files, jobs=args.jobs, spec=args.spec):
+            progress.step()
+            if result.report is None:
+                failed += 1
+                progress.say(f"{result.path}: {result.error}")
+                continue
+            parsed += 1
+            flagged += bool(_errors(result.report))
+            sink.write(result.report, result.path)
+    progress.close()
+    print(
+        f"parsed {parsed}, flagged {flagged} (error findings), failed {failed}",
+        file=sys.stderr,
+    )
+    return 2 if failed else 0
+
+
+def check_many(args: argparse.Namespace) -> int:
+    """Error findings go to stdout, one a line, so ``check … > broken.txt`` keeps them.
+
+    Cross-year warnings are printed but never change the exit code: two
+    reports that disagree may both be right (a restated figure).
+    """
+    from govdisclosure.output.batch import expand_paths, load_many
+
+    files = list(expand_paths(args.paths))
+    progress = Progress(len(files))
+    broken = failed = 0
+    reports: list[Report] = []
+    for result in load_many(files, jobs=args.jobs, spec=args.spec):
+        progress.step()
+        if result.report is None:
+            failed += 1
+            progress.say(f"{result.path}: cannot parse: {result.error}", sys.stdout)
+            continue
+        if args.across_years:
+            reports.append(result.report)
+        errors = _errors(result.report)
+        broken += bool(errors)
+        for finding in errors:
+            progress.say(f"{result.path}: {finding.message}", sys.stdout)
+    progress.close()
+    if args.across_years:
+        from govdisclosure.across import compare
+
+        for finding in compare(reports):
+            print(f"{finding.severity.value}: {finding.message}")
+    print(f"{broken} report(s) with errors, {failed} could not be parsed")
+    return 2 if failed else 1 if broken else 0
+
+
+def specs_list(args: argparse.Namespace) -> int:
+    """Says where each spec comes from, since a plugin may shadow a bundled one."""
+    registry = Registry(args.spec_path)
+    for spec in registry:
+        print(
+            f"{spec.id:<22} v{spec.version}  {spec.title}  [{registry.origin(spec.id)}]"
+        )
+    return 0
+
+
+def specs_check(args: argparse.Namespace) -> int:
+    """Checks every file, not just up to the first broken one, so one run lists them all."""
+    failed = 0
+    parents = Registry(args.spec_path)
+    for path in args.files:
+        try:
+            spec = load_spec(path, parents=parents.raw_specs())
+        except GovDisclosureError as exc:
+            print(exc, file=sys.stderr)
+            failed += 1
+            continue
+        cells = sum(len(t.row_leaves()) * len(t.column_leaves()) for t in spec.tables)
+        print(
+            f"{path}: ok ({spec.id} v{spec.version}: {len(spec.tables)} tables, "
+            f"{cells} cells, {len(spec.invariants)} invariants)"
+        )
+    return 1 if failed else 0
+
+
+def specs_test(args: argparse.Namespace) -> int:
+    """No case at all is a failure: a spec that passes zero cases is untested."""
+    from govdisclosure.testing.golden import check_case, find_cases
+
+    registry = Registry(args.spec_path)
+    try:
+        spec = load_spec(args.file, parents=registry.raw_specs())
+    except GovDisclosureError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    forced: Spec | None = None
+    if spec.id not in registry:
+        registry.add(spec, origin=str(args.file))  # detection sees it among the others
+    elif registry.get(spec.id) != spec:
+        forced = spec  # an edited copy of a registered spec: never test the other one
+        print(
+            f"note: {spec.id!r} is also registered from {registry.origin(spec.id)}; "
+            f"the cases are parsed with {args.file} (no detection)"
+        )
+    cases = find_cases(args.examples)
+    if not cases:
+        print(
+            f"{args.examples}: no *.expected.yaml cases; a spec is tested against "
+            "real reports with hand-typed values (docs/writing-a-spec.md)",
+            file=sys.stderr,
+        )
+        return 1
+    failed = 0
+    for case in cases:
+        problems = check_case(case, spec=forced, registry=registry)
+        failed += bool(problems)
+        print(f"{case}: {'FAIL' if problems else 'ok'}")
+        for problem in problems:
+            print(f"  {problem}")
+    print(f"{len(cases) - failed} of {len(cases)} cases pass")
+    return 1 if failed else 0
+
+
+def specs_schema(args: argparse.Namespace) -> int:
+    """For editors: with the schema, YAML spec files get completion and checks."""
+    import json
+
+    from govdisclosure.spec.schema import spec_json_schema
+
+    print(json.dumps(spec_json_schema(), ensure_ascii=False, indent=2))
+    return 0
