@@ -1,18 +1,25 @@
 """A row's tokens → its possible readings: which number goes in which column.
 
-Strategy. A layout that keeps cell boundaries (pipes with explicit empty
-cells, or exactly one number per column) has one reading. Otherwise the text
-does not say where the numbers go, and this module lists every reading the
-text allows, without choosing:
+Strategy. List every reading the text allows and choose none: a layout that
+keeps cell boundaries (pipes with explicit empty cells, or exactly one number
+per column) has one reading. Otherwise the text does not say where the
+numbers go, and every placement it allows is a reading:
 
 * a bare digit run may be several glued cells (``000000``, ``640020470``):
   it is cut into well-formed numbers (no leading zeros) in every way;
 * fewer numbers than columns: the numbers keep their order and the
   remaining columns are blank, in every placement.
 
+`row_readings` counts the readings before it lists them (a collapsed row has
+millions) and refuses past MAX_READINGS. For such a row,
+`constrained_readings` searches depth first for only the readings that
+satisfy the row's own equations (a collapsed 四 row, 17 digits over 15
+columns with a total per group), cutting a branch as soon as an equation
+closes false, within MAX_SEARCH steps.
+
 `invariants` then keeps the readings that satisfy the spec's equations, and
-`mapping` marks a cell OK only when every reading agrees on it. Enumeration is
-bounded (MAX_READINGS); beyond it the row is left undetermined, never guessed.
+`mapping` marks a cell OK only when every reading agrees on it. A row beyond
+both bounds is left undetermined, never guessed.
 """
 
 from __future__ import annotations
@@ -80,9 +87,13 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
         positional, fitted = _positional_readings(tokens, types)
         if fitted:
             return positional
+        # more cells than columns: the cells do not say the columns, so the
+        # numbers are read as if they had no positions
     values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
     if len(values) == n:
         return _in_order(tokens, values, types)
+    # Counting is cheap and listing is not: a collapsed row has millions of
+    # readings, which would take seconds to list only to be refused.
     if _count_readings(tokens, values, n) > MAX_READINGS:
         raise TooManyReadingsError
     readings: list[Reading] = []
@@ -90,7 +101,7 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
     for sequence in _sequences(tokens, values, n):
         for reading in _placements(tokens, sequence, types, pieces):
             readings.append(reading)
-            if len(readings) > MAX_READINGS:
+            if len(readings) > MAX_READINGS:  # a guard: the count is a bound
                 raise TooManyReadingsError
     return readings
 
@@ -141,6 +152,9 @@ def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:
                     if c and m + p <= n:
                         nxt[m + p] += w * c
         ways = nxt
+    # m numbers fit n columns in comb(n, m) order-keeping ways. A bound, not
+    # the count: a piece its column's type refuses (a fraction in a count
+    # column) is counted all the same.
     total = sum(w * math.comb(n, m) for m, w in enumerate(ways))
     if len(values) > n:  # every choice of n tokens is tried
         total = max(total, 1) * math.comb(len(values), n)
