@@ -22,6 +22,7 @@ import codecs
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = [
     "HTML_SUFFIXES",
     "READABLE_SUFFIXES",
     "Decoded",
+    "HowRead",
     "decode",
     "html_to_text",
     "looks_like_html",
@@ -64,13 +66,31 @@ _META_CHARSET = re.compile(
 )
 
 
+class HowRead(str, Enum):
+    """How a file's text was read: how its encoding was chosen, or extracted.
+
+    A ``str`` enum: a member equals its value and prints as it (``how ==
+    "utf-8"``, ``f"({how})"`` gives ``(utf-8)``), as when this was a string.
+    """
+
+    GIVEN = "given"  # the caller's encoding
+    BOM = "bom"  # a byte-order mark
+    UTF8 = "utf-8"  # the bytes are valid UTF-8
+    DECLARED = "declared"  # an HTML page's <meta charset>
+    DETECTED = "detected"  # GB18030 or Big5, whichever reads (or the likelier)
+    EXTRACTED = "extracted"  # the text of a .pdf or .docx
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @frozen
 class Decoded:
     """A file's text and how it was read (said in an ``input.encoding`` finding)."""
 
     text: str
     encoding: str
-    how: str  # "given" | "bom" | "utf-8" | "declared" | "detected" | "extracted"
+    how: HowRead
 
 
 def decode(data: bytes, encoding: str | None = None, *, html: bool = False) -> Decoded:
@@ -82,19 +102,19 @@ def decode(data: bytes, encoding: str | None = None, *, html: bool = False) -> D
     turn numbers and labels into noise silently.
     """
     if encoding:
-        return Decoded(_strict(data, encoding), encoding, "given")
+        return Decoded(_strict(data, encoding), encoding, HowRead.GIVEN)
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return Decoded(_strict(data, name), name.removesuffix("-sig"), "bom")
+            return Decoded(_strict(data, name), name.removesuffix("-sig"), HowRead.BOM)
     try:
-        return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
+        return Decoded(data.decode("utf-8"), "utf-8", HowRead.UTF8)
     except UnicodeDecodeError:
         pass
     if html and (declared := _META_CHARSET.search(data[:4096])):
         name = declared.group(1).decode("ascii").lower()
         name = _SUPERSET.get(name, name)
         try:
-            return Decoded(data.decode(name), name, "declared")
+            return Decoded(data.decode(name), name, HowRead.DECLARED)
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong declaration is common: detect instead
     return _detect(data)
@@ -119,14 +139,14 @@ def _detect(data: bytes) -> Decoded:
     }
     if len(readings) == 1:
         ((name, text),) = readings.items()
-        return Decoded(text, name, "detected")
+        return Decoded(text, name, HowRead.DETECTED)
     if readings:
         best = from_bytes(data, cp_isolation=list(readings)).best()
         if best is not None:
             name = _SUPERSET.get(best.encoding, best.encoding)
             text = readings.get(name)
             return Decoded(
-                data.decode(name) if text is None else text, name, "detected"
+                data.decode(name) if text is None else text, name, HowRead.DETECTED
             )
     raise InputError(
         "cannot tell the text encoding (not UTF-8, GB18030 or Big5); "
@@ -165,7 +185,7 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> Decoded:
     extractors = {".pdf": _pdf_text, ".docx": _docx_text}
     if suffix in extractors:
         try:
-            return Decoded(extractors[suffix](path), suffix[1:], "extracted")
+            return Decoded(extractors[suffix](path), suffix[1:], HowRead.EXTRACTED)
         except MissingExtraError:
             raise
         except Exception as exc:  # the extractor's own errors: a damaged file

@@ -1,18 +1,25 @@
 """A row's tokens → its possible readings: which number goes in which column.
 
-Strategy. A layout that keeps cell boundaries (pipes with explicit empty
-cells, or exactly one number per column) has one reading. Otherwise the text
-does not say where the numbers go, and this module lists every reading the
-text allows, without choosing:
+Strategy. List every reading the text allows and choose none: a layout that
+keeps cell boundaries (pipes with explicit empty cells, or exactly one number
+per column) has one reading. Otherwise the text does not say where the
+numbers go, and every placement it allows is a reading:
 
 * a bare digit run may be several glued cells (``000000``, ``640020470``):
   it is cut into well-formed numbers (no leading zeros) in every way;
 * fewer numbers than columns: the numbers keep their order and the
   remaining columns are blank, in every placement.
 
+`row_readings` counts the readings before it lists them (a collapsed row has
+millions) and refuses past MAX_READINGS. For such a row,
+`constrained_readings` searches depth first for only the readings that
+satisfy the row's own equations (a collapsed 四 row, 17 digits over 15
+columns with a total per group), cutting a branch as soon as an equation
+closes false, within MAX_SEARCH steps.
+
 `invariants` then keeps the readings that satisfy the spec's equations, and
-`mapping` marks a cell OK only when every reading agrees on it. Enumeration is
-bounded (MAX_READINGS); beyond it the row is left undetermined, never guessed.
+`mapping` marks a cell OK only when every reading agrees on it. A row beyond
+both bounds is left undetermined, never guessed.
 """
 
 from __future__ import annotations
@@ -67,7 +74,7 @@ Reading = tuple[Slot, ...]
 
 
 class TooManyReadingsError(Exception):
-    """The row allows more than MAX_READINGS readings."""
+    """The row allows more readings than can be listed (MAX_READINGS) or searched (MAX_SEARCH)."""
 
 
 def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Reading]:
@@ -80,9 +87,13 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
         positional, fitted = _positional_readings(tokens, types)
         if fitted:
             return positional
+        # more cells than columns: the cells do not say the columns, so the
+        # numbers are read as if they had no positions
     values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
     if len(values) == n:
         return _in_order(tokens, values, types)
+    # Counting is cheap and listing is not: a collapsed row has millions of
+    # readings, which would take seconds to list only to be refused.
     if _count_readings(tokens, values, n) > MAX_READINGS:
         raise TooManyReadingsError
     readings: list[Reading] = []
@@ -90,7 +101,7 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
     for sequence in _sequences(tokens, values, n):
         for reading in _placements(tokens, sequence, types, pieces):
             readings.append(reading)
-            if len(readings) > MAX_READINGS:
+            if len(readings) > MAX_READINGS:  # a guard: the count is a bound
                 raise TooManyReadingsError
     return readings
 
@@ -141,6 +152,9 @@ def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:
                     if c and m + p <= n:
                         nxt[m + p] += w * c
         ways = nxt
+    # m numbers fit n columns in comb(n, m) order-keeping ways. A bound, not
+    # the count: a piece its column's type refuses (a fraction in a count
+    # column) is counted all the same.
     total = sum(w * math.comb(n, m) for m, w in enumerate(ways))
     if len(values) > n:  # every choice of n tokens is tried
         total = max(total, 1) * math.comb(len(values), n)
@@ -338,11 +352,18 @@ def _placements(
             yield tuple(slots)
 
 
-#: Search steps allowed to `constrained_readings` for one row.
+#: Search steps allowed to `constrained_readings` for one row. A step fills one
+#: column; the slowest row of the corpus (pingtan-2023's 四, ``110024001510102``
+#: over 15 columns) takes about 56,000. The bound keeps a row whose equations
+#: prune little from running for seconds: it is left undetermined instead.
 MAX_SEARCH: Final = 100_000
 
 #: One row-local equation: ``Σ coef·column == 0`` as ``(coef, column index)`` pairs.
 Constraint = tuple[tuple[int, int], ...]
+
+#: A choice for one column: what it holds, and where reading goes on after it,
+#: as ``(slot, k, offset)`` (see `_Search`).
+_Option = tuple[Slot, int, int]
 
 
 def constrained_readings(
@@ -357,65 +378,159 @@ def constrained_readings(
     blank or cut from the digits still unread, and an equation is checked as
     soon as its last column is filled, which prunes most of the tree. Raises
     TooManyReadingsError past MAX_SEARCH steps or MAX_READINGS readings.
+
+    The result is the readings `row_readings` would list that satisfy every
+    equation (blank counting as zero), without listing them, for a row with
+    no more numbers than columns. Every number is placed: a row with more
+    numbers than columns has no reading here.
     """
-    n = len(types)
-    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
-    ending: dict[int, list[Constraint]] = {}
-    for c in constraints:
-        ending.setdefault(max(col for _, col in c), []).append(c)
-    out: list[Reading] = []
-    slots: list[Slot] = [BLANK] * n
-    steps = 0
-    pieces: Pieces = {}
+    search = _Search(tokens, types, constraints)
+    search.fill(0, 0, 0)
+    return search.found
 
-    def piece(k: int, digits: str, role: Role, column: int) -> Piece | None:
-        return _cached_piece(tokens, pieces, values[k], digits, role, types[column])
 
-    def holds(column: int) -> bool:
-        for c in ending.get(column, ()):
-            total = 0
-            for coef, col in c:
-                slot = slots[col]
-                if isinstance(slot, Piece) and slot.value is not None:
-                    total += coef * slot.value  # type: ignore[assignment]
-            if total != 0:
-                return False
-        return True
+class _Search:
+    """The state of one `constrained_readings` search.
 
-    def walk(j: int, k: int, offset: int) -> None:
-        nonlocal steps
-        steps += 1
-        if steps > MAX_SEARCH or len(out) > MAX_READINGS:
+    The search reads the row's numbers left to right while it fills the
+    columns left to right. Where it is in the numbers is a pair ``(k,
+    offset)``: the ``k``-th number token, of which the digits before
+    ``offset`` are placed already (``offset`` is 0 unless a glued run is
+    being cut). ``slots`` is the reading being built; the columns from the
+    current one on are blank.
+    """
+
+    __slots__ = (
+        "closing",
+        "found",
+        "options",
+        "slots",
+        "steps",
+        "tokens",
+        "types",
+        "values",
+    )
+
+    def __init__(
+        self,
+        tokens: Sequence[Token],
+        types: Sequence[ValueType],
+        constraints: Sequence[Constraint],
+    ) -> None:
+        n = len(types)
+        self.tokens = tokens
+        self.types = types
+        self.values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
+        # Each equation is judged at the column that closes it (its last one):
+        # all its terms are placed then, and no later choice can change them.
+        # Before that the open terms could still hold anything, so a partial
+        # sum proves nothing. An equation past the last column is never judged.
+        closing: list[list[Constraint]] = [[] for _ in range(n)]
+        for c in constraints:
+            last = max(col for _, col in c)
+            if last < n:
+                closing[last].append(c)
+        self.closing = closing
+        self.slots: list[Slot] = [BLANK] * n
+        self.found: list[Reading] = []
+        self.steps = 0
+        # What a column can hold depends only on where the search is in the
+        # numbers and on the column's type, and the search comes back to the
+        # same few places thousands of times: the choices are made once each.
+        self.options: dict[tuple[int, int, ValueType], list[_Option]] = {}
+
+    def fill(self, column: int, k: int, offset: int) -> None:
+        """Fill ``column`` and those after it in every way the equations allow.
+
+        A reading is found when every column is filled and every number placed.
+        """
+        # The tree grows with each column (blank, or any cut of the digits
+        # left) and a row whose equations close late prunes little; the steps
+        # are counted so that such a row gives up rather than runs for seconds.
+        self.steps += 1
+        if self.steps > MAX_SEARCH or len(self.found) > MAX_READINGS:
             raise TooManyReadingsError
-        if j == n:
-            if k == len(values):
-                out.append(tuple(slots))
+        slots = self.slots
+        if column == len(slots):
+            if k == len(self.values):
+                self.found.append(tuple(slots))
             return
-        if n - j < len(values) - k:
-            return  # every unread token needs a column of its own
-        options: list[tuple[Slot, int, int]] = [(BLANK, k, offset)]
-        if k < len(values):
-            number = tokens[values[k]].number
-            digits = number.digits if number else ""
-            if offset == 0 and number is not None and number.well_formed:
-                whole = piece(k, digits, "whole", j)
-                if whole is not None:
-                    options.append((whole, k + 1, 0))
-            if number is not None and number.splittable:
-                for end in range(offset + 1, len(digits) + (0 if offset == 0 else 1)):
-                    part = digits[offset:end]
-                    if not valid_part(part):
-                        continue
-                    cut = piece(k, part, _role(offset, end, len(digits)), j)
-                    if cut is not None:
-                        options.append(
-                            (cut, k + 1, 0) if end == len(digits) else (cut, k, end)
-                        )
-        for slot, next_k, next_offset in options:
-            slots[j] = slot
-            if holds(j):
-                walk(j + 1, next_k, next_offset)
-        slots[j] = BLANK
+        if len(slots) - column < len(self.values) - k:
+            # every number not yet placed (the rest of a run being cut
+            # included) needs a column of its own: this branch cannot finish
+            return
+        closing = self.closing[column]
+        for slot, next_k, next_offset in self._options(column, k, offset):
+            slots[column] = slot
+            if not closing or _holds(closing, slots):
+                self.fill(column + 1, next_k, next_offset)
+        slots[column] = BLANK
 
-    walk(0, 0, 0)
-    return out
+    def _options(self, column: int, k: int, offset: int) -> list[_Option]:
+        """What ``column`` can hold, read from number ``k`` at ``offset``, memoised."""
+        value_type = self.types[column]
+        key = (k, offset, value_type)
+        options = self.options.get(key)
+        if options is None:
+            options = _column_options(self.tokens, self.values, k, offset, value_type)
+            self.options[key] = options
+        return options
+
+
+def _column_options(
+    tokens: Sequence[Token],
+    values: list[int],
+    k: int,
+    offset: int,
+    value_type: ValueType,
+) -> list[_Option]:
+    """The choices for a column of ``value_type`` when reading resumes at ``(k, offset)``.
+
+    In this order: blank (reading stays where it is); number ``k`` whole, if
+    none of it is placed yet; each next part of it as a glued run, up to a
+    part that ends the run (reading moves to number ``k + 1``) or not (it
+    stays in number ``k``, after the part). A part that is no value of
+    ``value_type`` (a fraction in a count column) is no choice.
+    """
+    options: list[_Option] = [(BLANK, k, offset)]
+    if k == len(values):
+        return options  # every number placed: the columns left are blank
+    index = values[k]
+    number = tokens[index].number
+    if number is None:
+        return options
+    digits = number.digits
+    if offset == 0 and number.well_formed:
+        whole = _piece(tokens, index, digits, value_type, role="whole")
+        if whole is not None:
+            options.append((whole, k + 1, 0))
+    if number.splittable:
+        # A first part stops short of the run's end (the whole run is the
+        # choice above); a later part may end it.
+        stop = len(digits) + (0 if offset == 0 else 1)
+        for end in range(offset + 1, stop):
+            part = digits[offset:end]
+            if not valid_part(part):
+                continue
+            role = _role(offset, end, len(digits))
+            cut = _piece(tokens, index, part, value_type, role=role)
+            if cut is not None:
+                options.append((cut, k + 1, 0) if end == len(digits) else (cut, k, end))
+    return options
+
+
+def _holds(equations: list[Constraint], slots: list[Slot]) -> bool:
+    """Whether every one of ``equations`` sums to zero over ``slots``.
+
+    Blank counts as zero, as in `invariants`; the columns of each equation
+    are all filled when this is asked (see `_Search`).
+    """
+    for equation in equations:
+        total = 0
+        for coef, column in equation:
+            slot = slots[column]
+            if isinstance(slot, Piece) and slot.value is not None:
+                total += coef * slot.value  # type: ignore[assignment]
+        if total != 0:
+            return False
+    return True

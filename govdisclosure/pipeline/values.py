@@ -1,10 +1,17 @@
 """Cell text → value: integers, decimals, signed changes, units.
 
-The grammar of a number in a cell is built from the spec (its sign words and
-unit words), not written here: ``加76项`` is +76 with unit 项 only because the
-spec says 加 is a plus word and 项 a unit. A number is read once, at
-tokenisation (`NumberToken`), and converted per column type later, because a
-layout may leave open which column a number belongs to.
+The grammar of a number in a cell has two sources. Its words come from the
+spec: ``加76项`` is +76 with unit 项 only because the spec says 加 is a plus
+word and 项 a unit. Its typography is written here, as it is the same in
+every format: digits with a decimal point, ``+``/``-`` signs, thousands
+separators (``6,119,919.29``), and the rule that a number followed by ``.``
+or ``、`` and a non-digit is an enumerator (``1.属于…``), not a value. That is
+language typography, like `govdisclosure.typography` (whose ``ENUMERATOR``
+finds the same enumerators at the start of a label in match form; here they
+are excluded from inside the number pattern, which has to say where a number
+ends). A number is read once, at tokenisation (`NumberToken`), and converted
+per column type later, because a layout may leave open which column a number
+belongs to.
 """
 
 from __future__ import annotations
@@ -30,6 +37,12 @@ __all__ = [
 
 #: Longest digit run tried for splitting into several glued cells.
 MAX_SPLIT_DIGITS = 24
+
+# The typography of a number (see the module docstring), as pattern fragments.
+#: Digits grouped by thousands separators: ``6,119,919.29``.
+_GROUPED = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+#: What follows an enumerator's number: ``1.属于…``, ``2、…`` (``1.5`` is a number).
+_ENUMERATOR_MARK = r"[.、](?:\D|$)"
 
 
 @frozen
@@ -66,11 +79,10 @@ def number_pattern(spec: Spec) -> re.Pattern[str]:
     sign = "|".join(["[+\\-]", *(re.escape(w) for w in words)])
     unit = "|".join(re.escape(u) for u in units) or "(?!)"
     # A sign may follow a digit: in a glued row ``8-1921`` is 8 and -1921.
-    # A number followed by "." or "、" and a non-digit is an enumerator (1.属于…).
     return re.compile(
         rf"(?:(?<!\.)(?P<sign>{sign})\s*|(?<![\d.]))"
-        rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d)"
-        rf"(?![.、](?:\D|$))\s*(?P<unit>{unit})?"
+        rf"(?P<num>{_GROUPED}|\d+(?:\.\d+)?)(?!\d)"
+        rf"(?!{_ENUMERATOR_MARK})\s*(?P<unit>{unit})?"
     )
 
 
@@ -80,7 +92,8 @@ def read_number(m: re.Match[str], minus_words: tuple[str, ...]) -> NumberToken:
     sign = None
     if sign_text:
         sign = -1 if sign_text == "-" or sign_text in minus_words else 1
-    return NumberToken(sign, m.group("num").replace(",", ""), m.group("unit"))
+    digits = m.group("num").replace(",", "")  # thousands separators
+    return NumberToken(sign, digits, m.group("unit"))
 
 
 def convert(

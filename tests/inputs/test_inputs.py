@@ -70,7 +70,8 @@ def test_encodings_are_detected(
     assert _cells(govdisclosure.load(text)) == _cells(report)
     (note,) = [f for f in report.findings if f.code == "input.encoding"]
     shown = {"gbk": "gb18030", "utf-8-sig": "utf-8"}.get(encoding, encoding)
-    assert note.message.startswith(f"report.txt: read as {shown} (")
+    how = "bom" if encoding.startswith("utf") else "detected"
+    assert f"report.txt: read as {shown} ({how})" == note.message
 
 
 def test_plain_utf8_needs_no_note(tmp_path: Path) -> None:

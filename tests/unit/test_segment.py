@@ -1,4 +1,4 @@
-"""Tests for `row_readings`: what a row's tokens allow, without choosing."""
+"""Tests for `row_readings` and `constrained_readings`: what a row's tokens allow."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from govdisclosure.pipeline.segment import (
     MISSING,
     Piece,
     TooManyReadingsError,
+    constrained_readings,
     row_readings,
 )
 from govdisclosure.pipeline.values import NumberToken, split_digits
@@ -113,3 +114,71 @@ def test_readings_are_every_cut_and_placement(
     readings = row_readings(_row(spec2019, "\n".join(runs)), [INT] * n)
 
     assert _brute_force(runs, n) == {tuple(_values(r)) for r in readings}
+
+
+def _holds(
+    reading: tuple[object, ...], constraints: list[tuple[tuple[int, int], ...]]
+) -> bool:
+    """Every equation ``Σ coef·column == 0`` holds, blank counting as zero."""
+    return all(
+        sum(coef * v for coef, col in c if isinstance(v := reading[col], int)) == 0
+        for c in constraints
+    )
+
+
+_constraint = st.lists(
+    st.tuples(st.sampled_from([-1, 1, 2]), st.integers(min_value=0, max_value=5)),
+    min_size=1,
+    max_size=4,
+).map(tuple)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    runs=st.lists(st.from_regex(r"[0-9]{1,4}", fullmatch=True), min_size=1, max_size=3),
+    extra=st.integers(min_value=0, max_value=3),
+    constraints=st.lists(_constraint, min_size=1, max_size=3),
+)
+def test_search_keeps_exactly_the_readings_the_equations_allow(
+    spec2019,
+    runs: list[str],
+    extra: int,
+    constraints: list[tuple[tuple[int, int], ...]],
+) -> None:  # type: ignore[no-untyped-def]
+    """The search prunes no reading a plain listing filtered by the equations keeps.
+
+    Rows with no more numbers than columns (the search places every number);
+    equations over columns past the row's end are never judged.
+    """
+    n = len(runs) + extra
+    inside = [c for c in constraints if max(col for _, col in c) < n]
+
+    found = constrained_readings(
+        _row(spec2019, "\n".join(runs)), [INT] * n, constraints
+    )
+
+    expected = {r for r in _brute_force(runs, n) if _holds(r, inside)}
+    assert expected == {tuple(_values(r)) for r in found}
+    assert len(found) == len(expected)  # each reading once
+
+
+def test_search_places_every_number(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """More numbers than columns: the search finds nothing (the listing drops some)."""
+    assert [] == constrained_readings(_row(spec2019, "1\n2\n3"), [INT] * 2, [((1, 0),)])
+
+
+def test_collapsed_group_totals_are_searched(spec2019) -> None:  # type: ignore[no-untyped-def]
+    """A collapsed 四 row (pingtan-2021): too many readings to list, few to search."""
+    tokens = _row(spec2019, "10203120001200000")
+    types = [INT] * 15
+    groups = [
+        ((1, g + 4), (-1, g), (-1, g + 1), (-1, g + 2), (-1, g + 3)) for g in (0, 5, 10)
+    ]
+    with pytest.raises(TooManyReadingsError):
+        row_readings(tokens, types)
+
+    found = constrained_readings(tokens, types, groups)
+
+    published = (1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0)
+    assert published in {tuple(_values(r)) for r in found}
+    assert all(_holds(tuple(_values(r)), groups) for r in found)
