@@ -43,10 +43,13 @@ from govdisclosure.spec.model import ValueType
 __all__ = [
     "BLANK",
     "MAX_READINGS",
+    "MAX_SEARCH",
     "MISSING",
     "Piece",
     "Reading",
     "Slot",
+    "TooManyReadingsError",
+    "constrained_readings",
     "row_readings",
 ]
 

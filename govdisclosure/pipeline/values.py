@@ -27,12 +27,14 @@ from govdisclosure.model import Value
 from govdisclosure.spec.model import Spec, ValueType
 
 __all__ = [
+    "MAX_SPLIT_DIGITS",
     "NumberToken",
     "convert",
     "count_splits",
     "number_pattern",
     "read_number",
     "split_digits",
+    "valid_part",
 ]
 
 #: Longest digit run tried for splitting into several glued cells.
