@@ -34,7 +34,7 @@ def _pinned(
         for t in spec.tables
     }
     for table, given_rows in rows.items():
-        values[table].update(given_rows)
+        values[table].update({row: list(v) for row, v in given_rows.items()})
     return FilledReport(spec, values, year=year)
 
 
