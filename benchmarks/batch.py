@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 from govdisclosure.spec.registry import Registry
+from govdisclosure.testing import fill
 from govdisclosure.testing.render import LAYOUT_CELLS, FilledReport, Layout, render
-from govdisclosure.testing.values import fill
 
 
 def make_reports(folder: Path, count: int, corrupt: int, seed: int = 0) -> list[Path]:

@@ -46,9 +46,9 @@ import govdisclosure
 from govdisclosure.model import CellStatus, Report
 from govdisclosure.pipeline.normalize import normalize_text
 from govdisclosure.spec.registry import Registry
+from govdisclosure.testing import fill
 from govdisclosure.testing.golden import expected_cell, find_cases, read_case
 from govdisclosure.testing.render import LAYOUT_CELLS, FilledReport, Layout, render
-from govdisclosure.testing.values import fill
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

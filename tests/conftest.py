@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from govdisclosure.spec.model import Spec
 
 settings.register_profile(
     "dev", max_examples=50, deadline=None
@@ -34,7 +38,7 @@ def seeds() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def spec2019():  # type: ignore[no-untyped-def]
+def spec2019() -> Spec:
     from govdisclosure.spec.registry import default_registry
 
     return default_registry().get("gov-2019")

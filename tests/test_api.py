@@ -52,7 +52,7 @@ def test_not_recognized_names_candidates() -> None:
     assert "table labels found" in info.value.candidates[0][2]
 
 
-def test_unknown_spec_id(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_spec_id(seeds: dict[str, str]) -> None:
     """Asking for a spec that does not exist lists the known ones."""
     with pytest.raises(SpecNotFoundError, match="gov-2019"):
         govdisclosure.load(seeds["001"], spec="gov-1999")
@@ -74,7 +74,9 @@ def test_arbitrary_text_gives_report_or_our_error(text: str) -> None:
 
 
 @given(st.data())
-def test_damaged_reports_give_report_or_our_error(seeds, data) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_reports_give_report_or_our_error(
+    seeds: dict[str, str], data: st.DataObject
+) -> None:
     """Seeds truncated, with lines shuffled or dropped, in bounded time."""
     lines = seeds[data.draw(st.sampled_from(["000", "001", "002", "004"]))].splitlines()
     cut = data.draw(st.integers(0, len(lines)))
@@ -91,7 +93,7 @@ def test_damaged_reports_give_report_or_our_error(seeds, data) -> None:  # type:
     )  # a bound against hangs, not a speed target
 
 
-def test_repeated_headings_and_huge_numbers(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_headings_and_huge_numbers(seeds: dict[str, str]) -> None:
     """Hostile but valid text still loads."""
     text = seeds["001"] + "\n三、收到和处理政府信息公开申请情况\n" * 500 + "9" * 5000
 
@@ -99,14 +101,14 @@ def test_repeated_headings_and_huge_numbers(seeds) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.parametrize("seed", ["000", "001", "002", "004"])
-def test_json_round_trip(seeds, seed: str) -> None:  # type: ignore[no-untyped-def]
+def test_json_round_trip(seeds: dict[str, str], seed: str) -> None:
     """to_dict → JSON → from_dict gives an equal Report."""
     report = govdisclosure.load(seeds[seed])
 
     assert report == Report.from_dict(json.loads(report.to_json()))
 
 
-def test_spans_point_at_the_cells(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_spans_point_at_the_cells(seeds: dict[str, str]) -> None:
     """A cell's span indexes the caller's text at the cell's own characters."""
     text = seeds["000"]
     cell = (
@@ -118,7 +120,7 @@ def test_spans_point_at_the_cells(seeds) -> None:  # type: ignore[no-untyped-def
     assert text.count("\n", 0, cell.span.start) + 1 == cell.span.line
 
 
-def test_report_views(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_report_views(seeds: dict[str, str]) -> None:
     """cells iterates in spec order; table() and grid() give the same cells."""
     report = govdisclosure.load(seeds["000"])
     t3 = report.table("t3")
@@ -194,7 +196,7 @@ def test_a_spec_is_ruled_out_only_by_clear_evidence() -> None:
     assert {} == ruled_out(specs, "")
 
 
-def test_forcing_a_spec(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_forcing_a_spec(seeds: dict[str, str]) -> None:
     """spec= skips detection, even for the wrong format: cells come out flagged."""
     report = govdisclosure.load(seeds["000"], spec="gov-2021")
     license_ = report.table("t2_5").cell("administrative_license", "decisions")

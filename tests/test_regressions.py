@@ -7,7 +7,7 @@ from govdisclosure import CellStatus
 from govdisclosure.pipeline.values import split_digits
 
 
-def test_glued_run_with_a_decimal_point_is_split_issue4(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_glued_run_with_a_decimal_point_is_split_issue4(seeds: dict[str, str]) -> None:
     """ "1560.0" over 采购项目数量 | 采购总金额 may be 156 | 0.0: never read as one amount."""
     text = seeds["001"].replace("政府集中采购 | 1 | 60 |", "政府集中采购1560.0")
 
@@ -45,7 +45,7 @@ def test_label_wrapped_into_another_label_is_rejoined_issue4() -> None:
     assert CellStatus.OK is table.cell("special_funds", "count").status
 
 
-def test_glued_run_with_a_sign_is_split_issue4(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_glued_run_with_a_sign_is_split_issue4(seeds: dict[str, str]) -> None:
     """ "-30002021" over 本年增/减 | 处理决定数量 may be -3000 | 2021: never one change of -30002021."""
     row = "其他对外管理服务事项 | 0 | 0 | 0 | |"
     text = seeds["001"].replace(row, "其他对外管理服务事项-30002021")
@@ -57,7 +57,9 @@ def test_glued_run_with_a_sign_is_split_issue4(seeds) -> None:  # type: ignore[n
     assert -30002021 not in [c.value for c in cells]
 
 
-def test_sign_after_a_digit_belongs_to_the_next_number_issue4(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_sign_after_a_digit_belongs_to_the_next_number_issue4(
+    seeds: dict[str, str],
+) -> None:
     """Glued ``8-1921`` over 处理决定数量 | 本年增/减 is 8 | -1921: the minus was
     dropped and 1921 marked ok."""
     row = next(line for line in seeds["001"].splitlines() if "行政事业性收费" in line)

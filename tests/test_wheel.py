@@ -75,7 +75,9 @@ def _run(installed: tuple[Path, Path, dict[str, str]], script: str, arg: str) ->
 
 
 @pytest.mark.slow
-def test_wheel_installs_and_loads_from_elsewhere(installed) -> None:  # type: ignore[no-untyped-def]
+def test_wheel_installs_and_loads_from_elsewhere(
+    installed: tuple[Path, Path, dict[str, str]],
+) -> None:
     """pip install of the built wheel into a fresh venv, then load() from elsewhere."""
     shutil.copy(SEED, installed[1] / "report.txt")
 
@@ -85,7 +87,9 @@ def test_wheel_installs_and_loads_from_elsewhere(installed) -> None:  # type: ig
 
 
 @pytest.mark.slow
-def test_example_plugin_is_picked_through_its_entry_point(installed) -> None:  # type: ignore[no-untyped-def]
+def test_example_plugin_is_picked_through_its_entry_point(
+    installed: tuple[Path, Path, dict[str, str]],
+) -> None:
     """pip install the example plugin; load() detects its spec for its report,
     with no path given; then the plugin's own test suite passes."""
     python, workdir, env = installed

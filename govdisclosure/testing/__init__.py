@@ -8,7 +8,7 @@ drives both. A plugin's own tests can run the shipped properties on its spec
 with `govdisclosure.testing.strategies` (see docs/testing.md).
 """
 
+from govdisclosure.testing.fill import fill
 from govdisclosure.testing.render import LAYOUT_CELLS, FilledReport, Layout, render
-from govdisclosure.testing.values import fill
 
 __all__ = ["LAYOUT_CELLS", "FilledReport", "Layout", "fill", "render"]

@@ -39,8 +39,6 @@ LAYOUT_CELLS = (
     "glued",
     "html",
 )
-_DELIMITED = ("pipe", "pipe_outer", "markdown", "tabs")
-_ONE_PER_LINE = ("lines", "blanklines")
 
 _CHROME_BEFORE = [
     "首页 > 政务公开 > 政府信息公开年报",

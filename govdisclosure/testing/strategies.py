@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from govdisclosure.api import load
 from govdisclosure.model import CellStatus
 from govdisclosure.spec.model import Spec
+from govdisclosure.testing.fill import fill
 from govdisclosure.testing.render import LAYOUT_CELLS, FilledReport, Layout, render
-from govdisclosure.testing.values import fill
 
 __all__ = ["check_round_trip", "filled_reports", "layouts"]
 

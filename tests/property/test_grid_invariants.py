@@ -11,19 +11,20 @@ from hypothesis import given
 from govdisclosure.api import run_stages
 from govdisclosure.pipeline.grid import TokenKind
 from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.spec.model import Spec
 from govdisclosure.spec.registry import Registry
-from govdisclosure.testing import FilledReport, render
+from govdisclosure.testing import FilledReport, Layout, render
 from govdisclosure.testing.strategies import filled_reports, layouts
 
 SPECS = sorted(Registry(plugins=False, environment=False), key=lambda s: s.id)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
-def test_every_number_is_used_at_most_once(spec) -> None:  # type: ignore[no-untyped-def]
+def test_every_number_is_used_at_most_once(spec: Spec) -> None:
     """No number of the text is given to two rows, nor given to a row and reported unused."""
 
     @given(filled_reports(spec), layouts())
-    def run(report: FilledReport, layout) -> None:  # type: ignore[no-untyped-def]
+    def run(report: FilledReport, layout: Layout) -> None:
         normalized = normalize_text(render(report, layout, random.Random(0)))
         stages = run_stages(normalized, spec)
         drafts, findings, grids = stages.drafts, stages.draft_findings, stages.grids

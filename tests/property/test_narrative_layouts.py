@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 import govdisclosure
 from govdisclosure import CellStatus, Report
 from govdisclosure.spec.registry import Registry
-from govdisclosure.testing import FilledReport, render
+from govdisclosure.testing import FilledReport, Layout, render
 from govdisclosure.testing.strategies import filled_reports, layouts
 
 REGISTRY = Registry(plugins=False, environment=False)
@@ -64,7 +64,7 @@ def test_figures_in_the_prose(spec_id: str, shift: int) -> None:
 
     @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
     @given(filled_reports(spec), layouts())
-    def run(filled, layout) -> None:  # type: ignore[no-untyped-def]
+    def run(filled: FilledReport, layout: Layout) -> None:
         text = render(filled, layout, random.Random(0))
         figures = [
             _total(filled, r) + shift

@@ -19,16 +19,17 @@ from govdisclosure.pipeline.grid import (
 )
 from govdisclosure.pipeline.normalize import normalize_text
 from govdisclosure.pipeline.values import number_pattern, read_number
+from govdisclosure.spec.model import Spec
 from govdisclosure.typography import match_key
 
 
-def _tokens(spec, text: str, section: str = "s3") -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _tokens(spec: Spec, text: str, section: str = "s3") -> list[tuple[str, str | None]]:
     lines = normalize_text(text).lines
     grid = build_grid(spec, section, [(line, 0, len(line.text)) for line in lines])
     return [(t.kind.value, t.refs[0].key if t.refs else t.text) for t in grid.tokens]
 
 
-def test_pipe_row_with_padding(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_pipe_row_with_padding(spec2019: Spec) -> None:
     """A pipe row gives its label, values and one EMPTY per empty cell."""
     tokens = _tokens(spec2019, "(六)其他处理 | 0 | 3 | | |")
 
@@ -41,7 +42,7 @@ def test_pipe_row_with_padding(spec2019) -> None:  # type: ignore[no-untyped-def
     ] == tokens
 
 
-def test_markdown_outer_pipes_and_separator(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_outer_pipes_and_separator(spec2019: Spec) -> None:
     """Leading pipe and |---| separators are layout, not cells."""
     tokens = _tokens(spec2019, "| 自然人 | 总计 |\n|---|---|\n| (六)其他处理 | 1 |")
 
@@ -53,7 +54,7 @@ def test_markdown_outer_pipes_and_separator(spec2019) -> None:  # type: ignore[n
     ] == tokens
 
 
-def test_glued_label_after_digits(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_glued_label_after_digits(spec2019: Spec) -> None:
     """A row label glued to the previous row's digits is still found."""
     tokens = _tokens(spec2019, "1.属于国家秘密00000002.其他法律行政法规禁止公开1")
 
@@ -65,14 +66,14 @@ def test_glued_label_after_digits(spec2019) -> None:  # type: ignore[no-untyped-
     ] == tokens
 
 
-def test_wrapped_header_is_joined(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_wrapped_header_is_joined(spec2019: Spec) -> None:
     """本年新 / 制作数量 on two lines (seed 000) is one label."""
     tokens = _tokens(spec2019, "本年新\n制作数量\n本年新\n公开数量", section="s2")
 
     assert [("label", "new_made"), ("label", "new_published")] == tokens
 
 
-def test_truncated_header_matches_by_prefix(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_truncated_header_matches_by_prefix(spec2019: Spec) -> None:
     """A header cut short (seed 001: 本年新) still counts as a header label."""
     lines = normalize_text("本年新 | 本年新 | 对外公开总数量").lines
     grid = build_grid(spec2019, "s2", [(lines[0], 0, len(lines[0].text))])
@@ -81,7 +82,7 @@ def test_truncated_header_matches_by_prefix(spec2019) -> None:  # type: ignore[n
     assert {"new_made", "new_published"} == {r.key for r in grid.tokens[0].refs}
 
 
-def test_prose_closes_rows_and_keeps_its_numbers_apart(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_prose_closes_rows_and_keeps_its_numbers_apart(spec2019: Spec) -> None:
     """A sentence is one TEXT token; its numbers are PROSE, never values."""
     tokens = _tokens(
         spec2019, "本年度共收到申请15件，其中自然人13件，已全部按时办结，无结转。"
@@ -90,14 +91,14 @@ def test_prose_closes_rows_and_keeps_its_numbers_apart(spec2019) -> None:  # typ
     assert ["text", "prose", "prose"] == [kind for kind, _ in tokens]
 
 
-def test_unknown_text_cell_is_text(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_text_cell_is_text(spec2019: Spec) -> None:
     """A short cell that matches no label stays TEXT (it closes the current row)."""
     tokens = _tokens(spec2019, "备注栏")
 
     assert [("text", "备注栏")] == tokens
 
 
-def test_prefix_of_several_rows_opens_no_row(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_prefix_of_several_rows_opens_no_row(spec2019: Spec) -> None:
     """行政 could be 行政许可, 行政处罚 or 行政强制: it is no row label."""
     lines = normalize_text("行政\n5").lines
     grid = build_grid(spec2019, "s2", [(line, 0, len(line.text)) for line in lines])
@@ -105,7 +106,7 @@ def test_prefix_of_several_rows_opens_no_row(spec2019) -> None:  # type: ignore[
     assert TokenKind.TEXT is grid.tokens[0].kind
 
 
-def test_prefix_of_one_row_opens_it(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_prefix_of_one_row_opens_it(spec2019: Spec) -> None:
     """A row label cut short but naming one row still opens that row."""
     lines = normalize_text("其他对外管理\n5").lines
     grid = build_grid(spec2019, "s2", [(line, 0, len(line.text)) for line in lines])
@@ -134,8 +135,8 @@ def test_ignored_text_glued_to_labels_is_blanked() -> None:
     trail=st.sampled_from(["", " ", "   "]),
 )
 def test_a_bare_count_is_read_as_the_number_pattern_reads_it(
-    spec2019, lead: str, digits: str, trail: str
-) -> None:  # type: ignore[no-untyped-def]
+    spec2019: Spec, lead: str, digits: str, trail: str
+) -> None:
     """The short path for a bare count gives the token the general number search gives."""
     text = f"规章|{lead}{digits}{trail}|"
     [line] = normalize_text(text).lines

@@ -14,7 +14,7 @@ def _with_t4(seeds: dict[str, str], row: str) -> govdisclosure.Report:
     return govdisclosure.load(seeds["001"].replace(T4_LINE, row))
 
 
-def test_invariants_choose_among_readings(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_invariants_choose_among_readings(seeds: dict[str, str]) -> None:
     """14 numbers for 15 columns, "12" glued: only 1|2 satisfies 行政复议 总计 = 3."""
     report = _with_t4(seeds, "\n".join(["12", "0", "0", "3"] + ["0"] * 10))
     cells = report.table("t4").cells
@@ -25,7 +25,7 @@ def test_invariants_choose_among_readings(seeds) -> None:  # type: ignore[no-unt
     assert "12" == cells[0].raw[0] + cells[1].raw[0]
 
 
-def test_undetermined_cells_stay_ambiguous(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_undetermined_cells_stay_ambiguous(seeds: dict[str, str]) -> None:
     """When several readings satisfy every equation, no cell is chosen."""
     report = _with_t4(seeds, "\n".join(["1", "1"] + ["0"] * 12))
     review = report.table("t4").cells[:5]
@@ -34,7 +34,7 @@ def test_undetermined_cells_stay_ambiguous(seeds) -> None:  # type: ignore[no-un
     assert all(c.value is None for c in review)
 
 
-def test_broken_equation_is_a_finding(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_broken_equation_is_a_finding(seeds: dict[str, str]) -> None:
     """Numbers that do not add up load fine and carry an error finding."""
     row = "1 | 0 | 0 | 0 | 5 | " + " | ".join(["0"] * 10) + " |"
     report = _with_t4(seeds, row)
@@ -51,7 +51,7 @@ def test_broken_equation_is_a_finding(seeds) -> None:  # type: ignore[no-untyped
     assert "gov-2019@1" == broken[0].spec
 
 
-def test_blank_cells_are_named_in_the_finding(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_blank_cells_are_named_in_the_finding(seeds: dict[str, str]) -> None:
     """A broken equation with blank cells says which cells were counted as 0."""
     row = "1 | | 0 | 0 | 5 | " + " | ".join(["0"] * 10) + " |"
     report = _with_t4(seeds, row)
@@ -60,7 +60,7 @@ def test_blank_cells_are_named_in_the_finding(seeds) -> None:  # type: ignore[no
     assert ("t4.cases.review_corrected",) == broken.blank_cells
 
 
-def test_blank_total_is_not_a_violation(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_blank_total_is_not_a_violation(seeds: dict[str, str]) -> None:
     """A 总计 left blank (reference R2) is unchecked, not broken."""
     row = "1 | 0 | 0 | 0 | | " + " | ".join(["0"] * 10) + " |"
     report = _with_t4(seeds, row)
@@ -70,7 +70,7 @@ def test_blank_total_is_not_a_violation(seeds) -> None:  # type: ignore[no-untyp
     assert not any(code == "invariant.violated" for code, _ in codes)
 
 
-def test_decimal_amounts_are_exact(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_decimal_amounts_are_exact(seeds: dict[str, str]) -> None:
     """Amounts are Decimals, never floats."""
     cell = (
         govdisclosure.load(seeds["000"])

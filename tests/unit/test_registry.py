@@ -27,7 +27,9 @@ def _folder(tmp_path: Path, spec_id: str) -> Path:
     return folder
 
 
-def test_environment_variable_folders_are_read(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_environment_variable_folders_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """GOVDISCLOSURE_SPEC_PATH lists folders (os.pathsep); their specs are registered."""
     one, two = _folder(tmp_path, "env-one"), _folder(tmp_path, "env-two")
     monkeypatch.setenv(ENV_VAR, f"{one}{os.pathsep}{two}")
@@ -40,7 +42,9 @@ def test_environment_variable_folders_are_read(tmp_path, monkeypatch) -> None:  
     assert registry.get("gov-2021").tables == registry.get("env-two").tables
 
 
-def test_caller_paths_come_last_and_may_not_redefine(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_caller_paths_come_last_and_may_not_redefine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An id seen in the environment and again in a caller's folder is an error."""
     monkeypatch.setenv(ENV_VAR, str(_folder(tmp_path, "same")))
     again = tmp_path / "again"
@@ -54,7 +58,7 @@ def test_caller_paths_come_last_and_may_not_redefine(tmp_path, monkeypatch) -> N
         Registry([again], plugins=False)
 
 
-def test_load_with_spec_paths_can_choose_a_listed_spec(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_load_with_spec_paths_can_choose_a_listed_spec(tmp_path: Path) -> None:
     """load(spec_paths=...) adds folders; spec= may then name their specs."""
     folder = _folder(tmp_path, "listed-2021")
     text = (DATA / "handwritten" / "gov2021-pipe.txt").read_text("utf-8")
@@ -67,7 +71,7 @@ def test_load_with_spec_paths_can_choose_a_listed_spec(tmp_path) -> None:  # typ
     )
 
 
-def test_missing_spec_path_is_an_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_spec_path_is_an_error(tmp_path: Path) -> None:
     """A listed path that does not exist is named, not skipped."""
     with pytest.raises(SpecError, match="no such spec file or folder"):
         Registry([tmp_path / "nope"], plugins=False, environment=False)
@@ -83,7 +87,9 @@ class _EntryPoint:
         return self._target
 
 
-def test_plugins_are_found_by_entry_point(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_plugins_are_found_by_entry_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An entry point may give a folder or a function returning one."""
     folder_a, folder_b = _folder(tmp_path, "plug-a"), _folder(tmp_path, "plug-b")
     points = [_EntryPoint("b", lambda: folder_b), _EntryPoint("a", str(folder_a))]
@@ -99,7 +105,7 @@ def test_plugins_are_found_by_entry_point(tmp_path, monkeypatch) -> None:  # typ
     assert "plugin 'a' (fake:a)" in registry.origin("plug-a")
 
 
-def test_a_broken_plugin_is_named(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_plugin_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     """A plugin that cannot be imported is a SpecError naming it, with the fix."""
     monkeypatch.setattr(
         metadata,
@@ -116,7 +122,7 @@ def test_a_broken_plugin_is_named(monkeypatch) -> None:  # type: ignore[no-untyp
     ) == str(info.value)
 
 
-def test_catastrophic_pattern_does_not_hang_load(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_catastrophic_pattern_does_not_hang_load(tmp_path: Path) -> None:
     """A backtracking title pattern times out once, is skipped, and is reported."""
     spec_file = tmp_path / "slow.yaml"
     spec_file.write_text(

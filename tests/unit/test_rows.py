@@ -8,13 +8,15 @@ from govdisclosure import CellStatus
 T3_ROW = "(六)其他处理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||"
 
 
-def _load_001_with(seeds, old: str, new: str) -> govdisclosure.Report:  # type: ignore[no-untyped-def]
+def _load_001_with(seeds: dict[str, str], old: str, new: str) -> govdisclosure.Report:
     text = seeds["001"]
     assert old in text
     return govdisclosure.load(text.replace(old, new))
 
 
-def test_values_after_an_unknown_label_are_unused_not_misplaced(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_values_after_an_unknown_label_are_unused_not_misplaced(
+    seeds: dict[str, str],
+) -> None:
     """A row label the spec does not know hands its numbers to no row."""
     report = _load_001_with(
         seeds, T3_ROW, "(六)其他处置方式 | 4 | 0 | 0 | 0 | 0 | 0 | 4 | ||"
@@ -27,7 +29,7 @@ def test_values_after_an_unknown_label_are_unused_not_misplaced(seeds) -> None: 
     assert all(f.span is not None for f in unused)
 
 
-def test_duplicate_row_keeps_the_first_and_reports(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_row_keeps_the_first_and_reports(seeds: dict[str, str]) -> None:
     """The same row twice with values: the first is used, the second reported."""
     report = _load_001_with(
         seeds, T3_ROW, T3_ROW + "\n(六)其他处理 | 9 | 0 | 0 | 0 | 0 | 0 | 9 | ||"
@@ -39,7 +41,7 @@ def test_duplicate_row_keeps_the_first_and_reports(seeds) -> None:  # type: igno
     assert 7 == codes.count("token.unused")  # every number of the second occurrence
 
 
-def test_too_many_numbers_flag_the_row(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_too_many_numbers_flag_the_row(seeds: dict[str, str]) -> None:
     """More numbers than columns in one cell: no cell of the row is ok."""
     report = _load_001_with(
         seeds, "行政事业性收费 | 0 | 0 | ||", "行政事业性收费 | 3 5 7 ||"
@@ -49,7 +51,7 @@ def test_too_many_numbers_flag_the_row(seeds) -> None:  # type: ignore[no-untype
     assert {CellStatus.AMBIGUOUS} == {c.status for c in row}
 
 
-def test_header_padding_is_not_a_blank_cell(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_header_padding_is_not_a_blank_cell(seeds: dict[str, str]) -> None:
     """Empty cells on a header line (seed 001's 四) do not shift the data row."""
     report = govdisclosure.load(
         seeds["001"].replace(
@@ -62,7 +64,7 @@ def test_header_padding_is_not_a_blank_cell(seeds) -> None:  # type: ignore[no-u
     assert 1 == report.table("t4").cell("cases", "review_total").value
 
 
-def test_absent_block_is_missing(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_absent_block_is_missing(seeds: dict[str, str]) -> None:
     """Seed 002 has no 二(一) block: its cells are missing, with a reason."""
     cell = govdisclosure.load(seeds["002"]).table("t2_1").cell("rules", "new_made")
 
@@ -73,7 +75,9 @@ def test_absent_block_is_missing(seeds) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def test_empty_line_under_the_header_does_not_shift_the_row(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_empty_line_under_the_header_does_not_shift_the_row(
+    seeds: dict[str, str],
+) -> None:
     """A line of empty cells between 四's header and its numbers is padding."""
     data = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
     report = govdisclosure.load(
@@ -87,7 +91,9 @@ def test_empty_line_under_the_header_does_not_shift_the_row(seeds) -> None:  # t
     assert 3 == report.table("t4").cell("cases", "review_total").value
 
 
-def test_leading_pipe_is_ambiguous_when_both_readings_fit(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_leading_pipe_is_ambiguous_when_both_readings_fit(
+    seeds: dict[str, str],
+) -> None:
     """| 0 | … with 14 numbers: markdown (14 cells, one missing) or a blank first cell."""
     data = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
     report = govdisclosure.load(
@@ -99,7 +105,7 @@ def test_leading_pipe_is_ambiguous_when_both_readings_fit(seeds) -> None:  # typ
     assert (0, None) == first.candidates
 
 
-def test_markdown_row_reads_without_its_outer_pipes(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_row_reads_without_its_outer_pipes(seeds: dict[str, str]) -> None:
     """| 1 | … | 0 | with 15 numbers: only the markdown reading fits."""
     data = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
     row = "| 1 | 0 | 0 | 0 | 1 | " + " | ".join(["0"] * 10) + " |"
@@ -109,7 +115,7 @@ def test_markdown_row_reads_without_its_outer_pipes(seeds) -> None:  # type: ign
     assert {CellStatus.OK} == {c.status for c in cells}
 
 
-def test_header_repeated_after_the_data_loses_nothing(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_header_repeated_after_the_data_loses_nothing(seeds: dict[str, str]) -> None:
     """四's header printed again after its numbers: the numbers stay, the repeat is reported."""
     data = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
     report = govdisclosure.load(
@@ -124,7 +130,7 @@ def test_header_repeated_after_the_data_loses_nothing(seeds) -> None:  # type: i
     assert "token.unused" in codes
 
 
-def test_a_sentence_between_rows_is_reported_not_read(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_a_sentence_between_rows_is_reported_not_read(seeds: dict[str, str]) -> None:
     """Numbers in a note under a row are info findings, and the row keeps its cells."""
     report = _load_001_with(
         seeds,
@@ -137,7 +143,9 @@ def test_a_sentence_between_rows_is_reported_not_read(seeds) -> None:  # type: i
     assert 0 == report.table("t3").cell("other_handling", "total").value
 
 
-def test_a_short_pipe_row_has_missing_cells_after_its_last(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_a_short_pipe_row_has_missing_cells_after_its_last(
+    seeds: dict[str, str],
+) -> None:
     """Cells a pipe row does not reach are missing, its empty cells blank, its numbers ok."""
     report = _load_001_with(seeds, T3_ROW, "(六)其他处理 | 4 | | 0 |")
     row = [c for c in report.table("t3").cells if c.row_key == "other_handling"]

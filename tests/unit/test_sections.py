@@ -10,7 +10,7 @@ import govdisclosure
 from govdisclosure.pipeline.normalize import normalize_text
 from govdisclosure.pipeline.sections import _heading_keys, _LineKeys, locate_sections
 from govdisclosure.spec.loader import parse_spec
-from govdisclosure.spec.model import DEFAULT_HEADING_FORMS
+from govdisclosure.spec.model import DEFAULT_HEADING_FORMS, Spec
 
 HEADINGS = [
     "一、总体情况",
@@ -20,7 +20,7 @@ HEADINGS = [
 ]
 
 
-def test_headings_are_found_in_order(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_headings_are_found_in_order(spec2019: Spec) -> None:
     text = "某局2019年报告\n\n一、总体情况\n本年度……\n\n二、主动公开政府信息情况\n| 规章 | 1 |\n"
 
     sections = locate_sections(normalize_text(text), spec2019)

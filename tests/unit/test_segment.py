@@ -8,67 +8,68 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govdisclosure.pipeline.grid import build_grid
+from govdisclosure.pipeline.grid import Token, build_grid
 from govdisclosure.pipeline.normalize import normalize_text
 from govdisclosure.pipeline.segment import (
     BLANK,
     MAX_READINGS,
     MISSING,
     Piece,
+    Reading,
     TooManyReadingsError,
     constrained_readings,
     row_readings,
 )
 from govdisclosure.pipeline.values import NumberToken, split_digits
-from govdisclosure.spec.model import ValueType
+from govdisclosure.spec.model import Spec, ValueType
 
 INT = ValueType.INT
 
 
-def _row(spec, text: str):  # type: ignore[no-untyped-def]
+def _row(spec: Spec, text: str) -> list[Token]:
     lines = normalize_text(text).lines
     grid = build_grid(spec, "s3", [(line, 0, len(line.text)) for line in lines])
     return [t for t in grid.tokens if t.kind.value in ("value", "empty")]
 
 
-def _values(reading) -> list[object]:  # type: ignore[no-untyped-def]
+def _values(reading: Reading) -> list[object]:
     return [s.value if isinstance(s, Piece) else s for s in reading]
 
 
-def test_exact_count_is_one_reading(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_exact_count_is_one_reading(spec2019: Spec) -> None:
     """As many numbers as columns: one reading, in order."""
     readings = row_readings(_row(spec2019, "13\n2\n15"), [INT] * 3)
 
     assert [[13, 2, 15]] == [_values(r) for r in readings]
 
 
-def test_pipes_keep_positions(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_pipes_keep_positions(spec2019: Spec) -> None:
     """Delimited cells: empties are blank, absent trailing cells are missing."""
     readings = row_readings(_row(spec2019, "0 | | 5 |"), [INT] * 4)
 
     assert [[0, BLANK, 5, MISSING]] == [_values(r) for r in readings]
 
 
-def test_fewer_numbers_than_columns_lists_every_placement(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_fewer_numbers_than_columns_lists_every_placement(spec2019: Spec) -> None:
     """One number for two columns (seed 004 二(八)): both placements."""
     readings = row_readings(_row(spec2019, "0"), [INT] * 2)
 
     assert [[0, BLANK], [BLANK, 0]] == [_values(r) for r in readings]
 
 
-def test_glued_zero_run_splits_into_single_digits(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_glued_zero_run_splits_into_single_digits(spec2019: Spec) -> None:
     """000000 + 0 over seven columns (seed 004) has exactly one reading."""
     readings = row_readings(_row(spec2019, "000000\n0"), [INT] * 7)
 
     assert [[0] * 7] == [_values(r) for r in readings]
 
 
-def test_decimal_in_integer_column_is_no_reading(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_decimal_in_integer_column_is_no_reading(spec2019: Spec) -> None:
     """A fraction cannot be a count: the reading is impossible, not rounded."""
     assert [] == row_readings(_row(spec2019, "1.5"), [INT])
 
 
-def test_enumeration_is_bounded(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_enumeration_is_bounded(spec2019: Spec) -> None:
     """A long glued run over many columns raises instead of running away."""
     with pytest.raises(TooManyReadingsError):
         row_readings(_row(spec2019, "1" * 24), [INT] * 15)
@@ -108,8 +109,8 @@ def _brute_force(runs: list[str], n: int) -> set[tuple[object, ...]]:
     n=st.integers(min_value=1, max_value=5),
 )
 def test_readings_are_every_cut_and_placement(
-    spec2019, runs: list[str], n: int
-) -> None:  # type: ignore[no-untyped-def]
+    spec2019: Spec, runs: list[str], n: int
+) -> None:
     """The bounds that prune the enumeration drop no reading a plain listing has."""
     readings = row_readings(_row(spec2019, "\n".join(runs)), [INT] * n)
 
@@ -140,11 +141,11 @@ _constraint = st.lists(
     constraints=st.lists(_constraint, min_size=1, max_size=3),
 )
 def test_search_keeps_exactly_the_readings_the_equations_allow(
-    spec2019,
+    spec2019: Spec,
     runs: list[str],
     extra: int,
     constraints: list[tuple[tuple[int, int], ...]],
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The search prunes no reading a plain listing filtered by the equations keeps.
 
     Rows with no more numbers than columns (the search places every number);
@@ -162,12 +163,12 @@ def test_search_keeps_exactly_the_readings_the_equations_allow(
     assert len(found) == len(expected)  # each reading once
 
 
-def test_search_places_every_number(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_search_places_every_number(spec2019: Spec) -> None:
     """More numbers than columns: the search finds nothing (the listing drops some)."""
     assert [] == constrained_readings(_row(spec2019, "1\n2\n3"), [INT] * 2, [((1, 0),)])
 
 
-def test_collapsed_group_totals_are_searched(spec2019) -> None:  # type: ignore[no-untyped-def]
+def test_collapsed_group_totals_are_searched(spec2019: Spec) -> None:
     """A collapsed 四 row (pingtan-2021): too many readings to list, few to search."""
     tokens = _row(spec2019, "10203120001200000")
     types = [INT] * 15

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from govdisclosure import Severity, SpecError, load_spec
@@ -270,7 +272,7 @@ def test_unsafe_yaml_tags_are_refused() -> None:
         parse_spec("!!python/object/apply:os.system ['true']")
 
 
-def test_bundled_specs_load_and_duplicate_ids_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bundled_specs_load_and_duplicate_ids_are_refused(tmp_path: Path) -> None:
     """Every bundled spec loads; a folder redefining an id is refused, naming both."""
     for path in bundled_spec_dir().glob("*.yaml"):
         load_spec(path)
@@ -303,7 +305,7 @@ tables:
 """
 
 
-def test_extends_merges_by_id_and_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_extends_merges_by_id_and_key(tmp_path: Path) -> None:
     """A variant changes what it names and keeps the rest of its parent."""
     (tmp_path / "a-variant.yaml").write_text(VARIANT, "utf-8")  # read first: waits
     (tmp_path / "b-tiny.yaml").write_text(MINIMAL, "utf-8")
@@ -395,7 +397,7 @@ def test_gov_2021_is_gov_2019_with_the_2021_changes() -> None:
     )
 
 
-def test_extends_needs_an_id_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_extends_needs_an_id_of_its_own(tmp_path: Path) -> None:
     """Extending without a new id is refused at the 'id' line."""
     (tmp_path / "tiny.yaml").write_text(MINIMAL, "utf-8")
     (tmp_path / "v.yaml").write_text(VARIANT.replace("tiny-variant", "tiny"), "utf-8")

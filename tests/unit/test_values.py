@@ -13,10 +13,10 @@ from govdisclosure.pipeline.values import (
     read_number,
     split_digits,
 )
-from govdisclosure.spec.model import ValueType
+from govdisclosure.spec.model import Spec, ValueType
 
 
-def _read(spec, text: str) -> list[NumberToken]:  # type: ignore[no-untyped-def]
+def _read(spec: Spec, text: str) -> list[NumberToken]:
     return [
         read_number(m, spec.minus_words) for m in number_pattern(spec).finditer(text)
     ]
@@ -37,16 +37,16 @@ class TestNumberPattern:
         ],
     )
     def test_cell_texts(
-        self, spec2019, text: str, sign: int | None, digits: str, unit: str | None
-    ) -> None:  # type: ignore[no-untyped-def]
+        self, spec2019: Spec, text: str, sign: int | None, digits: str, unit: str | None
+    ) -> None:
         """Signs, units and separators come from the spec's grammar."""
         assert [NumberToken(sign, digits, unit)] == _read(spec2019, text)
 
-    def test_enumerators_are_not_numbers(self, spec2019) -> None:  # type: ignore[no-untyped-def]
+    def test_enumerators_are_not_numbers(self, spec2019: Spec) -> None:
         """The 1. of 1.属于国家秘密 and 12、 are row numbering, not values."""
         assert [] == _read(spec2019, "1.属于国家秘密 12、其他")
 
-    def test_space_separated_numbers(self, spec2019) -> None:  # type: ignore[no-untyped-def]
+    def test_space_separated_numbers(self, spec2019: Spec) -> None:
         """Numbers separated by spaces are separate tokens."""
         assert ["0", "12", "3"] == [n.digits for n in _read(spec2019, "0 12  3")]
 

@@ -22,7 +22,8 @@ from govdisclosure.spec.model import Spec, ValueType
 
 __all__ = ["fill"]
 
-Cell = tuple[str, str, str]  # (table, row, column)
+#: Where a cell sits: (table, row, column). Not a `govdisclosure.Cell`.
+CellKey = tuple[str, str, str]
 
 #: Draws tried before giving up on a spec whose equations cannot be met.
 MAX_DRAWS = 200
@@ -57,7 +58,7 @@ def fill(spec: Spec, rng: random.Random) -> dict[str, dict[str, list[Value]]]:
     Raises ValueError if no draw satisfies the equations within MAX_DRAWS.
     """
     insts = instances(spec)
-    types: dict[Cell, ValueType] = {}
+    types: dict[CellKey, ValueType] = {}
     for table in spec.tables:
         for row in table.row_leaves():
             for col in table.column_leaves():
@@ -65,7 +66,7 @@ def fill(spec: Spec, rng: random.Random) -> dict[str, dict[str, list[Value]]]:
     equations = [
         tuple((coef, (inst.table, r, c)) for coef, r, c in inst.terms) for inst in insts
     ]
-    determined: dict[Cell, tuple[int, tuple[tuple[int, Cell], ...]]] = {}
+    determined: dict[CellKey, tuple[int, tuple[tuple[int, CellKey], ...]]] = {}
     for terms in equations:
         lhs = [t for t in terms if t[0] > 0]
         rhs = [t for t in terms if t[0] < 0]
@@ -84,7 +85,7 @@ def fill(spec: Spec, rng: random.Random) -> dict[str, dict[str, list[Value]]]:
             f"spec {spec.id}: its equations determine cells in a cycle"
         ) from exc
     for _ in range(MAX_DRAWS):
-        values: dict[Cell, Value] = {
+        values: dict[CellKey, Value] = {
             cell: _draw(rng, t) for cell, t in types.items() if cell not in determined
         }
         for cell in order:
@@ -104,7 +105,7 @@ def fill(spec: Spec, rng: random.Random) -> dict[str, dict[str, list[Value]]]:
 
 
 def _linear(
-    terms: tuple[tuple[int, Cell], ...], values: dict[Cell, Value]
+    terms: tuple[tuple[int, CellKey], ...], values: dict[CellKey, Value]
 ) -> int | Decimal:
     total: int | Decimal = 0
     for coef, cell in terms:
@@ -118,7 +119,9 @@ def _ok(value: Value, value_type: ValueType) -> bool:
     return value_type is ValueType.SIGNED_INT or (value is not None and value >= 0)
 
 
-def _nest(spec: Spec, values: dict[Cell, Value]) -> dict[str, dict[str, list[Value]]]:
+def _nest(
+    spec: Spec, values: dict[CellKey, Value]
+) -> dict[str, dict[str, list[Value]]]:
     return {
         t.id: {
             r.key: [values[(t.id, r.key, c.key)] for c in t.column_leaves()]
