@@ -19,8 +19,8 @@ from decimal import Decimal
 
 from govdisclosure.errors import SpecError
 from govdisclosure.model import DECIDED, Cell, Finding, Report, Severity, Value
+from govdisclosure.spec.check import check_previous_names
 from govdisclosure.spec.expr import parse_equation
-from govdisclosure.spec.loader import check_previous_names
 from govdisclosure.spec.model import ForEach, Spec, YearRule
 from govdisclosure.spec.registry import Registry, default_registry
 
