@@ -24,7 +24,7 @@ from collections.abc import Iterator
 import regex
 from attrs import frozen
 
-from govdisclosure.spec.expr import EquationSyntaxError, parse_equation
+from govdisclosure.spec.expr import Equation, EquationSyntaxError, parse_equation, place
 from govdisclosure.spec.model import (
     ForEach,
     LabelNode,
@@ -51,224 +51,24 @@ class Problem:
 
 
 def check_spec(spec: Spec) -> list[Problem]:
-    """Semantic checks the schema cannot express; returns the problems found."""
-    problems = _check_sections(spec)
-    problems += _check_heading_forms(spec)
-    table_ids = [t.id for t in spec.tables]
-    problems += _duplicate_ids("table", table_ids)
-    section_ids = [s.id for s in spec.sections]
-    for ti, table in enumerate(spec.tables):
-        where = f"$.tables[{ti}]"
-        if table.section not in section_ids:
-            problems.append(
-                Problem(
-                    f"table {table.id!r} names unknown section {table.section!r}",
-                    f"use one of the section ids: {', '.join(section_ids)}",
-                    f"{where}.section",
-                )
-            )
-        problems += _check_table(table, where)
-    for ii, inv in enumerate(spec.invariants):
-        where = f"$.invariants[{ii}]"
-        if inv.table not in table_ids:
-            problems.append(
-                Problem(
-                    f"invariant {inv.id!r} names unknown table {inv.table!r}",
-                    f"use one of the table ids: {', '.join(table_ids)}",
-                    f"{where}.table",
-                )
-            )
-            continue
-        problems += _check_invariant(
-            spec.table(inv.table), inv.equation, inv.for_each, inv.id, where
-        )
-    problems += _duplicate_ids("narrative fact", [f.id for f in spec.narrative])
-    for fi, fact in enumerate(spec.narrative):
-        problems += _check_fact(spec, fact, f"$.narrative[{fi}]")
-    for ri, rule in enumerate(spec.across_years):
-        problems += _check_year_rule(spec, rule, f"$.across_years[{ri}]")
-    problems += [
-        Problem(
-            f"pattern {pattern!r} does not compile: {exc}",
-            "fix the regular expression (the `regex` module's syntax)",
-            where,
-        )
-        for where, pattern in _patterns(spec)
-        for exc in _compile_error(pattern)
-    ]
-    return problems
+    """Semantic checks the schema cannot express; returns the problems found.
 
-
-def _patterns(spec: Spec) -> Iterator[tuple[str, str]]:
-    meta = spec.metadata
-    for name in ("title_patterns", "organization_patterns", "date_patterns"):
-        for i, pattern in enumerate(getattr(meta, name)):
-            yield f"$.metadata.{name}[{i}]", pattern
-    for i, evidence in enumerate(meta.year_evidence):
-        yield f"$.metadata.year_evidence[{i}].pattern", evidence.pattern
-    if spec.header_unit_pattern:
-        yield "$.header_unit_pattern", spec.header_unit_pattern
-    for i, pattern in enumerate(spec.ignore_patterns):
-        yield f"$.ignore_patterns[{i}]", pattern
-    for i, fact in enumerate(spec.narrative):
-        for j, pattern in enumerate(fact.patterns):
-            yield f"$.narrative[{i}].patterns[{j}]", pattern
-
-
-def _check_fact(spec: Spec, fact: NarrativeFact, where: str) -> list[Problem]:
-    problems = []
-    if not fact.cells:
-        problems.append(
-            Problem(
-                f"narrative fact {fact.id!r} names no cells",
-                "list the cells whose sum the sentence states, as table.row.column",
-                f"{where}.cells",
-            )
-        )
-    tables = set()
-    for cell in fact.cells:
-        table_id, _, rest = cell.partition(".")
-        tables.add(table_id)
-        try:
-            table = spec.table(table_id)
-        except KeyError:
-            table = None
-        row, _, col = rest.partition(".")
-        if (
-            table is None
-            or row not in {r.key for r in table.row_leaves()}
-            or col not in {c.key for c in table.column_leaves()}
-        ):
-            problems.append(
-                Problem(
-                    f"narrative fact {fact.id!r}: {cell!r} is not a cell of this spec",
-                    "write table.row.column with the keys of docs/keys.md",
-                    f"{where}.cells",
-                )
-            )
-    if len(tables) > 1:
-        problems.append(
-            Problem(
-                f"narrative fact {fact.id!r} names cells of several tables",
-                "a fact restates cells of one table; split it into one fact per table",
-                f"{where}.cells",
-            )
-        )
-    if not fact.patterns:
-        problems.append(
-            Problem(
-                f"narrative fact {fact.id!r} has no patterns",
-                "give at least one pattern with a group (?P<value>...)",
-                f"{where}.patterns",
-            )
-        )
-    for j, pattern in enumerate(fact.patterns):
-        if (
-            not _compile_error(pattern)
-            and "value" not in regex.compile(pattern).groupindex
-        ):
-            problems.append(
-                Problem(
-                    f"narrative fact {fact.id!r}: pattern {pattern!r} has no group 'value'",
-                    "capture the figure with (?P<value>\\d+)",
-                    f"{where}.patterns[{j}]",
-                )
-            )
-    return problems
-
-
-def _check_year_rule(spec: Spec, rule: YearRule, where: str) -> list[Problem]:
-    if rule.table not in [t.id for t in spec.tables]:
-        return [
-            Problem(
-                f"across_years rule {rule.id!r} names unknown table {rule.table!r}",
-                f"use one of the table ids: {', '.join(t.id for t in spec.tables)}",
-                f"{where}.table",
-            )
-        ]
-    try:
-        equation = parse_equation(rule.equation)
-    except EquationSyntaxError as exc:
-        return [
-            Problem(
-                f"across_years rule {rule.id!r}: {exc}",
-                "write 'terms == terms', each term this.NAME or last.NAME",
-                f"{where}.equation",
-            )
-        ]
-    problems = []
-    this: list[str] = []
-    last: list[str] = []
-    for term in (*equation.lhs, *equation.rhs):
-        which, _, name = term.name.partition(".")
-        if which not in ("this", "last") or not name:
-            problems.append(
-                Problem(
-                    f"across_years rule {rule.id!r}: {term.name!r} says neither this. nor last.",
-                    "prefix every name with this. (this report) or last. (the year before)",
-                    f"{where}.equation",
-                )
-            )
-        else:
-            (this if which == "this" else last).append(name)
-    if problems:
-        return problems
-    if not this or not last:
-        return [
-            Problem(
-                f"across_years rule {rule.id!r} does not relate two years",
-                "use this. and last. terms in the same equation",
-                f"{where}.equation",
-            )
-        ]
-    problems += _check_invariant(
-        spec.table(rule.table), _names_only(this), rule.for_each, rule.id, where
-    )
-    if rule.previous in (None, spec.id):  # another spec's keys: compare() checks them
-        problems += check_previous_names(rule, spec, where)
-    return problems
-
-
-def check_previous_names(
-    rule: YearRule, previous: Spec, where: str = "$"
-) -> list[Problem]:
-    """Problems with the ``last.`` names of ``rule`` as keys of ``previous``, the earlier report's spec.
-
-    The rule's own spec checks them when it loads if ``previous`` is itself;
-    `across.compare` checks them against another spec when it meets one.
+    The checks run in the order of the spec's parts, so problems come back in
+    the order an author reads the file.
     """
-    equation = parse_equation(rule.equation)
-    last = [
-        name
-        for term in (*equation.lhs, *equation.rhs)
-        for which, _, name in [term.name.partition(".")]
-        if which == "last"
-    ]
-    try:
-        before = previous.table(rule.previous_table or rule.table)
-    except KeyError:
-        return [
-            Problem(
-                f"across_years rule {rule.id!r} names table "
-                f"{rule.previous_table or rule.table!r}, which {previous.id} does not have",
-                f"use one of the table ids: {', '.join(t.id for t in previous.tables)}",
-                f"{where}.previous_table",
-            )
-        ]
-    return _check_invariant(before, _names_only(last), rule.for_each, rule.id, where)
+    checks = (
+        _check_sections,
+        _check_heading_forms,
+        _check_tables,
+        _check_invariants,
+        _check_narrative,
+        _check_across_years,
+        _check_patterns,
+    )
+    return [problem for check in checks for problem in check(spec)]
 
 
-def _names_only(names: list[str]) -> str:
-    """An equation over ``names``, for checking that they are keys of a table."""
-    return " + ".join(names) + " == " + names[0]
-
-
-def _compile_error(pattern: str) -> list[regex.error]:
-    try:
-        regex.compile(pattern)
-    except regex.error as exc:
-        return [exc]
-    return []
+# ---- shared ------------------------------------------------------------------
 
 
 def _duplicate_ids(kind: str, ids: list[str]) -> list[Problem]:
@@ -282,6 +82,18 @@ def _duplicate_ids(kind: str, ids: list[str]) -> list[Problem]:
         for i, n in Counter(ids).items()
         if n > 1
     ]
+
+
+def _unknown_id(owner: str, kind: str, name: str, ids: list[str], path: str) -> Problem:
+    """``owner`` (e.g. ``invariant 'I1'``) names a ``kind`` the spec lacks; ``ids`` are those it has."""
+    return Problem(
+        f"{owner} names unknown {kind} {name!r}",
+        f"use one of the {kind} ids: {', '.join(ids)}",
+        path,
+    )
+
+
+# ---- sections ----------------------------------------------------------------
 
 
 def _check_sections(spec: Spec) -> list[Problem]:
@@ -320,18 +132,7 @@ def _check_heading_forms(spec: Spec) -> list[Problem]:
         ]
     problems = []
     for i, heading in enumerate(spec.heading_forms):
-        try:
-            fields = [
-                "{"
-                + name
-                + (f"!{conv}" if conv else "")
-                + (f":{fmt}" if fmt else "")
-                + "}"
-                for _, name, fmt, conv in string.Formatter().parse(heading.form)
-                if name is not None
-            ]
-        except ValueError as exc:
-            fields = [f"a stray brace ({exc})"]
+        fields = _fields(heading.form)
         if sorted(fields) != ["{number}", "{title}"]:
             problems.append(
                 Problem(
@@ -343,6 +144,40 @@ def _check_heading_forms(spec: Spec) -> list[Problem]:
                     f"$.heading_forms[{i}].form",
                 )
             )
+    return problems
+
+
+def _fields(form: str) -> list[str]:
+    """The replacement fields of a format string as written (``{title}``, ``{x!r}``)."""
+    try:
+        return [
+            "{" + name + (f"!{conv}" if conv else "") + (f":{fmt}" if fmt else "") + "}"
+            for _, name, fmt, conv in string.Formatter().parse(form)
+            if name is not None
+        ]
+    except ValueError as exc:
+        return [f"a stray brace ({exc})"]
+
+
+# ---- tables ------------------------------------------------------------------
+
+
+def _check_tables(spec: Spec) -> list[Problem]:
+    problems = _duplicate_ids("table", [t.id for t in spec.tables])
+    section_ids = [s.id for s in spec.sections]
+    for ti, table in enumerate(spec.tables):
+        where = f"$.tables[{ti}]"
+        if table.section not in section_ids:
+            problems.append(
+                _unknown_id(
+                    f"table {table.id!r}",
+                    "section",
+                    table.section,
+                    section_ids,
+                    f"{where}.section",
+                )
+            )
+        problems += _check_table(table, where)
     return problems
 
 
@@ -415,9 +250,35 @@ def _check_aliases(
     return problems
 
 
+# ---- invariants --------------------------------------------------------------
+
+
+def _check_invariants(spec: Spec) -> list[Problem]:
+    table_ids = [t.id for t in spec.tables]
+    problems = []
+    for ii, inv in enumerate(spec.invariants):
+        where = f"$.invariants[{ii}]"
+        if inv.table not in table_ids:
+            problems.append(
+                _unknown_id(
+                    f"invariant {inv.id!r}",
+                    "table",
+                    inv.table,
+                    table_ids,
+                    f"{where}.table",
+                )
+            )
+            continue
+        problems += _check_invariant(
+            spec.table(inv.table), inv.equation, inv.for_each, inv.id, where
+        )
+    return problems
+
+
 def _check_invariant(
     table: TableSpec, text: str, for_each: ForEach, inv_id: str, where: str
 ) -> list[Problem]:
+    """The equation parses and each of its names is a key of ``table`` under ``for_each``."""
     try:
         equation = parse_equation(text)
     except EquationSyntaxError as exc:
@@ -432,22 +293,271 @@ def _check_invariant(
     cols = [leaf.key for leaf in table.column_leaves()]
     problems = []
     for name in equation.names():
-        if for_each is ForEach.ROW:
-            ok, kind, choices = name in cols, "column", cols
-        elif for_each is ForEach.COLUMN:
-            ok, kind, choices = name in rows, "row", rows
-        else:
-            row, _, col = name.partition(".")
-            ok, kind = row in rows and col in cols, "row.column"
-            choices = [f"{r}.{c}" for r in rows for c in cols]
-        if not ok:
-            close = difflib.get_close_matches(name, choices, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+        wrong = _not_a_cell(place(for_each, _EACH, name), rows, cols)
+        if wrong is None:
+            continue
+        kind, choices = wrong
+        close = difflib.get_close_matches(name, choices, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        problems.append(
+            Problem(
+                f"invariant {inv_id!r}: {name!r} is not a {kind} key of table {table.id!r}",
+                f"{hint}for_each: {for_each.value} names {kind} keys (docs/keys.md)",
+                f"{where}.equation",
+            )
+        )
+    return problems
+
+
+#: Stands for the row or column an invariant's instance is made for, as the
+#: index given to `place`: a key of the table by construction, never a name
+#: an equation can write.
+_EACH = "*"
+
+
+def _not_a_cell(
+    cell: tuple[str, str], rows: list[str], cols: list[str]
+) -> tuple[str, list[str]] | None:
+    """What a term's ``(row, column)`` fails to be, and the keys it could be; None if it is a cell.
+
+    ``cell`` is where `place` puts the term in the instance for `_EACH`: per
+    row its name is a column key, per column a row key, once a ``row.column``.
+    """
+    row, column = cell
+    if row == _EACH:
+        return None if column in cols else ("column", cols)
+    if column == _EACH:
+        return None if row in rows else ("row", rows)
+    if row in rows and column in cols:
+        return None
+    return "row.column", [f"{r}.{c}" for r in rows for c in cols]
+
+
+# ---- narrative facts ---------------------------------------------------------
+
+
+def _check_narrative(spec: Spec) -> list[Problem]:
+    problems = _duplicate_ids("narrative fact", [f.id for f in spec.narrative])
+    for fi, fact in enumerate(spec.narrative):
+        where = f"$.narrative[{fi}]"
+        problems += _check_fact_cells(spec, fact, where)
+        problems += _check_fact_patterns(fact, where)
+    return problems
+
+
+def _check_fact_cells(spec: Spec, fact: NarrativeFact, where: str) -> list[Problem]:
+    """A fact names cells, each a cell of the spec, all of one table."""
+    problems = []
+    if not fact.cells:
+        problems.append(
+            Problem(
+                f"narrative fact {fact.id!r} names no cells",
+                "list the cells whose sum the sentence states, as table.row.column",
+                f"{where}.cells",
+            )
+        )
+    tables = set()
+    for cell in fact.cells:
+        tables.add(cell.partition(".")[0])
+        if not _is_cell(spec, cell):
             problems.append(
                 Problem(
-                    f"invariant {inv_id!r}: {name!r} is not a {kind} key of table {table.id!r}",
-                    f"{hint}for_each: {for_each.value} names {kind} keys (docs/keys.md)",
-                    f"{where}.equation",
+                    f"narrative fact {fact.id!r}: {cell!r} is not a cell of this spec",
+                    "write table.row.column with the keys of docs/keys.md",
+                    f"{where}.cells",
+                )
+            )
+    if len(tables) > 1:
+        problems.append(
+            Problem(
+                f"narrative fact {fact.id!r} names cells of several tables",
+                "a fact restates cells of one table; split it into one fact per table",
+                f"{where}.cells",
+            )
+        )
+    return problems
+
+
+def _is_cell(spec: Spec, address: str) -> bool:
+    """Whether ``table.row.column`` is a cell of the spec."""
+    table_id, _, rest = address.partition(".")
+    try:
+        table = spec.table(table_id)
+    except KeyError:
+        return False
+    row, _, col = rest.partition(".")
+    rows = {leaf.key for leaf in table.row_leaves()}
+    return row in rows and col in {leaf.key for leaf in table.column_leaves()}
+
+
+def _check_fact_patterns(fact: NarrativeFact, where: str) -> list[Problem]:
+    """A fact has patterns, each capturing its figure as ``value`` (compiling is `_check_patterns`')."""
+    problems = []
+    if not fact.patterns:
+        problems.append(
+            Problem(
+                f"narrative fact {fact.id!r} has no patterns",
+                "give at least one pattern with a group (?P<value>...)",
+                f"{where}.patterns",
+            )
+        )
+    for j, pattern in enumerate(fact.patterns):
+        if (
+            not _compile_error(pattern)
+            and "value" not in regex.compile(pattern).groupindex
+        ):
+            problems.append(
+                Problem(
+                    f"narrative fact {fact.id!r}: pattern {pattern!r} has no group 'value'",
+                    "capture the figure with (?P<value>\\d+)",
+                    f"{where}.patterns[{j}]",
                 )
             )
     return problems
+
+
+# ---- across_years rules ------------------------------------------------------
+
+
+def _check_across_years(spec: Spec) -> list[Problem]:
+    return [
+        problem
+        for ri, rule in enumerate(spec.across_years)
+        for problem in _check_year_rule(spec, rule, f"$.across_years[{ri}]")
+    ]
+
+
+def _check_year_rule(spec: Spec, rule: YearRule, where: str) -> list[Problem]:
+    table_ids = [t.id for t in spec.tables]
+    if rule.table not in table_ids:
+        return [
+            _unknown_id(
+                f"across_years rule {rule.id!r}",
+                "table",
+                rule.table,
+                table_ids,
+                f"{where}.table",
+            )
+        ]
+    try:
+        equation = parse_equation(rule.equation)
+    except EquationSyntaxError as exc:
+        return [
+            Problem(
+                f"across_years rule {rule.id!r}: {exc}",
+                "write 'terms == terms', each term this.NAME or last.NAME",
+                f"{where}.equation",
+            )
+        ]
+    this, last, problems = _this_and_last(rule, equation, where)
+    if problems:
+        return problems
+    if not this or not last:
+        return [
+            Problem(
+                f"across_years rule {rule.id!r} does not relate two years",
+                "use this. and last. terms in the same equation",
+                f"{where}.equation",
+            )
+        ]
+    problems = _check_invariant(
+        spec.table(rule.table), _names_only(this), rule.for_each, rule.id, where
+    )
+    if rule.previous in (None, spec.id):  # another spec's keys: compare() checks them
+        problems += check_previous_names(rule, spec, where)
+    return problems
+
+
+def _this_and_last(
+    rule: YearRule, equation: Equation, where: str
+) -> tuple[list[str], list[str], list[Problem]]:
+    """The names after ``this.`` and after ``last.``, and a problem per term with neither."""
+    this: list[str] = []
+    last: list[str] = []
+    problems = []
+    for term in (*equation.lhs, *equation.rhs):
+        which, _, name = term.name.partition(".")
+        if which not in ("this", "last") or not name:
+            problems.append(
+                Problem(
+                    f"across_years rule {rule.id!r}: {term.name!r} says neither this. nor last.",
+                    "prefix every name with this. (this report) or last. (the year before)",
+                    f"{where}.equation",
+                )
+            )
+        else:
+            (this if which == "this" else last).append(name)
+    return this, last, problems
+
+
+def check_previous_names(
+    rule: YearRule, previous: Spec, where: str = "$"
+) -> list[Problem]:
+    """Problems with the ``last.`` names of ``rule`` as keys of ``previous``, the earlier report's spec.
+
+    The rule's own spec checks them when it loads if ``previous`` is itself;
+    `across.compare` checks them against another spec when it meets one.
+    """
+    equation = parse_equation(rule.equation)
+    last = [
+        name
+        for term in (*equation.lhs, *equation.rhs)
+        for which, _, name in [term.name.partition(".")]
+        if which == "last"
+    ]
+    try:
+        before = previous.table(rule.previous_table or rule.table)
+    except KeyError:
+        return [
+            Problem(
+                f"across_years rule {rule.id!r} names table "
+                f"{rule.previous_table or rule.table!r}, which {previous.id} does not have",
+                f"use one of the table ids: {', '.join(t.id for t in previous.tables)}",
+                f"{where}.previous_table",
+            )
+        ]
+    return _check_invariant(before, _names_only(last), rule.for_each, rule.id, where)
+
+
+def _names_only(names: list[str]) -> str:
+    """An equation over ``names``, for checking that they are keys of a table."""
+    return " + ".join(names) + " == " + names[0]
+
+
+# ---- patterns ----------------------------------------------------------------
+
+
+def _check_patterns(spec: Spec) -> list[Problem]:
+    return [
+        Problem(
+            f"pattern {pattern!r} does not compile: {exc}",
+            "fix the regular expression (the `regex` module's syntax)",
+            where,
+        )
+        for where, pattern in _patterns(spec)
+        for exc in _compile_error(pattern)
+    ]
+
+
+def _patterns(spec: Spec) -> Iterator[tuple[str, str]]:
+    meta = spec.metadata
+    for name in ("title_patterns", "organization_patterns", "date_patterns"):
+        for i, pattern in enumerate(getattr(meta, name)):
+            yield f"$.metadata.{name}[{i}]", pattern
+    for i, evidence in enumerate(meta.year_evidence):
+        yield f"$.metadata.year_evidence[{i}].pattern", evidence.pattern
+    if spec.header_unit_pattern:
+        yield "$.header_unit_pattern", spec.header_unit_pattern
+    for i, pattern in enumerate(spec.ignore_patterns):
+        yield f"$.ignore_patterns[{i}]", pattern
+    for i, fact in enumerate(spec.narrative):
+        for j, pattern in enumerate(fact.patterns):
+            yield f"$.narrative[{i}].patterns[{j}]", pattern
+
+
+def _compile_error(pattern: str) -> list[regex.error]:
+    try:
+        regex.compile(pattern)
+    except regex.error as exc:
+        return [exc]
+    return []
