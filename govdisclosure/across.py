@@ -19,8 +19,8 @@ from decimal import Decimal
 
 from govdisclosure.errors import SpecError
 from govdisclosure.model import DECIDED, Cell, Finding, Report, Severity, Value
-from govdisclosure.spec.expr import parse_equation
-from govdisclosure.spec.loader import check_previous_names
+from govdisclosure.spec.check import check_previous_names
+from govdisclosure.spec.expr import for_each_indexes, parse_equation, place
 from govdisclosure.spec.model import ForEach, Spec, YearRule
 from govdisclosure.spec.registry import Registry, default_registry
 
@@ -111,14 +111,10 @@ def _check(
         this_table = this.table(tables["this"])
     except KeyError:
         return []
-    if rule.for_each is ForEach.ROW:
-        indexes: list[str | None] = list(this_table.row_keys)
-    elif rule.for_each is ForEach.COLUMN:
-        indexes = list(this_table.column_keys)
-    else:
-        indexes = [None]
     out = []
-    for index in indexes:
+    for index in for_each_indexes(
+        rule.for_each, this_table.row_keys, this_table.column_keys
+    ):
         sides: list[list[tuple[int, Cell]]] = [[], []]
         named: list[str] = []
         complete = True
@@ -156,11 +152,9 @@ def _check(
 
 
 def _key(table: str, for_each: ForEach, index: str | None, name: str) -> str:
-    if for_each is ForEach.ROW:
-        return f"{table}.{index}.{name}"
-    if for_each is ForEach.COLUMN:
-        return f"{table}.{name}.{index}"
-    return f"{table}.{name}"
+    """The cell key (``table.row.column``) a term's name stands for in the instance for ``index``."""
+    row, column = place(for_each, index, name)
+    return f"{table}.{row}.{column}"
 
 
 def _sum(terms: list[tuple[int, Cell]]) -> Value:

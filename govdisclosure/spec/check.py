@@ -1,0 +1,563 @@
+"""Spec → problems: the semantic checks a spec's schema cannot express.
+
+A spec that has the right shape (every field known, every value of its type:
+the loader's structuring sees to that) can still be wrong in what it says:
+an invariant naming a row the table lacks, a table in a section that does not
+exist, an alias naming two siblings, a pattern that does not compile, an
+``across_years`` rule relating one year to itself.
+
+Strategy. The checks read a built `Spec`, never YAML: each returns `Problem`s,
+each with what is wrong, how to fix it and a ``$.path`` to the place, and
+they run all, so an author sees every problem at once. Turning a path into
+``FILE:LINE:COL`` is the loader's business (it has the YAML nodes); this
+module knows no file. `check_previous_names` is also run by `across`, on a
+rule against the spec of the report before.
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from collections import Counter
+from collections.abc import Iterator
+
+import regex
+from attrs import frozen
+
+from govdisclosure.spec.expr import Equation, EquationSyntaxError, parse_equation, place
+from govdisclosure.spec.model import (
+    ForEach,
+    LabelNode,
+    NarrativeFact,
+    Spec,
+    TableSpec,
+    YearRule,
+)
+from govdisclosure.typography import label_key, numeral
+
+__all__ = ["Problem", "check_previous_names", "check_spec"]
+
+
+@frozen
+class Problem:
+    """One thing wrong with a spec: what, how to fix it, and where ($.path)."""
+
+    what: str
+    fix: str
+    path: str = "$"
+
+    def located(self, source: str, line: int, column: int) -> str:
+        return f"{source}:{line}:{column}: {self.what}; fix: {self.fix}"
+
+
+def check_spec(spec: Spec) -> list[Problem]:
+    """Semantic checks the schema cannot express; returns the problems found.
+
+    The checks run in the order of the spec's parts, so problems come back in
+    the order an author reads the file.
+    """
+    checks = (
+        _check_sections,
+        _check_heading_forms,
+        _check_tables,
+        _check_invariants,
+        _check_narrative,
+        _check_across_years,
+        _check_patterns,
+    )
+    return [problem for check in checks for problem in check(spec)]
+
+
+# ---- shared ------------------------------------------------------------------
+
+
+def _duplicate_ids(kind: str, ids: list[str]) -> list[Problem]:
+    """One problem per repeated id, placed at its second occurrence."""
+    return [
+        Problem(
+            f"duplicate {kind} id {i!r}",
+            f"give each {kind} its own id",
+            f"$.{kind}s[{ids.index(i, ids.index(i) + 1)}].id",
+        )
+        for i, n in Counter(ids).items()
+        if n > 1
+    ]
+
+
+def _unknown_id(owner: str, kind: str, name: str, ids: list[str], path: str) -> Problem:
+    """``owner`` (e.g. ``invariant 'I1'``) names a ``kind`` the spec lacks; ``ids`` are those it has."""
+    return Problem(
+        f"{owner} names unknown {kind} {name!r}",
+        f"use one of the {kind} ids: {', '.join(ids)}",
+        path,
+    )
+
+
+# ---- sections ----------------------------------------------------------------
+
+
+def _check_sections(spec: Spec) -> list[Problem]:
+    problems = _duplicate_ids("section", [s.id for s in spec.sections])
+    last = 0
+    for si, section in enumerate(spec.sections):
+        value = numeral(section.number)
+        if value is None:
+            continue
+        if value <= last:
+            problems.append(
+                Problem(
+                    f"section {section.id!r} is numbered {section.number} after a later number",
+                    "list the sections in the order the report prints them (一, 二, 三 …)",
+                    f"$.sections[{si}].number",
+                )
+            )
+        last = max(last, value)
+    return problems
+
+
+def _check_heading_forms(spec: Spec) -> list[Problem]:
+    """Each heading form fills in ``{number}`` and ``{title}`` once, and nothing else.
+
+    Without a form no numbered section could be found, which would only show
+    as ``section.missing`` on every report.
+    """
+    if not spec.heading_forms and any(s.number for s in spec.sections):
+        return [
+            Problem(
+                "'heading_forms' is empty, so no numbered section can be found",
+                "list at least one form, e.g. {form: '{number}、{title}'}, or leave "
+                "'heading_forms' out for the default forms",
+                "$.heading_forms",
+            )
+        ]
+    problems = []
+    for i, heading in enumerate(spec.heading_forms):
+        fields = _fields(heading.form)
+        if sorted(fields) != ["{number}", "{title}"]:
+            problems.append(
+                Problem(
+                    f"heading form {heading.form!r} must hold {{number}} and {{title}} "
+                    f"once each; it holds {', '.join(fields) or 'neither'}",
+                    "write the heading with {number} where the number goes and {title} "
+                    "where the title goes, e.g. '第{number}部分 {title}' (a literal "
+                    "brace is written twice: {{ or }})",
+                    f"$.heading_forms[{i}].form",
+                )
+            )
+    return problems
+
+
+def _fields(form: str) -> list[str]:
+    """The replacement fields of a format string as written (``{title}``, ``{x!r}``)."""
+    try:
+        return [
+            "{" + name + (f"!{conv}" if conv else "") + (f":{fmt}" if fmt else "") + "}"
+            for _, name, fmt, conv in string.Formatter().parse(form)
+            if name is not None
+        ]
+    except ValueError as exc:
+        return [f"a stray brace ({exc})"]
+
+
+# ---- tables ------------------------------------------------------------------
+
+
+def _check_tables(spec: Spec) -> list[Problem]:
+    problems = _duplicate_ids("table", [t.id for t in spec.tables])
+    section_ids = [s.id for s in spec.sections]
+    for ti, table in enumerate(spec.tables):
+        where = f"$.tables[{ti}]"
+        if table.section not in section_ids:
+            problems.append(
+                _unknown_id(
+                    f"table {table.id!r}",
+                    "section",
+                    table.section,
+                    section_ids,
+                    f"{where}.section",
+                )
+            )
+        problems += _check_table(table, where)
+    return problems
+
+
+def _check_table(table: TableSpec, where: str) -> list[Problem]:
+    problems = []
+    for kind, leaves in (
+        ("row", table.row_leaves()),
+        ("column", table.column_leaves()),
+    ):
+        counts = Counter(leaf.key for leaf in leaves)
+        problems += [
+            Problem(
+                f"table {table.id!r}: duplicate {kind} key {k!r}",
+                f"give each {kind} its own key (a keyed group prefixes its leaves' keys)",
+                f"{where}.{kind}s",
+            )
+            for k, n in counts.items()
+            if n > 1
+        ]
+        if not leaves:
+            problems.append(
+                Problem(
+                    f"table {table.id!r} has no {kind}s",
+                    f"add at least one {kind} with a key and a label",
+                    f"{where}.{kind}s",
+                )
+            )
+    unlabelled = [leaf for leaf in table.row_leaves() if not leaf.node.label]
+    if unlabelled and len(table.row_leaves()) > 1:
+        problems.append(
+            Problem(
+                f"table {table.id!r}: an unlabelled row must be the table's only row",
+                "give the row a label, or make it the table's only row",
+                f"{where}.rows",
+            )
+        )
+    for kind in ("rows", "columns"):
+        problems += _check_aliases(table, getattr(table, kind), f"{where}.{kind}")
+    return problems
+
+
+def _check_aliases(
+    table: TableSpec, nodes: tuple[LabelNode, ...], where: str
+) -> list[Problem]:
+    """An alias may name one node among its siblings, not two.
+
+    Two siblings with the same official label are allowed (the 2014 table
+    repeats （二）被依法纠错数 under 四 and 五): such rows are taken in order.
+    """
+    problems = []
+    owner: dict[str, tuple[int, bool]] = {}
+    for i, node in enumerate(nodes):
+        for j, text in enumerate((node.label, *node.aliases)):
+            if not text:
+                continue
+            key = label_key(text)
+            first = owner.setdefault(key, (i, j > 0))
+            if first[0] != i and (j > 0 or first[1]):
+                other = nodes[first[0]]
+                place = f"{where}[{i}]" + (f".aliases[{j - 1}]" if j else ".label")
+                problems.append(
+                    Problem(
+                        f"table {table.id!r}: {text!r} names both "
+                        f"{other.key or other.label!r} and {node.key or node.label!r}",
+                        "remove the alias from one of them, or make it longer so it names one",
+                        place,
+                    )
+                )
+        problems += _check_aliases(table, node.children, f"{where}[{i}].children")
+    return problems
+
+
+# ---- invariants --------------------------------------------------------------
+
+
+def _check_invariants(spec: Spec) -> list[Problem]:
+    table_ids = [t.id for t in spec.tables]
+    problems = []
+    for ii, inv in enumerate(spec.invariants):
+        where = f"$.invariants[{ii}]"
+        if inv.table not in table_ids:
+            problems.append(
+                _unknown_id(
+                    f"invariant {inv.id!r}",
+                    "table",
+                    inv.table,
+                    table_ids,
+                    f"{where}.table",
+                )
+            )
+            continue
+        problems += _check_invariant(
+            spec.table(inv.table), inv.equation, inv.for_each, inv.id, where
+        )
+    return problems
+
+
+def _check_invariant(
+    table: TableSpec, text: str, for_each: ForEach, inv_id: str, where: str
+) -> list[Problem]:
+    """The equation parses and each of its names is a key of ``table`` under ``for_each``."""
+    try:
+        equation = parse_equation(text)
+    except EquationSyntaxError as exc:
+        return [
+            Problem(
+                f"invariant {inv_id!r}: {exc}",
+                "write 'terms == terms', terms joined by + or -, each [INT*]name",
+                f"{where}.equation",
+            )
+        ]
+    rows = [leaf.key for leaf in table.row_leaves()]
+    cols = [leaf.key for leaf in table.column_leaves()]
+    problems = []
+    for name in equation.names():
+        wrong = _not_a_cell(place(for_each, _EACH, name), rows, cols)
+        if wrong is None:
+            continue
+        kind, choices = wrong
+        close = difflib.get_close_matches(name, choices, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        problems.append(
+            Problem(
+                f"invariant {inv_id!r}: {name!r} is not a {kind} key of table {table.id!r}",
+                f"{hint}for_each: {for_each.value} names {kind} keys (docs/keys.md)",
+                f"{where}.equation",
+            )
+        )
+    return problems
+
+
+#: Stands for the row or column an invariant's instance is made for, as the
+#: index given to `place`: a key of the table by construction, never a name
+#: an equation can write.
+_EACH = "*"
+
+
+def _not_a_cell(
+    cell: tuple[str, str], rows: list[str], cols: list[str]
+) -> tuple[str, list[str]] | None:
+    """What a term's ``(row, column)`` fails to be, and the keys it could be; None if it is a cell.
+
+    ``cell`` is where `place` puts the term in the instance for `_EACH`: per
+    row its name is a column key, per column a row key, once a ``row.column``.
+    """
+    row, column = cell
+    if row == _EACH:
+        return None if column in cols else ("column", cols)
+    if column == _EACH:
+        return None if row in rows else ("row", rows)
+    if row in rows and column in cols:
+        return None
+    return "row.column", [f"{r}.{c}" for r in rows for c in cols]
+
+
+# ---- narrative facts ---------------------------------------------------------
+
+
+def _check_narrative(spec: Spec) -> list[Problem]:
+    problems = _duplicate_ids("narrative fact", [f.id for f in spec.narrative])
+    for fi, fact in enumerate(spec.narrative):
+        where = f"$.narrative[{fi}]"
+        problems += _check_fact_cells(spec, fact, where)
+        problems += _check_fact_patterns(fact, where)
+    return problems
+
+
+def _check_fact_cells(spec: Spec, fact: NarrativeFact, where: str) -> list[Problem]:
+    """A fact names cells, each a cell of the spec, all of one table."""
+    problems = []
+    if not fact.cells:
+        problems.append(
+            Problem(
+                f"narrative fact {fact.id!r} names no cells",
+                "list the cells whose sum the sentence states, as table.row.column",
+                f"{where}.cells",
+            )
+        )
+    tables = set()
+    for cell in fact.cells:
+        tables.add(cell.partition(".")[0])
+        if not _is_cell(spec, cell):
+            problems.append(
+                Problem(
+                    f"narrative fact {fact.id!r}: {cell!r} is not a cell of this spec",
+                    "write table.row.column with the keys of docs/keys.md",
+                    f"{where}.cells",
+                )
+            )
+    if len(tables) > 1:
+        problems.append(
+            Problem(
+                f"narrative fact {fact.id!r} names cells of several tables",
+                "a fact restates cells of one table; split it into one fact per table",
+                f"{where}.cells",
+            )
+        )
+    return problems
+
+
+def _is_cell(spec: Spec, address: str) -> bool:
+    """Whether ``table.row.column`` is a cell of the spec."""
+    table_id, _, rest = address.partition(".")
+    try:
+        table = spec.table(table_id)
+    except KeyError:
+        return False
+    row, _, col = rest.partition(".")
+    rows = {leaf.key for leaf in table.row_leaves()}
+    return row in rows and col in {leaf.key for leaf in table.column_leaves()}
+
+
+def _check_fact_patterns(fact: NarrativeFact, where: str) -> list[Problem]:
+    """A fact has patterns, each capturing its figure as ``value`` (compiling is `_check_patterns`')."""
+    problems = []
+    if not fact.patterns:
+        problems.append(
+            Problem(
+                f"narrative fact {fact.id!r} has no patterns",
+                "give at least one pattern with a group (?P<value>...)",
+                f"{where}.patterns",
+            )
+        )
+    for j, pattern in enumerate(fact.patterns):
+        if (
+            not _compile_error(pattern)
+            and "value" not in regex.compile(pattern).groupindex
+        ):
+            problems.append(
+                Problem(
+                    f"narrative fact {fact.id!r}: pattern {pattern!r} has no group 'value'",
+                    "capture the figure with (?P<value>\\d+)",
+                    f"{where}.patterns[{j}]",
+                )
+            )
+    return problems
+
+
+# ---- across_years rules ------------------------------------------------------
+
+
+def _check_across_years(spec: Spec) -> list[Problem]:
+    return [
+        problem
+        for ri, rule in enumerate(spec.across_years)
+        for problem in _check_year_rule(spec, rule, f"$.across_years[{ri}]")
+    ]
+
+
+def _check_year_rule(spec: Spec, rule: YearRule, where: str) -> list[Problem]:
+    table_ids = [t.id for t in spec.tables]
+    if rule.table not in table_ids:
+        return [
+            _unknown_id(
+                f"across_years rule {rule.id!r}",
+                "table",
+                rule.table,
+                table_ids,
+                f"{where}.table",
+            )
+        ]
+    try:
+        equation = parse_equation(rule.equation)
+    except EquationSyntaxError as exc:
+        return [
+            Problem(
+                f"across_years rule {rule.id!r}: {exc}",
+                "write 'terms == terms', each term this.NAME or last.NAME",
+                f"{where}.equation",
+            )
+        ]
+    this, last, problems = _this_and_last(rule, equation, where)
+    if problems:
+        return problems
+    if not this or not last:
+        return [
+            Problem(
+                f"across_years rule {rule.id!r} does not relate two years",
+                "use this. and last. terms in the same equation",
+                f"{where}.equation",
+            )
+        ]
+    problems = _check_invariant(
+        spec.table(rule.table), _names_only(this), rule.for_each, rule.id, where
+    )
+    if rule.previous in (None, spec.id):  # another spec's keys: compare() checks them
+        problems += check_previous_names(rule, spec, where)
+    return problems
+
+
+def _this_and_last(
+    rule: YearRule, equation: Equation, where: str
+) -> tuple[list[str], list[str], list[Problem]]:
+    """The names after ``this.`` and after ``last.``, and a problem per term with neither."""
+    this: list[str] = []
+    last: list[str] = []
+    problems = []
+    for term in (*equation.lhs, *equation.rhs):
+        which, _, name = term.name.partition(".")
+        if which not in ("this", "last") or not name:
+            problems.append(
+                Problem(
+                    f"across_years rule {rule.id!r}: {term.name!r} says neither this. nor last.",
+                    "prefix every name with this. (this report) or last. (the year before)",
+                    f"{where}.equation",
+                )
+            )
+        else:
+            (this if which == "this" else last).append(name)
+    return this, last, problems
+
+
+def check_previous_names(
+    rule: YearRule, previous: Spec, where: str = "$"
+) -> list[Problem]:
+    """Problems with the ``last.`` names of ``rule`` as keys of ``previous``, the earlier report's spec.
+
+    The rule's own spec checks them when it loads if ``previous`` is itself;
+    `across.compare` checks them against another spec when it meets one.
+    """
+    equation = parse_equation(rule.equation)
+    last = [
+        name
+        for term in (*equation.lhs, *equation.rhs)
+        for which, _, name in [term.name.partition(".")]
+        if which == "last"
+    ]
+    try:
+        before = previous.table(rule.previous_table or rule.table)
+    except KeyError:
+        return [
+            Problem(
+                f"across_years rule {rule.id!r} names table "
+                f"{rule.previous_table or rule.table!r}, which {previous.id} does not have",
+                f"use one of the table ids: {', '.join(t.id for t in previous.tables)}",
+                f"{where}.previous_table",
+            )
+        ]
+    return _check_invariant(before, _names_only(last), rule.for_each, rule.id, where)
+
+
+def _names_only(names: list[str]) -> str:
+    """An equation over ``names``, for checking that they are keys of a table."""
+    return " + ".join(names) + " == " + names[0]
+
+
+# ---- patterns ----------------------------------------------------------------
+
+
+def _check_patterns(spec: Spec) -> list[Problem]:
+    return [
+        Problem(
+            f"pattern {pattern!r} does not compile: {exc}",
+            "fix the regular expression (the `regex` module's syntax)",
+            where,
+        )
+        for where, pattern in _patterns(spec)
+        for exc in _compile_error(pattern)
+    ]
+
+
+def _patterns(spec: Spec) -> Iterator[tuple[str, str]]:
+    meta = spec.metadata
+    for name in ("title_patterns", "organization_patterns", "date_patterns"):
+        for i, pattern in enumerate(getattr(meta, name)):
+            yield f"$.metadata.{name}[{i}]", pattern
+    for i, evidence in enumerate(meta.year_evidence):
+        yield f"$.metadata.year_evidence[{i}].pattern", evidence.pattern
+    if spec.header_unit_pattern:
+        yield "$.header_unit_pattern", spec.header_unit_pattern
+    for i, pattern in enumerate(spec.ignore_patterns):
+        yield f"$.ignore_patterns[{i}]", pattern
+    for i, fact in enumerate(spec.narrative):
+        for j, pattern in enumerate(fact.patterns):
+            yield f"$.narrative[{i}].patterns[{j}]", pattern
+
+
+def _compile_error(pattern: str) -> list[regex.error]:
+    try:
+        regex.compile(pattern)
+    except regex.error as exc:
+        return [exc]
+    return []

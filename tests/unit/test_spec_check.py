@@ -1,0 +1,147 @@
+"""Tests for the semantic checks of a built spec: `check_spec` returns problems
+with a ``$.path`` (the loader turns paths into ``FILE:LINE:COL``)."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from govdisclosure.spec.check import Problem, check_previous_names, check_spec
+from govdisclosure.spec.loader import parse_spec
+from govdisclosure.spec.model import ForEach, Spec, YearRule
+
+TINY = """\
+schema: 1
+id: tiny
+version: 1
+title: t
+source: s
+sections:
+  - {id: s1, number: 一, title: 总体情况}
+tables:
+  - id: t1
+    name: 一
+    section: s1
+    columns:
+      - {key: a, label: 甲}
+      - {key: b, label: 乙}
+    rows:
+      - {key: r, label: 行}
+      - {key: q, label: 列}
+"""
+
+
+def _with_invariant(for_each: ForEach, equation: str) -> Spec:
+    spec = parse_spec(
+        TINY + "invariants:\n  - {id: I, table: t1, equation: 'r.a == q.b'}\n"
+    )
+    invariant = attrs.evolve(spec.invariants[0], for_each=for_each, equation=equation)
+    return attrs.evolve(spec, invariants=(invariant,))
+
+
+def test_a_sound_spec_has_no_problems() -> None:
+    """A spec the loader accepts passes the checks again: they read the Spec, not YAML."""
+    assert [] == check_spec(parse_spec(TINY))
+
+
+@pytest.mark.parametrize(
+    ("for_each", "equation", "problem"),
+    [
+        (
+            ForEach.ROW,
+            "a == bb",
+            Problem(
+                "invariant 'I': 'bb' is not a column key of table 't1'",
+                "did you mean 'b'? for_each: row names column keys (docs/keys.md)",
+                "$.invariants[0].equation",
+            ),
+        ),
+        (
+            ForEach.COLUMN,
+            "r == qq",
+            Problem(
+                "invariant 'I': 'qq' is not a row key of table 't1'",
+                "did you mean 'q'? for_each: column names row keys (docs/keys.md)",
+                "$.invariants[0].equation",
+            ),
+        ),
+        (
+            ForEach.NONE,
+            "r.a == q.bb",
+            Problem(
+                "invariant 'I': 'q.bb' is not a row.column key of table 't1'",
+                "did you mean 'q.b'? for_each: none names row.column keys (docs/keys.md)",
+                "$.invariants[0].equation",
+            ),
+        ),
+        (
+            ForEach.NONE,
+            "r.a == q",
+            Problem(
+                "invariant 'I': 'q' is not a row.column key of table 't1'",
+                "for_each: none names row.column keys (docs/keys.md)",
+                "$.invariants[0].equation",
+            ),
+        ),
+    ],
+)
+def test_an_equation_names_keys_of_its_for_each(
+    for_each: ForEach, equation: str, problem: Problem
+) -> None:
+    """Per row names are columns, per column rows, once row.column; a near miss is suggested."""
+    assert [problem] == check_spec(_with_invariant(for_each, equation))
+
+
+@pytest.mark.parametrize(
+    ("for_each", "equation"),
+    [(ForEach.ROW, "a == b"), (ForEach.COLUMN, "r == q"), (ForEach.NONE, "r.a == q.b")],
+)
+def test_an_equation_of_the_table_keys_is_sound(
+    for_each: ForEach, equation: str
+) -> None:
+    assert [] == check_spec(_with_invariant(for_each, equation))
+
+
+def test_an_unknown_id_names_the_ids_there_are() -> None:
+    """A table's section and an invariant's table: one wording, the ids to choose from."""
+    spec = _with_invariant(ForEach.ROW, "a == b")
+    table = attrs.evolve(spec.tables[0], section="s9")
+    invariant = attrs.evolve(spec.invariants[0], table="t9")
+    broken = attrs.evolve(spec, tables=(table,), invariants=(invariant,))
+
+    assert [
+        Problem(
+            "table 't1' names unknown section 's9'",
+            "use one of the section ids: s1",
+            "$.tables[0].section",
+        ),
+        Problem(
+            "invariant 'I' names unknown table 't9'",
+            "use one of the table ids: t1",
+            "$.invariants[0].table",
+        ),
+    ] == check_spec(broken)
+
+
+def test_the_previous_names_of_a_rule_are_checked_against_the_earlier_spec() -> None:
+    """`across` checks a rule's last. names against the spec of the report before."""
+    rule = YearRule(
+        id="Y", table="t1", for_each=ForEach.ROW, equation="this.a == last.a + last.c"
+    )
+    spec = parse_spec(TINY)
+    without_table = attrs.evolve(spec, id="other", tables=())
+
+    assert [
+        Problem(
+            "invariant 'Y': 'c' is not a column key of table 't1'",
+            "for_each: row names column keys (docs/keys.md)",
+            "$.equation",
+        )
+    ] == check_previous_names(rule, spec)
+    assert [
+        Problem(
+            "across_years rule 'Y' names table 't1', which other does not have",
+            "use one of the table ids: ",
+            "$.previous_table",
+        )
+    ] == check_previous_names(rule, without_table)
