@@ -15,12 +15,16 @@ names is decided (ok, inferred, or blank as zero) in both reports.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 from govdisclosure.errors import SpecError
 from govdisclosure.model import DECIDED, Cell, Finding, Report, Severity, Value
 from govdisclosure.spec.check import check_previous_names
-from govdisclosure.spec.expr import for_each_indexes, parse_equation, place
+from govdisclosure.spec.expr import (
+    for_each_indexes,
+    parse_equation,
+    place,
+    weighted_sum,
+)
 from govdisclosure.spec.model import ForEach, Spec, YearRule
 from govdisclosure.spec.registry import Registry, default_registry
 
@@ -158,7 +162,4 @@ def _key(table: str, for_each: ForEach, index: str | None, name: str) -> str:
 
 
 def _sum(terms: list[tuple[int, Cell]]) -> Value:
-    total: int | Decimal = 0
-    for coef, cell in terms:
-        total += coef * (cell.value or 0)
-    return total
+    return weighted_sum((coef, cell.value) for coef, cell in terms)

@@ -14,6 +14,7 @@ no format itself.
 * `schema`: JSON Schemas for spec files and reports;
 * `registry`: where specs come from (bundled, plugins, paths) and lookup by id.
 
-Imports point down this list's reverse: `registry` uses `loader` and `check`,
-nothing here imports the pipeline.
+Imports point one way, checked by the ``spec-language`` import contract:
+`registry` and `schema` → `loader` → `check` → `expr` and `patterns` →
+`model`. Nothing here imports the pipeline.
 """

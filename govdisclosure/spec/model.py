@@ -1,7 +1,7 @@
 """Spec, TableSpec, LabelNode, Invariant: the spec language as frozen values.
 
 The classes mirror the YAML schema one to one (see docs/spec-language.md);
-`spec_loader` is the only place YAML becomes these objects. A few derived
+`spec.loader` is the only place YAML becomes these objects. A few derived
 views (leaf rows and columns with their joined labels) live here because every
 later step needs them.
 """
