@@ -228,18 +228,21 @@ def _number_cell(
     if slot.part:
         glued = f"part of the glued run {token.text!r}"
         reason = f"{reason}; {glued}" if reason else glued
+    # positional: most cells are built here, and attrs' keyword call costs
+    # a sixth of this step; tests/unit/test_cells.py pins the field order
     return Cell(
-        table=row.table,
-        row_key=row.key,
-        column_key=column.key,
-        row_label=row.label,
-        column_label=column.label,
-        value=slot.value,
-        status=status,
-        unit=unit or column.unit,
-        raw=slot.text,
-        span=token.span,
-        reason=reason,
+        row.table,
+        row.key,
+        column.key,
+        row.label,
+        column.label,
+        slot.value,
+        status,
+        unit or column.unit,
+        slot.text,
+        token.span,
+        (),
+        reason,
     )
 
 

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, Final, NamedTuple
+from typing import Final, NamedTuple
 
 from attrs import frozen
 
@@ -203,10 +203,10 @@ def build_grid(
     cell_no = 0
     for piece, first, last in body:
         line = _blank_ignored(spec, piece, first, last)
+        cells = _cut_cells(line, first, last, cell_no)
+        cell_no += len(cells)
         line_tokens: list[Token] = []
-        for start, end, delimited, optional in _cells(line.text, first, last):
-            cell_no += 1
-            cell = _Cell(line, start, end, delimited, cell_no, optional)
+        for cell in cells:
             line_tokens += _cell_tokens(cell, reader)
         # An optional leading empty cell matters only before values: in front
         # of a label ("| 规章 | 0 |") it would leak into the previous row.
@@ -252,16 +252,28 @@ class _Cell(NamedTuple):
     delimited: bool  # cut out by pipes or tabs
     number: int  # the cell's number in the section
     optional: bool  # an empty cell that may be no cell (before a leading pipe)
+    text: str  # the line's text from start to end
 
-    @property
-    def text(self) -> str:
-        return self.line.text[self.start : self.end]
+    def token(
+        self,
+        kind: TokenKind,
+        text: str,
+        a: int,
+        b: int,
+        refs: tuple[LabelRef, ...] = (),
+        number: NumberToken | None = None,
+        optional: bool = False,
+    ) -> Token:
+        """A token of this cell for its characters ``[a, b)`` (cell coordinates).
 
-    def token(self, kind: TokenKind, text: str, a: int, b: int, **fields: Any) -> Token:
-        """A token of this cell for its characters ``[a, b)`` (cell coordinates)."""
+        The one place a cell's token is built: `Token._make` (tuple's own
+        constructor, every field given) because a section builds hundreds,
+        and a named tuple's keyword-checking ``__new__`` costs a third more.
+        """
         sa, sb = self.line.source_span(self.start + a, self.start + b)
-        return Token(
-            kind, text, sa, sb, self.line.number, self.number, self.delimited, **fields
+        line, no, delimited = self.line.number, self.number, self.delimited
+        return Token._make(
+            (kind, text, sa, sb, line, no, delimited, refs, number, "", optional, "")
         )
 
 
@@ -293,35 +305,42 @@ def _blank_ignored(spec: Spec, line: Line, first: int, last: int) -> Line:
     return line if text == line.text else line._replace(text=text)
 
 
-def _cells(text: str, column: int, stop: int) -> list[tuple[int, int, bool, bool]]:
-    """Cut a line into cells: ``(start, end, delimited, optional)``.
+def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[_Cell]:
+    """Cut ``line.text[column:stop]`` into cells, numbered from ``numbered + 1``.
 
-    Offsets are line coordinates. ``optional`` marks the empty cell before a
-    leading pipe: ``| 0 | 5 |`` is a markdown row of two cells, or a row whose
-    first cell is empty; the text does not say which, so both are kept.
+    A line without pipes or tabs is one cell. ``optional`` marks the empty cell
+    before a leading pipe: ``| 0 | 5 |`` is a markdown row of two cells, or a
+    row whose first cell is empty; the text does not say which, so both are kept.
     """
+    text = line.text
     body = text[column:stop]
     if not body.strip():
         return []
     if "|" not in body and "\t" not in body:
-        return [(column, stop, False, False)]
+        return [_Cell._make((line, column, stop, False, numbered + 1, False, body))]
     bounds = [
         column - 1,
         *(column + m.start() for m in _DELIMITER.finditer(body)),
         stop,
     ]
-    cells = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
+    spans = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
     stripped = body.strip()
     # "a | b |": the text after the last pipe is no cell. A line of pipes only
     # ("|||") is a run of empty cells, each closed by its pipe.
-    if stripped.endswith(("|", "\t")) and not text[cells[-1][0] : cells[-1][1]].strip():
-        cells.pop()
+    if stripped.endswith(("|", "\t")) and not text[spans[-1][0] : spans[-1][1]].strip():
+        spans.pop()
     optional = (
         stripped.startswith("|")
         and bool(stripped.strip("|").strip())
-        and not text[cells[0][0] : cells[0][1]].strip()
+        and not text[spans[0][0] : spans[0][1]].strip()
     )
-    return [(s, e, True, optional and i == 0) for i, (s, e) in enumerate(cells)]
+    # _Cell._make: tuple's own constructor (see `_Cell.token`)
+    return [
+        _Cell._make(
+            (line, a, b, True, numbered + 1 + i, optional and i == 0, text[a:b])
+        )
+        for i, (a, b) in enumerate(spans)
+    ]
 
 
 def _cell_tokens(cell: _Cell, reader: _Reader) -> list[Token]:
@@ -337,7 +356,13 @@ def _cell_tokens(cell: _Cell, reader: _Reader) -> list[Token]:
     core = text.strip()
     if not core:
         return _empty(cell)
-    if _is_bare_count(core, reader):
+    if (
+        core.isdigit()
+        and core.isascii()
+        and core not in reader.blanks
+        and not reader.labels.numeric_keys
+    ):
+        # a bare count, the commonest cell (no label of the table is digits)
         return [_bare_count(cell, text, core)]
     key, pos = match_key(text)
     if not key:
@@ -370,16 +395,6 @@ def _empty(cell: _Cell) -> list[Token]:
             TokenKind.EMPTY, "", 0, cell.end - cell.start, optional=cell.optional
         )
     ]
-
-
-def _is_bare_count(core: str, reader: _Reader) -> bool:
-    """Digits only, and no label of the table is digits: the commonest cell."""
-    return (
-        core.isdigit()
-        and core.isascii()
-        and core not in reader.blanks
-        and not reader.labels.numeric_keys
-    )
 
 
 def _bare_count(cell: _Cell, text: str, core: str) -> Token:

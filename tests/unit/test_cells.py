@@ -63,3 +63,25 @@ def test_every_cell_of_a_report_is_built_once_in_spec_order(
             for c in draft.spec.column_leaves()
         ]
         assert expected == [(c.row_key, c.column_key) for c in table.cells]
+
+
+def test_the_positional_cell_build_matches_the_fields_of_cell() -> None:
+    """`cells._number_cell` builds `Cell` positionally: its field order is pinned here."""
+    import attrs
+
+    from govdisclosure.model import Cell
+
+    assert [
+        "table",
+        "row_key",
+        "column_key",
+        "row_label",
+        "column_label",
+        "value",
+        "status",
+        "unit",
+        "raw",
+        "span",
+        "candidates",
+        "reason",
+    ] == [f.name for f in attrs.fields(Cell)]
