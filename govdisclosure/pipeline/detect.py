@@ -37,7 +37,6 @@ __all__ = [
     "MIN_SCORE",
     "candidate_specs",
     "ruled_out",
-    "score_spec",
     "structure_score",
 ]
 
@@ -133,12 +132,8 @@ def _ruled_out(specs: list[Spec], key: _Occurs) -> dict[str, str]:
     return out
 
 
-def score_spec(spec: Spec, key: str) -> tuple[float, str]:
-    """The share of the spec's fingerprint found in ``key`` (text in match form)."""
-    return _score(spec, _Occurs(key))
-
-
 def _score(spec: Spec, key: _Occurs) -> tuple[float, str]:
+    """The share of the spec's fingerprint found in ``key`` (text in match form)."""
     sections, labels = _fingerprint(spec)
     found_sections = key.count(sections)
     found_labels = key.count(labels)

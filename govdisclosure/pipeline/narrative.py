@@ -128,7 +128,7 @@ def _sentences(text: str, first: int, last: int) -> list[tuple[int, int]]:
 def _value(text: str | None) -> Value:
     if not text:
         return None
-    digits = text.replace(",", "").replace("，", "")
+    digits = text.replace(",", "")  # display form: ，is folded to , already
     try:
         return Decimal(digits) if "." in digits else int(digits)
     except (ValueError, InvalidOperation):
