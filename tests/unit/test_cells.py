@@ -6,7 +6,7 @@ from govdisclosure.api import run_stages
 from govdisclosure.pipeline.cells import (
     _cells_as_read,
     _cells_by_agreement,
-    _Column,
+    _columns,
     finalize_tables,
 )
 from govdisclosure.pipeline.normalize import normalize_text
@@ -23,23 +23,13 @@ def test_rows_read_one_way_get_the_cells_the_general_path_gives(
         stages = run_stages(normalize_text(seeds[name]), spec)
         for draft in stages.narrowed:
             t = draft.spec
-            header_units = dict(draft.header_units)
             for row in draft.rows:
                 if not (row.readings and len(row.readings) == 1) or (
                     row.initial is not row.readings
                 ):
                     continue  # the short path is taken only for these rows
                 row_unit = {r.key: r for r in t.row_leaves()}[row.key].node.unit
-                columns = [
-                    _Column(
-                        c.key,
-                        c.label,
-                        c.node.unit or row_unit or t.unit,
-                        header_units.get(c.key),
-                        c.node.units,
-                    )
-                    for c in t.column_leaves()
-                ]
+                columns = _columns(draft, row_unit)
 
                 assert _cells_by_agreement(row, columns) == _cells_as_read(row, columns)
                 checked += len(columns)
