@@ -220,6 +220,11 @@ def build_grid(
     return TokenGrid(section_id, tuple(_rejoin_labels(tokens, reader.labels)))
 
 
+#: A named tuple built from all its fields by tuple's own constructor, in C:
+#: for the values a section builds by the hundred (`_Cell`, `Token`).
+_new: Final = tuple.__new__
+
+
 class _Reader(NamedTuple):
     """What reading a cell needs of the spec, gathered once per section."""
 
@@ -266,14 +271,15 @@ class _Cell(NamedTuple):
     ) -> Token:
         """A token of this cell for its characters ``[a, b)`` (cell coordinates).
 
-        The one place a cell's token is built: `Token._make` (tuple's own
-        constructor, every field given) because a section builds hundreds,
-        and a named tuple's keyword-checking ``__new__`` costs a third more.
+        The one place a cell's token is built, with tuple's own constructor
+        and every field given (`_new`): a section builds hundreds, and a named
+        tuple's generated ``__new__`` costs twice as much.
         """
         sa, sb = self.line.source_span(self.start + a, self.start + b)
         line, no, delimited = self.line.number, self.number, self.delimited
-        return Token._make(
-            (kind, text, sa, sb, line, no, delimited, refs, number, "", optional, "")
+        return _new(
+            Token,
+            (kind, text, sa, sb, line, no, delimited, refs, number, "", optional, ""),
         )
 
 
@@ -317,7 +323,7 @@ def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[_Cell]
     if not body.strip():
         return []
     if "|" not in body and "\t" not in body:
-        return [_Cell._make((line, column, stop, False, numbered + 1, False, body))]
+        return [_new(_Cell, (line, column, stop, False, numbered + 1, False, body))]
     bounds = [
         column - 1,
         *(column + m.start() for m in _DELIMITER.finditer(body)),
@@ -334,10 +340,9 @@ def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[_Cell]
         and bool(stripped.strip("|").strip())
         and not text[spans[0][0] : spans[0][1]].strip()
     )
-    # _Cell._make: tuple's own constructor (see `_Cell.token`)
     return [
-        _Cell._make(
-            (line, a, b, True, numbered + 1 + i, optional and i == 0, text[a:b])
+        _new(
+            _Cell, (line, a, b, True, numbered + 1 + i, optional and i == 0, text[a:b])
         )
         for i, (a, b) in enumerate(spans)
     ]
