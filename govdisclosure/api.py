@@ -1,7 +1,7 @@
 """`load`: the only module that knows the order of the pipeline's steps.
 
     text → normalize_text → (spec: given, or detected) → locate_sections →
-    find_facts → build_grid per section → draft_tables → narrow_readings →
+    read_metadata → find_facts → build_grid per section → draft_tables → narrow_readings →
     finalize_tables → check_invariants, check_facts → Report
 
 `run_stages` runs the steps for one spec and keeps every intermediate value in
@@ -28,6 +28,7 @@ from govdisclosure.pipeline.cells import finalize_tables
 from govdisclosure.pipeline.detect import CLOSE_CALL, candidate_specs, structure_score
 from govdisclosure.pipeline.grid import TokenGrid, build_grid
 from govdisclosure.pipeline.invariants import check_invariants
+from govdisclosure.pipeline.metadata import Metadata, read_metadata
 from govdisclosure.pipeline.narrative import agreed_facts, check_facts, find_facts
 from govdisclosure.pipeline.narrow import narrow_readings
 from govdisclosure.pipeline.normalize import NormalizedText, normalize_text
@@ -57,6 +58,7 @@ class Stages:
     spec: Spec
     normalized: NormalizedText
     sections: Sections
+    metadata: Metadata
     #: Figures stated in the prose.
     facts: tuple[Fact, ...]
     #: One token grid per section that holds a table, in spec order.
@@ -66,6 +68,8 @@ class Stages:
     #: The drafts after the equations and the prose dropped readings.
     narrowed: tuple[TableDraft, ...]
     tables: tuple[Table, ...]
+    #: The year's evidence disagreeing with the title, or missing.
+    metadata_findings: tuple[Finding, ...]
     #: Rows drafted twice, numbers in no row, numbers in sentences.
     draft_findings: tuple[Finding, ...]
     #: Numbers that no remaining reading places in a cell.
@@ -78,6 +82,7 @@ class Stages:
         """Every step's findings, in the order of the Report."""
         return (
             *self.sections.findings,
+            *self.metadata_findings,
             *self.draft_findings,
             *self.cell_findings,
             *self.check_findings,
@@ -87,6 +92,7 @@ class Stages:
 def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
     """Run the steps after normalisation with one spec; the order is written here only."""
     sections = locate_sections(normalized, spec)
+    metadata, metadata_findings = read_metadata(sections, spec)
     facts = find_facts(sections, spec)
     section_ids = dict.fromkeys(t.section for t in spec.tables)
     grids = tuple(build_grid(spec, sid, sections.body(sid)) for sid in section_ids)
@@ -98,11 +104,13 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
         spec,
         normalized,
         sections,
+        metadata,
         facts,
         grids,
         drafts,
         narrowed,
         tables,
+        tuple(metadata_findings),
         tuple(draft_findings),
         tuple(cell_findings),
         checks,
@@ -234,7 +242,7 @@ def _parse(
 
 
 def _report(stages: Stages, score: float, extra: list[Finding]) -> Report:
-    spec, meta = stages.spec, stages.sections.metadata
+    spec, meta = stages.spec, stages.metadata
     return Report(
         format=spec.id,
         spec_version=spec.version,

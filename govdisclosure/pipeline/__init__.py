@@ -6,7 +6,8 @@ calls them in this order, and is the only place that does::
     read        a file → the report's text (encodings, HTML, .docx, PDF)
     normalize   str → NormalizedText (繁→简, pinyin, width; offsets kept)
     detect      NormalizedText → the specs that may fit (beside the chain)
-    sections    NormalizedText + Spec → Sections (headings, body, metadata)
+    sections    NormalizedText + Spec → Sections (headings, bodies, the report's end)
+    metadata    Sections → Metadata (title, organisation, year, publication date)
     narrative   Sections → Facts (figures stated in the prose)
     grid        a section's lines → TokenGrid (labels, numbers, empty cells)
     values      the number grammar the grid and segment read with

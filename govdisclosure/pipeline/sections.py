@@ -1,4 +1,4 @@
-"""NormalizedText + Spec → Sections: where each section is, and report metadata.
+"""NormalizedText + Spec → Sections: where each section is, and where the report ends.
 
 Strategy: a heading is a line whose match form starts with the section's
 number and one of its titles, printed in one of the spec's heading forms
@@ -9,9 +9,8 @@ cannot be taken for the next heading. The text before the first heading is the
 preamble (page chrome, title, preface); the text after the last heading ends at
 the first spec ``end_marker`` (page footer, spam).
 
-Metadata comes from spec patterns: the title from a preamble line, the
-organisation from the title or the preamble, the statistical year from
-weighted evidence in the preamble and first section, never from the title alone.
+The report's metadata is read from the preamble and the first section by the
+next step (`metadata`).
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import bisect
 import itertools
 import re
 import string
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 
 from attrs import frozen
@@ -29,10 +27,9 @@ from govdisclosure.memo import by_identity
 from govdisclosure.model import Finding, Section, Severity, SourceSpan
 from govdisclosure.pipeline.normalize import Line, NormalizedText
 from govdisclosure.spec.model import HeadingForm, SectionSpec, Spec
-from govdisclosure.spec.patterns import PatternTimeoutError, finditer, fullmatch, search
 from govdisclosure.typography import label_key, match_key, match_text
 
-__all__ = ["Metadata", "SectionSpan", "Sections", "locate_sections"]
+__all__ = ["SectionSpan", "Sections", "locate_sections"]
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
@@ -56,23 +53,27 @@ class SectionSpan:
 
 
 @frozen
-class Metadata:
-    title: str | None
-    organization: str | None
-    year: int | None
-    title_year: int | None
-    published: str | None = None
-
-
-@frozen
 class Sections:
     """Every located section, the end of the report, and its metadata."""
 
     normalized: NormalizedText
     spans: tuple[SectionSpan, ...]
     preamble_stop: tuple[int, int]
-    metadata: Metadata
     findings: tuple[Finding, ...]
+
+    def preamble(self) -> list[str]:
+        """The lines before the first heading, stripped (the last one cut at the heading)."""
+        lines = self.normalized.lines
+        line_no, column = self.preamble_stop
+        out = [line.text.strip() for line in lines[:line_no]]
+        if line_no < len(lines):
+            out.append(lines[line_no].text[:column].strip())
+        return out
+
+    def text(self, span: SectionSpan) -> str:
+        """A section's body as text, lines joined by newlines."""
+        pieces = _pieces(self.normalized.lines, span.start, span.stop)
+        return "\n".join(line.text[a:b] for line, a, b in pieces)
 
     def span(self, section_id: str) -> SectionSpan | None:
         return next((s for s in self.spans if s.spec.id == section_id), None)
@@ -186,15 +187,7 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
     )
     preamble_stop = found[0][1] if found else (len(lines), 0)
     findings = _missing_sections(spec, spans) + _unmentioned(lines, spec, spans)
-    first_body = ""
-    if spans:
-        # the year is often stated only in 一、总体情况's first sentence
-        first_body = "\n".join(
-            line.text[a:b]
-            for line, a, b in _pieces(lines, spans[0].start, spans[0].stop)
-        )
-    metadata = _metadata(normalized, preamble_stop, first_body, spec, findings)
-    return Sections(normalized, spans, preamble_stop, metadata, tuple(findings))
+    return Sections(normalized, spans, preamble_stop, tuple(findings))
 
 
 def _headings(
@@ -344,29 +337,6 @@ def _find_heading(
     return None
 
 
-def _published(text: str, patterns: tuple[str, ...]) -> str | None:
-    """The first publication date the patterns find, as ISO YYYY-MM-DD."""
-    for pattern in patterns:
-        m = search(pattern, text)
-        if m:
-            year, month, day = (int(m.group(g)) for g in ("year", "month", "day"))
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
-
-
-def _first_title(preamble: list[str], patterns: tuple[str, ...]) -> str | None:
-    """The first preamble line matching a title pattern (its group ``title`` if any)."""
-    for text in preamble:
-        for pattern in patterns:
-            m = fullmatch(pattern, text) if text else None
-            if m:
-                title = (m.groupdict().get("title") or text).strip()
-                # a title wrapped by the page keeps no space inside a word
-                return _HAN_SPACE.sub("", title)
-    return None
-
-
 def _report_end(
     lines: tuple[Line, ...], start: tuple[int, int], spec: Spec
 ) -> tuple[int, int]:
@@ -379,78 +349,3 @@ def _report_end(
         if hits:
             return (i, min(hits))
     return (len(lines), 0)
-
-
-def _metadata(
-    normalized: NormalizedText,
-    preamble_stop: tuple[int, int],
-    first_body: str,
-    spec: Spec,
-    findings: list[Finding],
-) -> Metadata:
-    """Title, organisation, statistical year and publication date, from the spec's patterns.
-
-    The year is weighed, never read off the title alone: a report titled 2021
-    may report on 2020 (seed 001), and its text says so in several places.
-    """
-    meta = spec.metadata
-    line_no, column = preamble_stop
-    preamble = [line.text.strip() for line in normalized.lines[:line_no]]
-    if line_no < len(normalized.lines):
-        preamble.append(normalized.lines[line_no].text[:column].strip())
-    try:
-        title = _first_title(preamble, meta.title_patterns)
-        organization = _organization(title, preamble, meta.organization_patterns)
-        published = _published("\n".join(preamble), meta.date_patterns)
-        year = _weighed_year("\n".join(preamble) + "\n" + first_body, spec)
-    except PatternTimeoutError:  # reported by load
-        return Metadata(None, None, None, None)
-    title_year = None
-    if title and (found := _YEAR.search(title)):
-        title_year = int(found.group(1))
-    if year is not None and title_year is not None and year != title_year:
-        findings.append(
-            Finding(
-                "year.title_mismatch",
-                Severity.INFO,
-                f"the title names {title_year} but the text reports on {year}; year = {year}",
-                expected=year,
-                actual=title_year,
-            )
-        )
-    if year is None:
-        findings.append(
-            Finding(
-                "year.unknown", Severity.WARNING, "the statistical year was not found"
-            )
-        )
-    return Metadata(title, organization, year, title_year, published)
-
-
-def _organization(
-    title: str | None, preamble: list[str], patterns: tuple[str, ...]
-) -> str | None:
-    """The first group ``org`` a pattern finds, in the title first, then the preamble."""
-    found = None
-    for pattern in patterns:
-        for source in (title, "\n".join(preamble)):
-            m = search(pattern, source) if source else None
-            if m and m.group("org"):
-                found = m.group("org").strip()
-                if found:
-                    return found
-                break  # a blank name: the next pattern, not the next source
-    return found
-
-
-def _weighed_year(text: str, spec: Spec) -> int | None:
-    """The year with the most weight of evidence (ties: the later year).
-
-    Each evidence pattern counts a year once, however often it matches.
-    """
-    weights: dict[int, int] = defaultdict(int)
-    for evidence in spec.metadata.year_evidence:
-        seen = {int(m.group("year")) for m in finditer(evidence.pattern, text)}
-        for seen_year in seen:
-            weights[seen_year] += evidence.weight
-    return max(weights, key=lambda y: (weights[y], y)) if weights else None
