@@ -1,8 +1,8 @@
 """`load`: the only module that knows the order of the pipeline's steps.
 
     text → normalize_text → (spec: given, or detected) → locate_sections →
-    read_metadata → find_facts → build_grid per section → draft_tables → narrow_readings →
-    finalize_tables → check_invariants, check_facts → Report
+    read_metadata → find_facts → build_grid per section → draft_tables →
+    narrow_readings → finalize_tables → check_invariants, check_facts → Report
 
 `run_stages` runs the steps for one spec and keeps every intermediate value in
 a frozen `Stages`; `load` builds the `Report` from it, and `explain`, the
@@ -101,19 +101,19 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
     tables, cell_findings = finalize_tables(narrowed)
     checks = (*check_invariants(tables, spec), *check_facts(tables, facts, spec))
     return Stages(
-        spec,
-        normalized,
-        sections,
-        metadata,
-        facts,
-        grids,
-        drafts,
-        narrowed,
-        tables,
-        tuple(metadata_findings),
-        tuple(draft_findings),
-        tuple(cell_findings),
-        checks,
+        spec=spec,
+        normalized=normalized,
+        sections=sections,
+        metadata=metadata,
+        facts=facts,
+        grids=grids,
+        drafts=drafts,
+        narrowed=narrowed,
+        tables=tables,
+        metadata_findings=tuple(metadata_findings),
+        draft_findings=tuple(draft_findings),
+        cell_findings=tuple(cell_findings),
+        check_findings=checks,
     )
 
 
