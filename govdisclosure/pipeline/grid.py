@@ -20,7 +20,7 @@ follow them. The grid is that stream:
    joined: ``本年新`` + ``制作数量``) and as truncated labels (a prefix of
    labels: seed 001's ``本年新``).
 
-The grid decides nothing about rows or columns; `mapping` does.
+The grid decides nothing about rows or columns; `rows` and `cells` do.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ whose sum the figure is); this module only applies it:
 1. `find_facts` cuts the prose (the preamble and the sections without a
    table) into sentences at 。；！？ and line ends, and tries each fact's
    patterns on each sentence. Every match is a `Fact`, with its sentence.
-2. `invariants.narrow_readings` may use them as evidence (see there): a
+2. `narrow.narrow_readings` may use them as evidence (see there): a
    figure chooses among the readings of a collapsed row only where the
    table's own equations left a choice, and never against them.
 3. `check_facts` compares each figure with the sum of its cells once the

@@ -18,7 +18,7 @@ columns with a total per group), cutting a branch as soon as an equation
 closes false, within MAX_SEARCH steps.
 
 `invariants` then keeps the readings that satisfy the spec's equations, and
-`mapping` marks a cell OK only when every reading agrees on it. A row beyond
+`cells` marks a cell OK only when every reading agrees on it. A row beyond
 both bounds is left undetermined, never guessed.
 """
 

@@ -2,7 +2,7 @@
 
 Editors that read JSON Schema (VS Code's YAML extension, PyCharm) complete
 field names and flag typos while a spec is written. The schema is generated
-from the attrs classes of `spec_model`, so it cannot drift from what the
+from the attrs classes of `spec.model`, so it cannot drift from what the
 loader reads; ``specs/schema/spec-1.schema.json`` is this function's output
 (``govdisclosure specs schema``), and a test keeps it current. The loader stays
 the authority: only it checks equations, keys and patterns.
