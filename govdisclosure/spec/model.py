@@ -125,6 +125,10 @@ class TableSpec:
     def column_groups(self) -> tuple[LabelNode, ...]:
         return tuple(_groups(self.columns))
 
+    def column_type(self, leaf: Leaf) -> ValueType:
+        """A column's value type: its own, else the table's (docs/keys.md lists it)."""
+        return leaf.node.type or self.value_type
+
     def cell_type(self, row: Leaf, column: Leaf) -> ValueType:
         """A cell's value type: its column's, else its row's, else the table's."""
         return column.node.type or row.node.type or self.value_type
