@@ -5,7 +5,9 @@
 Inputs: a generated corpus (every shipped spec × every layout of
 `govdisclosure.testing.render`, values that satisfy the spec's equations,
 deterministic by ``--seed``) and the real reports: the seeds and the corpus
-(``../shared`` when it is beside the checkout, else the copies in tests/data).
+(``../shared`` when it is beside the checkout, else the copies in tests/data),
+and the real reports of tests/data/real that have a table to judge (read as
+`load_file` reads them: line endings kept, the PDF through its text layer).
 
 Measured:
 * per-report latency of `load` (median, p95) and reports per second, and of
@@ -38,13 +40,13 @@ import time
 import tracemalloc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import govdisclosure
 from govdisclosure.model import CellStatus, Report
 from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.pipeline.read import read_text
 from govdisclosure.spec.registry import Registry
 from govdisclosure.testing import fill
 from govdisclosure.testing.golden import expected_cell, find_cases, read_case
@@ -107,6 +109,34 @@ def real_reports() -> list[dict[str, Any]]:
                 "text": path.read_text("utf-8"),
                 "case": cases.get(path.name),
                 "expected_json": path.with_suffix(".expected.json"),
+            }
+        )
+    return out + tabled_real_reports(data / "real")
+
+
+def tabled_real_reports(real: Path) -> list[dict[str, Any]]:
+    """The reports of tests/data/real whose expected.json has cells.
+
+    The narrative ones (no statutory table, ``cells: []``) have nothing to
+    judge. The text is what `load_file` reads (CR line endings kept, a
+    newline-translating read would change them; the PDF's text layer), and
+    `accuracy` judges ``load_file(path)`` itself.
+    """
+    out = []
+    for expected_json in sorted(real.glob("*.expected.json")):
+        expected = json.loads(expected_json.read_text("utf-8"))
+        if not expected["cells"]:
+            continue
+        path = real / expected["source"]
+        out.append(
+            {
+                "name": path.name,
+                "spec": "?",
+                "layout": "real",
+                "text": read_text(path).text,
+                "path": path,
+                "case": None,
+                "expected_json": expected_json,
             }
         )
     return out
@@ -296,24 +326,27 @@ def _judge_case(report: Report, case: dict[str, Any]) -> Counter[str]:
 
 
 def _judge_expected_json(report: Report, path: Path) -> Counter[str]:
-    sys.path.insert(0, str(ROOT))
-    from tests.corpus.compare import expected_cells, pair_cells
+    """Judged as tests/corpus judges it (what a null truth means there included).
 
-    counts: Counter[str] = Counter()
-    for truth, cell in pair_cells(report, expected_cells(path)):
-        if cell is None or cell.status not in CLAIMED:
-            counts["flagged"] += 1
-        elif Decimal(str(cell.value)) == Decimal(str(truth["value"])):
-            counts["correct"] += 1
-        else:
-            counts["wrong"] += 1
-    return counts
+    A true cell the report has no cell for counts as flagged: nothing is
+    claimed for it.
+    """
+    sys.path.insert(0, str(ROOT))
+    from tests.corpus.compare import expected_cells, judge
+
+    names = {"right": "correct", "flagged": "flagged", "no cell": "flagged"}
+    return Counter(
+        names.get(said, "wrong") for _, _, said in judge(report, expected_cells(path))
+    )
 
 
 def accuracy(inputs: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
     table: dict[str, Counter[str]] = defaultdict(Counter)
     for item in inputs:
-        report = item.get("report") or govdisclosure.load(item["text"])
+        if "path" in item:  # a file of tests/data/real, the PDF among them
+            report = govdisclosure.load_file(item["path"])
+        else:
+            report = item.get("report") or govdisclosure.load(item["text"])
         if "filled" in item and report.format != item["spec"]:
             counts = Counter(wrong_spec=len(list(report.cells)))  # misdetected
             print(
