@@ -64,6 +64,7 @@ def check_spec(spec: Spec) -> list[Problem]:
         _check_narrative,
         _check_across_years,
         _check_patterns,
+        _check_metadata,
     )
     return [problem for check in checks for problem in check(spec)]
 
@@ -541,7 +542,12 @@ def _check_patterns(spec: Spec) -> list[Problem]:
 
 def _patterns(spec: Spec) -> Iterator[tuple[str, str]]:
     meta = spec.metadata
-    for name in ("title_patterns", "organization_patterns", "date_patterns"):
+    for name in (
+        "title_patterns",
+        "organization_patterns",
+        "date_patterns",
+        "signature_patterns",
+    ):
         for i, pattern in enumerate(getattr(meta, name)):
             yield f"$.metadata.{name}[{i}]", pattern
     for i, evidence in enumerate(meta.year_evidence):
@@ -553,6 +559,58 @@ def _patterns(spec: Spec) -> Iterator[tuple[str, str]]:
     for i, fact in enumerate(spec.narrative):
         for j, pattern in enumerate(fact.patterns):
             yield f"$.narrative[{i}].patterns[{j}]", pattern
+
+
+#: The groups the metadata step reads from each kind of pattern.
+_METADATA_GROUPS = {
+    "organization_patterns": ("org",),
+    "date_patterns": ("year", "month", "day"),
+    "signature_patterns": ("org",),
+}
+_DATE_GROUPS = frozenset({"year", "month", "day"})
+
+
+def _check_metadata(spec: Spec) -> list[Problem]:
+    """Each metadata pattern has the groups it is read by; header keys are keys.
+
+    A pattern without its group would find text and give nothing, silently;
+    a signature date is read only when all three of its parts are there.
+    """
+    meta = spec.metadata
+    problems = []
+    for name, required in _METADATA_GROUPS.items():
+        for i, pattern in enumerate(getattr(meta, name)):
+            groups = _group_names(pattern)
+            if groups is None:
+                continue  # reported by _check_patterns
+            missing = [g for g in required if g not in groups]
+            if name == "signature_patterns" and groups & _DATE_GROUPS:
+                missing += sorted(_DATE_GROUPS - groups)
+            problems += [
+                Problem(
+                    f"pattern {pattern!r} has no group {group!r}",
+                    f"name the part it reads (?P<{group}>...)",
+                    f"$.metadata.{name}[{i}]",
+                )
+                for group in missing
+            ]
+    for i, key in enumerate(meta.header_keys):
+        if not key.strip() or any(c in key for c in ":：\n"):
+            problems.append(
+                Problem(
+                    f"header key {key!r} is empty or holds a colon or line break",
+                    "write the key alone (标题, not 标题:)",
+                    f"$.metadata.header_keys[{i}]",
+                )
+            )
+    return problems
+
+
+def _group_names(pattern: str) -> set[str] | None:
+    try:
+        return set(regex.compile(pattern).groupindex)
+    except regex.error:
+        return None
 
 
 def _compile_error(pattern: str) -> list[regex.error]:

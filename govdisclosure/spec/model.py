@@ -285,6 +285,14 @@ class MetadataSpec:
     #: Patterns with groups ``year``, ``month``, ``day`` for the publication date,
     #: tried in order on the text before the first heading.
     date_patterns: tuple[str, ...] = ()
+    #: Patterns with a group ``org`` (and optionally ``year``, ``month``, ``day``)
+    #: for the signature that closes a report (``河北省教育厅 2020年1月15日``),
+    #: tried on the report's last lines; the last match is the signature.
+    signature_patterns: tuple[str, ...] = ()
+    #: Keys of the page-header lines a crawler or CMS prints before the report
+    #: (``标题``, ``发布时间``): on such a line only the value after the colon is
+    #: a title candidate, and a key is never a title or an organisation.
+    header_keys: tuple[str, ...] = ()
 
 
 @frozen(cache_hash=True)
