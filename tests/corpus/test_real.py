@@ -37,24 +37,8 @@ _NARRATIVE = (
 )
 
 # What each aspect still misses today (issue 16); a case not listed must pass.
-YEAR_XFAIL = dict.fromkeys(_NARRATIVE, _UNREAD) | {
-    "08-hebei-kjt-2020": "year None: no title; the year is only in the body (2020年以来…)",
-    "18-huaian-2024": "year None: the PDF's text layer spaces digits from Han (2024 年)",
-}
-_FRAGMENT = (
-    "organization is a sentence fragment (根据《…》…) instead of the organisation"
-)
-ORGANIZATION_XFAIL = dict.fromkeys(_NARRATIVE, _UNREAD) | {
-    "03-hebei-gxt-2019": _FRAGMENT,
-    "06-hebei-jyt-2019": _FRAGMENT,
-    "04-hebei-jyt-2021": "organization None: named in the preamble (发布河北省教育厅2021年…报告)",
-    "05-hebei-gxt-2022": "organization None: named only as 省工业和信息化厅 in the body",
-    "08-hebei-kjt-2020": "organization None: no title; named in the body (河北省科学技术厅深入…)",
-    "10-hebei-kjt-2022": "organization None: no title; named in the body (2022年，河北省科学技术厅…)",
-    "11-hebei-kjt-2023": "organization None: no title; named in the body (2023年，河北省科学技术厅…)",
-    "12-hebei-jyt-2023": "organization None: no title; named in the signature (河北省教育厅, 2024年1月26日)",
-    "18-huaian-2024": "organization None: the PDF's text layer spaces digits from Han",
-}
+YEAR_XFAIL = dict.fromkeys(_NARRATIVE, _UNREAD)
+ORGANIZATION_XFAIL = dict.fromkeys(_NARRATIVE, _UNREAD)
 LOAD_XFAIL = dict.fromkeys(_NARRATIVE, _UNREAD)
 
 
