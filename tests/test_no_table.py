@@ -293,5 +293,6 @@ def test_a_fact_without_cells_is_listed_never_checked_nor_used() -> None:
 
     assert base.tables == report.tables
     stated = [f for f in report.facts if f.id == "any_figure"]
-    assert stated and all(f.cells == () and f.unit == "件" for f in stated)
+    assert stated
+    assert all(f.cells == () and f.unit == "件" for f in stated)
     assert not [f for f in report.findings if f.rule == "any_figure"]
