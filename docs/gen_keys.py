@@ -45,21 +45,32 @@ def render() -> str:
                 "|---|---|---|",
             ]
             out += [
-                f"| `{leaf.key}` | {leaf.label} | {table.column_type(leaf).value} |"
+                f"| `{leaf.key}` | {leaf.label} | {(leaf.node.type or table.value_type).value} |"
                 for leaf in table.column_leaves()
             ]
             out.append("")
-        out += [
-            "### Invariants",
-            "",
-            "| id | table | per | equation |",
-            "|---|---|---|---|",
-        ]
-        out += [
-            f"| `{inv.id}` | `{inv.table}` | {inv.for_each.value} | `{inv.equation}` |"
-            for inv in spec.invariants
-        ]
-        out.append("")
+        stated = [f for f in spec.narrative if not f.cells]
+        if stated:
+            out += [
+                "### Stated figures (no table)",
+                "",
+                "| key | unit | what |",
+                "|---|---|---|",
+            ]
+            out += [f"| `{f.id}` | {f.unit or ''} | {f.description} |" for f in stated]
+            out.append("")
+        if spec.invariants:
+            out += [
+                "### Invariants",
+                "",
+                "| id | table | per | equation |",
+                "|---|---|---|---|",
+            ]
+            out += [
+                f"| `{inv.id}` | `{inv.table}` | {inv.for_each.value} | `{inv.equation}` |"
+                for inv in spec.invariants
+            ]
+            out.append("")
     return "\n".join(out)
 
 

@@ -8,6 +8,10 @@
 a frozen `Stages`; `load` builds the `Report` from it, and `explain`, the
 property tests and the benchmarks read it instead of running the steps again.
 
+After the checks, `read_findings` says what the text did not let the steps
+read: a declared table absent or mostly undecided (errors, so such a report
+is never clean), or a format that declares no table at all (info).
+
 `load` is also the one boundary that guarantees only GovDisclosureError
 subclasses escape: the steps raise our errors where the input or the spec is
 at fault, and anything else is a bug, re-raised as InternalError (still a
@@ -18,14 +22,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from attrs import evolve, frozen
 
 from govdisclosure.errors import GovDisclosureError, InternalError
-from govdisclosure.model import Fact, Finding, Report, Severity, Table
+from govdisclosure.model import Fact, Finding, Report, Severity, Table, TableCoverage
 from govdisclosure.pipeline.cells import finalize_tables
-from govdisclosure.pipeline.detect import CLOSE_CALL, candidate_specs, structure_score
+from govdisclosure.pipeline.detect import (
+    CLOSE_CALL,
+    candidate_specs,
+    structure_score,
+    table_evidence,
+)
 from govdisclosure.pipeline.grid import TokenGrid, build_grid
 from govdisclosure.pipeline.invariants import check_invariants
 from govdisclosure.pipeline.metadata import Metadata, read_metadata
@@ -35,7 +44,6 @@ from govdisclosure.pipeline.normalize import NormalizedText, normalize_text
 from govdisclosure.pipeline.read import html_to_text, looks_like_html, read_text
 from govdisclosure.pipeline.rows import TableDraft, draft_tables
 from govdisclosure.pipeline.sections import Sections, locate_sections
-from govdisclosure.spec.expr import instances
 from govdisclosure.spec.model import Spec
 from govdisclosure.spec.patterns import PATTERN_TIMEOUT, timeouts
 from govdisclosure.spec.registry import (
@@ -45,7 +53,19 @@ from govdisclosure.spec.registry import (
     registry_with,
 )
 
-__all__ = ["Stages", "load", "load_file", "run_stages", "trace"]
+__all__ = [
+    "UNREAD_SHARE",
+    "Stages",
+    "load",
+    "load_file",
+    "read_findings",
+    "run_stages",
+    "trace",
+]
+
+#: A declared table the text has, but with less than this share of its cells
+#: decided (ok, inferred or blank), is mostly unread: a ``table.unread`` error.
+UNREAD_SHARE: Final = 0.5
 
 
 @frozen
@@ -74,7 +94,8 @@ class Stages:
     draft_findings: tuple[Finding, ...]
     #: Numbers that no remaining reading places in a cell.
     cell_findings: tuple[Finding, ...]
-    #: Equations the cells break or leave unchecked; figures the cells contradict.
+    #: Equations the cells break or leave unchecked; figures the cells contradict;
+    #: tables missing or mostly unread, or none declared (`read_findings`).
     check_findings: tuple[Finding, ...]
 
     @property
@@ -99,7 +120,11 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
     drafts, draft_findings = draft_tables(grids, spec)
     narrowed = narrow_readings(drafts, spec, agreed_facts(facts, spec))
     tables, cell_findings = finalize_tables(narrowed)
-    checks = (*check_invariants(tables, spec), *check_facts(tables, facts, spec))
+    checks = (
+        *check_invariants(tables, spec),
+        *check_facts(tables, facts, spec),
+        *read_findings(tables, facts, spec),
+    )
     return Stages(
         spec=spec,
         normalized=normalized,
@@ -114,6 +139,53 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
         draft_findings=tuple(draft_findings),
         cell_findings=tuple(cell_findings),
         check_findings=checks,
+    )
+
+
+def read_findings(
+    tables: tuple[Table, ...], facts: tuple[Fact, ...], spec: Spec
+) -> list[Finding]:
+    """What the text did not let the steps read, so that such a report is never clean.
+
+    An error per declared table that is absent (``table.missing``: no cell
+    found) or mostly unread (``table.unread``: less than `UNREAD_SHARE` of
+    its cells decided); an info ``table.none`` when the format declares no
+    table, so an empty ``tables`` is said, never silent.
+    """
+    if not spec.tables:
+        return [
+            Finding(
+                "table.none",
+                Severity.INFO,
+                f"{spec.id} declares no statutory table: the report has no cells; "
+                f"{len(facts)} figure(s) were read from its prose (Report.facts)",
+                spec=spec.ref,
+            )
+        ]
+    findings = []
+    for table in tables:
+        read = TableCoverage.of(table)
+        if read.present == 0:
+            what = f"is not in the text: none of its {read.declared} cells was found"
+            findings.append(_unread("table.missing", table, what, spec))
+        elif read.decided < UNREAD_SHARE * read.declared:
+            what = (
+                f"is mostly unread: {read.decided} of its {read.declared} cells decided "
+                f"({read.decided / read.declared:.0%}); the rest are ambiguous or missing"
+            )
+            findings.append(_unread("table.unread", table, what, spec))
+    return findings
+
+
+def _unread(code: str, table: Table, what: str, spec: Spec) -> Finding:
+    return Finding(
+        code,
+        Severity.ERROR,
+        f"table {table.name} ({table.id}) {what}",
+        spec=spec.ref,
+        missing_cells=tuple(
+            c.key for c in table.cells if c.status.value in ("missing", "ambiguous")
+        ),
     )
 
 
@@ -200,12 +272,19 @@ def _detect(normalized: NormalizedText, registry: Registry) -> tuple[Report, Sta
 
     Detection never reads the year in the title: structure decides, and a
     runner-up within `CLOSE_CALL` is said in a ``spec.close_call`` finding.
+    A spec without tables competes only when no spec with tables reads a
+    cell of the text, and then alone (`detect.table_evidence`).
     """
-    scored = []
-    for candidate, label_score in candidate_specs(normalized, registry):
-        report, stages = _parse(normalized, candidate, label_score)
-        score = structure_score(report, label_score, len(instances(candidate)))
-        scored.append((score, report, stages))
+    parsed = [
+        (candidate, label_score, *_parse(normalized, candidate, label_score))
+        for candidate, label_score in candidate_specs(normalized, registry)
+    ]
+    out = table_evidence([(spec, report) for spec, _, report, _ in parsed])
+    scored = [
+        (structure_score(report, spec, label_score), report, stages)
+        for spec, label_score, report, stages in parsed
+        if spec.id not in out
+    ]
     scored.sort(key=lambda item: item[0], reverse=True)
     best_score, best, stages = scored[0]
     findings = list(best.findings)

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import attrs
 import cattrs
-from attrs import field, frozen
+from attrs import Factory, field, frozen
 
 from govdisclosure.errors import require_extra
 
@@ -24,6 +24,7 @@ __all__ = [
     "RECORD_FIELDS",
     "Cell",
     "CellStatus",
+    "Coverage",
     "Fact",
     "Finding",
     "Report",
@@ -32,6 +33,7 @@ __all__ = [
     "Severity",
     "SourceSpan",
     "Table",
+    "TableCoverage",
     "Value",
     "converter",
     "structure_report",
@@ -181,7 +183,10 @@ class Fact:
     """A figure the report's prose states, with the sentence it came from.
 
     ``cells`` are the table cells whose sum the figure restates (declared by
-    the spec's ``narrative``). ``span`` indexes the input string.
+    the spec's ``narrative``); none for a figure that belongs to no table (a
+    report without a statutory table states its figures only in prose), whose
+    ``id`` is then its key (``proactive_published``). ``span`` indexes the
+    input string; ``unit`` is the unit the spec declares for the figure.
     """
 
     id: str
@@ -189,6 +194,76 @@ class Fact:
     value: Value
     sentence: str
     span: SourceSpan | None = None
+    unit: str | None = None
+
+
+def _share(decided: int, declared: int) -> float | None:
+    return round(decided / declared, 4) if declared else None
+
+
+@frozen
+class TableCoverage:
+    """How much of one declared table the text decided.
+
+    ``declared``: the table's cells in the spec; ``present``: those the text
+    has (any status but ``missing``); ``decided``: those whose value the text
+    determines, statuses ``ok``, ``inferred`` and ``blank`` (a blank cell is
+    read: the report leaves it empty). ``share`` is ``decided / declared``.
+    """
+
+    table: str
+    declared: int
+    present: int
+    decided: int
+    share: float | None = field(
+        default=Factory(lambda c: _share(c.decided, c.declared), takes_self=True)
+    )
+
+    @classmethod
+    def of(cls, table: Table) -> TableCoverage:
+        cells = table.cells
+        present = sum(c.status is not CellStatus.MISSING for c in cells)
+        decided = sum(c.status in DECIDED for c in cells)
+        return cls(table.id, len(cells), present, decided)
+
+
+@frozen
+class Coverage:
+    """How much of the report's declared tables the text decided: overall and per table.
+
+    A cell counts as decided when its status is ``ok``, ``inferred`` or
+    ``blank``; ``ambiguous`` and ``missing`` cells were not read. ``share``
+    is ``decided / declared``, ``None`` for a report whose format declares
+    no table (nothing to read, see the ``table.none`` finding).
+    """
+
+    declared: int
+    present: int
+    decided: int
+    tables: tuple[TableCoverage, ...] = ()
+    share: float | None = field(
+        default=Factory(lambda c: _share(c.decided, c.declared), takes_self=True)
+    )
+
+    @classmethod
+    def of(cls, tables: tuple[Table, ...]) -> Coverage:
+        """The coverage of ``tables``, counted from their cells' statuses."""
+        each = tuple(TableCoverage.of(t) for t in tables)
+        return cls(
+            sum(t.declared for t in each),
+            sum(t.present for t in each),
+            sum(t.decided for t in each),
+            each,
+        )
+
+    @property
+    def complete(self) -> bool:
+        """Whether every declared cell was decided (vacuously true with no table)."""
+        return self.decided == self.declared
+
+    def unread(self) -> tuple[TableCoverage, ...]:
+        """The tables with a cell the text did not decide, in spec order."""
+        return tuple(t for t in self.tables if t.decided < t.declared)
 
 
 @frozen
@@ -217,8 +292,14 @@ class Report:
     score: float = 1.0
     #: The publication date printed on the page (ISO ``YYYY-MM-DD``), if any.
     published: str | None = None
-    #: Figures stated in the prose that restate table cells (see docs/narrative.md).
+    #: Figures stated in the prose: those that restate table cells, and those
+    #: that belong to no table (see docs/narrative.md).
     facts: tuple[Fact, ...] = field(factory=tuple)
+    #: The share of the declared cells the text decided, overall and per table
+    #: (counted from ``tables`` unless given; see `Coverage`).
+    coverage: Coverage = field(
+        default=Factory(lambda r: Coverage.of(r.tables), takes_self=True)
+    )
 
     @property
     def cells(self) -> Iterator[Cell]:
@@ -317,7 +398,16 @@ class Result:
 
 converter = cattrs.Converter(forbid_extra_keys=True)
 
-for _cls in (SourceSpan, Cell, Table, Finding, Section, Report):
+for _cls in (
+    SourceSpan,
+    Cell,
+    Table,
+    Finding,
+    Section,
+    TableCoverage,
+    Coverage,
+    Report,
+):
     attrs.resolve_types(_cls)
 
 

@@ -13,11 +13,17 @@ SEEDS = Path(__file__).parent / "data" / "seeds"
 
 
 def test_viewer_shows_tables_and_units(capsys: pytest.CaptureFixture[str]) -> None:
-    """The grid shows values, amounts with their unit, and flagged cells marked."""
+    """The grid shows values, amounts with their unit, and flagged cells marked.
+
+    Its 二（八） and 四 are undecided (golden case seed-004), so the report
+    is not fully read: exit 3, and a line says what was not read.
+    """
     code = main([str(SEEDS / "004_c493ddf6db4f273e.txt")])
     out = capsys.readouterr().out
 
-    assert 0 == code
+    assert 3 == code
+    assert "read: not fully read: " in out
+    assert "t4 0/15 decided" in out
     assert "year: 2020" in out
     assert "administrative_license             3 0 110" in out
     assert "administrative_fees                ? ?" in out
@@ -215,3 +221,126 @@ def test_colour_on_a_terminal_only(capsys: pytest.CaptureFixture[str]) -> None:
 
     main([str(SEEDS / "004_c493ddf6db4f273e.txt")])  # captured: not a terminal
     assert "\x1b[" not in capsys.readouterr().out
+
+
+# ---- check's verdicts (docs/cli.md): 0 clean, 1 broken, 2 failed, 3 not fully read ----
+
+DATA = Path(__file__).parent / "data"
+PIPE = DATA / "handwritten" / "gov2021-pipe.txt"
+NEW_REQUESTS = "一、本年新收政府信息公开申请数量 | 40 | 5 | 0 | 1 | 2 | 0 | 48 |"
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    """The handwritten 2021 report (every cell typed) with 本年新收 总计 48 → 49."""
+    text = PIPE.read_text("utf-8")
+    assert NEW_REQUESTS in text
+    path = tmp_path / "broken.txt"
+    path.write_text(
+        text.replace(NEW_REQUESTS, NEW_REQUESTS.replace("48", "49")), "utf-8"
+    )
+    return path
+
+
+def _check(paths: list[Path], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["check", *map(str, paths), "--jobs", "1"])
+    return code, capsys.readouterr().out
+
+
+def test_check_a_clean_report(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every cell decided, every equation holding: exit 0 and no report line."""
+    code, out = _check([PIPE], capsys)
+
+    assert 0 == code
+    assert [
+        "0 report(s) with errors, 0 not fully read, 0 could not be parsed"
+    ] == out.splitlines()
+
+
+def test_check_a_broken_equation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sum that does not hold: exit 1, the equation on a line of its own."""
+    broken = _broken_copy(tmp_path)
+
+    code, out = _check([broken], capsys)
+
+    assert 1 == code
+    assert f"{broken}: I1 broken in t3" in out
+    assert "1 report(s) with errors, 0 not fully read" in out
+
+
+def test_check_an_unread_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """seed 004: its 四 undecided (golden case: all '?'): exit 3 and what was not read."""
+    seed = SEEDS / "004_c493ddf6db4f273e.txt"
+
+    code, out = _check([seed], capsys)
+
+    assert 3 == code
+    line = next(x for x in out.splitlines() if x.startswith(f"{seed}: "))
+    assert "not fully read: " in line
+    assert "t4 0/15 decided" in line
+    assert "t2_8 0/2 decided" in line
+    assert "0 report(s) with errors, 1 not fully read" in out
+
+
+def test_check_a_missing_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Section 四 cut out of the handwritten report: exit 3, t4 not in the text."""
+    text = PIPE.read_text("utf-8")
+    cut = tmp_path / "cut.txt"
+    cut.write_text(text[: text.index("四、")] + text[text.index("五、") :], "utf-8")
+
+    code, out = _check([cut], capsys)
+
+    assert 3 == code
+    assert "t4 0/15 decided (not in the text)" in out
+
+
+def test_check_a_report_without_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """A 2008-regulation report: nothing checked, so not clean: exit 3."""
+    report = DATA / "real" / "13-hebei-jyt-2014.txt"
+
+    code, out = _check([report], capsys)
+
+    assert 3 == code
+    assert f"{report}: no statutory table (gov-2008)" in out
+
+
+def test_check_an_unreadable_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file that is no report: exit 2, whatever the others say."""
+    note = tmp_path / "note.txt"
+    note.write_text("一份普通的通知", encoding="utf-8")
+
+    code, out = _check(
+        [note, _broken_copy(tmp_path), SEEDS / "004_c493ddf6db4f273e.txt"], capsys
+    )
+
+    assert 2 == code
+    assert "1 report(s) with errors, 1 not fully read, 1 could not be parsed" in out
+
+
+def test_check_broken_beats_not_fully_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Wrong numbers matter more than unread ones: 1, and both lines printed."""
+    code, out = _check(
+        [_broken_copy(tmp_path), SEEDS / "004_c493ddf6db4f273e.txt"], capsys
+    )
+
+    assert 1 == code
+    assert "I1 broken in t3" in out
+    assert "not fully read" in out
+
+
+def test_show_a_report_without_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    """The viewer lists the prose's figures and says nothing was checked: exit 3."""
+    code = main([str(DATA / "real" / "02-hebei-jyt-2018.txt")])
+    out = capsys.readouterr().out
+
+    assert 3 == code
+    assert "format: gov-2008" in out
+    assert "proactive_published = 1683条" in out
+    assert "read: no statutory table (gov-2008)" in out

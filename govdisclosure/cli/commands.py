@@ -24,6 +24,10 @@ from govdisclosure.spec.model import Spec
 from govdisclosure.spec.registry import Registry, load_spec
 
 __all__ = [
+    "BROKEN",
+    "CLEAN",
+    "FAILED",
+    "UNREAD",
     "check_many",
     "explain_report",
     "parse_many",
@@ -42,21 +46,80 @@ _SINKS: dict[str, Callable[[Path], Sink]] = {
 }
 
 
-def _errors(report: Report) -> list[Finding]:
-    """The findings that make a report fail a check (a broken 勾稽关系)."""
-    return [f for f in report.findings if f.severity is Severity.ERROR]
+#: Exit codes of ``show`` and ``check`` (docs/cli.md): the worst that happened.
+CLEAN = 0  # every declared cell read and every equation holding
+BROKEN = 1  # a report's numbers do not add up (an error finding)
+FAILED = 2  # a file could not be read or parsed (or the command was misused)
+UNREAD = (
+    3  # a report was not fully read: cells undecided, a table missing, or none at all
+)
+
+#: Error findings that say what was not read rather than what is wrong.
+_UNREAD_CODES = frozenset({"table.missing", "table.unread"})
+
+
+def _broken(report: Report) -> list[Finding]:
+    """The error findings about the numbers themselves (a broken 勾稽关系), not about
+    what was read (those are `_unread`'s)."""
+    return [
+        f
+        for f in report.findings
+        if f.severity is Severity.ERROR and f.code not in _UNREAD_CODES
+    ]
+
+
+def _unread(report: Report) -> str | None:
+    """What the text did not let us read, in one line; None when every cell was decided.
+
+    A report without a statutory table is never clean: nothing in it was
+    checked, and a script testing the exit code must not take it for a
+    report whose numbers add up.
+    """
+    coverage = report.coverage
+    if not report.tables:
+        return (
+            f"no statutory table ({report.format}): no cell read, nothing checked; "
+            f"{len(report.facts)} figure(s) stated in the prose"
+        )
+    gaps = coverage.unread()
+    if not gaps:
+        return None
+    each = ", ".join(
+        f"{t.table} {t.decided}/{t.declared} decided"
+        + (" (not in the text)" if not t.present else "")
+        for t in gaps
+    )
+    return (
+        f"not fully read: {coverage.decided} of {coverage.declared} cells decided "
+        f"({coverage.decided / coverage.declared:.0%}): {each}"
+    )
+
+
+def _verdict(report: Report) -> int:
+    """`BROKEN` over `UNREAD` over `CLEAN`: wrong numbers matter more than unread ones."""
+    if _broken(report):
+        return BROKEN
+    return UNREAD if _unread(report) else CLEAN
 
 
 def show_report(args: argparse.Namespace) -> int:
-    """Exit 1 on an error finding, so a script can test a report without reading it."""
+    """Exit 1 on a broken equation, 3 when not fully read, so a script can test a report."""
     try:
         report = load_file(args.file, spec=args.spec, encoding=args.encoding)
     except GovDisclosureError as exc:
         print(f"govdisclosure: {args.file}: {exc}", file=sys.stderr)
-        return 2
+        return FAILED
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    print(report.to_json(indent=1) if args.json else render(report, color=color))
-    return 1 if _errors(report) else 0
+    if args.json:
+        print(report.to_json(indent=1))
+        return _verdict(report)
+    print(render(report, color=color))
+    if not report.tables:  # the prose's figures are all such a report gives
+        print(f"figures stated in the prose: {len(report.facts)}")
+        for fact in report.facts:
+            print(f"  {fact.id} = {fact.value}{fact.unit or ''}  「{fact.sentence}」")
+    print(f"read: {_unread(report) or 'every declared cell decided'}")
+    return _verdict(report)
 
 
 def explain_report(args: argparse.Namespace) -> int:
@@ -106,7 +169,7 @@ def parse_many(args: argparse.Namespace) -> int:
         return 2
     files = list(expand_paths(args.paths))
     progress = Progress(len(files))
-    parsed = flagged = failed = 0
+    parsed = flagged = unread = failed = 0
     with _open_sink(kind, args.output) as sink:
         for result in load_many(files, jobs=args.jobs, spec=args.spec):
             progress.step()
@@ -115,11 +178,13 @@ def parse_many(args: argparse.Namespace) -> int:
                 progress.say(f"{result.path}: {result.error}")
                 continue
             parsed += 1
-            flagged += bool(_errors(result.report))
+            flagged += bool(_broken(result.report))
+            unread += _unread(result.report) is not None
             sink.write(result.report, result.path)
     progress.close()
     print(
-        f"parsed {parsed}, flagged {flagged} (error findings), failed {failed}",
+        f"parsed {parsed}, flagged {flagged} (error findings), "
+        f"not fully read {unread}, failed {failed}",
         file=sys.stderr,
     )
     return 2 if failed else 0
@@ -128,6 +193,10 @@ def parse_many(args: argparse.Namespace) -> int:
 def check_many(args: argparse.Namespace) -> int:
     """Error findings go to stdout, one a line, so ``check … > broken.txt`` keeps them.
 
+    So does a line per report that was not fully read (which tables, how
+    many cells), since a report whose tables were not read is not a clean
+    one: exit `FAILED` if a file failed, else `BROKEN` if an equation broke,
+    else `UNREAD` if a report was not fully read, else `CLEAN`.
     Cross-year warnings are printed but never change the exit code: two
     reports that disagree may both be right (a restated figure).
     """
@@ -135,7 +204,7 @@ def check_many(args: argparse.Namespace) -> int:
 
     files = list(expand_paths(args.paths))
     progress = Progress(len(files))
-    broken = failed = 0
+    broken = unread = failed = 0
     reports: list[Report] = []
     for result in load_many(files, jobs=args.jobs, spec=args.spec):
         progress.step()
@@ -145,18 +214,27 @@ def check_many(args: argparse.Namespace) -> int:
             continue
         if args.across_years:
             reports.append(result.report)
-        errors = _errors(result.report)
+        errors = _broken(result.report)
         broken += bool(errors)
         for finding in errors:
             progress.say(f"{result.path}: {finding.message}", sys.stdout)
+        gap = _unread(result.report)
+        unread += gap is not None
+        if gap:
+            progress.say(f"{result.path}: {gap}", sys.stdout)
     progress.close()
     if args.across_years:
         from govdisclosure.across import compare
 
         for finding in compare(reports):
             print(f"{finding.severity.value}: {finding.message}")
-    print(f"{broken} report(s) with errors, {failed} could not be parsed")
-    return 2 if failed else 1 if broken else 0
+    print(
+        f"{broken} report(s) with errors, {unread} not fully read, "
+        f"{failed} could not be parsed"
+    )
+    if failed:
+        return FAILED
+    return BROKEN if broken else UNREAD if unread else CLEAN
 
 
 def specs_list(args: argparse.Namespace) -> int:

@@ -14,6 +14,10 @@ whose sum the figure is); this module only applies it:
 3. `check_facts` compares each figure with the sum of its cells once the
    cells are final: a disagreement is a ``narrative.disagrees`` warning.
    Cells that are not decided (ambiguous, missing) are not compared.
+
+A fact the spec declares without cells is a figure that belongs to no table
+(a report under the 2008 regulations has none): it is found like the others
+and listed, and takes no part in steps 2 and 3.
 """
 
 from __future__ import annotations
@@ -82,6 +86,7 @@ def find_facts(sections: Sections, spec: Spec) -> tuple[Fact, ...]:
                                 value,
                                 sentence.strip(),
                                 SourceSpan(a, b, line.number),
+                                fact.unit,
                             )
                         )
     return tuple(dict.fromkeys(out))  # two patterns of one fact may find the same
@@ -144,7 +149,8 @@ def agreed_facts(facts: Sequence[Fact], spec: Spec) -> list[Fact]:
     values: dict[str, set[Value]] = {}
     for fact in facts:
         values.setdefault(fact.id, set()).add(fact.value)
-    resolvable = {f.id for f in spec.narrative if f.resolve}
+    # a figure of no table has no cells to choose among
+    resolvable = {f.id for f in spec.narrative if f.resolve and f.cells}
     firsts: dict[str, Fact] = {}
     for fact in facts:
         if fact.id in resolvable and len(values[fact.id]) == 1:
@@ -160,6 +166,8 @@ def check_facts(
     names = {t.id: t.name for t in spec.tables}
     findings = []
     for fact in facts:
+        if not fact.cells:
+            continue  # a figure that belongs to no table has nothing to agree with
         found = [cells.get(k) for k in fact.cells]
         if any(c is None or c.status not in DECIDED for c in found):
             continue  # a cell the table does not decide cannot be compared

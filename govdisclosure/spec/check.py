@@ -165,6 +165,18 @@ def _fields(form: str) -> list[str]:
 
 def _check_tables(spec: Spec) -> list[Problem]:
     problems = _duplicate_ids("table", [t.id for t in spec.tables])
+    if not spec.tables and not spec.sections:
+        # a format without a statutory table (the 2008 regulations) is told
+        # from the others by its section headings and its prose's figures
+        problems.append(
+            Problem(
+                "the spec declares neither tables nor sections, so no text can be "
+                "recognised as its format",
+                "declare the format's tables, or, for a format without a table, its "
+                "sections (and the figures its prose states, under 'narrative')",
+                "$.sections",
+            )
+        )
     section_ids = [s.id for s in spec.sections]
     for ti, table in enumerate(spec.tables):
         where = f"$.tables[{ti}]"
@@ -347,16 +359,26 @@ def _check_narrative(spec: Spec) -> list[Problem]:
 
 
 def _check_fact_cells(spec: Spec, fact: NarrativeFact, where: str) -> list[Problem]:
-    """A fact names cells, each a cell of the spec, all of one table."""
-    problems = []
+    """A fact names cells, each a cell of the spec, all of one table; or none, with a key for an id.
+
+    A fact without cells is a figure that belongs to no table: its id is its
+    only name in the data (``Report.facts``), so it must be a key, as row and
+    column keys are (docs/keys.md).
+    """
     if not fact.cells:
-        problems.append(
+        if _KEY.fullmatch(fact.id):
+            return []
+        return [
             Problem(
-                f"narrative fact {fact.id!r} names no cells",
-                "list the cells whose sum the sentence states, as table.row.column",
-                f"{where}.cells",
+                f"narrative fact {fact.id!r} names no cells, so its id is its key, "
+                "and it is not a key",
+                "write the id in lower case with underscores (e.g. "
+                "'proactive_published'), or list the cells whose sum the sentence "
+                "states, as table.row.column",
+                f"{where}.id",
             )
-        )
+        ]
+    problems = []
     tables = set()
     for cell in fact.cells:
         tables.add(cell.partition(".")[0])
@@ -377,6 +399,10 @@ def _check_fact_cells(spec: Spec, fact: NarrativeFact, where: str) -> list[Probl
             )
         )
     return problems
+
+
+#: The id of a fact that belongs to no table: a key like the keys of rows and columns.
+_KEY = regex.compile(r"[a-z][a-z0-9_]*")
 
 
 def _is_cell(spec: Spec, address: str) -> bool:

@@ -235,14 +235,23 @@ class NarrativeFact:
     collapsed row that the table's equations leave open (cells so chosen are
     INFERRED, the sentence being their reason). A figure never overrides a
     cell the table decides; a disagreement is a ``narrative.disagrees`` finding.
+
+    A fact with no ``cells`` is a *stated figure*: a number the report gives
+    only in its prose (a report under the 2008 regulations has no table at
+    all: 主动公开政府信息1683条). Its ``id`` is then its key, the figure's only
+    name, so the loader requires a key-like id (``proactive_published``); it is
+    listed in ``Report.facts`` and neither checked against nor resolving cells.
     """
 
     id: str
-    #: Cells as ``table.row.column`` keys, all of one table; the figure is their sum.
-    cells: tuple[str, ...]
     patterns: tuple[str, ...]
+    #: Cells as ``table.row.column`` keys, all of one table; the figure is their sum.
+    #: Empty: a stated figure that belongs to no table.
+    cells: tuple[str, ...] = ()
     description: str = ""
     resolve: bool = True
+    #: The unit the sentence counts in (``条``, ``件``), given to the `Fact`.
+    unit: str | None = None
 
 
 @frozen

@@ -204,7 +204,7 @@ BROKEN = {
     "extends-unknown": (
         ("id: tiny\n", "id: tiny\nextends: nowhere-2030\n"),
         "tiny.yaml:3:1: extends 'nowhere-2030', which is not a known spec (known: "
-        "fujian-legacy, gov-2014-statistics, gov-2019, gov-2021); fix: name the id of "
+        "fujian-legacy, gov-2008, gov-2014-statistics, gov-2019, gov-2021); fix: name the id of "
         "a bundled, installed or listed spec, and load both through one Registry",
     ),
 }
