@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import govdisclosure
 from govdisclosure.pipeline.normalize import normalize_text
-from govdisclosure.pipeline.sections import _heading_keys, _LineKeys, locate_sections
+from govdisclosure.pipeline.sections import _LineKeys, _variants, locate_sections
 from govdisclosure.spec.loader import parse_spec
 from govdisclosure.spec.model import DEFAULT_HEADING_FORMS, Spec
 
@@ -128,30 +130,40 @@ def test_declared_heading_forms_find_the_sections(case: str) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(HEADING_CASES))
-def test_the_default_heading_forms_do_not_find_them(case: str) -> None:
-    """The same reports under the default forms (二、…, whole-line （二）…) find nothing."""
-    _, text, _ = HEADING_CASES[case]
+def test_under_the_default_forms_only_the_table_is_found_by_its_labels(
+    case: str,
+) -> None:
+    """The same reports under the default forms (二、…, whole-line （二）…) find no heading;
+    the table section is located by its header row, and its cells are read."""
+    _, text, heading_lines = HEADING_CASES[case]
     spec = parse_spec(HEADED)
 
     sections = locate_sections(normalize_text(text), spec)
     report = govdisclosure.load(text, spec=spec)
 
-    assert () == sections.spans
-    assert {"missing"} == {c.status.value for c in report.cells}
-    assert 3 == sum(f.code == "section.missing" for f in report.findings)
+    # the section starts at the table's header row, the line after its heading
+    assert [("s2", heading_lines[1] + 1)] == [
+        (s.spec.id, s.start[0]) for s in sections.spans
+    ]
+    assert sections.spans[0].heading == sections.spans[0].start
+    assert {5, 7, 2, 40} == {c.value for c in report.cells}
+    assert {"ok"} == {c.status.value for c in report.cells}
+    assert 2 == sum(f.code == "section.missing" for f in report.findings)
+    (located,) = [f for f in report.findings if f.code == "section.located_by_table"]
+    assert "信息内容, 本年制发件数, 现行有效件数" in located.message
 
 
 def test_default_heading_forms_are_the_national_ones() -> None:
     """By default 二、Title may sit inside a line and （二）Title must fill it."""
     spec = parse_spec(HEADED)
 
-    keys = _heading_keys(spec.sections[1], spec.heading_forms)
+    variants = _variants(spec.sections[1], spec.heading_forms)
 
     assert DEFAULT_HEADING_FORMS == spec.heading_forms
-    assert (
-        ("(二)主动公开政府信息情况", True),
+    assert [
         ("二.主动公开政府信息情况", False),
-    ) == keys
+        ("(二)主动公开政府信息情况", True),
+    ] == [(_filled(v.pattern, "二"), v.whole) for v in variants]
 
 
 def test_a_heading_form_is_matched_in_match_form() -> None:
@@ -162,6 +174,14 @@ def test_a_heading_form_is_matched_in_match_form() -> None:
         + "  - {form: '【{number}】{title}', whole_line: true}\n"
     )
 
-    keys = _heading_keys(spec.sections[0], spec.heading_forms)
+    variants = _variants(spec.sections[0], spec.heading_forms)
 
-    assert (("第一部分:总体情况", False), ("【一】总体情况", True)) == keys
+    assert [("第一部分:总体情况", False), ("【一】总体情况", True)] == [
+        (_filled(v.pattern, "一"), v.whole) for v in variants
+    ]
+
+
+def _filled(pattern: re.Pattern[str], number: str) -> str:
+    """A heading pattern with its number filled in, back as the text it matches."""
+    text = pattern.pattern.replace(r"(?P<number>[一二三四五六七八九十]+)", number)
+    return re.sub(r"\\(.)", r"\1", text)
