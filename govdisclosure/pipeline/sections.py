@@ -47,7 +47,7 @@ from attrs import frozen
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Finding, Section, Severity, SourceSpan
 from govdisclosure.pipeline.normalize import Line, NormalizedText
-from govdisclosure.spec.model import HeadingForm, SectionSpec, Spec, TableSpec
+from govdisclosure.spec.model import HeadingForm, SectionSpec, Spec
 from govdisclosure.typography import (
     NUMERALS,
     label_key,
@@ -261,18 +261,6 @@ def _heading_number(run: str, expected: str, number_first: bool) -> str | None:
     return next((run[i:] for i in range(len(run)) if numeral(run[i:])), None)
 
 
-def _table_labels(table: TableSpec) -> Iterator[str]:
-    """Every text of a table in match form: captions, remarks, rows, columns, groups."""
-    nodes = [
-        *(leaf.node for leaf in (*table.row_leaves(), *table.column_leaves())),
-        *table.row_groups(),
-        *table.column_groups(),
-    ]
-    texts = [*table.labels, *table.remarks]
-    texts += [t for node in nodes for t in (node.label, *node.aliases) if t]
-    return (key for t in texts if (key := label_key(t)))
-
-
 @by_identity(maxsize=64)
 def _section_labels(spec: Spec, section_id: str) -> tuple[str, ...]:
     """The labels of the section's tables in match form, longest first."""
@@ -280,7 +268,8 @@ def _section_labels(spec: Spec, section_id: str) -> tuple[str, ...]:
         key
         for table in spec.tables
         if table.section == section_id
-        for key in _table_labels(table)
+        for text in table.texts()
+        if (key := label_key(text))
     }
     return tuple(sorted(keys, key=len, reverse=True))
 
@@ -292,7 +281,8 @@ def _distinctive_labels(spec: Spec, section_id: str) -> tuple[str, ...]:
         key
         for table in spec.tables
         if table.section != section_id
-        for key in _table_labels(table)
+        for text in table.texts()
+        if (key := label_key(text))
     }
     return tuple(
         k for k in _section_labels(spec, section_id) if k not in others and len(k) >= 2
@@ -408,7 +398,7 @@ def _by_table(
         if any(f.section.id == section.id for f in out):
             continue
         labels = _distinctive_labels(spec, section.id)
-        if not labels:
+        if len(labels) < 2:  # one label alone is no table: prose may name it
             continue
         order = {s.id: k for k, s in enumerate(spec.sections)}
         before = [f for f in out if order[f.section.id] < n]
