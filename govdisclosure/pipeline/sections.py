@@ -341,36 +341,29 @@ def _how_found(
     """Info findings: a section found by its table's labels, or numbered otherwise."""
     findings = []
     for f in found:
-        line = lines[f.heading[0]] if f.heading[0] < len(lines) else None
-        start, end = line.source_span(f.heading[1], f.body[1]) if line else (0, 0)
-        span = SourceSpan(start, end, line.number) if line else None
-        name = f"{f.section.number}、{f.section.title}".lstrip("、")
         if f.by_labels:
+            code = "section.located_by_table"
             message = (
-                f"the heading of section {name} was not found; its table was "
-                f"located by its labels ({', '.join(f.by_labels)})"
-            )
-            findings.append(
-                Finding(
-                    "section.located_by_table",
-                    Severity.INFO,
-                    message,
-                    spec=spec.ref,
-                    span=span,
-                )
+                f"the heading of section {_name(f.section)} was not found; its "
+                f"table was located by its labels ({', '.join(f.by_labels)})"
             )
         elif f.number != f.section.number:
-            message = f"section {name} is numbered {f.number} in the report"
-            findings.append(
-                Finding(
-                    "section.renumbered",
-                    Severity.INFO,
-                    message,
-                    spec=spec.ref,
-                    span=span,
-                )
-            )
+            code = "section.renumbered"
+            message = f"section {_name(f.section)} is numbered {f.number} in the report"
+        else:
+            continue
+        # the heading, or the first label that located the table
+        line, col = lines[f.heading[0]], f.heading[1]
+        stop = f.body[1] if not f.by_labels else col + len(f.by_labels[0])
+        start, end = line.source_span(col, min(max(stop, col + 1), len(line.text)))
+        span = SourceSpan(start, end, line.number)
+        findings.append(Finding(code, Severity.INFO, message, spec=spec.ref, span=span))
     return findings
+
+
+def _name(section: SectionSpec) -> str:
+    """How findings name a section: ``三、收到和处理…``, or its title alone if unnumbered."""
+    return f"{section.number}、{section.title}" if section.number else section.title
 
 
 #: Distinctive labels in a row that make a table's header (fewer if the
@@ -394,13 +387,13 @@ def _by_table(
     order holds; a section located so bounds the search of the next.
     """
     out = list(found)
+    order = {s.id: k for k, s in enumerate(spec.sections)}
     for n, section in enumerate(spec.sections):
         if any(f.section.id == section.id for f in out):
             continue
         labels = _distinctive_labels(spec, section.id)
         if len(labels) < 2:  # one label alone is no table: prose may name it
             continue
-        order = {s.id: k for k, s in enumerate(spec.sections)}
         before = [f for f in out if order[f.section.id] < n]
         after = [f for f in out if order[f.section.id] > n]
         start = before[-1].body if before else (0, 0)
@@ -479,7 +472,7 @@ def _missing_sections(spec: Spec, spans: Sequence[SectionSpan]) -> list[Finding]
         Finding(
             "section.missing",
             Severity.WARNING,
-            f"section {section.number}、{section.title} was not found",
+            f"section {_name(section)} was not found",
             spec=spec.ref,
         )
         for section in spec.sections
@@ -503,7 +496,7 @@ def _unmentioned(
             Finding(
                 "section.must_mention",
                 Severity.WARNING,
-                f"section {span.spec.number}、{span.spec.title} says nothing about {word}, which the format requires it to report",
+                f"section {_name(span.spec)} says nothing about {word}, which the format requires it to report",
                 spec=spec.ref,
             )
             for word in span.spec.must_mention
@@ -653,7 +646,7 @@ def _follows(
     """
     key = keys.keys[i]
     if end >= len(key):
-        after = next((k for k in keys.keys[i + 1 :] if k), "")
+        after = next((k for k in itertools.islice(keys.keys, i + 1, None) if k), "")
         return _starts_with_label(after, 0, labels)
     if text[keys.index(i)[end]] in _CONTINUATION:
         return None
