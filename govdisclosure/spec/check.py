@@ -33,7 +33,7 @@ from govdisclosure.spec.model import (
     TableSpec,
     YearRule,
 )
-from govdisclosure.typography import label_key, numeral
+from govdisclosure.typography import ENUMERATOR, label_key, numeral
 
 __all__ = ["Problem", "check_previous_names", "check_spec"]
 
@@ -59,6 +59,7 @@ def check_spec(spec: Spec) -> list[Problem]:
     checks = (
         _check_sections,
         _check_heading_forms,
+        _check_heading_titles,
         _check_tables,
         _check_invariants,
         _check_narrative,
@@ -145,6 +146,37 @@ def _check_heading_forms(spec: Spec) -> list[Problem]:
                     f"$.heading_forms[{i}].form",
                 )
             )
+    return problems
+
+
+def _check_heading_titles(spec: Spec) -> list[Problem]:
+    """A section title (or alias) may not be a table label after its enumerator.
+
+    A heading's number may be any numeral (reports number their sections
+    their own way), so a row ``三、依申请公开情况`` of a table would be read as
+    the heading of a section titled 依申请公开情况, cutting the table.
+    """
+    labels: dict[str, tuple[str, str]] = {}
+    for table in spec.tables:
+        for text in table.texts():
+            key = label_key(text)
+            m = ENUMERATOR.match(key)
+            labels.setdefault(key[m.end() :] if m else key, (table.id, text))
+    problems = []
+    for si, section in enumerate(spec.sections):
+        for ti, title in enumerate((section.title, *section.aliases)):
+            if (found := labels.get(label_key(title))) is not None:
+                place = f"$.sections[{si}]" + (
+                    f".aliases[{ti - 1}]" if ti else ".title"
+                )
+                problems.append(
+                    Problem(
+                        f"section {section.id!r}: {title!r} is also the label "
+                        f"{found[1]!r} of table {found[0]!r}, which would be read as its heading",
+                        "word the title or alias so that no table label reads the same",
+                        place,
+                    )
+                )
     return problems
 
 

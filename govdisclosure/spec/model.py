@@ -129,6 +129,21 @@ class TableSpec:
         """A column's value type: its own, else the table's (docs/keys.md lists it)."""
         return leaf.node.type or self.value_type
 
+    def texts(self) -> tuple[str, ...]:
+        """Every text of the table as the spec writes it: captions, remarks, and
+        the labels and aliases of its rows, columns and groups."""
+        return self._texts
+
+    @cached_property
+    def _texts(self) -> tuple[str, ...]:
+        nodes = [
+            *(leaf.node for leaf in (*self._row_leaves, *self._column_leaves)),
+            *_groups(self.rows),
+            *_groups(self.columns),
+        ]
+        labelled = (t for node in nodes for t in (node.label, *node.aliases) if t)
+        return (*self.labels, *self.remarks, *labelled)
+
     def cell_type(self, row: Leaf, column: Leaf) -> ValueType:
         """A cell's value type: its column's, else its row's, else the table's."""
         return column.node.type or row.node.type or self.value_type
@@ -183,12 +198,15 @@ class SectionSpec:
 class HeadingForm:
     """How the format prints a section heading: a template of its number and title.
 
-    ``form`` holds ``{number}`` and ``{title}`` once each, for the section's
-    number and each of its titles and aliases (``第{number}部分 {title}`` is
-    ``第一部分 总体情况``); it is matched in match form, like labels.
-    ``whole_line``: the heading counts only when it fills its line. Without
-    it, a heading may stand inside a line with its body glued after it, as on
-    a collapsed page, but not inside a sentence (after a Han character).
+    ``form`` holds ``{number}`` and ``{title}`` once each, for a section
+    number and each of the section's titles and aliases (``第{number}部分
+    {title}`` is ``第一部分 总体情况``); it is matched in match form, like
+    labels. ``{number}`` matches any section numeral, not only the section's
+    own: a report may number its sections its own way, and the spec's order
+    still holds. ``whole_line``: the heading counts only when it fills its
+    line. Without it, a heading may stand anywhere in a line, glued to what
+    precedes and follows it as on a collapsed page, unless what follows
+    continues a sentence (a closing quote, an enumeration comma).
     """
 
     form: str

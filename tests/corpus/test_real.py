@@ -131,11 +131,12 @@ def test_share_of_cells_read_right_does_not_fall() -> None:
     """Over the tabled reports, the share of true cells read right (equal, or blank where empty).
 
     A floor to raise as the readers improve, never to lower: measured
-    1346 of 1842 (73.1 %) when the real reports became golden cases.
+    1346 of 1842 (73.1 %) when the real reports became golden cases, 1706
+    (92.6 %) once headings were found wherever they stand (issue 16).
     """
     verdicts = [
         v for name in TABLED for _, _, v in judge(_report(name), _expected(name))
     ]
 
     assert 1842 == len(verdicts)
-    assert verdicts.count("right") / len(verdicts) >= 0.73
+    assert verdicts.count("right") / len(verdicts) >= 0.92

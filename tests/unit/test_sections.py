@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import govdisclosure
 from govdisclosure.pipeline.normalize import normalize_text
-from govdisclosure.pipeline.sections import _heading_keys, _LineKeys, locate_sections
+from govdisclosure.pipeline.sections import (
+    _heading_number,
+    _LineKeys,
+    _variants,
+    locate_sections,
+)
 from govdisclosure.spec.loader import parse_spec
 from govdisclosure.spec.model import DEFAULT_HEADING_FORMS, Spec
 
@@ -128,30 +135,40 @@ def test_declared_heading_forms_find_the_sections(case: str) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(HEADING_CASES))
-def test_the_default_heading_forms_do_not_find_them(case: str) -> None:
-    """The same reports under the default forms (二、…, whole-line （二）…) find nothing."""
-    _, text, _ = HEADING_CASES[case]
+def test_under_the_default_forms_only_the_table_is_found_by_its_labels(
+    case: str,
+) -> None:
+    """The same reports under the default forms (二、…, whole-line （二）…) find no heading;
+    the table section is located by its header row, and its cells are read."""
+    _, text, heading_lines = HEADING_CASES[case]
     spec = parse_spec(HEADED)
 
     sections = locate_sections(normalize_text(text), spec)
     report = govdisclosure.load(text, spec=spec)
 
-    assert () == sections.spans
-    assert {"missing"} == {c.status.value for c in report.cells}
-    assert 3 == sum(f.code == "section.missing" for f in report.findings)
+    # the section starts at the table's header row, the line after its heading
+    assert [("s2", heading_lines[1] + 1)] == [
+        (s.spec.id, s.start[0]) for s in sections.spans
+    ]
+    assert sections.spans[0].heading == sections.spans[0].start
+    assert {5, 7, 2, 40} == {c.value for c in report.cells}
+    assert {"ok"} == {c.status.value for c in report.cells}
+    assert 2 == sum(f.code == "section.missing" for f in report.findings)
+    (located,) = [f for f in report.findings if f.code == "section.located_by_table"]
+    assert "信息内容, 本年制发件数, 现行有效件数" in located.message
 
 
 def test_default_heading_forms_are_the_national_ones() -> None:
     """By default 二、Title may sit inside a line and （二）Title must fill it."""
     spec = parse_spec(HEADED)
 
-    keys = _heading_keys(spec.sections[1], spec.heading_forms)
+    variants = _variants(spec.sections[1], spec.heading_forms)
 
     assert DEFAULT_HEADING_FORMS == spec.heading_forms
-    assert (
-        ("(二)主动公开政府信息情况", True),
+    assert [
         ("二.主动公开政府信息情况", False),
-    ) == keys
+        ("(二)主动公开政府信息情况", True),
+    ] == [(_filled(v.pattern, "二"), v.whole) for v in variants]
 
 
 def test_a_heading_form_is_matched_in_match_form() -> None:
@@ -162,6 +179,260 @@ def test_a_heading_form_is_matched_in_match_form() -> None:
         + "  - {form: '【{number}】{title}', whole_line: true}\n"
     )
 
-    keys = _heading_keys(spec.sections[0], spec.heading_forms)
+    variants = _variants(spec.sections[0], spec.heading_forms)
 
-    assert (("第一部分:总体情况", False), ("【一】总体情况", True)) == keys
+    assert [("第一部分:总体情况", False), ("【一】总体情况", True)] == [
+        (_filled(v.pattern, "一"), v.whole) for v in variants
+    ]
+
+
+def _filled(pattern: re.Pattern[str], number: str) -> str:
+    """A heading pattern with its number filled in, back as the text it matches."""
+    text = pattern.pattern.replace(r"(?P<number>[一二三四五六七八九十]+)", number)
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+# ---- headings as crawled pages print them (real reports 03, 07, 08, 09) ------------
+# Small texts in the style of the real reports; every expected value is read
+# off the text by hand.
+
+T2_GLUED = (
+    "第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量规章000"
+    "第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购304948.3955万元"
+)
+T3_GLUED = (
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况"
+    "自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+    "一、本年新收政府信息公开申请数量22（七）总计22"
+)
+T3_PIPES = (
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况\n"
+    "自然人 | 法人或其他组织 | 总计\n"
+    "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他\n"
+    "一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4\n"
+)
+T2_PIPES = (
+    "第二十条第（一）项\n"
+    "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量\n"
+    "规章 | 0 | 0 | 0\n"
+    "规范性文件 | 2 | 5 | 31\n"
+)
+
+
+def _bodies(text: str, spec: Spec) -> dict[str, tuple[str, str]]:
+    """Each located section's heading and body text."""
+    return {
+        s.id: (s.heading, s.text)
+        for s in locate_sections(normalize_text(text), spec).as_model()
+    }
+
+
+def _codes(report: govdisclosure.Report) -> list[str]:
+    return [f.code for f in report.findings if f.code.startswith(("section", "token"))]
+
+
+def test_a_heading_glued_after_a_han_character_is_found(spec2019: Spec) -> None:
+    """``…服务水平二、主动公开…``: the body after it is the section's table."""
+    text = (
+        "一、总体情况本厅全年主动公开政府信息766条，切实提升了服务水平"
+        f"二、主动公开政府信息情况{T2_GLUED}"
+    )
+
+    bodies = _bodies(text, spec2019)
+    report = govdisclosure.load(text, spec=spec2019)
+
+    assert "本厅全年主动公开政府信息766条,切实提升了服务水平" == bodies["s1"][1]
+    assert "二、主动公开政府信息情况" == bodies["s2"][0]
+    assert bodies["s2"][1].startswith("第二十条第(一)项")
+    rules = {c.column_key: c.value for c in report.cells if c.row_key == "rules"}
+    assert {"new_made": 0, "new_published": 0, "total_published": 0} == rules
+    assert "token.in_prose" not in _codes(report)
+
+
+def test_a_heading_glued_after_a_unit_is_found(spec2019: Spec) -> None:
+    """``…304948.3955万元三、收到和处理…`` (real 03): 二 stops at the unit."""
+    text = f"二、主动公开政府信息情况{T2_GLUED}三、收到和处理政府信息公开申请情况{T3_GLUED}"
+
+    bodies = _bodies(text, spec2019)
+    report = govdisclosure.load(text, spec=spec2019)
+
+    assert bodies["s2"][1].endswith("政府集中采购304948.3955万元")
+    assert "三、收到和处理政府信息公开申请情况" == bodies["s3"][0]
+    assert bodies["s3"][1].startswith("(本列数据的勾稽关系为")
+    assert "token.in_prose" not in _codes(report)
+
+
+def test_a_heading_glued_after_another_heading_is_found(spec2019: Spec) -> None:
+    """``四、结转下年度继续办理四、政府信息公开…`` (real 03, 09): the first is a row
+    label of 三, the second the heading of 四, whose body is a sentence."""
+    text = (
+        f"三、收到和处理政府信息公开申请情况{T3_GLUED}四、结转下年度继续办理"
+        "四、政府信息公开行政复议、行政诉讼情况"
+        "2019年本厅未发生涉及政府信息公开的行政复议、行政诉讼案件。"
+        "五、存在的主要问题及改进情况认识不足，重视不够。"
+    )
+
+    bodies = _bodies(text, spec2019)
+
+    assert bodies["s3"][1].endswith("(七)总计22四、结转下年度继续办理")
+    assert (
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "2019年本厅未发生涉及政府信息公开的行政复议、行政诉讼案件。",
+    ) == bodies["s4"]
+    assert "认识不足,重视不够。" == bodies["s5"][1]
+
+
+def test_a_heading_after_full_width_spaces_is_found(spec2019: Spec) -> None:
+    """``…万元　　三、收到和处理…　　2020年未收到…`` (real 08): a table section
+    whose body is a sentence, after full-width spaces that fold away."""
+    text = (
+        "\u3000\u3000二、主动公开政府信息情况第二十条第（一）项信息内容本年度新制作数量"
+        "本年新公开数量对外公开总数量规章000\u3000\u3000"
+        "三、收到和处理政府信息公开申请情况\u3000\u30002020年未收到政府信息公开申请。"
+        "\u3000\u3000四、政府信息公开行政复议、行政诉讼情况\u3000\u3000"
+        "2020年未发生涉及政府信息公开的行政复议、行政诉讼案件。"
+    )
+
+    bodies = _bodies(text, spec2019)
+    report = govdisclosure.load(text, spec=spec2019)
+
+    assert ["s2", "s3", "s4"] == list(bodies)
+    assert bodies["s2"][1].endswith("规章000")
+    assert "2020年未收到政府信息公开申请。" == bodies["s3"][1]
+    # the sentences of 三 and 四 hold the only numbers not read as cells
+    in_prose = [f.message for f in report.findings if f.code == "token.in_prose"]
+    assert 2 == len(in_prose)
+    assert all("'2020'" in m for m in in_prose)
+    assert {0} == {c.value for c in report.cells if c.row_key == "rules"}
+
+
+def test_a_table_without_a_heading_is_located_by_its_labels() -> None:
+    """A 2014 statistics table published alone (real 07): no title, the page starts
+    at its header row 统计指标 / 单位 / 统计数, one cell per line."""
+    from govdisclosure.spec.registry import default_registry
+
+    spec = default_registry().get("gov-2014-statistics")
+    text = (
+        "\r\r\r\r统计指标\r单位\r统计数\r\r\r一、主动公开情况\r\r\r"
+        "（一）主动公开政府信息数\r（不同渠道和方式公开相同信息计1条)\r条\r1683\r\r\r"
+        "其中：主动公开规范性文件数\r条\r4\r\r\r制发规范性文件总数\r件\r3\r\r\r"
+    )
+
+    report = govdisclosure.load(text, spec=spec)
+
+    cells = {c.row_key: (c.value, c.status.value) for c in report.cells}
+    assert (1683, "ok") == cells["proactive_total"]
+    assert (4, "ok") == cells["proactive_normative"]
+    assert (3, "ok") == cells["normative_issued"]
+    (found,) = [f for f in report.findings if f.code.startswith("section.")]
+    assert ("section.located_by_table", "info") == (found.code, found.severity.value)
+    assert "(统计指标, 单位, 统计数)" in found.message
+
+
+def test_a_reworded_heading_is_found_by_its_alias_or_its_table(spec2019: Spec) -> None:
+    """``一、基本情况`` and ``五、存在的主要问题及整改措施`` are aliases; ``三、依申请公开情况``
+    is none, so 三's table is located by its header row."""
+    text = (
+        "一、基本情况\n本厅全年主动公开政府信息766条。\n"
+        f"二、主动公开政府信息情况\n{T2_PIPES}"
+        f"三、依申请公开情况\n{T3_PIPES}"
+        "五、存在的主要问题及整改措施\n认识不足。\n"
+    )
+
+    sections = locate_sections(normalize_text(text), spec2019)
+    report = govdisclosure.load(text, spec=spec2019)
+
+    assert [("s1", 0), ("s2", 2), ("s3", 8), ("s5", 12)] == [
+        (s.spec.id, s.start[0]) for s in sections.spans
+    ]
+    new = {
+        c.column_key: c.value
+        for c in report.cells
+        if c.table == "t3" and c.row_key == "new_requests"
+    }
+    assert {"natural_person": 3, "commercial": 1, "total": 4} == {
+        k: v for k, v in new.items() if v
+    }
+    assert ["section.located_by_table", "section.missing", "section.missing"] == [
+        f.code for f in sections.findings
+    ]
+
+
+def test_a_report_numbering_its_sections_its_own_way(spec2019: Spec) -> None:
+    """A narrative 一…三, then the tables under 一、二: the tables are found by title
+    in spec order, each with a ``section.renumbered`` finding."""
+    text = (
+        "一、概述\n本年度本厅认真贯彻《条例》。\n"
+        "二、主动公开政府信息情况\n本厅全年主动公开政府信息766条。\n"
+        "三、存在的问题及改进措施\n认识不足。\n"
+        f"一、主动公开政府信息情况\n{T2_PIPES}"
+        f"二、收到和处理政府信息公开申请情况\n{T3_PIPES}"
+    )
+
+    sections = locate_sections(normalize_text(text), spec2019)
+    report = govdisclosure.load(text, spec=spec2019)
+
+    assert [("s2", 6), ("s3", 11)] == [
+        (s.spec.id, s.heading[0]) for s in sections.spans
+    ]
+    documents = {
+        c.column_key: c.value
+        for c in report.cells
+        if c.row_key == "normative_documents"
+    }
+    assert {"new_made": 2, "new_published": 5, "total_published": 31} == documents
+    renumbered = [
+        f.message for f in sections.findings if f.code == "section.renumbered"
+    ]
+    assert [
+        "section 二、主动公开政府信息情况 is numbered 一 in the report",
+        "section 三、收到和处理政府信息公开申请情况 is numbered 二 in the report",
+    ] == renumbered
+
+
+def test_a_heading_string_inside_a_sentence_cuts_no_section(spec2019: Spec) -> None:
+    """Quoted (``按照“二、…”的要求``), listed (``包括一、…、二、…``) or merely
+    mentioned before the table (``在二、…中``), a title in prose is no heading."""
+    text = (
+        "一、总体情况本厅按照“二、主动公开政府信息情况”的要求做好公开工作。"
+        "本报告包括一、总体情况、二、主动公开政府信息情况、三、收到和处理政府信息公开申请情况等部分。"
+        "在二、主动公开政府信息情况中列出了本年度数据。"
+        f"二、主动公开政府信息情况{T2_GLUED}"
+    )
+
+    bodies = _bodies(text, spec2019)
+
+    assert ["s1", "s2"] == list(bodies)
+    assert bodies["s1"][1].endswith("在二、主动公开政府信息情况中列出了本年度数据。")
+    assert bodies["s2"][1].startswith("第二十条第(一)项")
+
+
+def test_a_bracketed_sub_heading_is_no_section(spec2019: Spec) -> None:
+    """Seed 004's sub-headings of 一 use the bracketed form followed by prose;
+    even one that fills its line loses to the heading followed by 二's table."""
+    text = (
+        "一、总体情况\n（二）主动公开政府信息情况。本局全年公开信息。\n"
+        "（二）主动公开政府信息情况\n本局全年主动公开信息766条。\n"
+        f"二、主动公开政府信息情况\n{T2_PIPES}"
+    )
+
+    sections = locate_sections(normalize_text(text), spec2019)
+
+    assert [("s1", 0), ("s2", 4)] == [(s.spec.id, s.heading[0]) for s in sections.spans]
+
+
+@pytest.mark.parametrize(
+    ("run", "expected", "number_first", "number"),
+    [
+        ("二", "二", True, "二"),
+        ("一二", "二", True, "二"),  # 统一二、…: 一 ends the word before
+        ("一二", "三", True, "二"),  # renumbered: the longest numeral the run ends with
+        ("十二", "三", True, "十二"),
+        ("一一", "二", False, None),  # 第一一部分 is no number
+        ("十", "三", False, "十"),
+    ],
+)
+def test_the_number_of_a_heading(
+    run: str, expected: str, number_first: bool, number: str | None
+) -> None:
+    assert number == _heading_number(run, expected, number_first)

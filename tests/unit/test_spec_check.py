@@ -145,3 +145,22 @@ def test_the_previous_names_of_a_rule_are_checked_against_the_earlier_spec() -> 
             "$.previous_table",
         )
     ] == check_previous_names(rule, without_table)
+
+
+def test_a_section_title_may_not_read_as_a_table_label() -> None:
+    """Any numeral may number a heading, so a row ``二、行`` would be the heading of a
+    section titled 行: the title or alias is reported, where it is written."""
+    spec = parse_spec(TINY)
+    row = attrs.evolve(spec.tables[0].rows[0], label="二、行")
+    table = attrs.evolve(spec.tables[0], rows=(row, *spec.tables[0].rows[1:]))
+    section = attrs.evolve(spec.sections[0], aliases=("行",))
+    broken = attrs.evolve(spec, tables=(table,), sections=(section,))
+
+    assert [
+        Problem(
+            "section 's1': '行' is also the label '二、行' of table 't1', "
+            "which would be read as its heading",
+            "word the title or alias so that no table label reads the same",
+            "$.sections[0].aliases[0]",
+        )
+    ] == check_spec(broken)
