@@ -14,6 +14,26 @@ empty cell. Spans are read, not guessed:
 
 The same rules serve .docx (``gridSpan``, ``vMerge``) and PDF tables (a merged
 cell is ``None`` in pdfplumber's grid).
+
+A saved web page is read as a person sees the report, not as its markup lies:
+
+* report markup a CMS keeps in a script (``let content = "<p>…<table>…"``,
+  a JSON blob, ``JSON.parse('…')``, a ``text/template`` script or a
+  ``<template>``) is read where the script stands, with the same table rules.
+  Whether a string is report markup is decided by its content tags and the
+  text between them, never by words of a format; strings are found by a
+  scanner that knows only literals and comments and decoded by JSON's or
+  JavaScript's escape rules, never evaluated; the work is bounded
+  (`MAX_SCRIPT_CHARS`, `MAX_FRAGMENTS`) and a malformed string is skipped.
+  Markup the page already shows is not read twice;
+* site chrome is left out: ``<nav>``, elements whose class or id names
+  navigation, a menu or breadcrumbs, and a page's header and footer (an
+  article's own are kept); whatever holds a data table is never left out;
+* a page-metadata table (索引号：… 发布机构：… 发布时间：…) becomes
+  ``key：value`` lines, where the metadata step finds them;
+* with one ``<article>``/``<main>``/``role=main`` holding most of the text,
+  what stands around it is left out but for titles, metadata lines before
+  it and data tables.
 """
 
 from __future__ import annotations
@@ -288,9 +308,8 @@ def html_to_text(markup: str) -> str:
     markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
     try:
         root = _parsed(markup)
-    except (
-        _UnreadableError
-    ) as exc:  # lxml stopped reading: the rest would be lost silently
+    except _UnreadableError as exc:
+        # lxml stopped reading there: what follows would be lost silently
         raise InputError(
             f"cannot read the page's markup past line {exc.line}: "
             f"{exc} (extract the report's text and call load())"
@@ -583,6 +602,7 @@ _NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 #: A page-metadata key: short, no digits, ending in a colon (索引号： / Published:).
 _KEY = re.compile(r"[^\d:：|]{1,16}[:：]")
 _INLINE_PAIR = re.compile(r"(?P<key>[^\d:：|]{1,16}[:：])\s*(?P<value>\S.*)")
+_FIGURE = re.compile(r"[-+]?[\d,.]+")
 _NON_ASCII_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
@@ -600,7 +620,8 @@ def _is_chrome(element: Any, tag: str, articles: int) -> bool:
     """Navigation, or a page's header or footer: site chrome, not report text.
 
     Conservative: a header or footer inside an <article>/<main> is the
-    article's own (title, byline, signature) and is kept; and the reader
+    article's own (title, byline, signature) and is kept, and so is one
+    that holds a heading (<h1>…<h6>); and the reader
     keeps whatever holds the report (`_Reader.holds_report`).
     """
     words = _name_tokens(element)
@@ -619,6 +640,9 @@ def _is_chrome(element: Any, tag: str, articles: int) -> bool:
             )
         )
     )
+    # a header holding a heading may hold the report's title: kept (the
+    # site's name in an <h1> is harmless; the title's loss is not)
+    edge = edge and next(element.iter(*_HEADINGS), None) is None
     return nav or edge
 
 
@@ -657,11 +681,11 @@ def _metadata_lines(rows: Sequence[Sequence[str]]) -> list[str] | None:
     """A page-metadata table (索引号：… 发布机构：…) as ``key：value`` lines, or None.
 
     Decided by shape, in any language: every cell with text is a short key
-    ending in a colon followed by its value cell, or a ``key：value`` cell,
-    and there are two pairs at least. A report's table has cells of figures
-    and labels without colons, so it never has this shape.
+    ending in a colon followed by its value cell, or a ``key：value`` cell;
+    there are two pairs at least, and most values are not bare figures. A
+    report's table has labels without colons, and its values are figures.
     """
-    lines: list[str] = []
+    pairs: list[tuple[str, str]] = []
     for row in rows:
         cells = [" ".join(text.split()) for text in row]
         i = 0
@@ -673,13 +697,16 @@ def _metadata_lines(rows: Sequence[Sequence[str]]) -> list[str] | None:
             if _KEY.fullmatch(cell):
                 value = cells[i] if i < len(cells) else ""
                 if value and not _KEY.fullmatch(value):
-                    lines.append(_pair(cell, value))
+                    pairs.append((cell, value))
                     i += 1
             elif pair := _INLINE_PAIR.fullmatch(cell):
-                lines.append(_pair(pair["key"], pair["value"]))
+                pairs.append((pair["key"], pair["value"]))
             else:
                 return None
-    return lines if len(lines) >= 2 else None
+    figures = sum(_FIGURE.fullmatch(value) is not None for _, value in pairs)
+    if len(pairs) < 2 or 2 * figures > len(pairs):
+        return None
+    return [_pair(key, value) for key, value in pairs]
 
 
 def _pair(key: str, value: str) -> str:
@@ -853,7 +880,10 @@ def _decoded_literal(quote: str, body: str) -> str:
     if value is None:
         value = _JS_ESCAPE.sub(_js_escape, body)
     if _SURROGATE.search(value):  # \ud83d\ude00 pairs; a lone one raises
-        value = value.encode("utf-16", "surrogatepass").decode("utf-16")
+        try:
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError("a lone surrogate") from None
     return value
 
 

@@ -181,7 +181,7 @@ def test_small_script_strings_and_code_are_not_report_text() -> None:
     """A UI snippet (`'<td>1</td>'`), code, and strings without markup stay out."""
     page = (
         "<html><body><p>正文</p><script>var row = '<tr><td>' + n + '</td></tr>';"
-        "var msg = \"" + "请稍候" * 50 + '"; if (a < b && c > d) { x = "<p>"; }'
+        'var msg = "' + "请稍候" * 50 + '"; if (a < b && c > d) { x = "<p>"; }'
         "</script></body></html>"
     )
 
@@ -191,9 +191,7 @@ def test_small_script_strings_and_code_are_not_report_text() -> None:
 def test_a_report_the_page_shows_and_its_script_copies_is_read_once() -> None:
     markup, case = _report_markup(HAND)
     page = _cms_page(
-        "<script>window.__STATE__ = "
-        + json.dumps({"content": markup})
-        + ";</script>",
+        "<script>window.__STATE__ = " + json.dumps({"content": markup}) + ";</script>",
         before=markup,
     )
 
@@ -213,14 +211,15 @@ def test_a_malformed_string_is_skipped_not_a_crash() -> None:
         'var a = "<p>' + "坏" * 200 + '\\x4</p><p></p><p></p>";\n'  # bad \x escape
         'var b = "<p>' + "断" * 200 + "\n"  # unterminated
         'var c = "\\ud800<p>' + "孤" * 200 + '</p><p></p><p></p>";\n'  # lone surrogate
-        "var r = /\"/g;\n"  # a regular expression literal holding a quote
+        'var r = /"/g;\n'  # a regular expression literal holding a quote
         'var d = "<div>' * 300 + "深" * 200 + '";\n'  # nesting lxml cannot read
         f"var e = {good};</script></body></html>"
     )
 
     text = govdisclosure.html_to_text(page)
 
-    assert "页" in text and "正文" * 80 in text
+    assert "页" in text
+    assert "正文" * 80 in text
     assert not {"坏", "断", "孤"} & set(text)
 
 
@@ -249,13 +248,36 @@ def test_megabytes_of_script_do_not_hang(hostile: str) -> None:
 
 
 _JS = st.sampled_from(
-    ['"', "'", "`", "\\", "\\u", "\\x", "\\u{", "}", "+", "/*", "*/", "//", "\n"]
-    + ["<p>", "<table>", "<td rowspan=2>", "</td>", "${", "\\ud83d", "{", "["]
+    [
+        '"',
+        "'",
+        "`",
+        "\\",
+        "\\u",
+        "\\x",
+        "\\u{",
+        "}",
+        "+",
+        "/*",
+        "*/",
+        "//",
+        "\n",
+        "<p>",
+        "<table>",
+        "<td rowspan=2>",
+        "</td>",
+        "${",
+        "\\ud83d",
+        "{",
+        "[",
+    ]
 )
 
 
 @given(st.lists(_JS | st.text(max_size=8), max_size=80), st.text(max_size=30))
-def test_any_script_text_never_crashes_html_to_text(parts: list[str], text: str) -> None:
+def test_any_script_text_never_crashes_html_to_text(
+    parts: list[str], text: str
+) -> None:
     body = "".join(parts)
     long_string = _double_quoted("<p>" + text + "</p><p>" * 3 + "字" * 120) + body
     for script in (body, long_string, f"var a = '{body}'", f'{{"c": "{body}"}}'):
@@ -284,7 +306,9 @@ def test_string_escapes_are_decoded_by_the_language_rules(
 
 @pytest.mark.parametrize("body", [r"\x4", r"\u12", r"\u{110000}", r"\ud800"])
 def test_a_malformed_escape_is_an_error(body: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(
+        ValueError, match=r"malformed escape|no such code|lone surrogate"
+    ):
         _decoded_literal("'", body)
 
 
@@ -310,7 +334,15 @@ CHROME_AFTER = """
 <p>版权所有　湘ICP备05005744号-2　湘公网安备 43080202000123号</p></div>
 <footer><a>网站地图</a> <a>联系我们</a> 访问量：1203</footer>
 """
-CHROME_WORDS = ["某某县人民政府", "首页", "2020年", "2019年", "当前位置", "版权所有", "0744"]
+CHROME_WORDS = [
+    "某某县人民政府",
+    "首页",
+    "2020年",
+    "2019年",
+    "当前位置",
+    "版权所有",
+    "0744",
+]
 
 
 def _chrome(case: dict[str, Any]) -> tuple[str, str]:
@@ -378,11 +410,29 @@ def test_a_table_of_figures_is_no_metadata_table() -> None:
     page = (
         "<html><body><table><tr><td>单位：万元</td><td>12</td></tr>"
         "<tr><td>其中：</td><td>3</td></tr></table>"
+        "<table><tr><td>收到申请：</td><td>12</td><td>办结：</td><td>11</td></tr></table>"
         "<table><tr><td>Published:</td><td>2022-01-21</td>"
         "<td>Source: county office</td></tr></table></body></html>"
     )
 
     assert (
-        "| 单位：万元 | 12 |\n| 其中： | 3 |\nPublished: 2022-01-21\nSource: county office\n"
+        "| 单位：万元 | 12 |\n| 其中： | 3 |\n| 收到申请： | 12 | 办结： | 11 |\n"
+        "Published: 2022-01-21\nSource: county office\n"
         == govdisclosure.html_to_text(page)
     )
+
+
+def test_headers_that_may_hold_the_report_are_kept() -> None:
+    """An article's own header and footer, and a header holding a heading, are kept."""
+    page = (
+        "<html><body><div class='head'><h1>某某县2021年政府信息公开工作年度报告</h1></div>"
+        "<div class='top-header'><a>登录</a></div>"
+        "<article><header><p>发布时间：2022-01-21</p></header><p>正文</p>"
+        "<footer><p>某某县交通运输局</p><p>2022年1月20日</p></footer></article>"
+        "<div class='foot'><p>版权所有</p></div></body></html>"
+    )
+
+    assert (
+        "某某县2021年政府信息公开工作年度报告\n发布时间：2022-01-21\n正文\n"
+        "某某县交通运输局\n2022年1月20日\n"
+    ) == govdisclosure.html_to_text(page)
