@@ -729,6 +729,7 @@ _CONTENT_TAG = re.compile(r"<(?:p|table|tr|td|th|br|div|li|h[1-6])\b", re.I)
 _ANY_TAG = re.compile(r"<[^<>]*>")
 #: Script types whose text is JavaScript or JSON (others hold markup: templates).
 _CODE_TYPES = frozenset({"", "module", "importmap", "text/jscript"})
+_CODE_WORDS = ("javascript", "ecmascript", "json", "babel", "jsx", "typescript")
 _LITERAL_START = re.compile(r"[\"'`]|/[/*]")
 # a string's body up to where it stops: its closing quote, or a line break
 # (an unterminated string). Alternatives are disjoint: linear, no backtracking.
@@ -768,12 +769,7 @@ def _script_markups(script: Any, budget: _Budget) -> Iterator[str]:
     if len(source) < MIN_MARKUP_TEXT or not budget.take(len(source)):
         return
     kind = (script.get("type") or "").split(";")[0].strip().lower()
-    if (
-        kind in _CODE_TYPES
-        or "javascript" in kind
-        or "ecmascript" in kind
-        or "json" in kind
-    ):
+    if kind in _CODE_TYPES or any(word in kind for word in _CODE_WORDS):
         yield from _string_markups(source, nested=False)
     elif _holds_markup(source):  # text/template, text/html, x-handlebars…
         yield source
