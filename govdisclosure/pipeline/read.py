@@ -14,15 +14,38 @@ empty cell. Spans are read, not guessed:
 
 The same rules serve .docx (``gridSpan``, ``vMerge``) and PDF tables (a merged
 cell is ``None`` in pdfplumber's grid).
+
+A saved web page is read as a person sees the report, not as its markup lies:
+
+* report markup a CMS keeps in a script (``let content = "<p>…<table>…"``,
+  a JSON blob, ``JSON.parse('…')``, a ``text/template`` script or a
+  ``<template>``) is read where the script stands, with the same table rules.
+  Whether a string is report markup is decided by its content tags and the
+  text between them, never by words of a format; strings are found by a
+  scanner that knows only literals and comments and decoded by JSON's or
+  JavaScript's escape rules, never evaluated; the work is bounded
+  (`MAX_SCRIPT_CHARS`, `MAX_FRAGMENTS`) and a malformed string is skipped.
+  Markup the page already shows is not read twice;
+* site chrome is left out: ``<nav>``, elements whose class or id names
+  navigation, a menu or breadcrumbs, and a page's header and footer (an
+  article's own are kept); whatever holds a data table is never left out;
+* a page-metadata table (索引号：… 发布机构：… 发布时间：…) becomes
+  ``key：value`` lines, where the metadata step finds them;
+* with one ``<article>``/``<main>``/``role=main`` holding most of the text,
+  what stands around it is left out but for titles, metadata lines before
+  it and data tables.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import json
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -273,56 +296,265 @@ def html_to_text(markup: str) -> str:
     """A saved web page → its text, tables as pipe rows (see the module doc).
 
     A table that holds another table is page layout: its cells are read as
-    ordinary blocks of text. Only innermost tables are data tables.
+    ordinary blocks of text. Only innermost tables are data tables. Report
+    markup held in a script's string or a template is read where it stands
+    (`_script_markups`); site chrome is left out and a page-metadata table
+    becomes ``key：value`` lines (`_Reader`).
     """
-    from lxml import etree, html
-
     markup = markup.lstrip("\ufeff")
     if not markup.strip():
         return ""
     # an XML declaration in a str makes lxml refuse it; the text is decoded already
     markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
-    lines: list[str] = []
-    text: list[str] = []
+    try:
+        root = _parsed(markup)
+    except _UnreadableError as exc:
+        # lxml stopped reading there: what follows would be lost silently
+        raise InputError(
+            f"cannot read the page's markup past line {exc.line}: "
+            f"{exc} (extract the report's text and call load())"
+        ) from None
+    if root is None:  # nothing but comments or whitespace
+        return "\n"
+    body = root.find("body")
+    body = body if body is not None else root
+    container = _main_container(body)
+    found = _page_fragments(root)
+    shown = sum(len(line.text) for f in found.values() for line in f.lines)
+    reader = _Reader(found, container, body, shown)
+    head = root.find("head")
+    for script in head.iter("script", "template") if head is not None else ():
+        reader.walk(script)  # a report held in <head> goes before the body's text
+    reader.walk(body)
+    reader.flush()
+    lines = _resolved(reader.items, container is not None)
+    return "".join(line.text + "\n" for line in lines) or "\n"
 
-    def flush() -> None:
-        line = " ".join("".join(text).split())
-        text.clear()
-        if line:
-            lines.append(line)
 
-    def walk(element: Any) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP:
-            return
-        if tag == "table" and next(element.iterdescendants("table"), None) is None:
-            flush()
-            lines.extend(_table_lines(_html_rows(element)))
-            return
-        if tag in _BLOCK:
-            flush()
-        text.append(element.text or "")
-        for child in element:
-            walk(child)
-            text.append(child.tail or "")
-        if tag in _BLOCK:
-            flush()
+class _UnreadableError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _parsed(markup: str) -> Any:
+    """The document's root, or None for a page of nothing.
+
+    Raises:
+        _UnreadableError: lxml stopped reading before the end (a fatal error).
+    """
+    from lxml import etree, html
 
     parser = html.HTMLParser()
     try:
         root = html.document_fromstring(markup, parser=parser)
-    except etree.ParserError:  # nothing but comments or whitespace
-        return "\n"
+    except etree.ParserError:
+        return None
     fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
-    if fatal:  # lxml stopped reading there: what follows would be lost silently
-        raise InputError(
-            f"cannot read the page's markup past line {fatal[0].line}: "
-            f"{fatal[0].message} (extract the report's text and call load())"
-        )
-    body = root.find("body")
-    walk(body if body is not None else root)
-    flush()
-    return "\n".join(lines) + "\n"
+    if fatal:
+        raise _UnreadableError(fatal[0].message, fatal[0].line)
+    return root
+
+
+class _Kind(Enum):
+    TEXT = "text"
+    HEADING = "heading"  # a heading or title element: kept around a main container
+    META = "meta"  # a page-metadata pair (key：value)
+    TABLE = "table"  # a data table's pipe row: never dropped as chrome
+
+
+@frozen
+class _Line:
+    text: str
+    kind: _Kind
+    outside: bool  # outside the page's main content container
+
+
+@frozen
+class _Fragment:
+    """The lines of report markup found in a script or a template."""
+
+    lines: tuple[_Line, ...]
+
+
+class _Budget:
+    """Bounds the work spent on scripts, so a page of megabytes of them stays fast."""
+
+    def __init__(self) -> None:
+        self.chars = MAX_SCRIPT_CHARS
+        self.fragments = MAX_FRAGMENTS
+
+    def take(self, chars: int) -> bool:
+        """Whether ``chars`` more characters of script may be scanned (and takes them)."""
+        if chars > self.chars:
+            self.chars = 0
+            return False
+        self.chars -= chars
+        return True
+
+
+class _Reader:
+    """Walks a page's elements into lines (the module doc says how tables are written).
+
+    Lines remember whether they stand outside the page's main container and
+    what they are (`_Kind`), so `_resolved` can drop the chrome around it.
+    """
+
+    def __init__(
+        self,
+        fragments: Mapping[Any, _Fragment],
+        container: Any,
+        page: Any,
+        shown: int = 0,
+    ) -> None:
+        self.fragments = fragments  # what each script or template holds
+        self.container = container
+        self.page = page  # whose text chrome may not hold the half of
+        self.shown = shown  # text the page's scripts hold
+        self.items: list[_Line | _Fragment] = []
+        self.text: list[str] = []
+        self.inside = container is None
+        self.heading = False
+        self.articles = 0  # how many <article>/<main> elements enclose this one
+
+    def flush(self) -> None:
+        line = " ".join("".join(self.text).split())
+        self.text.clear()
+        if line:
+            kind = _Kind.HEADING if self.heading else _Kind.TEXT
+            self.items.append(_Line(line, kind, not self.inside))
+
+    def add(self, lines: Iterable[str], kind: _Kind) -> None:
+        self.flush()
+        self.items += [_Line(line, kind, not self.inside) for line in lines]
+
+    def walk(self, element: Any) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("script", "template"):
+            if (fragment := self.fragments.get(element)) is not None:
+                self.flush()
+                self.items.append(fragment)
+            return
+        if tag in _SKIP or (
+            _is_chrome(element, tag, self.articles) and not self.holds_report(element)
+        ):
+            return
+        if tag == "table" and next(element.iterdescendants("table"), None) is None:
+            rows = list(_html_rows(element))
+            pairs = _metadata_lines([[cell.text for cell in row] for row in rows])
+            if pairs is not None:
+                self.add(pairs, _Kind.META)
+            else:
+                self.add(_table_lines(rows), _Kind.TABLE)
+            return
+        self.descend(element, tag)
+
+    @cached_property
+    def page_chars(self) -> int:
+        return _text_chars(self.page) + self.shown
+
+    def holds_report(self, element: Any) -> bool:
+        """Whether an element named like chrome holds a data table or half the text.
+
+        Conservative: a CMS that names its content wrapper "header" exists.
+        """
+        return _holds_data(element) or 2 * _text_chars(element) >= self.page_chars
+
+    def descend(self, element: Any, tag: str) -> None:
+        """An element's text and children; a change of state breaks the line."""
+        state = (self.inside, self.heading, self.articles)
+        inside = self.inside or element is self.container
+        heading = self.heading or tag in _HEADINGS or "title" in _name_tokens(element)
+        article = _is_article(element, tag)
+        block = tag in _BLOCK or (inside, heading) != state[:2]
+        if block:
+            self.flush()
+        self.inside, self.heading = inside, heading
+        self.articles += article
+        self.text.append(element.text or "")
+        for child in element:
+            self.walk(child)
+            self.text.append(child.tail or "")
+        if block:
+            self.flush()
+        self.inside, self.heading, self.articles = state
+
+
+def _fragment_lines(markup: str) -> tuple[_Line, ...]:
+    """Report markup from a script → its lines, read with the page's own rules."""
+    try:
+        root = _parsed(f"<html><body>{markup}</body></html>")
+    except (_UnreadableError, ValueError):  # markup lxml cannot read whole: skipped
+        return ()
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return ()
+    reader = _Reader({}, None, body)  # its scripts are not read again
+    reader.walk(body)
+    reader.flush()
+    return tuple(item for item in reader.items if isinstance(item, _Line))
+
+
+def _page_fragments(root: Any) -> dict[Any, _Fragment]:
+    """The report markup each script or template holds, within the page's budget."""
+    budget = _Budget()
+    found: dict[Any, _Fragment] = {}
+    for element in root.iter("script", "template"):
+        if element.tag == "script":
+            markups = _script_markups(element, budget)
+        else:
+            markups = _template_markups(element)
+        lines: list[_Line] = []
+        for markup in markups:
+            if budget.fragments <= 0:
+                break
+            budget.fragments -= 1
+            lines += _fragment_lines(markup)
+        if lines:
+            found[element] = _Fragment(tuple(lines))
+    return found
+
+
+def _resolved(items: Sequence[_Line | _Fragment], contained: bool) -> list[_Line]:
+    """The page's lines with script markup in place and the chrome left out.
+
+    Markup a script holds is left out when the page already shows it (half
+    its text is lines the page has): a page rendered on the server often
+    keeps a copy for its scripts, and the report must not be read twice.
+    """
+    seen = {item.text for item in items if isinstance(item, _Line)}
+    lines: list[_Line] = []
+    for item in items:
+        if isinstance(item, _Line):
+            lines.append(item)
+            continue
+        repeated = sum(len(line.text) for line in item.lines if line.text in seen)
+        if 2 * repeated <= sum(len(line.text) for line in item.lines):
+            seen.update(line.text for line in item.lines)
+            lines += item.lines
+    if contained and _main_share(lines) >= 0.5:
+        first = next(i for i, line in enumerate(lines) if not line.outside)
+        lines = [line for i, line in enumerate(lines) if _kept(line, i < first)]
+    return lines
+
+
+def _main_share(lines: Sequence[_Line]) -> float:
+    total = sum(len(line.text) for line in lines)
+    inside = sum(len(line.text) for line in lines if not line.outside)
+    return inside / total if total else 0.0
+
+
+def _kept(line: _Line, before: bool) -> bool:
+    """What stands outside the main container and is still read.
+
+    Before it: titles and metadata (a byline such as ``发布时间：…``). After
+    it: nothing but data tables (share buttons, related links, footers).
+    """
+    if not line.outside or line.kind is _Kind.TABLE:
+        return True
+    return before and (
+        line.kind is not _Kind.TEXT or _INLINE_PAIR.fullmatch(line.text) is not None
+    )
 
 
 def _html_rows(table: Any) -> Iterator[list[_Cell]]:
@@ -353,6 +585,320 @@ MAX_COLSPAN = 100
 def _span(value: str | None) -> int:
     digits = re.match(r"\s*(\d{1,3})", value or "")
     return min(int(digits.group(1)), MAX_COLSPAN) if digits else 1
+
+
+# --- site chrome and page metadata --------------------------------------------
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Class or id words that name navigation: never report text.
+_NAV_WORDS = ("nav", "menu", "crumb")
+#: Class or id words that name a page's header or footer (chrome outside an article).
+_EDGE_WORDS = ("header", "footer")
+_EDGE_EXACT = frozenset({"head", "foot", "bottom", "copyright"})
+#: Words that make a header a content header (an article's title block).
+_CONTENT_WORDS = frozenset({"title", "article", "content", "detail", "text", "main"})
+_ARTICLES = ".//article | .//main | .//*[translate(@role, 'MAIN', 'main') = 'main']"
+_NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+#: A page-metadata key: short, no digits, ending in a colon (索引号： / Published:).
+_KEY = re.compile(r"[^\d:：|]{1,16}[:：]")
+_INLINE_PAIR = re.compile(r"(?P<key>[^\d:：|]{1,16}[:：])\s*(?P<value>\S.*)")
+_FIGURE = re.compile(r"[-+]?[\d,.]+")
+_NON_ASCII_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+def _name_tokens(element: Any) -> frozenset[str]:
+    """The words of an element's class and id (``mainNav``, ``bread-crumb`` → words)."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return frozenset(t.lower() for t in _NAME_TOKEN.findall(names))
+
+
+def _is_article(element: Any, tag: str) -> bool:
+    return tag in ("article", "main") or (element.get("role") or "").lower() == "main"
+
+
+def _is_chrome(element: Any, tag: str, articles: int) -> bool:
+    """Navigation, or a page's header or footer: site chrome, not report text.
+
+    Conservative: a header or footer inside an <article>/<main> is the
+    article's own (title, byline, signature) and is kept, and so is one
+    that holds a heading (<h1>…<h6>); and the reader
+    keeps whatever holds the report (`_Reader.holds_report`).
+    """
+    words = _name_tokens(element)
+    nav = tag == "nav" or any(
+        w.startswith(_NAV_WORDS) or w.endswith(_NAV_WORDS) for w in words
+    )
+    edge = articles == 0 and (
+        tag in ("header", "footer")
+        or (
+            not words & _CONTENT_WORDS
+            and (
+                bool(words & _EDGE_EXACT)
+                or any(
+                    w.startswith(_EDGE_WORDS) or w.endswith(_EDGE_WORDS) for w in words
+                )
+            )
+        )
+    )
+    # a header holding a heading may hold the report's title: kept (the
+    # site's name in an <h1> is harmless; the title's loss is not)
+    edge = edge and next(element.iter(*_HEADINGS), None) is None
+    return nav or edge
+
+
+def _holds_data(element: Any) -> bool:
+    """Whether an element holds a table of figures that is not page metadata."""
+    for table in element.iter("table"):
+        rows = [[cell.text for cell in row] for row in _html_rows(table)]
+        figures = sum(any(c.isdigit() for c in text) for row in rows for text in row)
+        if figures >= 3 and _metadata_lines(rows) is None:
+            return True
+    return False
+
+
+def _text_chars(element: Any) -> int:
+    """How much visible text an element holds (scripts and styles aside)."""
+    texts = element.xpath(".//text()[not(ancestor::script or ancestor::style)]")
+    return sum(len("".join(str(t).split())) for t in texts)
+
+
+def _main_container(body: Any) -> Any:
+    """The page's one <article>, <main> or role=main element, if it has exactly one.
+
+    Nested ones count as one (the outermost); two side by side (a list of
+    teasers) are no main container. Whether the container is preferred is
+    decided on the lines read (`_resolved`): only if it holds most of the text.
+    """
+    found = [
+        e
+        for e in body.xpath(_ARTICLES)
+        if not any(_is_article(a, a.tag) for a in e.iterancestors())
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _metadata_lines(rows: Sequence[Sequence[str]]) -> list[str] | None:
+    """A page-metadata table (索引号：… 发布机构：…) as ``key：value`` lines, or None.
+
+    Decided by shape, in any language: every cell with text is a short key
+    ending in a colon followed by its value cell, or a ``key：value`` cell;
+    there are two pairs at least, and most values are not bare figures. A
+    report's table has labels without colons, and its values are figures.
+    """
+    pairs: list[tuple[str, str]] = []
+    for row in rows:
+        cells = [" ".join(text.split()) for text in row]
+        i = 0
+        while i < len(cells):
+            cell = cells[i]
+            i += 1
+            if not cell:
+                continue
+            if _KEY.fullmatch(cell):
+                value = cells[i] if i < len(cells) else ""
+                if value and not _KEY.fullmatch(value):
+                    pairs.append((cell, value))
+                    i += 1
+            elif pair := _INLINE_PAIR.fullmatch(cell):
+                pairs.append((pair["key"], pair["value"]))
+            else:
+                return None
+    figures = sum(_FIGURE.fullmatch(value) is not None for _, value in pairs)
+    if len(pairs) < 2 or 2 * figures > len(pairs):
+        return None
+    return [_pair(key, value) for key, value in pairs]
+
+
+def _pair(key: str, value: str) -> str:
+    """``key：value``; padding between non-ASCII letters of the key removed (标　题 → 标题)."""
+    key = _NON_ASCII_GAP.sub("", key.strip())
+    return f"{key} {value}" if key.endswith(":") else f"{key}{value}"
+
+
+# --- report markup inside scripts and templates ---------------------------------
+
+#: Script text scanned per page, and fragments of markup read per page, at most.
+MAX_SCRIPT_CHARS = 8_000_000
+MAX_FRAGMENTS = 64
+#: A string holds report markup when it has this many content tags and this
+#: much text outside them: decided by markup and size, in any language.
+MIN_MARKUP_TAGS = 3
+MIN_MARKUP_TEXT = 100
+
+_CONTENT_TAG = re.compile(r"<(?:p|table|tr|td|th|br|div|li|h[1-6])\b", re.I)
+_ANY_TAG = re.compile(r"<[^<>]*>")
+#: Script types whose text is JavaScript or JSON (others hold markup: templates).
+_CODE_TYPES = frozenset({"", "module", "importmap", "text/jscript"})
+_CODE_WORDS = ("javascript", "ecmascript", "json", "babel", "jsx", "typescript")
+_LITERAL_START = re.compile(r"[\"'`]|/[/*]")
+# a string's body up to where it stops: its closing quote, or a line break
+# (an unterminated string). Alternatives are disjoint: linear, no backtracking.
+_LITERAL_RUN = {
+    '"': re.compile(r'(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*'),
+    "'": re.compile(r"(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*"),
+    "`": re.compile(r"(?:[^`\\]|\\[\s\S])*"),
+}
+_CONCATENATION = re.compile(r"\s*\+\s*")
+_JS_ESCAPE = re.compile(
+    r"\\(u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}"
+    r"|[0-3][0-7]{0,2}|[4-7][0-7]?|\r\n|[\s\S])"
+)
+_JS_SIMPLE = {
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "\n": "",  # a line continuation
+    "\r": "",
+    "\r\n": "",
+    "\u2028": "",
+    "\u2029": "",
+}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _script_markups(script: Any, budget: _Budget) -> Iterator[str]:
+    """The report markup a <script> holds: in its string literals, or as a template.
+
+    Never evaluated: string literals are found by a scanner that knows only
+    strings and comments, and decoded by the language's escape rules.
+    """
+    source = script.text or ""
+    if len(source) < MIN_MARKUP_TEXT or not budget.take(len(source)):
+        return
+    kind = (script.get("type") or "").split(";")[0].strip().lower()
+    if kind in _CODE_TYPES or any(word in kind for word in _CODE_WORDS):
+        yield from _string_markups(source, nested=False)
+    elif _holds_markup(source):  # text/template, text/html, x-handlebars…
+        yield source
+
+
+def _template_markups(template: Any) -> Iterator[str]:
+    """A <template>'s content, which lxml parses as children, as markup."""
+    from lxml import etree
+
+    markup = (template.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in template
+    )
+    if _holds_markup(markup):
+        yield markup
+
+
+def _string_markups(source: str, *, nested: bool) -> Iterator[str]:
+    """Each string (literals joined by ``+``) in ``source`` that holds report markup.
+
+    A string that is itself JSON (``JSON.parse('{"content": "<p>…"}')``) is
+    searched once more; a malformed string is skipped.
+    """
+    for pieces in _concatenations(source):
+        if sum(len(body) for _, body in pieces) < MIN_MARKUP_TEXT:
+            continue
+        try:
+            value = "".join(_decoded_literal(quote, body) for quote, body in pieces)
+        except ValueError:
+            continue
+        if not nested and value.lstrip()[:1] in ("{", "["):
+            yield from _string_markups(value, nested=True)
+            continue
+        if "<" not in value and "&lt;" in value:  # markup saved entity-escaped
+            import html as html_entities
+
+            value = html_entities.unescape(value)
+        if _holds_markup(value):
+            yield value
+
+
+def _holds_markup(value: str) -> bool:
+    """Report markup: a few content tags (<p, <table, <td…) and real text between them."""
+    if len(_CONTENT_TAG.findall(value)) < MIN_MARKUP_TAGS:
+        return False
+    text = _ANY_TAG.sub("", value)
+    return len("".join(text.split())) >= MIN_MARKUP_TEXT
+
+
+def _concatenations(source: str) -> Iterator[list[tuple[str, str]]]:
+    """String literals, those joined by ``+`` as one: ``[(quote, raw body), …]``."""
+    group: list[tuple[str, str]] = []
+    end = 0
+    for start, stop, quote, body in _literals(source):
+        if not (group and _CONCATENATION.fullmatch(source, end, start)):
+            if group:
+                yield group
+            group = []
+        group.append((quote, body))
+        end = stop
+    if group:
+        yield group
+
+
+def _literals(source: str) -> Iterator[tuple[int, int, str, str]]:
+    """Each string literal of JavaScript or JSON: start, end, quote, raw body.
+
+    Comments are passed over; an unterminated string ends at its line (the
+    rest of the line is skipped), a template literal with ``${`` is skipped.
+    Every character is looked at once, so the time is linear in the script.
+    A regular expression literal holding a quote may pair quotes wrongly:
+    the strings found then fail the markup test or decode as errors.
+    """
+    pos = 0
+    while found := _LITERAL_START.search(source, pos):
+        mark, start = found.group(), found.end()
+        if mark in ("//", "/*"):
+            close = "\n" if mark == "//" else "*/"
+            end = source.find(close, start)
+            pos = len(source) if end < 0 else end + len(close)
+            continue
+        run = _LITERAL_RUN[mark].match(source, start)
+        body = run.group() if run else ""  # the pattern matches the empty string
+        pos = start + len(body) + 1
+        if source.startswith(mark, start + len(body)) and not (
+            mark == "`" and "${" in body
+        ):
+            yield found.start(), pos, mark, body
+
+
+def _decoded_literal(quote: str, body: str) -> str:
+    """A literal's value: JSON rules for a double-quoted one, JavaScript rules else.
+
+    A double-quoted string JSON refuses (``\\'``, ``\\x3c``, a line
+    continuation) is valid JavaScript and read by its rules, which agree
+    with JSON wherever JSON has a rule.
+
+    Raises:
+        ValueError: a malformed escape, or a lone surrogate.
+    """
+    value: str | None = None
+    if quote == '"':
+        with contextlib.suppress(ValueError):
+            value = json.loads(f'"{body}"')
+    if value is None:
+        value = _JS_ESCAPE.sub(_js_escape, body)
+    if _SURROGATE.search(value):  # \ud83d\ude00 pairs; a lone one raises
+        try:
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError("a lone surrogate") from None
+    return value
+
+
+def _js_escape(match: re.Match[str]) -> str:
+    escape = match.group(1)
+    if escape in _JS_SIMPLE:
+        return _JS_SIMPLE[escape]
+    if escape[0] == "u" and len(escape) > 1:
+        code = int(escape[2:-1] if escape[1] == "{" else escape[1:], 16)
+        if code > 0x10FFFF:
+            raise ValueError(f"no such code point: \\{escape}")
+        return chr(code)
+    if escape[0] == "x" and len(escape) == 3:
+        return chr(int(escape[1:], 16))
+    if escape in ("u", "x"):
+        raise ValueError(f"malformed escape: \\{escape}")
+    if escape[0] in "01234567":
+        return chr(int(escape, 8))  # legacy octal (\0 is NUL)
+    return escape  # \' \" \\ \/ and any other character stand for themselves
 
 
 # --- optional extras: PDF and .docx -------------------------------------------
