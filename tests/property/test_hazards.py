@@ -89,20 +89,24 @@ def _spec(spec_id: str) -> Spec:
 
 # --- wrong cells hypothesis found (engine bugs, not hazards the engine lacks) ---
 
-#: A row whose cells are all empty takes the numbers printed on the lines after it
-#: as ok values: a page-number line ``- 1 -`` (read as -1 in a signed or decimal
-#: column) and the page header's year. Every spec; hypothesis' smallest case.
+#: Numbers on an unlabelled line after a delimited row fill that row's explicitly
+#: empty cells as ok values: ``行政许可 | 5 |  |  |`` then ``| 7 | 8 |`` gives
+#: 5, 7, 8, all ok; then ``- 3 -`` (a page number) gives 本年增/减 ok -3. Here a
+#: page-number line after each row of an all-zero report, blanks for zeros (every
+#: spec: -1 in a signed or decimal column, the page header's year); hypothesis'
+#: smallest case.
 PAGE_NUMBER_BUG = Layout(
     blank_zero=True, header=False, page_numbers="- {n} -", page_rows=1
 )
 #: The same bug: with 四's heading and header missing, its row of numbers
 #: (``| | … | 1 | 1 | 1 | 1 | 1 | 1 | 4 |``) fills 三's last row
-#: (四、结转下年度继续办理, all its seven cells empty) with ok values.
+#: (四、结转下年度继续办理, its seven cells empty) with ok values.
 MISSING_BUG = Layout(blank_zero=True, header=False, missing=(2,))
 _T4 = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4]
 _ROW_TAKES_NEXT_LINE = (
-    "engine bug: a row whose delimited cells are all empty takes the numbers on "
-    "the lines after it (a page number, the next table's row) as ok values"
+    "engine bug: numbers on an unlabelled line after a delimited row fill that "
+    "row's explicitly empty cells as ok (a page number '- 3 -' as -3, the next "
+    "table's row)"
 )
 #: Failures of `test_no_wrong_cell`, pinned as its examples, by (spec id, hazard).
 PINNED: dict[tuple[str, str], list[tuple[FilledReport, Layout]]] = {
