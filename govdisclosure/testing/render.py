@@ -9,23 +9,45 @@ whose tables use rowspan and colspan as the official forms do. Modifiers: blank
 cells for zeros, full-width digits, traditional characters, spec aliases
 instead of labels, labels wrapped over two lines, group labels on their own
 line / repeated / omitted, headers dropped, and web chrome around the report.
+
+Hazards, seen in real reports, are modifiers too (all off by default, so
+``Layout()`` prints as it always did): headings glued to the text before them,
+the report's own section numbering, reworded and missing headings, the html
+page inside a JavaScript string or a JSON blob, a PDF text layer's spaces
+between digits and Han, and page numbers between table rows. What they need to
+know of the format (section numbers, titles, units) comes from the spec; the
+strings written here are page furniture, the same for every format.
 """
 
 from __future__ import annotations
 
+import json
 import random
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 from html import escape
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from govdisclosure.model import Value
-from govdisclosure.spec.model import LabelNode, Spec, TableSpec
+from govdisclosure.spec.model import LabelNode, SectionSpec, Spec, TableSpec
+from govdisclosure.typography import NUMERALS
 
-__all__ = ["LAYOUT_CELLS", "FilledReport", "Layout", "render"]
+__all__ = [
+    "GLUES",
+    "HAZARDS",
+    "LAYOUT_CELLS",
+    "NUMBERINGS",
+    "PAGE_NUMBER_FORMS",
+    "REWORDINGS",
+    "WRAPPERS",
+    "FilledReport",
+    "Layout",
+    "render",
+]
 
 #: How the cells of a row are separated.
 LAYOUT_CELLS = (
@@ -52,6 +74,43 @@ _CHROME_AFTER = [
 ]
 
 
+#: How a glued heading follows the text before it (`Layout.glue`): directly
+#: (after a value, a ``|``, a full stop), after full-width spaces (``　　三、``),
+#: or after a Han character (a number's unit ``万元三、``, a sentence without
+#: its full stop, a label: ``四、结转下年度继续办理四、…``).
+GLUES = ("direct", "spaces", "han")
+#: A report's own section numbers (`Layout.numbering`): ``第一部分 总体情况``,
+#: or every section one number later than the format's (``二、总体情况``).
+NUMBERINGS = ("parts", "shifted")
+#: How a heading is reworded (`Layout.reword`): the year before its title
+#: (``二、2021年度主动公开政府信息情况``), or a title of no words of the spec's.
+REWORDINGS = ("year", "generic")
+#: Where the html page is put (`Layout.wrapper`): inline in a site's page with
+#: its chrome, or in that page's JavaScript string or JSON blob.
+WRAPPERS = ("inline", "script", "json")
+#: Page-number lines between table rows (`Layout.page_numbers`).
+PAGE_NUMBER_FORMS = ("- {n} -", "— {n} —")
+#: The hazard modifiers of `Layout`, by field name (all off by default).
+HAZARDS = (
+    "glue",
+    "numbering",
+    "reworded",
+    "missing",
+    "wrapper",
+    "pdf_spacing",
+    "page_numbers",
+)
+
+#: The title that replaces a heading's under ``reword="generic"``: words of no spec.
+_GENERIC_TITLE = "基本情况"
+#: A site's furniture around a wrapped page (`Layout.wrapper`).
+_SITE_NAV = "首页 | 政务公开 | 政策文件 | 互动交流 | 办事服务"
+_BREADCRUMB = "当前位置：首页 > 政务公开 > 政府信息公开 > 政府信息公开年报"
+_SITE_FOOTER = (
+    "主办：某某县人民政府办公室 版权所有 ICP备05005744号-2 联系电话：0731-12345678"
+)
+
+
 @frozen
 class FilledReport:
     """A spec and a value for every cell of its tables."""
@@ -64,7 +123,24 @@ class FilledReport:
 
 @frozen
 class Layout:
-    """How to print a report: the cell layout and its modifiers."""
+    """How to print a report: the cell layout, its modifiers, and the hazards.
+
+    The hazards (`HAZARDS`; all off by default) are those of real reports:
+
+    * ``glue``: every heading glued to the line before it (one of `GLUES`);
+    * ``numbering``: the report's own section numbers (one of `NUMBERINGS`);
+    * ``reworded``: these sections' headings (indices into the spec's
+      sections, modulo their number) reworded as ``reword`` says;
+    * ``missing``: these sections' headings left out (indices into the
+      sections that hold a table, modulo their number);
+    * ``wrapper``: the html page put in a site's page (one of `WRAPPERS`;
+      only for ``cells="html"``);
+    * ``pdf_spacing``: a space between digits and Han outside the tables
+      (``2021 年``), as a PDF's text layer prints it;
+    * ``page_numbers``: a page-number line (a `PAGE_NUMBER_FORMS` form) after
+      every ``page_rows`` table rows, and the title repeated as the next
+      page's header when ``page_header`` (not for ``cells="html"``).
+    """
 
     cells: str = "pipe"
     blank_zero: bool = False
@@ -75,17 +151,38 @@ class Layout:
     groups: str = "own_line"  # "own_line" | "repeat" | "omit"
     header: bool = True
     chrome: bool = False
+    glue: str | None = None
+    numbering: str | None = None
+    reworded: tuple[int, ...] = ()
+    reword: str = "year"
+    missing: tuple[int, ...] = ()
+    wrapper: str | None = None
+    pdf_spacing: bool = False
+    page_numbers: str | None = None
+    page_rows: int = 6
+    page_header: bool = True
 
     @property
     def keeps_boundaries(self) -> bool:
         """Every cell stays apart from its neighbours (all layouts but glued)."""
         return self.cells != "glued"
 
+    @property
+    def hazards(self) -> tuple[str, ...]:
+        """The hazards this layout prints (names from `HAZARDS`)."""
+        plain = Layout()
+        return tuple(h for h in HAZARDS if getattr(self, h) != getattr(plain, h))
+
+    def without_hazards(self) -> Layout:
+        """The same layout with no hazard: what the hazard is compared with."""
+        return evolve(self, **{h: getattr(Layout(), h) for h in HAZARDS})
+
     def exact_for(self, spec: Spec) -> bool:
         """Whether every cell must come back exactly, nothing flagged.
 
         Not for glued runs; not for blanks written for zeros (those cells are
         BLANK); not when a header that opens an unlabelled row is dropped.
+        The hazards do not change it: each leaves every cell readable.
         """
         unlabelled = any(
             not leaf.node.label for t in spec.tables for leaf in t.row_leaves()
@@ -106,32 +203,155 @@ def render(
     out: list[str] = []
     if layout.chrome:
         out += _CHROME_BEFORE
-    out.append(f"{report.organization}{report.year}年政府信息公开工作年度报告")
+    out.append(_prose(_title(report), layout))
     out.append(
-        f"本报告所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。"
-    )
-    for section in spec.sections:
-        out.append(
-            spec.heading_forms[0].form.format(
-                number=section.number, title=section.title
-            )
-            if section.number
-            else section.title
+        _prose(
+            f"本报告所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。",
+            layout,
         )
+    )
+    pages = _Pages(_prose(_title(report), layout), layout)
+    missing = _missing(spec, layout)
+    unit: str | None = None  # the unit of the number the text so far ends with
+    for index, section in enumerate(spec.sections):
+        if section.id not in missing:
+            _add_heading(out, _heading(report, index, layout), layout, unit)
         tables = [t for t in spec.tables if t.section == section.id]
         if not tables:
             mention = "".join(
                 f"本年度{w}情况已在此说明。" for w in section.must_mention
             )
-            out.append(f"本机关认真落实《条例》要求，各项工作有序推进。{mention}")
+            out.append(
+                _prose(
+                    f"本机关认真落实《条例》要求，各项工作有序推进。{mention}", layout
+                )
+            )
+            unit = None
         for table in tables:
-            out += _table(table, report.values[table.id], layout, rng)
+            out += _table(table, report.values[table.id], layout, rng, pages)
+            unit = _last_unit(spec, table)
     if layout.chrome:
         out += _CHROME_AFTER
     if layout.cells == "html":
-        return _page(out, layout)
+        return _page(out, layout, report)
     text = "\n\n".join(out) if layout.cells == "blanklines" else "\n".join(out)
     return _convert(text, layout) + "\n"
+
+
+def _title(report: FilledReport) -> str:
+    return f"{report.organization}{report.year}年政府信息公开工作年度报告"
+
+
+# --- hazards: headings, spacing, page numbers ----------------------------------
+
+#: Where a PDF's text layer puts a space: between a digit and a Han character.
+_DIGIT_HAN = re.compile(r"(?<=\d)(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=\d)")
+
+
+def _prose(text: str, layout: Layout) -> str:
+    """A line outside the tables, spaced as a PDF prints it when asked."""
+    return _DIGIT_HAN.sub(" ", text) if layout.pdf_spacing else text
+
+
+def _numeral(n: int) -> str:
+    """1 … 19 in Chinese numerals (section numbers)."""
+    return NUMERALS[n - 1] if n <= 10 else "十" + NUMERALS[n - 11]
+
+
+def _heading(report: FilledReport, index: int, layout: Layout) -> str:
+    """Section ``index``'s heading: the spec's form, or the report's own way."""
+    spec = report.spec
+    section: SectionSpec = spec.sections[index]
+    title = section.title
+    if index in {i % len(spec.sections) for i in layout.reworded}:
+        title = (
+            f"{report.year}年度{title}" if layout.reword == "year" else _GENERIC_TITLE
+        )
+    form = spec.heading_forms[0].form
+    if layout.numbering == "parts":
+        text = f"第{_numeral(index + 1)}部分 {title}"
+    elif layout.numbering == "shifted":
+        text = form.format(number=_numeral(index + 2), title=title)
+    elif section.number:
+        text = form.format(number=section.number, title=title)
+    else:
+        text = title
+    return _prose(text, layout)
+
+
+def _missing(spec: Spec, layout: Layout) -> set[str]:
+    """The ids of the sections printed without a heading (`Layout.missing`)."""
+    with_tables = [
+        s for s in spec.sections if any(t.section == s.id for t in spec.tables)
+    ]
+    if not with_tables:
+        return set()
+    return {with_tables[i % len(with_tables)].id for i in layout.missing}
+
+
+def _add_heading(
+    out: list[str], heading: str, layout: Layout, unit: str | None
+) -> None:
+    """Append a heading on its own line, or glued to the line before (`GLUES`)."""
+    if layout.glue is None or not out or out[-1].startswith("<table"):
+        out.append(heading)  # html: the markup separates a table from what follows
+    elif layout.glue == "spaces":
+        out[-1] += "\u3000\u3000" + heading
+    elif layout.glue == "han":
+        out[-1] = _han_end(out[-1], unit) + heading
+    else:
+        out[-1] += heading
+
+
+def _han_end(line: str, unit: str | None) -> str:
+    """The line made to end in a Han character where it can be.
+
+    A sentence loses its full stop; a row ending in a number gives it its unit
+    (and loses the pipes after it); a label already ends in one.
+    """
+    for suffix in (" | |", " |"):
+        if line.endswith(suffix) and line[: -len(suffix)][-1:].isdigit():
+            line = line[: -len(suffix)]
+            break
+    if line.endswith("。"):
+        return line[:-1]
+    if line[-1:].isdigit() and unit:
+        return line + unit
+    return line
+
+
+def _last_unit(spec: Spec, table: TableSpec) -> str | None:
+    """A unit of the table's last cell the spec can read (``万元``), if any."""
+    row, column = table.row_leaves()[-1], table.column_leaves()[-1]
+    units = (
+        *column.node.units,
+        column.node.unit,
+        row.node.unit,
+        table.unit,
+        *spec.units[:1],
+    )
+    return next((u for u in units if u and u in spec.units), None)
+
+
+class _Pages:
+    """The page breaks of a printed PDF: after every `Layout.page_rows` rows."""
+
+    def __init__(self, title: str, layout: Layout) -> None:
+        self.title = title
+        self.layout = layout
+        self.rows = 0
+
+    def after_row(self) -> list[str]:
+        """The lines after a table row: a page's footer and the next one's header."""
+        layout = self.layout
+        if layout.page_numbers is None or layout.cells == "html":
+            return []
+        self.rows += 1
+        per_page = max(layout.page_rows, 1)
+        if self.rows % per_page:
+            return []
+        footer = layout.page_numbers.format(n=self.rows // per_page)
+        return [footer, self.title] if layout.page_header else [footer]
 
 
 def _convert(text: str, layout: Layout) -> str:
@@ -142,18 +362,75 @@ def _convert(text: str, layout: Layout) -> str:
     return text
 
 
-def _page(blocks: list[str], layout: Layout) -> str:
+def _page(blocks: list[str], layout: Layout, report: FilledReport) -> str:
     """A saved page: a layout table around the report, as many CMSs print it."""
     body = "\n".join(
         b if b.startswith("<table") else f"<p>{escape(_convert(b, layout))}</p>"
         for b in blocks
     )
+    if layout.wrapper is not None:
+        return _site_page(body, layout, report)
     return (
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>政府信息公开年报</title>'
         "<script>var nav = '<td>1</td>';</script></head>\n"
         '<body><table width="100%"><tr><td class="content">\n'
         f"{body}\n</td></tr></table></body></html>\n"
     )
+
+
+def _site_page(body: str, layout: Layout, report: FilledReport) -> str:
+    """A site's page around the report's markup (`WRAPPERS`).
+
+    Navigation, breadcrumbs, an 索引号/发布机构 table and a footer around a
+    content ``<div>``: the markup is inside it (``inline``), or the div is
+    empty and a script fills it from a JavaScript string (``script``, with
+    ``\\"``, ``\\n`` and ``\\/`` escapes) or from a JSON blob (``json``, all
+    non-ASCII as ``\\uXXXX``).
+    """
+    published = f"{report.year + 1}-01-20"
+    meta = (
+        '<table class="meta"><tr>'
+        f"<td>索引号：</td><td>000014349/{report.year + 1}-00012</td>"
+        f"<td>发布机构：</td><td>{escape(report.organization)}</td></tr>\n"
+        f"<tr><td>发布日期：</td><td>{published}</td>"
+        "<td>主题分类：</td><td>政务公开</td></tr></table>"
+    )
+    content, script = body, ""
+    if layout.wrapper == "script":
+        content = ""
+        script = (
+            f"<script>\nlet content = {_js_string(body)};\n"
+            'document.getElementById("zoom").innerHTML = content;\n</script>\n'
+        )
+    elif layout.wrapper == "json":
+        content = ""
+        blob = json.dumps(
+            {"title": _title(report), "publishDate": published, "content": body}
+        ).replace("/", "\\/")
+        script = (
+            f'<script type="application/json" id="page-data">{blob}</script>\n'
+            '<script>document.getElementById("zoom").innerHTML = '
+            'JSON.parse(document.getElementById("page-data").textContent).content;'
+            "</script>\n"
+        )
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>政府信息公开年报</title>'
+        "<script>var nav = '<td>1</td>';</script></head>\n<body>\n"
+        f'<div class="nav">{_SITE_NAV}</div>\n<div class="crumb">{_BREADCRUMB}</div>\n'
+        f'{meta}\n<div id="zoom">{content}</div>\n{script}'
+        f'<div class="footer">{_SITE_FOOTER}</div>\n</body></html>\n'
+    )
+
+
+def _js_string(text: str) -> str:
+    """``text`` as a JavaScript string literal, escaped as CMS templates do."""
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("/", "\\/")
+    )
+    return f'"{escaped}"'
 
 
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -234,14 +511,21 @@ def _header(table: TableSpec, layout: Layout, rng: random.Random) -> list[str]:
 
 
 def _table(
-    table: TableSpec, values: dict[str, list[Value]], layout: Layout, rng: random.Random
+    table: TableSpec,
+    values: dict[str, list[Value]],
+    layout: Layout,
+    rng: random.Random,
+    pages: _Pages | None = None,
 ) -> list[str]:
     lines = list(table.labels[:1])  # the caption or note, when the spec has one
     if layout.cells == "html":
         return [*lines, _html_table(table, values, layout, rng)]
     if layout.header:
         lines += _header(table, layout, rng)
-    lines += list(_rows(table.rows, (), values, layout, rng))
+    for row in _rows(table.rows, (), values, layout, rng):
+        lines += row
+        if pages is not None:
+            lines += pages.after_row()
     return lines
 
 
@@ -252,11 +536,12 @@ def _rows(
     layout: Layout,
     rng: random.Random,
     prefix: str = "",
-) -> Iterator[str]:
+) -> Iterator[list[str]]:
+    """The printed rows (group labels on their own line included), each as lines."""
     for node in nodes:
         if node.children:
             if node.label and layout.groups == "own_line":
-                yield from _cells([_label(node, layout, rng)], layout, row=False)
+                yield _cells([_label(node, layout, rng)], layout, row=False)
             inner = (*groups, node) if node.label else groups
             yield from _rows(
                 node.children,
@@ -272,7 +557,7 @@ def _rows(
         label = [_label(node, layout, rng)] if node.label else []
         if layout.groups == "repeat" and groups:
             label = [_label(g, layout, rng) for g in groups] + label
-        yield from _cells(label + cells, layout, row=True, labels=len(label))
+        yield _cells(label + cells, layout, row=True, labels=len(label))
 
 
 def _depth(nodes: tuple[LabelNode, ...]) -> int:
