@@ -27,6 +27,7 @@ __all__ = [
     "ENUMERATOR",
     "FOLD_TABLE",
     "NUMERALS",
+    "PAGE_NUMBER",
     "PROSE_MARK",
     "SENTENCE_END",
     "fold_char",
@@ -184,6 +185,9 @@ NUMERALS: Final = "一二三四五六七八九十"
 SENTENCE_END: Final = re.compile(r"[。；;！!？?]")
 #: The full stop: a cell holding one is a sentence, not a table cell.
 PROSE_MARK: Final = "。"
+#: A page number printed on a line of its own (``- 3 -``, ``— 5 —``, ``-3-``):
+#: page furniture a PDF's text layer leaves inside tables, never a cell.
+PAGE_NUMBER: Final = re.compile(r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$")
 
 
 def numeral(number: str) -> int | None:

@@ -69,3 +69,34 @@ def test_sign_after_a_digit_belongs_to_the_next_number_issue4(
 
     assert [8, -1921] == [c.value for c in cells]
     assert 1921 not in cells[1].candidates
+
+
+_PIPE_ROW = """二、主动公开政府信息情况
+第二十条第（五）项
+上一年项目数量 | 本年增/减 | 处理决定数量 |
+行政许可 | 5 |  |  |
+"""
+
+
+def test_issue_16_numbers_below_a_pipe_row_do_not_fill_its_empty_cells() -> None:
+    """A pipe row showed two empty cells; the numbers of the next, unlabelled line
+    are not its cells (they were read as ok 7 and 8), and are reported."""
+    report = govdisclosure.load(_PIPE_ROW + "| 7 | 8 |\n", spec="gov-2019")
+    row = report.table("t2_5").cells[:3]
+
+    assert [("ok", 5), ("blank", None), ("blank", None)] == [
+        (c.status.value, c.value) for c in row
+    ]
+    assert ["'7'", "'8'"] == [
+        f.message.split(" ")[2] for f in report.findings if f.code == "token.unused"
+    ]
+
+
+def test_issue_16_a_page_number_inside_a_table_is_no_cell() -> None:
+    """``- 3 -`` on a line of its own between rows was read as the cell -3."""
+    report = govdisclosure.load(_PIPE_ROW + "- 3 -\n", spec="gov-2019")
+
+    assert [("ok", 5), ("blank", None), ("blank", None)] == [
+        (c.status.value, c.value) for c in report.table("t2_5").cells[:3]
+    ]
+    assert [] == [f for f in report.findings if f.code.startswith("token.")]

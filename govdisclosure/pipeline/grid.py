@@ -43,6 +43,7 @@ from govdisclosure.spec.model import LabelNode, Spec, TableSpec
 from govdisclosure.spec.patterns import PatternTimeoutError, finditer
 from govdisclosure.typography import (
     ENUMERATOR,
+    PAGE_NUMBER,
     PROSE_MARK,
     label_key,
     match_key,
@@ -202,6 +203,8 @@ def build_grid(
     tokens: list[Token] = []
     cell_no = 0
     for piece, first, last in body:
+        if PAGE_NUMBER.match(piece.text[first:last]):
+            continue  # page furniture between the rows of a table printed over pages
         line = _blank_ignored(spec, piece, first, last)
         cells = _cut_cells(line, first, last, cell_no)
         cell_no += len(cells)

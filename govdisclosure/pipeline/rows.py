@@ -195,6 +195,11 @@ class _RowWalk:
         self.taken = {key for key, occ in occurrences.items() if occ}
         self.current: list[Token] | None = None
         self.header_line: int | None = None
+        #: The line of the label that opened the current row (None for a row
+        #: an unlabelled table's header opened), and whether that line gave
+        #: the row a delimited cell: then the row is that one line.
+        self.row_line: int | None = None
+        self.row_shown = False
         self.unused: list[Token] = []
 
     def run(self) -> list[Token]:
@@ -206,9 +211,17 @@ class _RowWalk:
                 # in a method: a call per number costs a tenth of the walk)
                 if kind is TokenKind.EMPTY and token.line == self.header_line:
                     continue  # empty cells that pad a header or caption row
+                if self.row_shown and token.line != self.row_line:
+                    # a delimited row is one line, and its line showed its
+                    # cells, empty ones too: a number on a later, unlabelled
+                    # line (a page number, the next table's row) is no cell
+                    # of it, and must not fill the cells it showed empty
+                    self.current, self.row_shown = None, False
                 if self.current is not None:
                     self.current.append(token)
                     self.header_line = None
+                    if token.delimited and token.line == self.row_line:
+                        self.row_shown = True
                 elif kind is TokenKind.VALUE:
                     self.unused.append(token)
             elif kind is TokenKind.LABEL:
@@ -229,6 +242,7 @@ class _RowWalk:
             self.occurrences.setdefault(key, []).append((token, self.current))
             self.taken.add(key)
             self.header_line = None
+            self.row_line, self.row_shown = token.line, False
             return
         # a header, caption or group label: it closes the row, may state a
         # column's unit, and (re)opens the row of an unlabelled table
@@ -240,6 +254,7 @@ class _RowWalk:
             None if table_id is None else self._open_unlabelled(token, table_id)
         )
         self.header_line = token.line
+        self.row_line, self.row_shown = None, False
 
     def _open_unlabelled(self, token: Token, table_id: str) -> list[Token]:
         """Each header label (re)opens the unlabelled row.

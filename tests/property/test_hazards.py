@@ -13,9 +13,11 @@ Each hazard (`govdisclosure.testing.render.HAZARDS`) is drawn on every example
   organisation (PDF spacing), no page number in a cell or reported unused (page
   numbers), the report of the same page unwrapped (script-wrapped pages).
 
-The engine is learning some hazards in other branches (issue 16): the
-hazard-specific properties it fails today are marked ``xfail(strict=True)``,
-so they flip, and fail, the day it learns them.
+The engine does not yet read a table across a page break with its page header
+as it reads it without (``test_read_as_without`` for page numbers), and in two
+cases a row printed alone still takes the numbers of the next line
+(`STILL_WRONG`, issue 17): those cases are ``xfail(strict=True)``, so they flip,
+and fail, the day the engine learns them.
 """
 
 from __future__ import annotations
@@ -34,17 +36,23 @@ from govdisclosure.errors import FormatNotRecognizedError
 from govdisclosure.model import Value
 from govdisclosure.spec.model import Spec
 from govdisclosure.spec.registry import Registry
-from govdisclosure.testing import FilledReport, Layout, fill, render
-from govdisclosure.testing.render import HAZARDS
+from govdisclosure.testing import LAYOUT_CELLS, FilledReport, Layout, fill, render
+from govdisclosure.testing.render import HAZARDS, _missing
 from govdisclosure.testing.strategies import check_round_trip, filled_reports, layouts
 
-SPECS = sorted(Registry(plugins=False, environment=False), key=lambda s: s.id)
+#: The specs with tables: the hazards are those of tables and their sections
+#: (a spec without tables, gov-2008, has nothing for them to break).
+SPECS = sorted(
+    (s for s in Registry(plugins=False, environment=False) if s.tables),
+    key=lambda s: s.id,
+)
 DECIDED = (CellStatus.OK, CellStatus.INFERRED)
-#: Examples per test: 30 % of the profile's (ci: 60, dev: 15). Each example loads
-#: twice, glued layouts cost most, and there are specs × hazards × 2 tests: at the
-#: full count they would take ~10 min on CI (timings in docs/testing.md).
+#: Examples per test: a twentieth of the profile's (ci: 10, dev: at least 5),
+#: besides the explicit ones. Each example loads two or three times, and there are
+#: specs × hazards × 2 tests: at the profile's full count the file took over
+#: 20 minutes on 2 cores; the layout and spec tests draw the layouts themselves.
 EXAMPLES = settings(
-    max_examples=max(10, settings().max_examples * 3 // 10),
+    max_examples=max(5, settings().max_examples // 20),
     suppress_health_check=[HealthCheck.too_slow],
 )
 
@@ -103,12 +111,20 @@ PAGE_NUMBER_BUG = Layout(
 #: (四、结转下年度继续办理, its seven cells empty) with ok values.
 MISSING_BUG = Layout(blank_zero=True, header=False, missing=(2,))
 _T4 = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4]
-_ROW_TAKES_NEXT_LINE = (
-    "engine bug: numbers on an unlabelled line after a delimited row fill that "
-    "row's explicitly empty cells as ok (a page number '- 3 -' as -3, the next "
-    "table's row)"
-)
-#: Failures of `test_no_wrong_cell`, pinned as its examples, by (spec id, hazard).
+#: Cases of `test_no_wrong_cell` that still find a wrong claimed value (issue 17:
+#: a row label printed alone, in a layout without delimiters, takes the numbers
+#: of the next line, here a row whose own table lost its heading and header, or
+#: the figures around a page break), by (spec id, hazard).
+STILL_WRONG: dict[tuple[str, str], str] = {
+    ("gov-2021", "missing"): "engine bug (issue 17): in an aligned layout with blanks "
+    "for zeros, 三's last row, printed alone, takes the numbers of 四's row when 四's "
+    "heading and header are both missing",
+    ("fujian-legacy", "page_numbers"): "engine bug (issue 17): a row printed alone "
+    "takes the figures after a page break (page header with the year, page number)",
+}
+#: Failures `test_no_wrong_cell` found (a number on an unlabelled line filled a
+#: delimited row's empty cells as ok: a page number '- 3 -' as -3, the next
+#: table's row), pinned as its examples, by (spec id, hazard): fixed in `rows`.
 PINNED: dict[tuple[str, str], list[tuple[FilledReport, Layout]]] = {
     **{
         (spec.id, "page_numbers"): [
@@ -138,8 +154,8 @@ def _no_wrong_cases() -> list[object]:
             spec,
             hazard,
             id=f"{spec.id}-{hazard}",
-            marks=[pytest.mark.xfail(strict=True, reason=_ROW_TAKES_NEXT_LINE)]
-            if (spec.id, hazard) in PINNED
+            marks=[pytest.mark.xfail(strict=True, reason=STILL_WRONG[spec.id, hazard])]
+            if (spec.id, hazard) in STILL_WRONG
             else [],
         )
         for spec in SPECS
@@ -199,6 +215,22 @@ def _read_as_without(report: FilledReport, layout: Layout) -> Report:
     return after
 
 
+def _missing_as_without(report: FilledReport, layout: Layout) -> None:
+    """Missing headings: read as without them, wherever the table still prints a
+    label of its own. A table whose rows are unlabelled (四) prints none once its
+    header is dropped too: nothing can locate it, and `test_no_wrong_cell` holds
+    its cells to being flagged, not guessed."""
+    spec = report.spec
+    gone = _missing(spec, layout)  # the renderer's own choice of sections
+    unlabelled = any(
+        t.section in gone and all(not leaf.node.label for leaf in t.row_leaves())
+        for t in spec.tables
+    )
+    if unlabelled and not layout.header:
+        return
+    _read_as_without(report, layout)
+
+
 def _metadata_as_without(report: FilledReport, layout: Layout) -> None:
     """PDF spacing: the year and the organisation as without it, and the tables too."""
     spaced = _read_as_without(report, layout)
@@ -206,6 +238,7 @@ def _metadata_as_without(report: FilledReport, layout: Layout) -> None:
     assert (plain.year, plain.organization) == (spaced.year, spaced.organization)
 
 
+_UNGLUED = tuple(c for c in LAYOUT_CELLS if c != "glued")
 #: A page-number line and the title repeated as a page header (`render._Pages`).
 _PAGE_LINE = re.compile(r"^[-—] [0-9０-９]+ [-—]$")
 
@@ -263,7 +296,7 @@ PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "glue": _read_as_without,
     "numbering": _read_as_without,
     "reworded": _read_as_without,
-    "missing": _read_as_without,
+    "missing": _missing_as_without,
     "wrapper": _same_page_unwrapped,
     "pdf_spacing": _metadata_as_without,
     "page_numbers": _pages_unread,
@@ -272,18 +305,10 @@ PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
 
 #: Why a hazard's own property fails today (issue 16): the engine does not yet …
 ENGINE_LACKS: dict[str, str] = {
-    "glue": "find a heading glued after a Han character (a unit, a sentence "
-    "without its full stop, a row label)",
-    "numbering": "find sections the report numbers its own way (第一部分, numbers "
-    "shifted)",
-    "reworded": "find a section whose heading is reworded (an alias the spec does "
-    "not declare)",
-    "missing": "find a table whose section heading is missing",
-    "wrapper": "read a page whose report is in a JavaScript string or a JSON blob",
     "page_numbers": "skip page-number lines and page headers between table rows",
 }
 #: A layout of each hazard that the property must meet, run on every spec before
-#: the drawn ones: the engine fails each today, so the xfail is never flaky.
+#: the drawn ones (for an xfail case, one the engine fails today, so it is never flaky).
 CANONICAL: dict[str, Layout] = {
     "glue": Layout(glue="han"),
     "numbering": Layout(numbering="parts"),
@@ -324,7 +349,10 @@ def test_read_as_without(spec: Spec, hazard: str) -> None:
     )
 
     @EXAMPLES
-    @given(filled_reports(spec), layouts(**{hazard: "always"}))
+    # glued runs are left out here: they are decoded through the equations and
+    # flagged where they do not decide, with or without the hazard, and cost
+    # seconds a load; test_no_wrong_cell draws them
+    @given(filled_reports(spec), layouts(_UNGLUED, **{hazard: "always"}))
     @example(canonical, CANONICAL[hazard])
     def run(report: FilledReport, layout: Layout) -> None:
         check(report, layout)
