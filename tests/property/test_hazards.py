@@ -133,8 +133,22 @@ PINNED: dict[tuple[str, str], list[tuple[FilledReport, Layout]]] = {
         for spec in SPECS
     },
     ("gov-2019", "missing"): [(_zeros(_spec("gov-2019"), 2019, _T4), MISSING_BUG)],
-    ("gov-2021", "missing"): [(_zeros(_spec("gov-2021"), 2021, _T4), MISSING_BUG)],
+    ("gov-2021", "missing"): [
+        (_zeros(_spec("gov-2021"), 2021, _T4), MISSING_BUG),
+        # still wrong (STILL_WRONG): the same without delimiters
+        (
+            _zeros(_spec("gov-2021"), 2021, _T4),
+            evolve(MISSING_BUG, cells="aligned", missing=(0, 2)),
+        ),
+    ],
 }
+# still wrong (STILL_WRONG): a row printed alone, before a page break, in an
+# aligned layout with blanks for zeros takes the next page's figures
+_FUJIAN_PAGES = _zeros(_spec("fujian-legacy"), 2015)
+_FUJIAN_PAGES.values["stats"]["suits"] = [0, 1]
+PINNED[("fujian-legacy", "page_numbers")].append(
+    (_FUJIAN_PAGES, evolve(PAGE_NUMBER_BUG, cells="aligned", page_header=True))
+)
 
 
 def _with_pinned(
