@@ -319,7 +319,8 @@ PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
 
 #: Why a hazard's own property fails today (issue 16): the engine does not yet …
 ENGINE_LACKS: dict[str, str] = {
-    "page_numbers": "skip page-number lines and page headers between table rows",
+    "page_numbers": "read a table across a page break whose page header repeats "
+    "the title between its rows",
 }
 #: A layout of each hazard that the property must meet, run on every spec before
 #: the drawn ones (for an xfail case, one the engine fails today, so it is never flaky).
