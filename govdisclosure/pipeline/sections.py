@@ -47,7 +47,7 @@ from attrs import frozen
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Finding, Section, Severity, SourceSpan
 from govdisclosure.pipeline.normalize import Line, NormalizedText
-from govdisclosure.spec.model import HeadingForm, SectionSpec, Spec
+from govdisclosure.spec.model import HeadingForm, SectionOrder, SectionSpec, Spec
 from govdisclosure.typography import (
     NUMERALS,
     label_key,
@@ -215,7 +215,7 @@ def _variants(
     titles = sorted(
         {label_key(t) for t in (section.title, *section.aliases)}, key=len, reverse=True
     )
-    if not section.number:  # an unnumbered heading (附表 政府信息公开情况统计表)
+    if not section.numbered:  # an unnumbered heading (附表 政府信息公开情况统计表)
         return tuple(
             _Variant(re.compile(re.escape(t)), t, False, "", False) for t in titles
         )
@@ -224,7 +224,7 @@ def _variants(
             re.compile(_form_pattern(form.form, t)),
             t,
             form.whole_line,
-            section.number,
+            section.number or "",  # None: no number of its own to prefer
             form.form.lstrip().startswith("{number}"),
         )
         for t in titles
@@ -292,7 +292,10 @@ def _distinctive_labels(spec: Spec, section_id: str) -> tuple[str, ...]:
 def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
     """Find the spec's sections in order, the report's end and its metadata."""
     lines = normalized.lines
-    found = _by_table(normalized, spec, _headings(normalized, spec))
+    keys = _LineKeys(normalized)
+    found = _by_table(normalized, spec, _headings(normalized, spec, keys))
+    if _anywhere_sections(spec):
+        found = _anywhere(normalized, spec, keys, found)
     # the last section runs to the report's end: the first end marker after
     # its heading, so a page footer or spam after the report is no section text
     end = _report_end(lines, found[-1].body if found else (len(lines), 0), spec)
@@ -311,17 +314,19 @@ def locate_sections(normalized: NormalizedText, spec: Spec) -> Sections:
     return Sections(normalized, spans, preamble_stop, tuple(findings))
 
 
-def _headings(normalized: NormalizedText, spec: Spec) -> list[_Found]:
-    """Each section whose heading is found, in spec order.
+def _headings(normalized: NormalizedText, spec: Spec, keys: _LineKeys) -> list[_Found]:
+    """Each listed section whose heading is found, in spec order.
 
     Each is searched after the previous one's heading: a section that is not
     found is skipped, and the search goes on for the next, so one missing
-    heading costs one section, not the rest of the report.
+    heading costs one section, not the rest of the report. Sections with
+    ``order: any`` are left to `_anywhere`.
     """
-    keys = _LineKeys(normalized)
     found: list[_Found] = []
     cursor = (0, 0)
     for section in spec.sections:
+        if section.order is SectionOrder.ANY:
+            continue
         variants = _variants(section, spec.heading_forms)
         labels = _section_labels(spec, section.id)
         hit = _find_heading(normalized.lines, keys, variants, cursor, labels)
@@ -333,6 +338,55 @@ def _headings(normalized: NormalizedText, spec: Spec) -> list[_Found]:
         found.append(_Found(section, heading, body, hit.number))
         cursor = body
     return found
+
+
+@by_identity(maxsize=64)
+def _anywhere_sections(spec: Spec) -> tuple[SectionSpec, ...]:
+    """The sections with ``order: any``: none in the national formats."""
+    return tuple(s for s in spec.sections if s.order is SectionOrder.ANY)
+
+
+def _anywhere(
+    normalized: NormalizedText, spec: Spec, keys: _LineKeys, found: list[_Found]
+) -> list[_Found]:
+    """``found`` with each ``order: any`` section whose heading is found, in text order.
+
+    Each is searched in the whole report, by the rules of any heading (what
+    follows decides; a table section prefers a heading followed by its
+    labels), skipping a heading that overlaps one already taken (a longer
+    title of another section at the same place). Its heading then ends the
+    body of the section before it, wherever it stands, which is what a
+    heading does: a format that does not fix the order of two sections
+    (01 prints 复议 before 收费) has each ended by the other.
+    """
+    lines = normalized.lines
+    out = list(found)
+    for section in _anywhere_sections(spec):
+        variants = _variants(section, spec.heading_forms)
+        labels = _section_labels(spec, section.id)
+        free: list[tuple[_Found, bool]] = []
+        for hit in _hits(lines, keys, variants, (0, 0), labels):
+            index = keys.index(hit.line)
+            candidate = _Found(
+                section,
+                (hit.line, index[hit.start]),
+                (hit.line, index[hit.end - 1] + 1),
+                hit.number,
+            )
+            if not any(_overlap(candidate, f) for f in out):
+                free.append((candidate, hit.table))
+        # as `_find_heading`: the first followed by its table, else the first
+        chosen = next((f for f, table in free if table or not labels), None)
+        if chosen is None and free:
+            chosen = free[0][0]
+        if chosen is not None:
+            out.append(chosen)
+    return sorted(out, key=lambda f: f.heading)
+
+
+def _overlap(a: _Found, b: _Found) -> bool:
+    """Whether two headings share text (a heading runs from ``heading`` to ``body``)."""
+    return a.heading < b.body and b.heading < a.body
 
 
 def _how_found(
@@ -347,7 +401,7 @@ def _how_found(
                 f"the heading of section {_name(f.section)} was not found; its "
                 f"table was located by its labels ({', '.join(f.by_labels)})"
             )
-        elif f.number != f.section.number:
+        elif f.section.number is not None and f.number != f.section.number:
             code = "section.renumbered"
             message = f"section {_name(f.section)} is numbered {f.number} in the report"
         else:
@@ -389,7 +443,9 @@ def _by_table(
     out = list(found)
     order = {s.id: k for k, s in enumerate(spec.sections)}
     for n, section in enumerate(spec.sections):
-        if any(f.section.id == section.id for f in out):
+        if section.order is SectionOrder.ANY or any(
+            f.section.id == section.id for f in out
+        ):
             continue
         labels = _distinctive_labels(spec, section.id)
         if len(labels) < 2:  # one label alone is no table: prose may name it
@@ -467,6 +523,7 @@ def _position(pieces: Sequence[tuple[int, int, int]], offset: int) -> tuple[int,
 
 
 def _missing_sections(spec: Spec, spans: Sequence[SectionSpan]) -> list[Finding]:
+    """A warning for each required section not found; an optional one's absence is normal."""
     located = {span.spec.id for span in spans}
     return [
         Finding(
@@ -476,7 +533,7 @@ def _missing_sections(spec: Spec, spans: Sequence[SectionSpan]) -> list[Finding]
             spec=spec.ref,
         )
         for section in spec.sections
-        if section.id not in located
+        if section.id not in located and section.required
     ]
 
 

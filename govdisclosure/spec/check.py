@@ -29,6 +29,7 @@ from govdisclosure.spec.model import (
     ForEach,
     LabelNode,
     NarrativeFact,
+    SectionOrder,
     Spec,
     TableSpec,
     YearRule,
@@ -60,6 +61,7 @@ def check_spec(spec: Spec) -> list[Problem]:
         _check_sections,
         _check_heading_forms,
         _check_heading_titles,
+        _check_open_titles,
         _check_tables,
         _check_invariants,
         _check_narrative,
@@ -99,9 +101,16 @@ def _unknown_id(owner: str, kind: str, name: str, ids: list[str], path: str) -> 
 
 
 def _check_sections(spec: Spec) -> list[Problem]:
+    """Unique ids, and the listed sections in their numbering order.
+
+    A section with ``order: any`` or no fixed number has no place in the
+    numbering to check.
+    """
     problems = _duplicate_ids("section", [s.id for s in spec.sections])
     last = 0
     for si, section in enumerate(spec.sections):
+        if section.number is None or section.order is SectionOrder.ANY:
+            continue
         value = numeral(section.number)
         if value is None:
             continue
@@ -123,7 +132,7 @@ def _check_heading_forms(spec: Spec) -> list[Problem]:
     Without a form no numbered section could be found, which would only show
     as ``section.missing`` on every report.
     """
-    if not spec.heading_forms and any(s.number for s in spec.sections):
+    if not spec.heading_forms and any(s.numbered for s in spec.sections):
         return [
             Problem(
                 "'heading_forms' is empty, so no numbered section can be found",
@@ -174,6 +183,47 @@ def _check_heading_titles(spec: Spec) -> list[Problem]:
                         f"section {section.id!r}: {title!r} is also the label "
                         f"{found[1]!r} of table {found[0]!r}, which would be read as its heading",
                         "word the title or alias so that no table label reads the same",
+                        place,
+                    )
+                )
+    return problems
+
+
+def _check_open_titles(spec: Spec) -> list[Problem]:
+    """The titles of sections with no fixed number, or found anywhere, are unambiguous.
+
+    A section with ``number: null`` takes its number from the heading form,
+    so a title that prints one (``三、依申请公开…``) would need two. A section
+    with ``order: any`` is searched in the whole report, so a title or alias
+    it shares with another section would find that section's heading.
+    """
+    problems = []
+    owners: dict[str, list[str]] = {}
+    for section in spec.sections:
+        for title in (section.title, *section.aliases):
+            owners.setdefault(label_key(title), []).append(section.id)
+    for si, section in enumerate(spec.sections):
+        for ti, title in enumerate((section.title, *section.aliases)):
+            place = f"$.sections[{si}]" + (f".aliases[{ti - 1}]" if ti else ".title")
+            key = label_key(title)
+            if section.number is None and ENUMERATOR.match(key):
+                problems.append(
+                    Problem(
+                        f"section {section.id!r} has no fixed number (number: null), "
+                        f"but its title {title!r} prints one",
+                        "write the title without its number: the heading forms "
+                        "put any section numeral before it",
+                        place,
+                    )
+                )
+            others = [o for o in owners[key] if o != section.id]
+            if section.order is SectionOrder.ANY and others:
+                problems.append(
+                    Problem(
+                        f"section {section.id!r} (order: any) shares the title "
+                        f"{title!r} with section {others[0]!r}, so either heading "
+                        "would be read as both",
+                        "give each section titles of its own",
                         place,
                     )
                 )

@@ -45,6 +45,7 @@ from govdisclosure.spec.model import (
     LabelNode,
     MetadataSpec,
     NarrativeFact,
+    SectionOrder,
     SectionSpec,
     Spec,
     TableSpec,
@@ -456,6 +457,6 @@ _TYPE_WORDS = {
     "float": "a number",
     **{
         enum.__name__: "one of " + ", ".join(member.value for member in enum)
-        for enum in (ValueType, ForEach, Severity)
+        for enum in (ValueType, ForEach, Severity, SectionOrder)
     },
 }

@@ -28,6 +28,7 @@ __all__ = [
     "Leaf",
     "MetadataSpec",
     "NarrativeFact",
+    "SectionOrder",
     "SectionSpec",
     "Spec",
     "TableSpec",
@@ -182,16 +183,43 @@ def _groups(nodes: tuple[LabelNode, ...]) -> Iterator[LabelNode]:
             yield from _groups(node.children)
 
 
+class SectionOrder(str, enum.Enum):
+    """Where a section stands among the others."""
+
+    #: In the order the spec lists it: searched after the section before it,
+    #: so a table row that reads like a later heading cannot end a table early.
+    LISTED = "listed"
+    #: Anywhere: formats that prescribe what a report says but not in what
+    #: order (the 2008 regulations' 收费 and 复议 come in either order).
+    ANY = "any"
+
+
 @frozen
 class SectionSpec:
-    """One numbered section of the report (一、总体情况 …)."""
+    """One section of the report (一、总体情况 …).
+
+    ``number``: the number the format gives it (``二``); ``""`` for a heading
+    printed without one (附表 政府信息公开情况统计表); ``None`` for a numbered
+    heading whose number the format does not fix (the 2008 regulations list
+    what a report must say, and reports number it 三, 四 or 五), matched with
+    any section numeral and never reported as renumbered.
+    """
 
     id: str
-    number: str
+    number: str | None
     title: str
     aliases: tuple[str, ...] = ()
     #: Words the section must contain (2021: 六 must report 信息处理费).
     must_mention: tuple[str, ...] = ()
+    #: Whether it is searched in the listed order or anywhere (`SectionOrder`).
+    order: SectionOrder = SectionOrder.LISTED
+    #: False: a report may leave it out; its absence is an info finding, not a warning.
+    required: bool = True
+
+    @property
+    def numbered(self) -> bool:
+        """Whether its heading carries a number (its own, or any when ``number`` is None)."""
+        return self.number != ""
 
 
 @frozen
