@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -436,3 +437,213 @@ def test_the_number_of_a_heading(
     run: str, expected: str, number_first: bool, number: str | None
 ) -> None:
     assert number == _heading_number(run, expected, number_first)
+
+
+# ---- sections whose number and order vary (number: null, order: any, required: false) --
+
+PROSE_SPEC = """
+schema: 1
+id: prose-order
+version: 1
+title: t
+source: s
+tables: []
+sections:
+  - {id: overview, number: null, title: 概述}
+  - {id: proactive, number: null, title: 主动公开政府信息情况}
+  - {id: extra, number: null, title: 建议提案办理结果公开情况, required: false}
+  - {id: fees, number: null, order: any, title: 收费及减免情况, aliases: [依申请收费及减免情况]}
+  - {id: appeals, number: null, order: any, title: 行政复议、行政诉讼情况}
+  - {id: problems, number: null, title: 存在的问题及改进措施}
+"""
+
+
+def test_a_heading_without_a_fixed_number_takes_any_and_is_not_renumbered() -> None:
+    """``number: null``: 二、 or 三、 before the title is the same section, with no finding."""
+    spec = parse_spec(PROSE_SPEC)
+    text = (
+        "一、概述本厅认真贯彻《条例》。"
+        "三、主动公开政府信息情况全年主动公开政府信息766条。"
+        "四、收费及减免情况未收取费用。五、行政复议、行政诉讼情况无。"
+        "六、存在的问题及改进措施认识不足。"
+    )
+
+    sections = locate_sections(normalize_text(text), spec)
+
+    assert ["overview", "proactive", "fees", "appeals", "problems"] == [
+        s.spec.id for s in sections.spans
+    ]
+    assert [] == [f.code for f in sections.findings]
+
+
+def test_sections_in_any_order_are_each_found_with_their_own_text() -> None:
+    """``order: any``: 复议 printed before 收费 (real report 01) is found, and each
+    heading ends the section before it, whatever the listed order."""
+    spec = parse_spec(PROSE_SPEC)
+    text = (
+        "一、概述\n本厅认真贯彻《条例》。\n"
+        "二、主动公开政府信息情况\n全年主动公开政府信息766条。\n"
+        "三、行政复议、行政诉讼情况\n受理政府信息公开行政复议1件。\n"
+        "四、依申请收费及减免情况\n未收取费用。\n"
+        "五、存在的问题及改进措施\n认识不足。\n"
+    )
+
+    bodies = _bodies(text, spec)
+
+    assert ["overview", "proactive", "appeals", "fees", "problems"] == list(bodies)
+    assert ("三、行政复议、行政诉讼情况", "受理政府信息公开行政复议1件。") == bodies[
+        "appeals"
+    ]
+    assert ("四、依申请收费及减免情况", "未收取费用。") == bodies["fees"]
+    assert "全年主动公开政府信息766条。" == bodies["proactive"][1]
+
+
+def test_a_section_in_any_order_is_no_heading_inside_a_sentence() -> None:
+    """Searched in the whole report, an ``order: any`` title quoted or listed in
+    prose still cuts nothing: the heading is the one followed by the section's text."""
+    spec = parse_spec(PROSE_SPEC)
+    text = (
+        "一、概述本报告按照“四、收费及减免情况”的要求编写，"
+        "包括五、行政复议、行政诉讼情况、六、存在的问题及改进措施等部分。"
+        "二、主动公开政府信息情况全年主动公开766条。"
+        "四、收费及减免情况未收取费用。"
+    )
+
+    bodies = _bodies(text, spec)
+
+    assert ["overview", "proactive", "fees"] == list(bodies)
+    assert bodies["overview"][1].endswith("等部分。")
+    assert "未收取费用。" == bodies["fees"][1]
+
+
+def test_a_missing_section_is_named_by_its_title_and_an_optional_one_is_not_reported() -> (
+    None
+):
+    """A required section without a fixed number reads ``section 收费及减免情况``;
+    an optional section (``required: false``) that the report leaves out is no finding."""
+    spec = parse_spec(PROSE_SPEC)
+    text = "一、概述本厅。二、主动公开政府信息情况766条。三、存在的问题及改进措施不足。"
+
+    sections = locate_sections(normalize_text(text), spec)
+
+    assert [
+        ("section.missing", "section 收费及减免情况 was not found"),
+        ("section.missing", "section 行政复议、行政诉讼情况 was not found"),
+    ] == [(f.code, f.message) for f in sections.findings]
+
+
+def test_an_optional_section_keeps_its_prose_out_of_the_section_before() -> None:
+    spec = parse_spec(PROSE_SPEC)
+    text = (
+        "一、概述本厅。二、主动公开政府信息情况公开766条。"
+        "三、建议提案办理结果公开情况公开办理结果114件。四、收费及减免情况无。"
+    )
+
+    bodies = _bodies(text, spec)
+
+    assert "公开766条。" == bodies["proactive"][1]
+    assert "公开办理结果114件。" == bodies["extra"][1]
+
+
+REAL = Path(__file__).parents[1] / "data" / "real"
+
+
+# Real report 01 (河北省科学技术厅 2015) prints 四、行政复议、行政诉讼情况 before
+# 五、收费及减免情况; the texts below are copied from tests/data/real/01-hebei-kjt-2015.txt.
+def test_report_01_has_its_appeals_section_before_its_fees_section() -> None:
+    report = govdisclosure.load_file(REAL / "01-hebei-kjt-2015.txt")
+
+    sections = {s.id: s for s in report.sections}
+
+    assert "gov-2008" == report.format
+    assert ["overview", "proactive", "on_request", "appeals", "fees", "problems"] == [
+        s.id for s in report.sections
+    ]
+    assert "四、行政复议、行政诉讼情况" == sections["appeals"].heading
+    assert sections["appeals"].text.startswith(
+        "本年度我厅首次受理政府信息公开行政复议1件"
+    )
+    assert "2015年,我厅未收取和减免任何与政府信息公开相关的费用。" == (
+        sections["fees"].text
+    )
+    assert sections["on_request"].text.endswith("不属于本行政机关的1件。")
+    assert not [f for f in report.findings if f.code.startswith("section.")]
+
+
+#: Each narrative report's section headings in the order it prints them, read from
+#: the text by hand, with the id of the gov-2008 section each one is.
+NARRATIVE_SECTIONS = {
+    "01-hebei-kjt-2015": [
+        ("overview", "一、概述"),
+        ("proactive", "二、主动公开政府信息情况"),
+        ("on_request", "三、依申请公开政府信息情况"),
+        ("appeals", "四、行政复议、行政诉讼情况"),
+        ("fees", "五、收费及减免情况"),
+        ("problems", "六、存在的问题及改进措施"),
+    ],
+    "02-hebei-jyt-2018": [
+        ("overview", "一、概述"),
+        ("proactive", "二、主动公开政府信息情况"),
+        ("on_request", "三、依申请公开政府信息情况"),
+        ("fees", "四、依申请收费及减免情况"),
+        ("appeals", "五、政府信息公开复议、诉讼情况"),
+        ("problems", "六、存在的主要问题及改进措施"),
+    ],
+    "13-hebei-jyt-2014": [
+        ("overview", "一、概述"),
+        ("proactive", "二、主动公开政府信息情况"),
+        ("on_request", "三、依申请公开政府信息情况"),
+        ("fees", "四、依申请收费及减免情况"),
+        ("appeals", "五、政府信息公开复议、诉讼情况"),
+        ("problems", "六、存在的主要问题"),
+    ],
+    # its own scheme: 三, 五 and 六 answer no item of 第三十二条, and it has no 收费,
+    # 复议 or 问题 section
+    "14-hebei-rst-2018": [
+        ("overview", "一、围绕建设法治人社全面推进政务公开"),
+        ("proactive", "二、加大就业社保人才重点领域主动公开"),
+        ("interpretation", "三、围绕社会重大关切加强政策解读舆情回应"),
+        ("on_request", "四、依法实施政府信息依申请公开"),
+        ("reform", "五、全面深化“放管服”改革推进作风建设"),
+        ("leadership", "六、落实制度要求加强政务公开工作领导"),
+    ],
+    "15-cnipa-2015": [
+        ("overview", "一、 总体情况"),
+        ("proactive", "二、主动公开情况"),
+        ("on_request", "三、依申请信息公开情况"),
+        ("fees", "四、政府信息公开的收费及减免情况"),
+        ("appeals", "五、申请行政复议、提起行政诉讼的情况"),
+        ("problems", "六、存在不足及努力方向"),
+    ],
+    "16-cnipa-2016": [
+        ("overview", "一、总体情况"),
+        ("proactive", "二、主动公开政府信息情况"),
+        ("proposals", "三、人大代表建议和政协委员提案办理结果公开情况"),
+        ("on_request", "四、依申请信息公开情况"),
+        ("fees", "五、政府信息公开的收费及减免情况"),
+        ("appeals", "六、申请行政复议、提起行政诉讼的情况"),
+        ("problems", "七、存在问题"),
+        ("next_steps", "八、下一步的主要工作"),
+    ],
+    "17-cnipa-2017": [
+        ("overview", "一、总体情况"),
+        ("proactive", "二、主动公开政府信息情况"),
+        ("proposals", "三、全国人大代表建议和政协委员提案办理结果公开情况"),
+        ("on_request", "四、依申请信息公开情况"),
+        ("fees", "五、政府信息公开的收费及减免情况"),
+        ("appeals", "六、申请行政复议、提起行政诉讼的情况"),
+        ("problems", "七、存在问题及下一步努力方向"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NARRATIVE_SECTIONS))
+def test_each_narrative_report_reads_its_sections(name: str) -> None:
+    """Every heading of the seven reports without a table is its section's, in the
+    report's order, and each body stops at the next heading."""
+    report = govdisclosure.load_file(REAL / f"{name}.txt")
+
+    assert NARRATIVE_SECTIONS[name] == [(s.id, s.heading) for s in report.sections]
+    for section in report.sections:
+        assert section.text
+        assert not any(h in section.text for _, h in NARRATIVE_SECTIONS[name])

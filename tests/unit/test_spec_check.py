@@ -164,3 +164,72 @@ def test_a_section_title_may_not_read_as_a_table_label() -> None:
             "$.sections[0].aliases[0]",
         )
     ] == check_spec(broken)
+
+
+OPEN = """\
+schema: 1
+id: open
+version: 1
+title: t
+source: s
+tables: []
+sections:
+  - {id: a, number: 一, title: 概述}
+  - {id: b, number: null, title: 依申请公开情况}
+  - {id: c, number: 三, order: any, title: 收费情况}
+  - {id: d, number: 二, title: 存在问题}
+"""
+
+
+def test_sections_in_any_order_or_of_any_number_are_out_of_the_numbering_check() -> (
+    None
+):
+    """``c`` (三, order: any) before ``d`` (二) is no disorder; ``b`` has no number."""
+    assert [] == check_spec(parse_spec(OPEN))
+
+
+def test_a_title_of_a_section_of_any_number_may_not_print_a_number() -> None:
+    spec = parse_spec(OPEN)
+    section = attrs.evolve(spec.sections[1], aliases=("四、依申请公开情况",))
+    broken = attrs.evolve(
+        spec, sections=(spec.sections[0], section, *spec.sections[2:])
+    )
+
+    assert [
+        Problem(
+            "section 'b' has no fixed number (number: null), but its title "
+            "'四、依申请公开情况' prints one",
+            "write the title without its number: the heading forms put any section "
+            "numeral before it",
+            "$.sections[1].aliases[0]",
+        )
+    ] == check_spec(broken)
+
+
+def test_a_section_in_any_order_may_not_share_a_title() -> None:
+    """Searched in the whole report, it would take the other section's heading."""
+    spec = parse_spec(OPEN)
+    section = attrs.evolve(spec.sections[2], aliases=("存在问题",))
+    broken = attrs.evolve(
+        spec, sections=(*spec.sections[:2], section, spec.sections[3])
+    )
+
+    assert [
+        Problem(
+            "section 'c' (order: any) shares the title '存在问题' with section 'd', "
+            "so either heading would be read as both",
+            "give each section titles of its own",
+            "$.sections[2].aliases[0]",
+        )
+    ] == check_spec(broken)
+
+
+def test_sections_of_any_number_need_a_heading_form() -> None:
+    """Only ``b`` is numbered (any number): the empty heading_forms is still refused."""
+    unnumbered = OPEN.replace("number: 一", 'number: ""').replace(
+        "number: 三", 'number: ""'
+    )
+    spec = parse_spec(unnumbered.replace("number: 二", 'number: ""'))
+    spec = attrs.evolve(spec, heading_forms=())
+
+    assert ["$.heading_forms"] == [p.path for p in check_spec(spec)]

@@ -9,7 +9,7 @@ import pytest
 
 from govdisclosure import Severity, SpecError, load_spec
 from govdisclosure.spec.loader import merge_spec_data, parse_spec, read_spec
-from govdisclosure.spec.model import HeadingForm
+from govdisclosure.spec.model import HeadingForm, SectionOrder
 from govdisclosure.spec.registry import Registry, bundled_spec_dir, default_registry
 
 MINIMAL = """\
@@ -426,3 +426,41 @@ def test_read_spec_keeps_data_and_positions() -> None:
     raw = read_spec("schema: 1\nid: x\nextends: gov-2021\n", "x.yaml")
 
     assert ("x", "gov-2021") == (raw.id, raw.extends)
+
+
+def test_sections_read_number_null_order_and_required() -> None:
+    """``number: null`` is a heading of any number, ``order`` and ``required`` are
+    read; without them a section is listed and required, as before."""
+    spec = parse_spec(
+        MINIMAL.replace(
+            "{id: s2, number: 二, title: 主动公开}",
+            "{id: s2, number: null, title: 主动公开, order: any, required: false}",
+        )
+    )
+
+    first, second = spec.sections
+    assert (None, SectionOrder.ANY, False) == (
+        second.number,
+        second.order,
+        second.required,
+    )
+    assert ("一", SectionOrder.LISTED, True) == (
+        first.number,
+        first.order,
+        first.required,
+    )
+    assert second.numbered
+    assert first.numbered
+
+
+def test_an_unknown_section_order_is_located_and_lists_the_orders() -> None:
+    """Column 38 is where `order` starts on line 8 (counted by hand)."""
+    text = MINIMAL.replace("title: 主动公开}", "title: 主动公开, order: sometimes}")
+
+    with pytest.raises(SpecError) as info:
+        parse_spec(text, source="tiny.yaml")
+
+    assert (
+        "tiny.yaml:8:38: 'order' has a wrong value 'sometimes': expected one of "
+        "listed, any; fix: write one of listed, any here (docs/spec-language.md)"
+    ) == str(info.value)
