@@ -20,6 +20,13 @@ starts like a heading (``四、结转下年度继续办理``) is never the next 
   (a narrative 一…六, then the tables under 一、二、三): a general rule, since a
   report's numbering is not part of any format; it gives a
   ``section.renumbered`` finding.
+* **A format may not fix a section's number or place.** A section with
+  ``number: null`` takes any numeral and is never renumbered; one with
+  ``order: any`` is searched in the whole report after the listed sections
+  are found (`_anywhere`), and its heading ends the section before it, so
+  two sections a report prints in either order (the 2008 regulations' 收费
+  and 复议) each keep their own text. A spec without such sections takes
+  the ordered path alone.
 * **A table whose heading is missing is found by its labels.** When no
   heading of a table section is found, its table is looked for between the
   sections around it: the first run of three of its distinctive labels
@@ -416,7 +423,8 @@ def _how_found(
 
 
 def _name(section: SectionSpec) -> str:
-    """How findings name a section: ``三、收到和处理…``, or its title alone if unnumbered."""
+    """How findings name a section: ``三、收到和处理…``, or its title alone when it
+    has no number of its own (unnumbered, or ``number: null``)."""
     return f"{section.number}、{section.title}" if section.number else section.title
 
 
