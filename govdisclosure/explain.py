@@ -79,7 +79,8 @@ def _sections(report: Report, stages: Stages) -> list[str]:
         out.append(f"  {span.spec.id:<4} {span.spec.title}: lines {first}-{last}")
     located = {s.spec.id for s in stages.sections.spans}
     return out + [
-        f"  {s.id:<4} {s.title}: NOT FOUND"
+        f"  {s.id:<4} {s.title}: "
+        + ("NOT FOUND" if s.required else "not printed (optional)")
         for s in chosen.sections
         if s.id not in located
     ]
