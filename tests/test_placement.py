@@ -111,7 +111,8 @@ def test_a_mark_is_a_missing_cell_in_its_column(mark: str) -> None:
     assert raw  # the mark as printed (width-folded)
     assert rest == [("ok", 7, "7"), ("ok", 9, "9")]
     cell = report.table("t2_1").cell("rules", "issued")
-    assert cell.reason and cell.reason.startswith("unread")
+    assert cell.reason
+    assert cell.reason.startswith("unread")
 
 
 def test_a_dash_is_the_specs_blank_marker() -> None:

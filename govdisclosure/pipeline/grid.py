@@ -490,9 +490,10 @@ def _cell_tokens(cell: _Cell, reader: _Reader, *, unread: bool = True) -> list[T
 def _unreadable(tokens: list[Token], core: str) -> bool:
     """Whether a delimited cell stands where a value should but gives none.
 
-    Marks only (the search found nothing), or a short value-like text the
-    search could not read whole: a label, a number read whole (a footnote
-    mark split off) or prose is no unread cell.
+    Marks only, or a short value-like text the search could not read whole
+    (a number beside text it cannot place). A label, numbers read whole (a
+    footnote mark split off; ``3 5 7``, which the row reports as too many)
+    or prose is no unread cell.
     """
     if _MARKS.fullmatch(core):
         return True
@@ -500,8 +501,8 @@ def _unreadable(tokens: list[Token], core: str) -> bool:
         return False
     if any(t.kind is TokenKind.LABEL or t.kind is TokenKind.PROSE for t in tokens):
         return False
-    if all(t.kind is TokenKind.VALUE for t in tokens) and len(tokens) == 1:
-        return False  # one number, read (its unit or footnote mark included)
+    if all(t.kind is TokenKind.VALUE for t in tokens):
+        return False  # numbers read whole (a unit or footnote mark included)
     return _VALUE_LIKE.fullmatch(core) is not None
 
 

@@ -109,7 +109,7 @@ class Unread(str):
         return self
 
 
-Slot = Piece | Unread | Literal["blank", "missing"]
+Slot = Piece | Unread | _Gap | Literal["blank", "missing"]
 Reading = tuple[Slot, ...]
 
 
@@ -295,12 +295,13 @@ def _placed(
             slots[column] = Unread(i, token.text, "the cell holds no number")
             continue
         piece = _piece(tokens, i, token.number.digits, types[column], role="whole")
-        if piece is None:
-            if not lenient:
-                return []  # not a value of this column's type: no such reading
+        if piece is not None:
+            slots[column] = piece
+        elif lenient:
             why = f"the number is no value of the column's type ({types[column].value})"
-            piece = Unread(i, token.text, why)
-        slots[column] = piece
+            slots[column] = Unread(i, token.text, why)
+        else:
+            return []  # not a value of this column's type: no such reading
     return [tuple(slots)]
 
 
