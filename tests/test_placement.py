@@ -179,3 +179,22 @@ def test_a_cells_span_is_its_raw_text(name: str) -> None:
     ]
     assert spans
     assert [s for s in spans if s[1] != s[2]] == []
+
+
+def test_a_deleted_cell_leaves_its_row_undecided() -> None:
+    """四's row with 结果纠正 (the second cell, 1) deleted: 14 cells under 15
+    columns and no empty cell. No cell may claim a value it does not hold
+    (issue 17: a deleted cell gave inferred 0/8/56570 where the truth was
+    8/56570/0)."""
+    row = "2 | 1 | 0 | 1 | 4 | 1 | 0 | 0 | 0 | 1 | 0 | 0 | 1 | 0 | 1 |"
+    truth = [2, 1, 0, 1, 4, 1, 0, 0, 0, 1, 0, 0, 1, 0, 1]
+    report = govdisclosure.load(PIPE.replace(row, row[4:]), spec="gov-2021")
+    cells = report.table("t4").grid()[0]
+    claimed = [
+        (c.column_key, c.value, t)
+        for c, t in zip(cells, truth, strict=True)
+        if c.status in (CellStatus.OK, CellStatus.INFERRED)
+    ]
+    assert [x for x in claimed if x[1] != x[2]] == []
+    assert cells[1].status is CellStatus.AMBIGUOUS
+    assert cells[1].reason
