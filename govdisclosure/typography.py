@@ -26,6 +26,7 @@ from typing import Final, Protocol
 __all__ = [
     "ENUMERATOR",
     "FOLD_TABLE",
+    "FOOTNOTE_MARKS",
     "NUMERALS",
     "PAGE_NUMBER",
     "PROSE_MARK",
@@ -49,6 +50,16 @@ _EXTRA_FOLD: Final = {
     "\ufeff": "",
     "\u200b": "",
 }
+
+#: Footnote marks NFKC would make digits (``①`` → ``1``, ``²`` → ``2``): kept as
+#: they are, so ``5①`` (5 with footnote ①) is never read as 51. Circled and
+#: negative circled numbers, and superscript digits.
+FOOTNOTE_MARKS: Final = frozenset(
+    [chr(c) for c in range(0x2460, 0x2474)]  # ① … ⑳
+    + [chr(c) for c in range(0x2776, 0x2794)]  # ❶ … ➓
+    + ["\u24ea", "\u00b9", "\u00b2", "\u00b3"]  # ⓪ ¹ ² ³
+    + [chr(c) for c in range(0x2070, 0x207A)]  # ⁰ … ⁹
+)
 
 # Differences that only matter for matching: enumerator punctuation
 # (1. / 1、 / 1．), quotes, slashes, colons.
@@ -96,7 +107,7 @@ FOLD_TABLE: Final = _FoldTable()
 def fold_char(ch: str) -> str:
     if ch in _EXTRA_FOLD:
         return _EXTRA_FOLD[ch]
-    if ch.isascii():
+    if ch.isascii() or ch in FOOTNOTE_MARKS:
         return ch
     folded = unicodedata.normalize("NFKC", ch)
     return folded if len(folded) == 1 else ch

@@ -26,11 +26,14 @@ from typing import Final, NamedTuple
 from govdisclosure.model import Cell, CellStatus, Finding, Table, Value
 from govdisclosure.pipeline.grid import TokenKind
 from govdisclosure.pipeline.rows import RowDraft, TableDraft, unused_finding
-from govdisclosure.pipeline.segment import BLANK, MISSING, Piece
+from govdisclosure.pipeline.segment import BLANK, GAP, MISSING, Piece, Slot, Unread
 
 __all__ = ["finalize_tables"]
 
 _SHORT_ROW: Final = "the row has fewer cells than columns"
+_GAP: Final = (
+    "not printed: the row has fewer cells than columns and shows no empty cell"
+)
 #: The distinct slots of one column over a row's readings, comparable by value.
 _Slots = AbstractSet[tuple[str, Value]]
 #: The slots of a column in a row of one reading: one, never looked into.
@@ -117,8 +120,12 @@ def _cells_as_read(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]:
     for column, slot in zip(columns, reading, strict=True):
         if isinstance(slot, Piece):
             cells.append(_number_cell(row, column, slot, CellStatus.OK, None))
+        elif isinstance(slot, Unread):
+            cells.append(_unread_cell(row, column, slot))
         elif slot is BLANK:
             cells.append(_empty_cell(row, column, CellStatus.BLANK))
+        elif slot is GAP:  # pragma: no cover - a row of gaps has several readings
+            cells.append(_empty_cell(row, column, CellStatus.MISSING, _GAP))
         else:
             cells.append(_empty_cell(row, column, CellStatus.MISSING, _SHORT_ROW))
     return cells
@@ -158,7 +165,7 @@ def _decided_cell(
     readings = row.readings or ()
     slot = readings[0][j]
     if len(final) > 1:
-        values = [v for _, v in final]
+        values = [v for _, v in final]  # an unread cell's value is None: unknown
         numbers = sorted(v for v in values if v is not None)
         return _empty_cell(
             row,
@@ -168,6 +175,10 @@ def _decided_cell(
             raw=_raw(row),
             candidates=(*numbers, *([None] if None in values else [])),
         )
+    if isinstance(slot, Unread):
+        return _unread_cell(row, column, slot, _by(row))
+    if slot is GAP:
+        return _empty_cell(row, column, CellStatus.MISSING, _GAP)
     if slot == MISSING:
         return _empty_cell(row, column, CellStatus.MISSING, _SHORT_ROW)
     if slot == BLANK:
@@ -208,6 +219,23 @@ def _empty_cell(
         raw=raw,
         candidates=candidates,
         reason=reason,
+    )
+
+
+def _unread_cell(row: RowDraft, column: _Column, slot: Unread, by: str = "") -> Cell:
+    """A cell the text holds but whose value it does not give: missing, with its text."""
+    token = row.tokens[slot.token]
+    return Cell(
+        table=row.table,
+        row_key=row.key,
+        column_key=column.key,
+        row_label=row.label,
+        column_label=column.label,
+        value=None,
+        status=CellStatus.MISSING,
+        raw=slot.text,
+        span=token.span,
+        reason=f"unread: {slot.why} ({slot.text!r}){by}",
     )
 
 
@@ -272,8 +300,9 @@ def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
     return list(zip(initial, final, strict=True))
 
 
-def _slot_key(slot: object) -> tuple[str, Value]:
-    """A slot compared by value: two pieces reading the same number agree."""
+def _slot_key(slot: Slot) -> tuple[str, Value]:
+    """A slot compared by value: two pieces reading the same number agree,
+    and so do two readings that leave a cell unread (or missing)."""
     if isinstance(slot, Piece):
         return ("value", slot.value)
     return (str(slot), None)
@@ -299,7 +328,12 @@ def _unused_in_row(row: RowDraft) -> list[Finding]:
             if found_but_unread
             else []
         )
-    used = {slot.token for r in row.readings for slot in r if isinstance(slot, Piece)}
+    used = {
+        slot.token
+        for r in row.readings
+        for slot in r
+        if isinstance(slot, (Piece, Unread))
+    }
     return [
         unused_finding(t)
         for i, t in enumerate(row.tokens)

@@ -68,6 +68,15 @@ MIN_PREFIX = 3
 _DELIMITER = re.compile(r"[|\t]")
 _SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _RESIDUE_NOISE = re.compile(r"[\s|,.:;()\[\]{}<>\"'*#·•…\-]+")
+#: A cell of marks only (``*``, ``…``, ``#``, a dash the spec does not call
+#: blank): the text holds a cell here but gives no value for it.
+_MARKS = re.compile(r"[*#·•…⋯※?×~\-—–・]+")
+#: A short text that stands where a value should (``五``, ``5万``, ``N/A``,
+#: ``注1``, ``12%``, ``1e400``): digits with something unreadable, Chinese
+#: numerals, or a few Latin letters. Longer text is a label or a note.
+_VALUE_LIKE = re.compile(
+    r"(?=.*\d).{1,16}|[〇零一二两三四五六七八九十百千万亿]{1,8}|[A-Za-z/.]{1,4}"
+)
 
 
 class TokenKind(str, enum.Enum):
@@ -75,6 +84,9 @@ class TokenKind(str, enum.Enum):
     VALUE = "value"
     EMPTY = "empty"
     TEXT = "text"
+    # A VALUE token without a number (``number`` None) is an *unread* cell: a
+    # delimited cell of a row whose content is no number (``*``, ``五``,
+    # ``5万``). It keeps its position; its value is missing (see `_unread`).
     PROSE = "prose"  # a number in a sentence: reported, never read as a cell
     UNIT = "unit"  # a cell holding only a unit word
 
@@ -118,6 +130,9 @@ class Token(NamedTuple):
     attached: str = ""  # text in the label's cell that is not a label (a unit note)
     optional: bool = False  # an empty cell that may be no cell (before a leading pipe)
     cell_text: str = ""  # the whole cell's text, for a label or text token
+    #: The section's delimited rows print their empty cells (`_print_empties`):
+    #: then a delimited row shorter than its table is cut short at its end.
+    empties_shown: bool = False
 
     @property
     def span(self) -> SourceSpan:
@@ -202,6 +217,7 @@ def build_grid(
     reader = _reader(spec, section_id)
     tokens: list[Token] = []
     cell_no = 0
+    shown = False
     for piece, first, last in body:
         if PAGE_NUMBER.match(piece.text[first:last]):
             continue  # page furniture between the rows of a table printed over pages
@@ -209,8 +225,14 @@ def build_grid(
         cells = _cut_cells(line, first, last, cell_no)
         cell_no += len(cells)
         line_tokens: list[Token] = []
+        unread: list[_Cell] = []
         for cell in cells:
-            line_tokens += _cell_tokens(cell, reader)
+            found = _cell_tokens(cell, reader)
+            if len(found) == 1 and _is_unread(found[0]):
+                unread.append(cell)
+            line_tokens += found
+        if unread:
+            line_tokens = _settled_unread(line_tokens, unread, reader)
         # An optional leading empty cell matters only before values: in front
         # of a label ("| 规章 | 0 |") it would leak into the previous row.
         if (
@@ -220,7 +242,31 @@ def build_grid(
         ):
             line_tokens.pop(0)
         tokens += line_tokens
+        shown = shown or _prints_empties(line_tokens)
+    if shown:
+        tokens = [t._replace(empties_shown=True) if t.delimited else t for t in tokens]
     return TokenGrid(section_id, tuple(_rejoin_labels(tokens, reader.labels)))
+
+
+def _prints_empties(tokens: list[Token]) -> bool:
+    """Whether a line is a row that prints its empty cells.
+
+    A line with a number and an empty cell before a later filled one, or two
+    empty cells (``0 | ||||||``); one empty cell at the end is a row's ragged
+    padding (``a | 5 | |``), and a line without a number a header's. A
+    section with such a row keeps its empty cells: its exporter does not drop
+    them, so a row of it with fewer cells than columns was cut short at its
+    end (seed 002's ``四、结转下年度继续办理 | 0 |``).
+    """
+    if not any(t.kind is TokenKind.VALUE for t in tokens):
+        return False
+    empties = 0
+    for t in tokens:
+        if t.kind is TokenKind.EMPTY and t.delimited and not t.optional:
+            empties += 1
+        elif empties and t.kind is TokenKind.VALUE:
+            return True
+    return empties >= 2
 
 
 #: A named tuple built from all its fields by tuple's own constructor, in C:
@@ -282,7 +328,11 @@ class _Cell(NamedTuple):
         line, no, delimited = self.line.number, self.number, self.delimited
         return _new(
             Token,
-            (kind, text, sa, sb, line, no, delimited, refs, number, "", optional, ""),
+            (
+                kind,
+                *(text, sa, sb, line, no, delimited, refs, number, ""),
+                *(optional, "", False),
+            ),
         )
 
 
@@ -351,7 +401,44 @@ def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[_Cell]
     ]
 
 
-def _cell_tokens(cell: _Cell, reader: _Reader) -> list[Token]:
+def _is_unread(token: Token) -> bool:
+    """An unread cell: a VALUE token without a number (`TokenKind`)."""
+    return token.kind is TokenKind.VALUE and token.number is None
+
+
+def _settled_unread(
+    tokens: list[Token], cells: list[_Cell], reader: _Reader
+) -> list[Token]:
+    """The line's tokens, its unread cells kept only where the line is a row.
+
+    A cell that holds no number keeps its position only in a row: a line that
+    holds a readable number, or whose row label comes before the cell
+    (``规章 | * | * | *``). Elsewhere (a header ``项目 | 2021年``) the cell is
+    read as it always was: text, which closes the row, or nothing (marks).
+    """
+    if any(t.kind is TokenKind.VALUE and t.number is not None for t in tokens):
+        return tokens
+    by_cell = {c.number: c for c in cells}
+    out: list[Token] = []
+    row_label = False
+    for token in tokens:
+        if token.kind is TokenKind.LABEL:
+            row_label = row_label or any(r.role is LabelRole.ROW for r in token.refs)
+        if _is_unread(token) and not row_label:
+            out += _cell_tokens(by_cell[token.cell], reader, unread=False)
+        else:
+            out.append(token)
+    return out
+
+
+def _unread(cell: _Cell, text: str) -> Token:
+    """The token of a delimited cell whose content the grammar cannot read."""
+    core = text.strip()
+    lead = len(text) - len(text.lstrip())
+    return cell.token(TokenKind.VALUE, core, lead, lead + len(core))
+
+
+def _cell_tokens(cell: _Cell, reader: _Reader, *, unread: bool = True) -> list[Token]:
     """The tokens of one cell: what it is decided by its whole text first.
 
     Most cells are one thing (a count, a label, an empty cell, a unit, a blank
@@ -374,6 +461,8 @@ def _cell_tokens(cell: _Cell, reader: _Reader) -> list[Token]:
         return [_bare_count(cell, text, core)]
     key, pos = match_key(text)
     if not key:
+        if unread and cell.delimited and _MARKS.fullmatch(core):
+            return [_unread(cell, text)]  # a mark the match form drops (※)
         return _empty(cell)
     if _SEPARATOR.match(key):
         return []  # a markdown separator row (|---|---|)
@@ -387,11 +476,34 @@ def _cell_tokens(cell: _Cell, reader: _Reader) -> list[Token]:
         else None
     )
     if whole is not None:
-        return [cell.token(whole, core, 0, len(text))]
+        lead = len(text) - len(text.lstrip())
+        return [cell.token(whole, core, lead, lead + len(core))]
     refs = reader.labels.by_key.get(key)
     if refs is not None and PROSE_MARK not in text:
         return [_whole_label(cell, text, pos, refs)]
-    return _searched_tokens(cell, reader, text, key, pos)
+    tokens = _searched_tokens(cell, reader, text, key, pos)
+    if unread and cell.delimited and _unreadable(tokens, core):
+        return [_unread(cell, text)]
+    return tokens
+
+
+def _unreadable(tokens: list[Token], core: str) -> bool:
+    """Whether a delimited cell stands where a value should but gives none.
+
+    Marks only, or a short value-like text the search could not read whole
+    (a number beside text it cannot place). A label, numbers read whole (a
+    footnote mark split off; ``3 5 7``, which the row reports as too many)
+    or prose is no unread cell.
+    """
+    if _MARKS.fullmatch(core):
+        return True
+    if not tokens:
+        return False
+    if any(t.kind is TokenKind.LABEL or t.kind is TokenKind.PROSE for t in tokens):
+        return False
+    if all(t.kind is TokenKind.VALUE for t in tokens):
+        return False  # numbers read whole (a unit or footnote mark included)
+    return _VALUE_LIKE.fullmatch(core) is not None
 
 
 def _empty(cell: _Cell) -> list[Token]:
@@ -410,7 +522,9 @@ def _bare_count(cell: _Cell, text: str, core: str) -> Token:
     the label search and residue analysis (the number pattern matches the
     digits and the spaces after them)."""
     lead = len(text) - len(text.lstrip())
-    return cell.token(TokenKind.VALUE, core, lead, len(text), number=_bare_number(core))
+    return cell.token(
+        TokenKind.VALUE, core, lead, lead + len(core), number=_bare_number(core)
+    )
 
 
 def _whole_label(
@@ -446,12 +560,13 @@ def _searched_tokens(
         for m in reader.numbers.finditer(gap):
             residue.append(gap[last : m.start()])
             number = read_number(m, reader.minus_words)
+            shown = m.group().rstrip()  # the pattern takes the spaces after it
             out.append(
                 cell.token(
                     TokenKind.VALUE,
-                    m.group().strip(),
+                    shown,
                     a + m.start(),
-                    a + m.end(),
+                    a + m.start() + len(shown),
                     number=number,
                 )
             )

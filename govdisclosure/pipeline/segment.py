@@ -42,6 +42,7 @@ from govdisclosure.spec.model import ValueType
 
 __all__ = [
     "BLANK",
+    "GAP",
     "MAX_READINGS",
     "MAX_SEARCH",
     "MISSING",
@@ -49,6 +50,7 @@ __all__ = [
     "Reading",
     "Slot",
     "TooManyReadingsError",
+    "Unread",
     "constrained_readings",
     "row_readings",
 ]
@@ -72,7 +74,42 @@ class Piece(NamedTuple):
 
 BLANK: Final = "blank"
 MISSING: Final = "missing"
-Slot = Piece | Literal["blank", "missing"]
+
+
+class _Gap(str):
+    """The type of `GAP`: a str equal to MISSING, told apart by identity."""
+
+
+#: A column a short delimited row left out in this reading: the row shows fewer
+#: cells than columns and no empty cell, so any column may be the one not
+#: printed. Equal to MISSING: its value is not known, so no equation weighs it
+#: (`narrow`); a converter may drop an empty cell, but a deleted cell that
+#: held a number looks the same, and counting it as empty could choose a
+#: wrong placement. `cells` makes a gap ``missing``, with its own reason.
+GAP: Final = _Gap(MISSING)
+
+
+class Unread(str):
+    """A cell the text holds but whose value it does not give (``*``, ``五``,
+    ``5万``, ``−5`` in a count column): its token, text and why.
+
+    Equal to MISSING, so that whatever weighs slots (the equations in
+    `narrow`) treats it as a value not known; `cells` makes it a ``missing``
+    cell that keeps its raw text. It takes its own column: its neighbours keep
+    theirs.
+    """
+
+    token: int
+    text: str
+    why: str
+
+    def __new__(cls, token: int, text: str, why: str) -> Unread:
+        self = super().__new__(cls, MISSING)
+        self.token, self.text, self.why = token, text, why
+        return self
+
+
+Slot = Piece | Unread | _Gap | Literal["blank", "missing"]
 Reading = tuple[Slot, ...]
 
 
@@ -92,7 +129,13 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
             return positional
         # more cells than columns: the cells do not say the columns, so the
         # numbers are read as if they had no positions
-    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
+    # an unread cell has a position only among delimited cells: here it is
+    # left out (and reported unused)
+    values = [
+        i
+        for i, t in enumerate(tokens)
+        if t.kind is TokenKind.VALUE and t.number is not None
+    ]
     if len(values) == n:
         return _in_order(tokens, values, types)
     # Counting is cheap and listing is not: a collapsed row has millions of
@@ -167,41 +210,99 @@ def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:
 def _positional_readings(
     tokens: Sequence[Token], types: Sequence[ValueType]
 ) -> tuple[list[Reading], bool]:
-    """The reading of each cell variant that fits the table's width.
+    """The readings of each cell variant that fits the table's width.
 
     A variant with the optional leading empty cells (``| 0 | 5 |``) and one
     without; with none optional there is one variant. Returns the readings and
     whether any variant fitted at all (if none did, the caller reads the
     numbers without positions).
+
+    A variant's cells are its columns when the row shows them: as many cells
+    as columns, or an empty cell among them (``| 22 | | 235 |``), or a
+    section whose rows print their empty cells (`Token.empties_shown`): such
+    a row does not drop empty cells, so a cell it does not print is absent
+    at its end. A shorter row that shows no empty cell says nothing of which
+    columns it left out: every order-keeping placement is a reading
+    (`_unplaced`). A cell that holds no value of its column (``*``, ``五``)
+    is `Unread` there and keeps its place. When no variant reads in the
+    column types, a cell whose number its column refuses (``−5`` in a count
+    column) is unread too, rather than the whole row lost.
     """
     n = len(types)
     everything = list(range(len(tokens)))
     variants = [everything]
     if any(t.optional for t in tokens):
         variants.append([i for i in everything if not tokens[i].optional])
-    readings: list[Reading] = []
-    fitted = False
+    fitting: list[list[int]] = []
     for cells in variants:
         while len(cells) > n and tokens[cells[-1]].kind is TokenKind.EMPTY:
             cells.pop()  # trailing empty cells pad a row past the table's width
-        if len(cells) > n:
+        if len(cells) <= n:
+            fitting.append(cells)
+    readings: list[Reading] = []
+    for lenient in (False, True):
+        for cells in fitting:
+            shown = len(cells) == n or any(
+                tokens[i].empties_shown
+                or (tokens[i].kind is TokenKind.EMPTY and not tokens[i].optional)
+                for i in cells
+            )
+            if shown:
+                readings += _placed(tokens, cells, range(len(cells)), types, lenient)
+            else:
+                readings += _unplaced(tokens, cells, types, lenient)
+        if readings:
+            break
+    return readings, bool(fitting)
+
+
+def _unplaced(
+    tokens: Sequence[Token],
+    cells: list[int],
+    types: Sequence[ValueType],
+    lenient: bool,
+) -> list[Reading]:
+    """Every order-keeping placement of a short row's cells into the columns."""
+    printed = [i for i in cells if tokens[i].kind is not TokenKind.EMPTY]
+    if math.comb(len(types), len(printed)) > MAX_READINGS:
+        raise TooManyReadingsError
+    readings: list[Reading] = []
+    for columns in itertools.combinations(range(len(types)), len(printed)):
+        readings += _placed(tokens, printed, columns, types, lenient, fill=GAP)
+    return readings
+
+
+def _placed(
+    tokens: Sequence[Token],
+    cells: Sequence[int],
+    columns: Sequence[int],
+    types: Sequence[ValueType],
+    lenient: bool,
+    fill: Slot = MISSING,
+) -> list[Reading]:
+    """The reading with each cell in its column and ``fill`` in the others.
+
+    None (an empty list) when a number is no value of its column's type,
+    unless ``lenient``: then that cell is `Unread`.
+    """
+    slots: list[Slot] = [fill] * len(types)
+    for column, i in zip(columns, cells, strict=True):
+        token = tokens[i]
+        if token.kind is TokenKind.EMPTY:
+            slots[column] = BLANK
             continue
-        fitted = True
-        slots: list[Slot] = []
-        for column, i in enumerate(cells):
-            token = tokens[i]
-            if token.kind is TokenKind.EMPTY:
-                slots.append(BLANK)
-                continue
-            digits = token.number.digits if token.number else ""
-            piece = _piece(tokens, i, digits, types[column], role="whole")
-            if piece is None:
-                break  # not a value of this column's type: no such reading
-            slots.append(piece)
+        if token.number is None:
+            slots[column] = Unread(i, token.text, "the cell holds no number")
+            continue
+        piece = _piece(tokens, i, token.number.digits, types[column], role="whole")
+        if piece is not None:
+            slots[column] = piece
+        elif lenient:
+            why = f"the number is no value of the column's type ({types[column].value})"
+            slots[column] = Unread(i, token.text, why)
         else:
-            slots += [MISSING] * (n - len(cells))
-            readings.append(tuple(slots))
-    return readings, fitted
+            return []  # not a value of this column's type: no such reading
+    return [tuple(slots)]
 
 
 def _positional(tokens: Sequence[Token]) -> bool:
@@ -423,7 +524,11 @@ class _Search:
         n = len(types)
         self.tokens = tokens
         self.types = types
-        self.values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
+        self.values = [
+            i
+            for i, t in enumerate(tokens)
+            if t.kind is TokenKind.VALUE and t.number is not None
+        ]
         # Each equation is judged at the column that closes it (its last one):
         # all its terms are placed then, and no later choice can change them.
         # Before that the open terms could still hold anything, so a partial

@@ -25,9 +25,12 @@ from attrs import frozen
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Value
 from govdisclosure.spec.model import Spec, ValueType
+from govdisclosure.typography import FOOTNOTE_MARKS
 
 __all__ = [
+    "FOOTNOTE",
     "MAX_SPLIT_DIGITS",
+    "MINUS_SIGNS",
     "NumberToken",
     "convert",
     "count_splits",
@@ -45,6 +48,12 @@ MAX_SPLIT_DIGITS = 24
 _GROUPED = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
 #: What follows an enumerator's number: ``1.属于…``, ``2、…`` (``1.5`` is a number).
 _ENUMERATOR_MARK = r"[.、](?:\D|$)"
+#: Minus signs: ASCII, and U+2212 (MINUS SIGN) as typesetting software prints it.
+MINUS_SIGNS = ("-", "\u2212")
+#: A footnote mark glued after a number: circled numbers and superscripts
+#: (`typography.FOOTNOTE_MARKS`), ``※``, ``注1``. Part of the number's text,
+#: never of its digits: ``5①`` is 5 with footnote ①, not 51.
+FOOTNOTE = "注\\d{1,2}|※|[" + "".join(sorted(FOOTNOTE_MARKS)) + "]+"
 
 
 @frozen
@@ -54,6 +63,8 @@ class NumberToken:
     sign: int | None  # +1 / -1 when written (+3, 加3, -185), else None
     digits: str  # "76", "6119919.29"
     unit: str | None
+    #: A footnote mark printed after the number (``①`` of ``5①``), kept, not read.
+    note: str | None = None
 
     @property
     def splittable(self) -> bool:
@@ -78,13 +89,14 @@ def number_pattern(spec: Spec) -> re.Pattern[str]:
     """The spec's number grammar as a compiled pattern."""
     words = sorted((*spec.plus_words, *spec.minus_words), key=len, reverse=True)
     units = sorted(spec.units, key=len, reverse=True)
-    sign = "|".join(["[+\\-]", *(re.escape(w) for w in words)])
+    sign = "|".join(["[+\\-\u2212]", *(re.escape(w) for w in words)])
     unit = "|".join(re.escape(u) for u in units) or "(?!)"
     # A sign may follow a digit: in a glued row ``8-1921`` is 8 and -1921.
     return re.compile(
         rf"(?:(?<!\.)(?P<sign>{sign})\s*|(?<![\d.]))"
         rf"(?P<num>{_GROUPED}|\d+(?:\.\d+)?)(?!\d)"
-        rf"(?!{_ENUMERATOR_MARK})\s*(?P<unit>{unit})?"
+        rf"(?!{_ENUMERATOR_MARK})(?P<note>{FOOTNOTE})?\s*(?P<unit>{unit})?"
+        rf"(?(note)|(?P<late>{FOOTNOTE})?)"
     )
 
 
@@ -93,9 +105,10 @@ def read_number(m: re.Match[str], minus_words: tuple[str, ...]) -> NumberToken:
     sign_text = m.group("sign")
     sign = None
     if sign_text:
-        sign = -1 if sign_text == "-" or sign_text in minus_words else 1
+        sign = -1 if sign_text in MINUS_SIGNS or sign_text in minus_words else 1
     digits = m.group("num").replace(",", "")  # thousands separators
-    return NumberToken(sign, digits, m.group("unit"))
+    note = m.group("note") or m.group("late")
+    return NumberToken(sign, digits, m.group("unit"), note)
 
 
 def convert(

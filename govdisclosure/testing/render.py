@@ -37,15 +37,19 @@ from govdisclosure.spec.model import LabelNode, SectionSpec, Spec, TableSpec
 from govdisclosure.typography import NUMERALS
 
 __all__ = [
+    "DELIMITED_CELLS",
+    "FOOTNOTE_FORMS",
     "GLUES",
     "HAZARDS",
     "LAYOUT_CELLS",
+    "MARKS",
     "NUMBERINGS",
     "PAGE_NUMBER_FORMS",
     "REWORDINGS",
     "WRAPPERS",
     "FilledReport",
     "Layout",
+    "altered_cells",
     "render",
 ]
 
@@ -90,6 +94,12 @@ REWORDINGS = ("year", "generic")
 WRAPPERS = ("inline", "script", "json")
 #: Page-number lines between table rows (`Layout.page_numbers`).
 PAGE_NUMBER_FORMS = ("- {n} -", "— {n} —")
+#: Marks printed in a cell instead of its value (`Layout.marks`).
+MARKS = ("*", "＊", "…", "·", "•", "#")
+#: Footnote marks printed after a value (`Layout.footnotes`).
+FOOTNOTE_FORMS = ("①", "²", "※", "注1")
+#: The cell layouts that keep cell boundaries by delimiters (pipes, tabs, html).
+DELIMITED_CELLS = ("pipe", "pipe_outer", "markdown", "tabs", "html")
 #: The hazard modifiers of `Layout`, by field name (all off by default).
 HAZARDS = (
     "glue",
@@ -99,6 +109,10 @@ HAZARDS = (
     "wrapper",
     "pdf_spacing",
     "page_numbers",
+    "short_rows",
+    "marks",
+    "footnotes",
+    "deleted",
 )
 
 #: The title that replaces a heading's under ``reword="generic"``: words of no spec.
@@ -140,6 +154,18 @@ class Layout:
     * ``page_numbers``: a page-number line (a `PAGE_NUMBER_FORMS` form) after
       every ``page_rows`` table rows, and the title repeated as the next
       page's header when ``page_header`` (not for ``cells="html"``).
+    * ``short_rows``: the rows' zero cells dropped, as a converter drops empty
+      cells: a row prints fewer cells than columns, and nothing says which;
+    * ``marks``: a mark (one of `MARKS`) printed instead of a value, in the
+      cells `altered_cells` names;
+    * ``footnotes``: a footnote mark (one of `FOOTNOTE_FORMS`) printed after
+      a value, in the cells `altered_cells` names;
+    * ``deleted``: a cell left out of some rows (`altered_cells`), in a table
+      whose rows print no empty cell (no blanks for zeros): in a table that
+      prints them, a row cut short is read as cut at its end.
+
+    Short rows and deleted cells drop the ragged padding of pipe rows; marks
+    and deleted cells are drawn for delimited layouts (`DELIMITED_CELLS`).
     """
 
     cells: str = "pipe"
@@ -161,6 +187,10 @@ class Layout:
     page_numbers: str | None = None
     page_rows: int = 6
     page_header: bool = True
+    short_rows: bool = False
+    marks: str | None = None
+    footnotes: str | None = None
+    deleted: bool = False
 
     @property
     def keeps_boundaries(self) -> bool:
@@ -182,7 +212,8 @@ class Layout:
 
         Not for glued runs; not for blanks written for zeros (those cells are
         BLANK); not when a header that opens an unlabelled row is dropped.
-        The hazards do not change it: each leaves every cell readable.
+        The hazards do not change it, but for those that take a value or its
+        position out of the text (short rows, marks, deleted cells).
         """
         unlabelled = any(
             not leaf.node.label for t in spec.tables for leaf in t.row_leaves()
@@ -191,6 +222,7 @@ class Layout:
             self.keeps_boundaries
             and not self.blank_zero
             and (self.header or not unlabelled)
+            and not (self.short_rows or self.marks or self.deleted)
         )
 
 
@@ -463,6 +495,42 @@ def _value(value: Value, layout: Layout) -> str:
     return str(value)
 
 
+def altered_cells(
+    layout: Layout, index: int, width: int
+) -> tuple[int | None, int | None, int | None]:
+    """The columns of leaf row ``index`` (of ``width`` columns) that carry a
+    footnote mark, a mark instead of the value, and that are deleted (None:
+    none), by the layout's hazards: one row in three or four, a column that
+    moves with the row."""
+    if not width:
+        return None, None, None
+    column = index % width
+    return (
+        column if layout.footnotes and index % 3 == 0 else None,
+        column if layout.marks and index % 3 == 1 else None,
+        column if layout.deleted and index % 4 == 2 else None,
+    )
+
+
+def _printed_values(
+    values: dict[str, list[Value]], key: str, layout: Layout
+) -> list[str]:
+    """A row's value cells as printed, with the cell hazards applied."""
+    row = values[key]
+    cells = [_value(v, layout) for v in row]
+    note, mark, gone = altered_cells(layout, list(values).index(key), len(row))
+    if note is not None and cells[note]:
+        cells[note] += layout.footnotes or ""
+    if mark is not None:
+        cells[mark] = layout.marks or ""
+    kept = [
+        i
+        for i, v in enumerate(row)
+        if i != gone and (not layout.short_rows or v != 0 or i == mark)
+    ]
+    return [cells[i] for i in kept]
+
+
 def _cells(
     cells: list[str], layout: Layout, row: bool, labels: int | None = None
 ) -> list[str]:
@@ -553,11 +621,12 @@ def _rows(
             )
             continue
         key = prefix + (node.key or "")
-        cells = [_value(v, layout) for v in values[key]]
+        cells = _printed_values(values, key, layout)
         label = [_label(node, layout, rng)] if node.label else []
         if layout.groups == "repeat" and groups:
             label = [_label(g, layout, rng) for g in groups] + label
-        yield _cells(label + cells, layout, row=True, labels=len(label))
+        padded = not (layout.short_rows or layout.deleted)
+        yield _cells(label + cells, layout, row=padded, labels=len(label))
 
 
 def _depth(nodes: tuple[LabelNode, ...]) -> int:
@@ -627,8 +696,8 @@ def _html_table(
                     _td(_html_label(node, layout, rng), layout, 1, row_depth - level)
                 )
             row += [
-                _td(_value(v, layout), layout)
-                for v in values[prefix + (node.key or "")]
+                _td(v, layout)
+                for v in _printed_values(values, prefix + (node.key or ""), layout)
             ]
             rows.append(row)
             row = []

@@ -32,8 +32,11 @@ from govdisclosure.model import CellStatus
 from govdisclosure.spec.model import Spec
 from govdisclosure.testing.fill import fill
 from govdisclosure.testing.render import (
+    DELIMITED_CELLS,
+    FOOTNOTE_FORMS,
     GLUES,
     LAYOUT_CELLS,
+    MARKS,
     NUMBERINGS,
     PAGE_NUMBER_FORMS,
     REWORDINGS,
@@ -67,12 +70,17 @@ def layouts(
     wrapper: FeatureFlag = "never",
     pdf_spacing: FeatureFlag = "never",
     page_numbers: FeatureFlag = "never",
+    short_rows: FeatureFlag = "never",
+    marks: FeatureFlag = "never",
+    footnotes: FeatureFlag = "never",
+    deleted: FeatureFlag = "never",
 ) -> st.SearchStrategy[Layout]:
     """Any layout, with its modifiers, and the hazards their flags allow.
 
     A wrapped page is an html page, so ``wrapper`` draws ``cells="html"``;
     page numbers are not printed in html, so ``page_numbers`` draws the other
-    cell layouts (when ``cells`` has any).
+    cell layouts (when ``cells`` has any); marks and deleted cells draw a
+    delimited layout (`DELIMITED_CELLS`), and deleted cells no blanks for zeros.
     """
     plain = st.builds(
         Layout,
@@ -94,6 +102,10 @@ def layouts(
         "wrapper": wrapper,
         "pdf_spacing": pdf_spacing,
         "page_numbers": page_numbers,
+        "short_rows": short_rows,
+        "marks": marks,
+        "footnotes": footnotes,
+        "deleted": deleted,
     }
     if all(flag == "never" for flag in flags.values()):
         return plain  # the strategy of old: same draws, same shrinking
@@ -138,6 +150,10 @@ _HAZARD_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "page_header": st.booleans(),
         }
     ),
+    "short_rows": st.just({"short_rows": True}),
+    "marks": st.fixed_dictionaries({"marks": st.sampled_from(MARKS)}),
+    "footnotes": st.fixed_dictionaries({"footnotes": st.sampled_from(FOOTNOTE_FORMS)}),
+    "deleted": st.just({"deleted": True}),
 }
 
 
@@ -153,6 +169,12 @@ def _with_hazards(
         text_cells = [c for c in cells if c != "html"]
         if text_cells:
             fields["cells"] = text_cells[0]
+    if fields.get("marks") or fields.get("deleted"):
+        delimited = [c for c in cells if c in DELIMITED_CELLS]
+        if layout.cells not in DELIMITED_CELLS and delimited:
+            fields["cells"] = delimited[0]
+        if fields.get("deleted"):
+            fields["blank_zero"] = False
     return evolve(layout, **fields)
 
 

@@ -37,7 +37,12 @@ from govdisclosure.model import Value
 from govdisclosure.spec.model import Spec
 from govdisclosure.spec.registry import Registry
 from govdisclosure.testing import LAYOUT_CELLS, FilledReport, Layout, fill, render
-from govdisclosure.testing.render import HAZARDS, _missing
+from govdisclosure.testing.render import (
+    DELIMITED_CELLS,
+    HAZARDS,
+    _missing,
+    altered_cells,
+)
 from govdisclosure.testing.strategies import check_round_trip, filled_reports, layouts
 
 #: The specs with tables: the hazards are those of tables and their sections
@@ -306,6 +311,48 @@ def _same_page_unwrapped(report: FilledReport, layout: Layout) -> None:
     )
 
 
+def _touched_rows(report: FilledReport, layout: Layout) -> set[str]:
+    """The rows (``table.row``) a cell hazard changed: a zero cell dropped, a
+    mark printed instead of a value, a cell deleted."""
+    touched = set()
+    for table in report.spec.tables:
+        for index, (row, values) in enumerate(report.values[table.id].items()):
+            _, mark, gone = altered_cells(layout, index, len(values))
+            if mark is not None or gone is not None:
+                touched.add(f"{table.id}.{row}")
+            if layout.short_rows and 0 in values:
+                touched.add(f"{table.id}.{row}")
+    return touched
+
+
+def _whole_rows_as_without(report: FilledReport, layout: Layout) -> None:
+    """Short rows, marks, deleted cells: in a delimited layout, every row the
+    hazard leaves whole reads as without it, and a cell holding a mark is
+    missing with the mark as its raw text (its neighbours keep their columns,
+    which `test_no_wrong_cell` checks)."""
+    spec = report.spec
+    after = _load(_text(report, layout), spec)
+    if layout.cells not in DELIMITED_CELLS:
+        return  # the placement of a row's numbers is the equations' to decide
+    before = _load(_text(report, layout.without_hazards()), spec)
+    touched = _touched_rows(report, layout)
+    assert [] == [
+        line
+        for line in _lost(before, after)
+        if line.split(":")[0].rsplit(".", 1)[0] not in touched
+    ]
+    if layout.marks is None:
+        return
+    cells = {c.key: c for c in after.cells}
+    for table in spec.tables:
+        columns = table.column_leaves()
+        for index, (row, values) in enumerate(report.values[table.id].items()):
+            _, mark, _ = altered_cells(layout, index, len(values))
+            if mark is not None:
+                cell = cells[f"{table.id}.{row}.{columns[mark].key}"]
+                assert cell.status is CellStatus.MISSING, cell
+
+
 PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "glue": _read_as_without,
     "numbering": _read_as_without,
@@ -314,6 +361,10 @@ PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "wrapper": _same_page_unwrapped,
     "pdf_spacing": _metadata_as_without,
     "page_numbers": _pages_unread,
+    "short_rows": _whole_rows_as_without,
+    "marks": _whole_rows_as_without,
+    "footnotes": _read_as_without,
+    "deleted": _whole_rows_as_without,
 }
 
 
@@ -332,6 +383,10 @@ CANONICAL: dict[str, Layout] = {
     "wrapper": Layout(cells="html", wrapper="script"),
     "pdf_spacing": Layout(pdf_spacing=True),
     "page_numbers": Layout(page_numbers="- {n} -"),
+    "short_rows": Layout(short_rows=True),
+    "marks": Layout(marks="*"),
+    "footnotes": Layout(footnotes="①"),
+    "deleted": Layout(deleted=True),
 }
 
 
