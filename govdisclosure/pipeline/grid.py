@@ -511,7 +511,7 @@ def _label_pieces(
             for m in index.pattern.finditer(key)
         ]
     if index.targets:
-        labels = _with_fuzzy_labels(key, labels, index)
+        labels = _with_fuzzy_labels(key, pos, labels, index)
     pieces: list[tuple[int, int, tuple[LabelRef, ...] | None]] = []
     cursor = 0
     for ks, ke, found in labels:
@@ -742,6 +742,8 @@ def fuzzy_match(core: str, index: LabelIndex) -> FuzzyMatch:
     to labels that name different things matches none of them: the text does
     not say which it is, and a guess would put its numbers in a wrong row.
     """
+    if len(core) < FUZZY_MIN_TEXT:
+        return _NO_MATCH
     hit = index.fuzzy_seen.get(core)
     if hit is None:
         if len(index.fuzzy_seen) >= FUZZY_CACHE:
@@ -791,7 +793,10 @@ def edit_distance(a: str, b: str, limit: int) -> int | None:
 
 
 def _with_fuzzy_labels(
-    key: str, labels: list[tuple[int, int, tuple[LabelRef, ...]]], index: LabelIndex
+    key: str,
+    pos: Sequence[int],
+    labels: list[tuple[int, int, tuple[LabelRef, ...]]],
+    index: LabelIndex,
 ) -> list[tuple[int, int, tuple[LabelRef, ...]]]:
     """The exact labels of a cell's match form, with fuzzy ones where text is left.
 
@@ -804,7 +809,7 @@ def _with_fuzzy_labels(
     cursor = 0
     for piece in (*labels, (len(key), len(key), ())):
         if piece[0] - cursor >= FUZZY_MIN_TEXT:
-            out += _gap_labels(key, cursor, piece[0], index)
+            out += _gap_labels(key, pos, cursor, piece[0], index)
         if piece[1] > piece[0]:
             out.append(piece)
         cursor = max(cursor, piece[1])
@@ -848,27 +853,54 @@ def _run_replacements(
 
 
 def _gap_labels(
-    key: str, a: int, b: int, index: LabelIndex
+    key: str, pos: Sequence[int], a: int, b: int, index: LabelIndex
 ) -> list[tuple[int, int, tuple[LabelRef, ...]]]:
     """Labels matched fuzzily in ``key[a:b]``, a gap the exact search left.
+
+    A run of words is tried whole, then, when the display text spaces it
+    (columns aligned by spaces: ``社会公组织    法律服机构``), as the longest
+    runs of its space-separated words that match, left to right.
+    """
+    found = []
+    for m in _FUZZY_RUN.finditer(key, a, b):
+        words = [m.start()] + [
+            i for i in range(m.start() + 1, m.end()) if pos[i] - pos[i - 1] > 1
+        ]
+        words.append(m.end())
+        i, n = 0, len(words) - 1
+        while i < n:
+            for j in range(n if n <= _MAX_WORDS else i + 1, i, -1):
+                hit = _run_label(key, words[i], words[j], a, index)
+                if hit is not None:
+                    found.append(hit)
+                    i = j
+                    break
+            else:
+                i += 1
+    return found
+
+
+#: A run of more space-separated words than this is tried word by word only.
+_MAX_WORDS = 12
+
+
+def _run_label(
+    key: str, start: int, end: int, a: int, index: LabelIndex
+) -> tuple[int, int, tuple[LabelRef, ...]] | None:
+    """The fuzzy label ``key[start:end]`` is, if any (``a``: where its gap starts).
 
     A run that starts a label (``本年新``) is left to the truncated-label rule
     (`_prefix_refs`), which needs no finding.
     """
-    found = []
-    for m in _FUZZY_RUN.finditer(key, a, b):
-        lead = _RUN_LEAD.match(m.group())
-        core = key[m.start() + (lead.end() if lead else 0) : m.end()]
-        if (
-            len(core) < FUZZY_MIN_TEXT
-            or core in index.prefixes
-            or m.group() in index.prefixes
-        ):
-            continue
-        match = fuzzy_match(core, index)
-        if match.refs:
-            found.append((_label_start(key, a, m.start(), match), m.end(), match.refs))
-    return found
+    run = key[start:end]
+    lead = _RUN_LEAD.match(run)
+    core = run[lead.end() :] if lead else run
+    if core in index.prefixes or run in index.prefixes:
+        return None
+    match = fuzzy_match(core, index)
+    if not match.refs:
+        return None
+    return _label_start(key, a, start, match), end, match.refs
 
 
 def _label_start(key: str, a: int, run: int, match: FuzzyMatch) -> int:

@@ -67,6 +67,7 @@ def layouts(
     wrapper: FeatureFlag = "never",
     pdf_spacing: FeatureFlag = "never",
     page_numbers: FeatureFlag = "never",
+    fuzzy_labels: FeatureFlag = "never",
 ) -> st.SearchStrategy[Layout]:
     """Any layout, with its modifiers, and the hazards their flags allow.
 
@@ -94,6 +95,7 @@ def layouts(
         "wrapper": wrapper,
         "pdf_spacing": pdf_spacing,
         "page_numbers": page_numbers,
+        "fuzzy_labels": fuzzy_labels,
     }
     if all(flag == "never" for flag in flags.values()):
         return plain  # the strategy of old: same draws, same shrinking
@@ -131,6 +133,7 @@ _HAZARD_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "missing": st.fixed_dictionaries({"missing": _INDICES}),
     "wrapper": st.fixed_dictionaries({"wrapper": st.sampled_from(WRAPPERS[1:])}),
     "pdf_spacing": st.just({"pdf_spacing": True}),
+    "fuzzy_labels": st.just({"fuzzy_labels": True}),
     "page_numbers": st.fixed_dictionaries(
         {
             "page_numbers": st.sampled_from(PAGE_NUMBER_FORMS),

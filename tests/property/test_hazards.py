@@ -11,7 +11,9 @@ Each hazard (`govdisclosure.testing.render.HAZARDS`) is drawn on every example
   read as well as without the hazard (every cell decided without it is decided
   the same with it), and what the hazard threatens besides: the year and the
   organisation (PDF spacing), no page number in a cell or reported unused (page
-  numbers), the report of the same page unwrapped (script-wrapped pages).
+  numbers), the report of the same page unwrapped (script-wrapped pages), a
+  ``label.fuzzy`` finding for every misprinted label and none ambiguous (fuzzy
+  labels).
 
 The engine does not yet read a table across a page break with its page header
 as it reads it without (``test_read_as_without`` for page numbers), and in two
@@ -37,7 +39,7 @@ from govdisclosure.model import Value
 from govdisclosure.spec.model import Spec
 from govdisclosure.spec.registry import Registry
 from govdisclosure.testing import LAYOUT_CELLS, FilledReport, Layout, fill, render
-from govdisclosure.testing.render import HAZARDS, _missing
+from govdisclosure.testing.render import HAZARDS, _misprints, _missing
 from govdisclosure.testing.strategies import check_round_trip, filled_reports, layouts
 
 #: The specs with tables: the hazards are those of tables and their sections
@@ -306,6 +308,22 @@ def _same_page_unwrapped(report: FilledReport, layout: Layout) -> None:
     )
 
 
+def _fuzzy_as_without(report: FilledReport, layout: Layout) -> None:
+    """Fuzzy labels: read as without the dropped characters, and said: a
+    ``label.fuzzy`` finding for each misprinted label the report prints whole."""
+    loaded = _read_as_without(report, layout)
+    text = _text(report, layout)
+    printed = [m for _, m in _misprints(report.spec) if m in text]
+    found = {
+        text[f.span.start : f.span.end]
+        for f in loaded.findings
+        if f.code == "label.fuzzy" and f.span
+    }
+    if layout.cells != "glued":  # a glued header is one run of words: not split
+        assert set(printed) <= found, "a misprinted label read without a finding"
+    assert [] == [f.message for f in loaded.findings if f.code == "label.ambiguous"]
+
+
 PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "glue": _read_as_without,
     "numbering": _read_as_without,
@@ -314,6 +332,7 @@ PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "wrapper": _same_page_unwrapped,
     "pdf_spacing": _metadata_as_without,
     "page_numbers": _pages_unread,
+    "fuzzy_labels": _fuzzy_as_without,
 }
 
 
@@ -332,6 +351,7 @@ CANONICAL: dict[str, Layout] = {
     "wrapper": Layout(cells="html", wrapper="script"),
     "pdf_spacing": Layout(pdf_spacing=True),
     "page_numbers": Layout(page_numbers="- {n} -"),
+    "fuzzy_labels": Layout(fuzzy_labels=True),
 }
 
 
