@@ -83,7 +83,8 @@ def test_missing_characters_from_a_text_layer(base: str) -> None:
 def test_comma_for_the_enumeration_comma(base: str) -> None:
     """``, `` printed for ``、`` inside a long row label."""
     text = base.replace(
-        "1.申请人无正当理由逾期不补正、行政机关", "1.申请人无正当理由逾期不补正, 行政机关"
+        "1.申请人无正当理由逾期不补正、行政机关",
+        "1.申请人无正当理由逾期不补正, 行政机关",
     )
     assert text != base
 
@@ -131,7 +132,8 @@ def test_a_label_near_two_labels_matches_neither(base: str) -> None:
 
     assert {CellStatus.MISSING} == {s for s, _ in _row(report, "t3", "granted")}
     (finding,) = [f for f in report.findings if f.code == "label.ambiguous"]
-    assert "予以公开" in finding.message and "不予公开" in finding.message
+    assert "予以公开" in finding.message
+    assert "不予公开" in finding.message
     assert "label.fuzzy" not in _codes(report)
     assert "token.unused" in _codes(report, "token.")
 
@@ -142,7 +144,8 @@ def test_fuzzy_match_refuses_two_labels(spec2021: Spec) -> None:
     near_two = fuzzy_match("不以公开", index)
     near_one = fuzzy_match("其他法律行政止公开", index)
 
-    assert () == near_two.refs and 2 == len(near_two.close)
+    assert () == near_two.refs
+    assert 2 == len(near_two.close)
     assert ["withheld_law_prohibited"] == [r.key for r in near_one.refs]
     assert FuzzyMatch() == fuzzy_match("本年度未收取信息处理费", index)
 
