@@ -24,7 +24,7 @@ from govdisclosure.pipeline.grid import (
     label_index,
 )
 from govdisclosure.pipeline.normalize import normalize_text
-from govdisclosure.spec.model import Spec
+from govdisclosure.spec.model import LabelNode, Spec
 
 PIPE = Path(__file__).parent / "data" / "handwritten" / "gov2021-pipe.txt"
 
@@ -177,7 +177,7 @@ def test_fuzzy_false_and_the_spec_switch(base: str, spec2021: Spec) -> None:
     off = attrs.evolve(spec2021, fuzzy_labels=False)
     t3 = spec2021.table("t3")
     leaf = next(x for x in t3.row_leaves() if x.key == "withheld_law_prohibited")
-    rows = _refuse(t3.rows, leaf.node)
+    rows = _retouch(t3.rows, leaf.node, fuzzy=False)
     refused = attrs.evolve(
         spec2021,
         tables=tuple(
@@ -192,14 +192,21 @@ def test_fuzzy_false_and_the_spec_switch(base: str, spec2021: Spec) -> None:
         assert "label.fuzzy" not in _codes(report)
 
 
-def _refuse(nodes: tuple[object, ...], target: object) -> tuple[object, ...]:
-    """The row tree with ``fuzzy: false`` on ``target``."""
+def _retouch(
+    nodes: tuple[LabelNode, ...],
+    target: LabelNode,
+    *,
+    fuzzy: bool = True,
+    total_row: bool = False,
+) -> tuple[LabelNode, ...]:
+    """The row tree with ``target``'s ``fuzzy`` and ``total_row`` set."""
     out = []
     for node in nodes:
         if node is target:
-            node = attrs.evolve(node, fuzzy=False)
-        elif getattr(node, "children", ()):
-            node = attrs.evolve(node, children=_refuse(node.children, target))
+            node = attrs.evolve(node, fuzzy=fuzzy, total_row=total_row)
+        elif node.children:
+            children = _retouch(node.children, target, fuzzy=fuzzy, total_row=total_row)
+            node = attrs.evolve(node, children=children)
         out.append(node)
     return tuple(out)
 
@@ -208,3 +215,81 @@ def test_edit_distance_stops_at_its_limit() -> None:
     assert 1 == edit_distance("结果维护", "结果维持", 1)
     assert None is edit_distance("结果纠正", "结果维持", 1)
     assert 3 == edit_distance("其他法律行政止公开", "其他法律行政法规禁止公开", 3)
+
+
+# --- an older form's group row in a newer table --------------------------------
+
+_SUB_ROWS = """（六）其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |
+2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+"""
+#: The 2019 form's single row, as a 2021 report keeping it prints it: the
+#: group's total, 1 in 自然人 and 总计, 0 elsewhere.
+_OLD_ROW = "（六）其他处理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
+_SUBS = ("other_no_correction", "other_fee_unpaid", "other_other")
+
+
+def test_older_forms_single_row_maps_onto_the_group(base: str) -> None:
+    """A count whose group total is 0 is 0 in every sub-row (inferred); the
+    total 1 of 自然人 and 总计 does not say which sub-row holds it: missing,
+    the reason naming the group and the total. No sub-row cell is ok."""
+    assert _SUB_ROWS in base
+    report = _load(base.replace(_SUB_ROWS, _OLD_ROW))
+
+    for sub in _SUBS:
+        cells = [c for c in report.table("t3").cells if c.key.startswith(f"t3.{sub}.")]
+        by_column = {c.column_key: c for c in cells}
+        assert CellStatus.OK not in {c.status for c in cells}
+        for column in ("natural_person", "total"):
+            cell = by_column[column]
+            assert (CellStatus.MISSING, None) == (cell.status, cell.value)
+            assert cell.reason is not None
+            assert "（六）其他处理" in cell.reason
+            assert "1" in cell.reason
+        for column in ("commercial", "research", "social_welfare", "legal_service"):
+            cell = by_column[column]
+            assert (CellStatus.INFERRED, 0) == (cell.status, cell.value)
+            assert cell.reason is not None
+    (finding,) = [f for f in report.findings if f.code == "row.group_total"]
+    assert "t3.other_other.total" in finding.cells
+    assert [] == _codes(report, "token.unused")
+    assert [] == _codes(report, "invariant.violated")
+
+
+def test_group_row_and_sub_rows_both_printed(base: str) -> None:
+    """The sub-rows are read as printed; the group row's numbers are reported,
+    never added to a sub-row."""
+    report = _load(base.replace(_SUB_ROWS, _OLD_ROW + _SUB_ROWS))
+
+    ok = CellStatus.OK
+    assert [(ok, 1), *[(ok, 0)] * 5, (ok, 1)] == _row(
+        report, "t3", "other_no_correction"
+    )
+    assert [(ok, 0)] * 7 == _row(report, "t3", "other_other")
+    assert 7 == len(_codes(report, "token.unused"))
+    assert [] == _codes(report, "row.")
+
+
+def test_the_form_layout_gives_no_group_total(base: str) -> None:
+    """The group label on the first sub-row's line opens an empty total row."""
+    report = _load(base)
+
+    assert [] == _codes(report, "row.")
+    assert (CellStatus.OK, 1) == _row(report, "t3", "other_no_correction")[0]
+
+
+def test_total_row_only_on_a_keyed_row_group(spec2021: Spec) -> None:
+    from govdisclosure.spec.check import check_spec
+
+    t3 = spec2021.table("t3")
+    leaf = next(x for x in t3.row_leaves() if x.key == "granted")
+    rows = _retouch(t3.rows, leaf.node, total_row=True)
+    bad = attrs.evolve(
+        spec2021,
+        tables=tuple(
+            attrs.evolve(t, rows=rows) if t.id == "t3" else t for t in spec2021.tables
+        ),
+    )
+
+    assert [] == [p for p in check_spec(spec2021) if "total_row" in p.what]
+    assert 1 == len([p for p in check_spec(bad) if "total_row" in p.what])

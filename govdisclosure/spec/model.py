@@ -77,6 +77,12 @@ class LabelNode:
     #: edit distance (grid's fuzzy match). ``false`` for a label whose near
     #: misspellings mean something else; the exact label and aliases still match.
     fuzzy: bool = True
+    # ---- group total rows (issue 17) ----
+    #: On a row group: an older form printed the group as one row holding its
+    #: total (2019's single ``（六）其他处理``, three rows in 2021). The group's
+    #: label followed by numbers is read as that total, and its sub-rows are
+    #: decided from it where it can (a total of 0), flagged otherwise.
+    total_row: bool = False
 
 
 @frozen
