@@ -25,8 +25,14 @@ from typing import Final, NamedTuple
 
 from govdisclosure.model import Cell, CellStatus, Finding, Table, Value
 from govdisclosure.pipeline.grid import TokenKind
-from govdisclosure.pipeline.rows import RowDraft, TableDraft, unused_finding
+from govdisclosure.pipeline.rows import (
+    GroupTotal,
+    RowDraft,
+    TableDraft,
+    unused_finding,
+)
 from govdisclosure.pipeline.segment import BLANK, GAP, MISSING, Piece, Slot, Unread
+from govdisclosure.spec.model import ValueType
 
 __all__ = ["finalize_tables"]
 
@@ -100,6 +106,8 @@ def _columns(draft: TableDraft, row_unit: str | None) -> list[_Column]:
 
 
 def _row_cells(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]:
+    if row.group_total is not None:
+        return _group_total_cells(row, row.group_total, columns)
     if (
         row.readings is not None
         and len(row.readings) == 1
@@ -339,3 +347,50 @@ def _unused_in_row(row: RowDraft) -> list[Finding]:
         for i, t in enumerate(row.tokens)
         if t.kind is TokenKind.VALUE and i not in used
     ]
+
+
+# ---- group total rows (issue 17) ----------------------------------------------
+
+
+def _group_total_cells(
+    row: RowDraft, total: GroupTotal, columns: Sequence[_Column]
+) -> list[Cell]:
+    """The cells of a sub-row whose group the report printed as one row.
+
+    A count's total of 0 makes each of its sub-rows 0 (counts are not
+    negative): inferred, with the reason. Any other total does not say how it
+    divides among the sub-rows, so the cell is missing, with the total in
+    its reason; never a guessed value.
+    """
+    said = (
+        f"the report prints only the group {total.label!r} as one row (an older form's)"
+    )
+    cells = []
+    for j, column in enumerate(columns):
+        value = total.values[j] if total.values is not None else None
+        count = j < len(row.types) and row.types[j] is ValueType.INT
+        if value == 0 and count and total.values is not None:
+            cells.append(
+                Cell(
+                    table=row.table,
+                    row_key=row.key,
+                    column_key=column.key,
+                    row_label=row.label,
+                    column_label=column.label,
+                    value=0,
+                    status=CellStatus.INFERRED,
+                    unit=column.unit,
+                    reason=f"{said}, 0 in this column: each of its sub-rows is 0",
+                )
+            )
+            continue
+        what = (
+            "its numbers cannot be read one per column"
+            if total.values is None
+            else f"its total here, {value}, does not say how it divides among them"
+            if value is not None
+            else "its cell here is empty"
+        )
+        reason = f"{said}, not its sub-rows: {what}"
+        cells.append(_empty_cell(row, column, CellStatus.MISSING, reason))
+    return cells

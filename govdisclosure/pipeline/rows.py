@@ -22,18 +22,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from attrs import frozen
+from attrs import evolve, frozen
 
-from govdisclosure.model import Finding, Severity
+from govdisclosure.model import Finding, Severity, Value
 from govdisclosure.pipeline.grid import LabelRef, LabelRole, Token, TokenGrid, TokenKind
-from govdisclosure.pipeline.segment import Reading, TooManyReadingsError, row_readings
+from govdisclosure.pipeline.segment import (
+    BLANK,
+    Piece,
+    Reading,
+    TooManyReadingsError,
+    row_readings,
+)
 from govdisclosure.spec.model import Leaf, Spec, TableSpec, ValueType
 from govdisclosure.spec.patterns import PatternTimeoutError, search
 
-__all__ = ["RowDraft", "TableDraft", "draft_tables", "unused_finding"]
+__all__ = ["GroupTotal", "RowDraft", "TableDraft", "draft_tables", "unused_finding"]
 
 #: Where each row was seen: (table id, row key) → [(its label token, its tokens)].
 _Occurrences = dict[tuple[str, str], list[tuple[Token, list[Token]]]]
+
+
+@frozen
+class GroupTotal:
+    """A group printed as one row: its label and its value per column.
+
+    ``values`` is None when the row's numbers do not say one value per
+    column (several readings); an entry is None for an empty or absent cell.
+    """
+
+    label: str
+    values: tuple[Value | None, ...] | None
 
 
 @frozen
@@ -56,6 +74,9 @@ class RowDraft:
     types: tuple[ValueType, ...] = ()
     #: Sentences of the prose whose figures narrowed the readings.
     evidence: tuple[str, ...] = ()
+    #: The total of the row's group when the report prints the group as one row
+    #: (an older form's, `LabelNode.total_row`) and not this row.
+    group_total: GroupTotal | None = None
 
 
 @frozen
@@ -70,7 +91,8 @@ def draft_tables(
     grids: Sequence[TokenGrid], spec: Spec
 ) -> tuple[tuple[TableDraft, ...], list[Finding]]:
     """Assign each section's tokens to rows and list every row's readings."""
-    findings: list[Finding] = []
+    # labels read through a fuzzy match, said by the grid (grid._fuzzy_findings)
+    findings: list[Finding] = [f for grid in grids for f in grid.findings]
     occurrences: _Occurrences = {}
     header_units: dict[tuple[str, str], str] = {}
     unused: list[Token] = []
@@ -87,6 +109,7 @@ def draft_tables(
         units = tuple(
             (col, unit) for (tid, col), unit in header_units.items() if tid == table.id
         )
+        rows = _group_totals(table, rows, occurrences, findings, unused)
         drafts.append(TableDraft(table, rows, units))
     findings += [unused_finding(token) for token in unused]
     return tuple(drafts), findings
@@ -244,6 +267,8 @@ class _RowWalk:
             self.header_line = None
             self.row_line, self.row_shown = token.line, False
             return
+        if self._open_group_total(token):
+            return
         # a header, caption or group label: it closes the row, may state a
         # column's unit, and (re)opens the row of an unlabelled table
         _note_unit(self.spec, token, self.header_units)
@@ -255,6 +280,21 @@ class _RowWalk:
         )
         self.header_line = token.line
         self.row_line, self.row_shown = None, False
+
+    def _open_group_total(self, token: Token) -> bool:
+        """A `total_row` group's label opens the row of the group's total.
+
+        Numbers right after it are that row's (an older form's single row);
+        a sub-row label after it closes it empty, as any row label does.
+        """
+        group = _total_row_group(self.spec, token.refs)
+        if group is None:
+            return False
+        self.current = []
+        self.occurrences.setdefault(group, []).append((token, self.current))
+        self.header_line = None
+        self.row_line, self.row_shown = token.line, False
+        return True
 
     def _open_unlabelled(self, token: Token, table_id: str) -> list[Token]:
         """Each header label (re)opens the unlabelled row.
@@ -313,3 +353,97 @@ def _note_unit(
         for ref in token.refs:
             if ref.role is LabelRole.COLUMN and ref.key:
                 header_units[(ref.table, ref.key)] = m.group("unit")
+
+
+# ---- group total rows (issue 17) ----------------------------------------------
+#: The occurrence key of a group's total row: (table id, TOTAL_ROW + group key);
+#: no leaf key starts with it.
+TOTAL_ROW = "="
+
+
+def _total_row_group(spec: Spec, refs: tuple[LabelRef, ...]) -> tuple[str, str] | None:
+    """The occurrence key of the `total_row` group a label names, if any."""
+    for ref in refs:
+        if ref.role is LabelRole.GROUP and ref.key:
+            table = spec.table(ref.table)
+            if any(g.total_row and g.key == ref.key for g in table.row_groups()):
+                return ref.table, TOTAL_ROW + ref.key
+    return None
+
+
+def _group_totals(
+    table: TableSpec,
+    rows: tuple[RowDraft, ...],
+    occurrences: _Occurrences,
+    findings: list[Finding],
+    unused: list[Token],
+) -> tuple[RowDraft, ...]:
+    """Sub-rows of a group the report printed as one row, given the group's total.
+
+    Only when none of the group's sub-rows is printed: a report that prints
+    them and the group's row too has its group numbers reported unused
+    (`token.unused`), never added to a sub-row.
+    """
+    for group in table.row_groups():
+        found = occurrences.get((table.id, TOTAL_ROW + (group.key or "")), [])
+        with_values = [o for o in found if any(t.kind is TokenKind.VALUE for t in o[1])]
+        if not group.total_row or not with_values:
+            continue
+        children = {leaf.key for leaf in table.row_leaves() if group in leaf.groups}
+        for _, extra in with_values[1:]:
+            unused += [t for t in extra if t.kind is TokenKind.VALUE]
+        label_token, tokens = with_values[0]
+        if any(r.found for r in rows if r.key in children):
+            unused += [t for t in tokens if t.kind is TokenKind.VALUE]
+            continue
+        first = next(leaf for leaf in table.row_leaves() if leaf.key in children)
+        total = GroupTotal(
+            group.label or "", _total_values(tuple(tokens), table.row_types(first))
+        )
+        rows = tuple(
+            evolve(r, group_total=total, types=table.row_types(leaf))
+            if r.key in children
+            else r
+            for r, leaf in zip(rows, table.row_leaves(), strict=True)
+        )
+        findings.append(
+            _group_total_finding(table, group.label or "", label_token, children)
+        )
+    return rows
+
+
+def _total_values(
+    tokens: tuple[Token, ...], types: tuple[ValueType, ...]
+) -> tuple[Value | None, ...] | None:
+    """The group row's value per column, when every reading of it agrees."""
+    try:
+        readings = list(row_readings(tokens, types))
+    except TooManyReadingsError:
+        return None
+    if not readings or any(r != readings[0] for r in readings[1:]):
+        return None
+    return (
+        tuple(slot.value if isinstance(slot, Piece) else None for slot in readings[0])
+        if all(isinstance(s, Piece) or s is BLANK for s in readings[0])
+        else None
+    )
+
+
+def _group_total_finding(
+    table: TableSpec, label: str, token: Token, children: set[str]
+) -> Finding:
+    """``row.group_total``: a group printed as one row, its sub-rows read from it."""
+    return Finding(
+        "row.group_total",
+        Severity.WARNING,
+        f"{table.name}: {label!r} is printed as one row (an older form's), not as "
+        f"its {len(children)} sub-rows; they are decided from its total where it "
+        "is 0, and flagged elsewhere",
+        cells=tuple(
+            f"{table.id}.{leaf.key}.{c.key}"
+            for leaf in table.row_leaves()
+            if leaf.key in children
+            for c in table.column_leaves()
+        ),
+        span=token.span,
+    )

@@ -68,6 +68,7 @@ def check_spec(spec: Spec) -> list[Problem]:
         _check_across_years,
         _check_patterns,
         _check_metadata,
+        _check_total_rows,
     )
     return [problem for check in checks for problem in check(spec)]
 
@@ -727,3 +728,42 @@ def _compile_error(pattern: str) -> list[regex.error]:
     except regex.error as exc:
         return [exc]
     return []
+
+
+# ---- group total rows (issue 17) ------------------------------------------------
+
+
+def _check_total_rows(spec: Spec) -> list[Problem]:
+    """``total_row`` is said of a keyed row group: the row of an older form that
+    held the group's total, named by the group's key."""
+    problems = []
+    for i, table in enumerate(spec.tables):
+        groups = table.row_groups()
+        flagged = [n for n in _all_nodes((*table.rows, *table.columns)) if n.total_row]
+        for node in flagged:
+            if node not in groups:
+                problems.append(
+                    Problem(
+                        f"table {table.id!r}: total_row on {node.label or node.key!r}, "
+                        "which is not a row group",
+                        "put total_row on a row group (a label with children)",
+                        f"$.tables[{i}].rows",
+                    )
+                )
+            elif not node.key or not node.label:
+                problems.append(
+                    Problem(
+                        f"table {table.id!r}: the total_row group "
+                        f"{node.label or node.key!r} needs a key and a label",
+                        "give the group a key and a label",
+                        f"$.tables[{i}].rows",
+                    )
+                )
+    return problems
+
+
+def _all_nodes(nodes: tuple[LabelNode, ...]) -> list[LabelNode]:
+    out: list[LabelNode] = []
+    for node in nodes:
+        out += [node, *_all_nodes(node.children)]
+    return out

@@ -73,6 +73,17 @@ class LabelNode:
     unit: str | None = None
     #: Units a cell or its header may state (``元``, ``万元``); the first found wins.
     units: tuple[str, ...] = ()
+    # ---- fuzzy labels (issue 17) ----
+    #: Whether a printed text that is no label may be matched to this label by
+    #: edit distance (grid's fuzzy match). ``false`` for a label whose near
+    #: misspellings mean something else; the exact label and aliases still match.
+    fuzzy: bool = True
+    # ---- group total rows (issue 17) ----
+    #: On a row group: an older form printed the group as one row holding its
+    #: total (2019's single ``（六）其他处理``, three rows in 2021). The group's
+    #: label followed by numbers is read as that total, and its sub-rows are
+    #: decided from it where it can (a total of 0), flagged otherwise.
+    total_row: bool = False
 
 
 @frozen
@@ -382,6 +393,11 @@ class Spec:
     years: tuple[int, ...] = ()
     #: How section headings are printed (see `HeadingForm`).
     heading_forms: tuple[HeadingForm, ...] = DEFAULT_HEADING_FORMS
+    # ---- fuzzy labels (issue 17) ----
+    #: Whether a printed text that matches no label may be matched to one by a
+    #: bounded edit distance (docs/spec-language.md#fuzzy-labels); ``false``
+    #: turns it off for the whole spec.
+    fuzzy_labels: bool = True
 
     @property
     def ref(self) -> str:

@@ -34,7 +34,7 @@ from attrs import evolve, frozen
 
 from govdisclosure.model import Value
 from govdisclosure.spec.model import LabelNode, SectionSpec, Spec, TableSpec
-from govdisclosure.typography import NUMERALS
+from govdisclosure.typography import ENUMERATOR, NUMERALS, label_key
 
 __all__ = [
     "DELIMITED_CELLS",
@@ -113,6 +113,7 @@ HAZARDS = (
     "marks",
     "footnotes",
     "deleted",
+    "fuzzy_labels",
 )
 
 #: The title that replaces a heading's under ``reword="generic"``: words of no spec.
@@ -162,7 +163,10 @@ class Layout:
       a value, in the cells `altered_cells` names;
     * ``deleted``: a cell left out of some rows (`altered_cells`), in a table
       whose rows print no empty cell (no blanks for zeros): in a table that
-      prints them, a row cut short is read as cut at its end.
+      prints them, a row cut short is read as cut at its end;
+    * ``fuzzy_labels``: one character dropped from the middle of each table
+      label that stays near no other label (`_misprints`), as a PDF's text
+      layer drops them (``2.其他法律行政止公开``).
 
     Short rows and deleted cells drop the ragged padding of pipe rows; marks
     and deleted cells are drawn for delimited layouts (`DELIMITED_CELLS`).
@@ -191,6 +195,7 @@ class Layout:
     marks: str | None = None
     footnotes: str | None = None
     deleted: bool = False
+    fuzzy_labels: bool = False
 
     @property
     def keeps_boundaries(self) -> bool:
@@ -260,7 +265,8 @@ def render(
             )
             unit = None
         for table in tables:
-            out += _table(table, report.values[table.id], layout, rng, pages)
+            printed = _table(table, report.values[table.id], layout, rng, pages)
+            out += _misprinted(printed, spec) if layout.fuzzy_labels else printed
             unit = _last_unit(spec, table)
     if layout.chrome:
         out += _CHROME_AFTER
@@ -714,3 +720,82 @@ def _td(markup: str, layout: Layout, rowspan: int = 1, colspan: int = 1) -> str:
     )
     text = "<br>".join(escape(_convert(part, layout)) for part in markup.split("<br>"))
     return f"<td{spans}>{text}</td>"
+
+
+# --- hazard: labels with a character dropped (fuzzy_labels) -------------------
+
+
+def _misprinted(lines: list[str], spec: Spec) -> list[str]:
+    """A table's lines with each label of `_misprints` printed without a character."""
+    out = []
+    for line in lines:
+        for label, misprint in _misprints(spec):
+            if label in line:
+                line = line.replace(label, misprint)
+        out.append(line)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _misprints(spec: Spec) -> tuple[tuple[str, str], ...]:
+    """Each label (or alias) of a row, column or group and its misprint: the label
+    without its middle Han character, kept only where that is safe to read.
+
+    Safe: the label has at least six characters after its enumerator; its
+    misprint is within the documented budget of it (one edit per four
+    characters) and outside the budget of every label of its section naming
+    something else, and starts none (a truncated label is another rule); and
+    the label neither holds nor is held in another text of the spec, so the
+    replacement changes only its own occurrences.
+    """
+    from govdisclosure.pipeline.grid import edit_distance, fuzzy_budget
+
+    texts = [t for table in spec.tables for t in table.texts()]
+    out: dict[str, str] = {}
+    for section in dict.fromkeys(t.section for t in spec.tables):
+        names = _named(spec, section)
+        for text, named in names.items():
+            core = _core(text)
+            hans = [i for i, ch in enumerate(text) if "\u4e00" <= ch <= "\u9fff"]
+            if len(core) < 6 or not hans or not named:
+                continue
+            cut = hans[len(hans) // 2]
+            misprint = text[:cut] + text[cut + 1 :]
+            near = _core(misprint)
+            others = [o for o, n in names.items() if not (n & named)]
+            if any(
+                edit_distance(near, _core(o), fuzzy_budget(_core(o))) is not None
+                or _core(o).startswith(near)
+                for o in others
+            ) or any(o != text and (o in text or text in o) for o in texts):
+                continue
+            out[text] = misprint
+    return tuple(sorted(out.items(), key=lambda p: -len(p[0])))
+
+
+def _named(spec: Spec, section: str) -> dict[str, set[tuple[str, str]]]:
+    """The section's label texts, each with what it names (table, node); captions
+    and remarks name nothing of their own."""
+    names: dict[str, set[tuple[str, str]]] = {}
+    for table in spec.tables:
+        if table.section != section:
+            continue
+        for text in (*table.labels, *table.remarks):
+            names.setdefault(text, set())
+        leaves = (*table.row_leaves(), *table.column_leaves())
+        nodes = [(leaf.node, leaf.key) for leaf in leaves] + [
+            (g, f"group:{g.label}")
+            for g in (*table.row_groups(), *table.column_groups())
+        ]
+        for node, name in nodes:
+            for written in (node.label, *node.aliases):
+                if written:
+                    names.setdefault(written, set()).add((table.id, name))
+    return names
+
+
+def _core(text: str) -> str:
+    """A label's match form without its enumerator, as the fuzzy rule compares it."""
+    key = label_key(text)
+    m = ENUMERATOR.match(key)
+    return (key[m.end() :] if m else key).replace(",", ".")

@@ -74,6 +74,7 @@ def layouts(
     marks: FeatureFlag = "never",
     footnotes: FeatureFlag = "never",
     deleted: FeatureFlag = "never",
+    fuzzy_labels: FeatureFlag = "never",
 ) -> st.SearchStrategy[Layout]:
     """Any layout, with its modifiers, and the hazards their flags allow.
 
@@ -106,6 +107,7 @@ def layouts(
         "marks": marks,
         "footnotes": footnotes,
         "deleted": deleted,
+        "fuzzy_labels": fuzzy_labels,
     }
     if all(flag == "never" for flag in flags.values()):
         return plain  # the strategy of old: same draws, same shrinking
@@ -143,6 +145,7 @@ _HAZARD_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "missing": st.fixed_dictionaries({"missing": _INDICES}),
     "wrapper": st.fixed_dictionaries({"wrapper": st.sampled_from(WRAPPERS[1:])}),
     "pdf_spacing": st.just({"pdf_spacing": True}),
+    "fuzzy_labels": st.just({"fuzzy_labels": True}),
     "page_numbers": st.fixed_dictionaries(
         {
             "page_numbers": st.sampled_from(PAGE_NUMBER_FORMS),

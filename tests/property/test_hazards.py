@@ -11,7 +11,9 @@ Each hazard (`govdisclosure.testing.render.HAZARDS`) is drawn on every example
   read as well as without the hazard (every cell decided without it is decided
   the same with it), and what the hazard threatens besides: the year and the
   organisation (PDF spacing), no page number in a cell or reported unused (page
-  numbers), the report of the same page unwrapped (script-wrapped pages).
+  numbers), the report of the same page unwrapped (script-wrapped pages), a
+  ``label.fuzzy`` finding for every misprinted label and none ambiguous (fuzzy
+  labels).
 
 The engine does not yet read a table across a page break with its page header
 as it reads it without (``test_read_as_without`` for page numbers), and in two
@@ -22,6 +24,7 @@ and fail, the day the engine learns them.
 
 from __future__ import annotations
 
+import ast
 import random
 import re
 from collections.abc import Callable
@@ -40,10 +43,12 @@ from govdisclosure.testing import LAYOUT_CELLS, FilledReport, Layout, fill, rend
 from govdisclosure.testing.render import (
     DELIMITED_CELLS,
     HAZARDS,
+    _misprints,
     _missing,
     altered_cells,
 )
 from govdisclosure.testing.strategies import check_round_trip, filled_reports, layouts
+from govdisclosure.typography import label_key
 
 #: The specs with tables: the hazards are those of tables and their sections
 #: (a spec without tables, gov-2008, has nothing for them to break).
@@ -353,6 +358,25 @@ def _whole_rows_as_without(report: FilledReport, layout: Layout) -> None:
                 assert cell.status is CellStatus.MISSING, cell
 
 
+def _fuzzy_as_without(report: FilledReport, layout: Layout) -> None:
+    """Fuzzy labels: read as without the dropped characters, and said: a
+    ``label.fuzzy`` finding for each misprinted label the report prints whole."""
+    loaded = _read_as_without(report, layout)
+    text = _text(report, layout)
+    printed = [m for _, m in _misprints(report.spec) if m in text]
+    # the message names the text as read (normalised): compared in match form
+    said = {
+        label_key(ast.literal_eval(f.message.split(" on line ")[0]))
+        for f in loaded.findings
+        if f.code == "label.fuzzy"
+    }
+    if layout.cells != "glued":  # a glued header is one run of words: not split
+        assert [] == [m for m in printed if label_key(m) not in said], (
+            "misprinted labels read without a label.fuzzy finding"
+        )
+    assert [] == [f.message for f in loaded.findings if f.code == "label.ambiguous"]
+
+
 PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "glue": _read_as_without,
     "numbering": _read_as_without,
@@ -365,6 +389,7 @@ PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "marks": _whole_rows_as_without,
     "footnotes": _read_as_without,
     "deleted": _whole_rows_as_without,
+    "fuzzy_labels": _fuzzy_as_without,
 }
 
 
@@ -387,6 +412,7 @@ CANONICAL: dict[str, Layout] = {
     "marks": Layout(marks="*"),
     "footnotes": Layout(footnotes="①"),
     "deleted": Layout(deleted=True),
+    "fuzzy_labels": Layout(fuzzy_labels=True),
 }
 
 

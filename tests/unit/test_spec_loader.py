@@ -104,7 +104,7 @@ BROKEN = {
         ("label: 行, aliases:", "label: 行, alias:"),
         "tiny.yaml:17:28: unknown field 'alias' in a row or column; fix: did you mean "
         "'aliases'? the fields of a row or column are: label, key, aliases, children, "
-        "type, unit, units",
+        "type, unit, units, fuzzy, total_row",
     ),
     "missing-field": (
         ("version: 1\n", ""),
