@@ -933,36 +933,419 @@ def _docx_text(path: Path) -> str:
 
 
 def _pdf_text(path: Path) -> str:
-    """Each page's text outside its ruled tables, with the tables as pipe rows.
+    """Each page's text, its tables as pipe rows, page numbers and footers left out.
 
-    Only ruled (lattice) tables are read as tables; a table drawn without
-    lines comes out as the page's text lines, which the grid reads too.
+    Ruled tables are read from their lines (pdfplumber's lattice); a table
+    drawn without lines is read from its words' positions (`_unruled_rows`).
     """
     pdfplumber = require_extra("pdfplumber", "pdf", "reading PDF files")
     lines: list[str] = []
     with pdfplumber.open(str(path)) as pdf:
         for page in pdf.pages:
-            tables = page.find_tables()
-            boxes = [t.bbox for t in tables]
-            placed: list[tuple[float, list[str]]] = []
-            for table in tables:
-                rows = [
-                    [_Cell(text or "") for text in row if text is not None]
-                    for row in table.extract()
-                ]
-                placed.append((table.bbox[1], list(_table_lines(rows))))
-            for line in page.extract_text_lines():
-                middle = (
-                    (line["x0"] + line["x1"]) / 2,
-                    (line["top"] + line["bottom"]) / 2,
-                )
-                if not any(_inside(middle, box) for box in boxes):
-                    placed.append((line["top"], [line["text"]]))
-            for _, text in sorted(placed, key=lambda item: item[0]):
-                lines += text
+            lines += _page_lines(page)
     return "\n".join(lines) + "\n"
+
+
+def _page_lines(page: Any) -> list[str]:
+    """A page's lines top to bottom: ruled tables, then everything else by position."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    placed: list[tuple[float, list[str]]] = []
+    for table in tables:
+        rows = [
+            [_Cell(_folded(text or "")) for text in row if text is not None]
+            for row in table.extract()
+        ]
+        placed.append((table.bbox[1], list(_table_lines(rows))))
+    words = [
+        w
+        for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
+        if not any(_inside(_middle(w), box) for box in boxes)
+    ]
+    placed += _unruled_rows(_without_furniture(_text_lines(words), page.height))
+    return [
+        text for _, texts in sorted(placed, key=lambda item: item[0]) for text in texts
+    ]
+
+
+def _middle(word: Mapping[str, Any]) -> tuple[float, float]:
+    return (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
 
 
 def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
     x, y = point
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+# --- PDF text by position: lines, cells, unruled tables --------------------------
+
+#: Words further apart than this many character heights are separate cells.
+_CELL_GAP = 1.0
+#: Lines of one table cell are this close (a fraction of the character height);
+#: rows of a table printed with padding stand further apart.
+_WRAP_GAP = 0.6
+#: A number as a table prints it: digits, thousands separators, a decimal part.
+_PDF_VALUE = re.compile(r"[-+]?\d[\d,，]*(?:\.\d+)?%?")
+#: Page furniture at a page's top or bottom: ``- 3 -``, ``— 5 —``, ``第 3 页``,
+#: ``第3页 共6页``, ``3/6``; a bare number only inside the page's margins.
+_FOOTER = re.compile(
+    r"\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4})\s*"
+)
+_BARE_PAGE = re.compile(r"\s*\d{1,3}\s*")
+#: The share of the page's height at its top and bottom where a bare page number stands.
+_MARGIN = 0.1
+# Han, CJK punctuation, full-width forms (not full-width digits): a text layer's
+# space between these, or between these and a digit, is no space of the text
+_WIDE = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uff0f\uff1a-\uffef]")
+
+
+@frozen
+class _Box:
+    """A cell of a PDF text line: its words that stand closer than a character's width."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@frozen
+class _TextLine:
+    """The words at one height, split into cells (`_Box`) where a wide gap is."""
+
+    boxes: tuple[_Box, ...]
+
+    @property
+    def top(self) -> float:
+        return min(b.top for b in self.boxes)
+
+    @property
+    def middle(self) -> float:
+        return (self.top + max(b.bottom for b in self.boxes)) / 2
+
+    @property
+    def text(self) -> str:
+        return " ".join(b.text for b in self.boxes)
+
+
+def _glued(left: str, right: str) -> str:
+    """Two pieces of text a PDF text layer wrote apart, joined as the text was written.
+
+    A text layer puts a space (or a line break, in a wrapped cell) between
+    Han and digits (``2023 年``, ``21 件``) and between Han characters: they are
+    not the text's. Between two numbers or Latin words the space is kept.
+    """
+    if not left or not right:
+        return left or right
+    a, b = left[-1], right[0]
+    wide_a, wide_b = bool(_WIDE.match(a)), bool(_WIDE.match(b))
+    if (wide_a and (wide_b or b.isdigit())) or (a.isdigit() and wide_b):
+        return left + right
+    return f"{left} {right}"
+
+
+def _folded(text: str) -> str:
+    """A cell's text with the text layer's spaces and line breaks removed (`_glued`)."""
+    out = ""
+    for piece in text.split():
+        out = _glued(out, piece)
+    return out
+
+
+def _text_lines(words: Sequence[Mapping[str, Any]]) -> list[_TextLine]:
+    """Words → lines (by height) → cells (by the gaps between words)."""
+    rows: list[list[Mapping[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        middle = (word["top"] + word["bottom"]) / 2
+        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [_TextLine(tuple(_line_boxes(row))) for row in rows]
+
+
+def _line_boxes(words: list[Mapping[str, Any]]) -> Iterator[_Box]:
+    words = sorted(words, key=lambda w: w["x0"])
+    height = sorted(w["bottom"] - w["top"] for w in words)[len(words) // 2]
+    group = [words[0]]
+    for word in words[1:]:
+        if word["x0"] - group[-1]["x1"] > _CELL_GAP * height:
+            yield _box(group)
+            group = []
+        group.append(word)
+    yield _box(group)
+
+
+def _box(words: list[Mapping[str, Any]]) -> _Box:
+    text = ""
+    for word in words:
+        text = _glued(text, word["text"])
+    return _Box(
+        text,
+        min(w["x0"] for w in words),
+        max(w["x1"] for w in words),
+        min(w["top"] for w in words),
+        max(w["bottom"] for w in words),
+    )
+
+
+def _without_furniture(lines: list[_TextLine], height: float) -> list[_TextLine]:
+    """The page's lines without its page number or footer at the top or bottom.
+
+    Only the first and last lines are looked at, and a bare number only within
+    the page's margins: a table's numbers are never furniture.
+    """
+
+    def furniture(line: _TextLine) -> bool:
+        if len(line.boxes) != 1:
+            return False
+        text = line.boxes[0].text
+        edge = line.middle < _MARGIN * height or line.middle > (1 - _MARGIN) * height
+        return bool(_FOOTER.fullmatch(text) or (edge and _BARE_PAGE.fullmatch(text)))
+
+    lines = list(lines)
+    while lines and furniture(lines[-1]):
+        lines.pop()
+    while lines and furniture(lines[0]):
+        lines.pop(0)
+    return lines
+
+
+def _is_value(box: _Box) -> bool:
+    return _PDF_VALUE.fullmatch(box.text) is not None
+
+
+def _is_row(line: _TextLine) -> bool:
+    """A table row printed without rules: two cells or more, one of them a number."""
+    return len(line.boxes) >= 2 and any(_is_value(b) for b in line.boxes)
+
+
+def _values_from(line: _TextLine) -> float:
+    """Where a row's first number starts: the left edge of the table's value columns."""
+    return next(b.x0 for b in line.boxes if _is_value(b))
+
+
+def _unruled_rows(lines: list[_TextLine]) -> list[tuple[float, list[str]]]:
+    """Lines outside ruled tables → text, unruled tables as pipe rows.
+
+    An unruled table is a run of row lines (`_is_row`) and the lines of
+    labels between them (every cell left of the value columns), with the
+    label lines just above and below it (a wrapped label's other lines): its
+    columns are read from where its numbers stand (`_Table`), so a cell the
+    column positions show empty is written as an empty cell.
+    """
+    placed: list[tuple[float, list[str]]] = []
+    done = 0  # lines before this one are placed
+    i = 0
+    while i < len(lines):
+        if not _is_row(lines[i]):
+            i += 1
+            continue
+        end, left = _table_end(lines, i)
+        start = i
+        while start > done and _is_label_line(lines[start - 1], left):
+            start -= 1
+        while end < len(lines) and _is_label_line(lines[end], left):
+            end += 1
+        placed += [(line.top, [line.text]) for line in lines[done:start]]
+        placed += _Table(
+            lines[start:end], _header_lines(lines[done:start], left), left
+        ).placed()
+        done = i = end
+    placed += [(line.top, [line.text]) for line in lines[done:]]
+    return placed
+
+
+def _is_label_line(line: _TextLine, left: float) -> bool:
+    """A line whose every cell stands left of the value columns: a label's piece."""
+    return not _is_row(line) and all(
+        b.x1 <= left + 0.5 * (b.bottom - b.top) for b in line.boxes
+    )
+
+
+def _table_end(lines: list[_TextLine], first: int) -> tuple[int, float]:
+    """The end (exclusive, after the last row line) of the table starting at ``first``."""
+    left = _values_from(lines[first])
+    end = first + 1
+    j = first + 1
+    while j < len(lines):
+        if _is_row(lines[j]):
+            left = min(left, _values_from(lines[j]))
+            end = j = j + 1
+        elif _is_label_line(lines[j], left):
+            j += 1
+        else:
+            break
+    return end, left
+
+
+def _header_lines(before: list[_TextLine], left: float) -> list[_TextLine]:
+    """The lines just above a table holding cells over its value columns: its header."""
+    found: list[_TextLine] = []
+    for line in reversed(before[-4:]):
+        if _is_row(line) or not any(b.x0 >= left - 1 for b in line.boxes):
+            break
+        found.append(line)
+    return found
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return min(a[1], b[1]) - max(a[0], b[0]) > 0
+
+
+class _Table:
+    """An unruled table's lines → pipe rows, its columns read from word positions.
+
+    * The value columns (bands) are where the row lines' cells right of the
+      labels stand, overlapping cells merged into one column; a header cell
+      over no column adds one (a column printed empty in every row).
+    * A label's lines (a stack: lines one line-spacing apart, overlapping
+      horizontally) belong to the one row line beside them, whatever the
+      cell's vertical alignment. A stack beside no row or several (a merged
+      label over several rows, rows printed without padding) is written as it
+      stands, one line of text per line.
+    * Where a row line has two cells in one column, the columns are not
+      known: the lines are written as text, as they stand.
+    """
+
+    def __init__(
+        self, lines: list[_TextLine], headers: list[_TextLine], left: float
+    ) -> None:
+        self.lines = lines
+        self.left = left
+        self.rows = [i for i, line in enumerate(lines) if _is_row(line)]
+        self.bands = _bands([b for i in self.rows for b in self._columns(i)])
+        for header in headers:
+            self.bands = _header_bands(
+                self.bands, [b for b in header.boxes if b.x0 >= left - 1]
+            )
+
+    def _tolerance(self, box: _Box) -> float:
+        return 0.5 * (box.bottom - box.top)
+
+    def _columns(self, i: int) -> list[_Box]:
+        """A row line's cells in the value columns."""
+        return [
+            b for b in self.lines[i].boxes if b.x0 >= self.left - self._tolerance(b)
+        ]
+
+    def _labels(self, i: int) -> list[_Box]:
+        return [b for b in self.lines[i].boxes if b.x0 < self.left - self._tolerance(b)]
+
+    def placed(self) -> list[tuple[float, list[str]]]:
+        cells = {i: self._cells(i) for i in self.rows}
+        if any(row is None for row in cells.values()):
+            return [(line.top, [line.text]) for line in self.lines]
+        labels: dict[int, list[list[_Box]]] = {i: [] for i in self.rows}
+        placed: list[tuple[float, list[str]]] = []
+        for stack in self._stacks():
+            beside = [
+                i
+                for i in self.rows
+                if stack[0].top - 1 <= self.lines[i].middle <= stack[-1].bottom + 1
+            ]
+            if len(beside) == 1:
+                labels[beside[0]].append(stack)
+                continue
+            for box in stack:  # placed as it stands
+                row = next((i for i in self.rows if box in self.lines[i].boxes), None)
+                if row is None:
+                    placed.append((box.top, [box.text]))
+                else:
+                    labels[row].append([box])
+        for i in self.rows:
+            stacks = sorted(labels[i], key=lambda s: min(b.x0 for b in s))
+            texts = [_stack_text(s) for s in stacks] + list(cells[i] or ())
+            top = min([self.lines[i].top] + [s[0].top for s in stacks])
+            placed.append(
+                (top, ["| " + " | ".join(t.replace("|", " ") for t in texts) + " |"])
+            )
+        return placed
+
+    def _cells(self, i: int) -> list[str] | None:
+        """A row line's value cells by column, ``""`` where a column is empty; None if unclear."""
+        out = [""] * len(self.bands)
+        for box in self._columns(i):
+            at = [
+                k
+                for k, band in enumerate(self.bands)
+                if _overlap(band, (box.x0, box.x1))
+            ]
+            if len(at) != 1 or out[at[0]]:
+                return None
+            out[at[0]] = box.text
+        return out
+
+    def _stacks(self) -> list[list[_Box]]:
+        """The label cells, joined into one stack per table cell (lines one spacing apart)."""
+        boxes = [
+            b
+            for i, line in enumerate(self.lines)
+            for b in (self._labels(i) if i in self.rows else line.boxes)
+        ]
+        boxes.sort(key=lambda b: (b.top, b.x0))
+        stacks: list[list[_Box]] = []
+        for box in boxes:
+            below = [
+                s
+                for s in stacks
+                if 0 <= box.top - s[-1].bottom <= _WRAP_GAP * (box.bottom - box.top)
+                and _overlap((s[-1].x0, s[-1].x1), (box.x0, box.x1))
+            ]
+            if len(below) == 1:
+                below[0].append(box)
+            else:
+                stacks.append([box])
+        return stacks
+
+
+def _stack_text(stack: list[_Box]) -> str:
+    text = ""
+    for box in stack:
+        text = _glued(text, box.text)
+    return text
+
+
+def _bands(boxes: list[_Box]) -> list[tuple[float, float]]:
+    """The value columns: the cells' horizontal extents, overlapping ones merged."""
+    bands: list[tuple[float, float]] = []
+    for box in sorted(boxes, key=lambda b: b.x0):
+        if bands and box.x0 < bands[-1][1]:
+            bands[-1] = (bands[-1][0], max(bands[-1][1], box.x1))
+        else:
+            bands.append((box.x0, box.x1))
+    return bands
+
+
+def _header_bands(
+    bands: list[tuple[float, float]], header: list[_Box]
+) -> list[tuple[float, float]]:
+    """The columns with those a header line shows over no number added.
+
+    A header line counts only where it matches the columns one to one (no
+    cell over two columns, no column under two cells) and matches one at
+    least; its other cells, moved by how far the matched ones stand from
+    their columns, are new columns if they then overlap none.
+    """
+    matched: list[float] = []
+    unmatched: list[_Box] = []
+    taken: set[int] = set()
+    for box in header:
+        at = [k for k, band in enumerate(bands) if _overlap(band, (box.x0, box.x1))]
+        if len(at) > 1 or (at and at[0] in taken):
+            return bands
+        if at:
+            taken.add(at[0])
+            band = bands[at[0]]
+            matched.append((band[0] + band[1] - box.x0 - box.x1) / 2)
+        else:
+            unmatched.append(box)
+    if not matched:
+        return bands
+    shift = sorted(matched)[len(matched) // 2]
+    added = [(b.x0 + shift, b.x1 + shift) for b in unmatched]
+    if any(_overlap(new, band) for new in added for band in bands):
+        return bands
+    return sorted(bands + added)

@@ -74,7 +74,12 @@ def write_docx(page: str, path: Path) -> None:
     document.save(str(path))
 
 
-def write_pdf(page: str, path: Path) -> None:
+def write_pdf(page: str, path: Path, *, rules: bool = True) -> None:
+    """The page as a PDF: its tables ruled (a grid), or unruled (cells placed only).
+
+    An unruled table is what many offices publish: pdfplumber finds no
+    lines to build a table from, and only the words' positions say the columns.
+    """
     from reportlab.lib.pagesizes import A3
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -100,7 +105,7 @@ def write_pdf(page: str, path: Path) -> None:
         table.setStyle(
             TableStyle(
                 [
-                    ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                    *([("GRID", (0, 0), (-1, -1), 0.5, "black")] if rules else []),
                     ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
                     ("FONTSIZE", (0, 0), (-1, -1), 7),
                     *spans,
