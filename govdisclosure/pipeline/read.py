@@ -992,6 +992,8 @@ _FOOTER = re.compile(
     r"\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4})\s*"
 )
+#: A label's own start (``1.``, ``（一）``, ``一、``): never the rest of a wrapped label.
+_ENUMERATED = re.compile(r"[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
 _BARE_PAGE = re.compile(r"\s*\d{1,3}\s*")
 #: The share of the page's height at its top and bottom where a bare page number stands.
 _MARGIN = 0.1
@@ -1122,73 +1124,116 @@ def _is_row(line: _TextLine) -> bool:
     return len(line.boxes) >= 2 and any(_is_value(b) for b in line.boxes)
 
 
-def _values_from(line: _TextLine) -> float:
-    """Where a row's first number starts: the left edge of the table's value columns."""
-    return next(b.x0 for b in line.boxes if _is_value(b))
+def _first_value(line: _TextLine) -> _Box:
+    return next(b for b in line.boxes if _is_value(b))
 
 
 def _unruled_rows(lines: list[_TextLine]) -> list[tuple[float, list[str]]]:
     """Lines outside ruled tables → text, unruled tables as pipe rows.
 
     An unruled table is a run of row lines (`_is_row`) and the lines of
-    labels between them (every cell left of the value columns), with the
-    label lines just above and below it (a wrapped label's other lines): its
-    columns are read from where its numbers stand (`_Table`), so a cell the
-    column positions show empty is written as an empty cell.
+    labels between them, with the label lines just above and below it (a
+    wrapped label's other lines): `_runs` finds them. Its columns are read
+    from where its numbers stand (`_Table`), so a cell the column positions
+    show empty is written as an empty cell.
     """
     placed: list[tuple[float, list[str]]] = []
     done = 0  # lines before this one are placed
-    i = 0
-    while i < len(lines):
-        if not _is_row(lines[i]):
-            i += 1
-            continue
-        end, left = _table_end(lines, i)
-        start = i
-        while start > done and _is_label_line(lines[start - 1], left):
-            start -= 1
-        while end < len(lines) and _is_label_line(lines[end], left):
-            end += 1
+    for start, end in _runs(lines):
         placed += [(line.top, [line.text]) for line in lines[done:start]]
-        placed += _Table(
-            lines[start:end], _header_lines(lines[done:start], left), left
-        ).placed()
-        done = i = end
+        headers = _header_lines(lines[done:start], lines[start:end])
+        placed += _Table(lines[start:end], headers).placed()
+        done = end
     placed += [(line.top, [line.text]) for line in lines[done:]]
     return placed
 
 
-def _is_label_line(line: _TextLine, left: float) -> bool:
-    """A line whose every cell stands left of the value columns: a label's piece."""
-    return not _is_row(line) and all(
-        b.x1 <= left + 0.5 * (b.bottom - b.top) for b in line.boxes
-    )
+def _runs(lines: list[_TextLine]) -> Iterator[tuple[int, int]]:
+    """Where the unruled tables are: ``(start, end)`` of each, its label lines included.
 
-
-def _table_end(lines: list[_TextLine], first: int) -> tuple[int, float]:
-    """The end (exclusive, after the last row line) of the table starting at ``first``."""
-    left = _values_from(lines[first])
-    end = first + 1
-    j = first + 1
-    while j < len(lines):
-        if _is_row(lines[j]):
-            left = min(left, _values_from(lines[j]))
-            end = j = j + 1
-        elif _is_label_line(lines[j], left):
+    First the loose run: row lines, and lines whose every cell ends before
+    the values start. Then the run is cut at each line with a cell starting
+    right of where any row's label ends (a header over the values, a title
+    across the table: right-aligned numbers leave room for those before them).
+    """
+    i = floor = 0
+    while i < len(lines):
+        if not _is_row(lines[i]):
+            i += 1
+            continue
+        values = _first_value(lines[i]).x0
+        start, end = i, i + 1
+        while start > floor and _before(lines[start - 1], values):
+            start -= 1
+        j = end
+        while j < len(lines) and (_is_row(lines[j]) or _before(lines[j], values)):
+            if _is_row(lines[j]):
+                values = min(values, _first_value(lines[j]).x0)
+                end = j + 1
             j += 1
-        else:
-            break
-    return end, left
+        while end < len(lines) and _before(lines[end], values):
+            end += 1
+        reach = max(
+            (
+                b.x1
+                for r in lines[i:end]
+                if _is_row(r)
+                for b in r.boxes
+                if b.x1 <= _first_value(r).x0
+            ),
+            default=float("-inf"),
+        )
+        piece = start
+        for k in range(start, end + 1):
+            if k == end or (
+                not _is_row(lines[k]) and any(b.x0 >= reach for b in lines[k].boxes)
+            ):
+                if any(_is_row(line) for line in lines[piece:k]):
+                    yield piece, k
+                piece = k + 1
+        i = floor = end
 
 
-def _header_lines(before: list[_TextLine], left: float) -> list[_TextLine]:
+def _before(line: _TextLine, values: float) -> bool:
+    """A line of label pieces: every cell ends before the value columns start."""
+    return not _is_row(line) and all(b.x1 <= values + _half(b) for b in line.boxes)
+
+
+def _header_lines(before: list[_TextLine], table: list[_TextLine]) -> list[_TextLine]:
     """The lines just above a table holding cells over its value columns: its header."""
+    left = min(_first_value(line).x0 for line in table if _is_row(line))
     found: list[_TextLine] = []
     for line in reversed(before[-4:]):
         if _is_row(line) or not any(b.x0 >= left - 1 for b in line.boxes):
             break
         found.append(line)
     return found
+
+
+def _header_readings(headers: list[_TextLine], left: float) -> list[list[_Box]]:
+    """The header cells over the values: each line's, then the lowest level of all lines.
+
+    A header of several lines (a group over its columns, columns beside it
+    spanning both lines, a cell's text wrapped) names each column once
+    across its lines: the cells over no two cells of another line, those
+    that overlap (one cell's lines, a group's first column) taken as one.
+    """
+    lines = [[b for b in line.boxes if b.x0 >= left - 1] for line in headers]
+    kept = [
+        box
+        for k, line in enumerate(lines)
+        for box in line
+        if all(
+            sum(_overlap(_span(box), _span(other)) for other in others) < 2
+            for j, others in enumerate(lines)
+            if j != k
+        )
+    ]
+    lowest = [
+        _Box("", x0, x1, 0, 0)
+        for x0, x1 in _bands(kept)  # overlapping cells merged
+    ]
+    return [*lines, lowest]
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
@@ -1199,40 +1244,35 @@ class _Table:
     """An unruled table's lines → pipe rows, its columns read from word positions.
 
     * The value columns (bands) are where the row lines' cells right of the
-      labels stand, overlapping cells merged into one column; a header cell
-      over no column adds one (a column printed empty in every row).
-    * A label's lines (a stack: lines one line-spacing apart, overlapping
-      horizontally) belong to the one row line beside them, whatever the
-      cell's vertical alignment. A stack beside no row or several (a merged
-      label over several rows, rows printed without padding) is written as it
-      stands, one line of text per line.
+      labels stand, overlapping cells merged into one column; a header line
+      that matches them adds the columns printed empty in every row
+      (`_header_bands`).
+    * A label's lines are joined into one cell (a stack) where a line fills
+      its column to the edge and the next one goes on below it (`_wraps`):
+      text wraps only at the edge, so a line that ends short ends its cell,
+      whatever the cell's vertical alignment and however close the rows.
+    * A stack belongs to the row line beside it; one beside none is a row
+      printed without numbers (or a merged label over several rows), written
+      as a row of its own; beside several, its lines are written where they stand.
     * Where a row line has two cells in one column, the columns are not
       known: the lines are written as text, as they stand.
     """
 
-    def __init__(
-        self, lines: list[_TextLine], headers: list[_TextLine], left: float
-    ) -> None:
+    def __init__(self, lines: list[_TextLine], headers: list[_TextLine]) -> None:
         self.lines = lines
-        self.left = left
         self.rows = [i for i, line in enumerate(lines) if _is_row(line)]
+        left = min(_first_value(lines[i]).x0 for i in self.rows)
+        self.left = left
         self.bands = _bands([b for i in self.rows for b in self._columns(i)])
-        for header in headers:
-            self.bands = _header_bands(
-                self.bands, [b for b in header.boxes if b.x0 >= left - 1]
-            )
-
-    def _tolerance(self, box: _Box) -> float:
-        return 0.5 * (box.bottom - box.top)
+        for boxes in _header_readings(headers, left):
+            self.bands = _header_bands(self.bands, boxes)
 
     def _columns(self, i: int) -> list[_Box]:
         """A row line's cells in the value columns."""
-        return [
-            b for b in self.lines[i].boxes if b.x0 >= self.left - self._tolerance(b)
-        ]
+        return [b for b in self.lines[i].boxes if b.x0 >= self.left - _half(b)]
 
     def _labels(self, i: int) -> list[_Box]:
-        return [b for b in self.lines[i].boxes if b.x0 < self.left - self._tolerance(b)]
+        return [b for b in self.lines[i].boxes if b.x0 < self.left - _half(b)]
 
     def placed(self) -> list[tuple[float, list[str]]]:
         cells = {i: self._cells(i) for i in self.rows}
@@ -1240,46 +1280,41 @@ class _Table:
             return [(line.top, [line.text]) for line in self.lines]
         labels: dict[int, list[list[_Box]]] = {i: [] for i in self.rows}
         placed: list[tuple[float, list[str]]] = []
+        first, last = self.lines[self.rows[0]].top, self.lines[self.rows[-1]].top
         for stack in self._stacks():
-            beside = [
-                i
-                for i in self.rows
-                if stack[0].top - 1 <= self.lines[i].middle <= stack[-1].bottom + 1
-            ]
+            beside = [i for i in self.rows if _spans(stack, self.lines[i].middle)]
             if len(beside) == 1:
                 labels[beside[0]].append(stack)
-                continue
-            for box in stack:  # placed as it stands
-                row = next((i for i in self.rows if box in self.lines[i].boxes), None)
-                if row is None:
-                    placed.append((box.top, [box.text]))
-                else:
-                    labels[row].append([box])
+            elif not beside and first < stack[0].top < last:
+                placed.append((stack[0].top, [_pipe_row([_stack_text(stack)])]))
+            else:
+                for box in stack:  # written where it stands
+                    row = next(
+                        (i for i in self.rows if box in self.lines[i].boxes), None
+                    )
+                    if row is None:
+                        placed.append((box.top, [box.text]))
+                    else:
+                        labels[row].append([box])
         for i in self.rows:
             stacks = sorted(labels[i], key=lambda s: min(b.x0 for b in s))
             texts = [_stack_text(s) for s in stacks] + list(cells[i] or ())
             top = min([self.lines[i].top] + [s[0].top for s in stacks])
-            placed.append(
-                (top, ["| " + " | ".join(t.replace("|", " ") for t in texts) + " |"])
-            )
+            placed.append((top, [_pipe_row(texts)]))
         return placed
 
     def _cells(self, i: int) -> list[str] | None:
         """A row line's value cells by column, ``""`` where a column is empty; None if unclear."""
         out = [""] * len(self.bands)
         for box in self._columns(i):
-            at = [
-                k
-                for k, band in enumerate(self.bands)
-                if _overlap(band, (box.x0, box.x1))
-            ]
+            at = [k for k, band in enumerate(self.bands) if _overlap(band, _span(box))]
             if len(at) != 1 or out[at[0]]:
                 return None
             out[at[0]] = box.text
         return out
 
     def _stacks(self) -> list[list[_Box]]:
-        """The label cells, joined into one stack per table cell (lines one spacing apart)."""
+        """The label cells, each a stack of the lines its text wrapped over (`_wraps`)."""
         boxes = [
             b
             for i, line in enumerate(self.lines)
@@ -1288,17 +1323,56 @@ class _Table:
         boxes.sort(key=lambda b: (b.top, b.x0))
         stacks: list[list[_Box]] = []
         for box in boxes:
-            below = [
-                s
-                for s in stacks
-                if 0 <= box.top - s[-1].bottom <= _WRAP_GAP * (box.bottom - box.top)
-                and _overlap((s[-1].x0, s[-1].x1), (box.x0, box.x1))
-            ]
-            if len(below) == 1:
-                below[0].append(box)
+            above = [s for s in stacks if _wraps(s[-1], box, boxes, self.left)]
+            if len(above) == 1:
+                above[0].append(box)
             else:
                 stacks.append([box])
         return stacks
+
+
+def _half(box: _Box) -> float:
+    return 0.5 * (box.bottom - box.top)
+
+
+def _span(box: _Box) -> tuple[float, float]:
+    return box.x0, box.x1
+
+
+def _spans(stack: list[_Box], y: float) -> bool:
+    return stack[0].top - 1 <= y <= stack[-1].bottom + 1
+
+
+def _pipe_row(texts: Sequence[str]) -> str:
+    return "| " + " | ".join(t.replace("|", " ") for t in texts) + " |"
+
+
+def _wraps(above: _Box, box: _Box, boxes: Sequence[_Box], values: float) -> bool:
+    """Whether ``box`` goes on the text of ``above``: the line below it, in its column.
+
+    Text wraps only at its column's edge, so ``above`` must reach the edge:
+    the right end of the column's widest lines, where a number's cell starts
+    (less the padding) or where two lines of the column end that each go on
+    below (one long label alone marks no edge). A line that starts with an
+    enumerator (``1.``, ``（一）``, ``一、``) starts a label of its own.
+    """
+    height = above.bottom - above.top
+    if not 0 <= box.top - above.bottom <= height or _ENUMERATED.match(box.text):
+        return False
+    column = [b for b in boxes if abs(b.x0 - above.x0) <= 1]
+    edge = max(b.x1 for b in column)
+    if above.x1 < edge - height or not (above.x0 - 1 <= box.x0 and box.x1 <= edge + 1):
+        return False
+    wrapped = [
+        b
+        for b in column
+        if b.x1 >= edge - height
+        and any(
+            0 <= c.top - b.bottom <= height and _overlap(_span(b), _span(c))
+            for c in boxes
+        )
+    ]
+    return len(wrapped) >= 2 or values - above.x1 <= 3 * height
 
 
 def _stack_text(stack: list[_Box]) -> str:
@@ -1324,28 +1398,29 @@ def _header_bands(
 ) -> list[tuple[float, float]]:
     """The columns with those a header line shows over no number added.
 
-    A header line counts only where it matches the columns one to one (no
-    cell over two columns, no column under two cells) and matches one at
-    least; its other cells, moved by how far the matched ones stand from
-    their columns, are new columns if they then overlap none.
+    Numbers and their header may be aligned differently in their cells (a
+    header at the left, numbers at the right): the header is moved by the
+    least shift that puts every column under exactly one of its cells, no
+    cell over two; its cells then over no column are columns printed empty.
+    Without such a shift (a header cell over several columns, a header of
+    another table), the header adds nothing.
     """
-    matched: list[float] = []
-    unmatched: list[_Box] = []
-    taken: set[int] = set()
-    for box in header:
-        at = [k for k, band in enumerate(bands) if _overlap(band, (box.x0, box.x1))]
-        if len(at) > 1 or (at and at[0] in taken):
-            return bands
-        if at:
-            taken.add(at[0])
-            band = bands[at[0]]
-            matched.append((band[0] + band[1] - box.x0 - box.x1) / 2)
-        else:
-            unmatched.append(box)
-    if not matched:
-        return bands
-    shift = sorted(matched)[len(matched) // 2]
-    added = [(b.x0 + shift, b.x1 + shift) for b in unmatched]
-    if any(_overlap(new, band) for new in added for band in bands):
-        return bands
-    return sorted(bands + added)
+    shifts = sorted(
+        {
+            d
+            for band in bands
+            for b in header
+            for d in (band[0] - b.x0, band[1] - b.x1, (sum(band) - b.x0 - b.x1) / 2)
+        },
+        key=abs,
+    )
+    for shift in shifts:
+        moved = [(b.x0 + shift, b.x1 + shift) for b in header]
+        under = [
+            [k for k, band in enumerate(bands) if _overlap(band, m)] for m in moved
+        ]
+        hit = sorted(k for at in under for k in at)
+        if all(len(at) <= 1 for at in under) and hit == list(range(len(bands))):
+            added = [m for m, at in zip(moved, under, strict=True) if not at]
+            return sorted(bands + added)
+    return bands
