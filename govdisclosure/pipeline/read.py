@@ -1173,16 +1173,7 @@ def _runs(lines: list[_TextLine]) -> Iterator[tuple[int, int]]:
             j += 1
         while end < len(lines) and _before(lines[end], values):
             end += 1
-        reach = max(
-            (
-                b.x1
-                for r in lines[i:end]
-                if _is_row(r)
-                for b in r.boxes
-                if b.x1 <= _first_value(r).x0
-            ),
-            default=float("-inf"),
-        )
+        reach = _reach(lines[i:end])
         piece = start
         for k in range(start, end + 1):
             if k == end or (
@@ -1200,17 +1191,31 @@ def _before(line: _TextLine, values: float) -> bool:
 
 
 def _header_lines(before: list[_TextLine], table: list[_TextLine]) -> list[_TextLine]:
-    """The lines just above a table holding cells over its value columns: its header."""
-    left = min(_first_value(line).x0 for line in table if _is_row(line))
+    """The lines just above a table with a cell right of its labels: its header."""
+    reach = _reach(table)
     found: list[_TextLine] = []
     for line in reversed(before[-4:]):
-        if _is_row(line) or not any(b.x0 >= left - 1 for b in line.boxes):
+        if _is_row(line) or not any(b.x0 >= reach for b in line.boxes):
             break
         found.append(line)
     return found
 
 
-def _header_readings(headers: list[_TextLine], left: float) -> list[list[_Box]]:
+def _reach(table: Sequence[_TextLine]) -> float:
+    """Where the labels beside a table's numbers end: cells right of it stand over values."""
+    return max(
+        (
+            b.x1
+            for row in table
+            if _is_row(row)
+            for b in row.boxes
+            if b.x1 <= _first_value(row).x0
+        ),
+        default=float("-inf"),
+    )
+
+
+def _header_readings(headers: list[_TextLine], reach: float) -> list[list[_Box]]:
     """The header cells over the values: each line's, then the lowest level of all lines.
 
     A header of several lines (a group over its columns, columns beside it
@@ -1218,7 +1223,7 @@ def _header_readings(headers: list[_TextLine], left: float) -> list[list[_Box]]:
     across its lines: the cells over no two cells of another line, those
     that overlap (one cell's lines, a group's first column) taken as one.
     """
-    lines = [[b for b in line.boxes if b.x0 >= left - 1] for line in headers]
+    lines = [[b for b in line.boxes if b.x0 >= reach] for line in headers]
     kept = [
         box
         for k, line in enumerate(lines)
@@ -1264,7 +1269,7 @@ class _Table:
         left = min(_first_value(lines[i]).x0 for i in self.rows)
         self.left = left
         self.bands = _bands([b for i in self.rows for b in self._columns(i)])
-        for boxes in _header_readings(headers, left):
+        for boxes in _header_readings(headers, _reach(lines)):
             self.bands = _header_bands(self.bands, boxes)
 
     def _columns(self, i: int) -> list[_Box]:
