@@ -49,7 +49,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from govdisclosure.errors import InputError, MissingExtraError, require_extra
 
@@ -936,36 +936,61 @@ def _pdf_text(path: Path) -> str:
     """Each page's text, its tables as pipe rows, page numbers and footers left out.
 
     Ruled tables are read from their lines (pdfplumber's lattice); a table
-    drawn without lines is read from its words' positions (`_unruled_rows`).
+    drawn without lines is read from its words' positions (`_unruled_rows`),
+    across page breaks: the pages are stacked, so a table that goes on on
+    the next page without its header keeps its columns.
     """
     pdfplumber = require_extra("pdfplumber", "pdf", "reading PDF files")
-    lines: list[str] = []
+    items: list[tuple[float, list[str]] | _TextLine] = []
     with pdfplumber.open(str(path)) as pdf:
-        for page in pdf.pages:
-            lines += _page_lines(page)
+        for n, page in enumerate(pdf.pages):
+            items += _page_items(page, n * _PAGE)
+    placed: list[tuple[float, list[str]]] = []
+    text: list[_TextLine] = []
+    for item in sorted(
+        items, key=lambda i: i.top if isinstance(i, _TextLine) else i[0]
+    ):
+        if isinstance(item, _TextLine):
+            text.append(item)
+        else:  # a ruled table: no unruled table goes on across it
+            placed += _unruled_rows(text)
+            placed.append(item)
+            text = []
+    placed += _unruled_rows(text)
+    lines = [t for _, texts in sorted(placed, key=lambda i: i[0]) for t in texts]
     return "\n".join(lines) + "\n"
 
 
-def _page_lines(page: Any) -> list[str]:
-    """A page's lines top to bottom: ruled tables, then everything else by position."""
+#: How far apart pages are stacked (PDF points; a page is at most 14 400 high).
+_PAGE = 100_000.0
+
+
+def _page_items(page: Any, offset: float) -> list[tuple[float, list[str]] | _TextLine]:
+    """A page's ruled tables as pipe rows, and its other text lines, moved down by ``offset``."""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
-    placed: list[tuple[float, list[str]]] = []
+    items: list[tuple[float, list[str]] | _TextLine] = []
     for table in tables:
         rows = [
             [_Cell(_folded(text or "")) for text in row if text is not None]
             for row in table.extract()
         ]
-        placed.append((table.bbox[1], list(_table_lines(rows))))
+        items.append((offset + table.bbox[1], list(_table_lines(rows))))
     words = [
         w
         for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
         if not any(_inside(_middle(w), box) for box in boxes)
     ]
-    placed += _unruled_rows(_without_furniture(_text_lines(words), page.height))
-    return [
-        text for _, texts in sorted(placed, key=lambda item: item[0]) for text in texts
-    ]
+    for line in _without_furniture(_text_lines(words), page.height):
+        items.append(
+            _TextLine(
+                tuple(
+                    evolve(b, top=b.top + offset, bottom=b.bottom + offset)
+                    for b in line.boxes
+                )
+            )
+        )
+    return items
 
 
 def _middle(word: Mapping[str, Any]) -> tuple[float, float]:
@@ -1229,7 +1254,7 @@ def _header_readings(headers: list[_TextLine], reach: float) -> list[list[_Box]]
         for k, line in enumerate(lines)
         for box in line
         if all(
-            sum(_overlap(_span(box), _span(other)) for other in others) < 2
+            sum(_overlap(_xs(box), _xs(other)) for other in others) < 2
             for j, others in enumerate(lines)
             if j != k
         )
@@ -1312,7 +1337,7 @@ class _Table:
         """A row line's value cells by column, ``""`` where a column is empty; None if unclear."""
         out = [""] * len(self.bands)
         for box in self._columns(i):
-            at = [k for k, band in enumerate(self.bands) if _overlap(band, _span(box))]
+            at = [k for k, band in enumerate(self.bands) if _overlap(band, _xs(box))]
             if len(at) != 1 or out[at[0]]:
                 return None
             out[at[0]] = box.text
@@ -1340,7 +1365,7 @@ def _half(box: _Box) -> float:
     return 0.5 * (box.bottom - box.top)
 
 
-def _span(box: _Box) -> tuple[float, float]:
+def _xs(box: _Box) -> tuple[float, float]:
     return box.x0, box.x1
 
 
@@ -1373,8 +1398,7 @@ def _wraps(above: _Box, box: _Box, boxes: Sequence[_Box], values: float) -> bool
         for b in column
         if b.x1 >= edge - height
         and any(
-            0 <= c.top - b.bottom <= height and _overlap(_span(b), _span(c))
-            for c in boxes
+            0 <= c.top - b.bottom <= height and _overlap(_xs(b), _xs(c)) for c in boxes
         )
     ]
     return len(wrapped) >= 2 or values - above.x1 <= 3 * height
