@@ -1177,9 +1177,11 @@ def _runs(lines: list[_TextLine]) -> Iterator[tuple[int, int]]:
     """Where the unruled tables are: ``(start, end)`` of each, its label lines included.
 
     First the loose run: row lines, and lines whose every cell ends before
-    the values start. Then the run is cut at each line with a cell starting
-    right of where any row's label ends (a header over the values, a title
-    across the table: right-aligned numbers leave room for those before them).
+    the values start. Then the run is cut at each line with a cell right of
+    every label (a header over the values, which right-aligned numbers leave
+    room for before them): starting right of where the rows' labels end,
+    under no label that starts left of there (a wider label above a
+    column of sub-labels, whose rows may all be printed empty).
     """
     i = floor = 0
     while i < len(lines):
@@ -1199,10 +1201,15 @@ def _runs(lines: list[_TextLine]) -> Iterator[tuple[int, int]]:
         while end < len(lines) and _before(lines[end], values):
             end += 1
         reach = _reach(lines[i:end])
+        labels = [b for line in lines[start:end] for b in line.boxes if b.x0 < reach]
         piece = start
         for k in range(start, end + 1):
             if k == end or (
-                not _is_row(lines[k]) and any(b.x0 >= reach for b in lines[k].boxes)
+                not _is_row(lines[k])
+                and any(
+                    b.x0 >= reach and not any(_overlap(_xs(b), _xs(c)) for c in labels)
+                    for b in lines[k].boxes
+                )
             ):
                 if any(_is_row(line) for line in lines[piece:k]):
                     yield piece, k
@@ -1294,8 +1301,15 @@ class _Table:
         left = min(_first_value(lines[i]).x0 for i in self.rows)
         self.left = left
         self.bands = _bands([b for i in self.rows for b in self._columns(i)])
-        for boxes in _header_readings(headers, _reach(lines)):
-            self.bands = _header_bands(self.bands, boxes)
+        readings = _header_readings(headers, _reach(lines))
+        self.known = True
+        tolerance = min(_half(b) for i in self.rows for b in lines[i].boxes)
+        for boxes in readings:
+            bands = _header_bands(self.bands, boxes, tolerance)
+            self.known = self.known and bands is not None
+            self.bands = self.bands if bands is None else bands
+        # a header naming more columns than are placed: the columns are not known
+        self.known = self.known and all(len(b) <= len(self.bands) for b in readings)
 
     def _columns(self, i: int) -> list[_Box]:
         """A row line's cells in the value columns."""
@@ -1306,7 +1320,7 @@ class _Table:
 
     def placed(self) -> list[tuple[float, list[str]]]:
         cells = {i: self._cells(i) for i in self.rows}
-        if any(row is None for row in cells.values()):
+        if not self.known or any(row is None for row in cells.values()):
             return [(line.top, [line.text]) for line in self.lines]
         labels: dict[int, list[list[_Box]]] = {i: [] for i in self.rows}
         placed: list[tuple[float, list[str]]] = []
@@ -1423,33 +1437,59 @@ def _bands(boxes: list[_Box]) -> list[tuple[float, float]]:
 
 
 def _header_bands(
-    bands: list[tuple[float, float]], header: list[_Box]
-) -> list[tuple[float, float]]:
-    """The columns with those a header line shows over no number added.
+    bands: list[tuple[float, float]], header: list[_Box], tolerance: float
+) -> list[tuple[float, float]] | None:
+    """The columns with those a header line shows over no number added; None if unclear.
 
     Numbers and their header may be aligned differently in their cells (a
-    header at the left, numbers at the right): the header is moved by the
-    least shift that puts every column under exactly one of its cells, no
-    cell over two; its cells then over no column are columns printed empty.
-    Without such a shift (a header cell over several columns, a header of
-    another table), the header adds nothing.
+    header at the left, numbers at the right): a reading of the header is
+    an anchor of its cells (left, middle, right), an anchor of the numbers
+    and the distance between them, such that every column's anchor is
+    within ``tolerance`` (half a character) of exactly one header cell's, no cell serving
+    two. The header's other cells are columns printed empty. A header that
+    fits no reading (a cell over several columns, another table's header)
+    adds nothing; one that fits several placing the numbers differently
+    (few numbers, far from their header) leaves the columns unclear.
     """
-    shifts = sorted(
-        {
-            d
-            for band in bands
-            for b in header
-            for d in (band[0] - b.x0, band[1] - b.x1, (sum(band) - b.x0 - b.x1) / 2)
-        },
-        key=abs,
-    )
-    for shift in shifts:
-        moved = [(b.x0 + shift, b.x1 + shift) for b in header]
-        under = [
-            [k for k, band in enumerate(bands) if _overlap(band, m)] for m in moved
-        ]
-        hit = sorted(k for at in under for k in at)
-        if all(len(at) <= 1 for at in under) and hit == list(range(len(bands))):
-            added = [m for m, at in zip(moved, under, strict=True) if not at]
-            return sorted(bands + added)
-    return bands
+    if not header or not bands:
+        return bands
+    placements: set[tuple[int, ...]] = set()
+    for h in range(3):
+        marks = [(b.x0, (b.x0 + b.x1) / 2, b.x1)[h] for b in header]
+        for c in range(3):
+            points = [(band[0], sum(band) / 2, band[1])[c] for band in bands]
+            for shift in {p - m for p in points for m in marks}:
+                placed = _placed(points, [m + shift for m in marks], tolerance)
+                if placed is not None:
+                    placements.add(placed)
+    if len(placements) > 1:
+        return None
+    if not placements:
+        return bands
+    (placed,) = placements
+    # a cell over no number: a column, as wide as the header cell, where it stands
+    # in the same relation to the cell as the numbers to theirs
+    width = {k: header[k].x1 - header[k].x0 for k in range(len(header))}
+    offsets = [bands[n][0] - header[k].x0 for n, k in enumerate(placed)]
+    offset = sorted(offsets)[len(offsets) // 2]
+    added = [
+        (header[k].x0 + offset, header[k].x0 + offset + max(width[k], 1.0))
+        for k in range(len(header))
+        if k not in placed
+    ]
+    if any(_overlap(new, band) for new in added for band in bands):
+        return None
+    return sorted(bands + added)
+
+
+def _placed(
+    points: list[float], marks: list[float], tolerance: float
+) -> tuple[int, ...] | None:
+    """Which header cell each column's anchor stands at, each cell at most once; None if any stands at none."""
+    placed: list[int] = []
+    for point in points:
+        near = [k for k, mark in enumerate(marks) if abs(mark - point) <= tolerance]
+        if len(near) != 1 or near[0] in placed:
+            return None
+        placed.append(near[0])
+    return tuple(placed)
