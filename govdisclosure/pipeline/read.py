@@ -1365,9 +1365,10 @@ class _Table:
             for b in (self._labels(i) if i in self.rows else line.boxes)
         ]
         boxes.sort(key=lambda b: (b.top, b.x0))
+        starts = [b.x0 for line in self.lines for b in line.boxes]
         stacks: list[list[_Box]] = []
         for box in boxes:
-            above = [s for s in stacks if _wraps(s[-1], box, boxes, self.left)]
+            above = [s for s in stacks if _wraps(s[-1], box, boxes, starts)]
             if len(above) == 1:
                 above[0].append(box)
             else:
@@ -1391,31 +1392,47 @@ def _pipe_row(texts: Sequence[str]) -> str:
     return "| " + " | ".join(t.replace("|", " ") for t in texts) + " |"
 
 
-def _wraps(above: _Box, box: _Box, boxes: Sequence[_Box], values: float) -> bool:
+def _wraps(
+    above: _Box, box: _Box, boxes: Sequence[_Box], starts: Sequence[float]
+) -> bool:
     """Whether ``box`` goes on the text of ``above``: the line below it, in its column.
 
     Text wraps only at its column's edge, so ``above`` must reach the edge:
-    the right end of the column's widest lines, where a number's cell starts
-    (less the padding) or where two lines of the column end that each go on
-    below (one long label alone marks no edge). A line that starts with an
-    enumerator (``1.``, ``（一）``, ``一、``) starts a label of its own.
+
+    * the right end of the column's widest lines, where two of those lines
+      go on below (one long label alone marks no edge) or where the next
+      cell starts (its text within three characters);
+    * or, in a narrower column within it (a label merged over rows beside
+      the rows' own labels), where two lines of the column end together,
+      each going on below, and the next column starts right after.
+
+    A line that starts with an enumerator (``1.``, ``（一）``, ``一、``) starts a
+    label of its own. ``starts`` are where the table's cells start.
     """
     height = above.bottom - above.top
     if not 0 <= box.top - above.bottom <= height or _ENUMERATED.match(box.text):
         return False
-    column = [b for b in boxes if abs(b.x0 - above.x0) <= 1]
-    edge = max(b.x1 for b in column)
-    if above.x1 < edge - height or not (above.x0 - 1 <= box.x0 and box.x1 <= edge + 1):
+    if box.x0 < above.x0 - 1 or not _overlap(_xs(above), _xs(box)):
         return False
-    wrapped = [
-        b
-        for b in column
-        if b.x1 >= edge - height
-        and any(
+    column = [b for b in boxes if abs(b.x0 - above.x0) <= 1]
+
+    def goes_on(b: _Box) -> bool:
+        return any(
             0 <= c.top - b.bottom <= height and _overlap(_xs(b), _xs(c)) for c in boxes
         )
-    ]
-    return len(wrapped) >= 2 or values - above.x1 <= 3 * height
+
+    next_start = min((x for x in starts if x > above.x1), default=float("inf"))
+    edge = max(b.x1 for b in column)
+    if above.x1 >= edge - height and box.x1 <= edge + 1:
+        at_edge = [b for b in column if b.x1 >= edge - height and goes_on(b)]
+        if len(at_edge) >= 2 or next_start - above.x1 <= 3 * height:
+            return True
+    together = [b for b in column if abs(b.x1 - above.x1) <= 1 and goes_on(b)]
+    return (
+        len(together) >= 2
+        and next_start - above.x1 <= 4 * height
+        and box.x1 <= above.x1 + 1
+    )
 
 
 def _stack_text(stack: list[_Box]) -> str:
