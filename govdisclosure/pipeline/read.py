@@ -1288,9 +1288,10 @@ class _Table:
       its column to the edge and the next one goes on below it (`_wraps`):
       text wraps only at the edge, so a line that ends short ends its cell,
       whatever the cell's vertical alignment and however close the rows.
-    * A stack belongs to the row line beside it; one beside none is a row
-      printed without numbers (or a merged label over several rows), written
-      as a row of its own; beside several, its lines are written where they stand.
+    * A stack belongs to the row line beside it; one beside none, between
+      the rows, is a row printed without numbers (or a merged label over
+      several rows), written as a row of its own; above or below the rows,
+      a line of text; beside several, its lines are written where they stand.
     * Where a row line has two cells in one column, the columns are not
       known: the lines are written as text, as they stand.
     """
@@ -1331,6 +1332,8 @@ class _Table:
                 labels[beside[0]].append(stack)
             elif not beside and first < stack[0].top < last:
                 placed.append((stack[0].top, [_pipe_row([_stack_text(stack)])]))
+            elif not beside:  # above or below the rows: a label, or text
+                placed.append((stack[0].top, [_stack_text(stack)]))
             else:
                 for box in stack:  # written where it stands
                     row = next(
@@ -1399,9 +1402,9 @@ def _wraps(
 
     Text wraps only at its column's edge, so ``above`` must reach the edge:
 
+    * where the next cell starts (its text within three characters);
     * the right end of the column's widest lines, where two of those lines
-      go on below (one long label alone marks no edge) or where the next
-      cell starts (its text within three characters);
+      go on below (one long label alone marks no edge);
     * or, in a narrower column within it (a label merged over rows beside
       the rows' own labels), where two lines of the column end together,
       each going on below, and the next column starts right after.
@@ -1422,10 +1425,12 @@ def _wraps(
         )
 
     next_start = min((x for x in starts if x > above.x1), default=float("inf"))
+    if next_start - above.x1 <= 3 * height and box.x1 <= above.x1 + 1:
+        return True
     edge = max(b.x1 for b in column)
     if above.x1 >= edge - height and box.x1 <= edge + 1:
         at_edge = [b for b in column if b.x1 >= edge - height and goes_on(b)]
-        if len(at_edge) >= 2 or next_start - above.x1 <= 3 * height:
+        if len(at_edge) >= 2:
             return True
     together = [b for b in column if abs(b.x1 - above.x1) <= 1 and goes_on(b)]
     return (
