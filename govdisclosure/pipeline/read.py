@@ -1006,11 +1006,9 @@ def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) 
 
 #: Words further apart than this many character heights are separate cells.
 _CELL_GAP = 1.0
-#: Lines of one table cell are this close (a fraction of the character height);
-#: rows of a table printed with padding stand further apart.
-_WRAP_GAP = 0.6
-#: A number as a table prints it: digits, thousands separators, a decimal part.
-_PDF_VALUE = re.compile(r"[-+]?\d[\d,，]*(?:\.\d+)?%?")
+#: What a table prints in a value cell: a number (digits, thousands separators,
+#: a decimal part), or a mark for none (``—``, ``/``, ``*``).
+_PDF_VALUE = re.compile(r"[-+]?\d[\d,，]*(?:\.\d+)?%?|[-—–/／*＊]{1,3}")
 #: Page furniture at a page's top or bottom: ``- 3 -``, ``— 5 —``, ``第 3 页``,
 #: ``第3页 共6页``, ``3/6``; a bare number only inside the page's margins.
 _FOOTER = re.compile(
@@ -1226,7 +1224,7 @@ def _header_lines(before: list[_TextLine], table: list[_TextLine]) -> list[_Text
     """The lines just above a table with a cell right of its labels: its header."""
     reach = _reach(table)
     found: list[_TextLine] = []
-    for line in reversed(before[-4:]):
+    for line in reversed(before[-6:]):
         if _is_row(line) or not any(b.x0 >= reach for b in line.boxes):
             break
         found.append(line)
@@ -1292,12 +1290,14 @@ class _Table:
       the rows, is a row printed without numbers (or a merged label over
       several rows), written as a row of its own; above or below the rows,
       a line of text; beside several, its lines are written where they stand.
-    * Where a row line has two cells in one column, the columns are not
-      known: the lines are written as text, as they stand.
+    * Where a row line has two cells in one column, or the header names
+      columns it cannot be placed over, the columns are not known: the rows
+      are written undelimited, their labels joined all the same.
     """
 
     def __init__(self, lines: list[_TextLine], headers: list[_TextLine]) -> None:
         self.lines = lines
+        self.headers = headers
         self.rows = [i for i, line in enumerate(lines) if _is_row(line)]
         left = min(_first_value(lines[i]).x0 for i in self.rows)
         self.left = left
@@ -1320,9 +1320,17 @@ class _Table:
         return [b for b in self.lines[i].boxes if b.x0 < self.left - _half(b)]
 
     def placed(self) -> list[tuple[float, list[str]]]:
+        """The table's lines: pipe rows where its columns are known, else text rows.
+
+        Without known columns a row is written undelimited (its label, then
+        its values as printed), so the next steps weigh where its numbers go.
+        """
         cells = {i: self._cells(i) for i in self.rows}
-        if not self.known or any(row is None for row in cells.values()):
-            return [(line.top, [line.text]) for line in self.lines]
+        known = self.known and all(row is not None for row in cells.values())
+
+        def row(texts: list[str]) -> str:
+            return _pipe_row(texts) if known else " ".join(texts)
+
         labels: dict[int, list[list[_Box]]] = {i: [] for i in self.rows}
         placed: list[tuple[float, list[str]]] = []
         first, last = self.lines[self.rows[0]].top, self.lines[self.rows[-1]].top
@@ -1331,23 +1339,25 @@ class _Table:
             if len(beside) == 1:
                 labels[beside[0]].append(stack)
             elif not beside and first < stack[0].top < last:
-                placed.append((stack[0].top, [_pipe_row([_stack_text(stack)])]))
+                placed.append((stack[0].top, [row([_stack_text(stack)])]))
             elif not beside:  # above or below the rows: a label, or text
                 placed.append((stack[0].top, [_stack_text(stack)]))
             else:
                 for box in stack:  # written where it stands
-                    row = next(
+                    at = next(
                         (i for i in self.rows if box in self.lines[i].boxes), None
                     )
-                    if row is None:
+                    if at is None:
                         placed.append((box.top, [box.text]))
                     else:
-                        labels[row].append([box])
+                        labels[at].append([box])
         for i in self.rows:
             stacks = sorted(labels[i], key=lambda s: min(b.x0 for b in s))
-            texts = [_stack_text(s) for s in stacks] + list(cells[i] or ())
+            values = cells[i] if known else [b.text for b in self._columns(i)]
             top = min([self.lines[i].top] + [s[0].top for s in stacks])
-            placed.append((top, [_pipe_row(texts)]))
+            placed.append(
+                (top, [row([_stack_text(s) for s in stacks] + list(values or ()))])
+            )
         return placed
 
     def _cells(self, i: int) -> list[str] | None:
@@ -1368,7 +1378,8 @@ class _Table:
             for b in (self._labels(i) if i in self.rows else line.boxes)
         ]
         boxes.sort(key=lambda b: (b.top, b.x0))
-        starts = [b.x0 for line in self.lines for b in line.boxes]
+        # where cells start: the table's, and its header's (over columns printed empty)
+        starts = [b.x0 for line in self.lines + self.headers for b in line.boxes]
         stacks: list[list[_Box]] = []
         for box in boxes:
             above = [s for s in stacks if _wraps(s[-1], box, boxes, starts)]
@@ -1467,8 +1478,8 @@ def _header_bands(
     header at the left, numbers at the right): a reading of the header is
     an anchor of its cells (left, middle, right), an anchor of the numbers
     and the distance between them, such that every column's anchor is
-    within ``tolerance`` (half a character) of exactly one header cell's, no cell serving
-    two. The header's other cells are columns printed empty. A header that
+    within ``tolerance`` (half a character) of exactly one header cell's,
+    no cell serving two. The header's other cells are columns printed empty. A header that
     fits no reading (a cell over several columns, another table's header)
     adds nothing; one that fits several placing the numbers differently
     (few numbers, far from their header) leaves the columns unclear.
@@ -1489,13 +1500,12 @@ def _header_bands(
     if not placements:
         return bands
     (placed,) = placements
-    # a cell over no number: a column, as wide as the header cell, where it stands
-    # in the same relation to the cell as the numbers to theirs
-    width = {k: header[k].x1 - header[k].x0 for k in range(len(header))}
+    # a cell over no number: a column (a point: no number is in it) where it
+    # stands to its header cell as the numbers stand to theirs
     offsets = [bands[n][0] - header[k].x0 for n, k in enumerate(placed)]
     offset = sorted(offsets)[len(offsets) // 2]
     added = [
-        (header[k].x0 + offset, header[k].x0 + offset + max(width[k], 1.0))
+        (header[k].x0 + offset, header[k].x0 + offset + 0.5)
         for k in range(len(header))
         if k not in placed
     ]
@@ -1507,7 +1517,7 @@ def _header_bands(
 def _placed(
     points: list[float], marks: list[float], tolerance: float
 ) -> tuple[int, ...] | None:
-    """Which header cell each column's anchor stands at, each cell at most once; None if any stands at none."""
+    """Which header cell each column's anchor stands at, each at most once; None if any at none."""
     placed: list[int] = []
     for point in points:
         near = [k for k, mark in enumerate(marks) if abs(mark - point) <= tolerance]
