@@ -12,8 +12,15 @@ empty cell. Spans are read, not guessed:
   cells, so the values after it keep their positions; a cell with text is
   written once, whatever its ``colspan``.
 
-The same rules serve .docx (``gridSpan``, ``vMerge``) and PDF tables (a merged
-cell is ``None`` in pdfplumber's grid).
+The same rules serve .docx (``gridSpan``, ``vMerge``) and ruled PDF tables (a
+merged cell is ``None`` in pdfplumber's grid). A PDF table drawn without ruling
+lines is read from where its words stand (`_Table`): its value columns from
+where the numbers stand and where its header names them, so a cell printed
+empty is an explicit empty cell; a label's wrapped lines joined to its row.
+Where the positions do not settle the columns, its rows are written without
+delimiters, for the next steps to weigh. A PDF's text layer is read as the
+text was written: no spaces between Han and digits (``2023 年``), no page
+numbers or footers (``- 3 -``, ``第 3 页``).
 
 A saved web page is read as a person sees the report, not as its markup lies:
 
