@@ -12,8 +12,15 @@ empty cell. Spans are read, not guessed:
   cells, so the values after it keep their positions; a cell with text is
   written once, whatever its ``colspan``.
 
-The same rules serve .docx (``gridSpan``, ``vMerge``) and PDF tables (a merged
-cell is ``None`` in pdfplumber's grid).
+The same rules serve .docx (``gridSpan``, ``vMerge``) and ruled PDF tables (a
+merged cell is ``None`` in pdfplumber's grid). A PDF table drawn without ruling
+lines is read from where its words stand (`_Table`): its value columns from
+where the numbers stand and where its header names them, so a cell printed
+empty is an explicit empty cell; a label's wrapped lines joined to its row.
+Where the positions do not settle the columns, its rows are written without
+delimiters, for the next steps to weigh. A PDF's text layer is read as the
+text was written: no spaces between Han and digits (``2023 年``), no page
+numbers or footers (``- 3 -``, ``第 3 页``).
 
 A saved web page is read as a person sees the report, not as its markup lies:
 
@@ -49,7 +56,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from govdisclosure.errors import InputError, MissingExtraError, require_extra
 
@@ -933,36 +940,595 @@ def _docx_text(path: Path) -> str:
 
 
 def _pdf_text(path: Path) -> str:
-    """Each page's text outside its ruled tables, with the tables as pipe rows.
+    """Each page's text, its tables as pipe rows, page numbers and footers left out.
 
-    Only ruled (lattice) tables are read as tables; a table drawn without
-    lines comes out as the page's text lines, which the grid reads too.
+    Ruled tables are read from their lines (pdfplumber's lattice); a table
+    drawn without lines is read from its words' positions (`_unruled_rows`),
+    across page breaks: the pages are stacked, so a table that goes on on
+    the next page without its header keeps its columns.
     """
     pdfplumber = require_extra("pdfplumber", "pdf", "reading PDF files")
-    lines: list[str] = []
+    items: list[tuple[float, list[str]] | _TextLine] = []
     with pdfplumber.open(str(path)) as pdf:
-        for page in pdf.pages:
-            tables = page.find_tables()
-            boxes = [t.bbox for t in tables]
-            placed: list[tuple[float, list[str]]] = []
-            for table in tables:
-                rows = [
-                    [_Cell(text or "") for text in row if text is not None]
-                    for row in table.extract()
-                ]
-                placed.append((table.bbox[1], list(_table_lines(rows))))
-            for line in page.extract_text_lines():
-                middle = (
-                    (line["x0"] + line["x1"]) / 2,
-                    (line["top"] + line["bottom"]) / 2,
-                )
-                if not any(_inside(middle, box) for box in boxes):
-                    placed.append((line["top"], [line["text"]]))
-            for _, text in sorted(placed, key=lambda item: item[0]):
-                lines += text
+        for n, page in enumerate(pdf.pages):
+            items += _page_items(page, n * _PAGE)
+    placed: list[tuple[float, list[str]]] = []
+    text: list[_TextLine] = []
+    for item in sorted(
+        items, key=lambda i: i.top if isinstance(i, _TextLine) else i[0]
+    ):
+        if isinstance(item, _TextLine):
+            text.append(item)
+        else:  # a ruled table: no unruled table goes on across it
+            placed += _unruled_rows(text)
+            placed.append(item)
+            text = []
+    placed += _unruled_rows(text)
+    lines = [t for _, texts in sorted(placed, key=lambda i: i[0]) for t in texts]
     return "\n".join(lines) + "\n"
+
+
+#: How far apart pages are stacked (PDF points; a page is at most 14 400 high).
+_PAGE = 100_000.0
+
+
+def _page_items(page: Any, offset: float) -> list[tuple[float, list[str]] | _TextLine]:
+    """A page's ruled tables as pipe rows, and its other text lines, moved down by ``offset``."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    items: list[tuple[float, list[str]] | _TextLine] = []
+    for table in tables:
+        rows = [
+            [_Cell(_folded(text or "")) for text in row if text is not None]
+            for row in table.extract()
+        ]
+        items.append((offset + table.bbox[1], list(_table_lines(rows))))
+    words = [
+        w
+        for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
+        if not any(_inside(_middle(w), box) for box in boxes)
+    ]
+    for line in _without_furniture(_text_lines(words), page.height):
+        items.append(
+            _TextLine(
+                tuple(
+                    evolve(b, top=b.top + offset, bottom=b.bottom + offset)
+                    for b in line.boxes
+                )
+            )
+        )
+    return items
+
+
+def _middle(word: Mapping[str, Any]) -> tuple[float, float]:
+    return (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
 
 
 def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
     x, y = point
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+# --- PDF text by position: lines, cells, unruled tables --------------------------
+
+#: Words further apart than this many character heights are separate cells.
+_CELL_GAP = 1.0
+#: What a table prints in a value cell: a number (digits, thousands separators,
+#: a decimal part), or a mark for none (``—``, ``/``, ``*``).
+_PDF_VALUE = re.compile(r"[-+]?\d[\d,，]*(?:\.\d+)?%?|[-—–/／*＊]{1,3}")
+#: Page furniture at a page's top or bottom: ``- 3 -``, ``— 5 —``, ``第 3 页``,
+#: ``第3页 共6页``, ``3/6``; a bare number only inside the page's margins.
+_FOOTER = re.compile(
+    r"\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4})\s*"
+)
+#: A label's own start (``1.``, ``（一）``, ``一、``): never the rest of a wrapped label.
+_ENUMERATED = re.compile(r"[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]")
+_BARE_PAGE = re.compile(r"\s*\d{1,3}\s*")
+#: The share of the page's height at its top and bottom where a bare page number stands.
+_MARGIN = 0.1
+# Han, CJK punctuation, full-width forms (not full-width digits): a text layer's
+# space between these, or between these and a digit, is no space of the text
+_WIDE = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uff0f\uff1a-\uffef]")
+
+
+@frozen
+class _Box:
+    """A cell of a PDF text line: its words that stand closer than a character's width."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@frozen
+class _TextLine:
+    """The words at one height, split into cells (`_Box`) where a wide gap is."""
+
+    boxes: tuple[_Box, ...]
+
+    @property
+    def top(self) -> float:
+        return min(b.top for b in self.boxes)
+
+    @property
+    def middle(self) -> float:
+        return (self.top + max(b.bottom for b in self.boxes)) / 2
+
+    @property
+    def text(self) -> str:
+        return " ".join(b.text for b in self.boxes)
+
+
+def _glued(left: str, right: str) -> str:
+    """Two pieces of text a PDF text layer wrote apart, joined as the text was written.
+
+    A text layer puts a space (or a line break, in a wrapped cell) between
+    Han and digits (``2023 年``, ``21 件``) and between Han characters: they are
+    not the text's. Between two numbers or Latin words the space is kept.
+    """
+    if not left or not right:
+        return left or right
+    a, b = left[-1], right[0]
+    wide_a, wide_b = bool(_WIDE.match(a)), bool(_WIDE.match(b))
+    if (wide_a and (wide_b or b.isdigit())) or (a.isdigit() and wide_b):
+        return left + right
+    return f"{left} {right}"
+
+
+def _folded(text: str) -> str:
+    """A cell's text with the text layer's spaces and line breaks removed (`_glued`)."""
+    out = ""
+    for piece in text.split():
+        out = _glued(out, piece)
+    return out
+
+
+def _text_lines(words: Sequence[Mapping[str, Any]]) -> list[_TextLine]:
+    """Words → lines (by height) → cells (by the gaps between words)."""
+    rows: list[list[Mapping[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        middle = (word["top"] + word["bottom"]) / 2
+        if rows and rows[-1][0]["top"] <= middle <= rows[-1][0]["bottom"]:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [_TextLine(tuple(_line_boxes(row))) for row in rows]
+
+
+def _line_boxes(words: list[Mapping[str, Any]]) -> Iterator[_Box]:
+    words = sorted(words, key=lambda w: w["x0"])
+    height = sorted(w["bottom"] - w["top"] for w in words)[len(words) // 2]
+    group = [words[0]]
+    for word in words[1:]:
+        if word["x0"] - group[-1]["x1"] > _CELL_GAP * height:
+            yield _box(group)
+            group = []
+        group.append(word)
+    yield _box(group)
+
+
+def _box(words: list[Mapping[str, Any]]) -> _Box:
+    text = ""
+    for word in words:
+        text = _glued(text, word["text"])
+    return _Box(
+        text,
+        min(w["x0"] for w in words),
+        max(w["x1"] for w in words),
+        min(w["top"] for w in words),
+        max(w["bottom"] for w in words),
+    )
+
+
+def _without_furniture(lines: list[_TextLine], height: float) -> list[_TextLine]:
+    """The page's lines without its page number or footer at the top or bottom.
+
+    Only the first and last lines are looked at, and a bare number only within
+    the page's margins: a table's numbers are never furniture.
+    """
+
+    def furniture(line: _TextLine) -> bool:
+        if len(line.boxes) != 1:
+            return False
+        text = line.boxes[0].text
+        edge = line.middle < _MARGIN * height or line.middle > (1 - _MARGIN) * height
+        return bool(_FOOTER.fullmatch(text) or (edge and _BARE_PAGE.fullmatch(text)))
+
+    lines = list(lines)
+    while lines and furniture(lines[-1]):
+        lines.pop()
+    while lines and furniture(lines[0]):
+        lines.pop(0)
+    return lines
+
+
+def _is_value(box: _Box) -> bool:
+    return _PDF_VALUE.fullmatch(box.text) is not None
+
+
+def _is_row(line: _TextLine) -> bool:
+    """A table row printed without rules: two cells or more, one of them a number."""
+    return len(line.boxes) >= 2 and any(_is_value(b) for b in line.boxes)
+
+
+def _first_value(line: _TextLine) -> _Box:
+    return next(b for b in line.boxes if _is_value(b))
+
+
+def _unruled_rows(lines: list[_TextLine]) -> list[tuple[float, list[str]]]:
+    """Lines outside ruled tables → text, unruled tables as pipe rows.
+
+    An unruled table is a run of row lines (`_is_row`) and the lines of
+    labels between them, with the label lines just above and below it (a
+    wrapped label's other lines): `_runs` finds them. Its columns are read
+    from where its numbers stand (`_Table`), so a cell the column positions
+    show empty is written as an empty cell.
+    """
+    placed: list[tuple[float, list[str]]] = []
+    done = 0  # lines before this one are placed
+    for start, end in _runs(lines):
+        placed += [(line.top, [line.text]) for line in lines[done:start]]
+        headers = _header_lines(lines[done:start], lines[start:end])
+        placed += _Table(lines[start:end], headers).placed()
+        done = end
+    placed += [(line.top, [line.text]) for line in lines[done:]]
+    return placed
+
+
+def _runs(lines: list[_TextLine]) -> Iterator[tuple[int, int]]:
+    """Where the unruled tables are: ``(start, end)`` of each, its label lines included.
+
+    First the loose run: row lines, and lines whose every cell ends before
+    the values start. Then the run is cut at each line with a cell right of
+    every label (a header over the values, which right-aligned numbers leave
+    room for before them): starting right of where the rows' labels end,
+    under no label that starts left of there (a wider label above a
+    column of sub-labels, whose rows may all be printed empty).
+    """
+    i = floor = 0
+    while i < len(lines):
+        if not _is_row(lines[i]):
+            i += 1
+            continue
+        values = _first_value(lines[i]).x0
+        start, end = i, i + 1
+        while start > floor and _before(lines[start - 1], values):
+            start -= 1
+        j = end
+        while j < len(lines) and (_is_row(lines[j]) or _before(lines[j], values)):
+            if _is_row(lines[j]):
+                values = min(values, _first_value(lines[j]).x0)
+                end = j + 1
+            j += 1
+        while end < len(lines) and _before(lines[end], values):
+            end += 1
+        reach = _reach(lines[i:end])
+        labels = [b for line in lines[start:end] for b in line.boxes if b.x0 < reach]
+        piece = start
+        for k in range(start, end + 1):
+            if k == end or (
+                not _is_row(lines[k])
+                and any(
+                    b.x0 >= reach and not any(_overlap(_xs(b), _xs(c)) for c in labels)
+                    for b in lines[k].boxes
+                )
+            ):
+                if any(_is_row(line) for line in lines[piece:k]):
+                    yield piece, k
+                piece = k + 1
+        i = floor = end
+
+
+def _before(line: _TextLine, values: float) -> bool:
+    """A line of label pieces: every cell ends before the value columns start."""
+    return not _is_row(line) and all(b.x1 <= values + _half(b) for b in line.boxes)
+
+
+def _header_lines(before: list[_TextLine], table: list[_TextLine]) -> list[_TextLine]:
+    """The lines just above a table with a cell right of its labels: its header."""
+    reach = _reach(table)
+    found: list[_TextLine] = []
+    for line in reversed(before[-6:]):
+        if _is_row(line) or not any(b.x0 >= reach for b in line.boxes):
+            break
+        found.append(line)
+    return found
+
+
+def _reach(table: Sequence[_TextLine]) -> float:
+    """Where the labels beside a table's numbers end: cells right of it stand over values."""
+    return max(
+        (
+            b.x1
+            for row in table
+            if _is_row(row)
+            for b in row.boxes
+            if b.x1 <= _first_value(row).x0
+        ),
+        default=float("-inf"),
+    )
+
+
+def _header_readings(headers: list[_TextLine], reach: float) -> list[list[_Box]]:
+    """The header cells over the values: each line's, then the lowest level of all lines.
+
+    A header of several lines (a group over its columns, columns beside it
+    spanning both lines, a cell's text wrapped) names each column once
+    across its lines: the cells over no two cells of another line, those
+    that overlap (one cell's lines, a group's first column) taken as one.
+    """
+    lines = [[b for b in line.boxes if b.x0 >= reach] for line in headers]
+    kept = [
+        box
+        for k, line in enumerate(lines)
+        for box in line
+        if all(
+            sum(_overlap(_xs(box), _xs(other)) for other in others) < 2
+            for j, others in enumerate(lines)
+            if j != k
+        )
+    ]
+    lowest = [
+        _Box("", x0, x1, 0, 0)
+        for x0, x1 in _bands(kept)  # overlapping cells merged
+    ]
+    return [*lines, lowest]
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return min(a[1], b[1]) - max(a[0], b[0]) > 0
+
+
+class _Table:
+    """An unruled table's lines → pipe rows, its columns read from word positions.
+
+    * The value columns (bands) are where the row lines' cells right of the
+      labels stand, overlapping cells merged into one column; a header line
+      that matches them adds the columns printed empty in every row
+      (`_header_bands`).
+    * A label's lines are joined into one cell (a stack) where a line fills
+      its column to the edge and the next one goes on below it (`_wraps`):
+      text wraps only at the edge, so a line that ends short ends its cell,
+      whatever the cell's vertical alignment and however close the rows.
+    * A stack belongs to the row line beside it; one beside none, between
+      the rows, is a row printed without numbers (or a merged label over
+      several rows), written as a row of its own; above or below the rows,
+      a line of text; beside several, its lines are written where they stand.
+    * Where a row line has two cells in one column, or the header names
+      columns it cannot be placed over, the columns are not known: the rows
+      are written undelimited, their labels joined all the same.
+    """
+
+    def __init__(self, lines: list[_TextLine], headers: list[_TextLine]) -> None:
+        self.lines = lines
+        self.headers = headers
+        self.rows = [i for i, line in enumerate(lines) if _is_row(line)]
+        left = min(_first_value(lines[i]).x0 for i in self.rows)
+        self.left = left
+        self.bands = _bands([b for i in self.rows for b in self._columns(i)])
+        readings = _header_readings(headers, _reach(lines))
+        self.known = True
+        tolerance = min(_half(b) for i in self.rows for b in lines[i].boxes)
+        for boxes in readings:
+            bands = _header_bands(self.bands, boxes, tolerance)
+            self.known = self.known and bands is not None
+            self.bands = self.bands if bands is None else bands
+        # a header naming more columns than are placed: the columns are not known
+        self.known = self.known and all(len(b) <= len(self.bands) for b in readings)
+
+    def _columns(self, i: int) -> list[_Box]:
+        """A row line's cells in the value columns."""
+        return [b for b in self.lines[i].boxes if b.x0 >= self.left - _half(b)]
+
+    def _labels(self, i: int) -> list[_Box]:
+        return [b for b in self.lines[i].boxes if b.x0 < self.left - _half(b)]
+
+    def placed(self) -> list[tuple[float, list[str]]]:
+        """The table's lines: pipe rows where its columns are known, else text rows.
+
+        Without known columns a row is written undelimited (its label, then
+        its values as printed), so the next steps weigh where its numbers go.
+        """
+        cells = {i: self._cells(i) for i in self.rows}
+        known = self.known and all(row is not None for row in cells.values())
+
+        def row(texts: list[str]) -> str:
+            return _pipe_row(texts) if known else " ".join(texts)
+
+        labels: dict[int, list[list[_Box]]] = {i: [] for i in self.rows}
+        placed: list[tuple[float, list[str]]] = []
+        first, last = self.lines[self.rows[0]].top, self.lines[self.rows[-1]].top
+        for stack in self._stacks():
+            beside = [i for i in self.rows if _spans(stack, self.lines[i].middle)]
+            if len(beside) == 1:
+                labels[beside[0]].append(stack)
+            elif not beside and first < stack[0].top < last:
+                placed.append((stack[0].top, [row([_stack_text(stack)])]))
+            elif not beside:  # above or below the rows: a label, or text
+                placed.append((stack[0].top, [_stack_text(stack)]))
+            else:
+                for box in stack:  # written where it stands
+                    at = next(
+                        (i for i in self.rows if box in self.lines[i].boxes), None
+                    )
+                    if at is None:
+                        placed.append((box.top, [box.text]))
+                    else:
+                        labels[at].append([box])
+        for i in self.rows:
+            stacks = sorted(labels[i], key=lambda s: min(b.x0 for b in s))
+            values = cells[i] if known else [b.text for b in self._columns(i)]
+            top = min([self.lines[i].top] + [s[0].top for s in stacks])
+            placed.append(
+                (top, [row([_stack_text(s) for s in stacks] + list(values or ()))])
+            )
+        return placed
+
+    def _cells(self, i: int) -> list[str] | None:
+        """A row line's value cells by column, ``""`` where a column is empty; None if unclear."""
+        out = [""] * len(self.bands)
+        for box in self._columns(i):
+            at = [k for k, band in enumerate(self.bands) if _overlap(band, _xs(box))]
+            if len(at) != 1 or out[at[0]]:
+                return None
+            out[at[0]] = box.text
+        return out
+
+    def _stacks(self) -> list[list[_Box]]:
+        """The label cells, each a stack of the lines its text wrapped over (`_wraps`)."""
+        boxes = [
+            b
+            for i, line in enumerate(self.lines)
+            for b in (self._labels(i) if i in self.rows else line.boxes)
+        ]
+        boxes.sort(key=lambda b: (b.top, b.x0))
+        # where cells start: the table's, and its header's (over columns printed empty)
+        starts = [b.x0 for line in self.lines + self.headers for b in line.boxes]
+        stacks: list[list[_Box]] = []
+        for box in boxes:
+            above = [s for s in stacks if _wraps(s[-1], box, boxes, starts)]
+            if len(above) == 1:
+                above[0].append(box)
+            else:
+                stacks.append([box])
+        return stacks
+
+
+def _half(box: _Box) -> float:
+    return 0.5 * (box.bottom - box.top)
+
+
+def _xs(box: _Box) -> tuple[float, float]:
+    return box.x0, box.x1
+
+
+def _spans(stack: list[_Box], y: float) -> bool:
+    return stack[0].top - 1 <= y <= stack[-1].bottom + 1
+
+
+def _pipe_row(texts: Sequence[str]) -> str:
+    return "| " + " | ".join(t.replace("|", " ") for t in texts) + " |"
+
+
+def _wraps(
+    above: _Box, box: _Box, boxes: Sequence[_Box], starts: Sequence[float]
+) -> bool:
+    """Whether ``box`` goes on the text of ``above``: the line below it, in its column.
+
+    Text wraps only at its column's edge, so ``above`` must reach the edge:
+
+    * where the next cell starts (its text within three characters);
+    * the right end of the column's widest lines, where two of those lines
+      go on below (one long label alone marks no edge);
+    * or, in a narrower column within it (a label merged over rows beside
+      the rows' own labels), where two lines of the column end together,
+      each going on below, and the next column starts right after.
+
+    A line that starts with an enumerator (``1.``, ``（一）``, ``一、``) starts a
+    label of its own. ``starts`` are where the table's cells start.
+    """
+    height = above.bottom - above.top
+    if not 0 <= box.top - above.bottom <= height or _ENUMERATED.match(box.text):
+        return False
+    if box.x0 < above.x0 - 1 or not _overlap(_xs(above), _xs(box)):
+        return False
+    column = [b for b in boxes if abs(b.x0 - above.x0) <= 1]
+
+    def goes_on(b: _Box) -> bool:
+        return any(
+            0 <= c.top - b.bottom <= height and _overlap(_xs(b), _xs(c)) for c in boxes
+        )
+
+    next_start = min((x for x in starts if x > above.x1), default=float("inf"))
+    if next_start - above.x1 <= 3 * height and box.x1 <= above.x1 + 1:
+        return True
+    edge = max(b.x1 for b in column)
+    if above.x1 >= edge - height and box.x1 <= edge + 1:
+        at_edge = [b for b in column if b.x1 >= edge - height and goes_on(b)]
+        if len(at_edge) >= 2:
+            return True
+    together = [b for b in column if abs(b.x1 - above.x1) <= 1 and goes_on(b)]
+    return (
+        len(together) >= 2
+        and next_start - above.x1 <= 4 * height
+        and box.x1 <= above.x1 + 1
+    )
+
+
+def _stack_text(stack: list[_Box]) -> str:
+    text = ""
+    for box in stack:
+        text = _glued(text, box.text)
+    return text
+
+
+def _bands(boxes: list[_Box]) -> list[tuple[float, float]]:
+    """The value columns: the cells' horizontal extents, overlapping ones merged."""
+    bands: list[tuple[float, float]] = []
+    for box in sorted(boxes, key=lambda b: b.x0):
+        if bands and box.x0 < bands[-1][1]:
+            bands[-1] = (bands[-1][0], max(bands[-1][1], box.x1))
+        else:
+            bands.append((box.x0, box.x1))
+    return bands
+
+
+def _header_bands(
+    bands: list[tuple[float, float]], header: list[_Box], tolerance: float
+) -> list[tuple[float, float]] | None:
+    """The columns with those a header line shows over no number added; None if unclear.
+
+    Numbers and their header may be aligned differently in their cells (a
+    header at the left, numbers at the right): a reading of the header is
+    an anchor of its cells (left, middle, right), an anchor of the numbers
+    and the distance between them, such that every column's anchor is
+    within ``tolerance`` (half a character) of exactly one header cell's,
+    no cell serving two. The header's other cells are columns printed empty. A header that
+    fits no reading (a cell over several columns, another table's header)
+    adds nothing; one that fits several placing the numbers differently
+    (few numbers, far from their header) leaves the columns unclear.
+    """
+    if not header or not bands:
+        return bands
+    placements: set[tuple[int, ...]] = set()
+    for h in range(3):
+        marks = [(b.x0, (b.x0 + b.x1) / 2, b.x1)[h] for b in header]
+        for c in range(3):
+            points = [(band[0], sum(band) / 2, band[1])[c] for band in bands]
+            for shift in {p - m for p in points for m in marks}:
+                placed = _placed(points, [m + shift for m in marks], tolerance)
+                if placed is not None:
+                    placements.add(placed)
+    if len(placements) > 1:
+        return None
+    if not placements:
+        return bands
+    (placed,) = placements
+    # a cell over no number: a column (a point: no number is in it) where it
+    # stands to its header cell as the numbers stand to theirs
+    offsets = [bands[n][0] - header[k].x0 for n, k in enumerate(placed)]
+    offset = sorted(offsets)[len(offsets) // 2]
+    added = [
+        (header[k].x0 + offset, header[k].x0 + offset + 0.5)
+        for k in range(len(header))
+        if k not in placed
+    ]
+    if any(_overlap(new, band) for new in added for band in bands):
+        return None
+    return sorted(bands + added)
+
+
+def _placed(
+    points: list[float], marks: list[float], tolerance: float
+) -> tuple[int, ...] | None:
+    """Which header cell each column's anchor stands at, each at most once; None if any at none."""
+    placed: list[int] = []
+    for point in points:
+        near = [k for k, mark in enumerate(marks) if abs(mark - point) <= tolerance]
+        if len(near) != 1 or near[0] in placed:
+            return None
+        placed.append(near[0])
+    return tuple(placed)
