@@ -13,9 +13,11 @@ equations (and marked ``inferred``, never ``ok``, by `cells`).
 
 Three guards keep it honest and bounded:
 
-* an equation no reading can satisfy means the numbers disagree: its rows are
-  frozen (nothing is inferred from them) and narrowing restarts without the
-  equations that touch them; the disagreement is reported by `invariants`;
+* an equation no reading can satisfy means the numbers disagree: a small set
+  of equations that cannot hold together is found (an unsatisfiable core,
+  `_conflict_core`) and reported as an ``invariant.unsatisfiable`` error; its
+  rows are frozen (nothing is inferred from them) and narrowing restarts
+  without the equations that touch them;
 * sumsets larger than `MAX_SUMSET` skip that equation (it narrows nothing);
 * after the equations, each figure of the prose narrows too, one at a time,
   and only when the equations leave it satisfiable: prose never overrides
@@ -30,7 +32,7 @@ from typing import Final, cast
 
 from attrs import evolve
 
-from govdisclosure.model import Fact, Severity
+from govdisclosure.model import Fact, Finding, Severity
 from govdisclosure.pipeline.narrative import fact_instance
 from govdisclosure.pipeline.rows import RowDraft, TableDraft
 from govdisclosure.pipeline.segment import (
@@ -58,18 +60,21 @@ _UNSATISFIABLE: Final = "unsatisfiable"
 
 def narrow_readings(
     drafts: Sequence[TableDraft], spec: Spec, facts: Sequence[Fact] = ()
-) -> tuple[TableDraft, ...]:
+) -> tuple[tuple[TableDraft, ...], list[Finding]]:
     """Drop the readings that no consistent table allows (see the module docstring).
 
     ``facts`` are the figures of the prose that agree with each other
     (`narrative.agreed_facts`). Rows a figure narrowed keep its sentence as
-    evidence.
+    evidence. The findings are the ``invariant.unsatisfiable`` errors: sets
+    of equations that no reading of their rows satisfies together.
     """
     if all(
         r.readings is not None and len(r.readings) <= 1 for d in drafts for r in d.rows
     ):
         # nothing to choose anywhere: no equation or figure can drop a reading
-        return tuple(drafts)
+        # (and a row of one reading that breaks an equation is
+        # `invariants`' ``invariant.violated``)
+        return tuple(drafts), []
     rows: dict[_RowKey, RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
@@ -83,23 +88,27 @@ def narrow_readings(
         if i.invariant.resolve and i.invariant.severity is Severity.ERROR
     ]
     _search_undetermined_rows(rows, columns, usable)
-    rows, active, settled, frozen = _narrow_by_equations(rows, usable)
+    conflicts: list[list[Instance]] = []
+    rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
-    return tuple(
+    narrowed = tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
     )
+    return narrowed, [_unsatisfiable(core, rows, spec) for core in conflicts]
 
 
 def _narrow_by_equations(
-    initial: dict[_RowKey, RowDraft], usable: list[Instance]
+    initial: dict[_RowKey, RowDraft],
+    usable: list[Instance],
+    conflicts: list[list[Instance]],
 ) -> tuple[dict[_RowKey, RowDraft], list[Instance], bool, set[_RowKey]]:
     """Narrow by the equations: rows, the equations used, whether they settled,
     and the frozen rows.
 
-    Rows of an equation that no reading satisfies are frozen: the table has no
-    consistent reading there, so nothing may be inferred from it. Each time one
-    is found, narrowing restarts without the equations touching frozen rows.
-    Frozen rows only grow, so this ends.
+    When narrowing finds an equation that no reading satisfies, the table has
+    no consistent reading there, so nothing may be inferred from it: a small set of equations that cannot hold together is added to
+    ``conflicts``, its rows are frozen, and narrowing restarts without the
+    equations touching frozen rows. Frozen rows only grow, so this ends.
     """
     frozen: set[_RowKey] = set()
     while True:
@@ -108,7 +117,9 @@ def _narrow_by_equations(
         broken, settled = _narrow_all(active, rows)
         if broken is None:
             return rows, active, settled, frozen
-        frozen |= _rows_of(broken)
+        core = _conflict_core(initial, active, broken)
+        conflicts.append(core)
+        frozen |= {k for inst in core for k in _rows_of(inst)}
 
 
 def _narrow_by_facts(
@@ -328,3 +339,76 @@ def _completable(
         return None
     small, large = (before, after) if len(before) <= len(after) else (after, before)
     return {v for v in values if any(-v - a in large for a in small)}
+
+
+def _conflict_core(
+    initial: dict[_RowKey, RowDraft], active: list[Instance], broken: Instance
+) -> list[Instance]:
+    """A small set of equations, ``broken`` among them, that no reading satisfies together.
+
+    Only equations linked to ``broken`` through rows of several readings can
+    have narrowed its rows (a row of one reading is a constant), so those are
+    the candidates. Each is then dropped in turn if narrowing without it
+    still finds the conflict (a deletion filter): what is left is a set of
+    equations whose narrowing fails, so they cannot all hold, and none of
+    which can be dropped from it.
+    """
+    core = [*_linked(initial, active, broken), broken]
+    i = 0
+    while i < len(core) and len(core) > 1:
+        trial = core[:i] + core[i + 1 :]
+        if _narrow_all(trial, dict(initial))[0] is not None:
+            core = trial
+        else:
+            i += 1
+    return core
+
+
+def _linked(
+    initial: dict[_RowKey, RowDraft], active: list[Instance], broken: Instance
+) -> list[Instance]:
+    """The equations of ``active`` (but ``broken``) linked to it by rows of several readings."""
+
+    def open_rows(inst: Instance) -> set[_RowKey]:
+        return {
+            k
+            for k in _rows_of(inst)
+            if initial[k].readings is not None and len(initial[k].readings or ()) > 1
+        }
+
+    reached = open_rows(broken)
+    linked: list[Instance] = []
+    rest = [i for i in active if i is not broken]
+    grew = True
+    while grew:
+        grew = False
+        for inst in list(rest):
+            rows = open_rows(inst)
+            if rows & reached:
+                linked.append(inst)
+                rest.remove(inst)
+                reached |= rows
+                grew = True
+    return linked
+
+
+def _unsatisfiable(
+    core: list[Instance], rows: dict[_RowKey, RowDraft], spec: Spec
+) -> Finding:
+    """``invariant.unsatisfiable``: equations that no reading of their rows satisfies."""
+    involved = {k for inst in core for k in _rows_of(inst)}
+    keys = [k for k in rows if k in involved]  # in the table's order
+    labels = ", ".join(rows[k].label for k in keys)
+    equations = "; ".join(inst.text for inst in core)
+    ids = ", ".join(dict.fromkeys(inst.invariant.id for inst in core))
+    return Finding(
+        "invariant.unsatisfiable",
+        Severity.ERROR,
+        f"{ids} cannot all hold in {core[0].table}: no reading of the rows "
+        f"{labels} satisfies {equations}; the report's numbers do not add up, "
+        "and these rows are left undecided",
+        rule=ids,
+        spec=spec.ref,
+        equation=equations,
+        cells=tuple(f"{table}.{row}" for table, row in keys),
+    )

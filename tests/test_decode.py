@@ -1,0 +1,83 @@
+"""Glued tables decoded to the limit (issue 18): numbers that cannot add up are findings.
+
+The expectations are read by hand from the reports: `10-hebei-kjt-2022`
+prints （七）总计 ``20000011``, whose two splits into seven cells
+(2|0|0|0|0|0|11 and 20|0|0|0|0|1|1) both break the row's own sum; its
+outcome rows add up to 11 (予以公开 10 + 属于三类内部事务信息 1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import govdisclosure
+from govdisclosure.cli import main
+from govdisclosure.model import CellStatus, Severity
+
+DATA = Path(__file__).parent / "data"
+HEBEI_2022 = DATA / "real" / "10-hebei-kjt-2022.txt"
+PINGTAN_2023 = DATA / "corpus" / "pingtan-2023.txt"
+#: pingtan-2023's （七）总计 as printed: 80|1|0|0|0|0|81, the outcome rows' sums.
+PRINTED_TOTAL = "（七）总计801000081"
+
+
+def _unsatisfiable(report: govdisclosure.Report) -> list[govdisclosure.Finding]:
+    return [f for f in report.findings if f.code == "invariant.unsatisfiable"]
+
+
+def test_a_total_no_split_satisfies_is_an_error() -> None:
+    """hebei-kjt-2022: the （七）总计 row's own sum cannot hold, and the finding says so."""
+    report = govdisclosure.load_file(HEBEI_2022)
+
+    (finding,) = _unsatisfiable(report)
+    assert Severity.ERROR is finding.severity
+    assert "I3" == finding.rule
+    assert ("t3.processed_total",) == finding.cells
+    assert "[row processed_total]" in (finding.equation or "")
+    assert "（七）总计" in finding.message
+    # the cells keep their flags: nothing is bent to fit
+    total = [c for c in report.table("t3").cells if c.row_key == "processed_total"]
+    assert 7 == len(total)
+    assert all(c.status is CellStatus.AMBIGUOUS for c in total)
+
+
+def test_check_exits_1_for_an_unsatisfiable_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["check", str(HEBEI_2022), "--jobs", "1"])
+    out = capsys.readouterr().out
+
+    assert 1 == code
+    assert "I3 cannot all hold in t3" in out
+
+
+def test_the_printed_pingtan_total_is_satisfiable() -> None:
+    """The report as printed adds up: no such finding (the control of the next test)."""
+    assert [] == _unsatisfiable(govdisclosure.load_file(PINGTAN_2023))
+
+
+@pytest.mark.parametrize(
+    ("corrupted", "rules"),
+    [
+        # 8|0|1|0|0|0|0|82 or 80|1|0|0|0|0|82: the row's own sum fails alone
+        ("（七）总计801000082", "I3"),
+        # 90|1|0|0|0|0|91 sums, but the 自然人 column's 80 new requests do not
+        # make 90 processed: the row sum and the column's balance conflict
+        ("（七）总计901000091", "I3, I1"),
+    ],
+)
+def test_a_corrupted_collapsed_total_fails_check(
+    corrupted: str, rules: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = PINGTAN_2023.read_text("utf-8")
+    assert PRINTED_TOTAL in text
+    path = tmp_path / "pingtan-2023-corrupted.txt"
+    path.write_text(text.replace(PRINTED_TOTAL, corrupted), "utf-8")
+
+    (finding,) = _unsatisfiable(govdisclosure.load_file(path))
+    assert rules == finding.rule
+    assert "t3.processed_total" in finding.cells
+    assert 1 == main(["check", str(path), "--jobs", "1"])
+    capsys.readouterr()
