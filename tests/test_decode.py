@@ -8,13 +8,17 @@ outcome rows add up to 11 (予以公开 10 + 属于三类内部事务信息 1).
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 import govdisclosure
 from govdisclosure.cli import main
-from govdisclosure.model import CellStatus, Severity
+from govdisclosure.model import CellStatus, Severity, Value
+from govdisclosure.spec.model import Spec
+from govdisclosure.spec.registry import Registry
+from govdisclosure.testing import FilledReport, Layout, render
 
 DATA = Path(__file__).parent / "data"
 HEBEI_2022 = DATA / "real" / "10-hebei-kjt-2022.txt"
@@ -81,3 +85,47 @@ def test_a_corrupted_collapsed_total_fails_check(
     assert "t3.processed_total" in finding.cells
     assert 1 == main(["check", str(path), "--jobs", "1"])
     capsys.readouterr()
+
+
+def test_a_run_too_long_to_cut_is_a_bound_not_a_conflict() -> None:
+    """Seven 4-digit cells glued into one 28-digit run: its cuts are not listed.
+
+    Such a row's listed readings (the run whole, in one column) are none of
+    them the report's, so it must neither decide other rows nor be reported
+    as numbers that do not add up (the generated values add up): a
+    ``decode.bound`` warning names it and its cells stay flagged.
+    """
+    spec = next(
+        s for s in Registry(plugins=False, environment=False) if s.id == "gov-2021"
+    )
+    filled = _pinned(spec, {"granted": [1234, 2345, 1111, 1000, 1200, 1300, 8190]})
+    text = render(filled, Layout(cells="glued"), random.Random(0))
+    assert "1234234511111000120013008190" in text
+    report = govdisclosure.load(text, spec=spec)
+
+    assert [] == _unsatisfiable(report)
+    bound = {c for f in report.findings if f.code == "decode.bound" for c in f.cells}
+    # 予以公开 and the two totals it makes (本年新收, （七）总计) run 28 digits
+    assert {"t3.granted", "t3.new_requests", "t3.processed_total"} == bound
+    for cell in report.table("t3").cells:
+        if f"t3.{cell.row_key}" in bound:
+            assert CellStatus.AMBIGUOUS is cell.status
+        elif cell.status is not CellStatus.AMBIGUOUS:
+            truth = filled.values["t3"][cell.row_key]
+            column = report.table("t3").column_keys.index(cell.column_key)
+            assert truth[column] == (cell.value or 0), cell.key
+
+
+def _pinned(spec: Spec, t3: dict[str, list[int]]) -> FilledReport:
+    """A report whose cells are 0 but ``t3``'s rows, with 三's totals made to add up."""
+    values: dict[str, dict[str, list[Value]]] = {
+        t.id: {r.key: [0 for _ in t.column_leaves()] for r in t.row_leaves()}
+        for t in spec.tables
+    }
+    values["t3"].update({row: list(v) for row, v in t3.items()})
+    outcome = [0] * 7
+    for row in t3.values():
+        outcome = [a + b for a, b in zip(outcome, row, strict=True)]
+    values["t3"]["processed_total"] = list(outcome)
+    values["t3"]["new_requests"] = list(outcome)
+    return FilledReport(spec, values, year=2022)

@@ -33,6 +33,7 @@ from typing import Final, cast
 from attrs import evolve
 
 from govdisclosure.model import Fact, Finding, Severity
+from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.narrative import fact_instance
 from govdisclosure.pipeline.rows import RowDraft, TableDraft
 from govdisclosure.pipeline.segment import (
@@ -42,6 +43,7 @@ from govdisclosure.pipeline.segment import (
     TooManyReadingsError,
     constrained_readings,
 )
+from govdisclosure.pipeline.values import MAX_SPLIT_DIGITS
 from govdisclosure.spec.expr import Instance, instances
 from govdisclosure.spec.model import Spec
 
@@ -88,13 +90,21 @@ def narrow_readings(
         if i.invariant.resolve and i.invariant.severity is Severity.ERROR
     ]
     _search_undetermined_rows(rows, columns, usable)
+    # a row whose readings leave out the cuts of a long run holds none of
+    # the true readings: its equations would narrow the others wrongly, and
+    # a conflict through it would be the reader's limit, not the report's
+    uncut = [k for k, r in rows.items() if _uncut_run(r) is not None]
+    usable = [i for i in usable if not _rows_of(i).intersection(uncut)]
     conflicts: list[list[Instance]] = []
     rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
     narrowed = tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
     )
-    return narrowed, [_unsatisfiable(core, rows, spec) for core in conflicts]
+    return narrowed, [
+        *(_uncut_finding(rows[k]) for k in uncut),
+        *(_unsatisfiable(core, rows, spec) for core in conflicts),
+    ]
 
 
 def _narrow_by_equations(
@@ -411,4 +421,45 @@ def _unsatisfiable(
         spec=spec.ref,
         equation=equations,
         cells=tuple(f"{table}.{row}" for table, row in keys),
+    )
+
+
+def _uncut_run(row: RowDraft) -> Token | None:
+    """A glued run of ``row`` whose cuts its readings leave out, if any.
+
+    `segment.row_readings` cuts runs of up to `MAX_SPLIT_DIGITS` digits; a
+    row with fewer numbers than columns and a longer run (28 digits for
+    seven 4-digit cells) is listed with that run whole, so none of its
+    readings is the report's. A row of delimited cells, or with as many
+    numbers as columns, is read without cuts by design.
+    """
+    if row.readings is None or all(t.delimited for t in row.tokens):
+        return None
+    values = [t for t in row.tokens if t.kind is TokenKind.VALUE]
+    if len(values) >= len(row.types):
+        return None
+    return next(
+        (
+            t
+            for t in values
+            if t.number is not None
+            and t.number.splittable
+            and len(t.number.digits) > MAX_SPLIT_DIGITS
+        ),
+        None,
+    )
+
+
+def _uncut_finding(row: RowDraft) -> Finding:
+    """``decode.bound``: a row left undecided because its run is too long to cut."""
+    run = _uncut_run(row)
+    digits = len(run.number.digits) if run and run.number else 0
+    return Finding(
+        "decode.bound",
+        Severity.WARNING,
+        f"row {row.label!r} of {row.table} holds a glued run of {digits} digits, "
+        f"longer than the {MAX_SPLIT_DIGITS} whose cuts are listed: its cells are "
+        "left undecided, and the equations through it narrow nothing",
+        cells=(f"{row.table}.{row.key}",),
+        span=run.span if run else None,
     )
