@@ -11,6 +11,13 @@ a fixpoint, this never drops a reading that is part of a consistent whole
 table, so a cell whose surviving readings agree is truly decided by the
 equations (and marked ``inferred``, never ``ok``, by `cells`).
 
+Before the equations, a row whose readings were not all listed (too many,
+or a glued run too long to cut) is read again under its own equations by
+`decode.row_solutions`, an exact memoised search; a row it cannot finish
+within its bounds stays undecided with a ``decode.bound`` warning, and a row
+still holding uncut runs takes no part in the equations (its listed readings
+are none of them the report's).
+
 Three guards keep it honest and bounded:
 
 * an equation no reading can satisfy means the numbers disagree: a small set
@@ -33,16 +40,16 @@ from typing import Final, cast
 from attrs import evolve
 
 from govdisclosure.model import Fact, Finding, Severity
+from govdisclosure.pipeline.decode import (
+    MAX_SOLUTIONS,
+    MAX_STATES,
+    DecodeBoundError,
+    row_solutions,
+)
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.narrative import fact_instance
 from govdisclosure.pipeline.rows import RowDraft, TableDraft
-from govdisclosure.pipeline.segment import (
-    MISSING,
-    Piece,
-    Reading,
-    TooManyReadingsError,
-    constrained_readings,
-)
+from govdisclosure.pipeline.segment import MISSING, Piece, Reading
 from govdisclosure.pipeline.values import MAX_SPLIT_DIGITS
 from govdisclosure.spec.expr import Instance, instances
 from govdisclosure.spec.model import Spec
@@ -89,19 +96,23 @@ def narrow_readings(
         for i in instances(spec)
         if i.invariant.resolve and i.invariant.severity is Severity.ERROR
     ]
-    _search_undetermined_rows(rows, columns, usable)
-    # a row whose readings leave out the cuts of a long run holds none of
-    # the true readings: its equations would narrow the others wrongly, and
-    # a conflict through it would be the reader's limit, not the report's
-    uncut = [k for k, r in rows.items() if _uncut_run(r) is not None]
-    usable = [i for i in usable if not _rows_of(i).intersection(uncut)]
     conflicts: list[list[Instance]] = []
+    bounds = _search_undetermined_rows(rows, columns, usable, conflicts)
+    # a row whose readings still leave out the cuts of a long run holds none
+    # of the true readings: its equations would narrow the others wrongly,
+    # and a conflict through it would be the reader's limit, not the report's
+    uncut = [
+        k for k, r in rows.items() if r.initial != () and _uncut_run(r) is not None
+    ]
+    unread = {*uncut, *(k for core in conflicts for k in _rows_of(core[0]))}
+    usable = [i for i in usable if not _rows_of(i) & unread]
     rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
     narrowed = tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
     )
     return narrowed, [
+        *bounds,
         *(_uncut_finding(rows[k]) for k in uncut),
         *(_unsatisfiable(core, rows, spec) for core in conflicts),
     ]
@@ -173,40 +184,64 @@ def _search_undetermined_rows(
     rows: dict[_RowKey, RowDraft],
     columns: dict[str, dict[str, int]],
     usable: list[Instance],
-) -> None:
-    """Re-read rows with too many readings, keeping only those their own equations allow.
+    conflicts: list[list[Instance]],
+) -> list[Finding]:
+    """Re-read the rows whose readings were not all listed, keeping those their
+    own equations allow; a ``decode.bound`` finding for each row left unread.
 
-    A row's own equations (all terms in that row, e.g. 四's group totals) prune
-    a depth-first search (`segment.constrained_readings`). Whatever it decides
-    was decided by equations, so its cells can be INFERRED at best: the
-    readings before the equations are unknown (``initial=()``).
+    A row no reading of which satisfies its own equations adds them to
+    ``conflicts`` (the search is exact: the row's numbers do not add up).
+
+    Such a row has too many readings to list (``readings`` None) or a run
+    too long to cut (`_uncut_run`). Its own equations (all terms in that
+    row: 三's 总计, 四's group totals) are searched exactly (`decode`).
+    Whatever it decides was decided by equations, so its cells can be
+    INFERRED at best: the readings before the equations are unknown
+    (``initial=()``).
     """
+    findings: list[Finding] = []
     for key, row in rows.items():
-        if not row.found or row.readings is not None or not row.types:
+        if not row.found or not row.types:
+            continue
+        uncut = _uncut_run(row)
+        if row.readings is not None and uncut is None:
             continue
         own = [
             inst
             for inst in usable
             if inst.table == row.table and all(r == row.key for _, r, _ in inst.terms)
         ]
-        if not own:
-            continue
         constraints = [
             tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
             for inst in own
         ]
-        last = len(row.types) - 1
-        if all(max(col for _, col in c) == last for c in constraints):
-            continue  # nothing prunes before the last column: the search cannot finish
         try:
-            readings = constrained_readings(row.tokens, row.types, constraints)
-        except TooManyReadingsError:
+            readings = row_solutions(row.tokens, row.types, constraints)
+        except DecodeBoundError:
+            findings.append(_bound_finding(row))
             continue
-        if readings:
+        if readings is None:
+            continue  # more numbers than columns: left as `rows` drafted it
+        if not readings and own:
+            conflicts.append(own)
+        elif readings:
             ids = tuple(dict.fromkeys(inst.invariant.id for inst in own))
             rows[key] = evolve(
                 row, readings=tuple(readings), initial=(), narrowed_by=ids
             )
+    return findings
+
+
+def _bound_finding(row: RowDraft) -> Finding:
+    """``decode.bound``: a row whose exact search passed its bounds, left undecided."""
+    return Finding(
+        "decode.bound",
+        Severity.WARNING,
+        f"row {row.label!r} of {row.table} allows more readings than the search "
+        f"bounds ({MAX_STATES} states, {MAX_SOLUTIONS} readings): its cells are "
+        "left undecided",
+        cells=(f"{row.table}.{row.key}",),
+    )
 
 
 def _rows_of(inst: Instance) -> set[_RowKey]:
