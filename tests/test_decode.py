@@ -16,6 +16,7 @@ import pytest
 import govdisclosure
 from govdisclosure.cli import main
 from govdisclosure.model import CellStatus, Severity, Value
+from govdisclosure.pipeline import decode
 from govdisclosure.spec.model import Spec
 from govdisclosure.spec.registry import Registry
 from govdisclosure.testing import FilledReport, Layout, render
@@ -87,33 +88,52 @@ def test_a_corrupted_collapsed_total_fails_check(
     capsys.readouterr()
 
 
-def test_a_run_too_long_to_cut_is_a_bound_not_a_conflict() -> None:
-    """Seven 4-digit cells glued into one 28-digit run: its cuts are not listed.
+def test_a_run_too_long_to_list_is_searched_under_its_equations() -> None:
+    """Seven 4-digit cells glued into one 28-digit run (too long to list its cuts).
 
-    Such a row's listed readings (the run whole, in one column) are none of
-    them the report's, so it must neither decide other rows nor be reported
-    as numbers that do not add up (the generated values add up): a
-    ``decode.bound`` warning names it and its cells stay flagged.
+    The row's own sum (its 总计 last) is searched exactly, from the right:
+    予以公开 1234|2345|1111|1000|1200|1300|8190 is its only reading, and the
+    two totals it makes (本年新收, （七）总计: the same 28 digits) likewise.
+    Nothing is reported as not adding up (the generated values add up).
     """
     spec = next(
         s for s in Registry(plugins=False, environment=False) if s.id == "gov-2021"
     )
-    filled = _pinned(spec, {"granted": [1234, 2345, 1111, 1000, 1200, 1300, 8190]})
+    granted = [1234, 2345, 1111, 1000, 1200, 1300, 8190]
+    filled = _pinned(spec, {"granted": granted})
     text = render(filled, Layout(cells="glued"), random.Random(0))
     assert "1234234511111000120013008190" in text
     report = govdisclosure.load(text, spec=spec)
 
     assert [] == _unsatisfiable(report)
-    bound = {c for f in report.findings if f.code == "decode.bound" for c in f.cells}
-    # 予以公开 and the two totals it makes (本年新收, （七）总计) run 28 digits
-    assert {"t3.granted", "t3.new_requests", "t3.processed_total"} == bound
-    for cell in report.table("t3").cells:
-        if f"t3.{cell.row_key}" in bound:
-            assert CellStatus.AMBIGUOUS is cell.status
-        elif cell.status is not CellStatus.AMBIGUOUS:
+    assert [] == [f for f in report.findings if f.code == "decode.bound"]
+    t3 = report.table("t3")
+    for row in ("granted", "new_requests", "processed_total"):
+        cells = [t3.cell(row, column) for column in t3.column_keys]
+        assert [CellStatus.INFERRED] * 7 == [c.status for c in cells], row
+        assert granted == [c.value for c in cells], row
+    for cell in t3.cells:  # every other cell: flagged, or the generated value
+        if cell.status is not CellStatus.AMBIGUOUS:
             truth = filled.values["t3"][cell.row_key]
-            column = report.table("t3").column_keys.index(cell.column_key)
-            assert truth[column] == (cell.value or 0), cell.key
+            assert truth[t3.column_keys.index(cell.column_key)] == (cell.value or 0)
+
+
+def test_a_search_past_its_bound_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row whose exact search passes `decode.MAX_STATES` stays flagged, with a finding."""
+    monkeypatch.setattr(decode, "MAX_STATES", 5)
+    spec = next(
+        s for s in Registry(plugins=False, environment=False) if s.id == "gov-2021"
+    )
+    filled = _pinned(spec, {"granted": [1234, 2345, 1111, 1000, 1200, 1300, 8190]})
+    report = govdisclosure.load(
+        render(filled, Layout(cells="glued"), random.Random(0)), spec=spec
+    )
+
+    bound = {c for f in report.findings if f.code == "decode.bound" for c in f.cells}
+    assert {"t3.granted", "t3.new_requests", "t3.processed_total"} <= bound
+    assert [] == _unsatisfiable(report)
+    granted = [c for c in report.table("t3").cells if c.row_key == "granted"]
+    assert all(c.status is CellStatus.AMBIGUOUS for c in granted)
 
 
 def _pinned(spec: Spec, t3: dict[str, list[int]]) -> FilledReport:

@@ -64,7 +64,27 @@ def row_solutions(
     values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
     if len(values) > len(types):
         return None
-    return _RowSearch(tokens, types, values, constraints).run()
+    n = len(types)
+    if not _totals_last(constraints):
+        return _RowSearch(tokens, types, values, constraints, reverse=False).run()
+    # fill from the right: the totals are chosen first, and the cells before
+    # them must then add up to what is left, which the bound prunes at once
+    flipped = [tuple((coef, n - 1 - j) for coef, j in eq) for eq in constraints]
+    search = _RowSearch(tokens, types[::-1], values[::-1], flipped, reverse=True)
+    return [reading[::-1] for reading in search.run()]
+
+
+def _totals_last(constraints: Sequence[Constraint]) -> bool:
+    """Whether most equations have their lone term (a total) as their last column."""
+    votes = 0
+    for equation in constraints:
+        for sign in (1, -1):
+            lone = [j for coef, j in equation if coef * sign > 0]
+            if len(lone) == 1 and len(equation) > 1:
+                last = lone[0] == max(j for _, j in equation)
+                first = lone[0] == min(j for _, j in equation)
+                votes += last - first
+    return votes > 0
 
 
 class _RowSearch:
@@ -73,6 +93,12 @@ class _RowSearch:
     ``terms[j]`` lists, for column ``j``, the ``(equation, coef)`` it adds
     to; ``closing[j]`` the equations whose last column is ``j``, checked
     (running sum zero) once it is filled, then dropped from the state.
+    ``reverse``: the columns, the numbers and each run's digits are taken
+    from the right (the caller flipped the columns and the numbers).
+    ``reach[j]`` is, per equation, the largest positive and negative
+    coefficient among the columns from ``j`` on: with counts (no sign), the
+    cells still to fill add at most ``reach · R`` to a sum, R being the
+    value of the digits left (`_left`), and at least ``-reach · R``.
     """
 
     def __init__(
@@ -81,18 +107,32 @@ class _RowSearch:
         types: Sequence[ValueType],
         values: list[int],
         constraints: Sequence[Constraint],
+        *,
+        reverse: bool,
     ) -> None:
         n = len(types)
         self.tokens, self.types, self.values = tokens, types, values
+        self.reverse = reverse
         self.terms: list[list[tuple[int, int]]] = [[] for _ in range(n)]
         self.closing: list[list[int]] = [[] for _ in range(n)]
+        reach = [[(0, 0)] * len(constraints) for _ in range(n + 1)]
         for e, equation in enumerate(constraints):
             for coef, column in equation:
                 self.terms[column].append((e, coef))
             self.closing[max(column for _, column in equation)].append(e)
+            for j in range(n - 1, -1, -1):
+                pos, neg = reach[j + 1][e]
+                for f, coef in self.terms[j]:
+                    if f == e:
+                        pos, neg = max(pos, coef), max(neg, -coef)
+                reach[j][e] = (pos, neg)
+        self.reach = reach
+        numbers = [tokens[i].number for i in values]
+        self.signed = any(number is not None and number.sign for number in numbers)
         self.width = len(constraints)
         self.dead: set[tuple[int, int, int, tuple[Value, ...]]] = set()
         self.options: dict[tuple[int, int, ValueType], list[_Option]] = {}
+        self.left: dict[tuple[int, int], int] = {}
         self.slots: list[Slot] = [BLANK] * n
         self.found: list[Reading] = []
         self.visited = 0
@@ -117,7 +157,9 @@ class _RowSearch:
         if self.visited > MAX_STATES:
             raise DecodeBoundError
         any_found = False
-        if len(self.slots) - column >= len(self.values) - k:
+        if len(self.slots) - column >= len(self.values) - k and self._reachable(
+            column, k, offset, sums
+        ):
             for slot, next_k, next_offset in self._options(column, k, offset):
                 after = self._add(column, slot, sums)
                 if after is None:
@@ -128,6 +170,40 @@ class _RowSearch:
         if not any_found:
             self.dead.add(state)
         return any_found
+
+    def _reachable(
+        self, column: int, k: int, offset: int, sums: tuple[Value, ...]
+    ) -> bool:
+        """Whether the digits left can still bring every open sum to zero (counts only)."""
+        if self.signed or not any(sums):
+            return True
+        left = self._left(k, offset)
+        for (pos, neg), total in zip(self.reach[column], sums, strict=True):
+            if total and not -neg * left <= -total <= pos * left:
+                return False
+        return True
+
+    def _left(self, k: int, offset: int) -> int:
+        """An upper bound of the sum of any numbers cut from the digits not yet read.
+
+        The digits as one integer (a decimal point dropped): the parts of a
+        run add up to at most the run itself.
+        """
+        key = (k, offset)
+        if key not in self.left:
+            total = 0
+            for m in range(k, len(self.values)):
+                number = self.tokens[self.values[m]].number
+                digits = number.digits.replace(".", "") if number else ""
+                if m == k and offset:
+                    digits = (
+                        digits[: len(digits) - offset]
+                        if self.reverse
+                        else digits[offset:]
+                    )
+                total += int(digits or 0)
+            self.left[key] = total
+        return self.left[key]
 
     def _add(
         self, column: int, slot: Slot, sums: tuple[Value, ...]
@@ -155,7 +231,7 @@ class _RowSearch:
         key = (k, offset, value_type)
         if key not in self.options:
             self.options[key] = _column_options(
-                self.tokens, self.values, k, offset, value_type
+                self.tokens, self.values, k, offset, value_type, self.reverse
             )
         return self.options[key]
 
@@ -166,6 +242,7 @@ def _column_options(
     k: int,
     offset: int,
     value_type: ValueType,
+    reverse: bool,
 ) -> list[_Option]:
     """What a column of ``value_type`` can hold when reading resumes at ``(k, offset)``.
 
@@ -173,7 +250,8 @@ def _column_options(
     next part of it as a glued run, ending it (reading moves to ``k + 1``) or
     not. The same choices as `segment.row_readings` lists: parts without
     leading zeros, a value of the column's type, a sign on the first part
-    and a unit on the last.
+    and a unit on the last. With ``reverse``, ``offset`` digits are placed
+    from the run's end, and the next part is the one before them.
     """
     options: list[_Option] = [(BLANK, k, offset)]
     if k == len(values):
@@ -183,22 +261,22 @@ def _column_options(
     if number is None:
         return options
     digits = number.digits
+    size = len(digits)
     if offset == 0 and number.well_formed:
         whole = _piece(tokens[index], index, digits, value_type, first=True, last=True)
         if whole is not None:
             options.append((whole, k + 1, 0))
     if number.splittable:
-        stop = len(digits) + (0 if offset == 0 else 1)  # a first part is no whole
+        stop = size + (0 if offset == 0 else 1)  # a first part is no whole
         for end in range(offset + 1, stop):
-            part = digits[offset:end]
+            start, stop_at = (size - end, size - offset) if reverse else (offset, end)
+            part = digits[start:stop_at]
             if not valid_part(part):
                 continue
-            last = end == len(digits)
-            cut = _piece(
-                tokens[index], index, part, value_type, first=offset == 0, last=last
-            )
+            first, last = start == 0, stop_at == size
+            cut = _piece(tokens[index], index, part, value_type, first=first, last=last)
             if cut is not None:
-                options.append((cut, k + 1, 0) if last else (cut, k, end))
+                options.append((cut, k + 1, 0) if end == size else (cut, k, end))
     return options
 
 

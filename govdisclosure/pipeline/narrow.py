@@ -105,15 +105,22 @@ def narrow_readings(
         k for k, r in rows.items() if r.initial != () and _uncut_run(r) is not None
     ]
     unread = {*uncut, *(k for core in conflicts for k in _rows_of(core[0]))}
-    usable = [i for i in usable if not _rows_of(i) & unread]
+    # an equation of few rows first: a row's own sum leaves each row a few
+    # readings, and the column sums over many rows are then small to build
+    # (the same fixpoint: narrowing only drops, and never what a consistent
+    # table keeps)
+    usable = sorted(
+        (i for i in usable if not _rows_of(i) & unread), key=lambda i: len(i.places)
+    )
     rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
     narrowed = tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
     )
+    bounded = {tuple(f.cells[0].split(".", 1)) for f in bounds}
     return narrowed, [
         *bounds,
-        *(_uncut_finding(rows[k]) for k in uncut),
+        *(_uncut_finding(rows[k]) for k in uncut if k not in bounded),
         *(_unsatisfiable(core, rows, spec) for core in conflicts),
     ]
 
@@ -399,13 +406,18 @@ def _conflict_core(
     which can be dropped from it.
     """
     core = [*_linked(initial, active, broken), broken]
-    i = 0
-    while i < len(core) and len(core) > 1:
-        trial = core[:i] + core[i + 1 :]
+    core.sort(key=lambda i: len(i.places))  # the small first, as in `narrow_readings`
+    for inst in core:  # most often one equation fails alone (a total's own sum)
+        if _narrow_one(inst, dict(initial)) is _UNSATISFIABLE:
+            return [inst]
+    # the equations over many rows are tried for removal first, so that the
+    # core names the fewest rows it can (a total's row and one column)
+    for inst in sorted(core, key=lambda i: -len(i.places)):
+        if len(core) == 1:
+            break
+        trial = [i for i in core if i is not inst]
         if _narrow_all(trial, dict(initial))[0] is not None:
             core = trial
-        else:
-            i += 1
     return core
 
 
