@@ -149,3 +149,34 @@ def _pinned(spec: Spec, t3: dict[str, list[int]]) -> FilledReport:
     values["t3"]["processed_total"] = list(outcome)
     values["t3"]["new_requests"] = list(outcome)
     return FilledReport(spec, values, year=2022)
+
+
+def test_a_corrupted_glued_four_run_is_unsatisfiable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pingtan-2023's 四 prints ``110024001510102``: 1|1|0|0|2, 4|0|0|1|5, 1|0|1|0|2.
+
+    With its last digit 3 no cut, with or without empty cells, gives three
+    groups that each add up to their 总计 (checked apart from the library by
+    listing all 2^14 cuts and their placements), so the row's own equations
+    cannot hold: an error, and the cells stay flagged.
+    """
+    text = PINGTAN_2023.read_text("utf-8")
+    assert text.count("110024001510102") == 1
+    path = tmp_path / "pingtan-2023-four.txt"
+    path.write_text(text.replace("110024001510102", "110024001510103"), "utf-8")
+    report = govdisclosure.load_file(path)
+
+    (finding,) = _unsatisfiable(report)
+    assert ("t4.cases",) == finding.cells
+    assert "I4-suit-after-review" in (finding.rule or "")
+    assert all(c.status is CellStatus.AMBIGUOUS for c in report.table("t4").cells)
+    assert 1 == main(["check", str(path), "--jobs", "1"])
+    capsys.readouterr()
+
+
+def test_the_printed_pingtan_four_run_is_decided() -> None:
+    """The same run as printed: its one reading (above) is decided from its totals."""
+    t4 = govdisclosure.load_file(PINGTAN_2023).table("t4")
+    assert [1, 1, 0, 0, 2, 4, 0, 0, 1, 5, 1, 0, 1, 0, 2] == [c.value for c in t4.cells]
+    assert all(c.status is CellStatus.INFERRED for c in t4.cells)

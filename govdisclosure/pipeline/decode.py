@@ -33,7 +33,13 @@ from govdisclosure.pipeline.segment import BLANK, Piece, Reading, Slot
 from govdisclosure.pipeline.values import convert, valid_part
 from govdisclosure.spec.model import ValueType
 
-__all__ = ["MAX_SOLUTIONS", "MAX_STATES", "DecodeBoundError", "row_solutions"]
+__all__ = [
+    "MAX_SOLUTIONS",
+    "MAX_STATES",
+    "Constraint",
+    "DecodeBoundError",
+    "row_solutions",
+]
 
 #: States visited for one row before giving up (the row is left undecided).
 MAX_STATES: Final = 20_000

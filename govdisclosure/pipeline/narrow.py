@@ -43,6 +43,7 @@ from govdisclosure.model import Fact, Finding, Severity
 from govdisclosure.pipeline.decode import (
     MAX_SOLUTIONS,
     MAX_STATES,
+    Constraint,
     DecodeBoundError,
     row_solutions,
 )
@@ -218,6 +219,8 @@ def _search_undetermined_rows(
             for inst in usable
             if inst.table == row.table and all(r == row.key for _, r, _ in inst.terms)
         ]
+        if not own and row.readings is None:
+            continue  # nothing to search by: more readings than `rows` lists
         constraints = [
             tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
             for inst in own
@@ -230,13 +233,34 @@ def _search_undetermined_rows(
         if readings is None:
             continue  # more numbers than columns: left as `rows` drafted it
         if not readings and own:
-            conflicts.append(own)
+            conflicts.append(_row_core(row, own, constraints))
         elif readings:
             ids = tuple(dict.fromkeys(inst.invariant.id for inst in own))
             rows[key] = evolve(
                 row, readings=tuple(readings), initial=(), narrowed_by=ids
             )
     return findings
+
+
+def _row_core(
+    row: RowDraft, own: list[Instance], constraints: list[Constraint]
+) -> list[Instance]:
+    """The fewest of a row's own equations that no reading satisfies (a deletion filter).
+
+    The search is exact, so an equation is dropped when the row still has no
+    reading without it. (In a glued 四 run a wrong digit often needs all
+    three group totals: without one, the cuts can shift to fit the others.)
+    """
+    kept = list(range(len(own)))
+    for e in range(len(own)):
+        trial = [i for i in kept if i != e]
+        try:
+            none = row_solutions(row.tokens, row.types, [constraints[i] for i in trial])
+        except DecodeBoundError:
+            continue  # too many readings without it: it is needed
+        if none == []:
+            kept = trial
+    return [own[i] for i in kept]
 
 
 def _bound_finding(row: RowDraft) -> Finding:
