@@ -118,9 +118,10 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
     section_ids = dict.fromkeys(t.section for t in spec.tables)
     grids = tuple(build_grid(spec, sid, sections.body(sid)) for sid in section_ids)
     drafts, draft_findings = draft_tables(grids, spec)
-    narrowed = narrow_readings(drafts, spec, agreed_facts(facts, spec))
+    narrowed, conflicts = narrow_readings(drafts, spec, agreed_facts(facts, spec))
     tables, cell_findings = finalize_tables(narrowed)
     checks = (
+        *conflicts,
         *check_invariants(tables, spec),
         *check_facts(tables, facts, spec),
         *read_findings(tables, facts, spec),

@@ -11,11 +11,20 @@ a fixpoint, this never drops a reading that is part of a consistent whole
 table, so a cell whose surviving readings agree is truly decided by the
 equations (and marked ``inferred``, never ``ok``, by `cells`).
 
+Before the equations, a row whose readings were not all listed (too many,
+or a glued run too long to cut) is read again under its own equations by
+`decode.row_solutions`, an exact memoised search; a row it cannot finish
+within its bounds stays undecided with a ``decode.bound`` warning, and a row
+still holding uncut runs takes no part in the equations (its listed readings
+are none of them the report's).
+
 Three guards keep it honest and bounded:
 
-* an equation no reading can satisfy means the numbers disagree: its rows are
-  frozen (nothing is inferred from them) and narrowing restarts without the
-  equations that touch them; the disagreement is reported by `invariants`;
+* an equation no reading can satisfy means the numbers disagree: a small set
+  of equations that cannot hold together is found (an unsatisfiable core,
+  `_conflict_core`) and reported as an ``invariant.unsatisfiable`` error; its
+  rows are frozen (nothing is inferred from them) and narrowing restarts
+  without the equations that touch them;
 * sumsets larger than `MAX_SUMSET` skip that equation (it narrows nothing);
 * after the equations, each figure of the prose narrows too, one at a time,
   and only when the equations leave it satisfiable: prose never overrides
@@ -30,16 +39,19 @@ from typing import Final, cast
 
 from attrs import evolve
 
-from govdisclosure.model import Fact, Severity
+from govdisclosure.model import Fact, Finding, Severity
+from govdisclosure.pipeline.decode import (
+    MAX_SOLUTIONS,
+    MAX_STATES,
+    Constraint,
+    DecodeBoundError,
+    row_solutions,
+)
+from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.narrative import fact_instance
 from govdisclosure.pipeline.rows import RowDraft, TableDraft
-from govdisclosure.pipeline.segment import (
-    MISSING,
-    Piece,
-    Reading,
-    TooManyReadingsError,
-    constrained_readings,
-)
+from govdisclosure.pipeline.segment import MISSING, Piece, Reading
+from govdisclosure.pipeline.values import MAX_SPLIT_DIGITS
 from govdisclosure.spec.expr import Instance, instances
 from govdisclosure.spec.model import Spec
 
@@ -58,18 +70,21 @@ _UNSATISFIABLE: Final = "unsatisfiable"
 
 def narrow_readings(
     drafts: Sequence[TableDraft], spec: Spec, facts: Sequence[Fact] = ()
-) -> tuple[TableDraft, ...]:
+) -> tuple[tuple[TableDraft, ...], list[Finding]]:
     """Drop the readings that no consistent table allows (see the module docstring).
 
     ``facts`` are the figures of the prose that agree with each other
     (`narrative.agreed_facts`). Rows a figure narrowed keep its sentence as
-    evidence.
+    evidence. The findings are the ``invariant.unsatisfiable`` errors: sets
+    of equations that no reading of their rows satisfies together.
     """
     if all(
         r.readings is not None and len(r.readings) <= 1 for d in drafts for r in d.rows
     ):
         # nothing to choose anywhere: no equation or figure can drop a reading
-        return tuple(drafts)
+        # (and a row of one reading that breaks an equation is
+        # `invariants`' ``invariant.violated``)
+        return tuple(drafts), []
     rows: dict[_RowKey, RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
@@ -82,24 +97,47 @@ def narrow_readings(
         for i in instances(spec)
         if i.invariant.resolve and i.invariant.severity is Severity.ERROR
     ]
-    _search_undetermined_rows(rows, columns, usable)
-    rows, active, settled, frozen = _narrow_by_equations(rows, usable)
+    conflicts: list[list[Instance]] = []
+    bounds = _search_undetermined_rows(rows, columns, usable, conflicts)
+    # a row whose readings still leave out the cuts of a long run holds none
+    # of the true readings: its equations would narrow the others wrongly,
+    # and a conflict through it would be the reader's limit, not the report's
+    uncut = [
+        k for k, r in rows.items() if r.initial != () and _uncut_run(r) is not None
+    ]
+    unread = {*uncut, *(k for core in conflicts for k in _rows_of(core[0]))}
+    # an equation of few rows first: a row's own sum leaves each row a few
+    # readings, and the column sums over many rows are then small to build
+    # (the same fixpoint: narrowing only drops, and never what a consistent
+    # table keeps)
+    usable = sorted(
+        (i for i in usable if not _rows_of(i) & unread), key=lambda i: len(i.places)
+    )
+    rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
-    return tuple(
+    narrowed = tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
     )
+    bounded = {tuple(f.cells[0].split(".", 1)) for f in bounds}
+    return narrowed, [
+        *bounds,
+        *(_uncut_finding(rows[k]) for k in uncut if k not in bounded),
+        *(_unsatisfiable(core, rows, spec) for core in conflicts),
+    ]
 
 
 def _narrow_by_equations(
-    initial: dict[_RowKey, RowDraft], usable: list[Instance]
+    initial: dict[_RowKey, RowDraft],
+    usable: list[Instance],
+    conflicts: list[list[Instance]],
 ) -> tuple[dict[_RowKey, RowDraft], list[Instance], bool, set[_RowKey]]:
     """Narrow by the equations: rows, the equations used, whether they settled,
     and the frozen rows.
 
-    Rows of an equation that no reading satisfies are frozen: the table has no
-    consistent reading there, so nothing may be inferred from it. Each time one
-    is found, narrowing restarts without the equations touching frozen rows.
-    Frozen rows only grow, so this ends.
+    When narrowing finds an equation that no reading satisfies, the table has
+    no consistent reading there, so nothing may be inferred from it: a small set of equations that cannot hold together is added to
+    ``conflicts``, its rows are frozen, and narrowing restarts without the
+    equations touching frozen rows. Frozen rows only grow, so this ends.
     """
     frozen: set[_RowKey] = set()
     while True:
@@ -108,7 +146,9 @@ def _narrow_by_equations(
         broken, settled = _narrow_all(active, rows)
         if broken is None:
             return rows, active, settled, frozen
-        frozen |= _rows_of(broken)
+        core = _conflict_core(initial, active, broken)
+        conflicts.append(core)
+        frozen |= {k for inst in core for k in _rows_of(inst)}
 
 
 def _narrow_by_facts(
@@ -152,40 +192,87 @@ def _search_undetermined_rows(
     rows: dict[_RowKey, RowDraft],
     columns: dict[str, dict[str, int]],
     usable: list[Instance],
-) -> None:
-    """Re-read rows with too many readings, keeping only those their own equations allow.
+    conflicts: list[list[Instance]],
+) -> list[Finding]:
+    """Re-read the rows whose readings were not all listed, keeping those their
+    own equations allow; a ``decode.bound`` finding for each row left unread.
 
-    A row's own equations (all terms in that row, e.g. 四's group totals) prune
-    a depth-first search (`segment.constrained_readings`). Whatever it decides
-    was decided by equations, so its cells can be INFERRED at best: the
-    readings before the equations are unknown (``initial=()``).
+    A row no reading of which satisfies its own equations adds them to
+    ``conflicts`` (the search is exact: the row's numbers do not add up).
+
+    Such a row has too many readings to list (``readings`` None) or a run
+    too long to cut (`_uncut_run`). Its own equations (all terms in that
+    row: 三's 总计, 四's group totals) are searched exactly (`decode`).
+    Whatever it decides was decided by equations, so its cells can be
+    INFERRED at best: the readings before the equations are unknown
+    (``initial=()``).
     """
+    findings: list[Finding] = []
     for key, row in rows.items():
-        if not row.found or row.readings is not None or not row.types:
+        if not row.found or not row.types:
+            continue
+        uncut = _uncut_run(row)
+        if row.readings is not None and uncut is None:
             continue
         own = [
             inst
             for inst in usable
             if inst.table == row.table and all(r == row.key for _, r, _ in inst.terms)
         ]
-        if not own:
-            continue
+        if not own and row.readings is None:
+            continue  # nothing to search by: more readings than `rows` lists
         constraints = [
             tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
             for inst in own
         ]
-        last = len(row.types) - 1
-        if all(max(col for _, col in c) == last for c in constraints):
-            continue  # nothing prunes before the last column: the search cannot finish
         try:
-            readings = constrained_readings(row.tokens, row.types, constraints)
-        except TooManyReadingsError:
+            readings = row_solutions(row.tokens, row.types, constraints)
+        except DecodeBoundError:
+            findings.append(_bound_finding(row))
             continue
-        if readings:
+        if readings is None:
+            continue  # more numbers than columns: left as `rows` drafted it
+        if not readings and own:
+            conflicts.append(_row_core(row, own, constraints))
+        elif readings:
             ids = tuple(dict.fromkeys(inst.invariant.id for inst in own))
             rows[key] = evolve(
                 row, readings=tuple(readings), initial=(), narrowed_by=ids
             )
+    return findings
+
+
+def _row_core(
+    row: RowDraft, own: list[Instance], constraints: list[Constraint]
+) -> list[Instance]:
+    """The fewest of a row's own equations that no reading satisfies (a deletion filter).
+
+    The search is exact, so an equation is dropped when the row still has no
+    reading without it. (In a glued 四 run a wrong digit often needs all
+    three group totals: without one, the cuts can shift to fit the others.)
+    """
+    kept = list(range(len(own)))
+    for e in range(len(own)):
+        trial = [i for i in kept if i != e]
+        try:
+            none = row_solutions(row.tokens, row.types, [constraints[i] for i in trial])
+        except DecodeBoundError:
+            continue  # too many readings without it: it is needed
+        if none == []:
+            kept = trial
+    return [own[i] for i in kept]
+
+
+def _bound_finding(row: RowDraft) -> Finding:
+    """``decode.bound``: a row whose exact search passed its bounds, left undecided."""
+    return Finding(
+        "decode.bound",
+        Severity.WARNING,
+        f"row {row.label!r} of {row.table} allows more readings than the search "
+        f"bounds ({MAX_STATES} states, {MAX_SOLUTIONS} readings): its cells are "
+        "left undecided",
+        cells=(f"{row.table}.{row.key}",),
+    )
 
 
 def _rows_of(inst: Instance) -> set[_RowKey]:
@@ -328,3 +415,122 @@ def _completable(
         return None
     small, large = (before, after) if len(before) <= len(after) else (after, before)
     return {v for v in values if any(-v - a in large for a in small)}
+
+
+def _conflict_core(
+    initial: dict[_RowKey, RowDraft], active: list[Instance], broken: Instance
+) -> list[Instance]:
+    """A small set of equations, ``broken`` among them, that no reading satisfies together.
+
+    Only equations linked to ``broken`` through rows of several readings can
+    have narrowed its rows (a row of one reading is a constant), so those are
+    the candidates. Each is then dropped in turn if narrowing without it
+    still finds the conflict (a deletion filter): what is left is a set of
+    equations whose narrowing fails, so they cannot all hold, and none of
+    which can be dropped from it.
+    """
+    core = [*_linked(initial, active, broken), broken]
+    core.sort(key=lambda i: len(i.places))  # the small first, as in `narrow_readings`
+    for inst in core:  # most often one equation fails alone (a total's own sum)
+        if _narrow_one(inst, dict(initial)) is _UNSATISFIABLE:
+            return [inst]
+    # the equations over many rows are tried for removal first, so that the
+    # core names the fewest rows it can (a total's row and one column)
+    for inst in sorted(core, key=lambda i: -len(i.places)):
+        if len(core) == 1:
+            break
+        trial = [i for i in core if i is not inst]
+        if _narrow_all(trial, dict(initial))[0] is not None:
+            core = trial
+    return core
+
+
+def _linked(
+    initial: dict[_RowKey, RowDraft], active: list[Instance], broken: Instance
+) -> list[Instance]:
+    """The equations of ``active`` (but ``broken``) linked to it by rows of several readings."""
+
+    def open_rows(inst: Instance) -> set[_RowKey]:
+        return {
+            k
+            for k in _rows_of(inst)
+            if initial[k].readings is not None and len(initial[k].readings or ()) > 1
+        }
+
+    reached = open_rows(broken)
+    linked: list[Instance] = []
+    rest = [i for i in active if i is not broken]
+    grew = True
+    while grew:
+        grew = False
+        for inst in list(rest):
+            rows = open_rows(inst)
+            if rows & reached:
+                linked.append(inst)
+                rest.remove(inst)
+                reached |= rows
+                grew = True
+    return linked
+
+
+def _unsatisfiable(
+    core: list[Instance], rows: dict[_RowKey, RowDraft], spec: Spec
+) -> Finding:
+    """``invariant.unsatisfiable``: equations that no reading of their rows satisfies."""
+    involved = {k for inst in core for k in _rows_of(inst)}
+    keys = [k for k in rows if k in involved]  # in the table's order
+    labels = ", ".join(rows[k].label for k in keys)
+    equations = "; ".join(inst.text for inst in core)
+    ids = ", ".join(dict.fromkeys(inst.invariant.id for inst in core))
+    return Finding(
+        "invariant.unsatisfiable",
+        Severity.ERROR,
+        f"{ids} cannot all hold in {core[0].table}: no reading of the rows "
+        f"{labels} satisfies {equations}; the report's numbers do not add up, "
+        "and these rows are left undecided",
+        rule=ids,
+        spec=spec.ref,
+        equation=equations,
+        cells=tuple(f"{table}.{row}" for table, row in keys),
+    )
+
+
+def _uncut_run(row: RowDraft) -> Token | None:
+    """A glued run of ``row`` whose cuts its readings leave out, if any.
+
+    `segment.row_readings` cuts runs of up to `MAX_SPLIT_DIGITS` digits; a
+    row with fewer numbers than columns and a longer run (28 digits for
+    seven 4-digit cells) is listed with that run whole, so none of its
+    readings is the report's. A row of delimited cells, or with as many
+    numbers as columns, is read without cuts by design.
+    """
+    if row.readings is None or all(t.delimited for t in row.tokens):
+        return None
+    values = [t for t in row.tokens if t.kind is TokenKind.VALUE]
+    if len(values) >= len(row.types):
+        return None
+    return next(
+        (
+            t
+            for t in values
+            if t.number is not None
+            and t.number.splittable
+            and len(t.number.digits) > MAX_SPLIT_DIGITS
+        ),
+        None,
+    )
+
+
+def _uncut_finding(row: RowDraft) -> Finding:
+    """``decode.bound``: a row left undecided because its run is too long to cut."""
+    run = _uncut_run(row)
+    digits = len(run.number.digits) if run and run.number else 0
+    return Finding(
+        "decode.bound",
+        Severity.WARNING,
+        f"row {row.label!r} of {row.table} holds a glued run of {digits} digits, "
+        f"longer than the {MAX_SPLIT_DIGITS} whose cuts are listed: its cells are "
+        "left undecided, and the equations through it narrow nothing",
+        cells=(f"{row.table}.{row.key}",),
+        span=run.span if run else None,
+    )
