@@ -118,6 +118,8 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
     section_ids = dict.fromkeys(t.section for t in spec.tables)
     grids = tuple(build_grid(spec, sid, sections.body(sid)) for sid in section_ids)
     drafts, draft_findings = draft_tables(grids, spec)
+    # the grids' own findings (converter furniture set aside) come first
+    draft_findings = [*(f for g in grids for f in g.findings), *draft_findings]
     narrowed = narrow_readings(drafts, spec, agreed_facts(facts, spec))
     tables, cell_findings = finalize_tables(narrowed)
     checks = (
