@@ -271,6 +271,7 @@ def _number_cell(
         token.span,
         (),
         reason,
+        token.note or None,
     )
 
 
