@@ -40,6 +40,7 @@ from govdisclosure.testing.render import (
     NUMBERINGS,
     PAGE_NUMBER_FORMS,
     REWORDINGS,
+    SPLIT_CELLS,
     WRAPPERS,
     FilledReport,
     Layout,
@@ -74,13 +75,15 @@ def layouts(
     marks: FeatureFlag = "never",
     footnotes: FeatureFlag = "never",
     deleted: FeatureFlag = "never",
+    split_tables: FeatureFlag = "never",
 ) -> st.SearchStrategy[Layout]:
     """Any layout, with its modifiers, and the hazards their flags allow.
 
     A wrapped page is an html page, so ``wrapper`` draws ``cells="html"``;
     page numbers are not printed in html, so ``page_numbers`` draws the other
     cell layouts (when ``cells`` has any); marks and deleted cells draw a
-    delimited layout (`DELIMITED_CELLS`), and deleted cells no blanks for zeros.
+    delimited layout (`DELIMITED_CELLS`), and deleted cells no blanks for zeros;
+    split tables draw a layout a converter splits (`SPLIT_CELLS`).
     """
     plain = st.builds(
         Layout,
@@ -106,6 +109,7 @@ def layouts(
         "marks": marks,
         "footnotes": footnotes,
         "deleted": deleted,
+        "split_tables": split_tables,
     }
     if all(flag == "never" for flag in flags.values()):
         return plain  # the strategy of old: same draws, same shrinking
@@ -154,6 +158,7 @@ _HAZARD_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "marks": st.fixed_dictionaries({"marks": st.sampled_from(MARKS)}),
     "footnotes": st.fixed_dictionaries({"footnotes": st.sampled_from(FOOTNOTE_FORMS)}),
     "deleted": st.just({"deleted": True}),
+    "split_tables": st.just({"split_tables": True}),
 }
 
 
@@ -175,6 +180,10 @@ def _with_hazards(
             fields["cells"] = delimited[0]
         if fields.get("deleted"):
             fields["blank_zero"] = False
+    if fields.get("split_tables"):
+        split = [c for c in cells if c in SPLIT_CELLS]
+        if layout.cells not in SPLIT_CELLS and split:
+            fields["cells"] = split[0]
     return evolve(layout, **fields)
 
 

@@ -42,6 +42,7 @@ from govdisclosure.testing.render import (
     HAZARDS,
     _missing,
     altered_cells,
+    annotated_cell,
 )
 from govdisclosure.testing.strategies import check_round_trip, filled_reports, layouts
 
@@ -353,6 +354,30 @@ def _whole_rows_as_without(report: FilledReport, layout: Layout) -> None:
                 assert cell.status is CellStatus.MISSING, cell
 
 
+def _split_as_without(report: FilledReport, layout: Layout) -> None:
+    """Split tables: read as without, no more numbers reported unused (the digits
+    of 数据1 … 数据N, of a remark), and each remark kept as its cell's note."""
+    spec = report.spec
+    after = _read_as_without(report, layout)
+    before = _load(_text(report, layout.without_hazards()), spec)
+
+    def unused(loaded: Report) -> int:
+        return sum(f.code == "token.unused" for f in loaded.findings)
+
+    assert unused(after) <= unused(before)
+    cells = {c.key: c for c in after.cells}
+    plain = {c.key: c for c in before.cells}
+    for table in spec.tables:
+        columns = table.column_leaves()
+        for index, (row, values) in enumerate(report.values[table.id].items()):
+            column = annotated_cell(layout, index, values)
+            key = (
+                f"{table.id}.{row}.{columns[column].key}" if column is not None else ""
+            )
+            if key and plain[key].status is CellStatus.OK:
+                assert cells[key].note, cells[key]
+
+
 PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "glue": _read_as_without,
     "numbering": _read_as_without,
@@ -365,6 +390,7 @@ PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "marks": _whole_rows_as_without,
     "footnotes": _read_as_without,
     "deleted": _whole_rows_as_without,
+    "split_tables": _split_as_without,
 }
 
 
@@ -387,6 +413,7 @@ CANONICAL: dict[str, Layout] = {
     "marks": Layout(marks="*"),
     "footnotes": Layout(footnotes="①"),
     "deleted": Layout(deleted=True),
+    "split_tables": Layout(split_tables=True),
 }
 
 
