@@ -279,12 +279,15 @@ def test_a_repeated_header_is_named_for_the_column_order() -> None:
 
 def test_shared_headers_of_separate_tables_are_not_repeats() -> None:
     """二's （五） and （六） print the same header under their own captions:
-    each is its table's first header, not a repeat."""
+    each is its table's first header, not a repeat (with or without captions)."""
     text = _report()
     report = govdisclosure.load(text)
 
     assert [] == _codes(report, "header.repeated")
     assert 17 == report.table("t2_6").cell("administrative_coercion", "decisions").value
+    # nor without their captions: the header names the columns of two tables
+    bare = govdisclosure.load(text.replace("第二十条第（六）项 | | | |\n", ""))
+    assert [] == _codes(bare, "header.repeated")
 
 
 def test_a_label_split_over_two_rows_is_rejoined() -> None:

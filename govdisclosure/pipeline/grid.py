@@ -453,13 +453,23 @@ def _caption(token: Token) -> bool:
 
 
 def _header_signature(tokens: list[Token]) -> tuple[str, ...] | None:
-    """The labels of a header row (two or more labels that open no row, no
-    value), in match form; None for any other line."""
+    """The labels of a header row, in match form: two or more labels that
+    open no row, name columns or groups of one table only (a header two
+    tables share, 二's 本年处理决定数量, tells no repeat), and no value.
+    None for any other line."""
     filled = [t for t in tokens if t.kind is not TokenKind.EMPTY]
     if len(filled) < 2 or any(
         t.kind is not TokenKind.LABEL or any(r.role is LabelRole.ROW for r in t.refs)
         for t in filled
     ):
+        return None
+    tables = {
+        r.table
+        for t in filled
+        for r in t.refs
+        if r.role is LabelRole.COLUMN or r.role is LabelRole.GROUP
+    }
+    if len(tables) != 1:
         return None
     return tuple(match_text(t.text) for t in filled)
 

@@ -83,7 +83,7 @@ def layouts(
     page numbers are not printed in html, so ``page_numbers`` draws the other
     cell layouts (when ``cells`` has any); marks and deleted cells draw a
     delimited layout (`DELIMITED_CELLS`), and deleted cells no blanks for zeros;
-    split tables draw a layout a converter splits (`SPLIT_CELLS`).
+    split tables draw a delimited layout (pieces in `SPLIT_CELLS`).
     """
     plain = st.builds(
         Layout,
@@ -181,8 +181,9 @@ def _with_hazards(
         if fields.get("deleted"):
             fields["blank_zero"] = False
     if fields.get("split_tables"):
+        # remarks in cells are drawn for delimited layouts, pieces for SPLIT_CELLS
         split = [c for c in cells if c in SPLIT_CELLS]
-        if layout.cells not in SPLIT_CELLS and split:
+        if layout.cells not in DELIMITED_CELLS and split:
             fields["cells"] = split[0]
     return evolve(layout, **fields)
 
