@@ -85,6 +85,7 @@ RECORD_FIELDS = (
     "unit",
     "status",
     "raw",
+    "note",
 )
 
 
@@ -119,6 +120,9 @@ class Cell:
     candidates: tuple[Value, ...] = ()
     #: Why the cell has its status, e.g. the invariants that decided an INFERRED value.
     reason: str | None = None
+    #: A remark the report printed in the cell after its number
+    #: (``12（其中修订3件）`` → value 12, note ``其中修订3件``); not a value.
+    note: str | None = None
 
     @property
     def key(self) -> str:
@@ -334,7 +338,7 @@ class Report:
         Keys: ``source`` (given by the caller, e.g. the file path), ``format``,
         ``organization``, ``year``, ``table``, ``row_key``, ``column_key``,
         ``row_label``, ``column_label``, ``value`` (int, Decimal or None),
-        ``unit``, ``status`` (its string value), ``raw``.
+        ``unit``, ``status`` (its string value), ``raw``, ``note``.
         """
         head = {
             "source": source,
@@ -354,6 +358,7 @@ class Report:
                 "unit": c.unit,
                 "status": c.status.value,
                 "raw": c.raw,
+                "note": c.note,
             }
             for c in self.cells
         ]

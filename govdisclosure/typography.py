@@ -27,6 +27,8 @@ __all__ = [
     "ENUMERATOR",
     "FOLD_TABLE",
     "FOOTNOTE_MARKS",
+    "GENERIC_COLUMN",
+    "GENERIC_NUMBERED",
     "NUMERALS",
     "PAGE_NUMBER",
     "PROSE_MARK",
@@ -199,6 +201,18 @@ PROSE_MARK: Final = "。"
 #: A page number printed on a line of its own (``- 3 -``, ``— 5 —``, ``-3-``):
 #: page furniture a PDF's text layer leaves inside tables, never a cell.
 PAGE_NUMBER: Final = re.compile(r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$")
+#: A column name a PDF/Excel→markdown converter prints in place of a table's
+#: own header (``数据1`` … ``数据7``, ``列1``, ``Column1``, ``col_1``,
+#: ``字段1``, ``Unnamed: 0``), in match form: converter furniture, the label of
+#: no report. It carries no label and no value (its digit numbers the column).
+GENERIC_NUMBERED: Final = re.compile(
+    r"(?:数据|列|栏|字段|column|col|field|unnamed:?)_?\d{1,3}", re.IGNORECASE
+)
+#: A cell of a converter's generic header row: a numbered column name, or
+#: the words such a row puts over the label column (``项目``, ``序号``).
+GENERIC_COLUMN: Final = re.compile(
+    rf"{GENERIC_NUMBERED.pattern}|项目|序号|编号|名称|指标", re.IGNORECASE
+)
 
 
 def numeral(number: str) -> int | None:

@@ -279,6 +279,7 @@ def _number_cell(
         token.span,
         (),
         reason,
+        token.note or None,
     )
 
 

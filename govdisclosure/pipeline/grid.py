@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from operator import attrgetter
 from typing import Final, NamedTuple
 
@@ -43,6 +44,8 @@ from govdisclosure.spec.model import LabelNode, Spec, TableSpec
 from govdisclosure.spec.patterns import PatternTimeoutError, finditer
 from govdisclosure.typography import (
     ENUMERATOR,
+    GENERIC_COLUMN,
+    GENERIC_NUMBERED,
     PAGE_NUMBER,
     PROSE_MARK,
     label_key,
@@ -136,6 +139,9 @@ class Token(NamedTuple):
     #: The section's delimited rows print their empty cells (`_print_empties`):
     #: then a delimited row shorter than its table is cut short at its end.
     empties_shown: bool = False
+    #: A bracketed remark after the number in a value's cell (``12（其中修订3件）``
+    #: → ``其中修订3件``): kept for the cell, never read for numbers.
+    note: str = ""
 
     @property
     def span(self) -> SourceSpan:
@@ -149,8 +155,15 @@ class TokenGrid:
 
     section: str
     tokens: tuple[Token, ...]
-    #: Labels read through a fuzzy match, or printed texts close to several labels.
+    #: What the grid says of its own reading: labels read through a fuzzy match
+    #: or printed texts close to several labels, and converter furniture skipped
+    #: or set aside (generic headers, placeholder tables, unknown or repeated
+    #: header rows).
     findings: tuple[Finding, ...] = ()
+    #: Lines of header rows repeated in the middle of a table: their label
+    #: tokens are kept (they close rows as any header does), but the first
+    #: printing of the header is the one that tells the column order.
+    repeated_headers: frozenset[int] = frozenset()
 
 
 class FuzzyTarget(NamedTuple):
@@ -251,26 +264,27 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
 def build_grid(
     spec: Spec, section_id: str, body: list[tuple[Line, int, int]]
 ) -> TokenGrid:
-    """Tokenise a section body, given as ``(line, start column, end column)`` pieces."""
+    """Tokenise a section body, given as ``(line, start column, end column)`` pieces.
+
+    Converter furniture is set aside first (`_Furniture`): a generic header
+    row (``| 项目 | 数据1 | … |``) or a placeholder table of dashes gives no
+    token at all, so the rows of a table a converter split into pieces
+    continue across the pieces as if it had printed one table.
+    """
     reader = _reader(spec, section_id)
+    furniture = _Furniture(section_id, _placeholder_pieces(body), reader.labels)
     tokens: list[Token] = []
     cell_no = 0
     shown = False
-    for piece, first, last in body:
+    for index, (piece, first, last) in enumerate(body):
         if PAGE_NUMBER.match(piece.text[first:last]):
             continue  # page furniture between the rows of a table printed over pages
         line = _blank_ignored(spec, piece, first, last)
         cells = _cut_cells(line, first, last, cell_no)
         cell_no += len(cells)
-        line_tokens: list[Token] = []
-        unread: list[_Cell] = []
-        for cell in cells:
-            found = _cell_tokens(cell, reader)
-            if len(found) == 1 and _is_unread(found[0]):
-                unread.append(cell)
-            line_tokens += found
-        if unread:
-            line_tokens = _settled_unread(line_tokens, unread, reader)
+        if furniture.skipped(index, cells):
+            continue
+        line_tokens = furniture.settled(_line_tokens(cells, reader), cells)
         # An optional leading empty cell matters only before values: in front
         # of a label ("| 规章 | 0 |") it would leak into the previous row.
         if (
@@ -284,7 +298,219 @@ def build_grid(
     if shown:
         tokens = [t._replace(empties_shown=True) if t.delimited else t for t in tokens]
     joined = tuple(_rejoin_labels(tokens, reader.labels))
-    return TokenGrid(section_id, joined, _fuzzy_findings(joined, reader.labels, spec))
+    return TokenGrid(
+        section_id,
+        joined,
+        (*furniture.findings(), *_fuzzy_findings(joined, reader.labels, spec)),
+        frozenset(furniture.repeated),
+    )
+
+
+def _line_tokens(cells: list[_Cell], reader: _Reader) -> list[Token]:
+    """The tokens of one line's cells, its unread cells settled (`_settled_unread`)."""
+    line_tokens: list[Token] = []
+    unread: list[_Cell] = []
+    for cell in cells:
+        found = _cell_tokens(cell, reader)
+        if len(found) == 1 and _is_unread(found[0]):
+            unread.append(cell)
+        line_tokens += found
+    if unread:
+        line_tokens = _settled_unread(line_tokens, unread, reader)
+    return line_tokens
+
+
+#: A cell of a placeholder table: dashes only, or empty (match form).
+_DASHES = re.compile(r"[-—–:]*")
+#: What each kind of furniture is, for its finding (code → description).
+_FURNITURE: Final = {
+    "header.generic": "generic header row(s) of a converter (数据1, 列1, Column1…) "
+    "carry no label and were skipped",
+    "table.placeholder": "placeholder table row(s) of dashes only were skipped",
+    "header.unknown": "header row(s) of text the spec does not know were set "
+    "aside: they close the row before them and give no value",
+    "header.repeated": "header row(s) printed again in the middle of a table "
+    "(a table split into pieces) were not used for column order",
+}
+
+
+def _placeholder_pieces(body: list[tuple[Line, int, int]]) -> frozenset[int]:
+    """The body pieces that form placeholder tables: dashes and separators only.
+
+    A converter prints an empty table (``| - | - |`` over ``| --- | --- |``)
+    where the source had a rule or a blank box. A run of consecutive
+    delimited lines is one table; it is furniture only when every cell of
+    every line is a dash run or empty and some cell holds a dash: a table
+    with any other cell (a label, a number) is read as it always was.
+    """
+    out: set[int] = set()
+    block: list[int] = []
+    only_dashes, some_dash = True, False
+    previous = -1
+    for index, (piece, first, last) in enumerate(body):
+        text = piece.text[first:last]
+        if block and piece.number > previous + 1:  # a blank line ends a table
+            if only_dashes and some_dash:
+                out.update(block)
+            block, only_dashes, some_dash = [], True, False
+        previous = piece.number
+        if "|" in text or "\t" in text:
+            cells = [match_text(c) for c in _DELIMITER.split(text)]
+            block.append(index)
+            only_dashes = only_dashes and all(_DASHES.fullmatch(c) for c in cells)
+            some_dash = some_dash or any(cells)
+            continue
+        if block and only_dashes and some_dash:
+            out.update(block)
+        block, only_dashes, some_dash = [], True, False
+    if block and only_dashes and some_dash:
+        out.update(block)
+    return frozenset(out)
+
+
+class _Furniture:
+    """The converter furniture of one section: what is skipped, what set aside.
+
+    Generic header rows and placeholder tables give no token; a header row of
+    text the spec does not know keeps one text token (it closes the row
+    before it, as it always did) and gives no value; a header row printed
+    again after values is kept but named in `TokenGrid.repeated_headers`.
+    Each kind is reported once per section, with its count.
+    """
+
+    def __init__(
+        self, section: str, placeholders: frozenset[int], labels: LabelIndex
+    ) -> None:
+        self.section = section
+        self.labels = labels
+        self.placeholders = placeholders
+        self.count: Counter[str] = Counter()
+        self.first: dict[str, SourceSpan] = {}
+        #: Header rows seen, and those of them followed by values.
+        self.headers: set[tuple[str, ...]] = set()
+        self.headed: set[tuple[str, ...]] = set()
+        self.repeated: set[int] = set()
+
+    def _note(self, code: str, cells: Sequence[_Cell]) -> None:
+        self.count[code] += 1
+        if code not in self.first:
+            line = cells[0].line
+            a, b = line.source_span(cells[0].start, cells[-1].end)
+            self.first[code] = SourceSpan(a, b, line.number)
+
+    def skipped(self, index: int, cells: list[_Cell]) -> bool:
+        """Whether the line is furniture that gives no token at all."""
+        if not cells:
+            return False
+        if index in self.placeholders:
+            self._note("table.placeholder", cells)
+            return True
+        if _generic_header(cells):
+            self._note("header.generic", cells)
+            return True
+        return False
+
+    def settled(self, tokens: list[Token], cells: list[_Cell]) -> list[Token]:
+        """The line's tokens, an unknown header row reduced to its row closer."""
+        if not cells:
+            return tokens
+        if _unknown_header(tokens, cells, self.labels):
+            self._note("header.unknown", cells)
+            return [next(t for t in tokens if t.kind is TokenKind.TEXT)]
+        if any(_caption(t) for t in tokens):
+            # a caption naming one table starts that table: the header rows
+            # before it belong to others (二's tables share 本年处理决定数量)
+            self.headers, self.headed = set(), set()
+        signature = _header_signature(tokens)
+        if signature is None:
+            if any(t.kind is TokenKind.VALUE for t in tokens):
+                self.headed |= self.headers
+        elif signature in self.headed:
+            self._note("header.repeated", cells)
+            self.repeated.add(cells[0].line.number)
+        else:
+            self.headers.add(signature)
+        return tokens
+
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(
+            Finding(
+                code,
+                Severity.INFO,
+                f"section {self.section}: {self.count[code]} {_FURNITURE[code]}",
+                span=self.first[code],
+            )
+            for code in _FURNITURE
+            if self.count[code]
+        )
+
+
+def _generic_header(cells: list[_Cell]) -> bool:
+    """A converter's generic header row: every filled cell a generic column
+    name (``项目 | 数据1 | … | 数据7``), at least one of them numbered."""
+    if not cells[0].delimited:
+        return False
+    names = [k for k in (match_text(c.text) for c in cells) if k]
+    return (
+        bool(names)
+        and all(GENERIC_COLUMN.fullmatch(k) for k in names)
+        and any(GENERIC_NUMBERED.fullmatch(k) for k in names)
+    )
+
+
+def _unknown_header(
+    tokens: list[Token], cells: list[_Cell], labels: LabelIndex
+) -> bool:
+    """A delimited row of two or more text cells that hold no label, unit or
+    lone number (``本年新收件数 | 上年结转件数 | …``): a header the spec does
+    not know. Digits inside its texts are no values. A text that may start a
+    label (wrapped over cells, or cut short) is no unknown text."""
+    if not cells[0].delimited:
+        return False
+    texts = {t.cell for t in tokens if t.kind is TokenKind.TEXT}
+    if len(texts) < 2 or any(
+        t.kind is TokenKind.TEXT and match_text(t.text) in labels.prefixes
+        for t in tokens
+    ):
+        return False
+    return all(
+        t.kind is TokenKind.TEXT
+        or t.kind is TokenKind.EMPTY
+        or (t.kind is TokenKind.VALUE and t.cell in texts)
+        for t in tokens
+    )
+
+
+def _caption(token: Token) -> bool:
+    """A fixed text of exactly one table (its caption ``第二十条第（六）项``)."""
+    return (
+        token.kind is TokenKind.LABEL
+        and bool(token.refs)
+        and all(r.role is LabelRole.LABEL for r in token.refs)
+        and len({r.table for r in token.refs}) == 1
+    )
+
+
+def _header_signature(tokens: list[Token]) -> tuple[str, ...] | None:
+    """The labels of a header row, in match form: two or more labels that
+    open no row, name columns or groups of one table only (a header two
+    tables share, 二's 本年处理决定数量, tells no repeat), and no value.
+    None for any other line."""
+    filled = [t for t in tokens if t.kind is not TokenKind.EMPTY]
+    if len(filled) < 2 or any(
+        t.kind is not TokenKind.LABEL or any(r.role is LabelRole.ROW for r in t.refs)
+        for t in filled
+    ):
+        return None
+    tables = {
+        r.table
+        for t in filled
+        for r in t.refs
+        if r.role is LabelRole.COLUMN or r.role is LabelRole.GROUP
+    }
+    if len(tables) != 1:
+        return None
+    return tuple(match_text(t.text) for t in filled)
 
 
 def _prints_empties(tokens: list[Token]) -> bool:
@@ -356,6 +582,7 @@ class _Cell(NamedTuple):
         refs: tuple[LabelRef, ...] = (),
         number: NumberToken | None = None,
         optional: bool = False,
+        note: str = "",
     ) -> Token:
         """A token of this cell for its characters ``[a, b)`` (cell coordinates).
 
@@ -370,7 +597,7 @@ class _Cell(NamedTuple):
             (
                 kind,
                 *(text, sa, sb, line, no, delimited, refs, number, ""),
-                *(optional, "", False),
+                *(optional, "", False, note),
             ),
         )
 
@@ -520,10 +747,66 @@ def _cell_tokens(cell: _Cell, reader: _Reader, *, unread: bool = True) -> list[T
     refs = reader.labels.by_key.get(key)
     if refs is not None and PROSE_MARK not in text:
         return [_whole_label(cell, text, pos, refs)]
+    return _mixed_tokens(cell, reader, key, pos, unread=unread)
+
+
+def _mixed_tokens(
+    cell: _Cell, reader: _Reader, key: str, pos: Sequence[int], *, unread: bool
+) -> list[Token]:
+    """A cell that is not one thing: a number with a remark (`_annotated`),
+    else the label search; a delimited cell it cannot read is unread."""
+    text = cell.text
+    core = text.strip()
+    if "(" in core:
+        annotated = _annotated(cell, text, reader)
+        if annotated is not None:
+            return [annotated]
     tokens = _searched_tokens(cell, reader, text, key, pos)
-    if unread and cell.delimited and _unreadable(tokens, core):
+    # a label cut short at its cell's end (``2.没有现成信息需要``) is no
+    # unread value, though it starts with a digit: `_rejoin_labels` reads it
+    if (
+        unread
+        and cell.delimited
+        and key not in reader.labels.prefixes
+        and _unreadable(tokens, core)
+    ):
         return [_unread(cell, text)]
     return tokens
+
+
+#: A cell of a number and a bracketed remark (``12（其中修订3件）``,
+#: ``55（含自然失效29件）``, display form: brackets folded to ASCII). The remark
+#: holds a Han character: ``12(3)`` is no remark.
+_ANNOTATED = re.compile(
+    r"\s*(?P<number>[^()\s](?:[^()]*[^()\s])?)\s*"
+    r"\((?P<note>[^()]*[\u4e00-\u9fff][^()]*)\)\s*"
+)
+
+
+def _annotated(cell: _Cell, text: str, reader: _Reader) -> Token | None:
+    """The value token of a cell that is one number and a remark about it.
+
+    The number is the cell's value; the remark is kept as the token's note,
+    and its own numbers (the 3 of 其中修订3件) are neither values nor unused.
+    Anything else (two numbers, a label, text around them) is None: read by
+    the general path as before.
+    """
+    m = _ANNOTATED.fullmatch(text)
+    if m is None:
+        return None
+    a, b = m.span("number")
+    number = reader.numbers.match(text, a, b)
+    if number is None or number.end() != b:
+        return None
+    shown = number.group().rstrip()
+    return cell.token(
+        TokenKind.VALUE,
+        shown,
+        a,
+        a + len(shown),
+        number=read_number(number, reader.minus_words),
+        note=m.group("note").strip(),
+    )
 
 
 def _unreadable(tokens: list[Token], core: str) -> bool:
@@ -679,8 +962,11 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
     Two or three consecutive cells whose whole texts join into a label are one
     label, whether each part alone read as text or as another label
     (``其中：主要负责同志参`` + ``加政府网站在线访谈次数``). A lone text cell
-    that starts a label is a truncated label (see `_prefix_refs`).
+    that starts a label is a truncated label (see `_prefix_refs`). A label
+    split over the label column of two rows is rejoined first
+    (`_split_over_rows`).
     """
+    tokens = _split_over_rows(tokens, index)
     per_cell = Counter(map(_cell_of, tokens))
     out: list[Token] = []
     wordy = (TokenKind.TEXT, TokenKind.LABEL)
@@ -718,6 +1004,57 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
 
 
 _cell_of: Final = attrgetter("cell")
+
+
+def _split_over_rows(tokens: list[Token], index: LabelIndex) -> list[Token]:
+    """Labels a converter split over the label column of two rows, rejoined.
+
+    ``| （三）不 | 1.属于国家秘密 | 0 |`` then ``| 予公开 | 2.其他… | 1 |``:
+    the first cells of two consecutive lines, the first a proper prefix of a
+    label and the second a text cell, whose texts joined make exactly one
+    label (one table, role and key). The joined label stands where its first
+    part stood; the second part, no cell of its own, goes.
+    """
+    firsts = _first_cells(tokens)
+    joined: dict[int, Token] = {}
+    dropped: set[int] = set()
+    for a, b in pairwise(firsts):
+        first, second = tokens[a], tokens[b]
+        if (
+            a in dropped
+            or second.kind is not TokenKind.TEXT
+            or second.line != first.line + 1
+        ):
+            continue
+        if first.kind is not TokenKind.TEXT and first.kind is not TokenKind.LABEL:
+            continue
+        head = match_text(first.cell_text or first.text)
+        if head not in index.prefixes:
+            continue
+        refs = index.by_key.get(head + match_text(second.text), ())
+        if len({(r.table, r.role, r.key) for r in refs}) != 1:
+            continue
+        text = (first.cell_text or first.text) + second.text
+        joined[a] = first._replace(kind=TokenKind.LABEL, text=text, refs=refs)
+        dropped.add(b)
+    if not joined:
+        return tokens
+    return [joined.get(i, t) for i, t in enumerate(tokens) if i not in dropped]
+
+
+def _first_cells(tokens: list[Token]) -> list[int]:
+    """The index of each line's first token that is no empty cell, when that
+    token fills its cell alone (a cell of a label and numbers is no label cell)."""
+    per_cell = Counter(map(_cell_of, tokens))
+    out: list[int] = []
+    line = -1
+    for i, t in enumerate(tokens):
+        if t.line == line or t.kind is TokenKind.EMPTY:
+            continue
+        line = t.line
+        if per_cell[t.cell] == 1:
+            out.append(i)
+    return out
 
 
 def _joined(

@@ -37,6 +37,7 @@ from govdisclosure.spec.model import LabelNode, SectionSpec, Spec, TableSpec
 from govdisclosure.typography import ENUMERATOR, NUMERALS, label_key
 
 __all__ = [
+    "ANNOTATION_FORMS",
     "DELIMITED_CELLS",
     "FOOTNOTE_FORMS",
     "GLUES",
@@ -46,10 +47,12 @@ __all__ = [
     "NUMBERINGS",
     "PAGE_NUMBER_FORMS",
     "REWORDINGS",
+    "SPLIT_CELLS",
     "WRAPPERS",
     "FilledReport",
     "Layout",
     "altered_cells",
+    "annotated_cell",
     "render",
 ]
 
@@ -114,7 +117,18 @@ HAZARDS = (
     "footnotes",
     "deleted",
     "fuzzy_labels",
+    "split_tables",
 )
+#: The layouts a PDF→markdown converter prints as pipe tables it splits into
+#: pieces (`Layout.split_tables`).
+SPLIT_CELLS = ("pipe", "pipe_outer", "markdown")
+#: Remarks a report prints in a cell after its value (`Layout.split_tables`);
+#: ``{n}`` is a count of its own, never a value of the table.
+ANNOTATION_FORMS = ("（其中修订{n}件）", "（含自然失效{n}件）")
+#: A header row of no spec, which a converter prints in the middle of a table.
+_UNKNOWN_HEADER = ("本年新收件数", "上年结转件数", "办结件数")
+#: Rows per piece of a split table.
+_PIECE_ROWS = 3
 
 #: The title that replaces a heading's under ``reword="generic"``: words of no spec.
 _GENERIC_TITLE = "基本情况"
@@ -166,7 +180,13 @@ class Layout:
       prints them, a row cut short is read as cut at its end;
     * ``fuzzy_labels``: one character dropped from the middle of each table
       label that stays near no other label (`_misprints`), as a PDF's text
-      layer drops them (``2.其他法律行政止公开``).
+      layer drops them (``2.其他法律行政止公开``);
+    * ``split_tables``: as a PDF→markdown converter prints a table: in
+      `SPLIT_CELLS` layouts, cut into pieces of a few rows, each after a blank
+      line and under a generic header (``| 项目 | 数据1 | … |`` and its
+      ``| --- |`` row), the table's own header repeated, a header row of no
+      spec, or a placeholder table of dashes; and, in delimited layouts, a
+      remark after some values (`ANNOTATION_FORMS`, `annotated_cell`).
 
     Short rows and deleted cells drop the ragged padding of pipe rows; marks
     and deleted cells are drawn for delimited layouts (`DELIMITED_CELLS`).
@@ -196,6 +216,7 @@ class Layout:
     footnotes: str | None = None
     deleted: bool = False
     fuzzy_labels: bool = False
+    split_tables: bool = False
 
     @property
     def keeps_boundaries(self) -> bool:
@@ -518,6 +539,18 @@ def altered_cells(
     )
 
 
+def annotated_cell(layout: Layout, index: int, row: list[Value]) -> int | None:
+    """The column of leaf row ``index`` whose value carries a remark
+    (`Layout.split_tables`): one row in three, a positive count."""
+    if not layout.split_tables or not row or layout.cells not in DELIMITED_CELLS:
+        return None
+    column = (index + 1) % len(row)
+    value = row[column]
+    if index % 3 != 2 or isinstance(value, Decimal) or not value or value < 0:
+        return None
+    return column
+
+
 def _printed_values(
     values: dict[str, list[Value]], key: str, layout: Layout
 ) -> list[str]:
@@ -529,6 +562,11 @@ def _printed_values(
         cells[note] += layout.footnotes or ""
     if mark is not None:
         cells[mark] = layout.marks or ""
+    index = list(values).index(key)
+    remark = annotated_cell(layout, index, row)
+    if remark is not None:
+        form = ANNOTATION_FORMS[index % len(ANNOTATION_FORMS)]
+        cells[remark] += form.format(n=int(row[remark] or 0) // 2 + 1)
     kept = [
         i
         for i, v in enumerate(row)
@@ -596,11 +634,36 @@ def _table(
         return [*lines, _html_table(table, values, layout, rng)]
     if layout.header:
         lines += _header(table, layout, rng)
-    for row in _rows(table.rows, (), values, layout, rng):
+    split = layout.split_tables and layout.cells in SPLIT_CELLS
+    for number, row in enumerate(_rows(table.rows, (), values, layout, rng)):
+        if split and number and number % _PIECE_ROWS == 0:
+            lines += _piece_head(table, layout, rng, number // _PIECE_ROWS)
         lines += row
         if pages is not None:
             lines += pages.after_row()
     return lines
+
+
+def _piece_head(
+    table: TableSpec, layout: Layout, rng: random.Random, piece: int
+) -> list[str]:
+    """What a converter prints before a piece of a split table: a blank line,
+    and in turn a generic header, the table's header again, a header row of
+    no spec, or a placeholder table of dashes before a generic header."""
+    width = len(table.column_leaves())
+    generic = _cells(
+        ["项目", *(f"数据{i}" for i in range(1, width + 1))], layout, False
+    )
+    rule = _cells(["---"] * (width + 1), layout, False)
+    kind = piece % 4
+    if kind == 1:
+        return ["", *generic, *rule]
+    if kind == 2:
+        return ["", *_header(table, layout, rng)]
+    if kind == 3:
+        return ["", *_cells(["项目", *_UNKNOWN_HEADER], layout, False)]
+    dashes = _cells(["-"] * (width + 1), layout, False)
+    return ["", *dashes, *rule, "", *generic, *rule]
 
 
 def _rows(

@@ -40,6 +40,7 @@ from govdisclosure.testing.render import (
     NUMBERINGS,
     PAGE_NUMBER_FORMS,
     REWORDINGS,
+    SPLIT_CELLS,
     WRAPPERS,
     FilledReport,
     Layout,
@@ -75,13 +76,15 @@ def layouts(
     footnotes: FeatureFlag = "never",
     deleted: FeatureFlag = "never",
     fuzzy_labels: FeatureFlag = "never",
+    split_tables: FeatureFlag = "never",
 ) -> st.SearchStrategy[Layout]:
     """Any layout, with its modifiers, and the hazards their flags allow.
 
     A wrapped page is an html page, so ``wrapper`` draws ``cells="html"``;
     page numbers are not printed in html, so ``page_numbers`` draws the other
     cell layouts (when ``cells`` has any); marks and deleted cells draw a
-    delimited layout (`DELIMITED_CELLS`), and deleted cells no blanks for zeros.
+    delimited layout (`DELIMITED_CELLS`), and deleted cells no blanks for zeros;
+    split tables draw a delimited layout (pieces in `SPLIT_CELLS`).
     """
     plain = st.builds(
         Layout,
@@ -108,6 +111,7 @@ def layouts(
         "footnotes": footnotes,
         "deleted": deleted,
         "fuzzy_labels": fuzzy_labels,
+        "split_tables": split_tables,
     }
     if all(flag == "never" for flag in flags.values()):
         return plain  # the strategy of old: same draws, same shrinking
@@ -157,6 +161,7 @@ _HAZARD_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "marks": st.fixed_dictionaries({"marks": st.sampled_from(MARKS)}),
     "footnotes": st.fixed_dictionaries({"footnotes": st.sampled_from(FOOTNOTE_FORMS)}),
     "deleted": st.just({"deleted": True}),
+    "split_tables": st.just({"split_tables": True}),
 }
 
 
@@ -178,6 +183,11 @@ def _with_hazards(
             fields["cells"] = delimited[0]
         if fields.get("deleted"):
             fields["blank_zero"] = False
+    if fields.get("split_tables"):
+        # remarks in cells are drawn for delimited layouts, pieces for SPLIT_CELLS
+        split = [c for c in cells if c in SPLIT_CELLS]
+        if layout.cells not in DELIMITED_CELLS and split:
+            fields["cells"] = split[0]
     return evolve(layout, **fields)
 
 

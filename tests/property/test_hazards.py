@@ -46,6 +46,7 @@ from govdisclosure.testing.render import (
     _misprints,
     _missing,
     altered_cells,
+    annotated_cell,
 )
 from govdisclosure.testing.strategies import check_round_trip, filled_reports, layouts
 from govdisclosure.typography import label_key
@@ -377,6 +378,30 @@ def _fuzzy_as_without(report: FilledReport, layout: Layout) -> None:
     assert [] == [f.message for f in loaded.findings if f.code == "label.ambiguous"]
 
 
+def _split_as_without(report: FilledReport, layout: Layout) -> None:
+    """Split tables: read as without, no more numbers reported unused (the digits
+    of 数据1 … 数据N, of a remark), and each remark kept as its cell's note."""
+    spec = report.spec
+    after = _read_as_without(report, layout)
+    before = _load(_text(report, layout.without_hazards()), spec)
+
+    def unused(loaded: Report) -> int:
+        return sum(f.code == "token.unused" for f in loaded.findings)
+
+    assert unused(after) <= unused(before)
+    cells = {c.key: c for c in after.cells}
+    plain = {c.key: c for c in before.cells}
+    for table in spec.tables:
+        columns = table.column_leaves()
+        for index, (row, values) in enumerate(report.values[table.id].items()):
+            column = annotated_cell(layout, index, values)
+            key = (
+                f"{table.id}.{row}.{columns[column].key}" if column is not None else ""
+            )
+            if key and plain[key].status is CellStatus.OK:
+                assert cells[key].note, cells[key]
+
+
 PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "glue": _read_as_without,
     "numbering": _read_as_without,
@@ -390,6 +415,7 @@ PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "footnotes": _read_as_without,
     "deleted": _whole_rows_as_without,
     "fuzzy_labels": _fuzzy_as_without,
+    "split_tables": _split_as_without,
 }
 
 
@@ -413,6 +439,7 @@ CANONICAL: dict[str, Layout] = {
     "footnotes": Layout(footnotes="①"),
     "deleted": Layout(deleted=True),
     "fuzzy_labels": Layout(fuzzy_labels=True),
+    "split_tables": Layout(split_tables=True),
 }
 
 

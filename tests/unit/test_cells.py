@@ -74,4 +74,5 @@ def test_the_positional_cell_build_matches_the_fields_of_cell() -> None:
         "span",
         "candidates",
         "reason",
+        "note",
     ] == [f.name for f in attrs.fields(Cell)]
