@@ -14,7 +14,8 @@ Hazards, seen in real reports, are modifiers too (all off by default, so
 ``Layout()`` prints as it always did): headings glued to the text before them,
 the report's own section numbering, reworded and missing headings, the html
 page inside a JavaScript string or a JSON blob, a PDF text layer's spaces
-between digits and Han, and page numbers between table rows. What they need to
+between digits and Han, page numbers between table rows, and sibling columns
+printed in another order than the form's (header and data alike). What they need to
 know of the format (section numbers, titles, units) comes from the spec; the
 strings written here are page furniture, the same for every format.
 """
@@ -99,6 +100,7 @@ HAZARDS = (
     "wrapper",
     "pdf_spacing",
     "page_numbers",
+    "permuted_columns",
 )
 
 #: The title that replaces a heading's under ``reword="generic"``: words of no spec.
@@ -139,7 +141,11 @@ class Layout:
       (``2021 年``), as a PDF's text layer prints it;
     * ``page_numbers``: a page-number line (a `PAGE_NUMBER_FORMS` form) after
       every ``page_rows`` table rows, and the title repeated as the next
-      page's header when ``page_header`` (not for ``cells="html"``).
+      page's header when ``page_header`` (not for ``cells="html"``);
+    * ``permuted_columns``: the children of every column group (the top level
+      included) printed in another order, header and data alike, shuffled by
+      this seed (a group of two is swapped). Only where the header is printed
+      (``header=True``): without one, nothing in the text says the order.
     """
 
     cells: str = "pipe"
@@ -161,6 +167,7 @@ class Layout:
     page_numbers: str | None = None
     page_rows: int = 6
     page_header: bool = True
+    permuted_columns: int | None = None
 
     @property
     def keeps_boundaries(self) -> bool:
@@ -518,6 +525,8 @@ def _table(
     pages: _Pages | None = None,
 ) -> list[str]:
     lines = list(table.labels[:1])  # the caption or note, when the spec has one
+    if layout.permuted_columns is not None and layout.header:
+        table, values = _permuted(table, values, layout.permuted_columns)
     if layout.cells == "html":
         return [*lines, _html_table(table, values, layout, rng)]
     if layout.header:
@@ -527,6 +536,29 @@ def _table(
         if pages is not None:
             lines += pages.after_row()
     return lines
+
+
+def _permuted(
+    table: TableSpec, values: dict[str, list[Value]], seed: int
+) -> tuple[TableSpec, dict[str, list[Value]]]:
+    """The table with every column group's children in another order
+    (`Layout.permuted_columns`), and its rows' values in that order."""
+    rng = random.Random(seed)
+
+    def shuffled(nodes: tuple[LabelNode, ...]) -> tuple[LabelNode, ...]:
+        nodes = tuple(
+            evolve(n, children=shuffled(n.children)) if n.children else n for n in nodes
+        )
+        order = list(range(len(nodes)))
+        rng.shuffle(order)
+        if len(order) > 1 and order == sorted(order):
+            order = order[1:] + order[:1]  # never the form's own order
+        return tuple(nodes[i] for i in order)
+
+    printed = evolve(table, columns=shuffled(table.columns))
+    index = {leaf.key: i for i, leaf in enumerate(table.column_leaves())}
+    moved = [index[leaf.key] for leaf in printed.column_leaves()]
+    return printed, {row: [vals[i] for i in moved] for row, vals in values.items()}
 
 
 def _rows(

@@ -67,12 +67,14 @@ def layouts(
     wrapper: FeatureFlag = "never",
     pdf_spacing: FeatureFlag = "never",
     page_numbers: FeatureFlag = "never",
+    permuted_columns: FeatureFlag = "never",
 ) -> st.SearchStrategy[Layout]:
     """Any layout, with its modifiers, and the hazards their flags allow.
 
     A wrapped page is an html page, so ``wrapper`` draws ``cells="html"``;
     page numbers are not printed in html, so ``page_numbers`` draws the other
-    cell layouts (when ``cells`` has any).
+    cell layouts (when ``cells`` has any); columns permuted are printed with
+    their header (without it, nothing in the text says their order).
     """
     plain = st.builds(
         Layout,
@@ -94,6 +96,7 @@ def layouts(
         "wrapper": wrapper,
         "pdf_spacing": pdf_spacing,
         "page_numbers": page_numbers,
+        "permuted_columns": permuted_columns,
     }
     if all(flag == "never" for flag in flags.values()):
         return plain  # the strategy of old: same draws, same shrinking
@@ -137,6 +140,9 @@ _HAZARD_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "page_rows": st.integers(1, 12),
             "page_header": st.booleans(),
         }
+    ),
+    "permuted_columns": st.fixed_dictionaries(
+        {"permuted_columns": st.integers(0, 2**16), "header": st.just(True)}
     ),
 }
 
