@@ -9,8 +9,8 @@ header is evidence: the columns are read by their labels.
    its first row (or, for a table whose one row has no label, before its
    numbers), and every such run between its rows (a header repeated by a
    table split over pages). Empty cells and the table's fixed texts
-   (申请人情况) inside the run are skipped; a label repeated in a row (a
-   merged cell a converter copied) counts once.
+   (申请人情况) inside the run are skipped; a group label repeated next to
+   itself (a merged cell a converter copied) may count once.
 2. A run is parsed as the form's header printed level by level (an official
    form's merged header, read row by row: 自然人 | 法人或其他组织 | 总计, then
    商业企业 … 其他), or as one line of the leaves. Each group's children are
@@ -112,7 +112,7 @@ def column_order(
     runs = _runs(tree, tokens, anchor, end)
     if not runs:
         return ColumnOrder()
-    parsed = [_parse(tree, [k for k, _ in run]) for run in runs]
+    parsed = [_parse(tree, run) for run in runs]
     found = {p[0]: p[1] for p in parsed if p is not None}
     if len(found) == 1:
         ((order, printed),) = found.items()
@@ -154,8 +154,8 @@ def _runs(tree: _Tree, tokens: Sequence[Token], anchor: int, end: int) -> list[_
         if part is None:
             runs.append(run)
             run = []
-        elif part and (not run or run[-1][0] != part):
-            run.append((part, token))  # a merged cell copied by a converter counts once
+        elif part:
+            run.append((part, token))
     runs.append(run)
     return [r for r in runs if len(r) >= 2]
 
@@ -175,14 +175,45 @@ def _header_part(tree: _Tree, token: Token) -> str | None:
     return None
 
 
-def _parse(tree: _Tree, keys: list[str]) -> tuple[tuple[int, ...], _Printed] | None:
-    """The order a complete header prints: level by level, else its leaves alone."""
-    printed = _by_levels(tree, keys)
-    if printed is None:
-        printed = _by_leaves(tree, [k for k in keys if k in _leaf_keys(tree)])
-    if printed is None:
+def _parse(tree: _Tree, run: _Run) -> tuple[tuple[int, ...], _Printed] | None:
+    """The order a complete header prints: level by level, else its leaves alone;
+    as printed, else with a group label repeated next to itself counted once."""
+    for keys in _readings(tree, run):
+        printed = _by_levels(tree, keys)
+        split = _split(tree, keys)
+        if printed is None and split is not None:
+            printed = _by_leaves(tree, split[1])
+            if printed is not None and not _within(split[0], _levels(tree, printed)):
+                printed = None
+        if printed is not None:
+            return _leaf_order(tree, printed), printed
+    return None
+
+
+def _split(tree: _Tree, keys: list[str]) -> tuple[list[str], list[str]] | None:
+    """A header of group lines above one line of every leaf: (groups, leaves).
+
+    None when a group label stands among the leaves (then the header is
+    printed level by level, and only `_by_levels` reads it): the leaves'
+    repeated labels (四's 结果维持 ×3) must not be read apart from their groups.
+    """
+    leaf_keys = _leaf_keys(tree)
+    cut = next((i for i, k in enumerate(keys) if k in leaf_keys), len(keys))
+    if any(k not in leaf_keys for k in keys[cut:]):
         return None
-    return _leaf_order(tree, printed), printed
+    return keys[:cut], keys[cut:]
+
+
+def _readings(tree: _Tree, run: _Run) -> list[list[str]]:
+    """A run's labels, and the same with a group label repeated next to itself
+    once (a merged cell a converter copied into every column it spans; a leaf
+    spans one column, so 总计 | 总计 are two groups' last and first leaves)."""
+    keys = [k for k, _ in run]
+    leaf_keys = _leaf_keys(tree)
+    once = [
+        k for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k or k in leaf_keys
+    ]
+    return [keys] if once == keys else [keys, once]
 
 
 def _by_levels(tree: _Tree, keys: list[str]) -> _Printed | None:
@@ -281,17 +312,29 @@ def _leaf_keys(tree: _Tree) -> frozenset[str]:
 
 def _fits(tree: _Tree, run: _Run, printed: _Printed) -> bool:
     """Whether a run of labels is part of the header ``printed`` would print:
-    in its level-by-level form, or (its leaf labels) in its line of leaves."""
-    keys = [k for k, _ in run]
+    in its level-by-level form, or as group lines above a line of leaves."""
+    levels = _levels(tree, printed)
+    leaves = [tree.keys[tree.leaves[i]] for i in _leaf_order(tree, printed)]
+    for keys in _readings(tree, run):
+        split = _split(tree, keys)
+        if _within(keys, levels) or (
+            split is not None
+            and _within(split[0], levels)
+            and _within(split[1], leaves)
+        ):
+            return True
+    return False
+
+
+def _levels(tree: _Tree, printed: _Printed) -> list[frozenset[str]]:
+    """The labels ``printed`` prints, level by level: each node's label forms."""
     levels: list[frozenset[str]] = []
     level: list[_Path] = [()]
     while level:
         nodes = [k for parent in level for k in printed[parent]]
         levels += [tree.keys[n] for n in nodes if tree.keys[n]]
         level = [n for n in nodes if n in printed]
-    leaves = [tree.keys[tree.leaves[i]] for i in _leaf_order(tree, printed)]
-    leaf_keys = _leaf_keys(tree)
-    return _within(keys, levels) or _within([k for k in keys if k in leaf_keys], leaves)
+    return levels
 
 
 def _within(keys: list[str], printed: list[frozenset[str]]) -> bool:
