@@ -28,8 +28,10 @@ header is evidence: the columns are read by their labels.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Final
 
-from attrs import frozen
+from attrs import field, frozen
 
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Finding, Severity
@@ -41,6 +43,12 @@ __all__ = ["ColumnOrder", "column_order"]
 
 #: A node of the column tree by its path of child indices from the roots.
 _Path = tuple[int, ...]
+#: Each group's children in printed order (``()``: the roots).
+_Printed = dict[_Path, tuple[_Path, ...]]
+#: A parsed header: the spec's index of each printed column, and its tree.
+_Parsed = tuple[tuple[int, ...], _Printed] | None
+#: The most headers remembered per table (a batch prints few distinct ones).
+_MEMO: Final = 256
 
 
 @frozen
@@ -71,6 +79,12 @@ class _Tree:
     header_keys: frozenset[str]
     #: The table's fixed texts (captions, 申请人情况), skipped inside a header.
     fixed: frozenset[str]
+    #: The table's id: a header label refers to a column or group of it.
+    table: str
+    #: Headers already parsed, by their labels: most reports print the form's.
+    parsed: dict[tuple[str, ...], _Parsed] = field(factory=dict)
+    #: Whether a run of labels fits a printed order, by (labels, leaf order).
+    fitted: dict[tuple[tuple[str, ...], tuple[int, ...]], bool] = field(factory=dict)
 
 
 @by_identity(maxsize=64)
@@ -93,7 +107,7 @@ def _tree(table: TableSpec) -> _Tree:
     walk(table.columns, ())
     header = frozenset(k for ks in keys.values() for k in ks)
     fixed = frozenset(label_key(t) for t in table.labels) - header
-    return _Tree(keys, children, tuple(leaves), header, fixed)
+    return _Tree(keys, children, tuple(leaves), header, fixed, table.id)
 
 
 def column_order(
@@ -135,8 +149,6 @@ def column_order(
 
 #: A header run: each label's match form and its token.
 _Run = list[tuple[str, Token]]
-#: Each group's children in printed order (``()``: the roots).
-_Printed = dict[_Path, tuple[_Path, ...]]
 
 
 def _runs(tree: _Tree, tokens: Sequence[Token], anchor: int, end: int) -> list[_Run]:
@@ -167,17 +179,37 @@ def _header_part(tree: _Tree, token: Token) -> str | None:
         return ""
     if token.kind is not TokenKind.LABEL:
         return None
-    key = label_key(token.text)
+    if not any(r.table == tree.table and r.role in _HEADER for r in token.refs):
+        # most labels, the rows' (checked first: the header is read over the
+        # whole table, and a label's match form costs a fold per character)
+        return "" if all(r.role is LabelRole.LABEL for r in token.refs) else None
+    key = _key(token.text)
     if key in tree.header_keys:
         return key
-    if key in tree.fixed or all(r.role is LabelRole.LABEL for r in token.refs):
-        return ""
-    return None
+    return "" if key in tree.fixed else None
 
 
-def _parse(tree: _Tree, run: _Run) -> tuple[tuple[int, ...], _Printed] | None:
+#: The roles a header label may have: a column, or a group (of columns or rows).
+_HEADER: Final = (LabelRole.COLUMN, LabelRole.GROUP)
+
+
+@lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    return label_key(text)
+
+
+def _parse(tree: _Tree, run: _Run) -> _Parsed:
     """The order a complete header prints: level by level, else its leaves alone;
     as printed, else with a group label repeated next to itself counted once."""
+    labels = tuple(k for k, _ in run)
+    if labels not in tree.parsed:
+        if len(tree.parsed) >= _MEMO:
+            tree.parsed.clear()
+        tree.parsed[labels] = _parsed(tree, run)
+    return tree.parsed[labels]
+
+
+def _parsed(tree: _Tree, run: _Run) -> _Parsed:
     for keys in _readings(tree, run):
         printed = _by_levels(tree, keys)
         split = _split(tree, keys)
@@ -313,6 +345,15 @@ def _leaf_keys(tree: _Tree) -> frozenset[str]:
 def _fits(tree: _Tree, run: _Run, printed: _Printed) -> bool:
     """Whether a run of labels is part of the header ``printed`` would print:
     in its level-by-level form, or as group lines above a line of leaves."""
+    memo = (tuple(k for k, _ in run), _leaf_order(tree, printed))
+    if memo not in tree.fitted:
+        if len(tree.fitted) >= _MEMO:
+            tree.fitted.clear()
+        tree.fitted[memo] = _fitted(tree, run, printed)
+    return tree.fitted[memo]
+
+
+def _fitted(tree: _Tree, run: _Run, printed: _Printed) -> bool:
     levels = _levels(tree, printed)
     leaves = [tree.keys[tree.leaves[i]] for i in _leaf_order(tree, printed)]
     for keys in _readings(tree, run):

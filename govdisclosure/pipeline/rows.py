@@ -81,8 +81,9 @@ def draft_tables(
     for grid in grids:
         unused += _RowWalk(spec, grid, occurrences, header_units, findings).run()
     drafts = []
+    places: dict[int, dict[int, int]] = {}  # per grid: each token's index
     for table in spec.tables:
-        order = _column_order(table, grids, occurrences)
+        order = _column_order(table, grids, occurrences, places)
         findings += order.findings
         rows = tuple(
             _row_draft(
@@ -175,13 +176,17 @@ def _readings(
 
 
 def _column_order(
-    table: TableSpec, grids: Sequence[TokenGrid], occurrences: _Occurrences
+    table: TableSpec,
+    grids: Sequence[TokenGrid],
+    occurrences: _Occurrences,
+    places: dict[int, dict[int, int]],
 ) -> ColumnOrder:
     """The order the table's header prints its columns (`header.column_order`).
 
     The table starts at its first row: its label, or the first token after
     the header label that opened a row without one; it ends at its rows' last
-    token. Only the grid that holds the first row is read.
+    token. Only the grid that holds the first row is read. ``places`` keeps
+    each grid's token indices, for the next table of its section.
     """
     seen = [
         (leaf, opener, tokens)
@@ -191,7 +196,9 @@ def _column_order(
     for grid in grids:
         if grid.section != table.section:
             continue
-        index = {id(t): i for i, t in enumerate(grid.tokens)}
+        index = places.get(id(grid))
+        if index is None:
+            index = places[id(grid)] = {id(t): i for i, t in enumerate(grid.tokens)}
         starts = [
             index[id(opener)] + (0 if leaf.node.label else 1)
             for leaf, opener, _ in seen
