@@ -237,3 +237,18 @@ def test_merged_cells_copied_into_every_column_and_a_total_next_to_a_total() -> 
         (CellStatus.OK, v) for v in [2, 1, 0, 1, 4, 1, 0, 0, 0, 1, 0, 0, 1, 0, 1]
     ]
     assert ["header.reordered"] == _codes(report)
+
+
+def test_a_heading_that_names_the_groups_is_no_header() -> None:
+    """``第四部分 …行政复议、行政诉讼情况``: the report's own numbering; the
+    heading's 行政复议 and 行政诉讼 are words of a heading, not a header."""
+    old = "四、政府信息公开行政复议、行政诉讼情况"
+    report = govdisclosure.load(
+        _pipe((old, "第四部分 政府信息公开行政复议、行政诉讼情况"))
+    )
+
+    (row,) = report.table("t4").grid()
+    assert [(c.status, c.value) for c in row] == [
+        (CellStatus.OK, v) for v in [2, 1, 0, 1, 4, 1, 0, 0, 0, 1, 0, 0, 1, 0, 1]
+    ]
+    assert [] == _codes(report)

@@ -27,6 +27,7 @@ header is evidence: the columns are read by their labels.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final
@@ -156,13 +157,14 @@ def _runs(tree: _Tree, tokens: Sequence[Token], anchor: int, end: int) -> list[_
 
     Only runs of at least two labels: one label orders nothing.
     """
+    words = _worded_cells(tokens[: end + 1])
     start = anchor
-    while start > 0 and _header_part(tree, tokens[start - 1]) is not None:
+    while start > 0 and _header_part(tree, tokens[start - 1], words) is not None:
         start -= 1
     runs: list[_Run] = []
     run: _Run = []
     for token in tokens[start : end + 1]:
-        part = _header_part(tree, token)
+        part = _header_part(tree, token, words)
         if part is None:
             runs.append(run)
             run = []
@@ -172,18 +174,37 @@ def _runs(tree: _Tree, tokens: Sequence[Token], anchor: int, end: int) -> list[_
     return [r for r in runs if len(r) >= 2]
 
 
-def _header_part(tree: _Tree, token: Token) -> str | None:
+def _worded_cells(tokens: Sequence[Token]) -> set[int]:
+    """The cells holding several labels and other words: a heading or a sentence
+    that names columns (``第四部分 政府信息公开行政复议、行政诉讼情况``), no header.
+
+    A header cell holds one label and perhaps its note (``采购总金额(单位:万元)``),
+    or, on a collapsed line, labels alone.
+    """
+    labels = Counter(t.cell for t in tokens if t.kind is TokenKind.LABEL)
+    return {
+        t.cell
+        for t in tokens
+        if t.kind is TokenKind.LABEL and t.attached and labels[t.cell] > 1
+    }
+
+
+def _header_part(tree: _Tree, token: Token, worded: set[int]) -> str | None:
     """A column or group label's match form; ``""`` for what a header may hold
     besides (empty cells, the table's fixed texts); None for anything else."""
     if token.kind is TokenKind.EMPTY:
         return ""
-    if token.kind is not TokenKind.LABEL:
+    if token.kind is not TokenKind.LABEL or token.cell in worded:
         return None
     if not any(r.table == tree.table and r.role in _HEADER for r in token.refs):
         # most labels, the rows' (checked first: the header is read over the
         # whole table, and a label's match form costs a fold per character)
         return "" if all(r.role is LabelRole.LABEL for r in token.refs) else None
     key = _key(token.text)
+    if token.attached and key not in _leaf_keys(tree):
+        # a group label with words beside it is in a heading or a sentence
+        # (``行政诉讼情况``: a heading cut in two); a column's may be its unit note
+        return None
     if key in tree.header_keys:
         return key
     return "" if key in tree.fixed else None
