@@ -112,6 +112,7 @@ def _row_cells(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]:
         row.readings is not None
         and len(row.readings) == 1
         and row.initial is row.readings
+        and row.doubt is None
     ):
         return _cells_as_read(row, columns)
     return _cells_by_agreement(row, columns)
@@ -159,6 +160,8 @@ def _undecided_row(row: RowDraft) -> tuple[CellStatus, str, str | None] | None:
     """
     if not row.found:
         return CellStatus.MISSING, "row not found", None
+    if row.doubt is not None:  # the header leaves every column's place in doubt
+        return CellStatus.AMBIGUOUS, row.doubt, _raw(row)
     if row.readings is None or row.initial is None:
         return CellStatus.AMBIGUOUS, "too many possible readings", None
     if not row.readings:

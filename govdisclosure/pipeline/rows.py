@@ -26,6 +26,7 @@ from attrs import evolve, frozen
 
 from govdisclosure.model import Finding, Severity, Value
 from govdisclosure.pipeline.grid import LabelRef, LabelRole, Token, TokenGrid, TokenKind
+from govdisclosure.pipeline.header import ColumnOrder, column_order
 from govdisclosure.pipeline.segment import (
     BLANK,
     Piece,
@@ -77,6 +78,9 @@ class RowDraft:
     #: The total of the row's group when the report prints the group as one row
     #: (an older form's, `LabelNode.total_row`) and not this row.
     group_total: GroupTotal | None = None
+    #: Why the row's columns are in doubt (a header no order of the form's
+    #: columns explains): then no cell of it is decided (`header`).
+    doubt: str | None = None
 
 
 @frozen
@@ -99,10 +103,18 @@ def draft_tables(
     for grid in grids:
         unused += _RowWalk(spec, grid, occurrences, header_units, findings).run()
     drafts = []
+    places: dict[int, dict[int, int]] = {}  # per grid: each token's index
     for table in spec.tables:
+        order = _column_order(table, grids, occurrences, places)
+        findings += order.findings
         rows = tuple(
             _row_draft(
-                table, leaf, occurrences.get((table.id, leaf.key), []), findings, unused
+                table,
+                leaf,
+                occurrences.get((table.id, leaf.key), []),
+                findings,
+                unused,
+                order,
             )
             for leaf in table.row_leaves()
         )
@@ -121,6 +133,7 @@ def _row_draft(
     found: list[tuple[Token, list[Token]]],
     findings: list[Finding],
     unused: list[Token],
+    order: ColumnOrder,
 ) -> RowDraft:
     """The draft of one row from where it was seen.
 
@@ -146,13 +159,80 @@ def _row_draft(
     if not leaf.node.label:
         tokens = _drop_header_padding(tokens)
     types = table.row_types(leaf)
-    try:
-        readings: tuple[Reading, ...] | None = tuple(row_readings(tokens, types))
-    except TooManyReadingsError:
-        readings = None  # `narrow` may still search it under its own equations
+    readings, types = _readings(tokens, types, order.order)
     return RowDraft(
-        table.id, leaf.key, leaf.label, True, tokens, readings, readings, types=types
+        table.id,
+        leaf.key,
+        leaf.label,
+        True,
+        tokens,
+        readings,
+        readings,
+        types=types,
+        doubt=order.doubt,
     )
+
+
+def _readings(
+    tokens: tuple[Token, ...],
+    types: tuple[ValueType, ...],
+    order: tuple[int, ...] | None,
+) -> tuple[tuple[Reading, ...] | None, tuple[ValueType, ...]]:
+    """A row's readings in the spec's column order, and the types `narrow` may search.
+
+    The numbers are read in the printed order (``order[i]`` is the spec's
+    column printed ``i``-th; None: the form's), and each reading is put back in
+    the spec's order. A reordered row with too many readings gets no types:
+    `narrow`'s search fills columns in the spec's order, which is not the
+    order of its numbers, so it must not search it.
+    """
+    printed = types if order is None else tuple(types[i] for i in order)
+    try:
+        readings = row_readings(tokens, printed)
+    except TooManyReadingsError:
+        # `narrow` may still search it under its own equations
+        return None, types if order is None else ()
+    if order is None:
+        return tuple(readings), types
+    back = sorted(range(len(order)), key=order.__getitem__)  # spec column → printed
+    return tuple(tuple(r[i] for i in back) for r in readings), types
+
+
+def _column_order(
+    table: TableSpec,
+    grids: Sequence[TokenGrid],
+    occurrences: _Occurrences,
+    places: dict[int, dict[int, int]],
+) -> ColumnOrder:
+    """The order the table's header prints its columns (`header.column_order`).
+
+    The table starts at its first row: its label, or the first token after
+    the header label that opened a row without one; it ends at its rows' last
+    token. Only the grid that holds the first row is read. ``places`` keeps
+    each grid's token indices, for the next table of its section.
+    """
+    seen = [
+        (leaf, opener, tokens)
+        for leaf in table.row_leaves()
+        for opener, tokens in occurrences.get((table.id, leaf.key), [])
+    ]
+    for grid in grids:
+        if grid.section != table.section:
+            continue
+        index = places.get(id(grid))
+        if index is None:
+            index = places[id(grid)] = {id(t): i for i, t in enumerate(grid.tokens)}
+        starts = [
+            index[id(opener)] + (0 if leaf.node.label else 1)
+            for leaf, opener, _ in seen
+            if id(opener) in index
+        ]
+        if not starts:
+            continue
+        ends = [index[id(t)] for *_, tokens in seen for t in tokens if id(t) in index]
+        anchor = min(starts)
+        return column_order(table, grid.tokens, anchor, max([anchor, *ends]))
+    return ColumnOrder()
 
 
 def _drop_header_padding(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

@@ -14,7 +14,8 @@ Hazards, seen in real reports, are modifiers too (all off by default, so
 ``Layout()`` prints as it always did): headings glued to the text before them,
 the report's own section numbering, reworded and missing headings, the html
 page inside a JavaScript string or a JSON blob, a PDF text layer's spaces
-between digits and Han, and page numbers between table rows. What they need to
+between digits and Han, page numbers between table rows, and sibling columns
+printed in another order than the form's (header and data alike). What they need to
 know of the format (section numbers, titles, units) comes from the spec; the
 strings written here are page furniture, the same for every format.
 """
@@ -118,6 +119,7 @@ HAZARDS = (
     "deleted",
     "fuzzy_labels",
     "split_tables",
+    "permuted_columns",
 )
 #: The layouts a PDF→markdown converter prints as pipe tables it splits into
 #: pieces (`Layout.split_tables`).
@@ -168,7 +170,7 @@ class Layout:
       (``2021 年``), as a PDF's text layer prints it;
     * ``page_numbers``: a page-number line (a `PAGE_NUMBER_FORMS` form) after
       every ``page_rows`` table rows, and the title repeated as the next
-      page's header when ``page_header`` (not for ``cells="html"``).
+      page's header when ``page_header`` (not for ``cells="html"``);
     * ``short_rows``: the rows' zero cells dropped, as a converter drops empty
       cells: a row prints fewer cells than columns, and nothing says which;
     * ``marks``: a mark (one of `MARKS`) printed instead of a value, in the
@@ -186,7 +188,11 @@ class Layout:
       line and under a generic header (``| 项目 | 数据1 | … |`` and its
       ``| --- |`` row), the table's own header repeated, a header row of no
       spec, or a placeholder table of dashes; and, in delimited layouts, a
-      remark after some values (`ANNOTATION_FORMS`, `annotated_cell`).
+      remark after some values (`ANNOTATION_FORMS`, `annotated_cell`);
+    * ``permuted_columns``: the children of every column group (the top level
+      included) printed in another order, header and data alike, shuffled by
+      this seed (a group of two is swapped). Only where the header is printed
+      (``header=True``): without one, nothing in the text says the order.
 
     Short rows and deleted cells drop the ragged padding of pipe rows; marks
     and deleted cells are drawn for delimited layouts (`DELIMITED_CELLS`).
@@ -217,6 +223,7 @@ class Layout:
     deleted: bool = False
     fuzzy_labels: bool = False
     split_tables: bool = False
+    permuted_columns: int | None = None
 
     @property
     def keeps_boundaries(self) -> bool:
@@ -630,6 +637,8 @@ def _table(
     pages: _Pages | None = None,
 ) -> list[str]:
     lines = list(table.labels[:1])  # the caption or note, when the spec has one
+    if layout.permuted_columns is not None and layout.header:
+        table, values = _permuted(table, values, layout.permuted_columns)
     if layout.cells == "html":
         return [*lines, _html_table(table, values, layout, rng)]
     if layout.header:
@@ -664,6 +673,29 @@ def _piece_head(
         return ["", *_cells(["项目", *_UNKNOWN_HEADER], layout, False)]
     dashes = _cells(["-"] * (width + 1), layout, False)
     return ["", *dashes, *rule, "", *generic, *rule]
+
+
+def _permuted(
+    table: TableSpec, values: dict[str, list[Value]], seed: int
+) -> tuple[TableSpec, dict[str, list[Value]]]:
+    """The table with every column group's children in another order
+    (`Layout.permuted_columns`), and its rows' values in that order."""
+    rng = random.Random(seed)
+
+    def shuffled(nodes: tuple[LabelNode, ...]) -> tuple[LabelNode, ...]:
+        nodes = tuple(
+            evolve(n, children=shuffled(n.children)) if n.children else n for n in nodes
+        )
+        order = list(range(len(nodes)))
+        rng.shuffle(order)
+        if len(order) > 1 and order == sorted(order):
+            order = order[1:] + order[:1]  # never the form's own order
+        return tuple(nodes[i] for i in order)
+
+    printed = evolve(table, columns=shuffled(table.columns))
+    index = {leaf.key: i for i, leaf in enumerate(table.column_leaves())}
+    moved = [index[leaf.key] for leaf in printed.column_leaves()]
+    return printed, {row: [vals[i] for i in moved] for row, vals in values.items()}
 
 
 def _rows(

@@ -77,6 +77,7 @@ def layouts(
     deleted: FeatureFlag = "never",
     fuzzy_labels: FeatureFlag = "never",
     split_tables: FeatureFlag = "never",
+    permuted_columns: FeatureFlag = "never",
 ) -> st.SearchStrategy[Layout]:
     """Any layout, with its modifiers, and the hazards their flags allow.
 
@@ -84,7 +85,9 @@ def layouts(
     page numbers are not printed in html, so ``page_numbers`` draws the other
     cell layouts (when ``cells`` has any); marks and deleted cells draw a
     delimited layout (`DELIMITED_CELLS`), and deleted cells no blanks for zeros;
-    split tables draw a delimited layout (pieces in `SPLIT_CELLS`).
+    split tables draw a delimited layout (pieces in `SPLIT_CELLS`); columns
+    permuted are printed with their header (without it, nothing in the text
+    says their order).
     """
     plain = st.builds(
         Layout,
@@ -112,6 +115,7 @@ def layouts(
         "deleted": deleted,
         "fuzzy_labels": fuzzy_labels,
         "split_tables": split_tables,
+        "permuted_columns": permuted_columns,
     }
     if all(flag == "never" for flag in flags.values()):
         return plain  # the strategy of old: same draws, same shrinking
@@ -162,6 +166,9 @@ _HAZARD_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "footnotes": st.fixed_dictionaries({"footnotes": st.sampled_from(FOOTNOTE_FORMS)}),
     "deleted": st.just({"deleted": True}),
     "split_tables": st.just({"split_tables": True}),
+    "permuted_columns": st.fixed_dictionaries(
+        {"permuted_columns": st.integers(0, 2**16), "header": st.just(True)}
+    ),
 }
 
 
