@@ -77,6 +77,10 @@ class RowDraft:
     #: The total of the row's group when the report prints the group as one row
     #: (an older form's, `LabelNode.total_row`) and not this row.
     group_total: GroupTotal | None = None
+    #: Cells (column index, the equations' ids) that no reading decides but
+    #: whose value is 0: non-negative counts that an equation makes sum to 0
+    #: (set by `narrow`, issue 18).
+    zeros: tuple[tuple[int, str], ...] = ()
 
 
 @frozen
