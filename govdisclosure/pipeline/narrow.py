@@ -126,6 +126,7 @@ def narrow_readings(
     }
     conflicts: list[list[Instance]] = []
     bounds = _search_undetermined_rows(rows, columns, usable, conflicts)
+    bounded = {cast(_RowKey, tuple(f.cells[0].split(".", 1))) for f in bounds}
     # a row whose readings still leave out the cuts of a long run holds none
     # of the true readings: its equations would narrow the others wrongly,
     # and a conflict through it would be the reader's limit, not the report's
@@ -142,17 +143,15 @@ def narrow_readings(
     )
     rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
-    rows, printed = _zeros_printed(rows, active, spec)
+    rows = _zeros_printed(rows, active, spec, {*uncut, *bounded})
     rows = _non_negative_zeros(rows, active, drafts)
     narrowed = tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
     )
-    bounded = {tuple(f.cells[0].split(".", 1)) for f in bounds}
     return narrowed, [
         *bounds,
         *(_uncut_finding(rows[k]) for k in uncut if k not in bounded),
         *(_unsatisfiable(core, rows, spec) for core in conflicts),
-        *printed,
     ]
 
 
@@ -596,8 +595,11 @@ def _has_unknown(row: RowDraft) -> bool:
 
 
 def _zeros_printed(
-    rows: dict[_RowKey, RowDraft], active: list[Instance], spec: Spec
-) -> tuple[dict[_RowKey, RowDraft], list[Finding]]:
+    rows: dict[_RowKey, RowDraft],
+    active: list[Instance],
+    spec: Spec,
+    unread: set[_RowKey],
+) -> dict[_RowKey, RowDraft]:
     """Set aside the readings with an empty cell when the report prints its zeros.
 
     The evidence (where the spec switches it on, ``zeros_printed_evidence``):
@@ -607,27 +609,29 @@ def _zeros_printed(
     nothing to count does not leave one cell of a glued row empty, so those
     readings are dropped; in a row only when a reading without an empty cell
     is left. Should the equations then find no consistent table, the report
-    does not follow the convention, and nothing is dropped.
+    does not follow the convention, and nothing is dropped. The ``unread``
+    rows (a run too long to cut, a search past its bounds) are no evidence:
+    their listed readings, if any, are not the report's.
     """
     if not spec.zeros_printed_evidence:
-        return rows, []
+        return rows
     if not any(_prints_zero(r) for r in rows.values()) or any(
-        _leaves_empty(r) for r in rows.values()
+        _leaves_empty(r) for k, r in rows.items() if k not in unread
     ):
-        return rows, []
+        return rows
     trial = dict(rows)
     for key, row in rows.items():
-        readings = row.readings or ()
-        full = tuple(r for r in readings if not any(_empty(s) for s in r))
-        if full and len(full) < len(readings):
+        readings = row.readings if key not in unread else None
+        full = tuple(r for r in readings or () if not any(_empty(s) for s in r))
+        if full and len(full) < len(readings or ()):
             trial[key] = evolve(
                 row, readings=full, narrowed_by=_with(row.narrowed_by, ZEROS_PRINTED)
             )
     if all(trial[k] is rows[k] for k in rows):
-        return rows, []
+        return rows
     if _narrow_all(active, trial)[0] is not None:
-        return rows, []
-    return trial, []
+        return rows
+    return trial
 
 
 def _empty(slot: Slot) -> bool:
