@@ -33,7 +33,7 @@ Three guards keep it honest and bounded:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Final, cast
 
@@ -627,9 +627,7 @@ def _zeros_printed(
             trial[key] = evolve(
                 row, readings=full, narrowed_by=_with(row.narrowed_by, ZEROS_PRINTED)
             )
-    if all(trial[k] is rows[k] for k in rows):
-        return rows
-    if _narrow_all(active, trial)[0] is not None:
+    if _renarrow(active, rows, trial):
         return rows
     return trial
 
@@ -696,22 +694,59 @@ def _non_negative_zeros(
         for leaf in d.spec.row_leaves()
     }
     forced: dict[_CellKey, list[str]] = {}
+    states = _CellStates()
     current = rows
     for _ in range(MAX_PASSES):
         grew = False
         for inst in active:
-            for cell in _zero_cells(inst, current, forced, counts):
+            for cell in _zero_cells(inst, current, forced, counts, states):
                 grew |= cell not in forced
                 ids = forced.setdefault(cell, [])
                 if inst.invariant.id not in ids:
                     ids.append(inst.invariant.id)
         if not grew:
             break
-        trial = _drop_nonzero(current, forced)
-        if trial is None or _narrow_all(active, trial)[0] is not None:
+        trial = _drop_nonzero(current, forced, states)
+        if trial is None or _renarrow(active, current, trial):
             return rows  # the equations disagree: not the report's table
         current = trial
     return _with_zeros(current, forced)
+
+
+def _renarrow(
+    active: list[Instance],
+    before: dict[_RowKey, RowDraft],
+    after: dict[_RowKey, RowDraft],
+) -> bool:
+    """Narrow ``after`` (``before`` with readings of some rows dropped) to a
+    fixpoint again, in place; whether an equation then has no reading.
+
+    ``before`` was narrowed, so only the equations through a changed row
+    need evaluating first (`_narrow_all`'s ``settled``).
+    """
+    changed = {k for k in after if after[k] is not before[k]}
+    if not changed:
+        return False
+    quiet = [i for i in active if not _rows_of(i) & changed]
+    loud = [i for i in active if _rows_of(i) & changed]
+    return _narrow_all([*quiet, *loud], after, len(quiet))[0] is not None
+
+
+class _CellStates:
+    """`_cell_state` of every cell of a row, remembered per row draft (a row
+    may have thousands of readings, and each cell is asked for by several
+    equations)."""
+
+    def __init__(self) -> None:
+        self.known: dict[_RowKey, tuple[RowDraft, list[_State]]] = {}
+
+    def __call__(self, key: _RowKey, row: RowDraft, j: int) -> _State:
+        seen = self.known.get(key)
+        if seen is None or seen[0] is not row:
+            seen = (row, _row_states(row))
+            self.known[key] = seen
+        states = seen[1]
+        return states[j] if j < len(states) else (None, False)  # a row not found
 
 
 def _zero_cells(
@@ -719,6 +754,7 @@ def _zero_cells(
     rows: dict[_RowKey, RowDraft],
     forced: dict[_CellKey, list[str]],
     counts: dict[_RowKey, list[bool]],
+    states: _CellStates,
 ) -> list[_CellKey]:
     """The cells of ``inst`` it makes 0 (see `_non_negative_zeros`); none if it decides none.
 
@@ -736,7 +772,7 @@ def _zero_cells(
             cell = (key, j)
             if cell in forced:
                 continue  # 0
-            values, decided = _cell_state(rows[key], j)
+            values, decided = states(key, rows[key], j)
             if values is None or len(values) > 1:
                 open_cells.append((coef, cell))
                 if values is None and not _cut_short(rows[key], j):
@@ -758,23 +794,36 @@ def _zero_cells(
     return zeros
 
 
-def _cell_state(row: RowDraft, j: int) -> tuple[set[_Number] | None, bool]:
-    """A cell's values over the row's readings (empty as 0; None: unknown), and
-    whether every reading gives it the same slot."""
+#: A cell's values over its row's readings (an empty cell as 0; None: unknown),
+#: and whether every reading gives it the same slot.
+_State = tuple[set[_Number] | None, bool]
+
+
+def _row_states(row: RowDraft) -> list[_State]:
+    """The `_State` of each cell of ``row``."""
     if not row.found or not row.readings:
-        return None, False
+        return []  # unknown
+    # the slots of a column are mostly the same memoised objects: deduplicated
+    # by identity (in C) before they are looked at
+    return [
+        _cell_state(dict(zip(map(id, column), column, strict=True)).values())
+        for column in zip(*row.readings, strict=True)
+    ]
+
+
+def _cell_state(slots: Iterable[Slot]) -> _State:
+    """The `_State` of a cell whose readings give it ``slots`` (some repeated)."""
     values: set[_Number] = set()
-    slots = {id(r[j]): r[j] for r in row.readings}.values()
+    kinds: set[tuple[bool, object]] = set()
     for slot in slots:
         if isinstance(slot, Piece) and slot.value is not None:
             values.add(slot.value)
+            kinds.add((True, slot.value))
         elif slot is BLANK:
             values.add(0)
+            kinds.add((False, 0))
         else:
             return None, False  # missing, a gap, unread: its value is unknown
-    kinds = {
-        (isinstance(s, Piece), s.value if isinstance(s, Piece) else 0) for s in slots
-    }
     return values, len(kinds) == 1
 
 
@@ -790,14 +839,18 @@ def _cut_short(row: RowDraft, j: int) -> bool:
 
 
 def _drop_nonzero(
-    rows: dict[_RowKey, RowDraft], forced: dict[_CellKey, list[str]]
+    rows: dict[_RowKey, RowDraft],
+    forced: dict[_CellKey, list[str]],
+    states: _CellStates,
 ) -> dict[_RowKey, RowDraft] | None:
     """The rows without the readings giving a cell of ``forced`` a value other
     than 0; None when a row would keep none."""
     trial = dict(rows)
     columns: dict[_RowKey, set[int]] = {}
     for key, j in forced:
-        columns.setdefault(key, set()).add(j)
+        values, _ = states(key, rows[key], j)
+        if values is None or values - {0}:  # some reading may give another value
+            columns.setdefault(key, set()).add(j)
     for key, cols in columns.items():
         row = trial[key]
         readings = row.readings or ()
