@@ -42,10 +42,17 @@ def test_a_total_no_split_satisfies_is_an_error() -> None:
     assert ("t3.processed_total",) == finding.cells
     assert "[row processed_total]" in (finding.equation or "")
     assert "（七）总计" in finding.message
-    # the cells keep their flags: nothing is bent to fit
+    # the cells keep their flags: nothing is bent to fit the equations; only
+    # the cells that both readings without an empty cell give 0 (the report
+    # prints its zeros: 2|0|0|0|0|0|11 or 20|0|0|0|0|1|1) are decided
     total = [c for c in report.table("t3").cells if c.row_key == "processed_total"]
     assert 7 == len(total)
-    assert all(c.status is CellStatus.AMBIGUOUS for c in total)
+    flagged = [c.column_key for c in total if c.status is CellStatus.AMBIGUOUS]
+    assert ["natural_person", "other_org", "total"] == flagged
+    middle = [c for c in total if c.column_key not in flagged]
+    assert {(CellStatus.INFERRED, 0)} == {(c.status, c.value) for c in middle}
+    assert all("prints its zeros" in (c.reason or "") for c in middle)
+    assert not any("invariants" in (c.reason or "") for c in middle)
 
 
 def test_check_exits_1_for_an_unsatisfiable_table(

@@ -25,6 +25,7 @@ from typing import Final, NamedTuple
 
 from govdisclosure.model import Cell, CellStatus, Finding, Table, Value
 from govdisclosure.pipeline.grid import TokenKind
+from govdisclosure.pipeline.narrow import CONVENTIONS, NON_NEGATIVE
 from govdisclosure.pipeline.rows import (
     GroupTotal,
     RowDraft,
@@ -113,6 +114,7 @@ def _row_cells(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]:
         and len(row.readings) == 1
         and row.initial is row.readings
         and row.doubt is None
+        and not row.zeros
     ):
         return _cells_as_read(row, columns)
     return _cells_by_agreement(row, columns)
@@ -145,11 +147,47 @@ def _cells_by_agreement(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]
     undecided = _undecided_row(row)
     if undecided is not None:
         status, reason, raw = undecided
-        return [_empty_cell(row, c, status, reason, raw=raw) for c in columns]
-    agreement = _agreement(row, len(columns))
-    return [
-        _decided_cell(row, column, j, *agreement[j]) for j, column in enumerate(columns)
-    ]
+        cells = [_empty_cell(row, c, status, reason, raw=raw) for c in columns]
+    else:
+        agreement = _agreement(row, len(columns))
+        cells = [
+            _decided_cell(row, column, j, *agreement[j])
+            for j, column in enumerate(columns)
+        ]
+    # a row whose header is in doubt has no column places to reason from
+    for j, ids in row.zeros if row.doubt is None else ():
+        if cells[j].status in (CellStatus.AMBIGUOUS, CellStatus.MISSING):
+            cells[j] = _zero_cell(row, columns[j], ids, cells[j])
+    return cells
+
+
+def _zero_cell(row: RowDraft, column: _Column, ids: str, before: Cell) -> Cell:
+    """A count no reading decides that equations make sum to 0 with others: 0.
+
+    The reason says why (counts are never negative) and what the cell was
+    before: 0 or empty in every reading, several values, or not in the text.
+    """
+    values = set(before.candidates)
+    was = (
+        "0 or empty in every reading"
+        if before.status is CellStatus.AMBIGUOUS and values <= {0, None}
+        else "several readings"
+        if before.status is CellStatus.AMBIGUOUS
+        else f"not given by the text ({before.reason})"
+    )
+    return Cell(
+        table=row.table,
+        row_key=row.key,
+        column_key=column.key,
+        row_label=row.label,
+        column_label=column.label,
+        value=0,
+        status=CellStatus.INFERRED,
+        unit=column.unit,
+        raw=before.raw,
+        span=before.span,
+        reason=f"{CONVENTIONS[NON_NEGATIVE]} (invariants {ids}); {was}",
+    )
 
 
 def _undecided_row(row: RowDraft) -> tuple[CellStatus, str, str | None] | None:
@@ -326,7 +364,9 @@ def _raw(row: RowDraft) -> str | None:
 
 def _by(row: RowDraft) -> str:
     """What narrowed the row, for a cell's reason: equations, then prose."""
-    why = [f"invariants {', '.join(row.narrowed_by)}"] if row.narrowed_by else []
+    ids = [i for i in row.narrowed_by if i not in CONVENTIONS]
+    why = [f"invariants {', '.join(ids)}"] if ids else []
+    why += [CONVENTIONS[i] for i in row.narrowed_by if i in CONVENTIONS]
     why += [f"the text says 「{s}」" for s in row.evidence]
     return f" ({'; '.join(why)})" if why else ""
 

@@ -33,7 +33,7 @@ Three guards keep it honest and bounded:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Final, cast
 
@@ -50,17 +50,43 @@ from govdisclosure.pipeline.decode import (
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.narrative import fact_instance
 from govdisclosure.pipeline.rows import RowDraft, TableDraft
-from govdisclosure.pipeline.segment import MISSING, Piece, Reading
+from govdisclosure.pipeline.segment import (
+    BLANK,
+    GAP,
+    MISSING,
+    Piece,
+    Reading,
+    Slot,
+    Unread,
+)
 from govdisclosure.pipeline.values import MAX_SPLIT_DIGITS
 from govdisclosure.spec.expr import Instance, instances
-from govdisclosure.spec.model import Spec
+from govdisclosure.spec.model import Spec, ValueType
 
-__all__ = ["MAX_PASSES", "MAX_SUMSET", "narrow_readings"]
+__all__ = [
+    "CONVENTIONS",
+    "MAX_PASSES",
+    "MAX_SUMSET",
+    "NON_NEGATIVE",
+    "ZEROS_PRINTED",
+    "narrow_readings",
+]
 
 #: The largest sumset built while narrowing; a larger one skips that equation.
 MAX_SUMSET: Final = 50_000
 #: Narrowing passes over all equations before giving up on a fixpoint.
 MAX_PASSES: Final = 20
+
+#: The reading filters that are conventions, not equations (issue 18): their
+#: ids, kept in a row's ``narrowed_by`` beside the equations', and what a
+#: cell's reason says of them.
+ZEROS_PRINTED: Final = "zeros-printed"
+NON_NEGATIVE: Final = "non-negative"
+CONVENTIONS: Final = {
+    ZEROS_PRINTED: "the report prints its zeros as digits and leaves no cell "
+    "empty elsewhere, so no cell of this row is empty",
+    NON_NEGATIVE: "counts are never negative, so counts that must sum to 0 are 0",
+}
 
 _Number = int | Decimal
 _RowKey = tuple[str, str]
@@ -78,27 +104,29 @@ def narrow_readings(
     evidence. The findings are the ``invariant.unsatisfiable`` errors: sets
     of equations that no reading of their rows satisfies together.
     """
-    if all(
-        r.readings is not None and len(r.readings) <= 1 for d in drafts for r in d.rows
-    ):
-        # nothing to choose anywhere: no equation or figure can drop a reading
-        # (and a row of one reading that breaks an equation is
-        # `invariants`' ``invariant.violated``)
-        return tuple(drafts), []
     rows: dict[_RowKey, RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
-    }
-    columns = {
-        d.spec.id: {c.key: j for j, c in enumerate(d.spec.column_leaves())}
-        for d in drafts
     }
     usable = [
         i
         for i in instances(spec)
         if i.invariant.resolve and i.invariant.severity is Severity.ERROR
     ]
+    if all(
+        r.readings is not None and len(r.readings) <= 1 for d in drafts for r in d.rows
+    ):
+        # nothing to choose anywhere: no equation or figure can drop a reading
+        # (and a row of one reading that breaks an equation is
+        # `invariants`' ``invariant.violated``); only cells the text does
+        # not give may still be 0 by an equation that holds
+        return _zeros_of_one_reading(drafts, rows, usable), []
+    columns = {
+        d.spec.id: {c.key: j for j, c in enumerate(d.spec.column_leaves())}
+        for d in drafts
+    }
     conflicts: list[list[Instance]] = []
     bounds = _search_undetermined_rows(rows, columns, usable, conflicts)
+    bounded = {cast(_RowKey, tuple(f.cells[0].split(".", 1))) for f in bounds}
     # a row whose readings still leave out the cuts of a long run holds none
     # of the true readings: its equations would narrow the others wrongly,
     # and a conflict through it would be the reader's limit, not the report's
@@ -115,10 +143,11 @@ def narrow_readings(
     )
     rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
+    rows = _zeros_printed(rows, active, spec, {*uncut, *bounded})
+    rows = _non_negative_zeros(rows, active, drafts)
     narrowed = tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
     )
-    bounded = {tuple(f.cells[0].split(".", 1)) for f in bounds}
     return narrowed, [
         *bounds,
         *(_uncut_finding(rows[k]) for k in uncut if k not in bounded),
@@ -534,3 +563,319 @@ def _uncut_finding(row: RowDraft) -> Finding:
         cells=(f"{row.table}.{row.key}",),
         span=run.span if run else None,
     )
+
+
+# ---- conventions: reasoning a person accepts, beyond the equations (issue 18) ----
+
+
+def _zeros_of_one_reading(
+    drafts: Sequence[TableDraft],
+    rows: dict[_RowKey, RowDraft],
+    usable: list[Instance],
+) -> tuple[TableDraft, ...]:
+    """`_non_negative_zeros` for tables whose rows have one reading at most.
+
+    Only a row with a cell cut short (not in the text) can have one; the equations that
+    the decided cells break are left out (their rows' numbers disagree).
+    """
+    if not any(_has_unknown(r) for d in drafts for r in d.rows):
+        return tuple(drafts)
+    broken = [i for i in usable if _narrow_one(i, dict(rows)) is _UNSATISFIABLE]
+    frozen = {k for i in broken for k in _rows_of(i)}
+    active = [i for i in usable if not _rows_of(i) & frozen]
+    rows = _non_negative_zeros(rows, active, drafts)
+    return tuple(
+        evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
+    )
+
+
+def _has_unknown(row: RowDraft) -> bool:
+    """Whether a found row has a cell cut short (the only unknown one reading leaves)."""
+    return any(s == MISSING and not _unread(s) for r in row.readings or () for s in r)
+
+
+def _zeros_printed(
+    rows: dict[_RowKey, RowDraft],
+    active: list[Instance],
+    spec: Spec,
+    unread: set[_RowKey],
+) -> dict[_RowKey, RowDraft]:
+    """Set aside the readings with an empty cell when the report prints its zeros.
+
+    The evidence (where the spec switches it on, ``zeros_printed_evidence``):
+    a row of one reading prints a 0 as a cell of its own (``000``), and no
+    row, as the layout and the equations leave it, surely leaves a cell
+    empty (every reading of it has one). A report that prints 0 where it has
+    nothing to count does not leave one cell of a glued row empty, so those
+    readings are dropped; in a row only when a reading without an empty cell
+    is left. Should the equations then find no consistent table, the report
+    does not follow the convention, and nothing is dropped. The ``unread``
+    rows (a run too long to cut, a search past its bounds) are no evidence:
+    their listed readings, if any, are not the report's.
+    """
+    if not spec.zeros_printed_evidence:
+        return rows
+    if not any(_prints_zero(r) for r in rows.values()) or any(
+        _leaves_empty(r) for k, r in rows.items() if k not in unread
+    ):
+        return rows
+    trial = dict(rows)
+    for key, row in rows.items():
+        readings = row.readings if key not in unread else None
+        full = tuple(r for r in readings or () if not any(_empty(s) for s in r))
+        if full and len(full) < len(readings or ()):
+            trial[key] = evolve(
+                row, readings=full, narrowed_by=_with(row.narrowed_by, ZEROS_PRINTED)
+            )
+    if _renarrow(active, rows, trial):
+        return rows
+    return trial
+
+
+def _empty(slot: Slot) -> bool:
+    """Whether a slot leaves its cell unprinted: blank, a gap, cut short."""
+    return slot is BLANK or slot is GAP or (slot == MISSING and not _unread(slot))
+
+
+def _unread(slot: Slot) -> bool:
+    return isinstance(slot, Unread)
+
+
+def _prints_zero(row: RowDraft) -> bool:
+    """Whether the layout alone reads the row one way, with a 0 as a cell of its own."""
+    return (
+        row.found
+        and row.group_total is None
+        and row.initial is not None
+        and len(row.initial) == 1
+        and any(isinstance(s, Piece) and s.value == 0 for s in row.initial[0])
+        and not any(_empty(s) for s in row.initial[0])
+    )
+
+
+def _leaves_empty(row: RowDraft) -> bool:
+    """Whether every reading left of a found row leaves a cell unprinted."""
+    return (
+        row.found
+        and row.group_total is None
+        and bool(row.readings)
+        and all(any(_empty(s) for s in r) for r in row.readings or ())
+    )
+
+
+def _with(ids: tuple[str, ...], new: str) -> tuple[str, ...]:
+    return ids if new in ids else (*ids, new)
+
+
+#: A cell of a table: its row and its column's index.
+_CellKey = tuple[_RowKey, int]
+
+
+def _non_negative_zeros(
+    rows: dict[_RowKey, RowDraft],
+    active: list[Instance],
+    drafts: Sequence[TableDraft],
+) -> dict[_RowKey, RowDraft]:
+    """Counts that an equation makes sum to 0 are 0 (counts are never negative).
+
+    For each equation still trusted (``active``: none through a row whose
+    numbers cannot add up), the cells the readings decide are summed; when
+    the rest (cells of several values, or unknown: a row not found, a cell
+    cut short, too many readings) are non-negative counts on one side and
+    must sum to 0, each is 0. A count of the equation that is 0 or empty in
+    every reading is 0 too (the equations count an empty cell as 0). Readings giving such a
+    cell another value are dropped and the equations narrow again, to a
+    fixpoint; the cells no reading decides carry their 0 in ``zeros``.
+    Should the equations then find no consistent table, nothing is changed.
+    """
+    counts = {
+        (d.spec.id, leaf.key): [t is ValueType.INT for t in d.spec.row_types(leaf)]
+        for d in drafts
+        for leaf in d.spec.row_leaves()
+    }
+    forced: dict[_CellKey, list[str]] = {}
+    states = _CellStates()
+    current = rows
+    for _ in range(MAX_PASSES):
+        grew = False
+        for inst in active:
+            for cell in _zero_cells(inst, current, forced, counts, states):
+                grew |= cell not in forced
+                ids = forced.setdefault(cell, [])
+                if inst.invariant.id not in ids:
+                    ids.append(inst.invariant.id)
+        if not grew:
+            break
+        trial = _drop_nonzero(current, forced, states)
+        if trial is None or _renarrow(active, current, trial):
+            return rows  # the equations disagree: not the report's table
+        current = trial
+    return _with_zeros(current, forced)
+
+
+def _renarrow(
+    active: list[Instance],
+    before: dict[_RowKey, RowDraft],
+    after: dict[_RowKey, RowDraft],
+) -> bool:
+    """Narrow ``after`` (``before`` with readings of some rows dropped) to a
+    fixpoint again, in place; whether an equation then has no reading.
+
+    ``before`` was narrowed, so only the equations through a changed row
+    need evaluating first (`_narrow_all`'s ``settled``).
+    """
+    changed = {k for k in after if after[k] is not before[k]}
+    if not changed:
+        return False
+    quiet = [i for i in active if not _rows_of(i) & changed]
+    loud = [i for i in active if _rows_of(i) & changed]
+    return _narrow_all([*quiet, *loud], after, len(quiet))[0] is not None
+
+
+class _CellStates:
+    """`_cell_state` of every cell of a row, remembered per row draft (a row
+    may have thousands of readings, and each cell is asked for by several
+    equations)."""
+
+    def __init__(self) -> None:
+        self.known: dict[_RowKey, tuple[RowDraft, list[_State]]] = {}
+
+    def __call__(self, key: _RowKey, row: RowDraft, j: int) -> _State:
+        seen = self.known.get(key)
+        if seen is None or seen[0] is not row:
+            seen = (row, _row_states(row))
+            self.known[key] = seen
+        states = seen[1]
+        return states[j] if j < len(states) else (None, False)  # a row not found
+
+
+def _zero_cells(
+    inst: Instance,
+    rows: dict[_RowKey, RowDraft],
+    forced: dict[_CellKey, list[str]],
+    counts: dict[_RowKey, list[bool]],
+    states: _CellStates,
+) -> list[_CellKey]:
+    """The cells of ``inst`` it makes 0 (see `_non_negative_zeros`); none if it decides none.
+
+    A cell of a row not found, or whose text is unread (``*``, ``五``), takes
+    part in the sum but is never set to 0 here: the text may hold it where
+    no label was recognised, or say something else than the equations.
+    """
+    total: _Number = inst.constant
+    open_cells: list[tuple[int, _CellKey]] = []  # may be non-zero
+    zero_or_empty: list[_CellKey] = []
+    kept: set[_CellKey] = set()  # open, but not to be set to 0
+    for row, terms in inst.places:
+        key = (inst.table, row)
+        for coef, j in terms:
+            cell = (key, j)
+            if cell in forced:
+                continue  # 0
+            values, decided = states(key, rows[key], j)
+            if values is None or len(values) > 1:
+                open_cells.append((coef, cell))
+                if values is None and not _cut_short(rows[key], j):
+                    kept.add(cell)
+            elif not decided:  # 0 in some readings, empty in others
+                zero_or_empty.append(cell)
+            else:
+                total += coef * next(iter(values))
+    # a count 0 or empty in every reading is 0: the equation counts empty as 0
+    zeros = [(key, j) for key, j in zero_or_empty if counts[key][j]]
+    if (
+        open_cells
+        and total == 0
+        and len({coef > 0 for coef, _ in open_cells}) == 1
+        and all(counts[key][j] for _, (key, j) in open_cells)
+    ):
+        # non-negative, on one side, summing to 0: each is 0
+        zeros += [cell for _, cell in open_cells if cell not in kept]
+    return zeros
+
+
+#: A cell's values over its row's readings (an empty cell as 0; None: unknown),
+#: and whether every reading gives it the same slot.
+_State = tuple[set[_Number] | None, bool]
+
+
+def _row_states(row: RowDraft) -> list[_State]:
+    """The `_State` of each cell of ``row``."""
+    if not row.found or not row.readings:
+        return []  # unknown
+    # the slots of a column are mostly the same memoised objects: deduplicated
+    # by identity (in C) before they are looked at
+    return [
+        _cell_state(dict(zip(map(id, column), column, strict=True)).values())
+        for column in zip(*row.readings, strict=True)
+    ]
+
+
+def _cell_state(slots: Iterable[Slot]) -> _State:
+    """The `_State` of a cell whose readings give it ``slots`` (some repeated)."""
+    values: set[_Number] = set()
+    kinds: set[tuple[bool, object]] = set()
+    for slot in slots:
+        if isinstance(slot, Piece) and slot.value is not None:
+            values.add(slot.value)
+            kinds.add((True, slot.value))
+        elif slot is BLANK:
+            values.add(0)
+            kinds.add((False, 0))
+        else:
+            return None, False  # missing, a gap, unread: its value is unknown
+    return values, len(kinds) == 1
+
+
+def _cut_short(row: RowDraft, j: int) -> bool:
+    """Whether a found row's cell ``j`` is unknown only as not in the text.
+
+    Its readings place no unread text there (they hold numbers, empty cells
+    or nothing), or the row has too many readings to list.
+    """
+    if not row.found or row.readings == ():
+        return False
+    return not any(_unread(r[j]) for r in row.readings or ())
+
+
+def _drop_nonzero(
+    rows: dict[_RowKey, RowDraft],
+    forced: dict[_CellKey, list[str]],
+    states: _CellStates,
+) -> dict[_RowKey, RowDraft] | None:
+    """The rows without the readings giving a cell of ``forced`` a value other
+    than 0; None when a row would keep none."""
+    trial = dict(rows)
+    columns: dict[_RowKey, set[int]] = {}
+    for key, j in forced:
+        values, _ = states(key, rows[key], j)
+        if values is None or values - {0}:  # some reading may give another value
+            columns.setdefault(key, set()).add(j)
+    for key, cols in columns.items():
+        row = trial[key]
+        readings = row.readings or ()
+        kept = tuple(r for r in readings if not any(_nonzero(r[j]) for j in cols))
+        if readings and not kept:
+            return None
+        if len(kept) < len(readings):
+            trial[key] = evolve(
+                row, readings=kept, narrowed_by=_with(row.narrowed_by, NON_NEGATIVE)
+            )
+    return trial
+
+
+def _nonzero(slot: Slot) -> bool:
+    return isinstance(slot, Piece) and slot.value != 0
+
+
+def _with_zeros(
+    rows: dict[_RowKey, RowDraft], forced: dict[_CellKey, list[str]]
+) -> dict[_RowKey, RowDraft]:
+    """The rows with their cells of ``forced`` in ``zeros`` (column, equation ids)."""
+    by_row: dict[_RowKey, list[tuple[int, str]]] = {}
+    for (key, j), ids in forced.items():
+        by_row.setdefault(key, []).append((j, ", ".join(ids)))
+    out = dict(rows)
+    for key, zeros in by_row.items():
+        out[key] = evolve(out[key], zeros=tuple(sorted(zeros)))
+    return out

@@ -81,6 +81,10 @@ class RowDraft:
     #: Why the row's columns are in doubt (a header no order of the form's
     #: columns explains): then no cell of it is decided (`header`).
     doubt: str | None = None
+    #: Cells (column index, the equations' ids) that no reading decides but
+    #: whose value is 0: non-negative counts that an equation makes sum to 0
+    #: (set by `narrow`, issue 18).
+    zeros: tuple[tuple[int, str], ...] = ()
 
 
 @frozen

@@ -398,6 +398,12 @@ class Spec:
     #: bounded edit distance (docs/spec-language.md#fuzzy-labels); ``false``
     #: turns it off for the whole spec.
     fuzzy_labels: bool = True
+    # ---- conventions of the report (issue 18) ----
+    #: Whether a report that prints its zeros as digits (``000``, ``0000000``)
+    #: and surely leaves no cell of its tables empty is taken to leave none
+    #: empty in a glued row either: readings of a row with an empty cell are
+    #: then set aside (docs/spec-language.md#printed-zeros).
+    zeros_printed_evidence: bool = False
 
     @property
     def ref(self) -> str:
