@@ -300,13 +300,16 @@ def _closes_every_cell(cells: list[_Cell], tokens: list[Token]) -> bool:
     but a closing one (its first cell a label) closes every cell with a pipe:
     there, a line that opens with a pipe opens with an empty cell, and its
     cells are its columns (四's row with no label, ``  |  | … | 8 | 8 | |``).
-    A label, not any text, so a line of prose with a pipe in it is no evidence.
+    A label, not any text, so a line of prose with a pipe in it is no evidence;
+    and the line's own first cell, not the rest of a line after a heading
+    found in it (``| 四、结转下年度继续办理 | …`` read as 四's heading).
     """
     if not cells or not tokens or not cells[0].delimited:
         return False
     first, last = cells[0], cells[-1]
     return (
-        first.line.text[first.end : first.end + 1] == "|"
+        not first.line.text[: first.start].strip()
+        and first.line.text[first.end : first.end + 1] == "|"
         and last.line.text[last.end : last.end + 1] == "|"
         and tokens[0].kind is TokenKind.LABEL
         and tokens[0].cell == first.number
