@@ -100,3 +100,42 @@ def test_issue_16_a_page_number_inside_a_table_is_no_cell() -> None:
         (c.status.value, c.value) for c in report.table("t2_5").cells[:3]
     ]
     assert [] == [f for f in report.findings if f.code.startswith("token.")]
+
+
+_REVIEW_SUITS = """四、政府信息公开行政复议、行政诉讼情况
+行政复议 | 行政诉讼 |
+结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 |
+结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
+{row}五、存在的主要问题及改进情况
+"""
+#: 四's one row, blanks for zeros: no label, so it opens with its empty first cell.
+_BLANKS_THEN_8_8 = " |" + "  |" * 12 + " 8 | 8"
+
+
+def test_a_row_without_label_opens_with_a_cell_where_lines_close_their_cells() -> None:
+    """四's row ``  |  | … | 8 | 8 | |`` under headers that close every cell
+    with a pipe and open none with one (``行政复议 | 行政诉讼 |``): its first
+    pipe closes its empty first cell, no markdown pipe, so the row is its 15 columns
+    (it was inferred 8 through I4 only, and with the next heading glued to it,
+    ``… | 8 | 8件五、…``, 其他结果 and 总计 were ambiguous)."""
+    rows = {
+        "padded": _BLANKS_THEN_8_8 + " | |\n",
+        "glued": _BLANKS_THEN_8_8 + "件",
+    }
+    for how, row in rows.items():
+        report = govdisclosure.load(_REVIEW_SUITS.format(row=row), spec="gov-2021")
+        cells = report.table("t4").cells
+
+        assert [("blank", None)] * 13 + [("ok", 8)] * 2 == [
+            (c.status.value, c.value) for c in cells
+        ], how
+
+    # headers with outer pipes say nothing of the row's first pipe: it may be
+    # a markdown pipe (then the row is 12 blanks, 8, 8, blank), and only I4
+    # decides between the two readings
+    outer = "\n".join(
+        f"| {line.removesuffix(' |')} |" if line.startswith(("行政", "结果")) else line
+        for line in _REVIEW_SUITS.format(row=rows["padded"]).splitlines()
+    )
+    total = govdisclosure.load(outer, spec="gov-2021").table("t4").cells[-1]
+    assert ("inferred", 8) == (total.status.value, total.value)

@@ -275,7 +275,7 @@ def build_grid(
     furniture = _Furniture(section_id, _placeholder_pieces(body), reader.labels)
     tokens: list[Token] = []
     cell_no = 0
-    shown = False
+    shown = no_outer_pipes = False
     for index, (piece, first, last) in enumerate(body):
         if PAGE_NUMBER.match(piece.text[first:last]):
             continue  # page furniture between the rows of a table printed over pages
@@ -295,6 +295,9 @@ def build_grid(
             line_tokens.pop(0)
         tokens += line_tokens
         shown = shown or _prints_empties(line_tokens)
+        no_outer_pipes = no_outer_pipes or _closes_every_cell(cells, line_tokens)
+    if no_outer_pipes:
+        tokens = [t._replace(optional=False) if t.optional else t for t in tokens]
     if shown:
         tokens = [t._replace(empties_shown=True) if t.delimited else t for t in tokens]
     joined = tuple(_rejoin_labels(tokens, reader.labels))
@@ -511,6 +514,32 @@ def _header_signature(tokens: list[Token]) -> tuple[str, ...] | None:
     if len(tables) != 1:
         return None
     return tuple(match_text(t.text) for t in filled)
+
+
+def _closes_every_cell(cells: list[_Cell], tokens: list[Token]) -> bool:
+    """Whether a line closes each of its cells with a pipe, a label first (``规章 | 2 |``).
+
+    A line that opens with a pipe (``| 0 | 5 |``) is a markdown row, whose
+    outer pipes are no cell boundaries, or a row whose first cell is empty:
+    `_cut_cells` keeps that first cell as optional. An exporter prints every
+    line of a table alike, so a section one of whose lines has no opening pipe
+    but a closing one (its first cell a label) closes every cell with a pipe:
+    there, a line that opens with a pipe opens with an empty cell, and its
+    cells are its columns (四's row with no label, ``  |  | … | 8 | 8 | |``).
+    A label, not any text, so a line of prose with a pipe in it is no evidence;
+    and the line's own first cell, not the rest of a line after a heading
+    found in it (``| 四、结转下年度继续办理 | …`` read as 四's heading).
+    """
+    if not cells or not tokens or not cells[0].delimited:
+        return False
+    first, last = cells[0], cells[-1]
+    return (
+        not first.line.text[: first.start].strip()
+        and first.line.text[first.end : first.end + 1] == "|"
+        and last.line.text[last.end : last.end + 1] == "|"
+        and tokens[0].kind is TokenKind.LABEL
+        and tokens[0].cell == first.number
+    )
 
 
 def _prints_empties(tokens: list[Token]) -> bool:

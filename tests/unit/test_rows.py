@@ -94,15 +94,37 @@ def test_empty_line_under_the_header_does_not_shift_the_row(
 def test_leading_pipe_is_ambiguous_when_both_readings_fit(
     seeds: dict[str, str],
 ) -> None:
-    """| 0 | … with 14 numbers: markdown (14 cells, one missing) or a blank first cell."""
+    """| 0 | … with 14 numbers, under a header with outer pipes: markdown (14
+    cells, one missing) or a blank first cell."""
     data = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
-    report = govdisclosure.load(
-        seeds["001"].replace(data, "| 0 | 0 | 0 | 0 | " + " | ".join(["0"] * 10) + " |")
-    )
-    first = report.table("t4").cell("cases", "review_upheld")
+    row = "| 0 | 0 | 0 | 0 | " + " | ".join(["0"] * 10) + " |"
+    header = [
+        line
+        for line in seeds["001"].splitlines()
+        if line.startswith(("行政复议 |", "结果维持 |"))
+    ]
+    text = seeds["001"].replace(data, row)
+    for line in header:
+        text = text.replace(line, "| " + line)
+    first = govdisclosure.load(text).table("t4").cell("cases", "review_upheld")
 
     assert CellStatus.AMBIGUOUS is first.status
     assert (0, None) == first.candidates
+
+
+def test_leading_pipe_opens_an_empty_cell_where_lines_close_their_cells(
+    seeds: dict[str, str],
+) -> None:
+    """| 0 | … with 14 numbers under seed 001's header, whose lines have no
+    opening pipe and close every cell with one (``行政复议 | 行政诉讼 |``):
+    the row's first pipe closes its empty first cell."""
+    data = "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    row = "| 0 | 0 | 0 | 0 | " + " | ".join(["0"] * 10) + " |"
+    cells = govdisclosure.load(seeds["001"].replace(data, row)).table("t4").cells
+
+    assert [("blank", None)] + [("ok", 0)] * 14 == [
+        (c.status.value, c.value) for c in cells
+    ]
 
 
 def test_markdown_row_reads_without_its_outer_pipes(seeds: dict[str, str]) -> None:
