@@ -83,9 +83,11 @@ class _Tree:
     #: The table's id: a header label refers to a column or group of it.
     table: str
     #: Headers already parsed, by their labels: most reports print the form's.
-    parsed: dict[tuple[str, ...], _Parsed] = field(factory=dict)
+    parsed: dict[tuple[tuple[str, int], ...], _Parsed] = field(factory=dict)
     #: Whether a run of labels fits a printed order, by (labels, leaf order).
-    fitted: dict[tuple[tuple[str, ...], tuple[int, ...]], bool] = field(factory=dict)
+    fitted: dict[tuple[tuple[tuple[str, int], ...], tuple[int, ...]], bool] = field(
+        factory=dict
+    )
 
 
 @by_identity(maxsize=64)
@@ -219,10 +221,17 @@ def _key(text: str) -> str:
     return label_key(text)
 
 
+def _labels(run: _Run) -> tuple[tuple[str, int], ...]:
+    """A run's labels with their lines counted from its first: what a parse
+    depends on, the same wherever the header stands in a report."""
+    first = run[0][1].line
+    return tuple((k, t.line - first) for k, t in run)
+
+
 def _parse(tree: _Tree, run: _Run) -> _Parsed:
     """The order a complete header prints: level by level, else its leaves alone;
     as printed, else with a group label repeated next to itself counted once."""
-    labels = tuple(k for k, _ in run)
+    labels = _labels(run)
     if labels not in tree.parsed:
         if len(tree.parsed) >= _MEMO:
             tree.parsed.clear()
@@ -231,8 +240,8 @@ def _parse(tree: _Tree, run: _Run) -> _Parsed:
 
 
 def _parsed(tree: _Tree, run: _Run) -> _Parsed:
-    for keys in _readings(tree, run):
-        printed = _by_levels(tree, keys)
+    for keys, lines in _readings(tree, run):
+        printed = _by_levels(tree, keys, lines)
         split = _split(tree, keys)
         if printed is None and split is not None:
             printed = _by_leaves(tree, split[1])
@@ -257,27 +266,36 @@ def _split(tree: _Tree, keys: list[str]) -> tuple[list[str], list[str]] | None:
     return keys[:cut], keys[cut:]
 
 
-def _readings(tree: _Tree, run: _Run) -> list[list[str]]:
-    """A run's labels, and the same with a group label repeated next to itself
-    once (a merged cell a converter copied into every column it spans; a leaf
-    spans one column, so 总计 | 总计 are two groups' last and first leaves)."""
+def _readings(tree: _Tree, run: _Run) -> list[tuple[list[str], list[int]]]:
+    """A run's labels with each one's line, and the same with a group label
+    repeated next to itself once (a merged cell a converter copied into every
+    column it spans; a leaf spans one column, so 总计 | 总计 are two groups'
+    last and first leaves)."""
     keys = [k for k, _ in run]
+    lines = [t.line for _, t in run]
     leaf_keys = _leaf_keys(tree)
-    once = [
-        k for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k or k in leaf_keys
+    kept = [
+        i for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k or k in leaf_keys
     ]
-    return [keys] if once == keys else [keys, once]
+    if len(kept) == len(keys):
+        return [(keys, lines)]
+    return [(keys, lines), ([keys[i] for i in kept], [lines[i] for i in kept])]
 
 
-def _by_levels(tree: _Tree, keys: list[str]) -> _Printed | None:
+def _by_levels(tree: _Tree, keys: list[str], lines: list[int]) -> _Printed | None:
     """Each group's children matched, level by level, to the next labels.
 
     A merged header printed row by row gives, at each level, the children of
     every group of the level above, group after group in their printed order.
+    Only labels on one line are in a printed order: siblings spread over lines
+    (a PDF's merged cells aligned at their middle put 法人或其他组织 on a line
+    above 自然人 and 总计) say nothing of their order across lines (`_siblings`).
     """
     printed: _Printed = {}
     level: list[_Path] = [()]
     pos = 0
+    # one label a line: a header printed cell by cell, its lines in reading order
+    cellwise = len(set(lines)) == len(lines)
     while level:
         below: list[_Path] = []
         for parent in level:
@@ -289,6 +307,8 @@ def _by_levels(tree: _Tree, keys: list[str]) -> _Printed | None:
                 return None
             else:
                 taken = _matched(tree, kids, keys[pos : pos + len(kids)])
+                if not cellwise:
+                    taken = _siblings(kids, taken, lines[pos : pos + len(kids)])
                 if taken is None:
                     return None
                 printed[parent] = taken
@@ -296,6 +316,28 @@ def _by_levels(tree: _Tree, keys: list[str]) -> _Printed | None:
             below += [k for k in printed[parent] if k in tree.children]
         level = below
     return printed if pos == len(keys) else None
+
+
+def _siblings(
+    kids: tuple[_Path, ...], taken: tuple[_Path, ...] | None, lines: list[int]
+) -> tuple[_Path, ...] | None:
+    """A group's children in printed order, where their lines tell it.
+
+    Labels on one line are in printed order, and so are labels printed one a
+    line (a header printed cell by cell). Over lines of several labels each
+    (rows of a header whose merged cells a PDF aligned at their middle), only
+    each line's own order is evidence: when every line keeps the form's order, the
+    form's order stands (nothing shows another); when one does not, the
+    header is not read level by level (None).
+    """
+    if taken is None or taken == kids or len(set(lines)) == 1:
+        return taken
+    rank = {kid: i for i, kid in enumerate(kids)}
+    for line in set(lines):
+        on_line = [rank[k] for k, at in zip(taken, lines, strict=True) if at == line]
+        if on_line != sorted(on_line):
+            return None
+    return kids
 
 
 def _by_leaves(tree: _Tree, keys: list[str]) -> _Printed | None:
@@ -366,7 +408,7 @@ def _leaf_keys(tree: _Tree) -> frozenset[str]:
 def _fits(tree: _Tree, run: _Run, printed: _Printed) -> bool:
     """Whether a run of labels is part of the header ``printed`` would print:
     in its level-by-level form, or as group lines above a line of leaves."""
-    memo = (tuple(k for k, _ in run), _leaf_order(tree, printed))
+    memo = (_labels(run), _leaf_order(tree, printed))
     if memo not in tree.fitted:
         if len(tree.fitted) >= _MEMO:
             tree.fitted.clear()
@@ -377,12 +419,20 @@ def _fits(tree: _Tree, run: _Run, printed: _Printed) -> bool:
 def _fitted(tree: _Tree, run: _Run, printed: _Printed) -> bool:
     levels = _levels(tree, printed)
     leaves = [tree.keys[tree.leaves[i]] for i in _leaf_order(tree, printed)]
-    for keys in _readings(tree, run):
+    for keys, lines in _readings(tree, run):
         split = _split(tree, keys)
         if _within(keys, levels) or (
             split is not None
             and _within(split[0], levels)
             and _within(split[1], leaves)
+        ):
+            return True
+        # over several lines only each line's own order is printed (`_siblings`)
+        if 1 < len(set(lines)) < len(lines) and all(
+            _within(
+                [k for k, at in zip(keys, lines, strict=True) if at == line], levels
+            )
+            for line in set(lines)
         ):
             return True
     return False
