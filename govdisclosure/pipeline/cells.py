@@ -144,6 +144,8 @@ def _undecided_row(row: RowDraft) -> tuple[CellStatus, str, str | None] | None:
     """
     if not row.found:
         return CellStatus.MISSING, "row not found", None
+    if row.unplaced is not None:
+        return CellStatus.MISSING, row.unplaced, None
     if row.readings is None or row.initial is None:
         return CellStatus.AMBIGUOUS, "too many possible readings", None
     if not row.readings:

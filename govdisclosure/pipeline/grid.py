@@ -53,11 +53,13 @@ from govdisclosure.typography import (
 __all__ = [
     "LabelRef",
     "LabelRole",
+    "PageFurniture",
     "Token",
     "TokenGrid",
     "TokenKind",
     "build_grid",
     "label_index",
+    "page_furniture",
 ]
 
 #: A residue this long (in characters) makes a cell prose, not a table cell.
@@ -196,14 +198,23 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
 
 
 def build_grid(
-    spec: Spec, section_id: str, body: list[tuple[Line, int, int]]
+    spec: Spec,
+    section_id: str,
+    body: list[tuple[Line, int, int]],
+    furniture: PageFurniture | None = None,
 ) -> TokenGrid:
-    """Tokenise a section body, given as ``(line, start column, end column)`` pieces."""
+    """Tokenise a section body, given as ``(line, start column, end column)`` pieces.
+
+    ``furniture`` (`page_furniture`) names the page headers and footers of
+    the whole text, which are skipped like page numbers.
+    """
     reader = _reader(spec, section_id)
     tokens: list[Token] = []
     cell_no = 0
     for piece, first, last in body:
-        if PAGE_NUMBER.match(piece.text[first:last]):
+        if PAGE_NUMBER.match(piece.text[first:last]) or (
+            furniture is not None and furniture.skips(piece, reader.labels)
+        ):
             continue  # page furniture between the rows of a table printed over pages
         line = _blank_ignored(spec, piece, first, last)
         cells = _cut_cells(line, first, last, cell_no)
@@ -221,6 +232,60 @@ def build_grid(
             line_tokens.pop(0)
         tokens += line_tokens
     return TokenGrid(section_id, tuple(_rejoin_labels(tokens, reader.labels)))
+
+
+@frozen
+class PageFurniture:
+    """The lines a printed page adds between a table's rows, besides page numbers.
+
+    A PDF repeats its running header (most often the report's title) and
+    footer at every page break, so they land between the rows of a table
+    printed over pages; their figures (the title's year) are no cells.
+    Recognised exactly, never by looks: a line equal to the report's title,
+    or a text that stands next to a page-number line at two page breaks or
+    more and holds no label of the table (a real row is printed once; a
+    label printed alone at two breaks is still a row).
+    """
+
+    #: Line numbers of the lines equal to the title (in match form).
+    titles: frozenset[int]
+    #: Line numbers of the texts repeated next to page numbers.
+    running: frozenset[int]
+
+    def skips(self, line: Line, labels: LabelIndex) -> bool:
+        """Whether ``line`` is page furniture in a section of these ``labels``."""
+        if line.number in self.titles:
+            return True
+        if line.number not in self.running:
+            return False
+        return labels.pattern is None or not labels.pattern.search(
+            match_text(line.text)
+        )
+
+
+def page_furniture(lines: Sequence[Line], title: str | None) -> PageFurniture:
+    """The page furniture of a text (`PageFurniture`), from all its lines.
+
+    ``title`` is the report's title as metadata read it; its first line (the
+    title itself) is never furniture, only its repeats.
+    """
+    key = match_text(title) if title else ""
+    titles = [ln.number for ln in lines if key and match_text(ln.text) == key]
+    beside: dict[str, set[int]] = {}
+    filled = [ln for ln in lines if ln.text.strip()]
+    for i, ln in enumerate(filled):
+        if not PAGE_NUMBER.match(ln.text):
+            continue
+        for j in (i - 1, i + 1):  # the nearest lines before and after the number
+            if 0 <= j < len(filled) and not PAGE_NUMBER.match(filled[j].text):
+                text = match_text(filled[j].text)
+                if _HAN.search(text):
+                    beside.setdefault(text, set()).add(filled[j].number)
+    running = {n for numbers in beside.values() if len(numbers) >= 2 for n in numbers}
+    return PageFurniture(frozenset(titles[1:]), frozenset(running))
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 #: A named tuple built from all its fields by tuple's own constructor, in C:

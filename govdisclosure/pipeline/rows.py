@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from govdisclosure.model import Finding, Severity
 from govdisclosure.pipeline.grid import LabelRef, LabelRole, Token, TokenGrid, TokenKind
@@ -56,6 +56,10 @@ class RowDraft:
     types: tuple[ValueType, ...] = ()
     #: Sentences of the prose whose figures narrowed the readings.
     evidence: tuple[str, ...] = ()
+    #: Why the row's numbers are not placed (its label stands alone, numbers
+    #: printed apart from the labels do not say which row they belong to):
+    #: its cells are missing with this reason, never blank.
+    unplaced: str | None = None
 
 
 @frozen
@@ -74,13 +78,23 @@ def draft_tables(
     occurrences: _Occurrences = {}
     header_units: dict[tuple[str, str], str] = {}
     unused: list[Token] = []
+    unplaced: dict[tuple[str, str], str] = {}
     for grid in grids:
-        unused += _RowWalk(spec, grid, occurrences, header_units, findings).run()
+        walk = _RowWalk(spec, grid, occurrences, header_units, findings)
+        unused += walk.run()
+        unplaced.update(walk.unplaced)
     drafts = []
     for table in spec.tables:
         rows = tuple(
-            _row_draft(
-                table, leaf, occurrences.get((table.id, leaf.key), []), findings, unused
+            _unplaced(
+                _row_draft(
+                    table,
+                    leaf,
+                    occurrences.get((table.id, leaf.key), []),
+                    findings,
+                    unused,
+                ),
+                unplaced,
             )
             for leaf in table.row_leaves()
         )
@@ -130,6 +144,19 @@ def _row_draft(
     return RowDraft(
         table.id, leaf.key, leaf.label, True, tokens, readings, readings, types=types
     )
+
+
+def _unplaced(row: RowDraft, unplaced: dict[tuple[str, str], str]) -> RowDraft:
+    """A row whose numbers the walk could not place: no readings, and why.
+
+    Without readings the equations narrow nothing through it (`narrow`), and
+    its cells are missing with the reason (`cells`), never blank: the report
+    may print its values on the lines apart from the labels.
+    """
+    reason = unplaced.get((row.table, row.key))
+    if reason is None:
+        return row
+    return evolve(row, readings=(), initial=(), unplaced=reason)
 
 
 def _drop_header_padding(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
@@ -201,6 +228,9 @@ class _RowWalk:
         self.row_line: int | None = None
         self.row_shown = False
         self.unused: list[Token] = []
+        self.apart = _ApartLines(grid.tokens)
+        #: Rows whose numbers are not placed (`_ApartLines`): key → reason.
+        self.unplaced: dict[tuple[str, str], str] = {}
 
     def run(self) -> list[Token]:
         """Walk the grid; return the values given to no row."""
@@ -218,6 +248,10 @@ class _RowWalk:
                     # of it, and must not fill the cells it showed empty
                     self.current, self.row_shown = None, False
                 if self.current is not None:
+                    if token.line not in self.apart.worded and self.apart.take(
+                        token, self.current, self.row_line
+                    ):
+                        continue  # a line of numbers apart from its row's label
                     self.current.append(token)
                     self.header_line = None
                     if token.delimited and token.line == self.row_line:
@@ -232,6 +266,9 @@ class _RowWalk:
             elif kind is TokenKind.PROSE:
                 self.findings.append(_in_prose(token))
             # a unit cell (TokenKind.UNIT) belongs to the row it follows
+        left, findings = self.apart.place(self.spec, self.unplaced)
+        self.unused += left
+        self.findings += findings
         return self.unused
 
     def _label(self, token: Token) -> None:
@@ -240,6 +277,7 @@ class _RowWalk:
             key = (row.table, row.key or "")
             self.current = []
             self.occurrences.setdefault(key, []).append((token, self.current))
+            self.apart.opened(key, self.current)
             self.taken.add(key)
             self.header_line = None
             self.row_line, self.row_shown = token.line, False
@@ -269,6 +307,156 @@ class _RowWalk:
         else:
             held.append((token, current))
         return current
+
+
+class _ApartLines:
+    """Rows whose labels stand alone, and the lines of numbers printed after them.
+
+    A row whose label line holds nothing may take its numbers from the lines
+    after it, but only on evidence of the layout's convention, because the
+    row printed alone may be an empty row and the numbers another row's,
+    another table's (whose header was lost) or a page break's. The lines of
+    numbers (no word on them) that come while such a row is open are held
+    here, and placed at the end of the section (`place`):
+
+    * **one cell per line** (the ``lines`` exports): every held line is one
+      cell, and no row takes more cells than it has columns: each row takes
+      the lines after its label, as it always did;
+    * **labels apart** (a PDF's label column read before its values, or each
+      label above its values): otherwise every held line is one row's
+      values; they are placed only when the section prints no number on a
+      label's line, as many lines are held as rows were printed alone before
+      them, in the same order, each line after its row's label and no wider
+      than its row;
+    * otherwise nothing held is placed where the convention breaks: the row
+      whose lines break it, and the rows printed alone just before it, are
+      unplaced (their cells missing, with the reason, never blank) and
+      their numbers reported unused.
+    """
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        #: Lines with a word (a label, a text, a unit): no line of numbers.
+        self.worded = frozenset(
+            t.line
+            for t in tokens
+            if t.kind is not TokenKind.VALUE and t.kind is not TokenKind.EMPTY
+        )
+        #: The rows opened by their labels, in order: key, tokens, held lines.
+        self.rows: list[tuple[tuple[str, str], list[Token], list[list[Token]]]] = []
+
+    def opened(self, key: tuple[str, str], tokens: list[Token]) -> None:
+        self.rows.append((key, tokens, []))
+
+    def take(self, token: Token, current: list[Token], row_line: int | None) -> bool:
+        """Hold ``token`` (on a line of numbers) if the open row has nothing yet."""
+        if row_line is None or token.line == row_line or current or not self.rows:
+            return False
+        _, tokens, held = self.rows[-1]
+        if tokens is not current:
+            return False  # the open row is an unlabelled table's
+        if held and held[-1][-1].line == token.line:
+            held[-1].append(token)
+        else:
+            held.append([token])
+        return True
+
+    def place(
+        self, spec: Spec, unplaced: dict[tuple[str, str], str]
+    ) -> tuple[list[Token], list[Finding]]:
+        """Place the held lines (class docstring); the numbers left, and findings."""
+        holding = [i for i, (_, _, held) in enumerate(self.rows) if held]
+        if not holding:
+            return [], []
+        widths = {t.id: len(t.column_leaves()) for t in spec.tables}
+        lines = [line for i in holding for line in self.rows[i][2]]
+        # the section's convention: a row printed one cell per line, or a
+        # line holding a row's worth of cells
+        per_cell = any(
+            1 < len(held) <= widths[key[0]] and all(len(line) == 1 for line in held)
+            for key, _, held in self.rows
+        )
+        per_row = any(len(line) > 1 for line in lines) or any(
+            len(held) > widths[key[0]] for key, _, held in self.rows
+        )
+        if per_row and not per_cell and self._paired(widths):
+            return [], []
+        kept = [
+            i
+            for i in holding
+            if (per_cell or not per_row)
+            and self._one_cell_per_line(i, widths)
+            # without the convention shown, a row printed alone just before
+            # may own the line (a table's labels first, then its values)
+            and (per_cell or not self._alone_before(i))
+        ]
+        left: list[Token] = []
+        findings: list[Finding] = []
+        for i, (_, tokens, held) in enumerate(self.rows):
+            if i in kept:
+                tokens += [t for line in held for t in line]
+            elif held:
+                left += [t for line in held for t in line if t.kind is TokenKind.VALUE]
+                findings.append(self._unplace(i, unplaced))
+        return left, findings
+
+    def _one_cell_per_line(self, i: int, widths: dict[str, int]) -> bool:
+        """Row ``i``'s held lines are each one cell, no more than its columns."""
+        key, _, held = self.rows[i]
+        return all(len(line) == 1 for line in held) and len(held) <= widths[key[0]]
+
+    def _alone_before(self, i: int) -> bool:
+        return i > 0 and not any(self.rows[i - 1][1:])
+
+    def _unplace(self, i: int, unplaced: dict[tuple[str, str], str]) -> Finding:
+        """Row ``i`` and the rows printed alone just before it: unplaced, and why."""
+        held = self.rows[i][2]
+        first, stop = held[0][0].line, held[-1][-1].line
+        where = f"line {first}" if first == stop else f"lines {first}-{stop}"
+        reason = (
+            "the row's label stands alone and the numbers printed apart from "
+            f"the labels ({where}) do not say which row they belong to"
+        )
+        run = [i]
+        while self._alone_before(run[0]):
+            run.insert(0, run[0] - 1)
+        for j in run:
+            unplaced.setdefault(self.rows[j][0], reason)
+        return _apart_finding(held[0][0], len(run), where)
+
+    def _paired(self, widths: dict[str, int]) -> bool:
+        """Give the k-th held line to the k-th row printed alone, if it fits."""
+        lines = [(i, line) for i, (_, _, held) in enumerate(self.rows) for line in held]
+        last = lines[-1][0]
+        alone = [
+            i for i, (_, tokens, _) in enumerate(self.rows[: last + 1]) if not tokens
+        ]
+        fits = (
+            len(alone) == len(lines)
+            and all(not tokens for _, tokens, _ in self.rows)
+            and all(
+                row <= after
+                and sum(t.kind is TokenKind.VALUE for t in line)
+                <= widths[self.rows[row][0][0]]
+                for row, (after, line) in zip(alone, lines, strict=True)
+            )
+        )
+        if fits:
+            for row, (_, line) in zip(alone, lines, strict=True):
+                self.rows[row][1].extend(line)
+            for _, _, held in self.rows:
+                held.clear()
+        return fits
+
+
+def _apart_finding(token: Token, rows: int, where: str) -> Finding:
+    return Finding(
+        "row.values_apart",
+        Severity.WARNING,
+        f"{rows} row(s) print their labels alone and the numbers on {where} are "
+        "printed apart from them: the text does not say which row they belong "
+        "to, so they fill no cell",
+        span=token.span,
+    )
 
 
 def _is_remark(token: Token) -> bool:

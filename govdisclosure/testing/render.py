@@ -14,7 +14,8 @@ Hazards, seen in real reports, are modifiers too (all off by default, so
 ``Layout()`` prints as it always did): headings glued to the text before them,
 the report's own section numbering, reworded and missing headings, the html
 page inside a JavaScript string or a JSON blob, a PDF text layer's spaces
-between digits and Han, and page numbers between table rows. What they need to
+between digits and Han, page numbers between table rows, and row labels
+printed apart from their values. What they need to
 know of the format (section numbers, titles, units) comes from the spec; the
 strings written here are page furniture, the same for every format.
 """
@@ -37,6 +38,8 @@ from govdisclosure.spec.model import LabelNode, SectionSpec, Spec, TableSpec
 from govdisclosure.typography import NUMERALS
 
 __all__ = [
+    "APART_CELLS",
+    "APART_FORMS",
     "GLUES",
     "HAZARDS",
     "LAYOUT_CELLS",
@@ -90,6 +93,13 @@ REWORDINGS = ("year", "generic")
 WRAPPERS = ("inline", "script", "json")
 #: Page-number lines between table rows (`Layout.page_numbers`).
 PAGE_NUMBER_FORMS = ("- {n} -", "— {n} —")
+#: Where a table's values stand when its labels are printed apart from them
+#: (`Layout.apart`): on the line below each label, or every row label of the
+#: table first and then its rows of values, in the same order (a PDF's label
+#: column read before its value columns).
+APART_FORMS = ("below", "after")
+#: The cell layouts that print a row on one line, so that its label can stand apart.
+APART_CELLS = ("pipe", "pipe_outer", "markdown", "tabs", "aligned")
 #: The hazard modifiers of `Layout`, by field name (all off by default).
 HAZARDS = (
     "glue",
@@ -99,6 +109,7 @@ HAZARDS = (
     "wrapper",
     "pdf_spacing",
     "page_numbers",
+    "apart",
 )
 
 #: The title that replaces a heading's under ``reword="generic"``: words of no spec.
@@ -139,7 +150,9 @@ class Layout:
       (``2021 年``), as a PDF's text layer prints it;
     * ``page_numbers``: a page-number line (a `PAGE_NUMBER_FORMS` form) after
       every ``page_rows`` table rows, and the title repeated as the next
-      page's header when ``page_header`` (not for ``cells="html"``).
+      page's header when ``page_header`` (not for ``cells="html"``);
+    * ``apart``: each row's label on a line of its own, its values on another
+      (one of `APART_FORMS`; only for the `APART_CELLS` layouts).
     """
 
     cells: str = "pipe"
@@ -161,6 +174,7 @@ class Layout:
     page_numbers: str | None = None
     page_rows: int = 6
     page_header: bool = True
+    apart: str | None = None
 
     @property
     def keeps_boundaries(self) -> bool:
@@ -522,7 +536,14 @@ def _table(
         return [*lines, _html_table(table, values, layout, rng)]
     if layout.header:
         lines += _header(table, layout, rng)
-    for row in _rows(table.rows, (), values, layout, rng):
+    later: list[list[str]] | None = None
+    if layout.apart is not None and layout.cells in APART_CELLS:
+        later = []  # the rows of values, below their labels or after them all
+    for row in _rows(table.rows, (), values, layout, rng, apart=later):
+        lines += row
+        if pages is not None:
+            lines += pages.after_row()
+    for row in later or []:
         lines += row
         if pages is not None:
             lines += pages.after_row()
@@ -536,8 +557,13 @@ def _rows(
     layout: Layout,
     rng: random.Random,
     prefix: str = "",
+    apart: list[list[str]] | None = None,
 ) -> Iterator[list[str]]:
-    """The printed rows (group labels on their own line included), each as lines."""
+    """The printed rows (group labels on their own line included), each as lines.
+
+    With ``apart`` (`Layout.apart`) a labelled row prints its label alone and
+    its values on the line below (``below``) or into ``apart`` (``after``).
+    """
     for node in nodes:
         if node.children:
             if node.label and layout.groups == "own_line":
@@ -550,6 +576,7 @@ def _rows(
                 layout,
                 rng,
                 prefix + (node.key + "_" if node.key else ""),
+                apart,
             )
             continue
         key = prefix + (node.key or "")
@@ -557,7 +584,15 @@ def _rows(
         label = [_label(node, layout, rng)] if node.label else []
         if layout.groups == "repeat" and groups:
             label = [_label(g, layout, rng) for g in groups] + label
-        yield _cells(label + cells, layout, row=True, labels=len(label))
+        if apart is None or not label:
+            yield _cells(label + cells, layout, row=True, labels=len(label))
+            continue
+        own = _cells(label, layout, row=False)  # no padding cell: the label alone
+        if layout.apart == "below":
+            yield own + _cells(cells, layout, row=True, labels=0)
+        else:
+            yield own
+            apart.append(_cells(cells, layout, row=True, labels=0))
 
 
 def _depth(nodes: tuple[LabelNode, ...]) -> int:

@@ -32,6 +32,8 @@ from govdisclosure.model import CellStatus
 from govdisclosure.spec.model import Spec
 from govdisclosure.testing.fill import fill
 from govdisclosure.testing.render import (
+    APART_CELLS,
+    APART_FORMS,
     GLUES,
     LAYOUT_CELLS,
     NUMBERINGS,
@@ -67,12 +69,15 @@ def layouts(
     wrapper: FeatureFlag = "never",
     pdf_spacing: FeatureFlag = "never",
     page_numbers: FeatureFlag = "never",
+    apart: FeatureFlag = "never",
 ) -> st.SearchStrategy[Layout]:
     """Any layout, with its modifiers, and the hazards their flags allow.
 
     A wrapped page is an html page, so ``wrapper`` draws ``cells="html"``;
     page numbers are not printed in html, so ``page_numbers`` draws the other
-    cell layouts (when ``cells`` has any).
+    cell layouts (when ``cells`` has any); labels apart from their values
+    need a row on one line, so ``apart`` draws one of `APART_CELLS` (when
+    ``cells`` has any).
     """
     plain = st.builds(
         Layout,
@@ -94,6 +99,7 @@ def layouts(
         "wrapper": wrapper,
         "pdf_spacing": pdf_spacing,
         "page_numbers": page_numbers,
+        "apart": apart,
     }
     if all(flag == "never" for flag in flags.values()):
         return plain  # the strategy of old: same draws, same shrinking
@@ -138,6 +144,7 @@ _HAZARD_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "page_header": st.booleans(),
         }
     ),
+    "apart": st.fixed_dictionaries({"apart": st.sampled_from(APART_FORMS)}),
 }
 
 
@@ -153,6 +160,11 @@ def _with_hazards(
         text_cells = [c for c in cells if c != "html"]
         if text_cells:
             fields["cells"] = text_cells[0]
+    if fields.get("apart") is not None and layout.cells not in APART_CELLS:
+        one_line = [c for c in cells if c in APART_CELLS]
+        if one_line:
+            # spread over them, so that every one is drawn
+            fields["cells"] = one_line[cells.index(layout.cells) % len(one_line)]
     return evolve(layout, **fields)
 
 
