@@ -248,10 +248,13 @@ class _RowWalk:
                     # of it, and must not fill the cells it showed empty
                     self.current, self.row_shown = None, False
                 if self.current is not None:
-                    if token.line not in self.apart.worded and self.apart.take(
-                        token, self.current, self.row_line
+                    if (
+                        not self.current  # the row has nothing yet: rarely
+                        and self.row_line is not None
+                        and token.line != self.row_line
+                        and self.apart.take(token, self.current)
                     ):
-                        continue  # a line of numbers apart from its row's label
+                        continue  # a line of numbers after a label printed alone
                     self.current.append(token)
                     self.header_line = None
                     if token.delimited and token.line == self.row_line:
@@ -347,9 +350,10 @@ class _ApartLines:
     def opened(self, key: tuple[str, str], tokens: list[Token]) -> None:
         self.rows.append((key, tokens, []))
 
-    def take(self, token: Token, current: list[Token], row_line: int | None) -> bool:
-        """Hold ``token`` (on a line of numbers) if the open row has nothing yet."""
-        if row_line is None or token.line == row_line or current or not self.rows:
+    def take(self, token: Token, current: list[Token]) -> bool:
+        """Hold ``token``, after the label of ``current`` (a row with nothing
+        yet), if it stands on a line of numbers."""
+        if token.line in self.worded or not self.rows:
             return False
         _, tokens, held = self.rows[-1]
         if tokens is not current:
