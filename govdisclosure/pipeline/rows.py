@@ -376,11 +376,13 @@ class _ApartLines:
         # the section's convention: a row printed one cell per line, or a
         # line holding a row's worth of cells
         per_cell = any(
-            1 < len(held) <= widths[key[0]] and all(len(line) == 1 for line in held)
+            len(held) > 1
+            and all(_cells(line) == 1 for line in held)
+            and _valued(held) <= widths[key[0]]
             for key, _, held in self.rows
         )
-        per_row = any(len(line) > 1 for line in lines) or any(
-            len(held) > widths[key[0]] for key, _, held in self.rows
+        per_row = any(_cells(line) > 1 for line in lines) or any(
+            _valued(held) > widths[key[0]] for key, _, held in self.rows
         )
         if per_row and not per_cell and self._paired(widths):
             return [], []
@@ -404,9 +406,13 @@ class _ApartLines:
         return left, findings
 
     def _one_cell_per_line(self, i: int, widths: dict[str, int]) -> bool:
-        """Row ``i``'s held lines are each one cell, no more than its columns."""
+        """Row ``i``'s held lines hold a number each at most (besides empty
+        cells, ``0 | |``), on no more lines than it has columns."""
         key, _, held = self.rows[i]
-        return all(len(line) == 1 for line in held) and len(held) <= widths[key[0]]
+        return (
+            all(_numbers(line) <= 1 for line in held)
+            and _valued(held) <= widths[key[0]]
+        )
 
     def _alone_before(self, i: int) -> bool:
         return i > 0 and not any(self.rows[i - 1][1:])
@@ -438,9 +444,7 @@ class _ApartLines:
             len(alone) == len(lines)
             and all(not tokens for _, tokens, _ in self.rows)
             and all(
-                row <= after
-                and sum(t.kind is TokenKind.VALUE for t in line)
-                <= widths[self.rows[row][0][0]]
+                row <= after and _numbers(line) <= widths[self.rows[row][0][0]]
                 for row, (after, line) in zip(alone, lines, strict=True)
             )
         )
@@ -450,6 +454,21 @@ class _ApartLines:
             for _, _, held in self.rows:
                 held.clear()
         return fits
+
+
+def _numbers(line: list[Token]) -> int:
+    """How many numbers a line holds (its empty cells aside)."""
+    return sum(t.kind is TokenKind.VALUE for t in line)
+
+
+def _cells(line: list[Token]) -> int:
+    """How many cells a line shows (an empty cell that may be none aside)."""
+    return sum(not t.optional for t in line)
+
+
+def _valued(held: list[list[Token]]) -> int:
+    """How many of the held lines hold a number."""
+    return sum(any(t.kind is TokenKind.VALUE for t in line) for line in held)
 
 
 def _apart_finding(token: Token, rows: int, where: str) -> Finding:
