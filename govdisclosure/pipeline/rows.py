@@ -12,6 +12,11 @@ and the values after it belong to it until something closes it.
 * A table whose only row has no label (四's one row of fifteen numbers) is
   opened by its own header labels.
 * A unit cell (万元) and a remark belong to the row they follow.
+* A row whose label stands alone takes the lines of numbers after it only on
+  evidence of the layout's convention (`_ApartLines`): one cell per line, or
+  labels printed apart from their rows of values in the same count and order.
+  Otherwise its cells are missing with a reason, never blank: its values may
+  be the numbers printed apart.
 
 Nothing is decided here: each row's values become the readings the layout
 allows (`segment.row_readings`), which `narrow` prunes and `cells` turns into
@@ -224,9 +229,11 @@ class _RowWalk:
         self.header_line: int | None = None
         #: The line of the label that opened the current row (None for a row
         #: an unlabelled table's header opened), and whether that line gave
-        #: the row a delimited cell: then the row is that one line.
+        #: the row a delimited cell (then the row is that one line), or a
+        #: number (then a later line of numbers alone is no part of it).
         self.row_line: int | None = None
         self.row_shown = False
+        self.row_inline = False
         self.unused: list[Token] = []
         self.apart = _ApartLines(grid.tokens)
         #: Rows whose numbers are not placed (`_ApartLines`): key → reason.
@@ -241,12 +248,20 @@ class _RowWalk:
                 # in a method: a call per number costs a tenth of the walk)
                 if kind is TokenKind.EMPTY and token.line == self.header_line:
                     continue  # empty cells that pad a header or caption row
-                if self.row_shown and token.line != self.row_line:
+                if (
+                    (self.row_shown or self.row_inline)
+                    and token.line != self.row_line
+                    and (self.row_shown or token.line not in self.apart.worded)
+                ):
                     # a delimited row is one line, and its line showed its
                     # cells, empty ones too: a number on a later, unlabelled
                     # line (a page number, the next table's row) is no cell
-                    # of it, and must not fill the cells it showed empty
-                    self.current, self.row_shown = None, False
+                    # of it, and must not fill the cells it showed empty; nor
+                    # is a later line of numbers alone part of a row printed
+                    # with its numbers beside its label (the next table's row
+                    # whose header was lost, in a PDF's aligned columns)
+                    self.current = None
+                    self.row_shown = self.row_inline = False
                 if self.current is not None:
                     if (
                         not self.current  # the row has nothing yet: rarely
@@ -257,8 +272,11 @@ class _RowWalk:
                         continue  # a line of numbers after a label printed alone
                     self.current.append(token)
                     self.header_line = None
-                    if token.delimited and token.line == self.row_line:
-                        self.row_shown = True
+                    if token.line == self.row_line:
+                        if token.delimited:
+                            self.row_shown = True
+                        elif kind is TokenKind.VALUE:
+                            self.row_inline = True
                 elif kind is TokenKind.VALUE:
                     self.unused.append(token)
             elif kind is TokenKind.LABEL:
@@ -284,6 +302,7 @@ class _RowWalk:
             self.taken.add(key)
             self.header_line = None
             self.row_line, self.row_shown = token.line, False
+            self.row_inline = False
             return
         # a header, caption or group label: it closes the row, may state a
         # column's unit, and (re)opens the row of an unlabelled table
@@ -296,6 +315,7 @@ class _RowWalk:
         )
         self.header_line = token.line
         self.row_line, self.row_shown = None, False
+        self.row_inline = False
 
     def _open_unlabelled(self, token: Token, table_id: str) -> list[Token]:
         """Each header label (re)opens the unlabelled row.
@@ -390,7 +410,7 @@ class _ApartLines:
             i
             for i in holding
             if (per_cell or not per_row)
-            and self._one_cell_per_line(i, widths)
+            and self._one_cell_per_line(i)
             # without the convention shown, a row printed alone just before
             # may own the line (a table's labels first, then its values)
             and (per_cell or not self._alone_before(i))
@@ -398,21 +418,19 @@ class _ApartLines:
         left: list[Token] = []
         findings: list[Finding] = []
         for i, (_, tokens, held) in enumerate(self.rows):
-            if i in kept:
-                tokens += [t for line in held for t in line]
+            if i in kept:  # in reading order with what the row took itself
+                tokens[:] = sorted([*tokens, *(t for ln in held for t in ln)], key=_at)
             elif held:
                 left += [t for line in held for t in line if t.kind is TokenKind.VALUE]
                 findings.append(self._unplace(i, unplaced))
         return left, findings
 
-    def _one_cell_per_line(self, i: int, widths: dict[str, int]) -> bool:
+    def _one_cell_per_line(self, i: int) -> bool:
         """Row ``i``'s held lines hold a number each at most (besides empty
-        cells, ``0 | |``), on no more lines than it has columns."""
-        key, _, held = self.rows[i]
-        return (
-            all(_numbers(line) <= 1 for line in held)
-            and _valued(held) <= widths[key[0]]
-        )
+        cells, ``0 | |``). More of them than the row has columns is the row's
+        own excess, which its readings flag (as with the spec of another
+        format); a line of several numbers is another row's."""
+        return all(_numbers(line) <= 1 for line in self.rows[i][2])
 
     def _alone_before(self, i: int) -> bool:
         return i > 0 and not any(self.rows[i - 1][1:])
@@ -454,6 +472,10 @@ class _ApartLines:
             for _, _, held in self.rows:
                 held.clear()
         return fits
+
+
+def _at(token: Token) -> int:
+    return token.start
 
 
 def _numbers(line: list[Token]) -> int:
