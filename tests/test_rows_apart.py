@@ -408,3 +408,30 @@ def test_a_row_next_to_page_numbers_is_never_furniture() -> None:
     assert {ln.number for ln in coercion} <= furniture.running
     assert not any(furniture.skips(ln, labels) for ln in coercion)
     assert not furniture.skips(text.lines[0], labels)  # the title itself
+
+
+def test_one_cell_per_line_a_row_never_takes_numbers_past_its_own_cells() -> None:
+    """One cell per line, empty cells as empty lines: 三's last row is empty and
+    四's heading and header are lost, so 四's cells follow its seven empty
+    lines. Numbers farther from a label than the next label ever stands are
+    no cells of its row."""
+    rows = [
+        ("一、本年新收政府信息公开申请数量", "3 0 0 0 0 0 3"),
+        ("二、上年结转政府信息公开申请数量", "0 0 0 0 0 0 0"),
+        ("（一）予以公开", "3 0 0 0 0 0 3"),
+        ("（七）总计", "3 0 0 0 0 0 3"),
+    ]
+    lines = ["三、收到和处理政府信息公开申请情况"]
+    for label, values in rows:
+        lines += [label, *values.split()]
+    lines += ["四、结转下年度继续办理"] + [""] * 7  # its seven empty cells
+    lines += [""] * 8 + ["1", "0", "0", "0", "1", "0", "0"]  # 四's cells
+    report = _load(HEAD + S2_INLINE + lines + TAIL)
+
+    values = _values(report, "t3")
+    assert [3, 0, 0, 0, 0, 0, 3] == values["new_requests"]
+    assert [3, 0, 0, 0, 0, 0, 3] == values["processed_total"]
+    for cell in report.table("t3").grid()[-1]:
+        assert cell.row_key == "carry_forward"
+        assert cell.status is CellStatus.MISSING
+        assert cell.reason

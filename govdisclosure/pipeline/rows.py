@@ -26,6 +26,7 @@ values and statuses.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from attrs import evolve, frozen
 
@@ -298,7 +299,7 @@ class _RowWalk:
             key = (row.table, row.key or "")
             self.current = []
             self.occurrences.setdefault(key, []).append((token, self.current))
-            self.apart.opened(key, self.current)
+            self.apart.opened(key, self.current, token.line)
             self.taken.add(key)
             self.header_line = None
             self.row_line, self.row_shown = token.line, False
@@ -342,9 +343,11 @@ class _ApartLines:
     numbers (no word on them) that come while such a row is open are held
     here, and placed at the end of the section (`place`):
 
-    * **one cell per line** (the ``lines`` exports): every held line is one
-      cell, and no row takes more cells than it has columns: each row takes
-      the lines after its label, as it always did;
+    * **one cell per line** (the ``lines`` exports, shown by a row whose
+      lines are one cell each, no more than its columns): each row takes the
+      lines after its label that hold a number each at most, as it always
+      did, but none that stands farther from its label than the closest two
+      row labels of the section (`_far`);
     * **labels apart** (a PDF's label column read before its values, or each
       label above its values): otherwise every held line is one row's
       values; they are placed only when the section prints no number on a
@@ -366,9 +369,12 @@ class _ApartLines:
         )
         #: The rows opened by their labels, in order: key, tokens, held lines.
         self.rows: list[tuple[tuple[str, str], list[Token], list[list[Token]]]] = []
+        #: The line of each row's label.
+        self.label_lines: list[int] = []
 
-    def opened(self, key: tuple[str, str], tokens: list[Token]) -> None:
+    def opened(self, key: tuple[str, str], tokens: list[Token], line: int) -> None:
         self.rows.append((key, tokens, []))
+        self.label_lines.append(line)
 
     def take(self, token: Token, current: list[Token]) -> bool:
         """Hold ``token``, after the label of ``current`` (a row with nothing
@@ -417,8 +423,12 @@ class _ApartLines:
         ]
         left: list[Token] = []
         findings: list[Finding] = []
+        far = self._far(kept) if per_cell else set()
         for i, (_, tokens, held) in enumerate(self.rows):
-            if i in kept:  # in reading order with what the row took itself
+            if i in far:  # past its own cells: no row's of this table
+                left += [t for line in held for t in line if t.kind is TokenKind.VALUE]
+                findings.append(self._unplace(i, unplaced, alone=False))
+            elif i in kept:  # in reading order with what the row took itself
                 tokens[:] = sorted([*tokens, *(t for ln in held for t in ln)], key=_at)
             elif held:
                 left += [t for line in held for t in line if t.kind is TokenKind.VALUE]
@@ -435,8 +445,28 @@ class _ApartLines:
     def _alone_before(self, i: int) -> bool:
         return i > 0 and not any(self.rows[i - 1][1:])
 
-    def _unplace(self, i: int, unplaced: dict[tuple[str, str], str]) -> Finding:
-        """Row ``i`` and the rows printed alone just before it: unplaced, and why."""
+    def _far(self, kept: list[int]) -> set[int]:
+        """The rows printed one cell per line whose numbers start farther from
+        their label than the next row's label ever stands from a row's label.
+
+        A row's cells lie between its label and the next label, so no number
+        of a row stands farther from its label than the closest two row labels
+        of the section; one that does belongs to no row printed alone (the row
+        of a table whose heading and header were lost, after the last row
+        of a table whose cells are all empty). Blank lines, kept by the
+        normalised text, keep the distances.
+        """
+        starts = self.label_lines
+        span = min((b - a for a, b in pairwise(starts)), default=0)
+        if span <= 1:
+            return set()
+        return {i for i in kept if self.rows[i][2][0][0].line - starts[i] > span}
+
+    def _unplace(
+        self, i: int, unplaced: dict[tuple[str, str], str], *, alone: bool = True
+    ) -> Finding:
+        """Row ``i`` and (``alone``) the rows printed alone just before it:
+        unplaced, and why."""
         held = self.rows[i][2]
         first, stop = held[0][0].line, held[-1][-1].line
         where = f"line {first}" if first == stop else f"lines {first}-{stop}"
@@ -445,7 +475,7 @@ class _ApartLines:
             f"the labels ({where}) do not say which row they belong to"
         )
         run = [i]
-        while self._alone_before(run[0]):
+        while alone and self._alone_before(run[0]):
             run.insert(0, run[0] - 1)
         for j in run:
             unplaced.setdefault(self.rows[j][0], reason)

@@ -134,6 +134,11 @@ PINNED: dict[tuple[str, str], list[tuple[FilledReport, Layout]]] = {
             _zeros(_spec("gov-2021"), 2021, _T4),
             evolve(MISSING_BUG, cells="aligned", missing=(0, 2)),
         ),
+        # one cell per line: 四's cells stand past 三's last row's own cells
+        (
+            _zeros(_spec("gov-2021"), 2021, _T4),
+            evolve(MISSING_BUG, cells="lines", missing=(0, 2)),
+        ),
     ],
 }
 # a row printed alone, before a page break, in an aligned layout with blanks for
