@@ -435,3 +435,29 @@ def test_one_cell_per_line_a_row_never_takes_numbers_past_its_own_cells() -> Non
         assert cell.row_key == "carry_forward"
         assert cell.status is CellStatus.MISSING
         assert cell.reason
+
+
+def test_half_a_wrapped_label_after_page_breaks_is_never_furniture() -> None:
+    """A label wrapped over two lines whose first half starts the page after
+    two page breaks (其中：主要负责同志 / 参加…次数) is still the row's label."""
+    text = "\n".join(
+        [
+            "政府信息公开情况统计表",
+            "- 1 -",
+            "其中：主要负责同志",
+            "参加新闻发布会次数",
+            "2",
+            "- 2 -",
+            "2.政府网站在线访谈次数",
+            "7",
+            "- 3 -",
+            "其中：主要负责同志",
+            "参加政府网站在线访谈次数",
+            "3",
+        ]
+    )
+    table = govdisclosure.load(text, spec="gov-2014-statistics").table("stats")
+
+    assert 2 == table.cell("press_conferences_leaders", "count").value
+    assert 7 == table.cell("online_interviews", "count").value
+    assert 3 == table.cell("online_interviews_leaders", "count").value

@@ -243,8 +243,9 @@ class PageFurniture:
     printed over pages; their figures (the title's year) are no cells.
     Recognised exactly, never by looks: a line equal to the report's title,
     or a text that stands next to a page-number line at two page breaks or
-    more and holds no label of the table (a real row is printed once; a
-    label printed alone at two breaks is still a row).
+    more and holds no label of the table nor a piece of one (a real row is
+    printed once; a label, or the half of a wrapped one, printed at two
+    breaks is still a row).
     """
 
     #: Line numbers of the lines equal to the title (in match form).
@@ -258,9 +259,12 @@ class PageFurniture:
             return True
         if line.number not in self.running:
             return False
-        return labels.pattern is None or not labels.pattern.search(
-            match_text(line.text)
-        )
+        text = match_text(line.text)
+        if labels.pattern is not None and labels.pattern.search(text):
+            return False
+        # nor a piece of a label wrapped over lines (其中：主要负责同志 /
+        # 参加新闻发布会次数), which a row after each page break repeats
+        return not any(text in key for key in labels.keys)
 
 
 def page_furniture(lines: Sequence[Line], title: str | None) -> PageFurniture:
