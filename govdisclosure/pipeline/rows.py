@@ -26,7 +26,6 @@ values and statuses.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 
 from attrs import evolve, frozen
 
@@ -285,6 +284,7 @@ class _RowWalk:
                     self._label(token)
             elif kind is TokenKind.TEXT:
                 self.current, self.header_line = None, None
+                self.apart.closed()
             elif kind is TokenKind.PROSE:
                 self.findings.append(_in_prose(token))
             # a unit cell (TokenKind.UNIT) belongs to the row it follows
@@ -308,6 +308,7 @@ class _RowWalk:
         # a header, caption or group label: it closes the row, may state a
         # column's unit, and (re)opens the row of an unlabelled table
         _note_unit(self.spec, token, self.header_units)
+        self.apart.closed()
         table_id = next(
             (r.table for r in token.refs if r.table in self.unlabelled), None
         )
@@ -371,10 +372,16 @@ class _ApartLines:
         self.rows: list[tuple[tuple[str, str], list[Token], list[list[Token]]]] = []
         #: The line of each row's label.
         self.label_lines: list[int] = []
+        #: The rows opened after a heading, group label or text.
+        self.breaks: set[int] = set()
 
     def opened(self, key: tuple[str, str], tokens: list[Token], line: int) -> None:
         self.rows.append((key, tokens, []))
         self.label_lines.append(line)
+
+    def closed(self) -> None:
+        """A heading, group label or text: the next row does not follow a row."""
+        self.breaks.add(len(self.rows))
 
     def take(self, token: Token, current: list[Token]) -> bool:
         """Hold ``token``, after the label of ``current`` (a row with nothing
@@ -423,9 +430,9 @@ class _ApartLines:
         ]
         left: list[Token] = []
         findings: list[Finding] = []
-        far = self._far(kept) if per_cell else set()
+        far = self._cut_far(kept, left) if per_cell else set()
         for i, (_, tokens, held) in enumerate(self.rows):
-            if i in far:  # past its own cells: no row's of this table
+            if i in far:  # all past its own cells: no row's of this table
                 left += [t for line in held for t in line if t.kind is TokenKind.VALUE]
                 findings.append(self._unplace(i, unplaced, alone=False))
             elif i in kept:  # in reading order with what the row took itself
@@ -445,22 +452,45 @@ class _ApartLines:
     def _alone_before(self, i: int) -> bool:
         return i > 0 and not any(self.rows[i - 1][1:])
 
-    def _far(self, kept: list[int]) -> set[int]:
-        """The rows printed one cell per line whose numbers start farther from
-        their label than the next row's label ever stands from a row's label.
+    def _cut_far(self, kept: list[int], left: list[Token]) -> set[int]:
+        """Cut off the lines of rows printed one cell per line that stand past
+        the cells of a row of their table (their numbers go to ``left``);
+        return the rows whose every line does.
 
-        A row's cells lie between its label and the next label, so no number
-        of a row stands farther from its label than the closest two row labels
-        of the section; one that does belongs to no row printed alone (the row
-        of a table whose heading and header were lost, after the last row
-        of a table whose cells are all empty). Blank lines, kept by the
-        normalised text, keep the distances.
+        A row's cells lie between its label and the next label, so the
+        distance from a row's label to the next row's label bounds a row's
+        cells; the longest such distance of the table is taken, since an empty
+        row may be printed shorter (seed 004). Where a row with numbers shows
+        the distance, lines past it are cut; where only empty rows show it, a
+        row whose lines all start past it is unplaced. Such lines are no row's
+        printed alone: the row of a table whose heading and header were lost,
+        after the last row of a table. Blank lines, kept by the normalised
+        text, keep the distances; a heading or text between two rows makes
+        their distance no measure (`closed`).
         """
         starts = self.label_lines
-        span = min((b - a for a, b in pairwise(starts)), default=0)
-        if span <= 1:
-            return set()
-        return {i for i in kept if self.rows[i][2][0][0].line - starts[i] > span}
+        spans: dict[tuple[str, bool], int] = {}  # (table, row with numbers)
+        for i in range(len(self.rows) - 1):
+            key, _, held = self.rows[i]
+            if self.rows[i + 1][0][0] == key[0] and i + 1 not in self.breaks:
+                measured = (key[0], bool(held))
+                spans[measured] = max(spans.get(measured, 0), starts[i + 1] - starts[i])
+        far: set[int] = set()
+        for i in kept:
+            key, _, held = self.rows[i]
+            span = spans.get((key[0], True), 0)
+            near = [line for line in held if line[0].line - starts[i] <= span]
+            if span > 1 and near:
+                for line in held[len(near) :]:
+                    left += [t for t in line if t.kind is TokenKind.VALUE]
+                held[:] = near
+            elif (
+                1
+                < max(span, spans.get((key[0], False), 0))
+                < held[0][0].line - starts[i]
+            ):
+                far.add(i)  # unplaced, its lines named in the reason
+        return far
 
     def _unplace(
         self, i: int, unplaced: dict[tuple[str, str], str], *, alone: bool = True

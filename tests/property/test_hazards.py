@@ -145,6 +145,16 @@ PINNED: dict[tuple[str, str], list[tuple[FilledReport, Layout]]] = {
 # zeros took the next page's figures (the page header's year as a cell)
 _FUJIAN_PAGES = _zeros(_spec("fujian-legacy"), 2015)
 _FUJIAN_PAGES.values["stats"]["suits"] = [0, 1]
+# one cell per line: 三's last row printed with its own numbers, then 四's cells
+# (heading and header lost) on the lines past its own: they are no cells of it
+_CARRIED = _zeros(
+    _spec("gov-2021"), 2021, [0, 7, 0, 140783, 140790] + [0] * 5 + [3, 0, 0, 0, 3]
+)
+_CARRIED.values["t3"]["new_requests"] = [0, 75032, 0, 0, 2, 0, 75034]
+_CARRIED.values["t3"]["carry_forward"] = [0, 75032, 0, 0, 2, 0, 75034]
+PINNED[("gov-2021", "missing")].append(
+    (_CARRIED, evolve(MISSING_BUG, cells="lines", missing=(2,)))
+)
 PINNED[("fujian-legacy", "page_numbers")].append(
     (_FUJIAN_PAGES, evolve(PAGE_NUMBER_BUG, cells="aligned", page_header=True))
 )
