@@ -35,7 +35,7 @@ from govdisclosure.pipeline.detect import (
     structure_score,
     table_evidence,
 )
-from govdisclosure.pipeline.grid import TokenGrid, build_grid
+from govdisclosure.pipeline.grid import TokenGrid, build_grid, page_furniture
 from govdisclosure.pipeline.invariants import check_invariants
 from govdisclosure.pipeline.metadata import Metadata, read_metadata
 from govdisclosure.pipeline.narrative import agreed_facts, check_facts, find_facts
@@ -116,7 +116,10 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
     metadata, metadata_findings = read_metadata(sections, spec)
     facts = find_facts(sections, spec)
     section_ids = dict.fromkeys(t.section for t in spec.tables)
-    grids = tuple(build_grid(spec, sid, sections.body(sid)) for sid in section_ids)
+    furniture = page_furniture(normalized.lines, metadata.title)
+    grids = tuple(
+        build_grid(spec, sid, sections.body(sid), furniture) for sid in section_ids
+    )
     drafts, draft_findings = draft_tables(grids, spec)
     narrowed, conflicts = narrow_readings(drafts, spec, agreed_facts(facts, spec))
     tables, cell_findings = finalize_tables(narrowed)

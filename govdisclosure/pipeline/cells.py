@@ -154,8 +154,9 @@ def _cells_by_agreement(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]
             _decided_cell(row, column, j, *agreement[j])
             for j, column in enumerate(columns)
         ]
-    # a row whose header is in doubt has no column places to reason from
-    for j, ids in row.zeros if row.doubt is None else ():
+    # a row whose header is in doubt, or whose numbers stand apart, has no
+    # column places to reason from
+    for j, ids in row.zeros if row.doubt is None and row.unplaced is None else ():
         if cells[j].status in (CellStatus.AMBIGUOUS, CellStatus.MISSING):
             cells[j] = _zero_cell(row, columns[j], ids, cells[j])
     return cells
@@ -200,6 +201,8 @@ def _undecided_row(row: RowDraft) -> tuple[CellStatus, str, str | None] | None:
         return CellStatus.MISSING, "row not found", None
     if row.doubt is not None:  # the header leaves every column's place in doubt
         return CellStatus.AMBIGUOUS, row.doubt, _raw(row)
+    if row.unplaced is not None:
+        return CellStatus.MISSING, row.unplaced, None
     if row.readings is None or row.initial is None:
         return CellStatus.AMBIGUOUS, "too many possible readings", None
     if not row.readings:

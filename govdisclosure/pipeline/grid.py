@@ -56,11 +56,13 @@ from govdisclosure.typography import (
 __all__ = [
     "LabelRef",
     "LabelRole",
+    "PageFurniture",
     "Token",
     "TokenGrid",
     "TokenKind",
     "build_grid",
     "label_index",
+    "page_furniture",
 ]
 
 #: A residue this long (in characters) makes a cell prose, not a table cell.
@@ -262,7 +264,10 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
 
 
 def build_grid(
-    spec: Spec, section_id: str, body: list[tuple[Line, int, int]]
+    spec: Spec,
+    section_id: str,
+    body: list[tuple[Line, int, int]],
+    furniture: PageFurniture | None = None,
 ) -> TokenGrid:
     """Tokenise a section body, given as ``(line, start column, end column)`` pieces.
 
@@ -270,21 +275,25 @@ def build_grid(
     row (``| 项目 | 数据1 | … |``) or a placeholder table of dashes gives no
     token at all, so the rows of a table a converter split into pieces
     continue across the pieces as if it had printed one table.
+    ``furniture`` (`page_furniture`) names the page headers and footers of
+    the whole text, which are skipped like page numbers.
     """
     reader = _reader(spec, section_id)
-    furniture = _Furniture(section_id, _placeholder_pieces(body), reader.labels)
+    converter = _Furniture(section_id, _placeholder_pieces(body), reader.labels)
     tokens: list[Token] = []
     cell_no = 0
     shown = no_outer_pipes = False
     for index, (piece, first, last) in enumerate(body):
-        if PAGE_NUMBER.match(piece.text[first:last]):
+        if PAGE_NUMBER.match(piece.text[first:last]) or (
+            furniture is not None and furniture.skips(piece, reader.labels)
+        ):
             continue  # page furniture between the rows of a table printed over pages
         line = _blank_ignored(spec, piece, first, last)
         cells = _cut_cells(line, first, last, cell_no)
         cell_no += len(cells)
-        if furniture.skipped(index, cells):
+        if converter.skipped(index, cells):
             continue
-        line_tokens = furniture.settled(_line_tokens(cells, reader), cells)
+        line_tokens = converter.settled(_line_tokens(cells, reader), cells)
         # An optional leading empty cell matters only before values: in front
         # of a label ("| 规章 | 0 |") it would leak into the previous row.
         if (
@@ -304,8 +313,8 @@ def build_grid(
     return TokenGrid(
         section_id,
         joined,
-        (*furniture.findings(), *_fuzzy_findings(joined, reader.labels, spec)),
-        frozenset(furniture.repeated),
+        (*converter.findings(), *_fuzzy_findings(joined, reader.labels, spec)),
+        frozenset(converter.repeated),
     )
 
 
@@ -561,6 +570,64 @@ def _prints_empties(tokens: list[Token]) -> bool:
         elif empties and t.kind is TokenKind.VALUE:
             return True
     return empties >= 2
+
+
+@frozen
+class PageFurniture:
+    """The lines a printed page adds between a table's rows, besides page numbers.
+
+    A PDF repeats its running header (most often the report's title) and
+    footer at every page break, so they land between the rows of a table
+    printed over pages; their figures (the title's year) are no cells.
+    Recognised exactly, never by looks: a line equal to the report's title,
+    or a text that stands next to a page-number line at two page breaks or
+    more and holds no label of the table nor a piece of one (a real row is
+    printed once; a label, or the half of a wrapped one, printed at two
+    breaks is still a row).
+    """
+
+    #: Line numbers of the lines equal to the title (in match form).
+    titles: frozenset[int]
+    #: Line numbers of the texts repeated next to page numbers.
+    running: frozenset[int]
+
+    def skips(self, line: Line, labels: LabelIndex) -> bool:
+        """Whether ``line`` is page furniture in a section of these ``labels``."""
+        if line.number in self.titles:
+            return True
+        if line.number not in self.running:
+            return False
+        text = match_text(line.text)
+        if labels.pattern is not None and labels.pattern.search(text):
+            return False
+        # nor a piece of a label wrapped over lines (其中：主要负责同志 /
+        # 参加新闻发布会次数), which a row after each page break repeats
+        return not any(text in key for key in labels.keys)
+
+
+def page_furniture(lines: Sequence[Line], title: str | None) -> PageFurniture:
+    """The page furniture of a text (`PageFurniture`), from all its lines.
+
+    ``title`` is the report's title as metadata read it; its first line (the
+    title itself) is never furniture, only its repeats.
+    """
+    key = match_text(title) if title else ""
+    titles = [ln.number for ln in lines if key and match_text(ln.text) == key]
+    beside: dict[str, set[int]] = {}
+    filled = [ln for ln in lines if ln.text.strip()]
+    for i, ln in enumerate(filled):
+        if not PAGE_NUMBER.match(ln.text):
+            continue
+        for j in (i - 1, i + 1):  # the nearest lines before and after the number
+            if 0 <= j < len(filled) and not PAGE_NUMBER.match(filled[j].text):
+                text = match_text(filled[j].text)
+                if _HAN.search(text):
+                    beside.setdefault(text, set()).add(filled[j].number)
+    running = {n for numbers in beside.values() if len(numbers) >= 2 for n in numbers}
+    return PageFurniture(frozenset(titles[1:]), frozenset(running))
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 #: A named tuple built from all its fields by tuple's own constructor, in C:

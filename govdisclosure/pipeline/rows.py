@@ -12,6 +12,11 @@ and the values after it belong to it until something closes it.
 * A table whose only row has no label (四's one row of fifteen numbers) is
   opened by its own header labels.
 * A unit cell (万元) and a remark belong to the row they follow.
+* A row whose label stands alone takes the lines of numbers after it only on
+  evidence of the layout's convention (`_ApartLines`): one cell per line, or
+  labels printed apart from their rows of values in the same count and order.
+  Otherwise its cells are missing with a reason, never blank: its values may
+  be the numbers printed apart.
 
 Nothing is decided here: each row's values become the readings the layout
 allows (`segment.row_readings`), which `narrow` prunes and `cells` turns into
@@ -85,6 +90,10 @@ class RowDraft:
     #: whose value is 0: non-negative counts that an equation makes sum to 0
     #: (set by `narrow`, issue 18).
     zeros: tuple[tuple[int, str], ...] = ()
+    #: Why the row's numbers are not placed (its label stands alone, numbers
+    #: printed apart from the labels do not say which row they belong to):
+    #: its cells are missing with this reason, never blank.
+    unplaced: str | None = None
 
 
 @frozen
@@ -104,21 +113,27 @@ def draft_tables(
     occurrences: _Occurrences = {}
     header_units: dict[tuple[str, str], str] = {}
     unused: list[Token] = []
+    unplaced: dict[tuple[str, str], str] = {}
     for grid in grids:
-        unused += _RowWalk(spec, grid, occurrences, header_units, findings).run()
+        walk = _RowWalk(spec, grid, occurrences, header_units, findings)
+        unused += walk.run()
+        unplaced.update(walk.unplaced)
     drafts = []
     places: dict[int, dict[int, int]] = {}  # per grid: each token's index
     for table in spec.tables:
         order = _column_order(table, grids, occurrences, places)
         findings += order.findings
         rows = tuple(
-            _row_draft(
-                table,
-                leaf,
-                occurrences.get((table.id, leaf.key), []),
-                findings,
-                unused,
-                order,
+            _unplaced(
+                _row_draft(
+                    table,
+                    leaf,
+                    occurrences.get((table.id, leaf.key), []),
+                    findings,
+                    unused,
+                    order,
+                ),
+                unplaced,
             )
             for leaf in table.row_leaves()
         )
@@ -239,6 +254,19 @@ def _column_order(
     return ColumnOrder()
 
 
+def _unplaced(row: RowDraft, unplaced: dict[tuple[str, str], str]) -> RowDraft:
+    """A row whose numbers the walk could not place: no readings, and why.
+
+    Without readings the equations narrow nothing through it (`narrow`), and
+    its cells are missing with the reason (`cells`), never blank: the report
+    may print its values on the lines apart from the labels.
+    """
+    reason = unplaced.get((row.table, row.key))
+    if reason is None:
+        return row
+    return evolve(row, readings=(), initial=(), unplaced=reason)
+
+
 def _drop_header_padding(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """Empty cells on lines with no number, before an unlabelled row's first number.
 
@@ -304,10 +332,15 @@ class _RowWalk:
         self.header_line: int | None = None
         #: The line of the label that opened the current row (None for a row
         #: an unlabelled table's header opened), and whether that line gave
-        #: the row a delimited cell: then the row is that one line.
+        #: the row a delimited cell (then the row is that one line), or a
+        #: number (then a later line of numbers alone is no part of it).
         self.row_line: int | None = None
         self.row_shown = False
+        self.row_inline = False
         self.unused: list[Token] = []
+        self.apart = _ApartLines(grid.tokens)
+        #: Rows whose numbers are not placed (`_ApartLines`): key → reason.
+        self.unplaced: dict[tuple[str, str], str] = {}
 
     def run(self) -> list[Token]:
         """Walk the grid; return the values given to no row."""
@@ -318,17 +351,35 @@ class _RowWalk:
                 # in a method: a call per number costs a tenth of the walk)
                 if kind is TokenKind.EMPTY and token.line == self.header_line:
                     continue  # empty cells that pad a header or caption row
-                if self.row_shown and token.line != self.row_line:
+                if (
+                    (self.row_shown or self.row_inline)
+                    and token.line != self.row_line
+                    and (self.row_shown or token.line not in self.apart.worded)
+                ):
                     # a delimited row is one line, and its line showed its
                     # cells, empty ones too: a number on a later, unlabelled
                     # line (a page number, the next table's row) is no cell
-                    # of it, and must not fill the cells it showed empty
-                    self.current, self.row_shown = None, False
+                    # of it, and must not fill the cells it showed empty; nor
+                    # is a later line of numbers alone part of a row printed
+                    # with its numbers beside its label (the next table's row
+                    # whose header was lost, in a PDF's aligned columns)
+                    self.current = None
+                    self.row_shown = self.row_inline = False
                 if self.current is not None:
+                    if (
+                        not self.current  # the row has nothing yet: rarely
+                        and self.row_line is not None
+                        and token.line != self.row_line
+                        and self.apart.take(token, self.current)
+                    ):
+                        continue  # a line of numbers after a label printed alone
                     self.current.append(token)
                     self.header_line = None
-                    if token.delimited and token.line == self.row_line:
-                        self.row_shown = True
+                    if token.line == self.row_line:
+                        if token.delimited:
+                            self.row_shown = True
+                        elif kind is TokenKind.VALUE:
+                            self.row_inline = True
                 elif kind is TokenKind.VALUE:
                     self.unused.append(token)
             elif kind is TokenKind.LABEL:
@@ -336,9 +387,13 @@ class _RowWalk:
                     self._label(token)
             elif kind is TokenKind.TEXT:
                 self.current, self.header_line = None, None
+                self.apart.closed()
             elif kind is TokenKind.PROSE:
                 self.findings.append(_in_prose(token))
             # a unit cell (TokenKind.UNIT) belongs to the row it follows
+        left, findings = self.apart.place(self.spec, self.unplaced)
+        self.unused += left
+        self.findings += findings
         return self.unused
 
     def _label(self, token: Token) -> None:
@@ -347,15 +402,18 @@ class _RowWalk:
             key = (row.table, row.key or "")
             self.current = []
             self.occurrences.setdefault(key, []).append((token, self.current))
+            self.apart.opened(key, self.current, token.line)
             self.taken.add(key)
             self.header_line = None
             self.row_line, self.row_shown = token.line, False
+            self.row_inline = False
             return
         if self._open_group_total(token):
             return
         # a header, caption or group label: it closes the row, may state a
         # column's unit, and (re)opens the row of an unlabelled table
         _note_unit(self.spec, token, self.header_units)
+        self.apart.closed()
         table_id = next(
             (r.table for r in token.refs if r.table in self.unlabelled), None
         )
@@ -364,6 +422,7 @@ class _RowWalk:
         )
         self.header_line = token.line
         self.row_line, self.row_shown = None, False
+        self.row_inline = False
 
     def _open_group_total(self, token: Token) -> bool:
         """A `total_row` group's label opens the row of the group's total.
@@ -393,6 +452,236 @@ class _RowWalk:
         else:
             held.append((token, current))
         return current
+
+
+class _ApartLines:
+    """Rows whose labels stand alone, and the lines of numbers printed after them.
+
+    A row whose label line holds nothing may take its numbers from the lines
+    after it, but only on evidence of the layout's convention, because the
+    row printed alone may be an empty row and the numbers another row's,
+    another table's (whose header was lost) or a page break's. The lines of
+    numbers (no word on them) that come while such a row is open are held
+    here, and placed at the end of the section (`place`):
+
+    * **one cell per line** (the ``lines`` exports, shown by a row whose
+      lines are one cell each, no more than its columns): each row takes the
+      lines after its label that hold a number each at most, as it always
+      did, but none that stands farther from its label than the closest two
+      row labels of the section (`_far`);
+    * **labels apart** (a PDF's label column read before its values, or each
+      label above its values): otherwise every held line is one row's
+      values; they are placed only when the section prints no number on a
+      label's line, as many lines are held as rows were printed alone before
+      them, in the same order, each line after its row's label and no wider
+      than its row;
+    * otherwise nothing held is placed where the convention breaks: the row
+      whose lines break it, and the rows printed alone just before it, are
+      unplaced (their cells missing, with the reason, never blank) and
+      their numbers reported unused.
+    """
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        #: Lines with a word (a label, a text, a unit): no line of numbers.
+        self.worded = frozenset(
+            t.line
+            for t in tokens
+            if t.kind is not TokenKind.VALUE and t.kind is not TokenKind.EMPTY
+        )
+        #: The rows opened by their labels, in order: key, tokens, held lines.
+        self.rows: list[tuple[tuple[str, str], list[Token], list[list[Token]]]] = []
+        #: The line of each row's label.
+        self.label_lines: list[int] = []
+        #: The rows opened after a heading, group label or text.
+        self.breaks: set[int] = set()
+
+    def opened(self, key: tuple[str, str], tokens: list[Token], line: int) -> None:
+        self.rows.append((key, tokens, []))
+        self.label_lines.append(line)
+
+    def closed(self) -> None:
+        """A heading, group label or text: the next row does not follow a row."""
+        self.breaks.add(len(self.rows))
+
+    def take(self, token: Token, current: list[Token]) -> bool:
+        """Hold ``token``, after the label of ``current`` (a row with nothing
+        yet), if it stands on a line of numbers."""
+        if token.line in self.worded or not self.rows:
+            return False
+        _, tokens, held = self.rows[-1]
+        if tokens is not current:
+            return False  # the open row is an unlabelled table's
+        if held and held[-1][-1].line == token.line:
+            held[-1].append(token)
+        else:
+            held.append([token])
+        return True
+
+    def place(
+        self, spec: Spec, unplaced: dict[tuple[str, str], str]
+    ) -> tuple[list[Token], list[Finding]]:
+        """Place the held lines (class docstring); the numbers left, and findings."""
+        holding = [i for i, (_, _, held) in enumerate(self.rows) if held]
+        if not holding:
+            return [], []
+        widths = {t.id: len(t.column_leaves()) for t in spec.tables}
+        lines = [line for i in holding for line in self.rows[i][2]]
+        # the section's convention: a row printed one cell per line, or a
+        # line holding a row's worth of cells
+        per_cell = any(
+            len(held) > 1
+            and all(_cells(line) == 1 for line in held)
+            and _valued(held) <= widths[key[0]]
+            for key, _, held in self.rows
+        )
+        per_row = any(_cells(line) > 1 for line in lines) or any(
+            _valued(held) > widths[key[0]] for key, _, held in self.rows
+        )
+        if per_row and not per_cell and self._paired(widths):
+            return [], []
+        kept = [
+            i
+            for i in holding
+            if (per_cell or not per_row)
+            and self._one_cell_per_line(i)
+            # without the convention shown, a row printed alone just before
+            # may own the line (a table's labels first, then its values)
+            and (per_cell or not self._alone_before(i))
+        ]
+        left: list[Token] = []
+        findings: list[Finding] = []
+        far = self._cut_far(kept, left) if per_cell else set()
+        for i, (_, tokens, held) in enumerate(self.rows):
+            if i in far:  # all past its own cells: no row's of this table
+                left += [t for line in held for t in line if t.kind is TokenKind.VALUE]
+                findings.append(self._unplace(i, unplaced, alone=False))
+            elif i in kept:  # in reading order with what the row took itself
+                tokens[:] = sorted([*tokens, *(t for ln in held for t in ln)], key=_at)
+            elif held:
+                left += [t for line in held for t in line if t.kind is TokenKind.VALUE]
+                findings.append(self._unplace(i, unplaced))
+        return left, findings
+
+    def _one_cell_per_line(self, i: int) -> bool:
+        """Row ``i``'s held lines hold a number each at most (besides empty
+        cells, ``0 | |``). More of them than the row has columns is the row's
+        own excess, which its readings flag (as with the spec of another
+        format); a line of several numbers is another row's."""
+        return all(_numbers(line) <= 1 for line in self.rows[i][2])
+
+    def _alone_before(self, i: int) -> bool:
+        return i > 0 and not any(self.rows[i - 1][1:])
+
+    def _cut_far(self, kept: list[int], left: list[Token]) -> set[int]:
+        """Cut off the lines of rows printed one cell per line that stand past
+        the cells of a row of their table (their numbers go to ``left``);
+        return the rows whose every line does.
+
+        A row's cells lie between its label and the next label, so the
+        distance from a row's label to the next row's label bounds a row's
+        cells; the longest such distance of the table is taken, since an empty
+        row may be printed shorter (seed 004). Where a row with numbers shows
+        the distance, lines past it are cut; where only empty rows show it, a
+        row whose lines all start past it is unplaced. Such lines are no row's
+        printed alone: the row of a table whose heading and header were lost,
+        after the last row of a table. Blank lines, kept by the normalised
+        text, keep the distances; a heading or text between two rows makes
+        their distance no measure (`closed`).
+        """
+        starts = self.label_lines
+        spans: dict[tuple[str, bool], int] = {}  # (table, row with numbers)
+        for i in range(len(self.rows) - 1):
+            key, _, held = self.rows[i]
+            if self.rows[i + 1][0][0] == key[0] and i + 1 not in self.breaks:
+                measured = (key[0], bool(held))
+                spans[measured] = max(spans.get(measured, 0), starts[i + 1] - starts[i])
+        far: set[int] = set()
+        for i in kept:
+            key, _, held = self.rows[i]
+            span = spans.get((key[0], True), 0)
+            near = [line for line in held if line[0].line - starts[i] <= span]
+            if span > 1 and near:
+                for line in held[len(near) :]:
+                    left += [t for t in line if t.kind is TokenKind.VALUE]
+                held[:] = near
+            elif (
+                1
+                < max(span, spans.get((key[0], False), 0))
+                < held[0][0].line - starts[i]
+            ):
+                far.add(i)  # unplaced, its lines named in the reason
+        return far
+
+    def _unplace(
+        self, i: int, unplaced: dict[tuple[str, str], str], *, alone: bool = True
+    ) -> Finding:
+        """Row ``i`` and (``alone``) the rows printed alone just before it:
+        unplaced, and why."""
+        held = self.rows[i][2]
+        first, stop = held[0][0].line, held[-1][-1].line
+        where = f"line {first}" if first == stop else f"lines {first}-{stop}"
+        reason = (
+            "the row's label stands alone and the numbers printed apart from "
+            f"the labels ({where}) do not say which row they belong to"
+        )
+        run = [i]
+        while alone and self._alone_before(run[0]):
+            run.insert(0, run[0] - 1)
+        for j in run:
+            unplaced.setdefault(self.rows[j][0], reason)
+        return _apart_finding(held[0][0], len(run), where)
+
+    def _paired(self, widths: dict[str, int]) -> bool:
+        """Give the k-th held line to the k-th row printed alone, if it fits."""
+        lines = [(i, line) for i, (_, _, held) in enumerate(self.rows) for line in held]
+        last = lines[-1][0]
+        alone = [
+            i for i, (_, tokens, _) in enumerate(self.rows[: last + 1]) if not tokens
+        ]
+        fits = (
+            len(alone) == len(lines)
+            and all(not tokens for _, tokens, _ in self.rows)
+            and all(
+                row <= after and _numbers(line) <= widths[self.rows[row][0][0]]
+                for row, (after, line) in zip(alone, lines, strict=True)
+            )
+        )
+        if fits:
+            for row, (_, line) in zip(alone, lines, strict=True):
+                self.rows[row][1].extend(line)
+            for _, _, held in self.rows:
+                held.clear()
+        return fits
+
+
+def _at(token: Token) -> int:
+    return token.start
+
+
+def _numbers(line: list[Token]) -> int:
+    """How many numbers a line holds (its empty cells aside)."""
+    return sum(t.kind is TokenKind.VALUE for t in line)
+
+
+def _cells(line: list[Token]) -> int:
+    """How many cells a line shows (an empty cell that may be none aside)."""
+    return sum(not t.optional for t in line)
+
+
+def _valued(held: list[list[Token]]) -> int:
+    """How many of the held lines hold a number."""
+    return sum(any(t.kind is TokenKind.VALUE for t in line) for line in held)
+
+
+def _apart_finding(token: Token, rows: int, where: str) -> Finding:
+    return Finding(
+        "row.values_apart",
+        Severity.WARNING,
+        f"{rows} row(s) print their labels alone and the numbers on {where} are "
+        "printed apart from them: the text does not say which row they belong "
+        "to, so they fill no cell",
+        span=token.span,
+    )
 
 
 def _is_remark(token: Token) -> bool:

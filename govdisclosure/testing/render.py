@@ -16,6 +16,8 @@ the report's own section numbering, reworded and missing headings, the html
 page inside a JavaScript string or a JSON blob, a PDF text layer's spaces
 between digits and Han, page numbers between table rows, and sibling columns
 printed in another order than the form's (header and data alike). What they need to
+between digits and Han, page numbers between table rows, and row labels
+printed apart from their values. What they need to
 know of the format (section numbers, titles, units) comes from the spec; the
 strings written here are page furniture, the same for every format.
 """
@@ -39,6 +41,8 @@ from govdisclosure.typography import ENUMERATOR, NUMERALS, label_key
 
 __all__ = [
     "ANNOTATION_FORMS",
+    "APART_CELLS",
+    "APART_FORMS",
     "DELIMITED_CELLS",
     "FOOTNOTE_FORMS",
     "GLUES",
@@ -104,6 +108,13 @@ MARKS = ("*", "＊", "…", "·", "•", "#")
 FOOTNOTE_FORMS = ("①", "²", "※", "注1")
 #: The cell layouts that keep cell boundaries by delimiters (pipes, tabs, html).
 DELIMITED_CELLS = ("pipe", "pipe_outer", "markdown", "tabs", "html")
+#: Where a table's values stand when its labels are printed apart from them
+#: (`Layout.apart`): on the line below each label, or every row label of the
+#: table first and then its rows of values, in the same order (a PDF's label
+#: column read before its value columns).
+APART_FORMS = ("below", "after")
+#: The cell layouts that print a row on one line, so that its label can stand apart.
+APART_CELLS = ("pipe", "pipe_outer", "markdown", "tabs", "aligned")
 #: The hazard modifiers of `Layout`, by field name (all off by default).
 HAZARDS = (
     "glue",
@@ -120,6 +131,7 @@ HAZARDS = (
     "fuzzy_labels",
     "split_tables",
     "permuted_columns",
+    "apart",
 )
 #: The layouts a PDF→markdown converter prints as pipe tables it splits into
 #: pieces (`Layout.split_tables`).
@@ -196,6 +208,8 @@ class Layout:
 
     Short rows and deleted cells drop the ragged padding of pipe rows; marks
     and deleted cells are drawn for delimited layouts (`DELIMITED_CELLS`).
+    * ``apart``: each row's label on a line of its own, its values on another
+      (one of `APART_FORMS`; only for the `APART_CELLS` layouts).
     """
 
     cells: str = "pipe"
@@ -224,6 +238,7 @@ class Layout:
     fuzzy_labels: bool = False
     split_tables: bool = False
     permuted_columns: int | None = None
+    apart: str | None = None
 
     @property
     def keeps_boundaries(self) -> bool:
@@ -644,9 +659,17 @@ def _table(
     if layout.header:
         lines += _header(table, layout, rng)
     split = layout.split_tables and layout.cells in SPLIT_CELLS
-    for number, row in enumerate(_rows(table.rows, (), values, layout, rng)):
+    later: list[list[str]] | None = None
+    if layout.apart is not None and layout.cells in APART_CELLS:
+        later = []  # the rows of values, below their labels or after them all
+    rows = _rows(table.rows, (), values, layout, rng, apart=later)
+    for number, row in enumerate(rows):
         if split and number and number % _PIECE_ROWS == 0:
             lines += _piece_head(table, layout, rng, number // _PIECE_ROWS)
+        lines += row
+        if pages is not None:
+            lines += pages.after_row()
+    for row in later or []:
         lines += row
         if pages is not None:
             lines += pages.after_row()
@@ -705,8 +728,13 @@ def _rows(
     layout: Layout,
     rng: random.Random,
     prefix: str = "",
+    apart: list[list[str]] | None = None,
 ) -> Iterator[list[str]]:
-    """The printed rows (group labels on their own line included), each as lines."""
+    """The printed rows (group labels on their own line included), each as lines.
+
+    With ``apart`` (`Layout.apart`) a labelled row prints its label alone and
+    its values on the line below (``below``) or into ``apart`` (``after``).
+    """
     for node in nodes:
         if node.children:
             if node.label and layout.groups == "own_line":
@@ -719,6 +747,7 @@ def _rows(
                 layout,
                 rng,
                 prefix + (node.key + "_" if node.key else ""),
+                apart,
             )
             continue
         key = prefix + (node.key or "")
@@ -728,6 +757,15 @@ def _rows(
             label = [_label(g, layout, rng) for g in groups] + label
         padded = not (layout.short_rows or layout.deleted)
         yield _cells(label + cells, layout, row=padded, labels=len(label))
+        if apart is None or not label:
+            yield _cells(label + cells, layout, row=True, labels=len(label))
+            continue
+        own = _cells(label, layout, row=False)  # no padding cell: the label alone
+        if layout.apart == "below":
+            yield own + _cells(cells, layout, row=True, labels=0)
+        else:
+            yield own
+            apart.append(_cells(cells, layout, row=True, labels=0))
 
 
 def _depth(nodes: tuple[LabelNode, ...]) -> int:

@@ -32,6 +32,8 @@ from govdisclosure.model import CellStatus
 from govdisclosure.spec.model import Spec
 from govdisclosure.testing.fill import fill
 from govdisclosure.testing.render import (
+    APART_CELLS,
+    APART_FORMS,
     DELIMITED_CELLS,
     FOOTNOTE_FORMS,
     GLUES,
@@ -78,6 +80,7 @@ def layouts(
     fuzzy_labels: FeatureFlag = "never",
     split_tables: FeatureFlag = "never",
     permuted_columns: FeatureFlag = "never",
+    apart: FeatureFlag = "never",
 ) -> st.SearchStrategy[Layout]:
     """Any layout, with its modifiers, and the hazards their flags allow.
 
@@ -88,6 +91,9 @@ def layouts(
     split tables draw a delimited layout (pieces in `SPLIT_CELLS`); columns
     permuted are printed with their header (without it, nothing in the text
     says their order).
+    cell layouts (when ``cells`` has any); labels apart from their values
+    need a row on one line, so ``apart`` draws one of `APART_CELLS` (when
+    ``cells`` has any).
     """
     plain = st.builds(
         Layout,
@@ -116,6 +122,7 @@ def layouts(
         "fuzzy_labels": fuzzy_labels,
         "split_tables": split_tables,
         "permuted_columns": permuted_columns,
+        "apart": apart,
     }
     if all(flag == "never" for flag in flags.values()):
         return plain  # the strategy of old: same draws, same shrinking
@@ -169,6 +176,7 @@ _HAZARD_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "permuted_columns": st.fixed_dictionaries(
         {"permuted_columns": st.integers(0, 2**16), "header": st.just(True)}
     ),
+    "apart": st.fixed_dictionaries({"apart": st.sampled_from(APART_FORMS)}),
 }
 
 
@@ -195,6 +203,11 @@ def _with_hazards(
         split = [c for c in cells if c in SPLIT_CELLS]
         if layout.cells not in DELIMITED_CELLS and split:
             fields["cells"] = split[0]
+    if fields.get("apart") is not None and layout.cells not in APART_CELLS:
+        one_line = [c for c in cells if c in APART_CELLS]
+        if one_line:
+            # spread over them, so that every one is drawn
+            fields["cells"] = one_line[cells.index(layout.cells) % len(one_line)]
     return evolve(layout, **fields)
 
 

@@ -15,12 +15,13 @@ Each hazard (`govdisclosure.testing.render.HAZARDS`) is drawn on every example
   ``label.fuzzy`` finding for every misprinted label and none ambiguous (fuzzy
   labels); for columns printed in another order, the values placed by the
   header.
+  organisation (PDF spacing), no page number or page header in a cell or
+  reported unused (page numbers), the report of the same page unwrapped
+  (script-wrapped pages), and, for labels printed apart from their values, no
+  cell blanked or changed, only flagged with a reason.
 
-The engine does not yet read a table across a page break with its page header
-as it reads it without (``test_read_as_without`` for page numbers), and in two
-cases a row printed alone still takes the numbers of the next line
-(`STILL_WRONG`, issue 17): those cases are ``xfail(strict=True)``, so they flip,
-and fail, the day the engine learns them.
+A case the engine does not meet yet is ``xfail(strict=True)`` (`STILL_WRONG`,
+`ENGINE_LACKS`; none today), so it flips, and fails, the day the engine learns it.
 """
 
 from __future__ import annotations
@@ -123,17 +124,12 @@ PAGE_NUMBER_BUG = Layout(
 #: (四、结转下年度继续办理, its seven cells empty) with ok values.
 MISSING_BUG = Layout(blank_zero=True, header=False, missing=(2,))
 _T4 = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4]
-#: Cases of `test_no_wrong_cell` that still find a wrong claimed value (issue 17:
-#: a row label printed alone, in a layout without delimiters, takes the numbers
-#: of the next line, here a row whose own table lost its heading and header, or
-#: the figures around a page break), by (spec id, hazard).
-STILL_WRONG: dict[tuple[str, str], str] = {
-    ("gov-2021", "missing"): "engine bug (issue 17): in an aligned layout with blanks "
-    "for zeros, 三's last row, printed alone, takes the numbers of 四's row when 四's "
-    "heading and header are both missing",
-    ("fujian-legacy", "page_numbers"): "engine bug (issue 17): a row printed alone "
-    "takes the figures after a page break (page header with the year, page number)",
-}
+#: Cases of `test_no_wrong_cell` that still find a wrong claimed value, by (spec
+#: id, hazard). None today: the two of issue 17 (a row label printed alone, in a
+#: layout without delimiters, took the numbers of the next line: a row whose own
+#: table lost its heading and header, or the figures around a page break) are
+#: pinned below and pass (`rows._ApartLines`, `grid.PageFurniture`).
+STILL_WRONG: dict[tuple[str, str], str] = {}
 #: Failures `test_no_wrong_cell` found (a number on an unlabelled line filled a
 #: delimited row's empty cells as ok: a page number '- 3 -' as -3, the next
 #: table's row), pinned as its examples, by (spec id, hazard): fixed in `rows`.
@@ -147,17 +143,32 @@ PINNED: dict[tuple[str, str], list[tuple[FilledReport, Layout]]] = {
     ("gov-2019", "missing"): [(_zeros(_spec("gov-2019"), 2019, _T4), MISSING_BUG)],
     ("gov-2021", "missing"): [
         (_zeros(_spec("gov-2021"), 2021, _T4), MISSING_BUG),
-        # still wrong (STILL_WRONG): the same without delimiters
+        # the same without delimiters: 三's rows printed alone are unplaced
         (
             _zeros(_spec("gov-2021"), 2021, _T4),
             evolve(MISSING_BUG, cells="aligned", missing=(0, 2)),
         ),
+        # one cell per line: 四's cells stand past 三's last row's own cells
+        (
+            _zeros(_spec("gov-2021"), 2021, _T4),
+            evolve(MISSING_BUG, cells="lines", missing=(0, 2)),
+        ),
     ],
 }
-# still wrong (STILL_WRONG): a row printed alone, before a page break, in an
-# aligned layout with blanks for zeros takes the next page's figures
+# a row printed alone, before a page break, in an aligned layout with blanks for
+# zeros took the next page's figures (the page header's year as a cell)
 _FUJIAN_PAGES = _zeros(_spec("fujian-legacy"), 2015)
 _FUJIAN_PAGES.values["stats"]["suits"] = [0, 1]
+# one cell per line: 三's last row printed with its own numbers, then 四's cells
+# (heading and header lost) on the lines past its own: they are no cells of it
+_CARRIED = _zeros(
+    _spec("gov-2021"), 2021, [0, 7, 0, 140783, 140790] + [0] * 5 + [3, 0, 0, 0, 3]
+)
+_CARRIED.values["t3"]["new_requests"] = [0, 75032, 0, 0, 2, 0, 75034]
+_CARRIED.values["t3"]["carry_forward"] = [0, 75032, 0, 0, 2, 0, 75034]
+PINNED[("gov-2021", "missing")].append(
+    (_CARRIED, evolve(MISSING_BUG, cells="lines", missing=(2,)))
+)
 PINNED[("fujian-legacy", "page_numbers")].append(
     (_FUJIAN_PAGES, evolve(PAGE_NUMBER_BUG, cells="aligned", page_header=True))
 )
@@ -431,6 +442,34 @@ def _permuted_as_without(report: FilledReport, layout: Layout) -> None:
     ]
 
 
+def _apart_flagged(report: FilledReport, layout: Layout) -> None:
+    """Labels apart from their values: every cell decided without the hazard keeps
+    its value, or is flagged with a reason (never blank: the value is printed);
+    read exactly as without, format detected, when no row prints blanks for its
+    zeros. A row of blanks prints nothing, so the value lines no longer count
+    the rows and their cells are flagged; with few labels of its own left (no
+    header), such a report may then fit another format better, so the spec
+    is given."""
+    if not layout.blank_zero:
+        _read_as_without(report, layout)
+        return
+    spec = report.spec
+    before = _load(_text(report, layout.without_hazards()), spec)
+    after = _load(_text(report, layout), spec)
+    now = {c.key: c for c in after.cells}
+    assert [] == [
+        f"{c.key}: {c.status.value} {c.value!r} → {now[c.key].status.value} "
+        f"{now[c.key].value!r} ({now[c.key].reason})"
+        for c in before.cells
+        if c.status in DECIDED
+        and not (now[c.key].status in DECIDED and now[c.key].value == c.value)
+        and not (
+            now[c.key].status in (CellStatus.MISSING, CellStatus.AMBIGUOUS)
+            and now[c.key].reason
+        )
+    ]
+
+
 PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "glue": _read_as_without,
     "numbering": _read_as_without,
@@ -446,14 +485,13 @@ PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
     "fuzzy_labels": _fuzzy_as_without,
     "split_tables": _split_as_without,
     "permuted_columns": _permuted_as_without,
+    "apart": _apart_flagged,
 }
 
 
 #: Why a hazard's own property fails today (issue 16): the engine does not yet …
-ENGINE_LACKS: dict[str, str] = {
-    "page_numbers": "read a table across a page break whose page header repeats "
-    "the title between its rows",
-}
+#: (none today: the page header between rows is page furniture, `grid.PageFurniture`)
+ENGINE_LACKS: dict[str, str] = {}
 #: A layout of each hazard that the property must meet, run on every spec before
 #: the drawn ones (for an xfail case, one the engine fails today, so it is never flaky).
 CANONICAL: dict[str, Layout] = {
@@ -471,6 +509,7 @@ CANONICAL: dict[str, Layout] = {
     "fuzzy_labels": Layout(fuzzy_labels=True),
     "split_tables": Layout(split_tables=True),
     "permuted_columns": Layout(permuted_columns=0),
+    "apart": Layout(cells="aligned", apart="after"),
 }
 
 
