@@ -756,9 +756,8 @@ def _rows(
         if layout.groups == "repeat" and groups:
             label = [_label(g, layout, rng) for g in groups] + label
         padded = not (layout.short_rows or layout.deleted)
-        yield _cells(label + cells, layout, row=padded, labels=len(label))
         if apart is None or not label:
-            yield _cells(label + cells, layout, row=True, labels=len(label))
+            yield _cells(label + cells, layout, row=padded, labels=len(label))
             continue
         own = _cells(label, layout, row=False)  # no padding cell: the label alone
         if layout.apart == "below":
