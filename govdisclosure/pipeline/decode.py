@@ -11,9 +11,8 @@ same futures, so a state found to lead to no reading that satisfies the
 equations is remembered and never searched again (a memoised depth-first
 search: exact, and bounded by the number of states, not of paths).
 
-Compared with `segment.constrained_readings` (a plain depth-first search
-that judges an equation only once its last column is filled, within a step
-cap), the memo makes a row whose equation closes at its last column (三's
+Compared with the depth-first search it replaced (a plain one that judged
+an equation only once its last column was filled, within a step cap), the memo makes a row whose equation closes at its last column (三's
 总计) cheap, and a 四 run of fifteen digits a few thousand states.
 
 The bounds are explicit: more than `MAX_STATES` states visited or

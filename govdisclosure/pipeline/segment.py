@@ -11,13 +11,11 @@ numbers go, and every placement it allows is a reading:
   remaining columns are blank, in every placement.
 
 `row_readings` counts the readings before it lists them (a collapsed row has
-millions) and refuses past MAX_READINGS. For such a row,
-`constrained_readings` searches depth first for only the readings that
-satisfy the row's own equations (a collapsed 四 row, 17 digits over 15
-columns with a total per group), cutting a branch as soon as an equation
-closes false, within MAX_SEARCH steps.
+millions) and refuses past MAX_READINGS. For such a row, `decode` finds
+exactly the readings that satisfy the row's own equations (a collapsed 四
+row, 17 digits over 15 columns with a total per group).
 
-`invariants` then keeps the readings that satisfy the spec's equations, and
+`narrow` then keeps the readings that satisfy the spec's equations, and
 `cells` marks a cell OK only when every reading agrees on it. A row beyond
 both bounds is left undetermined, never guessed.
 """
@@ -36,7 +34,6 @@ from govdisclosure.pipeline.values import (
     convert,
     count_splits,
     split_digits,
-    valid_part,
 )
 from govdisclosure.spec.model import ValueType
 
@@ -44,14 +41,12 @@ __all__ = [
     "BLANK",
     "GAP",
     "MAX_READINGS",
-    "MAX_SEARCH",
     "MISSING",
     "Piece",
     "Reading",
     "Slot",
     "TooManyReadingsError",
     "Unread",
-    "constrained_readings",
     "row_readings",
 ]
 
@@ -114,7 +109,7 @@ Reading = tuple[Slot, ...]
 
 
 class TooManyReadingsError(Exception):
-    """The row allows more readings than can be listed (MAX_READINGS) or searched (MAX_SEARCH)."""
+    """The row allows more readings than can be listed (MAX_READINGS)."""
 
 
 def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Reading]:
@@ -456,189 +451,5 @@ def _placements(
             yield tuple(slots)
 
 
-#: Search steps allowed to `constrained_readings` for one row. A step fills one
-#: column; the slowest row of the corpus (pingtan-2023's 四, ``110024001510102``
-#: over 15 columns) takes about 56,000. The bound keeps a row whose equations
-#: prune little from running for seconds: it is left undetermined instead.
-MAX_SEARCH: Final = 100_000
-
 #: One row-local equation: ``Σ coef·column == 0`` as ``(coef, column index)`` pairs.
 Constraint = tuple[tuple[int, int], ...]
-
-#: A choice for one column: what it holds, and where reading goes on after it,
-#: as ``(slot, k, offset)`` (see `_Search`).
-_Option = tuple[Slot, int, int]
-
-
-def constrained_readings(
-    tokens: Sequence[Token],
-    types: Sequence[ValueType],
-    constraints: Sequence[Constraint],
-) -> list[Reading]:
-    """The readings of a row that satisfy its own equations, found depth first.
-
-    Used when a row has too many readings to list (a long glued run over many
-    columns, as a collapsed 四 row). Columns are filled left to right, each
-    blank or cut from the digits still unread, and an equation is checked as
-    soon as its last column is filled, which prunes most of the tree. Raises
-    TooManyReadingsError past MAX_SEARCH steps or MAX_READINGS readings.
-
-    The result is the readings `row_readings` would list that satisfy every
-    equation (blank counting as zero), without listing them, for a row with
-    no more numbers than columns. Every number is placed: a row with more
-    numbers than columns has no reading here.
-    """
-    search = _Search(tokens, types, constraints)
-    search.fill(0, 0, 0)
-    return search.found
-
-
-class _Search:
-    """The state of one `constrained_readings` search.
-
-    The search reads the row's numbers left to right while it fills the
-    columns left to right. Where it is in the numbers is a pair ``(k,
-    offset)``: the ``k``-th number token, of which the digits before
-    ``offset`` are placed already (``offset`` is 0 unless a glued run is
-    being cut). ``slots`` is the reading being built; the columns from the
-    current one on are blank.
-    """
-
-    __slots__ = (
-        "closing",
-        "found",
-        "options",
-        "slots",
-        "steps",
-        "tokens",
-        "types",
-        "values",
-    )
-
-    def __init__(
-        self,
-        tokens: Sequence[Token],
-        types: Sequence[ValueType],
-        constraints: Sequence[Constraint],
-    ) -> None:
-        n = len(types)
-        self.tokens = tokens
-        self.types = types
-        self.values = [
-            i
-            for i, t in enumerate(tokens)
-            if t.kind is TokenKind.VALUE and t.number is not None
-        ]
-        # Each equation is judged at the column that closes it (its last one):
-        # all its terms are placed then, and no later choice can change them.
-        # Before that the open terms could still hold anything, so a partial
-        # sum proves nothing. An equation past the last column is never judged.
-        closing: list[list[Constraint]] = [[] for _ in range(n)]
-        for c in constraints:
-            last = max(col for _, col in c)
-            if last < n:
-                closing[last].append(c)
-        self.closing = closing
-        self.slots: list[Slot] = [BLANK] * n
-        self.found: list[Reading] = []
-        self.steps = 0
-        # What a column can hold depends only on where the search is in the
-        # numbers and on the column's type, and the search comes back to the
-        # same few places thousands of times: the choices are made once each.
-        self.options: dict[tuple[int, int, ValueType], list[_Option]] = {}
-
-    def fill(self, column: int, k: int, offset: int) -> None:
-        """Fill ``column`` and those after it in every way the equations allow.
-
-        A reading is found when every column is filled and every number placed.
-        """
-        # The tree grows with each column (blank, or any cut of the digits
-        # left) and a row whose equations close late prunes little; the steps
-        # are counted so that such a row gives up rather than runs for seconds.
-        self.steps += 1
-        if self.steps > MAX_SEARCH or len(self.found) > MAX_READINGS:
-            raise TooManyReadingsError
-        slots = self.slots
-        if column == len(slots):
-            if k == len(self.values):
-                self.found.append(tuple(slots))
-            return
-        if len(slots) - column < len(self.values) - k:
-            # every number not yet placed (the rest of a run being cut
-            # included) needs a column of its own: this branch cannot finish
-            return
-        closing = self.closing[column]
-        for slot, next_k, next_offset in self._options(column, k, offset):
-            slots[column] = slot
-            if not closing or _holds(closing, slots):
-                self.fill(column + 1, next_k, next_offset)
-        slots[column] = BLANK
-
-    def _options(self, column: int, k: int, offset: int) -> list[_Option]:
-        """What ``column`` can hold, read from number ``k`` at ``offset``, memoised."""
-        value_type = self.types[column]
-        key = (k, offset, value_type)
-        options = self.options.get(key)
-        if options is None:
-            options = _column_options(self.tokens, self.values, k, offset, value_type)
-            self.options[key] = options
-        return options
-
-
-def _column_options(
-    tokens: Sequence[Token],
-    values: list[int],
-    k: int,
-    offset: int,
-    value_type: ValueType,
-) -> list[_Option]:
-    """The choices for a column of ``value_type`` when reading resumes at ``(k, offset)``.
-
-    In this order: blank (reading stays where it is); number ``k`` whole, if
-    none of it is placed yet; each next part of it as a glued run, up to a
-    part that ends the run (reading moves to number ``k + 1``) or not (it
-    stays in number ``k``, after the part). A part that is no value of
-    ``value_type`` (a fraction in a count column) is no choice.
-    """
-    options: list[_Option] = [(BLANK, k, offset)]
-    if k == len(values):
-        return options  # every number placed: the columns left are blank
-    index = values[k]
-    number = tokens[index].number
-    if number is None:
-        return options
-    digits = number.digits
-    if offset == 0 and number.well_formed:
-        whole = _piece(tokens, index, digits, value_type, role="whole")
-        if whole is not None:
-            options.append((whole, k + 1, 0))
-    if number.splittable:
-        # A first part stops short of the run's end (the whole run is the
-        # choice above); a later part may end it.
-        stop = len(digits) + (0 if offset == 0 else 1)
-        for end in range(offset + 1, stop):
-            part = digits[offset:end]
-            if not valid_part(part):
-                continue
-            role = _role(offset, end, len(digits))
-            cut = _piece(tokens, index, part, value_type, role=role)
-            if cut is not None:
-                options.append((cut, k + 1, 0) if end == len(digits) else (cut, k, end))
-    return options
-
-
-def _holds(equations: list[Constraint], slots: list[Slot]) -> bool:
-    """Whether every one of ``equations`` sums to zero over ``slots``.
-
-    Blank counts as zero, as in `invariants`; the columns of each equation
-    are all filled when this is asked (see `_Search`).
-    """
-    for equation in equations:
-        total = 0
-        for coef, column in equation:
-            slot = slots[column]
-            if isinstance(slot, Piece) and slot.value is not None:
-                total += coef * slot.value  # type: ignore[assignment]
-        if total != 0:
-            return False
-    return True

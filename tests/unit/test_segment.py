@@ -1,4 +1,4 @@
-"""Tests for `row_readings` and `constrained_readings`: what a row's tokens allow."""
+"""Tests for `row_readings` and `decode.row_solutions`: what a row's tokens allow."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govdisclosure.pipeline.decode import row_solutions
 from govdisclosure.pipeline.grid import Token, build_grid
 from govdisclosure.pipeline.normalize import normalize_text
 from govdisclosure.pipeline.segment import (
@@ -17,7 +18,6 @@ from govdisclosure.pipeline.segment import (
     Piece,
     Reading,
     TooManyReadingsError,
-    constrained_readings,
     row_readings,
 )
 from govdisclosure.pipeline.values import NumberToken, split_digits
@@ -149,14 +149,13 @@ def test_search_keeps_exactly_the_readings_the_equations_allow(
     """The search prunes no reading a plain listing filtered by the equations keeps.
 
     Rows with no more numbers than columns (the search places every number);
-    equations over columns past the row's end are never judged.
+    the search is given the row's own equations (those over its columns).
     """
     n = len(runs) + extra
     inside = [c for c in constraints if max(col for _, col in c) < n]
 
-    found = constrained_readings(
-        _row(spec2019, "\n".join(runs)), [INT] * n, constraints
-    )
+    found = row_solutions(_row(spec2019, "\n".join(runs)), [INT] * n, inside)
+    assert found is not None
 
     expected = {r for r in _brute_force(runs, n) if _holds(r, inside)}
     assert expected == {tuple(_values(r)) for r in found}
@@ -165,7 +164,7 @@ def test_search_keeps_exactly_the_readings_the_equations_allow(
 
 def test_search_places_every_number(spec2019: Spec) -> None:
     """More numbers than columns: the search finds nothing (the listing drops some)."""
-    assert [] == constrained_readings(_row(spec2019, "1\n2\n3"), [INT] * 2, [((1, 0),)])
+    assert row_solutions(_row(spec2019, "1\n2\n3"), [INT] * 2, [((1, 0),)]) is None
 
 
 def test_collapsed_group_totals_are_searched(spec2019: Spec) -> None:
@@ -178,7 +177,8 @@ def test_collapsed_group_totals_are_searched(spec2019: Spec) -> None:
     with pytest.raises(TooManyReadingsError):
         row_readings(tokens, types)
 
-    found = constrained_readings(tokens, types, groups)
+    found = row_solutions(tokens, types, groups)
+    assert found is not None
 
     published = (1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0)
     assert published in {tuple(_values(r)) for r in found}
