@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from typing import Final, NamedTuple
 
-from govdisclosure.model import Cell, CellStatus, Finding, Table, Value
+from govdisclosure.model import Cell, CellStatus, Finding, SourceSpan, Table, Value
 from govdisclosure.pipeline.grid import TokenKind
 from govdisclosure.pipeline.narrow import CONVENTIONS, NON_NEGATIVE
 from govdisclosure.pipeline.rows import (
@@ -176,6 +176,19 @@ def _zero_cell(row: RowDraft, column: _Column, ids: str, before: Cell) -> Cell:
         if before.status is CellStatus.AMBIGUOUS
         else f"not given by the text ({before.reason})"
     )
+    reason = f"{CONVENTIONS[NON_NEGATIVE]} (invariants {ids}); {was}"
+    return _inferred_zero(row, column, reason, raw=before.raw, span=before.span)
+
+
+def _inferred_zero(
+    row: RowDraft,
+    column: _Column,
+    reason: str,
+    *,
+    raw: str | None = None,
+    span: SourceSpan | None = None,
+) -> Cell:
+    """A count the text leaves open that reasoning makes 0 (the reason says why)."""
     return Cell(
         table=row.table,
         row_key=row.key,
@@ -185,9 +198,9 @@ def _zero_cell(row: RowDraft, column: _Column, ids: str, before: Cell) -> Cell:
         value=0,
         status=CellStatus.INFERRED,
         unit=column.unit,
-        raw=before.raw,
-        span=before.span,
-        reason=f"{CONVENTIONS[NON_NEGATIVE]} (invariants {ids}); {was}",
+        raw=raw,
+        span=span,
+        reason=reason,
     )
 
 
@@ -258,6 +271,7 @@ def _empty_cell(
     *,
     raw: str | None = None,
     candidates: tuple[Value, ...] = (),
+    span: SourceSpan | None = None,
 ) -> Cell:
     """A cell without a value: blank, missing or ambiguous."""
     return Cell(
@@ -269,6 +283,7 @@ def _empty_cell(
         value=None,
         status=status,
         raw=raw,
+        span=span,
         candidates=candidates,
         reason=reason,
     )
@@ -276,18 +291,13 @@ def _empty_cell(
 
 def _unread_cell(row: RowDraft, column: _Column, slot: Unread, by: str = "") -> Cell:
     """A cell the text holds but whose value it does not give: missing, with its text."""
-    token = row.tokens[slot.token]
-    return Cell(
-        table=row.table,
-        row_key=row.key,
-        column_key=column.key,
-        row_label=row.label,
-        column_label=column.label,
-        value=None,
-        status=CellStatus.MISSING,
+    return _empty_cell(
+        row,
+        column,
+        CellStatus.MISSING,
+        f"unread: {slot.why} ({slot.text!r}){by}",
         raw=slot.text,
-        span=token.span,
-        reason=f"unread: {slot.why} ({slot.text!r}){by}",
+        span=row.tokens[slot.token].span,
     )
 
 
@@ -417,19 +427,8 @@ def _group_total_cells(
         value = total.values[j] if total.values is not None else None
         count = j < len(row.types) and row.types[j] is ValueType.INT
         if value == 0 and count and total.values is not None:
-            cells.append(
-                Cell(
-                    table=row.table,
-                    row_key=row.key,
-                    column_key=column.key,
-                    row_label=row.label,
-                    column_label=column.label,
-                    value=0,
-                    status=CellStatus.INFERRED,
-                    unit=column.unit,
-                    reason=f"{said}, 0 in this column: each of its sub-rows is 0",
-                )
-            )
+            reason = f"{said}, 0 in this column: each of its sub-rows is 0"
+            cells.append(_inferred_zero(row, column, reason))
             continue
         what = (
             "its numbers cannot be read one per column"
