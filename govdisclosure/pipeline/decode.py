@@ -70,6 +70,7 @@ def row_solutions(
     if len(values) > len(types):
         return None
     n = len(types)
+    constraints = [eq for eq in map(_merged, constraints) if eq]
     if not _totals_last(constraints):
         return _RowSearch(tokens, types, values, constraints, reverse=False).run()
     # fill from the right: the totals are chosen first, and the cells before
@@ -77,6 +78,15 @@ def row_solutions(
     flipped = [tuple((coef, n - 1 - j) for coef, j in eq) for eq in constraints]
     search = _RowSearch(tokens, types[::-1], values[::-1], flipped, reverse=True)
     return [reading[::-1] for reading in search.run()]
+
+
+def _merged(equation: Constraint) -> Constraint:
+    """The equation with one term per column (coefficients added, zeros dropped):
+    the search keeps a running sum per equation and adds each column once."""
+    coefs: dict[int, int] = {}
+    for coef, column in equation:
+        coefs[column] = coefs.get(column, 0) + coef
+    return tuple((coef, column) for column, coef in coefs.items() if coef)
 
 
 def _totals_last(constraints: Sequence[Constraint]) -> bool:
