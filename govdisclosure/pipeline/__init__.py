@@ -3,7 +3,7 @@
 Each module is one step, a function of frozen values; `govdisclosure.api`
 calls them in this order, and is the only place that does::
 
-    read        a file → the report's text (encodings, HTML, .docx, PDF)
+    read        a file → the report's text (encodings; HTML, .docx, PDF by inputs/)
     normalize   str → NormalizedText (繁→简, pinyin, width; offsets kept)
     detect      NormalizedText → the specs that may fit (beside the chain)
     sections    NormalizedText + Spec → Sections (headings, bodies, the report's end)

@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import govdisclosure
-from govdisclosure.pipeline.read import _decoded_literal
+from govdisclosure.pipeline.inputs.scripts import _decoded_literal
 from govdisclosure.spec.registry import default_registry
 from govdisclosure.testing.golden import expected_cell, read_case
 from govdisclosure.testing.render import FilledReport, Layout, render
