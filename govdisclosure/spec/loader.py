@@ -63,6 +63,7 @@ __all__ = [
     "merge_spec_data",
     "parse_spec",
     "read_spec",
+    "refuse_extends_cycle",
 ]
 
 #: Spec schema versions this library reads.
@@ -126,7 +127,8 @@ class _DuplicateKeyError(yaml.MarkedYAMLError):
 
 
 class _BoundError(yaml.MarkedYAMLError):
-    """A spec past one of its `SpecLimits`; ``note`` is the bound's name."""
+    """A spec past one of its `SpecLimits` (``note``: the bound's name), or a value
+    YAML cannot read (``note``: the fix)."""
 
 
 def _raise(bound: str) -> str:
@@ -151,16 +153,28 @@ class _SafeLoader(yaml.SafeLoader):
         self._depth = 0
         self._limits = current_limits()
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def fetch_flow_collection_start(self, token_class: type[yaml.Token]) -> None:
+        # brackets are refused as they are scanned: the scanner looks ahead up
+        # to 1,024 characters for a key, at a cost growing with each open
+        # bracket, long before the composer sees how deep they go
+        super().fetch_flow_collection_start(token_class)
+        if self.flow_level > self._limits.max_depth:
+            raise _BoundError(
+                problem=f"the YAML is nested more than {self._limits.max_depth} deep",
+                problem_mark=self.get_mark(),
+                note="max_depth",
+            )
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self._depth >= self._limits.max_depth:
             raise _BoundError(
                 problem=f"the YAML is nested more than {self._limits.max_depth} deep",
-                problem_mark=self.peek_event().start_mark,
+                problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 note="max_depth",
             )
         self._depth += 1
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
@@ -173,6 +187,7 @@ class _SafeLoader(yaml.SafeLoader):
             raise _BoundError(
                 problem=f"{node.value!r} is not a value YAML can read: {exc}",
                 problem_mark=node.start_mark,
+                note="write a valid value, or quote it to make it a text",
             ) from exc
 
 
@@ -238,6 +253,7 @@ def _bound_tree(root: yaml.Node, limits: SpecLimits) -> None:
             raise _BoundError(
                 problem="an alias names a node that holds it (a cycle)",
                 problem_mark=node.start_mark,
+                note="name a node outside the one the alias stands in",
             )
         open_.add(id(node))
         stack.append((node, True))
@@ -324,7 +340,8 @@ def read_spec(text: str, source: str = "<string>") -> RawSpec:
                 "keep one of them (YAML would silently use the last)",
             )
         elif isinstance(exc, _BoundError):
-            what, fix = exc.problem, _raise(str(exc.note))
+            note = str(exc.note)
+            what, fix = exc.problem, _raise(note) if note.startswith("max_") else note
         else:
             what = f"not valid YAML: {exc.problem}"
             fix = "check the indentation and quoting near this place"
@@ -423,6 +440,33 @@ def _extend(
         )
     merged: dict[str, Any] = merge_spec_data(parent.data, data)
     return merged
+
+
+def refuse_extends_cycle(raws: list[RawSpec]) -> None:
+    """Raise a SpecError naming the cycle if these specs extend each other in a ring.
+
+    Without this, the registry, finding no spec whose parent is known, would
+    report the first one's parent as "not a known spec", which it is.
+    """
+    by_id = {raw.id: raw for raw in raws if raw.id is not None}
+    for start in raws:
+        chain = [start]
+        while (parent := by_id.get(chain[-1].extends or "")) is not None:
+            if parent in chain:
+                ring = chain[chain.index(parent) :]
+                names = " → ".join(repr(r.id) for r in [*ring, parent])
+                files = ", ".join(r.source for r in ring)
+                _fail(
+                    parent,
+                    [
+                        Problem(
+                            f"the specs extend each other in a cycle: {names} ({files})",
+                            "one of them must extend a spec outside the cycle, or none",
+                            "$.extends",
+                        )
+                    ],
+                )
+            chain.append(parent)
 
 
 _REMOVED = object()

@@ -460,16 +460,19 @@ class SpecLimits:
     #: positions a regular expression expands to once its counted repeats
     #: (``a{1000}``) are unrolled, estimated before it is compiled
     max_pattern_size: int = 100_000
+    #: the same, all of one spec's patterns together
+    max_patterns_size: int = 400_000
     #: seconds all of one spec's patterns may run, in total, in one `load`
     pattern_budget: float = 2.0
 
 
-_LIMITS: ContextVar[SpecLimits] = ContextVar("spec_limits", default=SpecLimits())
+_DEFAULT_LIMITS: Final = SpecLimits()
+_LIMITS: ContextVar[SpecLimits | None] = ContextVar("spec_limits", default=None)
 
 
 def current_limits() -> SpecLimits:
     """The bounds in force here (`spec_limits` changes them)."""
-    return _LIMITS.get()
+    return _LIMITS.get() or _DEFAULT_LIMITS
 
 
 @contextmanager
@@ -480,8 +483,9 @@ def spec_limits(**changes: Any) -> Iterator[SpecLimits]:
     spec larger than the default allows. The bounds are per thread and task
     (a context variable), so a batch's worker processes use the defaults.
     """
-    token = _LIMITS.set(evolve(_LIMITS.get(), **changes))
+    limits = evolve(current_limits(), **changes)
+    token = _LIMITS.set(limits)
     try:
-        yield _LIMITS.get()
+        yield limits
     finally:
         _LIMITS.reset(token)
