@@ -45,7 +45,7 @@ from govdisclosure.pipeline.read import html_to_text, looks_like_html, read_text
 from govdisclosure.pipeline.rows import TableDraft, draft_tables
 from govdisclosure.pipeline.sections import Sections, locate_sections
 from govdisclosure.spec.model import Spec
-from govdisclosure.spec.patterns import PATTERN_TIMEOUT, timeouts
+from govdisclosure.spec.patterns import PATTERN_TIMEOUT, PatternTimes, timeouts
 from govdisclosure.spec.registry import (
     Registry,
     default_registry,
@@ -308,20 +308,53 @@ def _detect(normalized: NormalizedText, registry: Registry) -> tuple[Report, Sta
 def _parse(
     normalized: NormalizedText, chosen: Spec, score: float
 ) -> tuple[Report, Stages]:
-    """Run the pipeline with one spec, with a spec pattern's timeouts said as findings."""
-    with timeouts() as timed_out:
+    """Run the pipeline with one spec, its patterns' time bounded and said as findings."""
+    with timeouts() as times:
         stages = run_stages(normalized, chosen)
-    slow = [
+    return _report(stages, score, _pattern_findings(chosen, times)), stages
+
+
+#: patterns a ``spec.pattern_budget`` finding names (then: "and N more")
+_LISTED = 20
+
+
+def _short(pattern: str) -> str:
+    """A pattern as a finding quotes it: whole up to 120 characters."""
+    return repr(pattern) if len(pattern) <= 120 else repr(pattern[:120]) + "…"
+
+
+def _pattern_findings(spec: Spec, times: PatternTimes) -> list[Finding]:
+    """A finding per pattern that ran out of time, and one for the budget if spent.
+
+    Nothing a spec asks for is skipped silently: the budget's finding names
+    the pattern it ran out on and every pattern not run after it.
+    """
+    found = [
         Finding(
             "spec.pattern_timeout",
             Severity.WARNING,
-            f"pattern {p!r} of spec {chosen.ref} ran past "
+            f"pattern {_short(p)} of spec {spec.ref} ran past "
             f"{PATTERN_TIMEOUT}s and was skipped; what it finds is missing from this report",
-            spec=chosen.ref,
+            spec=spec.ref,
         )
-        for p in timed_out
+        for p in times.timed_out
     ]
-    return _report(stages, score, slow), stages
+    if times.spent_on is not None:
+        skipped = ", ".join(_short(p) for p in times.not_run[:_LISTED]) or "none"
+        if len(times.not_run) > _LISTED:
+            skipped += f" and {len(times.not_run) - _LISTED} more"
+        found.append(
+            Finding(
+                "spec.pattern_budget",
+                Severity.WARNING,
+                f"the patterns of spec {spec.ref} ran {times.spent:.2f}s, past their "
+                f"budget of {times.budget}s per load, while running {_short(times.spent_on)}; "
+                f"not run after it: {skipped}; what they find is missing from this "
+                "report (spec_limits(pattern_budget=…) raises the budget)",
+                spec=spec.ref,
+            )
+        )
+    return found
 
 
 def _report(stages: Stages, score: float, extra: list[Finding]) -> Report:

@@ -42,7 +42,7 @@ from govdisclosure.model import DECIDED, CellStatus, Report
 from govdisclosure.pipeline.normalize import NormalizedText
 from govdisclosure.spec.expr import instances
 from govdisclosure.spec.model import Spec
-from govdisclosure.spec.patterns import PatternTimeoutError, search
+from govdisclosure.spec.patterns import PatternTimeoutError, search, timeouts
 from govdisclosure.spec.registry import Registry
 from govdisclosure.typography import label_key
 
@@ -169,7 +169,8 @@ def _score(spec: Spec, key: _Occurs, text: str) -> tuple[float, str]:
     if not spec.tables:
         if not spec.narrative:
             return share_sections, f"{headings} found (no table, no stated figure)"
-        facts = sum(_stated(patterns, text) for patterns in _fact_patterns(spec))
+        with timeouts():  # one time budget for the spec's patterns here too
+            facts = sum(_stated(patterns, text) for patterns in _fact_patterns(spec))
         score = 0.5 * share_sections + 0.5 * facts / len(spec.narrative)
         return score, f"{headings}, {facts}/{len(spec.narrative)} stated figures found"
     found_labels = key.count(labels)

@@ -716,13 +716,16 @@ def _blank_ignored(spec: Spec, line: Line, first: int, last: int) -> Line:
     if not spec.ignore_patterns:
         return line
     text = line.text
-    try:
-        for pattern in spec.ignore_patterns:
-            for m in finditer(pattern, text[first:last]):
-                a, b = first + m.start(), first + m.end()
-                text = text[:a] + " " * (b - a) + text[b:]
-    except PatternTimeoutError:
-        return line  # a slow pattern never hides anything
+    for pattern in spec.ignore_patterns:
+        try:
+            found = [m.span() for m in finditer(pattern, text[first:last])]
+        except PatternTimeoutError:
+            # reported by load; a slow pattern hides nothing, and the patterns
+            # after it still run (issue 19: they were skipped silently)
+            continue
+        for a, b in found:
+            a, b = first + a, first + b
+            text = text[:a] + " " * (b - a) + text[b:]
     return line if text == line.text else line._replace(text=text)
 
 

@@ -27,8 +27,6 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-import regex
-
 from govdisclosure.memo import by_identity
 from govdisclosure.model import (
     DECIDED,
@@ -43,7 +41,12 @@ from govdisclosure.model import (
 from govdisclosure.pipeline.sections import Sections
 from govdisclosure.spec.expr import Instance, places, weighted_sum
 from govdisclosure.spec.model import Invariant, Spec
-from govdisclosure.spec.patterns import PatternTimeoutError, finditer, search
+from govdisclosure.spec.patterns import (
+    PatternTimeoutError,
+    compile_problem,
+    finditer,
+    search,
+)
 from govdisclosure.typography import SENTENCE_END
 
 __all__ = ["agreed_facts", "check_facts", "fact_instance", "find_facts"]
@@ -96,9 +99,9 @@ def find_facts(sections: Sections, spec: Spec) -> tuple[Fact, ...]:
 def _any_pattern(spec: Spec) -> str | None:
     """All the spec's narrative patterns as one alternation, or None if they do not combine."""
     combined = "|".join(f"(?:{p})" for f in spec.narrative for p in f.patterns)
-    try:
-        regex.compile(combined)
-    except regex.error:
+    # the spec's patterns are bounded each and together (spec.check), so the
+    # alternation compiles within the bounds too, unless it does not combine
+    if compile_problem(combined, whole_spec=True) is not None:
         return None
     return combined
 

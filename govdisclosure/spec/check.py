@@ -33,7 +33,9 @@ from govdisclosure.spec.model import (
     Spec,
     TableSpec,
     YearRule,
+    current_limits,
 )
+from govdisclosure.spec.patterns import compile_problem, compiled, pattern_size
 from govdisclosure.typography import ENUMERATOR, label_key, numeral
 
 __all__ = ["Problem", "check_previous_names", "check_spec"]
@@ -69,6 +71,7 @@ def check_spec(spec: Spec) -> list[Problem]:
         _check_patterns,
         _check_metadata,
         _check_total_rows,
+        _check_label_lengths,
     )
     return [problem for check in checks for problem in check(spec)]
 
@@ -512,10 +515,8 @@ def _check_fact_patterns(fact: NarrativeFact, where: str) -> list[Problem]:
             )
         )
     for j, pattern in enumerate(fact.patterns):
-        if (
-            not _compile_error(pattern)
-            and "value" not in regex.compile(pattern).groupindex
-        ):
+        groups = _group_names(pattern)
+        if groups is not None and "value" not in groups:
             problems.append(
                 Problem(
                     f"narrative fact {fact.id!r}: pattern {pattern!r} has no group 'value'",
@@ -638,15 +639,34 @@ def _names_only(names: list[str]) -> str:
 
 
 def _check_patterns(spec: Spec) -> list[Problem]:
-    return [
-        Problem(
-            f"pattern {pattern!r} does not compile: {exc}",
-            "fix the regular expression (the `regex` module's syntax)",
-            where,
-        )
-        for where, pattern in _patterns(spec)
-        for exc in _compile_error(pattern)
-    ]
+    """Each pattern compiles within its bounds, and all of them together too.
+
+    Sizes are estimated before anything compiles (`patterns.pattern_size`):
+    a pattern bomb must be refused, not compiled, and so must a spec whose
+    many patterns are each just under the bound.
+    """
+    limits = current_limits()
+    problems = []
+    total = 0
+    for where, pattern in _patterns(spec):
+        problem = compile_problem(pattern, limits)
+        if problem is not None:
+            problems.append(Problem(*problem, where))
+            continue
+        total += pattern_size(pattern)
+        if total > limits.max_patterns_size:
+            problems.append(
+                Problem(
+                    f"the spec's patterns together unroll to about {total} positions "
+                    f"when compiled (at most {limits.max_patterns_size})",
+                    "write fewer or smaller patterns, or raise the bound: with "
+                    "govdisclosure.spec.model.spec_limits(max_patterns_size=…): … "
+                    "(docs/limits.md)",
+                    where,
+                )
+            )
+            break
+    return problems
 
 
 def _patterns(spec: Spec) -> Iterator[tuple[str, str]]:
@@ -716,18 +736,64 @@ def _check_metadata(spec: Spec) -> list[Problem]:
 
 
 def _group_names(pattern: str) -> set[str] | None:
-    try:
-        return set(regex.compile(pattern).groupindex)
-    except regex.error:
+    """The pattern's named groups; None if it does not compile (`_check_patterns` says why)."""
+    if compile_problem(pattern) is not None:
         return None
+    return set(compiled(pattern).groupindex)
 
 
-def _compile_error(pattern: str) -> list[regex.error]:
-    try:
-        regex.compile(pattern)
-    except regex.error as exc:
-        return [exc]
-    return []
+# ---- bounds (issue 19) --------------------------------------------------------
+
+
+def _check_label_lengths(spec: Spec) -> list[Problem]:
+    """No text matched against a report is longer than ``max_label_chars``.
+
+    Label matching (fuzzy labels, glued labels) is quadratic in a label's
+    length: one alias of 60,000 characters made each `load` take 3.5 GB.
+    """
+    limit = current_limits().max_label_chars
+    return [
+        Problem(
+            f"{text[:40]!r}… has {len(text)} characters; a label, alias or marker "
+            f"has at most {limit}",
+            "write the label as the report prints it, or raise the bound: with "
+            "govdisclosure.spec.model.spec_limits(max_label_chars=…): … (docs/limits.md)",
+            where,
+        )
+        for where, text in _label_texts(spec)
+        if len(text) > limit
+    ]
+
+
+def _label_texts(spec: Spec) -> Iterator[tuple[str, str]]:
+    """Every text of a spec the steps look for in a report, with its place."""
+    for name in ("units", "plus_words", "minus_words", "blank_markers"):
+        for i, text in enumerate(getattr(spec, name)):
+            yield f"$.{name}[{i}]", text
+    for i, text in enumerate(spec.metadata.end_markers):
+        yield f"$.metadata.end_markers[{i}]", text
+    for i, text in enumerate(spec.metadata.header_keys):
+        yield f"$.metadata.header_keys[{i}]", text
+    for i, section in enumerate(spec.sections):
+        yield f"$.sections[{i}].title", section.title
+        for name in ("aliases", "must_mention"):
+            for j, text in enumerate(getattr(section, name)):
+                yield f"$.sections[{i}].{name}[{j}]", text
+    for i, table in enumerate(spec.tables):
+        for name in ("labels", "remarks"):
+            for j, text in enumerate(getattr(table, name)):
+                yield f"$.tables[{i}].{name}[{j}]", text
+        for name in ("rows", "columns"):
+            yield from _node_texts(getattr(table, name), f"$.tables[{i}].{name}")
+
+
+def _node_texts(nodes: tuple[LabelNode, ...], where: str) -> Iterator[tuple[str, str]]:
+    for i, node in enumerate(nodes):
+        if node.label:
+            yield f"{where}[{i}].label", node.label
+        for j, text in enumerate(node.aliases):
+            yield f"{where}[{i}].aliases[{j}]", text
+        yield from _node_texts(node.children, f"{where}[{i}].children")
 
 
 # ---- group total rows (issue 17) ------------------------------------------------

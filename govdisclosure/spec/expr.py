@@ -27,7 +27,7 @@ from decimal import Decimal
 from attrs import frozen
 
 from govdisclosure.memo import by_identity
-from govdisclosure.spec.model import ForEach, Invariant, Spec, TableSpec
+from govdisclosure.spec.model import ForEach, Invariant, Spec, TableSpec, current_limits
 
 __all__ = [
     "Equation",
@@ -116,7 +116,7 @@ def parse_equation(text: str) -> Equation:
         elif kind == "op" and value in "+-" and not expect_term:
             sign, expect_term = (1 if value == "+" else -1), True
         elif kind == "int" and expect_term and coef is None:
-            coef = int(value)
+            coef = _coefficient(value, col)
         elif kind == "op" and value == "*" and coef is not None:
             continue
         elif kind == "name" and expect_term:
@@ -127,6 +127,21 @@ def parse_equation(text: str) -> Equation:
     if len(sides) != 2 or expect_term or not sides[0] or not sides[1]:
         raise EquationSyntaxError(f"an equation needs 'terms == terms': {text!r}")
     return Equation(tuple(sides[0]), tuple(sides[1]))
+
+
+def _coefficient(digits: str, col: int) -> int:
+    """A coefficient, refused past ``max_digits`` before Python converts it.
+
+    Python refuses to convert more than 4,300 digits with a bare ValueError,
+    and a coefficient of even twenty digits is no table's arithmetic.
+    """
+    limit = current_limits().max_digits
+    if len(digits) > limit:
+        raise EquationSyntaxError(
+            f"a coefficient of {len(digits)} digits at column {col + 1} "
+            f"(at most {limit}; spec_limits(max_digits=…) raises the bound)"
+        )
+    return int(digits)
 
 
 # ---- for_each: which cells an equation's names stand for --------------------

@@ -48,10 +48,12 @@ from govdisclosure.spec.model import (
     SectionOrder,
     SectionSpec,
     Spec,
+    SpecLimits,
     TableSpec,
     ValueType,
     YearEvidence,
     YearRule,
+    current_limits,
 )
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "merge_spec_data",
     "parse_spec",
     "read_spec",
+    "refuse_extends_cycle",
 ]
 
 #: Spec schema versions this library reads.
@@ -123,8 +126,69 @@ class _DuplicateKeyError(yaml.MarkedYAMLError):
     pass
 
 
+class _BoundError(yaml.MarkedYAMLError):
+    """A spec past one of its `SpecLimits` (``note``: the bound's name), or a value
+    YAML cannot read (``note``: the fix)."""
+
+
+def _raise(bound: str) -> str:
+    """The fix for a spec past a bound: smaller, or the bound raised."""
+    return (
+        "make the spec smaller, or raise the bound: "
+        f"with govdisclosure.spec.model.spec_limits({bound}=…): … (docs/limits.md)"
+    )
+
+
 class _SafeLoader(yaml.SafeLoader):
-    """Safe YAML that refuses a key written twice in one mapping (YAML keeps the last)."""
+    """Safe YAML, bounded, that refuses a key written twice in one mapping.
+
+    A spec is untrusted input: the composer refuses nesting deeper than
+    ``max_depth`` while it reads (PyYAML composes recursively, so 20,000
+    brackets would be a raw RecursionError), and a number of more than
+    ``max_digits`` digits is refused before Python converts it.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._limits = current_limits()
+
+    def fetch_flow_collection_start(self, token_class: type[yaml.Token]) -> None:
+        # brackets are refused as they are scanned: the scanner looks ahead up
+        # to 1,024 characters for a key, at a cost growing with each open
+        # bracket, long before the composer sees how deep they go
+        super().fetch_flow_collection_start(token_class)
+        if self.flow_level > self._limits.max_depth:
+            raise _BoundError(
+                problem=f"the YAML is nested more than {self._limits.max_depth} deep",
+                problem_mark=self.get_mark(),
+                note="max_depth",
+            )
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self._depth >= self._limits.max_depth:
+            raise _BoundError(
+                problem=f"the YAML is nested more than {self._limits.max_depth} deep",
+                problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                note="max_depth",
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # a value YAML itself cannot convert (a date 2020-13-45) is a located
+        # problem, not a raw ValueError; the innermost node is the one named
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            raise _BoundError(
+                problem=f"{node.value!r} is not a value YAML can read: {exc}",
+                problem_mark=node.start_mark,
+                note="write a valid value, or quote it to make it a text",
+            ) from exc
 
 
 def _mapping(loader: _SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -143,24 +207,144 @@ def _mapping(loader: _SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     return loader.construct_mapping(node, deep=True)
 
 
+def _int(loader: _SafeLoader, node: yaml.ScalarNode) -> int:
+    digits = sum(c.isdigit() for c in str(node.value))
+    limit = loader._limits.max_digits
+    if digits > limit:
+        raise _BoundError(
+            problem=f"a number of {digits} digits (at most {limit})",
+            problem_mark=node.start_mark,
+            note="max_digits",
+        )
+    return loader.construct_yaml_int(node)
+
+
 _SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_SafeLoader.add_constructor("tag:yaml.org,2002:int", _int)
+
+
+def _bound_tree(root: yaml.Node, limits: SpecLimits) -> None:
+    """Refuse a node tree too large or too deep once its aliases are expanded.
+
+    An alias is the node it names, shared, so composing costs nothing; what
+    costs is everything after (merging, structuring, checking), which walks
+    the expanded tree: nine aliases of nine aliases… (billion laughs) are a
+    few hundred bytes and 10^9 nodes. Each distinct node's expanded size and
+    height is computed once, children first, without recursion; an alias to
+    a node that holds it (``&a [*a]``) is a cycle and refused.
+    """
+    size: dict[int, tuple[int, int]] = {}  # id(node) → (expanded nodes, height)
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        children = _children(node)
+        if done:
+            open_.discard(id(node))
+            nodes = 1 + sum(size[id(c)][0] for c in children)
+            height = 1 + max((size[id(c)][1] for c in children), default=0)
+            size[id(node)] = (nodes, height)
+            if nodes > limits.max_nodes or height > limits.max_depth:
+                _refuse_tree(node, nodes, height, limits)
+            continue
+        if id(node) in size:
+            continue
+        if id(node) in open_:
+            raise _BoundError(
+                problem="an alias names a node that holds it (a cycle)",
+                problem_mark=node.start_mark,
+                note="name a node outside the one the alias stands in",
+            )
+        open_.add(id(node))
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _refuse_tree(node: yaml.Node, nodes: int, height: int, limits: SpecLimits) -> None:
+    if nodes > limits.max_nodes:
+        what, bound = (
+            f"this part of the spec expands to {nodes} YAML nodes once its aliases "
+            f"are expanded (at most {limits.max_nodes})",
+            "max_nodes",
+        )
+    else:
+        what, bound = (
+            f"this part of the spec is nested {height} deep once its aliases are "
+            f"expanded (at most {limits.max_depth})",
+            "max_depth",
+        )
+    raise _BoundError(problem=what, problem_mark=node.start_mark, note=bound)
+
+
+def _long_scalars(root: yaml.Node, limits: SpecLimits) -> None:
+    """Refuse a scalar longer than ``max_scalar_chars`` (each distinct node once)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and len(node.value) > limits.max_scalar_chars
+        ):
+            raise _BoundError(
+                problem=f"a text of {len(node.value)} characters (at most "
+                f"{limits.max_scalar_chars})",
+                problem_mark=node.start_mark,
+                note="max_scalar_chars",
+            )
+        stack.extend(_children(node))
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree of a spec, bounded (`SpecLimits`), and its data."""
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _bound_tree(node, loader._limits)
+        _long_scalars(node, loader._limits)
+        return node, loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def read_spec(text: str, source: str = "<string>") -> RawSpec:
-    """Read spec YAML (safe YAML only) without checking its structure."""
+    """Read spec YAML (safe YAML only, bounded) without checking its structure."""
+    limit = current_limits().max_spec_chars
+    if len(text) > limit:
+        problem = Problem(
+            f"the spec has {len(text)} characters (at most {limit})",
+            _raise("max_spec_chars"),
+        ).located(source, 1, 1)
+        raise SpecError(problem, problems=[problem])
     try:
-        node = yaml.compose(text, Loader=_SafeLoader)  # a SafeLoader
-        data = _SafeLoader("").construct_document(node) if node is not None else None
+        node, data = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        duplicate = isinstance(exc, _DuplicateKeyError)
-        what = exc.problem if duplicate else f"not valid YAML: {exc.problem}"
-        fix = (
-            "keep one of them (YAML would silently use the last)"
-            if duplicate
-            else "check the indentation and quoting near this place"
-        )
+        if isinstance(exc, _DuplicateKeyError):
+            what, fix = (
+                exc.problem,
+                "keep one of them (YAML would silently use the last)",
+            )
+        elif isinstance(exc, _BoundError):
+            note = str(exc.note)
+            what, fix = exc.problem, _raise(note) if note.startswith("max_") else note
+        else:
+            what = f"not valid YAML: {exc.problem}"
+            fix = "check the indentation and quoting near this place"
         problem = Problem(str(what), fix).located(source, line, column)
         raise SpecError(problem, problems=[problem]) from exc
     except yaml.YAMLError as exc:
@@ -256,6 +440,33 @@ def _extend(
         )
     merged: dict[str, Any] = merge_spec_data(parent.data, data)
     return merged
+
+
+def refuse_extends_cycle(raws: list[RawSpec]) -> None:
+    """Raise a SpecError naming the cycle if these specs extend each other in a ring.
+
+    Without this, the registry, finding no spec whose parent is known, would
+    report the first one's parent as "not a known spec", which it is.
+    """
+    by_id = {raw.id: raw for raw in raws if raw.id is not None}
+    for start in raws:
+        chain = [start]
+        while (parent := by_id.get(chain[-1].extends or "")) is not None:
+            if parent in chain:
+                ring = chain[chain.index(parent) :]
+                names = " → ".join(repr(r.id) for r in [*ring, parent])
+                files = ", ".join(r.source for r in ring)
+                _fail(
+                    parent,
+                    [
+                        Problem(
+                            f"the specs extend each other in a cycle: {names} ({files})",
+                            "one of them must extend a spec outside the cycle, or none",
+                            "$.extends",
+                        )
+                    ],
+                )
+            chain.append(parent)
 
 
 _REMOVED = object()

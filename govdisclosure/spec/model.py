@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cached_property
-from typing import Final
+from typing import Any, Final
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 # model.py imports nothing of the package, so the spec can share its Severity:
 # an invariant's severity is the severity of the findings it produces.
@@ -31,10 +33,13 @@ __all__ = [
     "SectionOrder",
     "SectionSpec",
     "Spec",
+    "SpecLimits",
     "TableSpec",
     "ValueType",
     "YearEvidence",
     "YearRule",
+    "current_limits",
+    "spec_limits",
 ]
 
 
@@ -421,3 +426,66 @@ class Spec:
             if section.id == section_id:
                 return section
         raise KeyError(section_id)
+
+
+# ---- bounds: a spec is untrusted input (docs/limits.md) -----------------------
+
+
+@frozen
+class SpecLimits:
+    """How large a spec may be; every bound is checked before the work it bounds.
+
+    A spec is YAML a third party writes (a plugin): a few hundred bytes of
+    YAML aliases expand to gigabytes, a regular expression can take gigabytes
+    to compile, a label of 60,000 characters makes label matching quadratic.
+    The defaults are far above what the shipped specs use (docs/limits.md
+    lists each with the shipped specs' largest value); a spec past one is a
+    `SpecError` naming the bound and `spec_limits`, which raises it.
+    """
+
+    #: characters of one spec file
+    max_spec_chars: int = 1_000_000
+    #: YAML nodes of one spec, counted after its aliases are expanded
+    max_nodes: int = 100_000
+    #: nesting depth of the YAML, after its aliases are expanded
+    max_depth: int = 50
+    #: characters of one YAML scalar (a pattern, an equation, a title)
+    max_scalar_chars: int = 5_000
+    #: digits of one number written in a spec (an int, a coefficient)
+    max_digits: int = 15
+    #: characters of one label or alias (label matching is quadratic in it)
+    max_label_chars: int = 200
+    #: characters of one regular expression
+    max_pattern_chars: int = 2_000
+    #: positions a regular expression expands to once its counted repeats
+    #: (``a{1000}``) are unrolled, estimated before it is compiled
+    max_pattern_size: int = 100_000
+    #: the same, all of one spec's patterns together
+    max_patterns_size: int = 400_000
+    #: seconds all of one spec's patterns may run, in total, in one `load`
+    pattern_budget: float = 2.0
+
+
+_DEFAULT_LIMITS: Final = SpecLimits()
+_LIMITS: ContextVar[SpecLimits | None] = ContextVar("spec_limits", default=None)
+
+
+def current_limits() -> SpecLimits:
+    """The bounds in force here (`spec_limits` changes them)."""
+    return _LIMITS.get() or _DEFAULT_LIMITS
+
+
+@contextmanager
+def spec_limits(**changes: Any) -> Iterator[SpecLimits]:
+    """Raise (or lower) some bounds inside a ``with`` block; the others stay.
+
+    ``with spec_limits(max_nodes=1_000_000): Registry([folder])`` reads a
+    spec larger than the default allows. The bounds are per thread and task
+    (a context variable), so a batch's worker processes use the defaults.
+    """
+    limits = evolve(current_limits(), **changes)
+    token = _LIMITS.set(limits)
+    try:
+        yield limits
+    finally:
+        _LIMITS.reset(token)

@@ -29,7 +29,12 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from govdisclosure.errors import SpecError, SpecNotFoundError
-from govdisclosure.spec.loader import RawSpec, build_spec, read_spec
+from govdisclosure.spec.loader import (
+    RawSpec,
+    build_spec,
+    read_spec,
+    refuse_extends_cycle,
+)
 from govdisclosure.spec.model import Spec
 
 __all__ = [
@@ -149,6 +154,8 @@ class Registry:
         pending = list(raws)
         while pending:
             ready = [r for r in pending if r.extends is None or r.extends in self._raw]
+            if not ready:
+                refuse_extends_cycle(pending)
             for raw in (
                 ready or pending[:1]
             ):  # none ready: the first one's error says why
