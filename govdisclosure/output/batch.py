@@ -3,8 +3,16 @@
 `load` is a pure function of its text, so files are parsed in worker
 processes and results come back in input order while later files are still
 being parsed. At most a few files per worker are in flight, so memory stays
-flat however many files there are. A file that cannot be read or parsed is a
-`Result` with an `error`; the batch goes on.
+flat however many files there are.
+
+A batch survives anything one file can do: a file that cannot be read or
+parsed, or that raises any exception at all, is a `Result` with an `error`;
+one that kills its worker (a crash, the out-of-memory killer, a ``kill``)
+costs that file only, reported, and the worker is replaced
+(`govdisclosure.output.pool`); one that takes longer than the time limit, or
+more memory than the memory limit, is stopped and reported. Special files
+(named pipes, devices, sockets) are refused before they are opened, since
+reading one may never end.
 """
 
 from __future__ import annotations
@@ -12,29 +20,53 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-from collections import deque
+import stat
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from govdisclosure.api import load_file
 from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import Result
 from govdisclosure.output.export import ParquetSink
+from govdisclosure.output.pool import WorkerPool
 from govdisclosure.pipeline.read import READABLE_SUFFIXES
 
-__all__ = ["Result", "expand_paths", "load_many", "parquet_part"]
+__all__ = [
+    "DEFAULT_MEMORY",
+    "DEFAULT_TIMEOUT",
+    "Result",
+    "expand_paths",
+    "load_many",
+    "parquet_part",
+]
 
 #: Files in flight per worker process.
 _WINDOW_PER_JOB = 4
+
+#: Seconds one file may take in a worker. Real reports parse in seconds; this
+#: only stops a file that would hold its worker for good.
+DEFAULT_TIMEOUT = 300.0
+
+#: Bytes of memory one worker may take beyond its size at start-up (4 GiB).
+DEFAULT_MEMORY = 4 * 1024**3
+
+#: What ``os.stat`` calls the files that are refused, by kind.
+_SPECIAL = {
+    stat.S_ISFIFO: "a named pipe (FIFO)",
+    stat.S_ISCHR: "a character device",
+    stat.S_ISBLK: "a block device",
+    stat.S_ISSOCK: "a socket",
+}
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files as given; folders searched recursively for reports; globs expanded.
 
     A folder's reports are its ``.txt``, ``.html``/``.htm``, ``.pdf`` and
-    ``.docx`` files. ``-`` (standard input) is passed on as it is, and so is a
-    path that names nothing: its `Result` carries the error.
+    ``.docx`` entries that are not folders: a named pipe or a device among
+    them is listed too, so that the batch reports it (`load_many` refuses it)
+    instead of skipping it unseen. ``-`` (standard input) is passed on as it
+    is, and so is a path that names nothing: its `Result` carries the error.
     """
     for given in paths:
         if str(given) == "-":
@@ -45,7 +77,7 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield from sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix.lower() in READABLE_SUFFIXES and p.is_file()
+                if p.suffix.lower() in READABLE_SUFFIXES and not p.is_dir()
             )
         elif path.exists():
             yield path
@@ -55,48 +87,127 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield from expand_paths(matches) if matches else iter([path])
 
 
-def _parse(path: str, spec: str | None) -> Result:
+def _special_file(path: str | Path) -> str | None:
+    """What kind of special file ``path`` is (``"a named pipe (FIFO)"``…), or None.
+
+    Found with ``os.stat``, which never opens the file (opening a named pipe
+    blocks until someone writes to it). Symbolic links are followed: a link
+    to ``/dev/zero`` is a device. A path that cannot be stat'ed is None here;
+    reading it gives its error.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return next((kind for test, kind in _SPECIAL.items() if test(mode)), None)
+
+
+def _parse(path: str, spec: str | None, memory: int | None = None) -> Result:
+    """One file's Result: any exception becomes its error, so no file stops a batch.
+
+    A library error is an expected outcome; any other exception is a bug
+    (or an input problem not yet classified) but still only this file's.
+    """
     try:
         return Result(path, load_file(path, spec=spec))
     except GovDisclosureError as exc:
         return Result(path, None, f"{type(exc).__name__}: {exc}")
+    except MemoryError:
+        limit = "" if memory is None else f" of {memory // 2**20} MiB"
+        return Result(
+            path,
+            None,
+            f"MemoryError: out of memory, over the memory limit{limit} per file "
+            "(raise it with load_many(memory=...) or --memory)",
+        )
+    except Exception as exc:  # the batch's contract: it is this file's error
+        return Result(path, None, f"{type(exc).__name__}: {exc}")
 
 
-def _done(result: Result) -> Future[Result]:
-    future: Future[Result] = Future()
-    future.set_result(result)
-    return future
+def _here(path: str, spec: str | None) -> Result | None:
+    """The Result of a file that is not sent to a worker, or None to send it.
+
+    Standard input is this process's, so it is read here; a special file is
+    refused without being opened.
+    """
+    if path == "-":
+        return _parse(path, spec)
+    kind = _special_file(path)
+    if kind is None:
+        return None
+    return Result(
+        path, None, f"InputError: {path} is {kind}, not a regular file: not read"
+    )
 
 
 def load_many(
-    paths: Iterable[str | Path], *, jobs: int | None = None, spec: str | None = None
+    paths: Iterable[str | Path],
+    *,
+    jobs: int | None = None,
+    spec: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    memory: int | None = DEFAULT_MEMORY,
 ) -> Iterator[Result]:
     """Parse every report under ``paths`` (see `expand_paths`), yielding in order.
 
-    ``jobs``: worker processes (default: all cores; 1 parses in this process).
+    ``jobs``: worker processes (default: all cores).
     ``spec``: a spec id for every file instead of detection.
+    ``timeout``: seconds a file may take before its worker is killed and the
+    file reported (None: no limit).
+    ``memory``: bytes a worker may allocate beyond its size at start-up (its
+    address space, ``RLIMIT_AS``; None: no limit; not on Windows).
+
+    Every file gives one `Result`, in input order; no file can stop the
+    batch (module docstring). The limits need a worker process, which can be
+    stopped: with ``jobs=1`` and both limits None, files are parsed in this
+    process, as inside a Dask or Spark worker (`parquet_part`).
 
     Reports and errors pickle, so a `Result` crosses process boundaries (and
     Dask or Spark workers) as it is.
     """
     files = (str(p) for p in expand_paths(paths))
     jobs = jobs or os.cpu_count() or 1
-    if jobs == 1:
+    if jobs == 1 and timeout is None and memory is None:
         for path in files:
-            yield _parse(path, spec)
+            yield _here(path, spec) or _parse(path, spec)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: deque[Future[Result]] = deque()
-        for path in files:
-            # standard input is this process's: read it here, keep the order
-            stdin = path == "-"
-            pending.append(
-                _done(_parse(path, spec)) if stdin else pool.submit(_parse, path, spec)
-            )
-            if len(pending) >= jobs * _WINDOW_PER_JOB:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    yield from _supervised(files, jobs, spec, timeout, memory)
+
+
+def _supervised(
+    files: Iterator[str],
+    jobs: int,
+    spec: str | None,
+    timeout: float | None,
+    memory: int | None,
+) -> Iterator[Result]:
+    """`load_many` across a `WorkerPool`: results in input order, few in flight.
+
+    A file is handed out only while it is fewer than the window ahead of
+    the next one to yield, so a slow file holds back at most a window of
+    finished ones. Leaving early (the caller stops, Ctrl-C) stops the workers.
+    """
+    window = jobs * _WINDOW_PER_JOB
+    done: dict[int, Result] = {}
+    handed = yielded = 0
+    more = True
+    with WorkerPool(jobs, _parse, spec, timeout=timeout, memory=memory) as pool:
+        while more or yielded < handed:
+            while more and handed - yielded < window and pool.idle():
+                path = next(files, None)
+                if path is None:
+                    more = False
+                    break
+                early = _here(path, spec)
+                if early is None:
+                    pool.submit(handed, path)
+                else:
+                    done[handed] = early
+                handed += 1
+            while yielded in done:
+                yield done.pop(yielded)
+                yielded += 1
+            done.update(pool.collect())
 
 
 def parquet_part(
@@ -115,7 +226,8 @@ def parquet_part(
     target.parent.mkdir(parents=True, exist_ok=True)
     outcome: list[tuple[str, str | None]] = []
     with ParquetSink(target) as sink:
-        for result in load_many(files, jobs=1, spec=spec):
+        # in this process: Dask's and Spark's workers may not start processes
+        for result in load_many(files, jobs=1, spec=spec, timeout=None, memory=None):
             if result.report is not None:
                 sink.write(result.report, result.path)
             outcome.append((result.path, result.error))

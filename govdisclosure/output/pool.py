@@ -1,0 +1,258 @@
+"""Worker processes that one bad file cannot take down: the batch's supervisor.
+
+`concurrent.futures.ProcessPoolExecutor` cannot do what a batch needs: when
+one worker dies (killed, out of memory, a crash in a C extension) the whole
+pool is broken and every pending file fails with it, nobody knows which file
+the dead worker held, and a file that never finishes cannot be stopped. Here
+each worker has its own pipe and parses one file at a time, so the
+supervisor always knows which file each worker holds: a worker that dies
+costs that file only (its `Result` says how it died) and is replaced; one
+over the time limit is killed and replaced the same way.
+
+Hand-written rather than taken from a supervised-pool library (pebble does
+this): pebble is LGPL, where govdisclosure and its dependencies are
+permissively licensed, and the batch needs little of it (one file a worker,
+results in order, a memory limit set in the worker), in a few dozen lines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+
+from govdisclosure.model import Result
+
+__all__ = ["Parse", "WorkerPool"]
+
+#: What a worker runs on each file: ``parse(path, spec, memory) -> Result``,
+#: catching every exception (a module-level function, so that it pickles).
+Parse = Callable[[str, str | None, int | None], Result]
+
+#: Seconds a worker told to stop gets before it is killed.
+_GRACE = 2.0
+
+
+def _limit_memory(memory: int | None) -> None:
+    """Cap this worker's address space at what it uses now plus ``memory`` bytes.
+
+    Counted from the worker's size after start-up, since a forked worker
+    begins as large as its parent (which may have Arrow's allocator mapped):
+    a limit counted from zero would fail every file in such a batch.
+    Over the cap an allocation fails with `MemoryError`, which the file's
+    parse reports; a C extension that cannot handle the failure dies, and the
+    supervisor reports that. Not on Windows (no address-space limit there).
+    """
+    if memory is None or sys.platform == "win32":
+        return
+    import resource
+
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        used = 0
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = used + memory
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    # a platform that refuses: the time limit still holds
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _serve(
+    conn: Connection, parse: Parse, spec: str | None, memory: int | None
+) -> None:
+    """A worker: parse each path it is sent, send back its `Result`, until told to stop.
+
+    Ctrl-C is ignored here: a terminal sends it to the whole process group,
+    and it is the parent's to handle (it stops the workers itself).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _limit_memory(memory)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if task is None:
+            return
+        index, path = task
+        result = parse(path, spec, memory)
+        try:
+            conn.send((index, result))
+        except Exception as exc:  # a report that does not pickle
+            conn.send((index, Result(path, None, f"{type(exc).__name__}: {exc}")))
+
+
+class _Worker:
+    """One process, its end of the pipe, and the file it holds (None when idle)."""
+
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.index: int | None = None
+        self.path = ""
+        self.deadline = float("inf")
+
+
+def _how_it_died(exitcode: int | None) -> str:
+    """The cause, for the file's error: a signal by name, else the exit status."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"was killed by {name} (out of memory, a crash, or killed from outside)"
+    return f"exited with status {exitcode}"
+
+
+class WorkerPool:
+    """``jobs`` worker processes, each parsing one file at a time, replaced when lost.
+
+    `submit` hands a file to an idle worker, `collect` waits for the next
+    results (a file's own, or an error saying its worker died or ran out of
+    time). Used as a context manager: leaving it, however (Ctrl-C, the
+    consumer stopping early), stops every worker.
+    """
+
+    def __init__(
+        self,
+        jobs: int,
+        parse: Parse,
+        spec: str | None,
+        *,
+        timeout: float | None,
+        memory: int | None,
+    ) -> None:
+        self._context = multiprocessing.get_context()
+        self._args = (parse, spec, memory)
+        self._timeout = timeout
+        self._workers = [self._spawn() for _ in range(jobs)]
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve, args=(theirs, *self._args), daemon=True
+        )
+        process.start()
+        theirs.close()  # so that our recv sees EOF when the worker dies
+        return _Worker(process, ours)
+
+    def _replace(self, worker: _Worker) -> None:
+        """A new process in the lost worker's place (the old one is reaped)."""
+        worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+        self._workers[self._workers.index(worker)] = self._spawn()
+
+    def idle(self) -> bool:
+        """Whether a worker is free for another file."""
+        return any(w.index is None for w in self._workers)
+
+    def busy(self) -> int:
+        """Files being parsed now."""
+        return sum(w.index is not None for w in self._workers)
+
+    def submit(self, index: int, path: str) -> None:
+        """Give ``path`` (the batch's ``index``-th file) to an idle worker."""
+        worker = next(w for w in self._workers if w.index is None)
+        if not worker.process.is_alive():  # it died between two files: costs none
+            self._replace(worker)
+            worker = next(w for w in self._workers if w.index is None)
+        try:
+            worker.conn.send((index, path))
+        except OSError:  # the same, found by the send
+            self._replace(worker)
+            worker = next(w for w in self._workers if w.index is None)
+            worker.conn.send((index, path))
+        worker.index, worker.path = index, path
+        if self._timeout is not None:
+            worker.deadline = time.monotonic() + self._timeout
+
+    def collect(self) -> list[tuple[int, Result]]:
+        """Wait until a busy worker answers, dies or runs out of time; their results.
+
+        Returns at once (nothing) when no worker is busy.
+        """
+        busy = [w for w in self._workers if w.index is not None]
+        if not busy:
+            return []
+        first = min(w.deadline for w in busy)
+        left = None if first == float("inf") else max(0.0, first - time.monotonic())
+        ready = set(
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], left)
+        )
+        results = []
+        for worker in busy:
+            if worker.conn in ready or worker.process.sentinel in ready:
+                results.append(self._receive(worker))
+            elif time.monotonic() >= worker.deadline:
+                results.append(self._expire(worker))
+        return results
+
+    def _free(self, worker: _Worker) -> int:
+        index = worker.index
+        assert index is not None  # noqa: S101 - only busy workers are freed
+        worker.index, worker.deadline = None, float("inf")
+        return index
+
+    def _receive(self, worker: _Worker) -> tuple[int, Result]:
+        """The worker's answer, or, if it died first, an error naming how."""
+        try:
+            if worker.conn.poll():
+                index, result = worker.conn.recv()
+                self._free(worker)
+                if result.error and result.error.startswith("MemoryError"):
+                    self._replace(worker)  # the next file gets a fresh heap
+                return index, result
+        except (EOFError, OSError):
+            pass  # died while sending
+        worker.process.join()
+        error = f"WorkerDied: the worker parsing this file {_how_it_died(worker.process.exitcode)}"
+        path, index = worker.path, self._free(worker)
+        self._replace(worker)
+        return index, Result(path, None, error)
+
+    def _expire(self, worker: _Worker) -> tuple[int, Result]:
+        """Kill a worker past its file's time limit; the file's error says so."""
+        error = (
+            f"TimeoutError: not parsed within {self._timeout:g} s, the time limit per "
+            "file (raise it with load_many(timeout=...) or --timeout)"
+        )
+        path, index = worker.path, self._free(worker)
+        self._replace(worker)
+        return index, Result(path, None, error)
+
+    def close(self) -> None:
+        """Stop every worker: idle ones are asked, busy ones killed (their files are lost).
+
+        Each still alive after `_GRACE` seconds is killed, so closing never
+        hangs on a stuck worker.
+        """
+        for worker in self._workers:
+            if worker.index is None:
+                with contextlib.suppress(OSError):
+                    worker.conn.send(None)
+            else:
+                worker.process.kill()
+        end = time.monotonic() + _GRACE
+        for worker in self._workers:
+            worker.process.join(max(0.0, end - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
