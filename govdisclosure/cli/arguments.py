@@ -11,6 +11,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from govdisclosure.cli import commands
+from govdisclosure.output.batch import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -86,6 +87,22 @@ def _add_many_reports_arguments(command: argparse.ArgumentParser) -> None:
         "--jobs", type=int, help="worker processes (default: all cores)"
     )
     command.add_argument("--spec", help="use this spec id for every file")
+    command.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="stop a file that takes longer, report it and go on "
+        f"(default: {DEFAULT_TIMEOUT:g}; 0: no limit)",
+    )
+    command.add_argument(
+        "--memory",
+        type=int,
+        default=DEFAULT_MEMORY // 2**20,
+        metavar="MIB",
+        help="memory a worker may take for one file, in MiB; a file over it is "
+        f"reported (default: {DEFAULT_MEMORY // 2**20}; 0: no limit)",
+    )
 
 
 def _add_parse(subcommands: _Subparsers) -> None:

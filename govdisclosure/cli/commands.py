@@ -10,16 +10,24 @@ that needs them, so ``govdisclosure FILE`` starts quickly.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from govdisclosure.api import load_file
 from govdisclosure.cli.views import Progress, render
 from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import Finding, Report, Severity
-from govdisclosure.output.export import CsvSink, JsonLinesSink, ParquetSink, Sink
+from govdisclosure.output.export import (
+    CsvSink,
+    JsonLinesSink,
+    ParquetSink,
+    Sink,
+    replaced_whole,
+)
 from govdisclosure.spec.model import Spec
 from govdisclosure.spec.registry import Registry, load_spec
 
@@ -27,6 +35,7 @@ __all__ = [
     "BROKEN",
     "CLEAN",
     "FAILED",
+    "INTERRUPTED",
     "UNREAD",
     "check_many",
     "explain_report",
@@ -53,6 +62,7 @@ FAILED = 2  # a file could not be read or parsed (or the command was misused)
 UNREAD = (
     3  # a report was not fully read: cells undecided, a table missing, or none at all
 )
+INTERRUPTED = 130  # Ctrl-C: the shell's code for a command ended by SIGINT
 
 #: Error findings that say what was not read rather than what is wrong.
 _UNREAD_CODES = frozenset({"table.missing", "table.unread"})
@@ -155,39 +165,78 @@ def _output_kind(output: str | None) -> str | None:
     return None
 
 
-def _open_sink(kind: str, output: str | None) -> Sink:
-    """Without ``-o``, JSON Lines on standard output, ready for a pipe."""
-    return _SINKS[kind](Path(output)) if output else JsonLinesSink(sys.stdout)
+@contextlib.contextmanager
+def _output(kind: str, output: str | None) -> Iterator[Sink]:
+    """The sink ``-o`` names, written whole or not at all; else JSON Lines on stdout.
+
+    The file is written under a temporary name and renamed when the batch
+    ends, so a batch stopped half-way (Ctrl-C) leaves no partial output and
+    keeps the previous one.
+    """
+    if not output:
+        with JsonLinesSink(sys.stdout) as sink:
+            yield sink
+        return
+    with replaced_whole(output) as temporary, _SINKS[kind](temporary) as sink:
+        yield sink
+
+
+def _limits(args: argparse.Namespace) -> dict[str, Any]:
+    """``--timeout`` and ``--memory`` (MiB) as `load_many`'s keywords; 0 is no limit."""
+    return {
+        "timeout": args.timeout or None,
+        "memory": args.memory * 2**20 if args.memory else None,
+    }
 
 
 def parse_many(args: argparse.Namespace) -> int:
-    """A failed file is reported and counted, and the batch goes on (exit 2 at the end)."""
+    """A failed file is reported and counted, and the batch goes on (exit 2 at the end).
+
+    Ctrl-C stops the batch with the summary of what was done, exit 130, and
+    no ``-o`` file (`_output`).
+    """
     from govdisclosure.output.batch import expand_paths, load_many
 
     kind = _output_kind(args.output)
     if kind is None:
         return 2
-    files = list(expand_paths(args.paths))
-    progress = Progress(len(files))
-    parsed = flagged = unread = failed = 0
-    with _open_sink(kind, args.output) as sink:
-        for result in load_many(files, jobs=args.jobs, spec=args.spec):
-            progress.step()
-            if result.report is None:
-                failed += 1
-                progress.say(f"{result.path}: {result.error}")
-                continue
-            parsed += 1
-            flagged += bool(_broken(result.report))
-            unread += _unread(result.report) is not None
-            sink.write(result.report, result.path)
+    counts = dict.fromkeys(("parsed", "flagged", "unread", "failed"), 0)
+    progress = Progress(0)
+    try:
+        files = list(expand_paths(args.paths))
+        progress = Progress(len(files))
+        with _output(kind, args.output) as sink:
+            for result in load_many(
+                files, jobs=args.jobs, spec=args.spec, **_limits(args)
+            ):
+                progress.step()
+                if result.report is None:
+                    counts["failed"] += 1
+                    progress.say(f"{result.path}: {result.error}")
+                    continue
+                counts["parsed"] += 1
+                counts["flagged"] += bool(_broken(result.report))
+                counts["unread"] += _unread(result.report) is not None
+                sink.write(result.report, result.path)
+    except KeyboardInterrupt:
+        progress.close()
+        unwritten = f"; {args.output} not written" if args.output else ""
+        print(
+            f"interrupted after {progress.done} of {progress.total} files: "
+            f"{_parse_summary(counts)}{unwritten}",
+            file=sys.stderr,
+        )
+        return INTERRUPTED
     progress.close()
-    print(
-        f"parsed {parsed}, flagged {flagged} (error findings), "
-        f"not fully read {unread}, failed {failed}",
-        file=sys.stderr,
+    print(_parse_summary(counts), file=sys.stderr)
+    return 2 if counts["failed"] else 0
+
+
+def _parse_summary(counts: dict[str, int]) -> str:
+    return (
+        f"parsed {counts['parsed']}, flagged {counts['flagged']} (error findings), "
+        f"not fully read {counts['unread']}, failed {counts['failed']}"
     )
-    return 2 if failed else 0
 
 
 def check_many(args: argparse.Namespace) -> int:
@@ -199,42 +248,63 @@ def check_many(args: argparse.Namespace) -> int:
     else `UNREAD` if a report was not fully read, else `CLEAN`.
     Cross-year warnings are printed but never change the exit code: two
     reports that disagree may both be right (a restated figure).
+    Ctrl-C prints the counts so far and exits `INTERRUPTED`.
     """
     from govdisclosure.output.batch import expand_paths, load_many
 
-    files = list(expand_paths(args.paths))
-    progress = Progress(len(files))
-    broken = unread = failed = 0
+    counts = dict.fromkeys(("broken", "unread", "failed"), 0)
     reports: list[Report] = []
-    for result in load_many(files, jobs=args.jobs, spec=args.spec):
-        progress.step()
-        if result.report is None:
-            failed += 1
-            progress.say(f"{result.path}: cannot parse: {result.error}", sys.stdout)
-            continue
-        if args.across_years:
-            reports.append(result.report)
-        errors = _broken(result.report)
-        broken += bool(errors)
-        for finding in errors:
-            progress.say(f"{result.path}: {finding.message}", sys.stdout)
-        gap = _unread(result.report)
-        unread += gap is not None
-        if gap:
-            progress.say(f"{result.path}: {gap}", sys.stdout)
+    progress = Progress(0)
+    try:
+        files = list(expand_paths(args.paths))
+        progress = Progress(len(files))
+        for result in load_many(files, jobs=args.jobs, spec=args.spec, **_limits(args)):
+            progress.step()
+            if result.report is None:
+                counts["failed"] += 1
+                progress.say(f"{result.path}: cannot parse: {result.error}", sys.stdout)
+                continue
+            if args.across_years:
+                reports.append(result.report)
+            _check_one(result.path, result.report, counts, progress)
+    except KeyboardInterrupt:
+        progress.close()
+        print(
+            f"interrupted after {progress.done} of {progress.total} files: "
+            f"{_check_summary(counts)}"
+        )
+        return INTERRUPTED
     progress.close()
     if args.across_years:
         from govdisclosure.across import compare
 
         for finding in compare(reports):
             print(f"{finding.severity.value}: {finding.message}")
-    print(
-        f"{broken} report(s) with errors, {unread} not fully read, "
-        f"{failed} could not be parsed"
-    )
-    if failed:
+    print(_check_summary(counts))
+    if counts["failed"]:
         return FAILED
-    return BROKEN if broken else UNREAD if unread else CLEAN
+    return BROKEN if counts["broken"] else UNREAD if counts["unread"] else CLEAN
+
+
+def _check_one(
+    path: str, report: Report, counts: dict[str, int], progress: Progress
+) -> None:
+    """Print one report's broken equations and what was not read; count them."""
+    errors = _broken(report)
+    counts["broken"] += bool(errors)
+    for finding in errors:
+        progress.say(f"{path}: {finding.message}", sys.stdout)
+    gap = _unread(report)
+    counts["unread"] += gap is not None
+    if gap:
+        progress.say(f"{path}: {gap}", sys.stdout)
+
+
+def _check_summary(counts: dict[str, int]) -> str:
+    return (
+        f"{counts['broken']} report(s) with errors, {counts['unread']} not fully read, "
+        f"{counts['failed']} could not be parsed"
+    )
 
 
 def specs_list(args: argparse.Namespace) -> int:

@@ -16,8 +16,10 @@ refused; none is seen in real reports.
 from __future__ import annotations
 
 import abc
+import contextlib
 import csv
 import json
+import os
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +35,7 @@ __all__ = [
     "ParquetSink",
     "Sink",
     "record_schema",
+    "replaced_whole",
     "to_arrow",
 ]
 
@@ -92,6 +95,26 @@ def to_arrow(items: Iterable[Report | Result]) -> Any:
 
 
 _SinkT = TypeVar("_SinkT", bound="Sink")
+
+
+@contextlib.contextmanager
+def replaced_whole(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed to it only if the block ends normally.
+
+    A batch stopped half-way (Ctrl-C, an error) must not leave an output
+    that looks complete, nor destroy a previous complete one: the output is
+    written to a hidden temporary file in the same folder (so the rename is
+    atomic) and removed if the block raises, whatever the exception.
+    """
+    target = Path(path)
+    # named, not made by mkstemp: the sink creates it, with the user's umask
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        yield temporary
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, target)
 
 
 class Sink(abc.ABC):

@@ -1,0 +1,236 @@
+"""A batch survives anything one file does (issue 19): killed workers, foreign
+exceptions, special files, files that never finish or eat memory, Ctrl-C.
+
+The faults come from a small script that replaces the batch's `load_file`
+for files with a marker in their name (``kill``, ``raise``, ``sleep``,
+``hog``) before anything runs. It patches at import, so the workers have the
+patch under any start method (fork inherits it; spawn and forkserver import
+the script again): the library itself has no test hook.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import govdisclosure
+from govdisclosure.output import batch
+
+SEED = Path(__file__).parent / "data" / "seeds" / "001_12bbc16d07ceb1d3.txt"
+
+FAULTY = """
+import json, os, signal, sys, time
+import govdisclosure.output.batch as batch
+
+real = batch.load_file
+
+def faulty(path, **kwargs):
+    name = os.path.basename(path)
+    if "kill" in name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if "raise" in name:
+        raise ZeroDivisionError("not a library error")
+    if "sleep" in name:
+        open(path + ".started", "w").close()
+        time.sleep(120)
+    if "hog" in name:
+        hog = bytearray(3 * 2**30)
+    return real(path, **kwargs)
+
+batch.load_file = faulty
+
+if __name__ == "__main__":
+    if sys.argv[1] == "cli":
+        from govdisclosure.cli import main
+        sys.exit(main(sys.argv[2:]))
+    options = json.loads(sys.argv[2])
+    for result in batch.load_many([sys.argv[1]], **options):
+        print(os.path.basename(result.path), result.error or "ok", sep="\\t")
+"""
+
+
+def _folder(tmp_path: Path, good: int, *bad: str) -> Path:
+    """``good`` copies of a seed report (00.txt …) and an empty file per bad name."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(good):
+        shutil.copy(SEED, folder / f"{i:02d}.txt")
+    for name in bad:
+        (folder / name).touch()
+    return folder
+
+
+def _faulty(
+    tmp_path: Path, *args: str, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "faulty.py"
+    script.write_text(FAULTY, "utf-8")
+    return subprocess.run(
+        [sys.executable, str(script), *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def _batch(tmp_path: Path, folder: Path, **options: object) -> dict[str, str]:
+    """load_many over ``folder`` in the faulty script: file name → "ok" or its error."""
+    done = _faulty(tmp_path, str(folder), json.dumps(options))
+    assert 0 == done.returncode, done.stderr
+    lines = [line.split("\t") for line in done.stdout.splitlines()]
+    names = [name for name, _ in lines]
+    assert sorted(names) == names, "results come in input order"
+    return dict(lines)  # type: ignore[arg-type]
+
+
+def test_a_killed_worker_costs_its_file_only(tmp_path: Path) -> None:
+    """SIGKILL of the worker on 03-kill.txt: that file fails, naming the signal; all
+    the others are parsed (the pool is rebuilt; before, BrokenProcessPool ended it)."""
+    folder = _folder(tmp_path, 8, "03-kill.txt", "05-kill.txt")
+
+    results = _batch(tmp_path, folder, jobs=2)
+
+    assert 10 == len(results)
+    for name in ("03-kill.txt", "05-kill.txt"):
+        assert results[name].startswith("WorkerDied: "), results[name]
+        assert "SIGKILL" in results[name]
+    assert {"ok"} == {e for n, e in results.items() if "kill" not in n}
+
+
+def test_a_foreign_exception_is_that_files_error(tmp_path: Path) -> None:
+    """A ZeroDivisionError from one file is its error, in a worker and in this process."""
+    folder = _folder(tmp_path, 4, "02-raise.txt")
+
+    for options in ({"jobs": 2}, {"jobs": 1, "timeout": None, "memory": None}):
+        results = _batch(tmp_path, folder, **options)
+        assert "ZeroDivisionError: not a library error" == results["02-raise.txt"]
+        assert 4 == sum(e == "ok" for e in results.values())
+
+
+def test_a_file_over_the_time_limit_is_stopped(tmp_path: Path) -> None:
+    """A file that never finishes holds its worker for ``timeout`` seconds, no more."""
+    folder = _folder(tmp_path, 4, "01-sleep.txt")
+
+    start = time.monotonic()
+    results = _batch(tmp_path, folder, jobs=2, timeout=2)
+
+    assert time.monotonic() - start < 60, "the sleeper sleeps 120 s"
+    assert results["01-sleep.txt"].startswith("TimeoutError: not parsed within 2 s")
+    assert "--timeout" in results["01-sleep.txt"]
+    assert 4 == sum(e == "ok" for e in results.values())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_AS on Windows")
+def test_a_file_over_the_memory_limit_is_reported(tmp_path: Path) -> None:
+    """3 GiB asked for under a 512 MiB limit: a MemoryError naming the limit, and the
+    next files are parsed (in a fresh worker)."""
+    folder = _folder(tmp_path, 4, "01-hog.txt")
+
+    results = _batch(tmp_path, folder, jobs=1, memory=512 * 2**20)
+
+    assert results["01-hog.txt"].startswith("MemoryError: "), results["01-hog.txt"]
+    assert "512 MiB" in results["01-hog.txt"]
+    assert 4 == sum(e == "ok" for e in results.values())
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_fifo_is_refused_unopened(tmp_path: Path, jobs: int) -> None:
+    """A named pipe, in a folder or named (as a glob would), is reported and never
+    opened: opening it would block until someone writes. Before, a folder skipped it
+    silently and a named one blocked the batch for good."""
+    folder = _folder(tmp_path, 2)
+    os.mkfifo(folder / "01-pipe.txt")
+    os.mkfifo(tmp_path / "named.html")
+
+    # jobs=1 without limits runs in this process: a regression blocks, so bound it
+    options = {"timeout": None, "memory": None} if jobs == 1 else {}
+    results = _batch(tmp_path, folder, jobs=jobs, **options)
+    named = list(govdisclosure.load_many([tmp_path / "named.html"], jobs=jobs))
+
+    expected = "InputError: {} is a named pipe (FIFO), not a regular file: not read"
+    assert expected.format(f"{folder}/01-pipe.txt") == results["01-pipe.txt"]
+    assert expected.format(tmp_path / "named.html") == named[0].error
+    assert 2 == sum(e == "ok" for e in results.values())
+
+
+def test_a_device_is_refused_unopened() -> None:
+    """/dev/zero would be read without end."""
+    (result,) = govdisclosure.load_many(["/dev/zero"], jobs=2)
+
+    assert (
+        "InputError: /dev/zero is a character device, not a regular file: not read"
+        == (result.error)
+    )
+
+
+def test_parse_reports_a_fifo_in_a_folder(tmp_path: Path) -> None:
+    """``parse`` counts the pipe as failed (exit 2) and writes every other file."""
+    folder = _folder(tmp_path, 2)
+    os.mkfifo(folder / "01-pipe.txt")
+    out = tmp_path / "cells.csv"
+
+    done = _faulty(tmp_path, "cli", "parse", str(folder), "-o", str(out), "--jobs", "2")
+
+    assert 2 == done.returncode, done.stderr
+    assert "01-pipe.txt: InputError: " in done.stderr
+    assert "is a named pipe (FIFO)" in done.stderr
+    assert done.stderr.endswith("not fully read 0, failed 1\n")
+    assert {"00.txt", "01.txt"} == {
+        Path(line.split(",")[0]).name
+        for line in out.read_text("utf-8").splitlines()[1:]
+    }
+
+
+def test_ctrl_c_leaves_no_partial_output(tmp_path: Path) -> None:
+    """SIGINT mid-batch: exit 130, the summary of what was done, no output file
+    written (the one from before is kept) and no temporary file left behind."""
+    folder = _folder(tmp_path, 3, "02-sleep.txt")
+    out = tmp_path / "cells.csv"
+    out.write_text("the previous run's output\n", "utf-8")
+    script = tmp_path / "faulty.py"
+    script.write_text(FAULTY, "utf-8")
+    command = [sys.executable, str(script), "cli", "parse", str(folder), "-o", str(out)]
+    running = subprocess.Popen(
+        [*command, "--jobs", "2"], stderr=subprocess.PIPE, text=True
+    )
+    started = folder / "02-sleep.txt.started"
+    deadline = time.monotonic() + 60
+    while (
+        not started.exists() and running.poll() is None and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    assert started.exists(), "the batch did not reach the sleeping file"
+
+    running.send_signal(signal.SIGINT)
+    _, err = running.communicate(timeout=30)
+
+    assert 130 == running.returncode, err
+    assert "Traceback" not in err
+    assert "interrupted after 2 of 4 files: parsed 2," in err
+    assert f"; {out} not written" in err
+    assert "the previous run's output\n" == out.read_text("utf-8")
+    assert ["cells.csv", "faulty.py", "in"] == sorted(
+        p.name for p in tmp_path.iterdir()
+    )
+
+
+def test_stopping_early_stops_the_workers(tmp_path: Path) -> None:
+    """A caller that takes one result and closes the iterator leaves no process."""
+    folder = _folder(tmp_path, 6)
+
+    results = batch.load_many([folder], jobs=2)
+    assert next(results).ok
+    results.close()
+
+    assert [] == multiprocessing.active_children()
