@@ -163,10 +163,6 @@ class WorkerPool:
         """Whether a worker is free for another file."""
         return any(w.index is None for w in self._workers)
 
-    def busy(self) -> int:
-        """Files being parsed now."""
-        return sum(w.index is not None for w in self._workers)
-
     def submit(self, index: int, path: str) -> None:
         """Give ``path`` (the batch's ``index``-th file) to an idle worker."""
         worker = next(w for w in self._workers if w.index is None)
