@@ -112,6 +112,13 @@ def normalize_text(text: str) -> NormalizedText:
         )
     if not text.strip():
         raise InputError("input is empty")
+    surrogate = _SURROGATE.search(text)
+    if surrogate:  # no encoding can hold one: the text was decoded wrongly
+        raise InputError(
+            f"input holds a lone surrogate (U+{ord(surrogate.group()):04X}) at "
+            f"character {surrogate.start():,}: decode the file with a real "
+            "encoding (or load_file), not errors='surrogateescape'"
+        )
     controls = len(_CONTROL.findall(text, 0, 20000))
     if controls > 0.05 * min(len(text), 20000) or "\x00" in text:
         raise InputError(
@@ -140,6 +147,8 @@ def normalize_text(text: str) -> NormalizedText:
     return NormalizedText(text, lines)
 
 
+#: Half of a UTF-16 pair alone: a str can hold one, no encoded text can.
+_SURROGATE: Final = regex.compile(r"[\ud800-\udfff]")
 #: Control characters that do not occur in text (all below space but \t\n\v\f\r).
 _CONTROL: Final = regex.compile(r"[\x00-\x08\x0e-\x1f]")
 

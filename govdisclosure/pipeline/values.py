@@ -130,7 +130,10 @@ def convert(
     elif value_type is ValueType.DECIMAL:
         value = Decimal(digits)
     else:
-        value = int(digits)
+        try:
+            value = int(digits)
+        except ValueError:  # past Python's 4,300 digits: no count has so many
+            return None
     if sign is not None:
         if value_type is ValueType.INT and sign < 0:
             return None
