@@ -2,7 +2,7 @@
 
 Every mutator is a function of a `random.Random`, so an input is reproduced
 from its seed alone (`python -m fuzz.run --replay`), and hypothesis drives the
-same functions in CI by drawing the seed (tests/fuzz/test_fuzz_short.py).
+same functions in CI by drawing the seed (tests/fuzzing/test_fuzz_short.py).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import multiprocessing
 import random
 import re
 import resource
+import signal
 import sys
 import time
 from multiprocessing.connection import Connection
@@ -115,15 +116,44 @@ def _signature(status: str, report: str) -> str:
     return f"{status}:{report.splitlines()[0] if report else ''}:{where}"
 
 
+class _TooLongError(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _TooLongError
+
+
+def _bounded_input(
+    target: str, seed: int, suffix: str | None
+) -> tuple[str, bytes] | None:
+    """`make_input` within 30 s and the parent's memory bound, or None."""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(30)
+    try:
+        return make_input(target, seed, suffix)
+    except (_TooLongError, MemoryError):
+        return None
+    finally:
+        signal.alarm(0)
+
+
 def fuzz(args: argparse.Namespace) -> dict[str, Any]:
     """Run inputs until the budget is spent; save each new finding; the counts."""
+    limit = (args.memory_mb + 1000) * 1024 * 1024  # the parent prints PDFs too
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     worker, seen = Worker(args.memory_mb), set()
     counts: dict[str, int] = {}
     start, seed = time.monotonic(), args.seed
     while time.monotonic() - start < args.seconds:
-        suffix, data = make_input(args.target, seed, args.suffix)
+        made = _bounded_input(args.target, seed, args.suffix)
+        if made is None:  # the printer (reportlab, python-docx) hung or blew up
+            counts["not made"] = counts.get("not made", 0) + 1
+            seed += 1
+            continue
+        suffix, data = made
         status, report = worker.run(args.target, suffix, data, args.timeout)
         key = report if status == "ok" else status
         counts[key] = counts.get(key, 0) + 1
