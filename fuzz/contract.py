@@ -64,9 +64,9 @@ def _spec_then_load(path: Path) -> None:
     govdisclosure.load(text, spec=spec)
 
 
-def check_spec(text: str) -> str:
-    """`load_spec` on the YAML; a spec it accepts must then load a report."""
+def check_spec(data: bytes) -> str:
+    """`load_spec` on the YAML file; a spec it accepts must then load a report."""
     with tempfile.TemporaryDirectory(prefix="gd-fuzz-") as folder:
         path = Path(folder) / "fuzzed.yaml"
-        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        path.write_bytes(data)
         return _guard(_spec_then_load, path)
