@@ -20,6 +20,8 @@ def byte_flips(rng: random.Random, data: bytes) -> bytes:
     """Bytes flipped, inserted, deleted, or the file cut short."""
     buf = bytearray(data or b"\0")
     for _ in range(rng.randint(1, 10)):
+        if not buf:
+            break
         i = rng.randrange(len(buf))
         kind = rng.randrange(4)
         if kind == 0:
@@ -30,7 +32,7 @@ def byte_flips(rng: random.Random, data: bytes) -> bytes:
             del buf[i : i + rng.randint(1, 64)]
         else:
             buf[i] = rng.choice(b"\x00\xff\x80<>&/()[]{}0")
-    if rng.random() < 0.1:
+    if buf and rng.random() < 0.1:
         del buf[rng.randrange(len(buf)) :]
     return bytes(buf)
 

@@ -22,6 +22,7 @@ import resource
 import signal
 import sys
 import time
+import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,9 @@ def _bounded_input(
     try:
         return make_input(target, seed, suffix)
     except (_TooLongError, MemoryError):
+        return None
+    except Exception:  # a mutator's own bug: say it, and fuzz on
+        print(f"[{seed}] input not made:", traceback.format_exc(), file=sys.stderr)
         return None
     finally:
         signal.alarm(0)

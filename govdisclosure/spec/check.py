@@ -723,6 +723,16 @@ def _check_metadata(spec: Spec) -> list[Problem]:
                 )
                 for group in missing
             ]
+    for i, evidence in enumerate(meta.year_evidence):
+        groups = _group_names(evidence.pattern)
+        if groups is not None and "year" not in groups:  # found by fuzzing (#19)
+            problems.append(
+                Problem(
+                    f"year evidence {evidence.pattern!r} has no group 'year'",
+                    "name the year it reads (?P<year>20\\d{2})",
+                    f"$.metadata.year_evidence[{i}].pattern",
+                )
+            )
     for i, key in enumerate(meta.header_keys):
         if not key.strip() or any(c in key for c in ":：\n"):
             problems.append(

@@ -15,6 +15,7 @@ import govdisclosure
 from govdisclosure.errors import InputError, InternalError
 
 SEEDS = Path(__file__).parent.parent / "data" / "seeds"
+SPECS = Path(__file__).parent.parent.parent / "specs"
 
 
 def _seed() -> str:
@@ -90,3 +91,18 @@ def test_a_page_declaring_no_charset(tmp_path: Path) -> None:
     with pytest.raises(govdisclosure.GovDisclosureError) as caught:
         govdisclosure.load_file(page)
     assert not isinstance(caught.value, InternalError)
+
+
+def test_year_evidence_without_a_year_group_is_a_spec_error() -> None:
+    # fuzz spec-400085: a year_evidence pattern without (?P<year>…) was
+    # accepted, then every load with the spec an InternalError(IndexError)
+    from govdisclosure.errors import SpecError
+    from govdisclosure.spec.loader import parse_spec
+
+    text = (SPECS / "gov-2019.yaml").read_text(encoding="utf-8")
+    first = "(?P<year>20\\d{2})年?1月1日'"
+    assert first in text
+    with pytest.raises(
+        SpecError, match=r"year_evidence.*no group 'year'|no group 'year'"
+    ):
+        parse_spec(text.replace(first, "年1月1日'", 1), source="fuzzed.yaml")
