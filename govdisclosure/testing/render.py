@@ -210,7 +210,8 @@ class Layout:
     and deleted cells are printed in every layout as it prints a cell: one
     cell per line, a mark is a line of its own and a deleted cell a line left
     out; glued, a mark stands between the digit groups and a deleted cell is
-    absent (`strategies.layouts` draws no deleted cell in glued runs).
+    absent (`strategies.layouts` draws deleted cells in delimited layouts only:
+    without delimiters they are outside the engine's reach).
     * ``apart``: each row's label on a line of its own, its values on another
       (one of `APART_FORMS`; only for the `APART_CELLS` layouts).
     """
