@@ -63,11 +63,13 @@ def row_solutions(
     """Every reading of the row that places all its numbers and satisfies ``constraints``.
 
     Blank counts as zero, as in `invariants`. None when the row has more
-    numbers than columns (choosing which to leave out is not searched here).
+    numbers than columns (choosing which to leave out is not searched here),
+    or holds an unread cell (a mark: the equations of whatever column it
+    takes are unknown, which the running sums cannot say).
     Raises DecodeBoundError past the bounds.
     """
     values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
-    if len(values) > len(types):
+    if len(values) > len(types) or any(tokens[i].number is None for i in values):
         return None
     n = len(types)
     constraints = [eq for eq in map(_merged, constraints) if eq]

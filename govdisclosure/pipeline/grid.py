@@ -76,6 +76,10 @@ _RESIDUE_NOISE = re.compile(r"[\s|,.:;()\[\]{}<>\"'*#·•…\-]+")
 #: A cell of marks only (``*``, ``…``, ``#``, a dash the spec does not call
 #: blank): the text holds a cell here but gives no value for it.
 _MARKS = re.compile(r"[*#·•…⋯※?×~\-—–・]+")
+#: A mark standing alone in an undelimited cell, where a value should be: one
+#: or two of them between spaces, digits or the cell's ends (``*``, ``……``). No
+#: dash (a sign, a rule, page furniture) and no longer run (a markdown rule).
+_LONE_MARK = re.compile(r"(?<!\S)[*#·•…⋯※×・]{1,2}(?!\S)")
 #: A short text that stands where a value should (``五``, ``5万``, ``N/A``,
 #: ``注1``, ``12%``, ``1e400``): digits with something unreadable, Chinese
 #: numerals, or a few Latin letters. Longer text is a label or a note.
@@ -94,6 +98,10 @@ class TokenKind(str, enum.Enum):
     # ``5万``). It keeps its position; its value is missing (see `_unread`).
     PROSE = "prose"  # a number in a sentence: reported, never read as a cell
     UNIT = "unit"  # a cell holding only a unit word
+
+
+#: Tokens that make a cell text or prose: a mark among them is punctuation.
+_WORDS = (TokenKind.TEXT, TokenKind.PROSE)
 
 
 class LabelRole(str, enum.Enum):
@@ -324,7 +332,8 @@ def _line_tokens(cells: list[_Cell], reader: _Reader) -> list[Token]:
     unread: list[_Cell] = []
     for cell in cells:
         found = _cell_tokens(cell, reader)
-        if len(found) == 1 and _is_unread(found[0]):
+        # an undelimited mark is kept as it is: the row walk places it
+        if cell.delimited and len(found) == 1 and _is_unread(found[0]):
             unread.append(cell)
         line_tokens += found
     if unread:
@@ -873,6 +882,24 @@ def _mixed_tokens(
     return tokens
 
 
+def _lone_marks(cell: _Cell, piece: str, at: int) -> list[Token]:
+    """The unread tokens of the lone marks in ``piece`` (at ``at`` in the cell),
+    a residue of an undelimited cell: what the numbers and labels left.
+
+    Without delimiters a mark printed instead of a value (``*`` on its own
+    line, ``5    *    7``, a glued ``规章12*34``) is the only trace of its
+    cell: dropped as noise, the numbers after it would shift into its column,
+    and the digit runs around it would join. Kept as an unread cell it takes
+    one column and splits the runs. A delimited cell keeps its own rule.
+    """
+    if cell.delimited:
+        return []
+    return [
+        cell.token(TokenKind.VALUE, m.group(), at + m.start(), at + m.end())
+        for m in _LONE_MARK.finditer(piece)
+    ]
+
+
 #: A cell of a number and a bracketed remark (``12（其中修订3件）``,
 #: ``55（含自然失效29件）``, display form: brackets folded to ASCII). The remark
 #: holds a Han character: ``12(3)`` is no remark.
@@ -970,6 +997,7 @@ def _searched_tokens(
     """
     out: list[Token] = []
     residue: list[str] = []
+    marks: list[Token] = []
     for a, b, refs in _label_pieces(text, key, pos, reader.labels):
         if a >= b:
             continue
@@ -980,6 +1008,7 @@ def _searched_tokens(
         last = 0
         for m in reader.numbers.finditer(gap):
             residue.append(gap[last : m.start()])
+            marks += _lone_marks(cell, residue[-1], a + last)
             number = read_number(m, reader.minus_words)
             shown = m.group().rstrip()  # the pattern takes the spaces after it
             out.append(
@@ -993,8 +1022,12 @@ def _searched_tokens(
             )
             last = m.end()
         residue.append(gap[last:])
+        marks += _lone_marks(cell, residue[-1], a + last)
     rest = _RESIDUE_NOISE.sub("", "".join(residue))
-    return _classified(cell, text, out, rest)
+    found = _classified(cell, text, out, rest)
+    if marks and not any(t.kind in _WORDS for t in found):
+        found = sorted(found + marks, key=_start)  # a mark in prose is punctuation
+    return found
 
 
 def _label_pieces(

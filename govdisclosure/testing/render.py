@@ -206,8 +206,12 @@ class Layout:
       this seed (a group of two is swapped). Only where the header is printed
       (``header=True``): without one, nothing in the text says the order.
 
-    Short rows and deleted cells drop the ragged padding of pipe rows; marks
-    and deleted cells are drawn for delimited layouts (`DELIMITED_CELLS`).
+    Short rows and deleted cells drop the ragged padding of pipe rows. Marks
+    and deleted cells are printed in every layout as it prints a cell: one
+    cell per line, a mark is a line of its own and a deleted cell a line left
+    out; glued, a mark stands between the digit groups and a deleted cell is
+    absent (`strategies.layouts` draws deleted cells in delimited layouts only:
+    without delimiters they are outside the engine's reach).
     * ``apart``: each row's label on a line of its own, its values on another
       (one of `APART_FORMS`; only for the `APART_CELLS` layouts).
     """
@@ -619,8 +623,9 @@ def _cells(
     if kind == "aligned":
         return ["    ".join(cells)]
     if kind == "glued":
-        head = [c for c in cells if c and not c[0].isdigit() and not c.startswith("-")]
-        return ["".join(head) + "".join(c for c in cells if c not in head)]
+        # the labels, then the values in their order: a mark stands between
+        # the digit groups, where its cell is (``行政许可12*34``)
+        return ["".join(cells)]
     out = []
     for i, cell in enumerate(cells):
         if layout.wrap and i < labels and len(cell) >= 6:

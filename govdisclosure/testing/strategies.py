@@ -86,9 +86,10 @@ def layouts(
 
     A wrapped page is an html page, so ``wrapper`` draws ``cells="html"``;
     page numbers are not printed in html, so ``page_numbers`` draws the other
-    cell layouts (when ``cells`` has any); marks and deleted cells draw a
-    delimited layout (`DELIMITED_CELLS`), and deleted cells no blanks for zeros;
-    split tables draw a delimited layout (pieces in `SPLIT_CELLS`); columns
+    cell layouts (when ``cells`` has any); marks are drawn in every layout,
+    deleted cells in a delimited layout (`DELIMITED_CELLS`; without delimiters
+    a row that lost a cell reads as a cut of its digits: outside the engine's
+    reach) and with no blanks for zeros; split tables draw a delimited layout (pieces in `SPLIT_CELLS`); columns
     permuted are printed with their header (without it, nothing in the text
     says their order).
     cell layouts (when ``cells`` has any); labels apart from their values
@@ -192,12 +193,16 @@ def _with_hazards(
         text_cells = [c for c in cells if c != "html"]
         if text_cells:
             fields["cells"] = text_cells[0]
-    if fields.get("marks") or fields.get("deleted"):
+    if fields.get("deleted"):
+        fields["blank_zero"] = False
+        # without delimiters a row that lost a cell reads as a cut of its
+        # digits that the report's printed zeros allow, which the equations
+        # may keep alone: outside the engine's reach (pinned as strict xfails
+        # in tests/property/test_hazards.py::test_deleted_cell_undelimited)
         delimited = [c for c in cells if c in DELIMITED_CELLS]
         if layout.cells not in DELIMITED_CELLS and delimited:
-            fields["cells"] = delimited[0]
-        if fields.get("deleted"):
-            fields["blank_zero"] = False
+            spread = layout.header + 2 * layout.wrap + 4 * layout.fullwidth
+            fields["cells"] = delimited[spread % len(delimited)]
     if fields.get("split_tables"):
         # remarks in cells are drawn for delimited layouts, pieces for SPLIT_CELLS
         split = [c for c in cells if c in SPLIT_CELLS]
