@@ -116,7 +116,10 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
     metadata, metadata_findings = read_metadata(sections, spec)
     facts = find_facts(sections, spec)
     section_ids = dict.fromkeys(t.section for t in spec.tables)
-    grids = tuple(build_grid(spec, sid, sections.body(sid)) for sid in section_ids)
+    grids = tuple(
+        build_grid(spec, sid, sections.body(sid), stop=sections.stop_line(sid))
+        for sid in section_ids
+    )
     drafts, draft_findings = draft_tables(grids, spec)
     narrowed = narrow_readings(drafts, spec, agreed_facts(facts, spec))
     tables, cell_findings = finalize_tables(narrowed)

@@ -26,6 +26,7 @@ The grid decides nothing about rows or columns; `rows` and `cells` do.
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -133,6 +134,9 @@ class Token(NamedTuple):
     #: The section's delimited rows print their empty cells (`_print_empties`):
     #: then a delimited row shorter than its table is cut short at its end.
     empties_shown: bool = False
+    #: Why the section's runs of blank lines were not read as empty cells
+    #: (`_separator_runs`), for the reason of a cell they leave undecided.
+    runs_note: str = ""
 
     @property
     def span(self) -> SourceSpan:
@@ -211,15 +215,26 @@ def label_index(spec: Spec, section_id: str) -> LabelIndex:
 
 
 def build_grid(
-    spec: Spec, section_id: str, body: list[tuple[Line, int, int]]
+    spec: Spec,
+    section_id: str,
+    body: list[tuple[Line, int, int]],
+    *,
+    stop: int | None = None,
 ) -> TokenGrid:
-    """Tokenise a section body, given as ``(line, start column, end column)`` pieces."""
+    """Tokenise a section body, given as ``(line, start column, end column)`` pieces.
+
+    ``stop`` is the number of the line the body stops at (`Sections.stop_line`),
+    where the run of blank lines after its last cell ends (`_separator_runs`).
+    """
     reader = _reader(spec, section_id)
     tokens: list[Token] = []
     cell_no = 0
     shown = False
+    #: Each printed line's number → the kinds of its tokens (`_separator_runs`).
+    printed: _Printed = {}
     for piece, first, last in body:
         if PAGE_NUMBER.match(piece.text[first:last]):
+            printed[piece.number] = ((), piece.source_span(first, first + 1)[0])
             continue  # page furniture between the rows of a table printed over pages
         line = _blank_ignored(spec, piece, first, last)
         cells = _cut_cells(line, first, last, cell_no)
@@ -243,9 +258,14 @@ def build_grid(
             line_tokens.pop(0)
         tokens += line_tokens
         shown = shown or _prints_empties(line_tokens)
+        if cells or piece.text[first:last].strip():
+            kinds = tuple(t.kind for t in line_tokens)
+            printed[piece.number] = (kinds, piece.source_span(first, first + 1)[0])
     if shown:
         tokens = [t._replace(empties_shown=True) if t.delimited else t for t in tokens]
-    return TokenGrid(section_id, tuple(_rejoin_labels(tokens, reader.labels)))
+    tokens = _rejoin_labels(tokens, reader.labels)
+    tokens = _separator_runs(tokens, printed, stop, _table_widths(spec, section_id))
+    return TokenGrid(section_id, tuple(tokens))
 
 
 def _prints_empties(tokens: list[Token]) -> bool:
@@ -331,7 +351,7 @@ class _Cell(NamedTuple):
             (
                 kind,
                 *(text, sa, sb, line, no, delimited, refs, number, ""),
-                *(optional, "", False),
+                *(optional, "", False, ""),
             ),
         )
 
@@ -729,3 +749,305 @@ def _prefix_refs(key: str, index: LabelIndex) -> tuple[LabelRef, ...]:
     ):
         refs = tuple(r for r in refs if r.role is not LabelRole.ROW)
     return refs
+
+
+# --- empty cells shown by runs of blank lines -----------------------------------
+#
+# Exporters that print a table one cell per line often mark the cell
+# boundaries with a fixed run of line breaks (bare CRs, blank lines): k
+# between the cells of a row, r between rows (real 04 and 06: k = 3, r = 5).
+# An empty cell prints nothing but its separator, so it shows as one more
+# run of k: 17 breaks after a header's last cell are a row break and four
+# empty cells (5 + 4 x 3). The grid reads such runs as explicit empty cells,
+# delimited like a pipe layout's, so that the positional readings of `segment`
+# place the values, but only where the section itself shows the convention
+# consistently; anything that contradicts it leaves the tokens as they were.
+
+
+class _Runs(NamedTuple):
+    """A separator convention: line breaks between cells and between rows."""
+
+    cell: int  # k
+    row: int  # r (equal to k where rows are not told apart)
+
+
+#: Each printed line of a section (blank lines are in none) → the kinds of
+#: its tokens and the input offset where it starts.
+_Printed = dict[int, tuple[tuple[TokenKind, ...], int]]
+
+
+def _separator_runs(
+    tokens: list[Token],
+    printed: _Printed,
+    stop: int | None,
+    widths: dict[str, tuple[int, bool]],
+) -> list[Token]:
+    """The tokens with the empty cells that runs of blank lines show, if they do.
+
+    Only a section printed one cell per line, with blank lines between its
+    cells, is read this way. Every convention the runs allow (`_conventions`)
+    is tried: under it each run is a cell or row boundary and some empty
+    cells (`_run_cells`), and every row must then fill its table's columns
+    exactly (`_unfilled_row`). When the conventions that pass all place the
+    cells alike, the empty cells become EMPTY tokens and the cells
+    delimited, so that each row reads positionally; when none passes, or
+    they disagree, the tokens are returned as they were, each value noting
+    why (`Token.runs_note`), and the rows keep every reading.
+    """
+    region = _table_region(tokens, printed)
+    if region is None or any(t.delimited for t in tokens):
+        return tokens
+    lines = region.lines
+    if any(len(printed[n][0]) > 1 and TokenKind.VALUE in printed[n][0] for n in lines):
+        return tokens  # a value shares its line: not one cell per line
+    gaps = [b - a for a, b in itertools.pairwise(lines)]
+    if all(g == 1 for g in gaps):
+        return tokens  # no blank line: no run to read
+    silent = next((n for n in lines if not printed[n][0]), None)
+    placements: dict[tuple[Token, ...], _Runs] = {}
+    # why each convention failed, by how far it got (runs read, then rows):
+    # the one that got furthest says most
+    reasons: list[tuple[int, str]] = []
+    for runs in _conventions(gaps) if silent is None else ():
+        placed, why = _placed_by(runs, tokens, region, printed, stop, widths)
+        if placed is None:
+            reasons.append((-len(reasons) if why.startswith("the run") else 0, why))
+        else:
+            placements.setdefault(tuple(placed), runs)
+    if len(placements) == 1:
+        return list(next(iter(placements)))
+    if silent is not None:
+        why = f"line {silent} holds no cell of the table"
+    elif placements:
+        found = ", ".join(f"{k} and {r}" for k, r in placements.values())
+        why = f"they fit several conventions that place the cells apart ({found})"
+    else:
+        why = max(reasons)[1] if reasons else "they show no convention"
+    note = f"runs of blank lines not read as empty cells: {why}"
+    return [
+        t._replace(runs_note=note) if t.kind is TokenKind.VALUE else t for t in tokens
+    ]
+
+
+class _Region(NamedTuple):
+    """The table's part of a section: its first and last token, its printed lines."""
+
+    first: int
+    last: int
+    lines: list[int]
+
+
+def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
+    """From the section's first label or value to its last label, value or empty cell."""
+    table = (TokenKind.LABEL, TokenKind.VALUE, TokenKind.EMPTY)
+    inside = [i for i, t in enumerate(tokens) if t.kind in table]
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    start, stop = tokens[first].line, tokens[last].end
+    # the last token may be a label wrapped over lines: its lines are those
+    # that start before it ends
+    lines = [n for n in sorted(printed) if n >= start and printed[n][1] < stop]
+    return _Region(first, last, lines)
+
+
+def _conventions(gaps: list[int]) -> list[_Runs]:
+    """The conventions the runs may show, the commonest run first as k.
+
+    k is a run seen between lines; r is k (rows separated like cells) or a
+    longer run that is no multiple of k (so the two never meet:
+    ``k (1 + m)`` and ``r + m k`` are told apart).
+    """
+    seen = sorted(set(gaps), key=lambda g: (-gaps.count(g), g))
+    return [
+        _Runs(k, r)
+        for k in seen
+        for r in (k, *sorted(g for g in seen if g > k and g % k))
+    ]
+
+
+def _placed_by(
+    runs: _Runs,
+    tokens: list[Token],
+    region: _Region,
+    printed: _Printed,
+    stop: int | None,
+    widths: dict[str, tuple[int, bool]],
+) -> tuple[list[Token] | None, str]:
+    """The tokens with the empty cells ``runs`` reads, or None and why not."""
+    empties: dict[int, int] = {}  # a line → the empty cells in the run before it
+    for a, b in itertools.pairwise(region.lines):
+        valued = TokenKind.VALUE in printed[a][0] or TokenKind.VALUE in printed[b][0]
+        count, why = _run_cells(b - a, runs, valued, b)
+        if why:
+            return None, why
+        if count:
+            empties[b] = count
+    end = region.lines[-1]
+    after = next((n for n in sorted(printed) if n > end), stop)
+    trailing = _trailing_cells(after - end, runs) if after is not None else 0
+    placed = _with_empties(tokens, region, empties, trailing)
+    if placed is None:
+        return None, "a run of blank lines ends inside a label wrapped over lines"
+    why = _unfilled_row(placed, widths)
+    return (None, why) if why else (placed, "")
+
+
+def _run_cells(gap: int, runs: _Runs, valued: bool, line: int) -> tuple[int, str]:
+    """How many empty cells a run of ``gap`` line breaks before ``line`` shows.
+
+    ``k (1 + m)`` is a cell boundary and m empty cells; ``r + m k`` a row
+    boundary and m empty cells; a run shorter than k wraps a label's text,
+    never a number.
+    """
+    k, r = runs
+    if gap < k and not valued:
+        return 0, ""
+    if gap >= k and gap % k == 0:
+        return gap // k - 1, ""
+    if r != k and gap >= r and (gap - r) % k == 0:
+        return (gap - r) // k, ""
+    between = f"{k} between cells" + (f" and {r} between rows" if r != k else "")
+    return 0, f"the run of {gap} line breaks before line {line} fits no {between}"
+
+
+def _trailing_cells(gap: int, runs: _Runs) -> int:
+    """The empty cells that end the table's last row, in the run after it.
+
+    Read only where rows have a boundary of their own (r + m k): what follows
+    a table (a heading, a note) may stand after any number of blank lines
+    (real 04: 6, 06: 7, with r = 5), and with r = k they could not be told
+    from empty cells.
+    """
+    k, r = runs
+    if r != k and gap >= r and (gap - r) % k == 0:
+        return (gap - r) // k
+    return 0
+
+
+def _with_empties(
+    tokens: list[Token],
+    region: _Region,
+    empties: dict[int, int],
+    trailing: int,
+) -> list[Token] | None:
+    """The tokens with ``empties[n]`` EMPTY tokens before line n's first token
+    and ``trailing`` after the region's last, the region's values and empty
+    cells delimited, and every cell numbered anew (each empty cell a cell of
+    its own). None where a run ends inside a cell (a label wrapped over
+    lines, joined by `_rejoin_labels`)."""
+    first, last = region.first, region.last
+    starts: dict[int, int] = {}
+    for i in range(first, last + 1):
+        starts.setdefault(tokens[i].line, i)
+    if any(n not in starts for n in empties):
+        return None
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        inside = first <= i <= last
+        if inside and starts.get(token.line) == i:
+            # zero-width, where the next cell starts; numbered below
+            empty = Token(
+                TokenKind.EMPTY, "", token.start, token.start, token.line, -1, True
+            )
+            out += [empty] * empties.get(token.line, 0)
+        if inside and token.kind in (TokenKind.VALUE, TokenKind.EMPTY):
+            token = token._replace(delimited=True)
+        out.append(token)
+        if i == last:
+            empty = Token(
+                TokenKind.EMPTY, "", token.end, token.end, token.line, -1, True
+            )
+            out += [empty] * trailing
+    return _renumbered(out)
+
+
+def _renumbered(tokens: list[Token]) -> list[Token]:
+    """Cells numbered 1, 2, … in order; a cell numbered -1 is a new one each time."""
+    out: list[Token] = []
+    seen: dict[int, int] = {}
+    for token in tokens:
+        if token.cell < 0 or token.cell not in seen:
+            number = out[-1].cell + 1 if out else 1
+            if token.cell >= 0:
+                seen[token.cell] = number
+            out.append(token._replace(cell=number))
+        else:
+            out.append(token._replace(cell=seen[token.cell]))
+    return out
+
+
+@by_identity(maxsize=64)
+def _table_widths(spec: Spec, section_id: str) -> dict[str, tuple[int, bool]]:
+    """The section's tables: id → (columns, whether its one row is unlabelled)."""
+    return {
+        t.id: (
+            len(t.column_leaves()),
+            len(t.row_leaves()) == 1 and not t.row_leaves()[0].node.label,
+        )
+        for t in spec.tables
+        if t.section == section_id
+    }
+
+
+def _unfilled_row(tokens: list[Token], widths: dict[str, tuple[int, bool]]) -> str:
+    """What row's cells do not fill its table's columns exactly ("" if none).
+
+    The row walk (`rows`) gives a label's row the values and empty cells after
+    it, up to the next label or text; with the empty cells the runs show,
+    every row of a table printed this way has exactly as many cells as
+    columns, and a header or caption none (or, for a table whose one row is
+    unlabelled, that row's). Anything else, and the runs do not show the
+    table's cells.
+    """
+    owner: Token | None = None
+    count = 0
+    for token in (*tokens, None):
+        kind = None if token is None else token.kind
+        if kind is TokenKind.VALUE or kind is TokenKind.EMPTY:
+            count += 1
+            continue
+        if kind is TokenKind.UNIT or (
+            token is not None and kind is TokenKind.LABEL and _only_remark(token)
+        ):
+            continue  # a unit's or a remark's cell belongs to the row it follows
+        if count or (owner is not None and _opens_row(owner)):
+            width = _owner_width(owner, widths)
+            if width != count:
+                where = f"line {owner.line}" if owner else "the section's start"
+                return (
+                    f"the row at {where} has {count} cells for {width or 'no'} columns"
+                )
+        owner = token if kind is TokenKind.LABEL else None
+        count = 0
+    return ""
+
+
+def _only_remark(token: Token) -> bool:
+    return all(r.role is LabelRole.REMARK for r in token.refs)
+
+
+def _opens_row(token: Token) -> bool:
+    return any(r.role is LabelRole.ROW for r in token.refs)
+
+
+def _owner_width(
+    owner: Token | None, widths: dict[str, tuple[int, bool]]
+) -> int | None:
+    """The columns of the row a label opens: its row's table's, or the unlabelled
+    row's its header opens; None when that is not one number."""
+    if owner is None:
+        return None
+    if _opens_row(owner):
+        found = {
+            widths[r.table][0]
+            for r in owner.refs
+            if r.role is LabelRole.ROW and r.table in widths
+        }
+    else:
+        found = {
+            widths[r.table][0]
+            for r in owner.refs
+            if r.table in widths and widths[r.table][1]
+        }
+    return found.pop() if len(found) == 1 else None

@@ -40,6 +40,7 @@ from govdisclosure.testing.render import (
     NUMBERINGS,
     PAGE_NUMBER_FORMS,
     REWORDINGS,
+    RUN_FORMS,
     WRAPPERS,
     FilledReport,
     Layout,
@@ -74,13 +75,15 @@ def layouts(
     marks: FeatureFlag = "never",
     footnotes: FeatureFlag = "never",
     deleted: FeatureFlag = "never",
+    runs: FeatureFlag = "never",
 ) -> st.SearchStrategy[Layout]:
     """Any layout, with its modifiers, and the hazards their flags allow.
 
     A wrapped page is an html page, so ``wrapper`` draws ``cells="html"``;
     page numbers are not printed in html, so ``page_numbers`` draws the other
     cell layouts (when ``cells`` has any); marks and deleted cells draw a
-    delimited layout (`DELIMITED_CELLS`), and deleted cells no blanks for zeros.
+    delimited layout (`DELIMITED_CELLS`), and deleted cells no blanks for zeros;
+    runs of line breaks print text lines (an html layout becomes ``lines``).
     """
     plain = st.builds(
         Layout,
@@ -106,6 +109,7 @@ def layouts(
         "marks": marks,
         "footnotes": footnotes,
         "deleted": deleted,
+        "runs": runs,
     }
     if all(flag == "never" for flag in flags.values()):
         return plain  # the strategy of old: same draws, same shrinking
@@ -154,6 +158,7 @@ _HAZARD_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "marks": st.fixed_dictionaries({"marks": st.sampled_from(MARKS)}),
     "footnotes": st.fixed_dictionaries({"footnotes": st.sampled_from(FOOTNOTE_FORMS)}),
     "deleted": st.just({"deleted": True}),
+    "runs": st.fixed_dictionaries({"runs": st.sampled_from(sorted(RUN_FORMS))}),
 }
 
 
@@ -175,6 +180,8 @@ def _with_hazards(
             fields["cells"] = delimited[0]
         if fields.get("deleted"):
             fields["blank_zero"] = False
+    if fields.get("runs") and layout.cells == "html":
+        fields["cells"] = "lines"  # runs print text lines
     return evolve(layout, **fields)
 
 
