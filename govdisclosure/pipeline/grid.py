@@ -808,7 +808,11 @@ def _separator_runs(
     # why each convention failed, by how far it got (runs read, then rows):
     # the one that got furthest says most
     reasons: list[tuple[int, str]] = []
-    for runs in _conventions(gaps) if silent is None else ():
+    valued = [
+        TokenKind.VALUE in printed[a][0] or TokenKind.VALUE in printed[b][0]
+        for a, b in itertools.pairwise(lines)
+    ]
+    for runs in _conventions(gaps, valued) if silent is None else ():
         placed, why = _placed_by(runs, tokens, region, printed, stop, widths)
         if placed is None:
             reasons.append((-len(reasons) if why.startswith("the run") else 0, why))
@@ -851,18 +855,26 @@ def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
     return _Region(first, last, lines)
 
 
-def _conventions(gaps: list[int]) -> list[_Runs]:
-    """The conventions the runs may show, the commonest run first as k.
+def _conventions(gaps: list[int], valued: list[bool]) -> list[_Runs]:
+    """Every convention the runs may show, the commonest run first as k.
 
-    k is a run seen between lines; r is k (rows separated like cells) or a
-    longer run that is no multiple of k (so the two never meet:
-    ``k (1 + m)`` and ``r + m k`` are told apart).
+    k is at most the shortest run beside a number (a number never wraps, and
+    every run before or after one holds at least a boundary); r is k (rows
+    separated like cells) or a longer run that is no multiple of k, so the
+    two never meet: ``k (1 + m)`` and ``r + m k`` are told apart. A table
+    may print no run of exactly k or r (a header left out, every row with an
+    empty cell: ``«11»`` = 5 + 2 x 3 after each label), so every such pair
+    is tried; that each row then fills its columns is the evidence.
     """
-    seen = sorted(set(gaps), key=lambda g: (-gaps.count(g), g))
+    beside = [g for g, v in zip(gaps, valued, strict=True) if v]
+    if not beside:
+        return []
+    longest = max(gaps)
+    ks = sorted(range(1, min(beside) + 1), key=lambda g: (-gaps.count(g), g))
     return [
         _Runs(k, r)
-        for k in seen
-        for r in (k, *sorted(g for g in seen if g > k and g % k))
+        for k in ks
+        for r in (k, *(g for g in range(k + 1, longest + 1) if g % k))
     ]
 
 
