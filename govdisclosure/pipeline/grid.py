@@ -805,9 +805,9 @@ def _separator_runs(
         return tokens  # no blank line: no run to read
     silent = next((n for n in lines if not printed[n][0]), None)
     placements: dict[tuple[Token, ...], _Runs] = {}
-    # why each convention failed, by how far it got (runs read, then rows):
-    # the one that got furthest says most
-    reasons: list[tuple[int, str]] = []
+    # why each convention failed: the first that read every run and failed
+    # on a row's cells says most, else the first (the commonest run as k)
+    reasons: list[tuple[bool, str]] = []
     valued = [
         TokenKind.VALUE in printed[a][0] or TokenKind.VALUE in printed[b][0]
         for a, b in itertools.pairwise(lines)
@@ -815,7 +815,7 @@ def _separator_runs(
     for runs in _conventions(gaps, valued) if silent is None else ():
         placed, why = _placed_by(runs, tokens, region, printed, stop, widths)
         if placed is None:
-            reasons.append((-len(reasons) if why.startswith("the run") else 0, why))
+            reasons.append((why.startswith("the row"), why))
         else:
             placements.setdefault(tuple(placed), runs)
     if len(placements) == 1:
@@ -826,7 +826,8 @@ def _separator_runs(
         found = ", ".join(f"{k} and {r}" for k, r in placements.values())
         why = f"they fit several conventions that place the cells apart ({found})"
     else:
-        why = max(reasons)[1] if reasons else "they show no convention"
+        rows = [why for row, why in reasons if row]
+        why = (rows or [why for _, why in reasons] or ["they show no convention"])[0]
     note = f"runs of blank lines not read as empty cells: {why}"
     return [
         t._replace(runs_note=note) if t.kind is TokenKind.VALUE else t for t in tokens
@@ -897,7 +898,10 @@ def _placed_by(
             empties[b] = count
     end = region.lines[-1]
     after = next((n for n in sorted(printed) if n > end), stop)
-    trailing = _trailing_cells(after - end, runs) if after is not None else 0
+    # the run after a header or group label holds no cell of a row
+    closes = tokens[region.last]
+    in_row = closes.kind is not TokenKind.LABEL or _opens_row(closes)
+    trailing = _trailing_cells(after - end, runs) if after and in_row else 0
     placed = _with_empties(tokens, region, empties, trailing)
     if placed is None:
         return None, "a run of blank lines ends inside a label wrapped over lines"
