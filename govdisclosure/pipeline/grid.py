@@ -29,7 +29,7 @@ import enum
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from operator import attrgetter
 from typing import Final, NamedTuple
@@ -804,34 +804,75 @@ def _separator_runs(
     if all(g == 1 for g in gaps):
         return tokens  # no blank line: no run to read
     silent = next((n for n in lines if not printed[n][0]), None)
-    placements: dict[tuple[Token, ...], _Runs] = {}
-    # why each convention failed: the first that read every run and failed
-    # on a row's cells says most, else the first (the commonest run as k)
-    reasons: list[tuple[bool, str]] = []
-    valued = [
-        TokenKind.VALUE in printed[a][0] or TokenKind.VALUE in printed[b][0]
-        for a, b in itertools.pairwise(lines)
-    ]
-    for runs in _conventions(gaps, valued) if silent is None else ():
-        placed, why = _placed_by(runs, tokens, region, printed, stop, widths)
-        if placed is None:
-            reasons.append((why.startswith("the row"), why))
-        else:
-            placements.setdefault(tuple(placed), runs)
-    if len(placements) == 1:
-        return list(next(iter(placements)))
     if silent is not None:
         why = f"line {silent} holds no cell of the table"
-    elif placements:
-        found = ", ".join(f"{k} and {r}" for k, r in placements.values())
-        why = f"they fit several conventions that place the cells apart ({found})"
     else:
-        rows = [why for row, why in reasons if row]
-        why = (rows or [why for _, why in reasons] or ["they show no convention"])[0]
+        after = next((n for n in sorted(printed) if n > lines[-1]), stop)
+        closes = tokens[region.last]
+        if closes.kind is TokenKind.LABEL and not _opens_row(closes):
+            after = None  # the run after a header or group label holds no row's cell
+        placed, why = _read_runs(tokens, region, printed, after, widths)
+        if placed is not None:
+            return placed
     note = f"runs of blank lines not read as empty cells: {why}"
     return [
         t._replace(runs_note=note) if t.kind is TokenKind.VALUE else t for t in tokens
     ]
+
+
+def _read_runs(
+    tokens: list[Token],
+    region: _Region,
+    printed: _Printed,
+    after: int | None,
+    widths: dict[str, tuple[int, bool]],
+) -> tuple[list[Token] | None, str]:
+    """The tokens as the one placement every passing convention gives, or
+    None and why not (the first convention that read every run and failed
+    on a row's cells says most; else the first, the commonest run as k).
+
+    Conventions are checked on each kind of run (its length, whether a
+    number is beside it) rather than on every run, and a convention that
+    reads every run as one tried before is not placed again.
+    """
+    lines = region.lines
+    gaps = [b - a for a, b in itertools.pairwise(lines)]
+    valued = [
+        TokenKind.VALUE in printed[a][0] or TokenKind.VALUE in printed[b][0]
+        for a, b in itertools.pairwise(lines)
+    ]
+    kinds: dict[tuple[int, bool], int] = {}  # each kind → the line after its first
+    for gap, beside, line in zip(gaps, valued, lines[1:], strict=True):
+        kinds.setdefault((gap, beside), line)
+    placements: dict[tuple[int, ...], tuple[_Runs, dict[int, int], int]] = {}
+    reasons: list[tuple[bool, str]] = []
+    tried: dict[tuple[int, ...], tuple[dict[int, int] | None, str]] = {}
+    for runs in _conventions(gaps, valued):
+        counts = [_run_cells(g, runs, v, line) for (g, v), line in kinds.items()]
+        why = next((why for _, why in counts if why), "")
+        trailing = _trailing_cells(after - lines[-1], runs) if after else 0
+        key = (*(c for c, _ in counts), trailing)
+        before = None
+        if not why:
+            if key not in tried:
+                empties = {g: c for (g, _), (c, _) in zip(kinds, counts, strict=True)}
+                tried[key] = _placed_by(empties, trailing, tokens, region, gaps, widths)
+            before, why = tried[key]
+        if before is None:
+            reasons.append((why.startswith("the row"), why))
+        else:
+            placements.setdefault(key, (runs, before, trailing))
+    if len(placements) == 1:
+        _, before, trailing = next(iter(placements.values()))
+        return _with_empties(tokens, region, before, trailing), ""
+    if placements:
+        found = ", ".join(f"{k} and {r}" for (k, r), _, _ in placements.values())
+        return (
+            None,
+            f"they fit several conventions that place the cells apart ({found})",
+        )
+    rows = [why for row, why in reasons if row]
+    return None, (rows or [why for _, why in reasons] or ["they show no convention"])[0]
 
 
 class _Region(NamedTuple):
@@ -865,48 +906,85 @@ def _conventions(gaps: list[int], valued: list[bool]) -> list[_Runs]:
     two never meet: ``k (1 + m)`` and ``r + m k`` are told apart. A table
     may print no run of exactly k or r (a header left out, every row with an
     empty cell: ``«11»`` = 5 + 2 x 3 after each label), so every such pair
-    is tried; that each row then fills its columns is the evidence.
+    is tried that can read the runs: a run of k or more that is no multiple
+    of k is a row boundary, so r is at most the shortest such run, and of
+    its residue. That each row then fills its columns is the evidence.
     """
     beside = [g for g, v in zip(gaps, valued, strict=True) if v]
     if not beside:
         return []
     longest = max(gaps)
-    ks = sorted(range(1, min(beside) + 1), key=lambda g: (-gaps.count(g), g))
-    return [
-        _Runs(k, r)
-        for k in ks
-        for r in (k, *(g for g in range(k + 1, longest + 1) if g % k))
-    ]
+    out = []
+    for k in sorted(range(1, min(beside) + 1), key=lambda g: (-gaps.count(g), g)):
+        rows = {g for g in gaps if g >= k and g % k}
+        if len({g % k for g in rows}) > 1:
+            continue  # row boundaries of two residues: no r reads both
+        if rows:
+            residue = next(iter(rows)) % k
+            out += [
+                _Runs(k, r) for r in range(k + 1, min(rows) + 1) if r % k == residue
+            ]
+        else:  # r only matters for the run after the last cell
+            out += [_Runs(k, k)] + [
+                _Runs(k, r) for r in range(k + 1, longest + 1) if r % k
+            ]
+    return out
 
 
 def _placed_by(
-    runs: _Runs,
+    empties: dict[int, int],
+    trailing: int,
     tokens: list[Token],
     region: _Region,
-    printed: _Printed,
-    stop: int | None,
+    gaps: list[int],
     widths: dict[str, tuple[int, bool]],
-) -> tuple[list[Token] | None, str]:
-    """The tokens with the empty cells ``runs`` reads, or None and why not."""
-    empties: dict[int, int] = {}  # a line → the empty cells in the run before it
-    for a, b in itertools.pairwise(region.lines):
-        valued = TokenKind.VALUE in printed[a][0] or TokenKind.VALUE in printed[b][0]
-        count, why = _run_cells(b - a, runs, valued, b)
-        if why:
-            return None, why
+) -> tuple[dict[int, int] | None, str]:
+    """The empty cells a convention reads before each line, or None and why not.
+
+    ``empties`` gives the empty cells a run of each length shows,
+    ``trailing`` those after the last cell. The rows are counted on the
+    tokens as they would be (`_virtual`), not built.
+    """
+    before: dict[int, int] = {}  # a line → the empty cells in the run before it
+    lines = region.lines
+    for b, gap in zip(lines[1:], gaps, strict=True):
+        count = empties[gap]
         if count:
-            empties[b] = count
-    end = region.lines[-1]
-    after = next((n for n in sorted(printed) if n > end), stop)
-    # the run after a header or group label holds no cell of a row
-    closes = tokens[region.last]
-    in_row = closes.kind is not TokenKind.LABEL or _opens_row(closes)
-    trailing = _trailing_cells(after - end, runs) if after and in_row else 0
-    placed = _with_empties(tokens, region, empties, trailing)
-    if placed is None:
+            before[b] = count
+    starts = _line_starts(tokens, region)
+    if any(n not in starts for n in before):
         return None, "a run of blank lines ends inside a label wrapped over lines"
-    why = _unfilled_row(placed, widths)
-    return (None, why) if why else (placed, "")
+    why = _unfilled_row(_virtual(tokens, region, starts, before, trailing), widths)
+    return (None, why) if why else (before, "")
+
+
+#: The empty cell a run shows, as `_unfilled_row` counts it.
+_RUN_EMPTY: Final = Token(TokenKind.EMPTY, "", 0, 0, 0, 0, True)
+
+
+def _line_starts(tokens: list[Token], region: _Region) -> dict[int, int]:
+    """Each line of the region → the index of its first token."""
+    starts: dict[int, int] = {}
+    for i in range(region.first, region.last + 1):
+        starts.setdefault(tokens[i].line, i)
+    return starts
+
+
+def _virtual(
+    tokens: list[Token],
+    region: _Region,
+    starts: dict[int, int],
+    before: dict[int, int],
+    trailing: int,
+) -> Iterator[Token]:
+    """The tokens with the runs' empty cells, as `_with_empties` would give them
+    but for their fields: for counting a row's cells."""
+    for i, token in enumerate(tokens):
+        if region.first <= i <= region.last and starts.get(token.line) == i:
+            yield from [_RUN_EMPTY] * before.get(token.line, 0)
+        yield token
+        if i == region.last:
+            yield from [_RUN_EMPTY] * trailing
 
 
 def _run_cells(gap: int, runs: _Runs, valued: bool, line: int) -> tuple[int, str]:
@@ -946,51 +1024,40 @@ def _with_empties(
     region: _Region,
     empties: dict[int, int],
     trailing: int,
-) -> list[Token] | None:
+) -> list[Token]:
     """The tokens with ``empties[n]`` EMPTY tokens before line n's first token
     and ``trailing`` after the region's last, the region's values and empty
-    cells delimited, and every cell numbered anew (each empty cell a cell of
-    its own). None where a run ends inside a cell (a label wrapped over
-    lines, joined by `_rejoin_labels`)."""
+    cells delimited. Every line of ``empties`` starts a token (`_placed_by`).
+
+    Each empty cell is a cell of its own, numbered after the section's cells
+    (renumbering a section's tokens would cost more than reading the runs).
+    """
     first, last = region.first, region.last
-    starts: dict[int, int] = {}
+    starts = _line_starts(tokens, region)
+    numbers = itertools.count(max(t.cell for t in tokens) + 1)
+    out: list[Token] = tokens[:first]
     for i in range(first, last + 1):
-        starts.setdefault(tokens[i].line, i)
-    if any(n not in starts for n in empties):
-        return None
-    out: list[Token] = []
-    for i, token in enumerate(tokens):
-        inside = first <= i <= last
-        if inside and starts.get(token.line) == i:
-            # zero-width, where the next cell starts; numbered below
-            empty = Token(
-                TokenKind.EMPTY, "", token.start, token.start, token.line, -1, True
-            )
-            out += [empty] * empties.get(token.line, 0)
-        if inside and token.kind in (TokenKind.VALUE, TokenKind.EMPTY):
-            token = token._replace(delimited=True)
+        token = tokens[i]
+        if starts.get(token.line) == i:  # zero-width, where the next cell starts
+            out += [
+                _run_empty(token.start, token.line, numbers)
+                for _ in range(empties.get(token.line, 0))
+            ]
+        if token.kind is TokenKind.VALUE or token.kind is TokenKind.EMPTY:
+            token = _new(Token, (*token[:_AT], True, *token[_AT + 1 :]))
         out.append(token)
-        if i == last:
-            empty = Token(
-                TokenKind.EMPTY, "", token.end, token.end, token.line, -1, True
-            )
-            out += [empty] * trailing
-    return _renumbered(out)
+    out += [_run_empty(token.end, token.line, numbers) for _ in range(trailing)]
+    return out + tokens[last + 1 :]
 
 
-def _renumbered(tokens: list[Token]) -> list[Token]:
-    """Cells numbered 1, 2, … in order; a cell numbered -1 is a new one each time."""
-    out: list[Token] = []
-    seen: dict[int, int] = {}
-    for token in tokens:
-        if token.cell < 0 or token.cell not in seen:
-            number = out[-1].cell + 1 if out else 1
-            if token.cell >= 0:
-                seen[token.cell] = number
-            out.append(token._replace(cell=number))
-        else:
-            out.append(token._replace(cell=seen[token.cell]))
-    return out
+#: Where `Token.delimited` is in a token (a token is rebuilt by tuple's own
+#: constructor, in C: `_replace` on every value of a section costs more).
+_AT: Final = Token._fields.index("delimited")
+
+
+def _run_empty(offset: int, line: int, numbers: Iterator[int]) -> Token:
+    """An empty cell a run shows, at ``offset`` (zero-width)."""
+    return Token(TokenKind.EMPTY, "", offset, offset, line, next(numbers), True)
 
 
 @by_identity(maxsize=64)
@@ -1006,7 +1073,7 @@ def _table_widths(spec: Spec, section_id: str) -> dict[str, tuple[int, bool]]:
     }
 
 
-def _unfilled_row(tokens: list[Token], widths: dict[str, tuple[int, bool]]) -> str:
+def _unfilled_row(tokens: Iterable[Token], widths: dict[str, tuple[int, bool]]) -> str:
     """What row's cells do not fill its table's columns exactly ("" if none).
 
     The row walk (`rows`) gives a label's row the values and empty cells after
@@ -1018,7 +1085,7 @@ def _unfilled_row(tokens: list[Token], widths: dict[str, tuple[int, bool]]) -> s
     """
     owner: Token | None = None
     count = 0
-    for token in (*tokens, None):
+    for token in itertools.chain(tokens, (None,)):
         kind = None if token is None else token.kind
         if kind is TokenKind.VALUE or kind is TokenKind.EMPTY:
             count += 1
