@@ -19,6 +19,11 @@ follow them. The grid is that stream:
 4. Standalone TEXT cells are retried as wrapped labels (two or three cells
    joined: ``本年新`` + ``制作数量``) and as truncated labels (a prefix of
    labels: seed 001's ``本年新``).
+5. A section printed one cell per line whose cells and rows are apart by
+   fixed runs of blank lines or CRs shows an empty cell as one more run: where
+   one convention reads every run and fills every row's columns exactly, its
+   empty cells become EMPTY tokens and its cells delimited
+   (`_separator_runs`).
 
 The grid decides nothing about rows or columns; `rows` and `cells` do.
 """
