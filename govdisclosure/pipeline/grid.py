@@ -239,7 +239,7 @@ def build_grid(
     printed: _Printed = {}
     for piece, first, last in body:
         if PAGE_NUMBER.match(piece.text[first:last]):
-            printed[piece.number] = ((), piece.source_span(first, first + 1)[0])
+            printed[piece.number] = []
             continue  # page furniture between the rows of a table printed over pages
         line = _blank_ignored(spec, piece, first, last)
         cells = _cut_cells(line, first, last, cell_no)
@@ -264,8 +264,7 @@ def build_grid(
         tokens += line_tokens
         shown = shown or _prints_empties(line_tokens)
         if cells or piece.text[first:last].strip():
-            kinds = tuple(t.kind for t in line_tokens)
-            printed[piece.number] = (kinds, piece.source_span(first, first + 1)[0])
+            printed[piece.number] = line_tokens
     if shown:
         tokens = [t._replace(empties_shown=True) if t.delimited else t for t in tokens]
     tokens = _rejoin_labels(tokens, reader.labels)
@@ -776,9 +775,9 @@ class _Runs(NamedTuple):
     row: int  # r (equal to k where rows are not told apart)
 
 
-#: Each printed line of a section (blank lines are in none) → the kinds of
-#: its tokens and the input offset where it starts.
-_Printed = dict[int, tuple[tuple[TokenKind, ...], int]]
+#: Each printed line of a section (blank lines are in none) → its tokens
+#: (before `_rejoin_labels`).
+_Printed = dict[int, list[Token]]
 
 
 def _separator_runs(
@@ -803,12 +802,13 @@ def _separator_runs(
     if region is None or any(t.delimited for t in tokens):
         return tokens
     lines = region.lines
-    if any(len(printed[n][0]) > 1 and TokenKind.VALUE in printed[n][0] for n in lines):
+    valued = {n for n in lines if any(t.kind is TokenKind.VALUE for t in printed[n])}
+    if any(len(printed[n]) > 1 for n in valued):
         return tokens  # a value shares its line: not one cell per line
     gaps = [b - a for a, b in itertools.pairwise(lines)]
     if all(g == 1 for g in gaps):
         return tokens  # no blank line: no run to read
-    silent = next((n for n in lines if not printed[n][0]), None)
+    silent = next((n for n in lines if not printed[n]), None)
     if silent is not None:
         why = f"line {silent} holds no cell of the table"
     else:
@@ -816,7 +816,7 @@ def _separator_runs(
         closes = tokens[region.last]
         if closes.kind is TokenKind.LABEL and not _opens_row(closes):
             after = None  # the run after a header or group label holds no row's cell
-        placed, why = _read_runs(tokens, region, printed, after, widths)
+        placed, why = _read_runs(tokens, region, valued, after, widths)
         if placed is not None:
             return placed
     note = f"runs of blank lines not read as empty cells: {why}"
@@ -828,7 +828,7 @@ def _separator_runs(
 def _read_runs(
     tokens: list[Token],
     region: _Region,
-    printed: _Printed,
+    with_numbers: set[int],
     after: int | None,
     widths: dict[str, tuple[int, bool]],
 ) -> tuple[list[Token] | None, str]:
@@ -836,19 +836,19 @@ def _read_runs(
     None and why not (the first convention that read every run and failed
     on a row's cells says most; else the first, the commonest run as k).
 
-    Conventions are checked on each kind of run (its length, whether a
-    number is beside it) rather than on every run, and a convention that
-    reads every run as one tried before is not placed again.
+    ``with_numbers`` are the lines that hold a number. Conventions are
+    checked on each kind of run (its length, whether a number is beside it)
+    rather than on every run, and a convention that reads every run as one
+    tried before is not placed again.
     """
     lines = region.lines
-    gaps = [b - a for a, b in itertools.pairwise(lines)]
-    valued = [
-        TokenKind.VALUE in printed[a][0] or TokenKind.VALUE in printed[b][0]
-        for a, b in itertools.pairwise(lines)
-    ]
+    pairs = list(itertools.pairwise(lines))
+    gaps = [b - a for a, b in pairs]
+    valued = [a in with_numbers or b in with_numbers for a, b in pairs]
     kinds: dict[tuple[int, bool], int] = {}  # each kind → the line after its first
     for gap, beside, line in zip(gaps, valued, lines[1:], strict=True):
         kinds.setdefault((gap, beside), line)
+    starts = _line_starts(tokens, region)
     placements: dict[tuple[int, ...], tuple[_Runs, dict[int, int], int]] = {}
     reasons: list[tuple[bool, str]] = []
     tried: dict[tuple[int, ...], tuple[dict[int, int] | None, str]] = {}
@@ -861,7 +861,9 @@ def _read_runs(
         if not why:
             if key not in tried:
                 empties = {g: c for (g, _), (c, _) in zip(kinds, counts, strict=True)}
-                tried[key] = _placed_by(empties, trailing, tokens, region, gaps, widths)
+                tried[key] = _placed_by(
+                    empties, trailing, tokens, (region, starts), gaps, widths
+                )
             before, why = tried[key]
         if before is None:
             reasons.append((why.startswith("the row"), why))
@@ -869,7 +871,9 @@ def _read_runs(
             placements.setdefault(key, (runs, before, trailing))
     if len(placements) == 1:
         _, before, trailing = next(iter(placements.values()))
-        return _with_empties(tokens, region, before, trailing), ""
+        if not before and not trailing:
+            return tokens, ""  # every row full: read in order, as positionally
+        return _with_empties(tokens, region, starts, before, trailing), ""
     if placements:
         found = ", ".join(f"{k} and {r}" for (k, r), _, _ in placements.values())
         return (
@@ -898,7 +902,12 @@ def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
     start, stop = tokens[first].line, tokens[last].end
     # the last token may be a label wrapped over lines: its lines are those
     # that start before it ends
-    lines = [n for n in sorted(printed) if n >= start and printed[n][1] < stop]
+    lines = [
+        n
+        for n in sorted(printed)
+        if start <= n <= tokens[last].line
+        or (printed[n] and printed[n][0].start < stop)
+    ]
     return _Region(first, last, lines)
 
 
@@ -918,10 +927,11 @@ def _conventions(gaps: list[int], valued: list[bool]) -> list[_Runs]:
     beside = [g for g, v in zip(gaps, valued, strict=True) if v]
     if not beside:
         return []
-    longest = max(gaps)
+    counts = Counter(gaps)
+    longest = max(counts)
     out = []
-    for k in sorted(range(1, min(beside) + 1), key=lambda g: (-gaps.count(g), g)):
-        rows = {g for g in gaps if g >= k and g % k}
+    for k in sorted(range(1, min(beside) + 1), key=lambda g: (-counts[g], g)):
+        rows = {g for g in counts if g >= k and g % k}
         if len({g % k for g in rows}) > 1:
             continue  # row boundaries of two residues: no r reads both
         if rows:
@@ -940,7 +950,7 @@ def _placed_by(
     empties: dict[int, int],
     trailing: int,
     tokens: list[Token],
-    region: _Region,
+    where: tuple[_Region, dict[int, int]],
     gaps: list[int],
     widths: dict[str, tuple[int, bool]],
 ) -> tuple[dict[int, int] | None, str]:
@@ -948,15 +958,16 @@ def _placed_by(
 
     ``empties`` gives the empty cells a run of each length shows,
     ``trailing`` those after the last cell. The rows are counted on the
-    tokens as they would be (`_virtual`), not built.
+    tokens as they would be (`_virtual`), not built. ``where`` is the
+    region and the index of each of its lines' first token.
     """
+    region, starts = where
     before: dict[int, int] = {}  # a line → the empty cells in the run before it
     lines = region.lines
     for b, gap in zip(lines[1:], gaps, strict=True):
         count = empties[gap]
         if count:
             before[b] = count
-    starts = _line_starts(tokens, region)
     if any(n not in starts for n in before):
         return None, "a run of blank lines ends inside a label wrapped over lines"
     why = _unfilled_row(_virtual(tokens, region, starts, before, trailing), widths)
@@ -1027,6 +1038,7 @@ def _trailing_cells(gap: int, runs: _Runs) -> int:
 def _with_empties(
     tokens: list[Token],
     region: _Region,
+    starts: dict[int, int],
     empties: dict[int, int],
     trailing: int,
 ) -> list[Token]:
@@ -1038,7 +1050,6 @@ def _with_empties(
     (renumbering a section's tokens would cost more than reading the runs).
     """
     first, last = region.first, region.last
-    starts = _line_starts(tokens, region)
     numbers = itertools.count(max(t.cell for t in tokens) + 1)
     out: list[Token] = tokens[:first]
     for i in range(first, last + 1):
