@@ -803,8 +803,6 @@ def _separator_runs(
         return tokens
     lines = region.lines
     valued = {n for n in lines if any(t.kind is TokenKind.VALUE for t in printed[n])}
-    if any(len(printed[n]) > 1 for n in valued):
-        return tokens  # a value shares its line: not one cell per line
     gaps = [b - a for a, b in itertools.pairwise(lines)]
     if all(g == 1 for g in gaps):
         return tokens  # no blank line: no run to read
@@ -893,20 +891,46 @@ class _Region(NamedTuple):
 
 
 def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
-    """From the section's first label or value to its last label, value or empty cell."""
+    """The table's one-cell lines, and its first and last token.
+
+    From the section's first label or value to its last label, value or
+    empty cell before the first line that holds a number beside other
+    tokens: no one-cell line (a heading the sections did not find, a row
+    glued on one line), from which on the tokens are read as they were.
+    """
     table = (TokenKind.LABEL, TokenKind.VALUE, TokenKind.EMPTY)
-    inside = [i for i, t in enumerate(tokens) if t.kind in table]
-    if not inside:
+    first = next((i for i, t in enumerate(tokens) if t.kind in table), None)
+    if first is None:
         return None
-    first, last = inside[0], inside[-1]
-    start, stop = tokens[first].line, tokens[last].end
+    start = tokens[first].line
+    numbered = sorted(n for n in printed if n >= start)
+    cut = next(
+        (
+            n
+            for n in numbered
+            if len(printed[n]) > 1
+            and any(t.kind is TokenKind.VALUE for t in printed[n])
+        ),
+        None,
+    )
+    last = next(
+        (
+            i
+            for i in range(len(tokens) - 1, first - 1, -1)
+            if tokens[i].kind in table and (cut is None or tokens[i].line < cut)
+        ),
+        None,
+    )
+    if last is None:
+        return None
+    end, stop = tokens[last].line, tokens[last].end
     # the last token may be a label wrapped over lines: its lines are those
     # that start before it ends
     lines = [
         n
-        for n in sorted(printed)
-        if start <= n <= tokens[last].line
-        or (printed[n] and printed[n][0].start < stop)
+        for n in numbered
+        if (cut is None or n < cut)
+        and (n <= end or (printed[n] and printed[n][0].start < stop))
     ]
     return _Region(first, last, lines)
 
@@ -993,14 +1017,22 @@ def _virtual(
     before: dict[int, int],
     trailing: int,
 ) -> Iterator[Token]:
-    """The tokens with the runs' empty cells, as `_with_empties` would give them
-    but for their fields: for counting a row's cells."""
-    for i, token in enumerate(tokens):
-        if region.first <= i <= region.last and starts.get(token.line) == i:
+    """The region's tokens with the runs' empty cells, as `_with_empties` would
+    give them but for their fields: for counting its rows' cells. After the
+    region, the values its last row would still take (up to the next label
+    or text) count too: a row cannot be cut off at the region's end."""
+    for i in range(region.first, region.last + 1):
+        token = tokens[i]
+        if starts.get(token.line) == i:
             yield from [_RUN_EMPTY] * before.get(token.line, 0)
         yield token
-        if i == region.last:
-            yield from [_RUN_EMPTY] * trailing
+    yield from [_RUN_EMPTY] * trailing
+    for token in tokens[region.last + 1 :]:
+        if token.kind is not TokenKind.VALUE and token.kind is not TokenKind.EMPTY:
+            if token.kind is not TokenKind.UNIT:
+                return
+            continue
+        yield token
 
 
 def _run_cells(gap: int, runs: _Runs, valued: bool, line: int) -> tuple[int, str]:

@@ -31,7 +31,7 @@ from attrs import evolve
 from hypothesis import HealthCheck, example, given, settings
 
 import govdisclosure
-from govdisclosure import CellStatus, Report
+from govdisclosure import Cell, CellStatus, Report
 from govdisclosure.errors import FormatNotRecognizedError
 from govdisclosure.model import Value
 from govdisclosure.spec.model import Spec
@@ -354,18 +354,24 @@ def _whole_rows_as_without(report: FilledReport, layout: Layout) -> None:
 
 
 def _runs_as_printed(report: FilledReport, layout: Layout) -> None:
-    """Runs of line breaks: every cell decided without them is decided the same,
-    but a zero, which they print as an empty cell: that one is blank."""
+    """Runs of line breaks: every cell decided without them is decided as well
+    (an inferred one may become ok) with the same value, but a zero, which they
+    print as an empty cell: that one is blank."""
     spec = report.spec
-    after = _load(_text(report, layout), spec)
+    after = {c.key: c for c in _load(_text(report, layout), spec).cells}
     before = _load(_text(report, layout.without_hazards()), spec)
-    now = _cells(after)
+
+    def kept(was: Cell, now: Cell) -> bool:
+        if now.status is CellStatus.BLANK:
+            return was.value in (0, None)
+        as_well = {CellStatus.OK, was.status}  # ok, or as decided before
+        return now.status in as_well and now.value == was.value
+
     assert [] == [
-        f"{c.key}: {c.status.value} {c.value!r} → {now.get(c.key)}"
+        f"{c.key}: {c.status.value} {c.value!r} → {after[c.key].status.value} "
+        f"{after[c.key].value!r}"
         for c in before.cells
-        if c.status in DECIDED
-        and now.get(c.key) != (c.status, c.value)
-        and not (c.value == 0 and now.get(c.key) == (CellStatus.BLANK, None))
+        if c.status in (*DECIDED, CellStatus.BLANK) and not kept(c, after[c.key])
     ]
 
 
