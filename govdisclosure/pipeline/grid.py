@@ -895,8 +895,9 @@ def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
 
     From the section's first label or value to its last label, value or
     empty cell before the first line that holds a number beside other
-    tokens: no one-cell line (a heading the sections did not find, a row
-    glued on one line), from which on the tokens are read as they were.
+    tokens (no one-cell line: a heading the sections did not find, a row
+    glued on one line) or a text that no label reads with numbers after it
+    (`_unknown_text`), from which on the tokens are read as they were.
     """
     table = (TokenKind.LABEL, TokenKind.VALUE, TokenKind.EMPTY)
     first = next((i for i, t in enumerate(tokens) if t.kind in table), None)
@@ -913,6 +914,9 @@ def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
         ),
         None,
     )
+    unknown = _unknown_text(tokens, first)
+    if unknown is not None and (cut is None or unknown < cut):
+        cut = unknown
     last = next(
         (
             i
@@ -933,6 +937,22 @@ def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
         and (n <= end or (printed[n] and printed[n][0].start < stop))
     ]
     return _Region(first, last, lines)
+
+
+def _unknown_text(tokens: list[Token], first: int) -> int | None:
+    """The line of the first text cell after ``first`` that numbers follow
+    before any label: a heading the sections did not find (``四、基本情况``),
+    a table's own caption the spec does not know. The row walk gives those
+    numbers to no row; the runs are read up to it only."""
+    text: Token | None = None
+    for token in tokens[first:]:
+        if token.kind is TokenKind.TEXT:
+            text = text or token
+        elif token.kind is TokenKind.LABEL:
+            text = None
+        elif token.kind is TokenKind.VALUE and text is not None:
+            return text.line
+    return None
 
 
 def _conventions(gaps: list[int], valued: list[bool]) -> list[_Runs]:

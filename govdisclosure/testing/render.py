@@ -600,7 +600,7 @@ def _header(table: TableSpec, layout: Layout, rng: random.Random) -> list[str]:
         labels = [_label(n, layout, rng) for n in level if n.label]
         if labels:
             lines += _cells(labels, layout, row=False)
-            if layout.cells == "markdown" and not lines[1:]:
+            if layout.cells == "markdown" and not layout.runs and not lines[1:]:
                 lines.append("|" + "---|" * len(labels))
         level = [c for n in level for c in n.children]
     return lines
