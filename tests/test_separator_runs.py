@@ -173,6 +173,47 @@ def test_a_label_wrapped_over_lines_is_no_cell() -> None:
     ]
 
 
+def test_the_last_row_label_split_over_two_lines_keeps_its_trailing_cells() -> None:
+    """三's last row 四、结转下年度 / 继续办理 (one break apart, rejoined as one
+    label standing on its first line), all seven cells empty: 5 + 7 x 3 = 26
+    breaks before 五's heading, read by hand as seven empty cells."""
+    rows = [
+        ["一、本年新收政府信息公开申请数量", "5", "", "1", "", "", "", "6"],
+        ["四、结转下年度\r继续办理", "", "", "", "", "", "", ""],
+    ]
+    table = _table([*T3_HEADER, *rows])
+    text = _report([("三、收到和处理政府信息公开申请情况", table)], year=2021)
+    # the last row's seven empty cells are 7 x 3 breaks, then 5 before 五
+    text = text.replace("\r" * 28 + "五、", "\r" * 26 + "五、")
+    assert "\r" * 26 + "五、" in text
+    report = govdisclosure.load(text, spec="gov-2021")
+    assert _cells(report, "t3", "carry_forward", T3_COLUMNS) == [("blank", None)] * 7
+    assert _cells(report, "t3", "new_requests", T3_COLUMNS)[:3] == [
+        ("ok", 5),
+        ("blank", None),
+        ("ok", 1),
+    ]
+
+
+def test_a_delimited_line_after_the_table_does_not_stop_the_runs() -> None:
+    """A line of links with pipes after 06's 四 row, in its section (a page's
+    footer): the table's runs are read as without it."""
+    row = ["", "", "", "", "0"] * 3
+    brk = "\r"
+    text = _t4(row).replace(
+        brk * 7 + "五、", brk * 7 + "相关链接 | 首页 | 网站地图" + brk * 7 + "五、"
+    )
+    assert "网站地图" in text
+    report = govdisclosure.load(text, spec="gov-2019")
+    cells = _cells(report, "t4", "cases", T4_KEYS)
+    assert (
+        cells
+        == [("blank", None)] * 4
+        + [("ok", 0)]
+        + ([("blank", None)] * 4 + [("ok", 0)]) * 2
+    )
+
+
 # --- an inconsistent convention keeps the readings ----------------------------------
 
 

@@ -1625,7 +1625,10 @@ def _separator_runs(
     why (`Token.runs_note`), and the rows keep every reading.
     """
     region = _table_region(tokens, printed)
-    if region is None or any(t.delimited for t in tokens):
+    # a delimited line after the table (a page's footer of links) is no part of it
+    if region is None or any(
+        t.delimited for t in tokens[region.first : region.last + 1]
+    ):
         return tokens, frozenset()
     lines = region.lines
     valued = {n for n in lines if any(t.kind is TokenKind.VALUE for t in printed[n])}
@@ -1755,13 +1758,21 @@ def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
         return None
     end, stop = tokens[last].line, tokens[last].end
     # the last token may be a label wrapped over lines: its lines are those
-    # that start before it ends
-    lines = [
-        n
-        for n in numbered
-        if (cut is None or n < cut)
-        and (n <= end or (printed[n] and printed[n][0].start < stop))
-    ]
+    # that start before it ends, and those right after it whose tokens it
+    # took in (a label split over the first cells of two lines stands where
+    # its first part stood, `_split_over_rows`): no token of the stream
+    # stands on them
+    after = tokens[last + 1].line if last + 1 < len(tokens) else None
+    lines: list[int] = []
+    for n in numbered:
+        if cut is not None and n >= cut:
+            break
+        if (
+            n <= end
+            or (printed[n] and printed[n][0].start < stop)
+            or (printed[n] and n == lines[-1] + 1 and (after is None or after > n))
+        ):
+            lines.append(n)
     return _Region(first, last, lines)
 
 
