@@ -137,6 +137,23 @@ def test_a_row_ends_with_an_empty_cell() -> None:
     ]
 
 
+def test_a_page_break_after_a_row_keeps_the_run_before_it() -> None:
+    """04's 上年结转 with a page number after it: the run up to the page line
+    (3 + 5: an empty 总计, then the row's end) is the row's; the page's own
+    run after it (one break) shows nothing."""
+    rows = [
+        ["一、本年新收政府信息公开申请数量", "34", "1", "0", "0", "2", "0", "37"],
+        ["二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", ""],
+    ]
+    text = _t3(rows)
+    paged = text.replace("\r" * 8 + "三、本年度", "\r" * 8 + "- 1 -\r三、本年度", 1)
+    assert paged != text
+    report = govdisclosure.load(paged, spec="gov-2021")
+    assert _cells(report, "t3", "carried_over", T3_COLUMNS) == [("ok", 0)] * 6 + [
+        ("blank", None)
+    ]
+
+
 def test_blank_lines_one_between_cells_two_between_rows() -> None:
     """The same with LF and another convention: one blank line between cells,
     two between rows; an empty cell in the middle of a row is one more."""

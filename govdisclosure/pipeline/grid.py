@@ -1630,26 +1630,44 @@ def _separator_runs(
         t.delimited for t in tokens[region.first : region.last + 1]
     ):
         return tokens, frozenset()
+    region = _measured(region, printed)
     lines = region.lines
     valued = {n for n in lines if any(t.kind is TokenKind.VALUE for t in printed[n])}
-    gaps = [b - a for a, b in itertools.pairwise(lines)]
-    if all(g == 1 for g in gaps):
+    if all(g == 1 for g in region.gaps):
         return tokens, frozenset()  # no blank line: no run to read
-    silent = next((n for n in lines if not printed[n]), None)
-    if silent is not None:
-        why = f"line {silent} holds no cell of the table"
-    else:
-        after = next((n for n in sorted(printed) if n > lines[-1]), stop)
-        closes = tokens[region.last]
-        if closes.kind is TokenKind.LABEL and not _opens_row(closes):
-            after = None  # the run after a header or group label holds no row's cell
-        placed, why = _read_runs(tokens, region, valued, after, widths)
-        if placed is not None:
-            return placed, frozenset(lines)
+    after = next((n for n in sorted(printed) if n > lines[-1]), stop)
+    closes = tokens[region.last]
+    if closes.kind is TokenKind.LABEL and not _opens_row(closes):
+        after = None  # the run after a header or group label holds no row's cell
+    placed, why = _read_runs(tokens, region, valued, after, widths)
+    if placed is not None:
+        return placed, frozenset(lines)
     note = f"runs of blank lines not read as empty cells: {why}"
     return [
         t._replace(runs_note=note) if t.kind is TokenKind.VALUE else t for t in tokens
     ], frozenset()
+
+
+def _measured(region: _Region, printed: _Printed) -> _Region:
+    """The region without its lines of page furniture (a page number, a page
+    header: no cell), with the run before each of its lines.
+
+    A page break prints its furniture after the run that ends the cell before
+    it, then a run of its own: the run before a line after a page break is
+    the one up to the furniture (what the cell before it printed).
+    """
+    lines: list[int] = []
+    gaps: list[int] = []
+    end: int | None = None  # where the run before the next line ends
+    for n in region.lines:
+        if not printed[n]:
+            end = n if end is None else end
+            continue
+        if lines:
+            gaps.append((n if end is None else end) - lines[-1])
+        lines.append(n)
+        end = None
+    return region._replace(lines=lines, gaps=tuple(gaps))
 
 
 def _read_runs(
@@ -1670,7 +1688,7 @@ def _read_runs(
     """
     lines = region.lines
     pairs = list(itertools.pairwise(lines))
-    gaps = [b - a for a, b in pairs]
+    gaps = list(region.gaps)
     valued = [a in with_numbers or b in with_numbers for a, b in pairs]
     kinds: dict[tuple[int, bool], int] = {}  # each kind → the line after its first
     for gap, beside, line in zip(gaps, valued, lines[1:], strict=True):
@@ -1717,6 +1735,8 @@ class _Region(NamedTuple):
     first: int
     last: int
     lines: list[int]
+    #: The run of line breaks before each line but the first (`_measured`).
+    gaps: tuple[int, ...] = ()
 
 
 def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
