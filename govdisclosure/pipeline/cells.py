@@ -236,7 +236,7 @@ def _decided_cell(
             row,
             column,
             CellStatus.AMBIGUOUS,
-            "the layout allows several readings" + _by(row),
+            "the layout allows several readings" + _by(row) + _runs_note(row),
             raw=_raw(row),
             candidates=(*numbers, *([None] if None in values else [])),
         )
@@ -382,6 +382,12 @@ def _by(row: RowDraft) -> str:
     why += [CONVENTIONS[i] for i in row.narrowed_by if i in CONVENTIONS]
     why += [f"the text says 「{s}」" for s in row.evidence]
     return f" ({'; '.join(why)})" if why else ""
+
+
+def _runs_note(row: RowDraft) -> str:
+    """Why runs of blank lines around the row were not read as its empty cells."""
+    note = next((t.runs_note for t in row.tokens if t.runs_note), "")
+    return f"; {note}" if note else ""
 
 
 def _unused_in_row(row: RowDraft) -> list[Finding]:
