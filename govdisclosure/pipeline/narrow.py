@@ -33,8 +33,10 @@ Three guards keep it honest and bounded:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Final, cast
 
 from attrs import evolve
@@ -61,15 +63,17 @@ from govdisclosure.pipeline.segment import (
 )
 from govdisclosure.pipeline.values import MAX_SPLIT_DIGITS
 from govdisclosure.spec.expr import Instance, instances
-from govdisclosure.spec.model import Spec, ValueType
+from govdisclosure.spec.model import Invariant, Spec, ValueType
 
 __all__ = [
     "CONVENTIONS",
     "MAX_PASSES",
     "MAX_SUMSET",
     "NON_NEGATIVE",
+    "SET_ASIDE",
     "ZEROS_PRINTED",
     "narrow_readings",
+    "set_aside_equations",
 ]
 
 #: The largest sumset built while narrowing; a larger one skips that equation.
@@ -138,10 +142,19 @@ def narrow_readings(
     # readings, and the column sums over many rows are then small to build
     # (the same fixpoint: narrowing only drops, and never what a consistent
     # table keeps)
+    everything = usable
     usable = sorted(
         (i for i in usable if not _rows_of(i) & unread), key=lambda i: len(i.places)
     )
     rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
+    rows, settled = _narrow_set_aside(
+        rows,
+        active,
+        settled,
+        [i for i in everything if not _rows_of(i) & {*uncut, *bounded}],
+        conflicts,
+        columns,
+    )
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
     rows = _zeros_printed(rows, active, spec, {*uncut, *bounded})
     rows = _non_negative_zeros(rows, active, drafts)
@@ -178,6 +191,144 @@ def _narrow_by_equations(
         core = _conflict_core(initial, active, broken)
         conflicts.append(core)
         frozen |= {k for inst in core for k in _rows_of(inst)}
+
+
+def _narrow_set_aside(
+    rows: dict[_RowKey, RowDraft],
+    active: list[Instance],
+    settled: bool,
+    trusted: list[Instance],
+    conflicts: list[list[Instance]],
+    columns: dict[str, dict[str, int]],
+) -> tuple[dict[_RowKey, RowDraft], bool]:
+    """Narrow by the equations that hold once the rows of ``conflicts`` are set aside.
+
+    A row whose numbers cannot add up is unknown, not wrong everywhere: its
+    printed readings are set aside and its cells taken as unknowns, and every
+    equation of ``trusted`` still holds on the true table. The equations in
+    which those unknowns cancel (`set_aside_equations`) are implied by them
+    whatever the row holds, so narrowing by them drops only readings that no
+    table consistent with the rest keeps. They are appended to ``active``
+    (the conventions after this narrow by them too). Should they find no
+    reading either, the rest disagree as well and nothing is decided by them.
+    """
+    aside = {k for core in conflicts for inst in core for k in _rows_of(inst)}
+    if not aside:
+        return rows, settled
+    labels = {k: r.label for k, r in rows.items()}
+    derived = set_aside_equations(trusted, aside, labels, columns)
+    if not derived:
+        return rows, settled
+    trial = dict(rows)
+    broken, now_settled = _narrow_all(
+        [*active, *derived], trial, len(active) if settled else 0
+    )
+    if broken is not None:
+        return rows, settled
+    active += derived
+    return trial, now_settled
+
+
+#: The prefix of the id of an equation derived with rows set aside
+#: (`set_aside_equations`): what follows it is said in a cell's reason.
+SET_ASIDE: Final = "set-aside:"
+
+#: A linear form over cells ``(table, row, column key)``, the constant under
+#: ``None``, and the ids of the equations it was combined from.
+_Form = tuple[dict[tuple[str, str, str] | None, Fraction], list[str]]
+
+
+def set_aside_equations(
+    trusted: Sequence[Instance],
+    aside: set[_RowKey],
+    labels: dict[_RowKey, str],
+    columns: dict[str, dict[str, int]],
+) -> list[Instance]:
+    """The equations implied by ``trusted`` in which no cell of the ``aside`` rows is left.
+
+    Gaussian elimination: each cell of an aside row is solved for in the
+    equation of fewest terms holding it, substituted into the others, and
+    that equation dropped. Every form left is a sum of multiples of
+    ``trusted`` equations, so it holds on any table satisfying them, whatever
+    the aside rows hold; and it names none of their cells.
+    """
+    forms = [_form(i) for i in trusted if _rows_of(i) & aside]
+    unknowns = sorted(
+        {c for form, _ in forms for c in form if c is not None and c[:2] in aside}
+    )
+    for cell in unknowns:
+        holding = [f for f in forms if cell in f[0]]
+        if not holding:
+            continue
+        pivot = min(holding, key=lambda f: len(f[0]))
+        forms.remove(pivot)
+        for form in holding:
+            if form is not pivot:
+                _substitute(form, pivot, cell)
+    names = ", ".join(dict.fromkeys(labels[k] for k in sorted(aside) if k in labels))
+    return [
+        _instance(form, ids, names, columns)
+        for form, ids in forms
+        if any(c is not None for c in form)
+    ]
+
+
+def _form(inst: Instance) -> _Form:
+    form: dict[tuple[str, str, str] | None, Fraction] = {}
+    for coef, row, column in inst.terms:
+        cell = (inst.table, row, column)
+        form[cell] = form.get(cell, Fraction(0)) + coef
+    if inst.constant:
+        form[None] = Fraction(inst.constant)
+    return {c: v for c, v in form.items() if v}, [inst.invariant.id]
+
+
+def _substitute(form: _Form, pivot: _Form, cell: tuple[str, str, str]) -> None:
+    """``form`` minus the multiple of ``pivot`` that cancels ``cell``, in place."""
+    terms, ids = form
+    factor = terms[cell] / pivot[0][cell]
+    for c, v in pivot[0].items():
+        now = terms.get(c, Fraction(0)) - factor * v
+        if now:
+            terms[c] = now
+        else:
+            terms.pop(c, None)
+    ids.extend(i for i in pivot[1] if i not in ids)
+
+
+def _instance(
+    form: dict[tuple[str, str, str] | None, Fraction],
+    ids: list[str],
+    names: str,
+    columns: dict[str, dict[str, int]],
+) -> Instance:
+    """A derived form as an `Instance` with integer coefficients."""
+    scale = 1
+    for v in form.values():
+        scale = scale * v.denominator // math.gcd(scale, v.denominator)
+    terms = tuple(
+        (int(v * scale), c[1], c[2]) for c, v in form.items() if c is not None
+    )
+    table = next(c[0] for c in form if c is not None)
+    # the trusted equations are the spec's (no constant: a figure of the prose
+    # is not among them), so the constant is 0, kept for completeness
+    constant = form.get(None, Fraction(0)) * scale
+    by_row: dict[str, list[tuple[int, int]]] = {}
+    for coef, row, column in terms:
+        by_row.setdefault(row, []).append((coef, columns[table][column]))
+    text = " + ".join(f"{coef}*{row}.{column}" for coef, row, column in terms)
+    invariant = Invariant(
+        f"{SET_ASIDE}{', '.join(sorted(ids))} with {names}", table, f"{text} == 0"
+    )
+    return Instance(
+        invariant,
+        table,
+        None,
+        terms,
+        f"{text} == 0",
+        int(constant),
+        tuple((row, tuple(cols)) for row, cols in by_row.items()),
+    )
 
 
 def _narrow_by_facts(
