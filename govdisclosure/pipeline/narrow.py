@@ -124,10 +124,7 @@ def narrow_readings(
         # `invariants`' ``invariant.violated``); only cells the text does
         # not give may still be 0 by an equation that holds
         return _zeros_of_one_reading(drafts, rows, usable), []
-    columns = {
-        d.spec.id: {c.key: j for j, c in enumerate(d.spec.column_leaves())}
-        for d in drafts
-    }
+    columns = {d.spec.id: _column_indexes(d) for d in drafts}
     conflicts: list[list[Instance]] = []
     bounds = _search_undetermined_rows(rows, columns, usable, conflicts)
     bounded = {cast(_RowKey, tuple(f.cells[0].split(".", 1))) for f in bounds}
@@ -137,23 +134,18 @@ def narrow_readings(
     uncut = [
         k for k, r in rows.items() if r.initial != () and _uncut_run(r) is not None
     ]
+    trusted = [i for i in usable if not _rows_of(i) & {*uncut, *bounded}]
     unread = {*uncut, *(k for core in conflicts for k in _rows_of(core[0]))}
     # an equation of few rows first: a row's own sum leaves each row a few
     # readings, and the column sums over many rows are then small to build
     # (the same fixpoint: narrowing only drops, and never what a consistent
     # table keeps)
-    everything = usable
     usable = sorted(
         (i for i in usable if not _rows_of(i) & unread), key=lambda i: len(i.places)
     )
     rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
     rows, settled = _narrow_set_aside(
-        rows,
-        active,
-        settled,
-        [i for i in everything if not _rows_of(i) & {*uncut, *bounded}],
-        conflicts,
-        columns,
+        rows, active, settled, trusted, conflicts, columns
     )
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
     rows = _zeros_printed(rows, active, spec, {*uncut, *bounded})
@@ -166,6 +158,11 @@ def narrow_readings(
         *(_uncut_finding(rows[k]) for k in uncut if k not in bounded),
         *(_unsatisfiable(core, rows, spec) for core in conflicts),
     ]
+
+
+def _column_indexes(draft: TableDraft) -> dict[str, int]:
+    """Each column key of the table's spec → its index in a reading."""
+    return {c.key: j for j, c in enumerate(draft.spec.column_leaves())}
 
 
 def _narrow_by_equations(
