@@ -35,18 +35,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, cast
 
 from attrs import evolve
 
-from govdisclosure.model import Fact, Finding, Severity
+from govdisclosure.model import Fact, Finding, Severity, Value
 from govdisclosure.pipeline.decode import (
     MAX_SOLUTIONS,
     MAX_STATES,
     Constraint,
     DecodeBoundError,
+    Domain,
     row_solutions,
 )
 from govdisclosure.pipeline.grid import Token, TokenKind
@@ -127,28 +129,25 @@ def narrow_readings(
     columns = {d.spec.id: _column_indexes(d) for d in drafts}
     conflicts: list[list[Instance]] = []
     bounds = _search_undetermined_rows(rows, columns, usable, conflicts)
-    bounded = {cast(_RowKey, tuple(f.cells[0].split(".", 1))) for f in bounds}
+    bounded = {_finding_row(f) for f in bounds}
     # a row whose readings still leave out the cuts of a long run holds none
     # of the true readings: its equations would narrow the others wrongly,
     # and a conflict through it would be the reader's limit, not the report's
     uncut = [
         k for k, r in rows.items() if r.initial != () and _uncut_run(r) is not None
     ]
-    trusted = [i for i in usable if not _rows_of(i) & {*uncut, *bounded}]
     unread = {*uncut, *(k for core in conflicts for k in _rows_of(core[0]))}
-    # an equation of few rows first: a row's own sum leaves each row a few
-    # readings, and the column sums over many rows are then small to build
-    # (the same fixpoint: narrowing only drops, and never what a consistent
-    # table keeps)
-    usable = sorted(
-        (i for i in usable if not _rows_of(i) & unread), key=lambda i: len(i.places)
+    rows, active, settled, frozen, decoded = _narrow_and_decode(
+        rows, usable, unread, bounded, conflicts, columns
     )
-    rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
+    bounds = [f for f in bounds if _finding_row(f) not in decoded]
+    still = {*uncut, *bounded} - decoded  # rows whose readings are not the report's
+    trusted = [i for i in usable if not _rows_of(i) & still]
     rows, settled = _narrow_set_aside(
         rows, active, settled, trusted, conflicts, columns
     )
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
-    rows = _zeros_printed(rows, active, spec, {*uncut, *bounded})
+    rows = _zeros_printed(rows, active, spec, still)
     rows = _non_negative_zeros(rows, active, drafts)
     narrowed = tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
@@ -160,6 +159,145 @@ def narrow_readings(
     ]
 
 
+def _finding_row(finding: Finding) -> _RowKey:
+    """The row a ``decode.bound`` finding names."""
+    return cast(_RowKey, tuple(finding.cells[0].split(".", 1)))
+
+
+def _narrow_and_decode(
+    rows: dict[_RowKey, RowDraft],
+    usable: list[Instance],
+    unread: set[_RowKey],
+    bounded: set[_RowKey],
+    conflicts: list[list[Instance]],
+    columns: dict[str, dict[str, int]],
+) -> tuple[dict[_RowKey, RowDraft], list[Instance], bool, set[_RowKey], set[_RowKey]]:
+    """Narrow by the equations, then decode the ``bounded`` rows (their own
+    search passed its bounds) with the values the equations through the other
+    rows leave each of their columns (`_domains`), and narrow again with
+    them, until no more is decoded: `_narrow_by_equations`'s results, and the
+    rows decoded.
+
+    A total row of five-digit counts glued into 31 digits has too many cuts
+    for its own sum to search, but its column sums over the outcome rows
+    (mostly decided) leave each column a few values: the search is then
+    small. Each domain holds every value a consistent table gives (the other
+    rows' readings keep all of theirs), so the readings found do too.
+    """
+    decoded: set[_RowKey] = set()
+    frozen: set[_RowKey] = set()
+    while True:
+        unread -= decoded
+        # an equation of few rows first: a row's own sum leaves each row a
+        # few readings, and the column sums over many rows are then small to
+        # build (the same fixpoint: narrowing only drops, and never what a
+        # consistent table keeps)
+        active = sorted(
+            (i for i in usable if not _rows_of(i) & unread),
+            key=lambda i: len(i.places),
+        )
+        rows, active, settled, frozen = _narrow_by_equations(
+            rows, active, conflicts, frozen
+        )
+        pending = bounded - decoded - frozen
+        new = {
+            k for k in pending if _decode_row(k, rows, usable, unread | frozen, columns)
+        }
+        if not new:
+            return rows, active, settled, frozen, decoded
+        decoded |= new
+
+
+def _decode_row(
+    key: _RowKey,
+    rows: dict[_RowKey, RowDraft],
+    usable: list[Instance],
+    unknown: set[_RowKey],
+    columns: dict[str, dict[str, int]],
+) -> bool:
+    """Decode one row past its bounds with the domains of its columns; whether it was.
+
+    ``unknown`` rows (unread, set aside) give no domain. A row the search
+    still cannot finish, or that no reading fits (a conflict the exact search
+    would have to name: left to its ``decode.bound`` finding), stays as it is.
+    """
+    row = rows[key]
+    domains, ids = _domains(key, rows, usable, unknown)
+    if not ids:
+        return False
+    own = [i for i in usable if _rows_of(i) == {key}]
+    constraints = [
+        tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
+        for inst in own
+    ]
+    try:
+        readings = row_solutions(row.tokens, row.types, constraints, domains)
+    except DecodeBoundError:
+        return False
+    if not readings:
+        return False
+    by = tuple(dict.fromkeys([*(i.invariant.id for i in own), *ids]))
+    rows[key] = evolve(row, readings=tuple(readings), initial=(), narrowed_by=by)
+    return True
+
+
+def _domains(
+    key: _RowKey,
+    rows: dict[_RowKey, RowDraft],
+    usable: list[Instance],
+    unknown: set[_RowKey],
+) -> tuple[list[Domain], list[str]]:
+    """Each column's possible values by the equations through ``key``'s row and
+    listed rows only, and the ids of the equations that gave any.
+
+    In an equation where the row holds one cell (coefficient ±1), the cell is
+    minus the sum of the others, whose possible values are the sumset of the
+    other rows' contributions (skipped past `MAX_SUMSET`).
+    """
+    row = rows[key]
+    domains: list[Domain] = [None] * len(row.types)
+    ids: list[str] = []
+    for inst in usable:
+        mine = [terms for r, terms in inst.places if (inst.table, r) == key]
+        if len(mine) != 1 or len(mine[0]) != 1 or mine[0][0][0] not in (1, -1):
+            continue
+        ((coef, j),) = mine[0]
+        sums = _others_sumset(inst, key, rows, unknown)
+        if sums is None:
+            continue
+        values: set[Value] = {-coef * s for s in sums}
+        before = domains[j]
+        domains[j] = values if before is None else values & before
+        ids.append(inst.invariant.id)
+    return domains, ids
+
+
+def _others_sumset(
+    inst: Instance,
+    key: _RowKey,
+    rows: dict[_RowKey, RowDraft],
+    unknown: set[_RowKey],
+) -> set[_Number] | None:
+    """The possible sums of ``inst``'s terms outside ``key``'s row (with its
+    constant); None when a row is unknown or unlisted, a cell missing, or the
+    sums past `MAX_SUMSET`."""
+    sums: set[_Number] = {inst.constant}
+    for r, terms in inst.places:
+        other = (inst.table, r)
+        if other == key:
+            continue
+        d = rows[other]
+        if other in unknown or not d.found or not d.readings:
+            return None
+        values = {_contribution(reading, terms) for reading in d.readings}
+        if None in values:
+            return None
+        sums = {a + cast(_Number, b) for a in sums for b in values}
+        if len(sums) > MAX_SUMSET:
+            return None
+    return sums
+
+
 def _column_indexes(draft: TableDraft) -> dict[str, int]:
     """Each column key of the table's spec → its index in a reading."""
     return {c.key: j for j, c in enumerate(draft.spec.column_leaves())}
@@ -169,16 +307,17 @@ def _narrow_by_equations(
     initial: dict[_RowKey, RowDraft],
     usable: list[Instance],
     conflicts: list[list[Instance]],
+    frozen_before: AbstractSet[_RowKey] = frozenset(),
 ) -> tuple[dict[_RowKey, RowDraft], list[Instance], bool, set[_RowKey]]:
     """Narrow by the equations: rows, the equations used, whether they settled,
-    and the frozen rows.
+    and the frozen rows (at least ``frozen_before``, those of earlier conflicts).
 
     When narrowing finds an equation that no reading satisfies, the table has
     no consistent reading there, so nothing may be inferred from it: a small set of equations that cannot hold together is added to
     ``conflicts``, its rows are frozen, and narrowing restarts without the
     equations touching frozen rows. Frozen rows only grow, so this ends.
     """
-    frozen: set[_RowKey] = set()
+    frozen = set(frozen_before)
     while True:
         rows = dict(initial)
         active = [i for i in usable if not frozen & _rows_of(i)]
