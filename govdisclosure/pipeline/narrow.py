@@ -37,7 +37,6 @@ import math
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
-from fractions import Fraction
 from typing import Final, cast
 
 from attrs import evolve
@@ -369,9 +368,9 @@ def _narrow_set_aside(
 #: (`set_aside_equations`): what follows it is said in a cell's reason.
 SET_ASIDE: Final = "set-aside:"
 
-#: A linear form over cells ``(table, row, column key)``, the constant under
-#: ``None``, and the ids of the equations it was combined from.
-_Form = tuple[dict[tuple[str, str, str] | None, Fraction], list[str]]
+#: A linear form over cells ``(table, row, column key)`` with integer
+#: coefficients, and the ids of the equations it was combined from.
+_Form = tuple[dict[tuple[str, str, str], int], list[str]]
 
 
 def set_aside_equations(
@@ -388,10 +387,10 @@ def set_aside_equations(
     ``trusted`` equations, so it holds on any table satisfying them, whatever
     the aside rows hold; and it names none of their cells.
     """
-    forms = [_form(i) for i in trusted if _rows_of(i) & aside]
-    unknowns = sorted(
-        {c for form, _ in forms for c in form if c is not None and c[:2] in aside}
-    )
+    # the spec's equations have no constant (a figure of the prose is not
+    # among them): a derived form is ``Σ coef·cell == 0`` too
+    forms = [_form(i) for i in trusted if _rows_of(i) & aside and not i.constant]
+    unknowns = sorted({c for form, _ in forms for c in form if c[:2] in aside})
     for cell in unknowns:
         holding = [f for f in forms if cell in f[0]]
         if not holding:
@@ -402,53 +401,46 @@ def set_aside_equations(
             if form is not pivot:
                 _substitute(form, pivot, cell)
     names = ", ".join(dict.fromkeys(labels[k] for k in sorted(aside) if k in labels))
-    return [
-        _instance(form, ids, names, columns)
-        for form, ids in forms
-        if any(c is not None for c in form)
-    ]
+    return [_instance(form, ids, names, columns) for form, ids in forms if form]
 
 
 def _form(inst: Instance) -> _Form:
-    form: dict[tuple[str, str, str] | None, Fraction] = {}
+    form: dict[tuple[str, str, str], int] = {}
     for coef, row, column in inst.terms:
         cell = (inst.table, row, column)
-        form[cell] = form.get(cell, Fraction(0)) + coef
-    if inst.constant:
-        form[None] = Fraction(inst.constant)
+        form[cell] = form.get(cell, 0) + coef
     return {c: v for c, v in form.items() if v}, [inst.invariant.id]
 
 
 def _substitute(form: _Form, pivot: _Form, cell: tuple[str, str, str]) -> None:
-    """``form`` minus the multiple of ``pivot`` that cancels ``cell``, in place."""
+    """``form`` times the pivot's coefficient of ``cell``, minus ``pivot`` times
+    the form's (so ``cell`` cancels), divided by the coefficients' gcd; in place.
+    Integers throughout: a sum of integer multiples of the two."""
     terms, ids = form
-    factor = terms[cell] / pivot[0][cell]
+    mine, theirs = terms[cell], pivot[0][cell]
+    for c in terms:
+        terms[c] *= theirs
     for c, v in pivot[0].items():
-        now = terms.get(c, Fraction(0)) - factor * v
+        now = terms.get(c, 0) - mine * v
         if now:
             terms[c] = now
         else:
             terms.pop(c, None)
+    divisor = math.gcd(*terms.values()) if terms else 1
+    for c in terms:
+        terms[c] //= divisor
     ids.extend(i for i in pivot[1] if i not in ids)
 
 
 def _instance(
-    form: dict[tuple[str, str, str] | None, Fraction],
+    form: dict[tuple[str, str, str], int],
     ids: list[str],
     names: str,
     columns: dict[str, dict[str, int]],
 ) -> Instance:
-    """A derived form as an `Instance` with integer coefficients."""
-    scale = 1
-    for v in form.values():
-        scale = scale * v.denominator // math.gcd(scale, v.denominator)
-    terms = tuple(
-        (int(v * scale), c[1], c[2]) for c, v in form.items() if c is not None
-    )
-    table = next(c[0] for c in form if c is not None)
-    # the trusted equations are the spec's (no constant: a figure of the prose
-    # is not among them), so the constant is 0, kept for completeness
-    constant = form.get(None, Fraction(0)) * scale
+    """A derived form as an `Instance`, its id naming the rows set aside."""
+    terms = tuple((v, c[1], c[2]) for c, v in form.items())
+    table = next(iter(form))[0]
     by_row: dict[str, list[tuple[int, int]]] = {}
     for coef, row, column in terms:
         by_row.setdefault(row, []).append((coef, columns[table][column]))
@@ -462,7 +454,7 @@ def _instance(
         None,
         terms,
         f"{text} == 0",
-        int(constant),
+        0,
         tuple((row, tuple(cols)) for row, cols in by_row.items()),
     )
 
