@@ -14,10 +14,11 @@ Hazards, seen in real reports, are modifiers too (all off by default, so
 ``Layout()`` prints as it always did): headings glued to the text before them,
 the report's own section numbering, reworded and missing headings, the html
 page inside a JavaScript string or a JSON blob, a PDF text layer's spaces
-between digits and Han, page numbers between table rows, and sibling columns
-printed in another order than the form's (header and data alike). What they need to
-between digits and Han, page numbers between table rows, and row labels
-printed apart from their values. What they need to
+between digits and Han, page numbers between table rows, short rows, marks
+instead of values, footnote marks, deleted cells, misprinted labels, tables
+split by converters, sibling columns printed in another order than the form's
+(header and data alike), row labels printed apart from their values, and
+empty cells shown only by runs of line breaks (`HAZARDS`). What they need to
 know of the format (section numbers, titles, units) comes from the spec; the
 strings written here are page furniture, the same for every format.
 """

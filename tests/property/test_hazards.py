@@ -14,10 +14,7 @@ Each hazard (`govdisclosure.testing.render.HAZARDS`) is drawn on every example
   numbers), the report of the same page unwrapped (script-wrapped pages), a
   ``label.fuzzy`` finding for every misprinted label and none ambiguous (fuzzy
   labels); for columns printed in another order, the values placed by the
-  header.
-  organisation (PDF spacing), no page number or page header in a cell or
-  reported unused (page numbers), the report of the same page unwrapped
-  (script-wrapped pages), and, for labels printed apart from their values, no
+  header; and, for labels printed apart from their values, no
   cell blanked or changed, only flagged with a reason; for runs of line
   breaks, every cell decided without them decided the same (or ok), a zero
   printed as its run blank.
