@@ -12,11 +12,25 @@ equations is remembered and never searched again (a memoised depth-first
 search: exact, and bounded by the number of states, not of paths).
 
 Compared with the depth-first search it replaced (a plain one that judged
-an equation only once its last column was filled, within a step cap), the memo makes a row whose equation closes at its last column (三's
+an equation only once its last column was filled, within a step cap),
+the memo makes a row whose equation closes at its last column (三's
 总计) cheap, and a 四 run of fifteen digits a few thousand states.
 
+Blocks. Where the equations fall in blocks of adjacent columns (四's three
+groups: no equation crosses from one to the next), each block is searched
+on its own between two places in the digits, and the row's readings are
+the chains of blocks' readings meeting at the same places (`_by_blocks`).
+Searched whole, a block's total chosen first may be any length (the blocks
+after it may be empty), and each length opens thousands of states; between
+two known places, two facts about counts cut that down: every cell is at
+most the sum still owed, so the cells left cannot cover more digits than
+they have columns times its digits; and cells covering a stretch of digits
+add up, however it is cut, to its digit sum modulo 9. A row of one block
+(三's 总计 ends at the row's end) gets the same two prunes. The 四 rows
+that passed 20,000 states searched whole take 2,700–13,000 states.
+
 The bounds are explicit: more than `MAX_STATES` states visited or
-`MAX_SOLUTIONS` readings found raises `DecodeBoundError`, and the caller
+`MAX_SOLUTIONS` readings kept (over all blocks) raises `DecodeBoundError`, and the caller
 leaves the row undecided and says so in a finding. Nothing is cut short
 silently.
 """
@@ -170,7 +184,7 @@ class _RowSearch:
         self.slots: list[Slot] = [BLANK] * n
         self.domains: list[Domain] = [None] * n
         self.found: list[Reading] = []
-        self.visited = 0
+        self.visited = self.held = 0
 
     def run(self) -> list[Reading]:
         if len(self.blocks) > 1:
@@ -186,7 +200,8 @@ class _RowSearch:
             if (k, offset) != self.stop:
                 return False
             self.found.append(tuple(self.slots[self.lo : self.hi]))
-            if len(self.found) > MAX_SOLUTIONS:
+            self.held += 1  # over all blocks' searches: what the bound keeps
+            if self.held > MAX_SOLUTIONS:
                 raise DecodeBoundError
             return True
         state = (column, k, offset, sums, self.stop)
@@ -280,19 +295,18 @@ class _RowSearch:
         """The readings of a row whose equations fall in blocks of adjacent columns.
 
         Each block is searched on its own between two places in the digits
-        (`_segment`: a few states, its equations closing inside it); the
-        places a block can end at, from the row's start, are found block by
-        block, then those from which the blocks after it can still reach the
-        row's end are kept. The readings are the chains of the blocks'
-        readings over the kept places: counted first, so that more than
-        `MAX_SOLUTIONS` raise before any is built.
+        (`_segment`: its equations close inside it, so it starts and ends
+        with every sum zero). The last block is searched from every place to
+        the row's end; the others block by block from the row's start, each
+        from the places the one before can end at, the one before the last
+        ending only where the last can start. Then only the places from which
+        the blocks after can still reach the row's end are kept, and the
+        readings are the chains of the blocks' readings over them: counted
+        first, so that more than `MAX_SOLUTIONS` raise before any is built.
         """
         end: _Place = (len(self.values), 0)
         places = self._places()
         *heads, (lo, hi) = self.blocks
-        # the last block from every place (its stop known: the bounds prune it
-        # well), then the others from the row's start, the one before the last
-        # ending only where the last can start
         tail = {(p, end): self._segment(lo, hi, p, end) for p in places}
         last = {pq: readings for pq, readings in tail.items() if readings}
         parts: list[dict[tuple[_Place, _Place], list[Reading]]] = []
@@ -422,15 +436,24 @@ def _chained(
     start: _Place,
     end: _Place,
 ) -> list[Reading]:
-    """Every chain of the blocks' readings from ``start`` to ``end``."""
-    if not parts:
-        return [()] if start == end else []
-    chains: list[Reading] = []
-    for (p, q), readings in parts[0].items():
-        if p == start:
-            rest = _chained(parts[1:], q, end)
-            chains += [reading + tail for reading in readings for tail in rest]
-    return chains
+    """Every chain of the blocks' readings from ``start`` to ``end`` (each
+    block's chains from a place built once, however many lead to it)."""
+    built: dict[tuple[int, _Place], list[Reading]] = {}
+
+    def chains(b: int, place: _Place) -> list[Reading]:
+        if b == len(parts):
+            return [()] if place == end else []
+        if (b, place) not in built:
+            built[b, place] = [
+                reading + tail
+                for (p, q), readings in parts[b].items()
+                if p == place
+                for tail in chains(b + 1, q)
+                for reading in readings
+            ]
+        return built[b, place]
+
+    return chains(0, start)
 
 
 def _value(slot: Slot) -> Value:
