@@ -14,7 +14,7 @@ from __future__ import annotations
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from govdisclosure.pipeline.decode import Constraint, row_solutions
+from govdisclosure.pipeline.decode import Constraint, DecodeBoundError, row_solutions
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.segment import (
     Piece,
@@ -204,7 +204,12 @@ def test_blocked_row_with_large_values_is_the_oracle(
     digits, width, constraints = row
     oracle = _cuts(digits, width, constraints)
 
-    decoded = row_solutions([_token(digits, 0)], [INT] * width, constraints)
+    try:
+        decoded = row_solutions([_token(digits, 0)], [INT] * width, constraints)
+    except DecodeBoundError:
+        # allowed (the caller flags the row): a 42-digit run of small
+        # counts with a free column has 86 readings and passes 20,000 states
+        reject()
 
     assert decoded is not None
     got = [
