@@ -118,7 +118,10 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
     section_ids = dict.fromkeys(t.section for t in spec.tables)
     furniture = page_furniture(normalized.lines, metadata.title)
     grids = tuple(
-        build_grid(spec, sid, sections.body(sid), furniture) for sid in section_ids
+        build_grid(
+            spec, sid, sections.body(sid), furniture, stop=sections.stop_line(sid)
+        )
+        for sid in section_ids
     )
     drafts, draft_findings = draft_tables(grids, spec)
     narrowed, conflicts = narrow_readings(drafts, spec, agreed_facts(facts, spec))

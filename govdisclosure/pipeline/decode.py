@@ -24,6 +24,7 @@ silently.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from typing import Final
 
 from govdisclosure.model import Value
@@ -37,6 +38,7 @@ __all__ = [
     "MAX_STATES",
     "Constraint",
     "DecodeBoundError",
+    "Domain",
     "row_solutions",
 ]
 
@@ -49,6 +51,8 @@ MAX_SOLUTIONS: Final = 20_000
 Constraint = tuple[tuple[int, int], ...]
 #: A choice for one column: what it holds, and where reading resumes (k, offset).
 _Option = tuple[Slot, int, int]
+#: The values a column may take (an empty cell counting as 0); None: any.
+Domain = AbstractSet[Value] | None
 
 
 class DecodeBoundError(Exception):
@@ -59,24 +63,33 @@ def row_solutions(
     tokens: Sequence[Token],
     types: Sequence[ValueType],
     constraints: Sequence[Constraint],
+    domains: Sequence[Domain] | None = None,
 ) -> list[Reading] | None:
     """Every reading of the row that places all its numbers and satisfies ``constraints``.
 
-    Blank counts as zero, as in `invariants`. None when the row has more
-    numbers than columns (choosing which to leave out is not searched here).
+    Blank counts as zero, as in `invariants`. ``domains``, when given, are
+    the values each column may take (None: any), known from the equations
+    through other rows (`narrow`); an empty cell is allowed where 0 is. None
+    when the row has more numbers than columns (choosing which to leave out
+    is not searched here), or holds an unread cell (a mark: the equations of
+    whatever column it takes are unknown, which the running sums cannot say).
     Raises DecodeBoundError past the bounds.
     """
     values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
-    if len(values) > len(types):
+    if len(values) > len(types) or any(tokens[i].number is None for i in values):
         return None
     n = len(types)
     constraints = [eq for eq in map(_merged, constraints) if eq]
+    allowed: list[Domain] = list(domains) if domains is not None else [None] * n
     if not _totals_last(constraints):
-        return _RowSearch(tokens, types, values, constraints, reverse=False).run()
+        search = _RowSearch(tokens, types, values, constraints, reverse=False)
+        search.domains = allowed
+        return search.run()
     # fill from the right: the totals are chosen first, and the cells before
     # them must then add up to what is left, which the bound prunes at once
     flipped = [tuple((coef, n - 1 - j) for coef, j in eq) for eq in constraints]
     search = _RowSearch(tokens, types[::-1], values[::-1], flipped, reverse=True)
+    search.domains = allowed[::-1]
     return [reading[::-1] for reading in search.run()]
 
 
@@ -149,6 +162,7 @@ class _RowSearch:
         self.options: dict[tuple[int, int, ValueType], list[_Option]] = {}
         self.left: dict[tuple[int, int], int] = {}
         self.slots: list[Slot] = [BLANK] * n
+        self.domains: list[Domain] = [None] * n
         self.found: list[Reading] = []
         self.visited = 0
 
@@ -175,7 +189,10 @@ class _RowSearch:
         if len(self.slots) - column >= len(self.values) - k and self._reachable(
             column, k, offset, sums
         ):
+            domain = self.domains[column]
             for slot, next_k, next_offset in self._options(column, k, offset):
+                if domain is not None and _value(slot) not in domain:
+                    continue
                 after = self._add(column, slot, sums)
                 if after is None:
                     continue
@@ -249,6 +266,11 @@ class _RowSearch:
                 self.tokens, self.values, k, offset, value_type, self.reverse
             )
         return self.options[key]
+
+
+def _value(slot: Slot) -> Value:
+    """A slot's value as the equations count it: an empty cell is 0."""
+    return slot.value if isinstance(slot, Piece) and slot.value is not None else 0
 
 
 def _column_options(

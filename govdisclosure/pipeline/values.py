@@ -29,6 +29,7 @@ from govdisclosure.typography import FOOTNOTE_MARKS
 
 __all__ = [
     "FOOTNOTE",
+    "FOOTNOTE_RUN",
     "MAX_NUMBER_DIGITS",
     "MAX_SPLIT_DIGITS",
     "MINUS_SIGNS",
@@ -59,8 +60,13 @@ _ENUMERATOR_MARK = r"[.、](?:\D|$)"
 MINUS_SIGNS = ("-", "\u2212")
 #: A footnote mark glued after a number: circled numbers and superscripts
 #: (`typography.FOOTNOTE_MARKS`), ``※``, ``注1``. Part of the number's text,
-#: never of its digits: ``5①`` is 5 with footnote ①, not 51.
-FOOTNOTE = "注\\d{1,2}|※|[" + "".join(sorted(FOOTNOTE_MARKS)) + "]+"
+#: never of its digits: ``5①`` is 5 with footnote ①, not 51. A ``注`` whose
+#: digits run on into more digits (a glued row's ``0注1808``) is no footnote
+#: here: where its number ends and the next cell begins is not printed (see
+#: `FOOTNOTE_RUN`).
+FOOTNOTE = "注\\d{1,2}(?!\\d)|※|[" + "".join(sorted(FOOTNOTE_MARKS)) + "]+"
+#: A footnote mark ``注`` whose digits run into the next cells' digits.
+FOOTNOTE_RUN = re.compile(r"注\d+")
 
 
 @frozen

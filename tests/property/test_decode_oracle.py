@@ -104,3 +104,36 @@ def test_row_solutions_are_the_consistent_readings(
     assert decoded is not None
     assert oracle == {_key(r) for r in decoded}
     assert len(decoded) == len({_key(r) for r in decoded})  # each reading once
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows(), st.data())
+def test_row_solutions_within_domains_are_the_consistent_readings(
+    row: tuple[list[Token], int, list[Constraint]], data: st.DataObject
+) -> None:
+    """With values allowed per column (as the equations through other rows
+    leave them, `narrow._domains`): exactly the oracle's readings within them,
+    an empty cell counting as 0."""
+    tokens, width, constraints = row
+    types = [INT] * width
+    try:
+        listed = row_readings(tokens, types)
+    except TooManyReadingsError:
+        reject()
+    domains = [
+        data.draw(st.none() | st.frozensets(st.integers(0, 30), max_size=4))
+        for _ in range(width)
+    ]
+
+    def within(reading: Reading) -> bool:
+        return all(
+            d is None or (s.value if isinstance(s, Piece) else 0) in d
+            for s, d in zip(reading, domains, strict=True)
+        )
+
+    oracle = {_key(r) for r in listed if _holds(r, constraints) and within(r)}
+
+    decoded = row_solutions(tokens, types, constraints, domains)
+
+    assert decoded is not None
+    assert oracle == {_key(r) for r in decoded}
