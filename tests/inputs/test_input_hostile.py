@@ -402,3 +402,23 @@ def test_a_raised_bound_lets_the_input_through(tmp_path: Path) -> None:
         govdisclosure.load(text)
     report = govdisclosure.load(text)
     assert report.table("t3").cell("new_requests", "total").value == 48
+
+
+def test_a_glued_row_of_thousands_of_digits_is_not_searched(tmp_path: Path) -> None:
+    """A glued row with equations (三's 部分公开 of real 05, every cell glued)
+    whose run is 5,000 digits: the row decoder bounds a run's parts by the run
+    read as one integer, which Python cannot make past 4,300 digits (it was an
+    InternalError). The row is not searched: its cells flagged, a
+    ``decode.bound`` finding, the rest read."""
+    real = TESTS / "data" / "real" / "05-hebei-gxt-2022.txt"
+    row = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）1000001"
+    text = real.read_text(encoding="utf-8")
+    assert row in text
+    path = _text_file(tmp_path, "glued.txt", text.replace(row, row[:-7] + "1" * 5000))
+    out = _measured(LOAD_TEXT, path)
+    assert "error" not in out, out
+    flagged: dict[str, list[str]] = out["flagged"]  # type: ignore[assignment]
+    status, reason = flagged["t3.partial.total"]
+    assert status in ("missing", "ambiguous"), out
+    assert reason, out
+    assert float(str(out["seconds"])) <= SECONDS, out
