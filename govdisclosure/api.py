@@ -386,6 +386,16 @@ def load_file(
     unless given; HTML tables are read from their markup; PDF and .docx need
     the ``pdf`` and ``docx`` extras. How the file was read is an
     ``input.encoding`` finding (info) when it was not plain UTF-8.
+
+    Every file is bounded before the work (`read_text`; docs/limits.md,
+    "Inputs"): a special file is refused unopened, and one past a bound of
+    `govdisclosure.pipeline.read.InputLimits` is an `InputError` naming the
+    bound (``input_limits(...)`` raises it).
+
+    Raises:
+        InputError: the file cannot be read, is past a bound, or is encrypted.
+        MissingExtraError: a .pdf or .docx without its extra installed.
+        FormatNotRecognizedError, SpecNotFoundError, SpecError: as `load`.
     """
     decoded = read_text(path, encoding=encoding)
     report = load(decoded.text, **kwargs)

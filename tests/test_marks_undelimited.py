@@ -6,13 +6,18 @@ cell: it must keep its place too, as a ``missing`` cell with the mark as its
 raw text, and never be dropped so that the numbers after it shift into its
 column or join the digit runs around it. Each report here is a real one (the
 seeds) with one row rewritten by hand; the expected statuses and values are
-read from the text.
+read from the text. A footnote mark ``注1`` glued into a digit run is the same
+kind of trace: where its number ends is not printed, so it is an unread cell.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import govdisclosure
 from govdisclosure import Cell, CellStatus
+
+DATA = Path(__file__).parent / "data"
 
 #: 行政许可's row in seed 004 (one cell per line, a blank line between cells):
 #: 上一年项目数量 3, 本年增/减 0, 处理决定数量 110.
@@ -98,3 +103,29 @@ def test_glued_mark_whose_column_is_open_is_flagged(seeds: dict[str, str]) -> No
         c.key for c in row if c.status in (CellStatus.OK, CellStatus.INFERRED)
     ]
     assert all(c.reason for c in row)
+
+
+#: 部分公开's row in real 05 (every row glued, zeros printed): 1|0|0|0|0|0|1.
+GLUED_ROW = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）1000001"
+
+
+def test_glued_footnote_running_into_digits_is_not_read() -> None:
+    """``1注1000001``: a footnote ``注1`` after the first cell runs into the
+    next cells' digits, so ``注1`` cannot be told from ``注10`` or ``注100``.
+    Read as a footnote ``注10`` the row would be 1|0|0|0|1 with cells left
+    over, read as digits it would be 11|0|0|0|0|0|1: neither is printed. The
+    run is an unread cell: the cells after 自然人 stay flagged with a reason,
+    and 自然人 is 1 only because the column's equation (I2: 总计 12 = 予以公开
+    3 + 部分公开 + 不掌握 8) says so."""
+    text = (DATA / "real" / "05-hebei-gxt-2022.txt").read_text(encoding="utf-8")
+    assert GLUED_ROW in text
+    text = text.replace(GLUED_ROW, GLUED_ROW.replace("1000001", "1注1000001"))
+
+    row = [
+        c for c in govdisclosure.load(text).table("t3").cells if c.row_key == "partial"
+    ]
+
+    assert (CellStatus.INFERRED, 1) == (row[0].status, row[0].value)
+    assert "I2" in (row[0].reason or "")
+    assert [c.status for c in row[1:]] == [CellStatus.AMBIGUOUS] * 6
+    assert all(c.reason for c in row[1:])

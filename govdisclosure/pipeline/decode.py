@@ -29,8 +29,9 @@ add up, however it is cut, to its digit sum modulo 9. A row of one block
 (三's 总计 ends at the row's end) gets the same two prunes. The 四 rows
 that passed 20,000 states searched whole take 2,700–13,000 states.
 
-The bounds are explicit: more than `MAX_STATES` states visited or
-`MAX_SOLUTIONS` readings kept (over all blocks) raises `DecodeBoundError`, and the caller
+The bounds are explicit: more than `MAX_STATES` states visited,
+`MAX_SOLUTIONS` readings kept (over all blocks) or `MAX_DIGITS` digits in
+the row raises `DecodeBoundError`, and the caller
 leaves the row undecided and says so in a finding. Nothing is cut short
 silently.
 """
@@ -44,10 +45,11 @@ from typing import Final
 from govdisclosure.model import Value
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.segment import BLANK, Piece, Reading, Slot
-from govdisclosure.pipeline.values import convert, valid_part
+from govdisclosure.pipeline.values import MAX_NUMBER_DIGITS, convert, valid_part
 from govdisclosure.spec.model import ValueType
 
 __all__ = [
+    "MAX_DIGITS",
     "MAX_SOLUTIONS",
     "MAX_STATES",
     "Constraint",
@@ -60,6 +62,10 @@ __all__ = [
 MAX_STATES: Final = 20_000
 #: Readings satisfying a row's equations kept for one row before giving up.
 MAX_SOLUTIONS: Final = 20_000
+#: Digits of a row's numbers, all together, past which it is not searched: the
+#: search bounds a run's parts by the run read as one integer, and no number
+#: of a table is that long (`values.MAX_NUMBER_DIGITS`).
+MAX_DIGITS: Final = MAX_NUMBER_DIGITS
 
 #: One row-local equation: ``Σ coef·column == 0`` as ``(coef, column index)`` pairs.
 Constraint = tuple[tuple[int, int], ...]
@@ -94,6 +100,9 @@ def row_solutions(
     values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
     if len(values) > len(types) or any(tokens[i].number is None for i in values):
         return None
+    numbers = [tokens[i].number for i in values]
+    if sum(len(n.digits) for n in numbers if n) > MAX_DIGITS:
+        raise DecodeBoundError
     n = len(types)
     constraints = [eq for eq in map(_merged, constraints) if eq]
     allowed: list[Domain] = list(domains) if domains is not None else [None] * n

@@ -45,7 +45,12 @@ from attrs import evolve, field, frozen
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Finding, Severity, SourceSpan
 from govdisclosure.pipeline.normalize import Line
-from govdisclosure.pipeline.values import NumberToken, number_pattern, read_number
+from govdisclosure.pipeline.values import (
+    FOOTNOTE_RUN,
+    NumberToken,
+    number_pattern,
+    read_number,
+)
 from govdisclosure.spec.model import LabelNode, Spec, TableSpec
 from govdisclosure.spec.patterns import PatternTimeoutError, finditer
 from govdisclosure.typography import (
@@ -1047,16 +1052,19 @@ def _searched_tokens(
         gap = text[a:b]
         last = 0
         for m in reader.numbers.finditer(gap):
-            residue.append(gap[last : m.start()])
+            start = m.start() - _footnote_run(gap, m)
+            residue.append(gap[last:start])
             marks += _lone_marks(cell, residue[-1], a + last)
-            number = read_number(m, reader.minus_words)
-            shown = m.group().rstrip()  # the pattern takes the spaces after it
+            shown = gap[
+                start : m.end()
+            ].rstrip()  # the pattern takes the spaces after it
+            number = read_number(m, reader.minus_words) if start == m.start() else None
             out.append(
                 cell.token(
                     TokenKind.VALUE,
                     shown,
-                    a + m.start(),
-                    a + m.start() + len(shown),
+                    a + start,
+                    a + start + len(shown),
                     number=number,
                 )
             )
@@ -1068,6 +1076,19 @@ def _searched_tokens(
     if marks and not any(t.kind in _WORDS for t in found):
         found = sorted(found + marks, key=_start)  # a mark in prose is punctuation
     return found
+
+
+def _footnote_run(gap: str, m: re.Match[str]) -> int:
+    """1 when the number ``m`` is the digits of a footnote mark ``注`` glued
+    after a number and running into the next cells (``0000注1808``), else 0.
+
+    Where the mark's number ends and the next cell begins is not printed, so
+    the run is kept as an unread cell (it splits the digits around it, and no
+    reading takes its digits as values) rather than read as ``注18`` or 1808.
+    """
+    at = m.start()
+    run = FOOTNOTE_RUN.match(gap, at - 1) if at >= 2 else None
+    return 1 if run and gap[at - 2].isdigit() and not m.group("sign") else 0
 
 
 def _label_pieces(

@@ -30,6 +30,7 @@ from typing import Final, Literal, NamedTuple
 from govdisclosure.model import Value
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.values import (
+    FOOTNOTE_RUN,
     MAX_SPLIT_DIGITS,
     convert,
     count_splits,
@@ -305,7 +306,11 @@ def _placed(
 def _unread(tokens: Sequence[Token], index: int) -> Unread:
     """The slot of an unread cell placed without positions (a mark in an
     undelimited row): its value is unknown wherever it lands."""
-    return Unread(index, tokens[index].text, "the cell holds no number")
+    text = tokens[index].text
+    if FOOTNOTE_RUN.fullmatch(text):
+        why = "a footnote mark runs into the digits after it (where its number ends is not printed)"
+        return Unread(index, text, why)
+    return Unread(index, text, "the cell holds no number")
 
 
 def _positional(tokens: Sequence[Token]) -> bool:
