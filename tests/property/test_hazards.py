@@ -265,7 +265,12 @@ _DELETED_UNDELIMITED = {
 def test_deleted_cell_undelimited(cells: str) -> None:
     """Deleted cells without delimiters: nothing in the text tells a row that
     lost a cell from one whose digits are cut elsewhere (``1215    0    712``
-    may be 12 | 15 | 0 | 712), so a wrong cut that adds up is inferred."""
+    may be 12 | 15 | 0 | 712), so a wrong cut that adds up is inferred.
+
+    Real reports print that shape for rows that lost nothing: seed 004, one
+    cell per line, prints six applicant zeros glued (``000000``) and the total
+    on its own line, so "a row printed apart never cuts a token" would misread
+    it; and a glued row that lost a cell is a glued row whose digits add up."""
     spec = _spec("gov-2021")
     seed, groups = _DELETED_UNDELIMITED[cells]
     report = FilledReport(spec, fill(spec, random.Random(seed)), year=2021)
