@@ -118,7 +118,10 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
     section_ids = dict.fromkeys(t.section for t in spec.tables)
     furniture = page_furniture(normalized.lines, metadata.title)
     grids = tuple(
-        build_grid(spec, sid, sections.body(sid), furniture) for sid in section_ids
+        build_grid(
+            spec, sid, sections.body(sid), furniture, stop=sections.stop_line(sid)
+        )
+        for sid in section_ids
     )
     drafts, draft_findings = draft_tables(grids, spec)
     narrowed, conflicts = narrow_readings(drafts, spec, agreed_facts(facts, spec))
@@ -383,6 +386,16 @@ def load_file(
     unless given; HTML tables are read from their markup; PDF and .docx need
     the ``pdf`` and ``docx`` extras. How the file was read is an
     ``input.encoding`` finding (info) when it was not plain UTF-8.
+
+    Every file is bounded before the work (`read_text`; docs/limits.md,
+    "Inputs"): a special file is refused unopened, and one past a bound of
+    `govdisclosure.pipeline.read.InputLimits` is an `InputError` naming the
+    bound (``input_limits(...)`` raises it).
+
+    Raises:
+        InputError: the file cannot be read, is past a bound, or is encrypted.
+        MissingExtraError: a .pdf or .docx without its extra installed.
+        FormatNotRecognizedError, SpecNotFoundError, SpecError: as `load`.
     """
     decoded = read_text(path, encoding=encoding)
     report = load(decoded.text, **kwargs)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -217,7 +218,12 @@ def test_ctrl_c_leaves_no_partial_output(tmp_path: Path) -> None:
 
     assert 130 == running.returncode, err
     assert "Traceback" not in err
-    assert "interrupted after 2 of 4 files: parsed 2," in err
+    # 00 and 01 may or may not be collected when the signal comes (02 starts
+    # as soon as one worker is free): the summary counts what was done
+    done = re.search(r"interrupted after (\d) of 4 files: parsed (\d),", err)
+    assert done, err
+    assert done.group(1) == done.group(2), err
+    assert int(done.group(1)) <= 2, err
     assert f"; {out} not written" in err
     assert "the previous run's output\n" == out.read_text("utf-8")
     assert ["cells.csv", "faulty.py", "in"] == sorted(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import Result
 from govdisclosure.output.export import ParquetSink
 from govdisclosure.output.pool import WorkerPool
-from govdisclosure.pipeline.read import READABLE_SUFFIXES
+from govdisclosure.pipeline.read import READABLE_SUFFIXES, special_file
 
 __all__ = [
     "DEFAULT_MEMORY",
@@ -49,14 +48,6 @@ DEFAULT_TIMEOUT = 300.0
 
 #: Bytes of memory one worker may take beyond its size at start-up (4 GiB).
 DEFAULT_MEMORY = 4 * 1024**3
-
-#: What ``os.stat`` calls the files that are refused, by kind.
-_SPECIAL = {
-    stat.S_ISFIFO: "a named pipe (FIFO)",
-    stat.S_ISCHR: "a character device",
-    stat.S_ISBLK: "a block device",
-    stat.S_ISSOCK: "a socket",
-}
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -85,21 +76,6 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             matches = sorted(glob.glob(str(given), recursive=True))
             # nothing matches: the path itself, whose Result will say it cannot be read
             yield from expand_paths(matches) if matches else iter([path])
-
-
-def _special_file(path: str | Path) -> str | None:
-    """What kind of special file ``path`` is (``"a named pipe (FIFO)"``…), or None.
-
-    Found with ``os.stat``, which never opens the file (opening a named pipe
-    blocks until someone writes to it). Symbolic links are followed: a link
-    to ``/dev/zero`` is a device. A path that cannot be stat'ed is None here;
-    reading it gives its error.
-    """
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return None
-    return next((kind for test, kind in _SPECIAL.items() if test(mode)), None)
 
 
 def _parse(path: str, spec: str | None, memory: int | None = None) -> Result:
@@ -132,7 +108,7 @@ def _here(path: str, spec: str | None) -> Result | None:
     """
     if path == "-":
         return _parse(path, spec)
-    kind = _special_file(path)
+    kind = special_file(path)
     if kind is None:
         return None
     return Result(

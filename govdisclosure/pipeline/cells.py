@@ -25,7 +25,7 @@ from typing import Final, NamedTuple
 
 from govdisclosure.model import Cell, CellStatus, Finding, SourceSpan, Table, Value
 from govdisclosure.pipeline.grid import TokenKind
-from govdisclosure.pipeline.narrow import CONVENTIONS, NON_NEGATIVE
+from govdisclosure.pipeline.narrow import CONVENTIONS, NON_NEGATIVE, SET_ASIDE
 from govdisclosure.pipeline.rows import (
     GroupTotal,
     RowDraft,
@@ -236,7 +236,7 @@ def _decided_cell(
             row,
             column,
             CellStatus.AMBIGUOUS,
-            "the layout allows several readings" + _by(row),
+            "the layout allows several readings" + _by(row) + _runs_note(row),
             raw=_raw(row),
             candidates=(*numbers, *([None] if None in values else [])),
         )
@@ -377,11 +377,31 @@ def _raw(row: RowDraft) -> str | None:
 
 def _by(row: RowDraft) -> str:
     """What narrowed the row, for a cell's reason: equations, then prose."""
-    ids = [i for i in row.narrowed_by if i not in CONVENTIONS]
+    ids = [
+        i
+        for i in row.narrowed_by
+        if i not in CONVENTIONS and not i.startswith(SET_ASIDE)
+    ]
     why = [f"invariants {', '.join(ids)}"] if ids else []
+    why += [_set_aside(i) for i in row.narrowed_by if i.startswith(SET_ASIDE)]
     why += [CONVENTIONS[i] for i in row.narrowed_by if i in CONVENTIONS]
     why += [f"the text says 「{s}」" for s in row.evidence]
     return f" ({'; '.join(why)})" if why else ""
+
+
+def _runs_note(row: RowDraft) -> str:
+    """Why runs of blank lines around the row were not read as its empty cells."""
+    note = next((t.runs_note for t in row.tokens if t.runs_note), "")
+    return f"; {note}" if note else ""
+
+
+def _set_aside(equation_id: str) -> str:
+    """What an equation derived with rows set aside (`narrow.SET_ASIDE`) says."""
+    ids, _, rows = equation_id.removeprefix(SET_ASIDE).partition(" with ")
+    return (
+        f"decided by the equations that hold (invariants {ids} combined); "
+        f"{rows} set aside as unsatisfiable"
+    )
 
 
 def _unused_in_row(row: RowDraft) -> list[Finding]:

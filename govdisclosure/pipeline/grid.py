@@ -19,6 +19,11 @@ follow them. The grid is that stream:
 4. Standalone TEXT cells are retried as wrapped labels (two or three cells
    joined: ``本年新`` + ``制作数量``) and as truncated labels (a prefix of
    labels: seed 001's ``本年新``).
+5. A section printed one cell per line whose cells and rows are apart by
+   fixed runs of blank lines or CRs shows an empty cell as one more run: where
+   one convention reads every run and fills every row's columns exactly, its
+   empty cells become EMPTY tokens and its cells delimited
+   (`_separator_runs`).
 
 The grid decides nothing about rows or columns; `rows` and `cells` do.
 """
@@ -26,9 +31,10 @@ The grid decides nothing about rows or columns; `rows` and `cells` do.
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from operator import attrgetter
@@ -39,7 +45,12 @@ from attrs import evolve, field, frozen
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Finding, Severity, SourceSpan
 from govdisclosure.pipeline.normalize import Line
-from govdisclosure.pipeline.values import NumberToken, number_pattern, read_number
+from govdisclosure.pipeline.values import (
+    FOOTNOTE_RUN,
+    NumberToken,
+    number_pattern,
+    read_number,
+)
 from govdisclosure.spec.model import LabelNode, Spec, TableSpec
 from govdisclosure.spec.patterns import PatternTimeoutError, finditer
 from govdisclosure.typography import (
@@ -76,6 +87,10 @@ _RESIDUE_NOISE = re.compile(r"[\s|,.:;()\[\]{}<>\"'*#·•…\-]+")
 #: A cell of marks only (``*``, ``…``, ``#``, a dash the spec does not call
 #: blank): the text holds a cell here but gives no value for it.
 _MARKS = re.compile(r"[*#·•…⋯※?×~\-—–・]+")
+#: A mark standing alone in an undelimited cell, where a value should be: one
+#: or two of them between spaces, digits or the cell's ends (``*``, ``……``). No
+#: dash (a sign, a rule, page furniture) and no longer run (a markdown rule).
+_LONE_MARK = re.compile(r"(?<!\S)[*#·•…⋯※×・]{1,2}(?!\S)")
 #: A short text that stands where a value should (``五``, ``5万``, ``N/A``,
 #: ``注1``, ``12%``, ``1e400``): digits with something unreadable, Chinese
 #: numerals, or a few Latin letters. Longer text is a label or a note.
@@ -94,6 +109,10 @@ class TokenKind(str, enum.Enum):
     # ``5万``). It keeps its position; its value is missing (see `_unread`).
     PROSE = "prose"  # a number in a sentence: reported, never read as a cell
     UNIT = "unit"  # a cell holding only a unit word
+
+
+#: Tokens that make a cell text or prose: a mark among them is punctuation.
+_WORDS = (TokenKind.TEXT, TokenKind.PROSE)
 
 
 class LabelRole(str, enum.Enum):
@@ -144,6 +163,9 @@ class Token(NamedTuple):
     #: A bracketed remark after the number in a value's cell (``12（其中修订3件）``
     #: → ``其中修订3件``): kept for the cell, never read for numbers.
     note: str = ""
+    #: Why the section's runs of blank lines were not read as empty cells
+    #: (`_separator_runs`), for the reason of a cell they leave undecided.
+    runs_note: str = ""
 
     @property
     def span(self) -> SourceSpan:
@@ -166,6 +188,12 @@ class TokenGrid:
     #: tokens are kept (they close rows as any header does), but the first
     #: printing of the header is the one that tells the column order.
     repeated_headers: frozenset[int] = frozenset()
+    #: Lines whose cells the separator runs placed (`_separator_runs`): one
+    #: cell per line, every row there checked to fill its table's columns with
+    #: the cells after its label up to the next label, as the row walk gives
+    #: them; so a row printed alone there needs no other evidence of the
+    #: layout (`rows._ApartLines`).
+    runs_lines: frozenset[int] = frozenset()
 
 
 class FuzzyTarget(NamedTuple):
@@ -268,6 +296,8 @@ def build_grid(
     section_id: str,
     body: list[tuple[Line, int, int]],
     furniture: PageFurniture | None = None,
+    *,
+    stop: int | None = None,
 ) -> TokenGrid:
     """Tokenise a section body, given as ``(line, start column, end column)`` pieces.
 
@@ -277,45 +307,68 @@ def build_grid(
     continue across the pieces as if it had printed one table.
     ``furniture`` (`page_furniture`) names the page headers and footers of
     the whole text, which are skipped like page numbers.
+    ``stop`` is the number of the line the body stops at (`Sections.stop_line`),
+    where the run of blank lines after its last cell ends (`_separator_runs`).
     """
     reader = _reader(spec, section_id)
     converter = _Furniture(section_id, _placeholder_pieces(body), reader.labels)
     tokens: list[Token] = []
     cell_no = 0
     shown = no_outer_pipes = False
+    #: Each printed line's number → its tokens (`_separator_runs`); a line
+    #: skipped as furniture holds none.
+    printed: _Printed = {}
     for index, (piece, first, last) in enumerate(body):
         if PAGE_NUMBER.match(piece.text[first:last]) or (
             furniture is not None and furniture.skips(piece, reader.labels)
         ):
+            printed[piece.number] = []
             continue  # page furniture between the rows of a table printed over pages
         line = _blank_ignored(spec, piece, first, last)
         cells = _cut_cells(line, first, last, cell_no)
         cell_no += len(cells)
         if converter.skipped(index, cells):
+            printed[piece.number] = []
             continue
-        line_tokens = converter.settled(_line_tokens(cells, reader), cells)
-        # An optional leading empty cell matters only before values: in front
-        # of a label ("| 规章 | 0 |") it would leak into the previous row.
-        if (
-            line_tokens
-            and line_tokens[0].optional
-            and (len(line_tokens) == 1 or line_tokens[1].kind is TokenKind.LABEL)
-        ):
-            line_tokens.pop(0)
+        line_tokens = _leading_optional_dropped(
+            converter.settled(_line_tokens(cells, reader), cells)
+        )
         tokens += line_tokens
         shown = shown or _prints_empties(line_tokens)
+        if cells or piece.text[first:last].strip():
+            printed[piece.number] = line_tokens
         no_outer_pipes = no_outer_pipes or _closes_every_cell(cells, line_tokens)
     if no_outer_pipes:
         tokens = [t._replace(optional=False) if t.optional else t for t in tokens]
     if shown:
         tokens = [t._replace(empties_shown=True) if t.delimited else t for t in tokens]
-    joined = tuple(_rejoin_labels(tokens, reader.labels))
+    tokens = _rejoin_labels(tokens, reader.labels)
+    tokens, runs = _separator_runs(
+        tokens, printed, stop, _table_widths(spec, section_id)
+    )
+    joined = tuple(tokens)
     return TokenGrid(
         section_id,
         joined,
         (*converter.findings(), *_fuzzy_findings(joined, reader.labels, spec)),
         frozenset(converter.repeated),
+        runs,
     )
+
+
+def _leading_optional_dropped(line_tokens: list[Token]) -> list[Token]:
+    """The line's tokens without an optional leading empty cell before a label.
+
+    An optional leading empty cell matters only before values: in front of a
+    label (``| 规章 | 0 |``) it would leak into the previous row.
+    """
+    if (
+        line_tokens
+        and line_tokens[0].optional
+        and (len(line_tokens) == 1 or line_tokens[1].kind is TokenKind.LABEL)
+    ):
+        return line_tokens[1:]
+    return line_tokens
 
 
 def _line_tokens(cells: list[_Cell], reader: _Reader) -> list[Token]:
@@ -324,7 +377,8 @@ def _line_tokens(cells: list[_Cell], reader: _Reader) -> list[Token]:
     unread: list[_Cell] = []
     for cell in cells:
         found = _cell_tokens(cell, reader)
-        if len(found) == 1 and _is_unread(found[0]):
+        # an undelimited mark is kept as it is: the row walk places it
+        if cell.delimited and len(found) == 1 and _is_unread(found[0]):
             unread.append(cell)
         line_tokens += found
     if unread:
@@ -693,7 +747,7 @@ class _Cell(NamedTuple):
             (
                 kind,
                 *(text, sa, sb, line, no, delimited, refs, number, ""),
-                *(optional, "", False, note),
+                *(optional, "", False, note, ""),
             ),
         )
 
@@ -873,6 +927,24 @@ def _mixed_tokens(
     return tokens
 
 
+def _lone_marks(cell: _Cell, piece: str, at: int) -> list[Token]:
+    """The unread tokens of the lone marks in ``piece`` (at ``at`` in the cell),
+    a residue of an undelimited cell: what the numbers and labels left.
+
+    Without delimiters a mark printed instead of a value (``*`` on its own
+    line, ``5    *    7``, a glued ``规章12*34``) is the only trace of its
+    cell: dropped as noise, the numbers after it would shift into its column,
+    and the digit runs around it would join. Kept as an unread cell it takes
+    one column and splits the runs. A delimited cell keeps its own rule.
+    """
+    if cell.delimited:
+        return []
+    return [
+        cell.token(TokenKind.VALUE, m.group(), at + m.start(), at + m.end())
+        for m in _LONE_MARK.finditer(piece)
+    ]
+
+
 #: A cell of a number and a bracketed remark (``12（其中修订3件）``,
 #: ``55（含自然失效29件）``, display form: brackets folded to ASCII). The remark
 #: holds a Han character: ``12(3)`` is no remark.
@@ -970,6 +1042,7 @@ def _searched_tokens(
     """
     out: list[Token] = []
     residue: list[str] = []
+    marks: list[Token] = []
     for a, b, refs in _label_pieces(text, key, pos, reader.labels):
         if a >= b:
             continue
@@ -979,22 +1052,43 @@ def _searched_tokens(
         gap = text[a:b]
         last = 0
         for m in reader.numbers.finditer(gap):
-            residue.append(gap[last : m.start()])
-            number = read_number(m, reader.minus_words)
-            shown = m.group().rstrip()  # the pattern takes the spaces after it
+            start = m.start() - _footnote_run(gap, m)
+            residue.append(gap[last:start])
+            marks += _lone_marks(cell, residue[-1], a + last)
+            shown = gap[
+                start : m.end()
+            ].rstrip()  # the pattern takes the spaces after it
+            number = read_number(m, reader.minus_words) if start == m.start() else None
             out.append(
                 cell.token(
                     TokenKind.VALUE,
                     shown,
-                    a + m.start(),
-                    a + m.start() + len(shown),
+                    a + start,
+                    a + start + len(shown),
                     number=number,
                 )
             )
             last = m.end()
         residue.append(gap[last:])
+        marks += _lone_marks(cell, residue[-1], a + last)
     rest = _RESIDUE_NOISE.sub("", "".join(residue))
-    return _classified(cell, text, out, rest)
+    found = _classified(cell, text, out, rest)
+    if marks and not any(t.kind in _WORDS for t in found):
+        found = sorted(found + marks, key=_start)  # a mark in prose is punctuation
+    return found
+
+
+def _footnote_run(gap: str, m: re.Match[str]) -> int:
+    """1 when the number ``m`` is the digits of a footnote mark ``注`` glued
+    after a number and running into the next cells (``0000注1808``), else 0.
+
+    Where the mark's number ends and the next cell begins is not printed, so
+    the run is kept as an unread cell (it splits the digits around it, and no
+    reading takes its digits as values) rather than read as ``注18`` or 1808.
+    """
+    at = m.start()
+    run = FOOTNOTE_RUN.match(gap, at - 1) if at >= 2 else None
+    return 1 if run and gap[at - 2].isdigit() and not m.group("sign") else 0
 
 
 def _label_pieces(
@@ -1541,3 +1635,484 @@ def _label_cells(refs: tuple[LabelRef, ...], spec: Spec) -> tuple[str, ...]:
         else:
             cells += [f"{table.id}.{r.key}.{ref.key}" for r in table.row_leaves()]
     return tuple(cells)
+
+
+# --- empty cells shown by runs of blank lines -----------------------------------
+#
+# Exporters that print a table one cell per line often mark the cell
+# boundaries with a fixed run of line breaks (bare CRs, blank lines): k
+# between the cells of a row, r between rows (real 04 and 06: k = 3, r = 5).
+# An empty cell prints nothing but its separator, so it shows as one more
+# run of k: 17 breaks after a header's last cell are a row break and four
+# empty cells (5 + 4 x 3). The grid reads such runs as explicit empty cells,
+# delimited like a pipe layout's, so that the positional readings of `segment`
+# place the values, but only where the section itself shows the convention
+# consistently; anything that contradicts it leaves the tokens as they were.
+
+
+class _Runs(NamedTuple):
+    """A separator convention: line breaks between cells and between rows."""
+
+    cell: int  # k
+    row: int  # r (equal to k where rows are not told apart)
+
+
+#: Each printed line of a section (blank lines are in none) → its tokens
+#: (before `_rejoin_labels`).
+_Printed = dict[int, list[Token]]
+
+
+def _separator_runs(
+    tokens: list[Token],
+    printed: _Printed,
+    stop: int | None,
+    widths: dict[str, tuple[int, bool]],
+) -> tuple[list[Token], frozenset[int]]:
+    """The tokens with the empty cells that runs of blank lines show, if they
+    do, and the lines whose cells the runs placed (none if they do not).
+
+    Only a section printed one cell per line, with blank lines between its
+    cells, is read this way. Every convention the runs allow (`_conventions`)
+    is tried: under it each run is a cell or row boundary and some empty
+    cells (`_run_cells`), and every row must then fill its table's columns
+    exactly (`_unfilled_row`). When the conventions that pass all place the
+    cells alike, the empty cells become EMPTY tokens and the cells
+    delimited, so that each row reads positionally; when none passes, or
+    they disagree, the tokens are returned as they were, each value noting
+    why (`Token.runs_note`), and the rows keep every reading.
+    """
+    region = _table_region(tokens, printed)
+    # a delimited line after the table (a page's footer of links) is no part of it
+    if region is None or any(
+        t.delimited for t in tokens[region.first : region.last + 1]
+    ):
+        return tokens, frozenset()
+    region = _measured(region, printed)
+    lines = region.lines
+    valued = {n for n in lines if any(t.kind is TokenKind.VALUE for t in printed[n])}
+    if all(g == 1 for g in region.gaps):
+        return tokens, frozenset()  # no blank line: no run to read
+    after = next((n for n in sorted(printed) if n > lines[-1]), stop)
+    closes = tokens[region.last]
+    if closes.kind is TokenKind.LABEL and not _opens_row(closes):
+        after = None  # the run after a header or group label holds no row's cell
+    placed, why = _read_runs(tokens, region, valued, after, widths)
+    if placed is not None:
+        return placed, frozenset(lines)
+    note = f"runs of blank lines not read as empty cells: {why}"
+    return [
+        t._replace(runs_note=note) if t.kind is TokenKind.VALUE else t for t in tokens
+    ], frozenset()
+
+
+def _measured(region: _Region, printed: _Printed) -> _Region:
+    """The region without its lines of page furniture (a page number, a page
+    header: no cell), with the run before each of its lines.
+
+    A page break prints its furniture after the run that ends the cell before
+    it, then a run of its own: the run before a line after a page break is
+    the one up to the furniture (what the cell before it printed).
+    """
+    lines: list[int] = []
+    gaps: list[int] = []
+    end: int | None = None  # where the run before the next line ends
+    for n in region.lines:
+        if not printed[n]:
+            end = n if end is None else end
+            continue
+        if lines:
+            gaps.append((n if end is None else end) - lines[-1])
+        lines.append(n)
+        end = None
+    return region._replace(lines=lines, gaps=tuple(gaps))
+
+
+def _read_runs(
+    tokens: list[Token],
+    region: _Region,
+    with_numbers: set[int],
+    after: int | None,
+    widths: dict[str, tuple[int, bool]],
+) -> tuple[list[Token] | None, str]:
+    """The tokens as the one placement every passing convention gives, or
+    None and why not (the first convention that read every run and failed
+    on a row's cells says most; else the first, the commonest run as k).
+
+    ``with_numbers`` are the lines that hold a number. Conventions are
+    checked on each kind of run (its length, whether a number is beside it)
+    rather than on every run, and a convention that reads every run as one
+    tried before is not placed again.
+    """
+    lines = region.lines
+    pairs = list(itertools.pairwise(lines))
+    gaps = list(region.gaps)
+    valued = [a in with_numbers or b in with_numbers for a, b in pairs]
+    kinds: dict[tuple[int, bool], int] = {}  # each kind → the line after its first
+    for gap, beside, line in zip(gaps, valued, lines[1:], strict=True):
+        kinds.setdefault((gap, beside), line)
+    starts = _line_starts(tokens, region)
+    placements: dict[tuple[int, ...], tuple[_Runs, dict[int, int], int]] = {}
+    reasons: list[tuple[bool, str]] = []
+    tried: dict[tuple[int, ...], tuple[dict[int, int] | None, str]] = {}
+    for runs in _conventions(gaps, valued):
+        counts = [_run_cells(g, runs, v, line) for (g, v), line in kinds.items()]
+        why = next((why for _, why in counts if why), "")
+        trailing = _trailing_cells(after - lines[-1], runs) if after else 0
+        key = (*(c for c, _ in counts), trailing)
+        before = None
+        if not why:
+            if key not in tried:
+                empties = {g: c for (g, _), (c, _) in zip(kinds, counts, strict=True)}
+                tried[key] = _placed_by(
+                    empties, trailing, tokens, (region, starts), gaps, widths
+                )
+            before, why = tried[key]
+        if before is None:
+            reasons.append((why.startswith("the row"), why))
+        else:
+            placements.setdefault(key, (runs, before, trailing))
+    if len(placements) == 1:
+        _, before, trailing = next(iter(placements.values()))
+        if not before and not trailing:
+            return tokens, ""  # every row full: read in order, as positionally
+        return _with_empties(tokens, region, starts, before, trailing), ""
+    if placements:
+        found = ", ".join(f"{k} and {r}" for (k, r), _, _ in placements.values())
+        return (
+            None,
+            f"they fit several conventions that place the cells apart ({found})",
+        )
+    rows = [why for row, why in reasons if row]
+    return None, (rows or [why for _, why in reasons] or ["they show no convention"])[0]
+
+
+class _Region(NamedTuple):
+    """The table's part of a section: its first and last token, its printed lines."""
+
+    first: int
+    last: int
+    lines: list[int]
+    #: The run of line breaks before each line but the first (`_measured`).
+    gaps: tuple[int, ...] = ()
+
+
+def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
+    """The table's one-cell lines, and its first and last token.
+
+    From the section's first label or value to its last label, value or
+    empty cell before the first line that holds a number beside other
+    tokens (no one-cell line: a heading the sections did not find, a row
+    glued on one line) or a text that no label reads with numbers after it
+    (`_unknown_text`), from which on the tokens are read as they were.
+    """
+    table = (TokenKind.LABEL, TokenKind.VALUE, TokenKind.EMPTY)
+    first = next((i for i, t in enumerate(tokens) if t.kind in table), None)
+    if first is None:
+        return None
+    start = tokens[first].line
+    numbered = sorted(n for n in printed if n >= start)
+    cut = next(
+        (
+            n
+            for n in numbered
+            if len(printed[n]) > 1
+            and any(t.kind is TokenKind.VALUE for t in printed[n])
+        ),
+        None,
+    )
+    unknown = _unknown_text(tokens, first)
+    if unknown is not None and (cut is None or unknown < cut):
+        cut = unknown
+    last = next(
+        (
+            i
+            for i in range(len(tokens) - 1, first - 1, -1)
+            if tokens[i].kind in table and (cut is None or tokens[i].line < cut)
+        ),
+        None,
+    )
+    if last is None:
+        return None
+    end, stop = tokens[last].line, tokens[last].end
+    # the last token may be a label wrapped over lines: its lines are those
+    # that start before it ends, and those right after it whose tokens it
+    # took in (a label split over the first cells of two lines stands where
+    # its first part stood, `_split_over_rows`): no token of the stream
+    # stands on them
+    after = tokens[last + 1].line if last + 1 < len(tokens) else None
+    lines: list[int] = []
+    for n in numbered:
+        if cut is not None and n >= cut:
+            break
+        if (
+            n <= end
+            or (printed[n] and printed[n][0].start < stop)
+            or (printed[n] and n == lines[-1] + 1 and (after is None or after > n))
+        ):
+            lines.append(n)
+    return _Region(first, last, lines)
+
+
+def _unknown_text(tokens: list[Token], first: int) -> int | None:
+    """The line of the first text cell after ``first`` that numbers follow
+    before any label: a heading the sections did not find (``四、基本情况``),
+    a table's own caption the spec does not know. The row walk gives those
+    numbers to no row; the runs are read up to it only."""
+    text: Token | None = None
+    for token in tokens[first:]:
+        if token.kind is TokenKind.TEXT:
+            text = text or token
+        elif token.kind is TokenKind.LABEL:
+            text = None
+        elif token.kind is TokenKind.VALUE and text is not None:
+            return text.line
+    return None
+
+
+def _conventions(gaps: list[int], valued: list[bool]) -> list[_Runs]:
+    """Every convention the runs may show, the commonest run first as k.
+
+    k is at most the shortest run beside a number (a number never wraps, and
+    every run before or after one holds at least a boundary); r is k (rows
+    separated like cells) or a longer run that is no multiple of k, so the
+    two never meet: ``k (1 + m)`` and ``r + m k`` are told apart. A table
+    may print no run of exactly k or r (a header left out, every row with an
+    empty cell: ``«11»`` = 5 + 2 x 3 after each label), so every such pair
+    is tried that can read the runs: a run of k or more that is no multiple
+    of k is a row boundary, so r is at most the shortest such run, and of
+    its residue. That each row then fills its columns is the evidence.
+    """
+    beside = [g for g, v in zip(gaps, valued, strict=True) if v]
+    if not beside:
+        return []
+    counts = Counter(gaps)
+    longest = max(counts)
+    out = []
+    for k in sorted(range(1, min(beside) + 1), key=lambda g: (-counts[g], g)):
+        rows = {g for g in counts if g >= k and g % k}
+        if len({g % k for g in rows}) > 1:
+            continue  # row boundaries of two residues: no r reads both
+        if rows:
+            residue = next(iter(rows)) % k
+            out += [
+                _Runs(k, r) for r in range(k + 1, min(rows) + 1) if r % k == residue
+            ]
+        else:  # r only matters for the run after the last cell
+            out += [_Runs(k, k)] + [
+                _Runs(k, r) for r in range(k + 1, longest + 1) if r % k
+            ]
+    return out
+
+
+def _placed_by(
+    empties: dict[int, int],
+    trailing: int,
+    tokens: list[Token],
+    where: tuple[_Region, dict[int, int]],
+    gaps: list[int],
+    widths: dict[str, tuple[int, bool]],
+) -> tuple[dict[int, int] | None, str]:
+    """The empty cells a convention reads before each line, or None and why not.
+
+    ``empties`` gives the empty cells a run of each length shows,
+    ``trailing`` those after the last cell. The rows are counted on the
+    tokens as they would be (`_virtual`), not built. ``where`` is the
+    region and the index of each of its lines' first token.
+    """
+    region, starts = where
+    before: dict[int, int] = {}  # a line → the empty cells in the run before it
+    lines = region.lines
+    for b, gap in zip(lines[1:], gaps, strict=True):
+        count = empties[gap]
+        if count:
+            before[b] = count
+    if any(n not in starts for n in before):
+        return None, "a run of blank lines ends inside a label wrapped over lines"
+    why = _unfilled_row(_virtual(tokens, region, starts, before, trailing), widths)
+    return (None, why) if why else (before, "")
+
+
+#: The empty cell a run shows, as `_unfilled_row` counts it.
+_RUN_EMPTY: Final = Token(TokenKind.EMPTY, "", 0, 0, 0, 0, True)
+
+
+def _line_starts(tokens: list[Token], region: _Region) -> dict[int, int]:
+    """Each line of the region → the index of its first token."""
+    starts: dict[int, int] = {}
+    for i in range(region.first, region.last + 1):
+        starts.setdefault(tokens[i].line, i)
+    return starts
+
+
+def _virtual(
+    tokens: list[Token],
+    region: _Region,
+    starts: dict[int, int],
+    before: dict[int, int],
+    trailing: int,
+) -> Iterator[Token]:
+    """The region's tokens with the runs' empty cells, as `_with_empties` would
+    give them but for their fields: for counting its rows' cells. After the
+    region, the values its last row would still take (up to the next label
+    or text) count too: a row cannot be cut off at the region's end."""
+    for i in range(region.first, region.last + 1):
+        token = tokens[i]
+        if starts.get(token.line) == i:
+            yield from [_RUN_EMPTY] * before.get(token.line, 0)
+        yield token
+    yield from [_RUN_EMPTY] * trailing
+    for token in tokens[region.last + 1 :]:
+        if token.kind is not TokenKind.VALUE and token.kind is not TokenKind.EMPTY:
+            if token.kind is not TokenKind.UNIT:
+                return
+            continue
+        yield token
+
+
+def _run_cells(gap: int, runs: _Runs, valued: bool, line: int) -> tuple[int, str]:
+    """How many empty cells a run of ``gap`` line breaks before ``line`` shows.
+
+    ``k (1 + m)`` is a cell boundary and m empty cells; ``r + m k`` a row
+    boundary and m empty cells; a run shorter than k wraps a label's text,
+    never a number.
+    """
+    k, r = runs
+    if gap < k and not valued:
+        return 0, ""
+    if gap >= k and gap % k == 0:
+        return gap // k - 1, ""
+    if r != k and gap >= r and (gap - r) % k == 0:
+        return (gap - r) // k, ""
+    between = f"{k} between cells" + (f" and {r} between rows" if r != k else "")
+    return 0, f"the run of {gap} line breaks before line {line} fits no {between}"
+
+
+def _trailing_cells(gap: int, runs: _Runs) -> int:
+    """The empty cells that end the table's last row, in the run after it.
+
+    Read only where rows have a boundary of their own (r + m k): what follows
+    a table (a heading, a note) may stand after any number of blank lines
+    (real 04: 6, 06: 7, with r = 5), and with r = k they could not be told
+    from empty cells.
+    """
+    k, r = runs
+    if r != k and gap >= r and (gap - r) % k == 0:
+        return (gap - r) // k
+    return 0
+
+
+def _with_empties(
+    tokens: list[Token],
+    region: _Region,
+    starts: dict[int, int],
+    empties: dict[int, int],
+    trailing: int,
+) -> list[Token]:
+    """The tokens with ``empties[n]`` EMPTY tokens before line n's first token
+    and ``trailing`` after the region's last, the region's values and empty
+    cells delimited. Every line of ``empties`` starts a token (`_placed_by`).
+
+    Each empty cell is a cell of its own, numbered after the section's cells
+    (renumbering a section's tokens would cost more than reading the runs).
+    """
+    first, last = region.first, region.last
+    numbers = itertools.count(max(t.cell for t in tokens) + 1)
+    out: list[Token] = tokens[:first]
+    for i in range(first, last + 1):
+        token = tokens[i]
+        if starts.get(token.line) == i:  # zero-width, where the next cell starts
+            out += [
+                _run_empty(token.start, token.line, numbers)
+                for _ in range(empties.get(token.line, 0))
+            ]
+        if token.kind is TokenKind.VALUE or token.kind is TokenKind.EMPTY:
+            token = _new(Token, (*token[:_AT], True, *token[_AT + 1 :]))
+        out.append(token)
+    out += [_run_empty(token.end, token.line, numbers) for _ in range(trailing)]
+    return out + tokens[last + 1 :]
+
+
+#: Where `Token.delimited` is in a token (a token is rebuilt by tuple's own
+#: constructor, in C: `_replace` on every value of a section costs more).
+_AT: Final = Token._fields.index("delimited")
+
+
+def _run_empty(offset: int, line: int, numbers: Iterator[int]) -> Token:
+    """An empty cell a run shows, at ``offset`` (zero-width)."""
+    return Token(TokenKind.EMPTY, "", offset, offset, line, next(numbers), True)
+
+
+@by_identity(maxsize=64)
+def _table_widths(spec: Spec, section_id: str) -> dict[str, tuple[int, bool]]:
+    """The section's tables: id → (columns, whether its one row is unlabelled)."""
+    return {
+        t.id: (
+            len(t.column_leaves()),
+            len(t.row_leaves()) == 1 and not t.row_leaves()[0].node.label,
+        )
+        for t in spec.tables
+        if t.section == section_id
+    }
+
+
+def _unfilled_row(tokens: Iterable[Token], widths: dict[str, tuple[int, bool]]) -> str:
+    """What row's cells do not fill its table's columns exactly ("" if none).
+
+    The row walk (`rows`) gives a label's row the values and empty cells after
+    it, up to the next label or text; with the empty cells the runs show,
+    every row of a table printed this way has exactly as many cells as
+    columns, and a header or caption none (or, for a table whose one row is
+    unlabelled, that row's). Anything else, and the runs do not show the
+    table's cells.
+    """
+    owner: Token | None = None
+    count = 0
+    for token in itertools.chain(tokens, (None,)):
+        kind = None if token is None else token.kind
+        if kind is TokenKind.VALUE or kind is TokenKind.EMPTY:
+            count += 1
+            continue
+        if kind is TokenKind.UNIT or (
+            token is not None and kind is TokenKind.LABEL and _only_remark(token)
+        ):
+            continue  # a unit's or a remark's cell belongs to the row it follows
+        if count or (owner is not None and _opens_row(owner)):
+            width = _owner_width(owner, widths)
+            if width != count:
+                where = f"line {owner.line}" if owner else "the section's start"
+                return (
+                    f"the row at {where} has {count} cells for {width or 'no'} columns"
+                )
+        owner = token if kind is TokenKind.LABEL else None
+        count = 0
+    return ""
+
+
+def _only_remark(token: Token) -> bool:
+    return all(r.role is LabelRole.REMARK for r in token.refs)
+
+
+def _opens_row(token: Token) -> bool:
+    return any(r.role is LabelRole.ROW for r in token.refs)
+
+
+def _owner_width(
+    owner: Token | None, widths: dict[str, tuple[int, bool]]
+) -> int | None:
+    """The columns of the row a label opens: its row's table's, or the unlabelled
+    row's its header opens; None when that is not one number."""
+    if owner is None:
+        return None
+    if _opens_row(owner):
+        found = {
+            widths[r.table][0]
+            for r in owner.refs
+            if r.role is LabelRole.ROW and r.table in widths
+        }
+    else:
+        found = {
+            widths[r.table][0]
+            for r in owner.refs
+            if r.table in widths and widths[r.table][1]
+        }
+    return found.pop() if len(found) == 1 else None

@@ -33,18 +33,21 @@ Three guards keep it honest and bounded:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Final, cast
 
 from attrs import evolve
 
-from govdisclosure.model import Fact, Finding, Severity
+from govdisclosure.model import Fact, Finding, Severity, Value
 from govdisclosure.pipeline.decode import (
     MAX_SOLUTIONS,
     MAX_STATES,
     Constraint,
     DecodeBoundError,
+    Domain,
     row_solutions,
 )
 from govdisclosure.pipeline.grid import Token, TokenKind
@@ -61,15 +64,17 @@ from govdisclosure.pipeline.segment import (
 )
 from govdisclosure.pipeline.values import MAX_SPLIT_DIGITS
 from govdisclosure.spec.expr import Instance, instances
-from govdisclosure.spec.model import Spec, ValueType
+from govdisclosure.spec.model import Invariant, Spec, ValueType
 
 __all__ = [
     "CONVENTIONS",
     "MAX_PASSES",
     "MAX_SUMSET",
     "NON_NEGATIVE",
+    "SET_ASIDE",
     "ZEROS_PRINTED",
     "narrow_readings",
+    "set_aside_equations",
 ]
 
 #: The largest sumset built while narrowing; a larger one skips that equation.
@@ -120,13 +125,10 @@ def narrow_readings(
         # `invariants`' ``invariant.violated``); only cells the text does
         # not give may still be 0 by an equation that holds
         return _zeros_of_one_reading(drafts, rows, usable), []
-    columns = {
-        d.spec.id: {c.key: j for j, c in enumerate(d.spec.column_leaves())}
-        for d in drafts
-    }
+    columns = {d.spec.id: _column_indexes(d) for d in drafts}
     conflicts: list[list[Instance]] = []
     bounds = _search_undetermined_rows(rows, columns, usable, conflicts)
-    bounded = {cast(_RowKey, tuple(f.cells[0].split(".", 1))) for f in bounds}
+    bounded = {_finding_row(f) for f in bounds}
     # a row whose readings still leave out the cuts of a long run holds none
     # of the true readings: its equations would narrow the others wrongly,
     # and a conflict through it would be the reader's limit, not the report's
@@ -134,16 +136,17 @@ def narrow_readings(
         k for k, r in rows.items() if r.initial != () and _uncut_run(r) is not None
     ]
     unread = {*uncut, *(k for core in conflicts for k in _rows_of(core[0]))}
-    # an equation of few rows first: a row's own sum leaves each row a few
-    # readings, and the column sums over many rows are then small to build
-    # (the same fixpoint: narrowing only drops, and never what a consistent
-    # table keeps)
-    usable = sorted(
-        (i for i in usable if not _rows_of(i) & unread), key=lambda i: len(i.places)
+    rows, active, settled, frozen, decoded = _narrow_and_decode(
+        rows, usable, unread, bounded, conflicts, columns
     )
-    rows, active, settled, frozen = _narrow_by_equations(rows, usable, conflicts)
+    bounds = [f for f in bounds if _finding_row(f) not in decoded]
+    still = {*uncut, *bounded} - decoded  # rows whose readings are not the report's
+    trusted = [i for i in usable if not _rows_of(i) & still]
+    rows, settled = _narrow_set_aside(
+        rows, active, settled, trusted, conflicts, columns
+    )
     rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
-    rows = _zeros_printed(rows, active, spec, {*uncut, *bounded})
+    rows = _zeros_printed(rows, active, spec, still)
     rows = _non_negative_zeros(rows, active, drafts)
     narrowed = tuple(
         evolve(d, rows=tuple(rows[(r.table, r.key)] for r in d.rows)) for d in drafts
@@ -155,20 +158,165 @@ def narrow_readings(
     ]
 
 
+def _finding_row(finding: Finding) -> _RowKey:
+    """The row a ``decode.bound`` finding names."""
+    return cast(_RowKey, tuple(finding.cells[0].split(".", 1)))
+
+
+def _narrow_and_decode(
+    rows: dict[_RowKey, RowDraft],
+    usable: list[Instance],
+    unread: set[_RowKey],
+    bounded: set[_RowKey],
+    conflicts: list[list[Instance]],
+    columns: dict[str, dict[str, int]],
+) -> tuple[dict[_RowKey, RowDraft], list[Instance], bool, set[_RowKey], set[_RowKey]]:
+    """Narrow by the equations, then decode the ``bounded`` rows (their own
+    search passed its bounds) with the values the equations through the other
+    rows leave each of their columns (`_domains`), and narrow again with
+    them, until no more is decoded: `_narrow_by_equations`'s results, and the
+    rows decoded.
+
+    A total row of five-digit counts glued into 31 digits has too many cuts
+    for its own sum to search, but its column sums over the outcome rows
+    (mostly decided) leave each column a few values: the search is then
+    small. Each domain holds every value a consistent table gives (the other
+    rows' readings keep all of theirs), so the readings found do too.
+    """
+    decoded: set[_RowKey] = set()
+    frozen: set[_RowKey] = set()
+    while True:
+        unread -= decoded
+        # an equation of few rows first: a row's own sum leaves each row a
+        # few readings, and the column sums over many rows are then small to
+        # build (the same fixpoint: narrowing only drops, and never what a
+        # consistent table keeps)
+        active = sorted(
+            (i for i in usable if not _rows_of(i) & unread),
+            key=lambda i: len(i.places),
+        )
+        rows, active, settled, frozen = _narrow_by_equations(
+            rows, active, conflicts, frozen
+        )
+        pending = bounded - decoded - frozen
+        new = {
+            k for k in pending if _decode_row(k, rows, usable, unread | frozen, columns)
+        }
+        if not new:
+            return rows, active, settled, frozen, decoded
+        decoded |= new
+
+
+def _decode_row(
+    key: _RowKey,
+    rows: dict[_RowKey, RowDraft],
+    usable: list[Instance],
+    unknown: set[_RowKey],
+    columns: dict[str, dict[str, int]],
+) -> bool:
+    """Decode one row past its bounds with the domains of its columns; whether it was.
+
+    ``unknown`` rows (unread, set aside) give no domain. A row the search
+    still cannot finish, or that no reading fits (a conflict the exact search
+    would have to name: left to its ``decode.bound`` finding), stays as it is.
+    """
+    row = rows[key]
+    domains, ids = _domains(key, rows, usable, unknown)
+    if not ids:
+        return False
+    own = [i for i in usable if _rows_of(i) == {key}]
+    constraints = [
+        tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
+        for inst in own
+    ]
+    try:
+        readings = row_solutions(row.tokens, row.types, constraints, domains)
+    except DecodeBoundError:
+        return False
+    if not readings:
+        return False
+    by = tuple(dict.fromkeys([*(i.invariant.id for i in own), *ids]))
+    rows[key] = evolve(row, readings=tuple(readings), initial=(), narrowed_by=by)
+    return True
+
+
+def _domains(
+    key: _RowKey,
+    rows: dict[_RowKey, RowDraft],
+    usable: list[Instance],
+    unknown: set[_RowKey],
+) -> tuple[list[Domain], list[str]]:
+    """Each column's possible values by the equations through ``key``'s row and
+    listed rows only, and the ids of the equations that gave any.
+
+    In an equation where the row holds one cell (coefficient ±1), the cell is
+    minus the sum of the others, whose possible values are the sumset of the
+    other rows' contributions (skipped past `MAX_SUMSET`).
+    """
+    row = rows[key]
+    domains: list[Domain] = [None] * len(row.types)
+    ids: list[str] = []
+    for inst in usable:
+        mine = [terms for r, terms in inst.places if (inst.table, r) == key]
+        if len(mine) != 1 or len(mine[0]) != 1 or mine[0][0][0] not in (1, -1):
+            continue
+        ((coef, j),) = mine[0]
+        sums = _others_sumset(inst, key, rows, unknown)
+        if sums is None:
+            continue
+        values: set[Value] = {-coef * s for s in sums}
+        before = domains[j]
+        domains[j] = values if before is None else values & before
+        ids.append(inst.invariant.id)
+    return domains, ids
+
+
+def _others_sumset(
+    inst: Instance,
+    key: _RowKey,
+    rows: dict[_RowKey, RowDraft],
+    unknown: set[_RowKey],
+) -> set[_Number] | None:
+    """The possible sums of ``inst``'s terms outside ``key``'s row (with its
+    constant); None when a row is unknown or unlisted, a cell missing, or the
+    sums past `MAX_SUMSET`."""
+    sums: set[_Number] = {inst.constant}
+    for r, terms in inst.places:
+        other = (inst.table, r)
+        if other == key:
+            continue
+        d = rows[other]
+        if other in unknown or not d.found or not d.readings:
+            return None
+        values = {_contribution(reading, terms) for reading in d.readings}
+        if None in values:
+            return None
+        sums = {a + cast(_Number, b) for a in sums for b in values}
+        if len(sums) > MAX_SUMSET:
+            return None
+    return sums
+
+
+def _column_indexes(draft: TableDraft) -> dict[str, int]:
+    """Each column key of the table's spec → its index in a reading."""
+    return {c.key: j for j, c in enumerate(draft.spec.column_leaves())}
+
+
 def _narrow_by_equations(
     initial: dict[_RowKey, RowDraft],
     usable: list[Instance],
     conflicts: list[list[Instance]],
+    frozen_before: AbstractSet[_RowKey] = frozenset(),
 ) -> tuple[dict[_RowKey, RowDraft], list[Instance], bool, set[_RowKey]]:
     """Narrow by the equations: rows, the equations used, whether they settled,
-    and the frozen rows.
+    and the frozen rows (at least ``frozen_before``, those of earlier conflicts).
 
     When narrowing finds an equation that no reading satisfies, the table has
     no consistent reading there, so nothing may be inferred from it: a small set of equations that cannot hold together is added to
     ``conflicts``, its rows are frozen, and narrowing restarts without the
     equations touching frozen rows. Frozen rows only grow, so this ends.
     """
-    frozen: set[_RowKey] = set()
+    frozen = set(frozen_before)
     while True:
         rows = dict(initial)
         active = [i for i in usable if not frozen & _rows_of(i)]
@@ -178,6 +326,137 @@ def _narrow_by_equations(
         core = _conflict_core(initial, active, broken)
         conflicts.append(core)
         frozen |= {k for inst in core for k in _rows_of(inst)}
+
+
+def _narrow_set_aside(
+    rows: dict[_RowKey, RowDraft],
+    active: list[Instance],
+    settled: bool,
+    trusted: list[Instance],
+    conflicts: list[list[Instance]],
+    columns: dict[str, dict[str, int]],
+) -> tuple[dict[_RowKey, RowDraft], bool]:
+    """Narrow by the equations that hold once the rows of ``conflicts`` are set aside.
+
+    A row whose numbers cannot add up is unknown, not wrong everywhere: its
+    printed readings are set aside and its cells taken as unknowns, and every
+    equation of ``trusted`` still holds on the true table. The equations in
+    which those unknowns cancel (`set_aside_equations`) are implied by them
+    whatever the row holds, so narrowing by them drops only readings that no
+    table consistent with the rest keeps. They are appended to ``active``
+    (the conventions after this narrow by them too). Should they find no
+    reading either, the rest disagree as well and nothing is decided by them.
+    """
+    aside = {k for core in conflicts for inst in core for k in _rows_of(inst)}
+    if not aside:
+        return rows, settled
+    labels = {k: r.label for k, r in rows.items()}
+    derived = set_aside_equations(trusted, aside, labels, columns)
+    if not derived:
+        return rows, settled
+    trial = dict(rows)
+    broken, now_settled = _narrow_all(
+        [*active, *derived], trial, len(active) if settled else 0
+    )
+    if broken is not None:
+        return rows, settled
+    active += derived
+    return trial, now_settled
+
+
+#: The prefix of the id of an equation derived with rows set aside
+#: (`set_aside_equations`): what follows it is said in a cell's reason.
+SET_ASIDE: Final = "set-aside:"
+
+#: A linear form over cells ``(table, row, column key)`` with integer
+#: coefficients, and the ids of the equations it was combined from.
+_Form = tuple[dict[tuple[str, str, str], int], list[str]]
+
+
+def set_aside_equations(
+    trusted: Sequence[Instance],
+    aside: set[_RowKey],
+    labels: dict[_RowKey, str],
+    columns: dict[str, dict[str, int]],
+) -> list[Instance]:
+    """The equations implied by ``trusted`` in which no cell of the ``aside`` rows is left.
+
+    Gaussian elimination: each cell of an aside row is solved for in the
+    equation of fewest terms holding it, substituted into the others, and
+    that equation dropped. Every form left is a sum of multiples of
+    ``trusted`` equations, so it holds on any table satisfying them, whatever
+    the aside rows hold; and it names none of their cells.
+    """
+    # the spec's equations have no constant (a figure of the prose is not
+    # among them): a derived form is ``Σ coef·cell == 0`` too
+    forms = [_form(i) for i in trusted if _rows_of(i) & aside and not i.constant]
+    unknowns = sorted({c for form, _ in forms for c in form if c[:2] in aside})
+    for cell in unknowns:
+        holding = [f for f in forms if cell in f[0]]
+        if not holding:
+            continue
+        pivot = min(holding, key=lambda f: len(f[0]))
+        forms.remove(pivot)
+        for form in holding:
+            if form is not pivot:
+                _substitute(form, pivot, cell)
+    names = ", ".join(dict.fromkeys(labels[k] for k in sorted(aside) if k in labels))
+    return [_instance(form, ids, names, columns) for form, ids in forms if form]
+
+
+def _form(inst: Instance) -> _Form:
+    form: dict[tuple[str, str, str], int] = {}
+    for coef, row, column in inst.terms:
+        cell = (inst.table, row, column)
+        form[cell] = form.get(cell, 0) + coef
+    return {c: v for c, v in form.items() if v}, [inst.invariant.id]
+
+
+def _substitute(form: _Form, pivot: _Form, cell: tuple[str, str, str]) -> None:
+    """``form`` times the pivot's coefficient of ``cell``, minus ``pivot`` times
+    the form's (so ``cell`` cancels), divided by the coefficients' gcd; in place.
+    Integers throughout: a sum of integer multiples of the two."""
+    terms, ids = form
+    mine, theirs = terms[cell], pivot[0][cell]
+    for c in terms:
+        terms[c] *= theirs
+    for c, v in pivot[0].items():
+        now = terms.get(c, 0) - mine * v
+        if now:
+            terms[c] = now
+        else:
+            terms.pop(c, None)
+    divisor = math.gcd(*terms.values()) if terms else 1
+    for c in terms:
+        terms[c] //= divisor
+    ids.extend(i for i in pivot[1] if i not in ids)
+
+
+def _instance(
+    form: dict[tuple[str, str, str], int],
+    ids: list[str],
+    names: str,
+    columns: dict[str, dict[str, int]],
+) -> Instance:
+    """A derived form as an `Instance`, its id naming the rows set aside."""
+    terms = tuple((v, c[1], c[2]) for c, v in form.items())
+    table = next(iter(form))[0]
+    by_row: dict[str, list[tuple[int, int]]] = {}
+    for coef, row, column in terms:
+        by_row.setdefault(row, []).append((coef, columns[table][column]))
+    text = " + ".join(f"{coef}*{row}.{column}" for coef, row, column in terms)
+    invariant = Invariant(
+        f"{SET_ASIDE}{', '.join(sorted(ids))} with {names}", table, f"{text} == 0"
+    )
+    return Instance(
+        invariant,
+        table,
+        None,
+        terms,
+        f"{text} == 0",
+        0,
+        tuple((row, tuple(cols)) for row, cols in by_row.items()),
+    )
 
 
 def _narrow_by_facts(

@@ -338,7 +338,7 @@ class _RowWalk:
         self.row_shown = False
         self.row_inline = False
         self.unused: list[Token] = []
-        self.apart = _ApartLines(grid.tokens)
+        self.apart = _ApartLines(grid.tokens, grid.runs_lines)
         #: Rows whose numbers are not placed (`_ApartLines`): key → reason.
         self.unplaced: dict[tuple[str, str], str] = {}
 
@@ -481,13 +481,16 @@ class _ApartLines:
       their numbers reported unused.
     """
 
-    def __init__(self, tokens: Sequence[Token]) -> None:
+    def __init__(self, tokens: Sequence[Token], runs: frozenset[int]) -> None:
         #: Lines with a word (a label, a text, a unit): no line of numbers.
         self.worded = frozenset(
             t.line
             for t in tokens
             if t.kind is not TokenKind.VALUE and t.kind is not TokenKind.EMPTY
         )
+        #: Lines whose cells the separator runs placed (`TokenGrid.runs_lines`):
+        #: their rows are known, and none of them is held.
+        self.runs = runs
         #: The rows opened by their labels, in order: key, tokens, held lines.
         self.rows: list[tuple[tuple[str, str], list[Token], list[list[Token]]]] = []
         #: The line of each row's label.
@@ -506,7 +509,7 @@ class _ApartLines:
     def take(self, token: Token, current: list[Token]) -> bool:
         """Hold ``token``, after the label of ``current`` (a row with nothing
         yet), if it stands on a line of numbers."""
-        if token.line in self.worded or not self.rows:
+        if token.line in self.worded or token.line in self.runs or not self.rows:
             return False
         _, tokens, held = self.rows[-1]
         if tokens is not current:

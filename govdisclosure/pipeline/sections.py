@@ -114,6 +114,27 @@ class Sections:
             return []
         return _pieces(self.normalized.lines, span.start, span.stop)
 
+    def stop_line(self, section_id: str) -> int | None:
+        """The number of the line where the section's body stops, when what
+        follows it (the next heading, the report's end) starts that line.
+
+        Blank lines are in no body piece: the grid needs this to count the run
+        of them after a table's last cell (`grid._separator_runs`). At the end
+        of the text, the line after its last line break; None where the stop
+        is in the middle of a line, or the text ends without a line break.
+        """
+        span = self.span(section_id)
+        lines = self.normalized.lines
+        if span is None:
+            return None
+        if span.stop[0] >= len(lines):
+            ends_line = self.normalized.source.endswith(("\n", "\r"))
+            return len(lines) + 1 if ends_line else None
+        line_no, column = span.stop
+        if lines[line_no].text[:column].strip():
+            return None
+        return lines[line_no].number
+
     def prose(self, exclude: Collection[str]) -> list[tuple[Line, int, int]]:
         """The preamble and the bodies of the sections not in ``exclude``, in order."""
         lines = self.normalized.lines

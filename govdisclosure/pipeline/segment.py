@@ -30,6 +30,7 @@ from typing import Final, Literal, NamedTuple
 from govdisclosure.model import Value
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.values import (
+    FOOTNOTE_RUN,
     MAX_SPLIT_DIGITS,
     convert,
     count_splits,
@@ -124,13 +125,10 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
             return positional
         # more cells than columns: the cells do not say the columns, so the
         # numbers are read as if they had no positions
-    # an unread cell has a position only among delimited cells: here it is
-    # left out (and reported unused)
-    values = [
-        i
-        for i, t in enumerate(tokens)
-        if t.kind is TokenKind.VALUE and t.number is not None
-    ]
+    # an unread cell (a mark) is a cell whose value is unknown: it takes one
+    # column wherever it falls, and is never cut or joined to the digits
+    # around it
+    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
     if len(values) == n:
         return _in_order(tokens, values, types)
     # Counting is cheap and listing is not: a collapsed row has millions of
@@ -158,7 +156,10 @@ def _in_order(
     slots: list[Slot] = []
     for column, i in enumerate(values):
         number = tokens[i].number
-        if number is None or not number.well_formed:
+        if number is None:
+            slots.append(_unread(tokens, i))
+            continue
+        if not number.well_formed:
             return []
         piece = _piece(tokens, i, number.digits, types[column], role="whole")
         if piece is None:
@@ -175,15 +176,17 @@ def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:
     is enumerated.
     """
     ways = [1] + [0] * n  # ways[m]: readings of the tokens so far as m numbers
-    most = _most_parts(tokens, values, n)
+    most = _most_parts(values, n)
     for i in values:
         number = tokens[i].number
-        if number is None:
-            continue
         per_token = [0] * (n + 1)
-        if number.well_formed:
+        if number is None or number.well_formed:  # an unread cell: one column
             per_token[1] = 1
-        if number.splittable and len(number.digits) <= MAX_SPLIT_DIGITS:
+        if (
+            number is not None
+            and number.splittable
+            and len(number.digits) <= MAX_SPLIT_DIGITS
+        ):
             for parts in range(2, min(len(number.digits), most) + 1):
                 per_token[parts] = count_splits(number.digits, parts)
         nxt = [0] * (n + 1)
@@ -300,6 +303,16 @@ def _placed(
     return [tuple(slots)]
 
 
+def _unread(tokens: Sequence[Token], index: int) -> Unread:
+    """The slot of an unread cell placed without positions (a mark in an
+    undelimited row): its value is unknown wherever it lands."""
+    text = tokens[index].text
+    if FOOTNOTE_RUN.fullmatch(text):
+        why = "a footnote mark runs into the digits after it (where its number ends is not printed)"
+        return Unread(index, text, why)
+    return Unread(index, text, "the cell holds no number")
+
+
 def _positional(tokens: Sequence[Token]) -> bool:
     """One value per delimited cell: the cell positions are the columns."""
     if not tokens or not all(t.delimited for t in tokens):
@@ -308,8 +321,9 @@ def _positional(tokens: Sequence[Token]) -> bool:
     return len(set(cells)) == len(cells)
 
 
-#: Where a number sits in its token: the whole token, or a part of a glued run.
-Role = Literal["whole", "first", "middle", "last"]
+#: Where a number sits in its token: the whole token, or a part of a glued run;
+#: or an unread cell's place (no number: `Unread`).
+Role = Literal["whole", "first", "middle", "last", "unread"]
 
 
 def _role(start: int, end: int, length: int) -> Role:
@@ -373,10 +387,11 @@ def _sequences(
     (the others are left unused).
     """
     options: list[list[list[tuple[int, str, Role]]]] = []
-    most = _most_parts(tokens, values, n)
+    most = _most_parts(values, n)
     for i in values:
         number = tokens[i].number
         if number is None:
+            options.append([[(i, "", "unread")]])  # one column, never cut
             continue
         opts: list[list[tuple[int, str, Role]]] = []
         if number.well_formed:
@@ -395,14 +410,13 @@ def _sequences(
     yield from _product(options, n)
 
 
-def _most_parts(tokens: Sequence[Token], values: list[int], n: int) -> int:
+def _most_parts(values: list[int], n: int) -> int:
     """The most numbers one token can be cut into: every other token read takes a column.
 
     A sequence uses ``min(tokens, n)`` tokens, each giving at least one number,
     so a row with as many tokens as columns has no room for a cut at all.
     """
-    present = sum(1 for i in values if tokens[i].number is not None)
-    return n - max(min(present, n) - 1, 0)
+    return n - max(min(len(values), n) - 1, 0)
 
 
 def _product(
@@ -443,6 +457,9 @@ def _placements(
     for columns in itertools.combinations(range(n), len(sequence)):
         slots: list[Slot] = [BLANK] * n
         for (index, digits, role), column in zip(sequence, columns, strict=True):
+            if role == "unread":
+                slots[column] = _unread(tokens, index)
+                continue
             piece = _cached_piece(tokens, pieces, index, digits, role, types[column])
             if piece is None:
                 break

@@ -29,6 +29,8 @@ from govdisclosure.typography import FOOTNOTE_MARKS
 
 __all__ = [
     "FOOTNOTE",
+    "FOOTNOTE_RUN",
+    "MAX_NUMBER_DIGITS",
     "MAX_SPLIT_DIGITS",
     "MINUS_SIGNS",
     "NumberToken",
@@ -43,6 +45,12 @@ __all__ = [
 #: Longest digit run tried for splitting into several glued cells.
 MAX_SPLIT_DIGITS = 24
 
+#: Most digits a number may have to be converted (`convert`). A longer run is
+#: no figure of any report, and Python refuses to convert more than 4,300
+#: digits to an int (a ``ValueError`` deep in the steps): it is no value, so
+#: a cell that holds it is unread (missing, with its text and a reason).
+MAX_NUMBER_DIGITS = 1_000
+
 # The typography of a number (see the module docstring), as pattern fragments.
 #: Digits grouped by thousands separators: ``6,119,919.29``.
 _GROUPED = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -52,8 +60,13 @@ _ENUMERATOR_MARK = r"[.、](?:\D|$)"
 MINUS_SIGNS = ("-", "\u2212")
 #: A footnote mark glued after a number: circled numbers and superscripts
 #: (`typography.FOOTNOTE_MARKS`), ``※``, ``注1``. Part of the number's text,
-#: never of its digits: ``5①`` is 5 with footnote ①, not 51.
-FOOTNOTE = "注\\d{1,2}|※|[" + "".join(sorted(FOOTNOTE_MARKS)) + "]+"
+#: never of its digits: ``5①`` is 5 with footnote ①, not 51. A ``注`` whose
+#: digits run on into more digits (a glued row's ``0注1808``) is no footnote
+#: here: where its number ends and the next cell begins is not printed (see
+#: `FOOTNOTE_RUN`).
+FOOTNOTE = "注\\d{1,2}(?!\\d)|※|[" + "".join(sorted(FOOTNOTE_MARKS)) + "]+"
+#: A footnote mark ``注`` whose digits run into the next cells' digits.
+FOOTNOTE_RUN = re.compile(r"注\d+")
 
 
 @frozen
@@ -117,9 +130,12 @@ def convert(
     """The value of ``digits`` (the whole token or a glued part) as ``value_type``.
 
     Returns None when the text cannot be a value of that type: a sign on a
-    count, a fraction in an integer column. Callers treat that reading as
-    impossible rather than guessing.
+    count, a fraction in an integer column, more digits than
+    `MAX_NUMBER_DIGITS`. Callers treat that reading as impossible rather
+    than guessing.
     """
+    if len(digits) > MAX_NUMBER_DIGITS + 1:  # no figure (and past int's limit)
+        return None
     if "." in digits:
         if value_type is not ValueType.DECIMAL:
             return None
@@ -130,10 +146,7 @@ def convert(
     elif value_type is ValueType.DECIMAL:
         value = Decimal(digits)
     else:
-        try:
-            value = int(digits)
-        except ValueError:  # past Python's 4,300 digits: no count has so many
-            return None
+        value = int(digits)
     if sign is not None:
         if value_type is ValueType.INT and sign < 0:
             return None

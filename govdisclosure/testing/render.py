@@ -14,10 +14,11 @@ Hazards, seen in real reports, are modifiers too (all off by default, so
 ``Layout()`` prints as it always did): headings glued to the text before them,
 the report's own section numbering, reworded and missing headings, the html
 page inside a JavaScript string or a JSON blob, a PDF text layer's spaces
-between digits and Han, page numbers between table rows, and sibling columns
-printed in another order than the form's (header and data alike). What they need to
-between digits and Han, page numbers between table rows, and row labels
-printed apart from their values. What they need to
+between digits and Han, page numbers between table rows, short rows, marks
+instead of values, footnote marks, deleted cells, misprinted labels, tables
+split by converters, sibling columns printed in another order than the form's
+(header and data alike), row labels printed apart from their values, and
+empty cells shown only by runs of line breaks (`HAZARDS`). What they need to
 know of the format (section numbers, titles, units) comes from the spec; the
 strings written here are page furniture, the same for every format.
 """
@@ -52,6 +53,7 @@ __all__ = [
     "NUMBERINGS",
     "PAGE_NUMBER_FORMS",
     "REWORDINGS",
+    "RUN_FORMS",
     "SPLIT_CELLS",
     "WRAPPERS",
     "FilledReport",
@@ -106,6 +108,10 @@ PAGE_NUMBER_FORMS = ("- {n} -", "— {n} —")
 MARKS = ("*", "＊", "…", "·", "•", "#")
 #: Footnote marks printed after a value (`Layout.footnotes`).
 FOOTNOTE_FORMS = ("①", "²", "※", "注1")
+#: One cell per line with fixed runs of line breaks (`Layout.runs`): the break,
+#: the run between cells and the run between rows; an empty cell shows only as
+#: one more run between cells. ``cr`` is real 04's and 06's (bare CRs, 3 and 5).
+RUN_FORMS: dict[str, tuple[str, int, int]] = {"cr": ("\r", 3, 5), "lf": ("\n", 2, 3)}
 #: The cell layouts that keep cell boundaries by delimiters (pipes, tabs, html).
 DELIMITED_CELLS = ("pipe", "pipe_outer", "markdown", "tabs", "html")
 #: Where a table's values stand when its labels are printed apart from them
@@ -132,6 +138,7 @@ HAZARDS = (
     "split_tables",
     "permuted_columns",
     "apart",
+    "runs",
 )
 #: The layouts a PDF→markdown converter prints as pipe tables it splits into
 #: pieces (`Layout.split_tables`).
@@ -204,10 +211,17 @@ class Layout:
     * ``permuted_columns``: the children of every column group (the top level
       included) printed in another order, header and data alike, shuffled by
       this seed (a group of two is swapped). Only where the header is printed
-      (``header=True``): without one, nothing in the text says the order.
+      (``header=True``): without one, nothing in the text says the order;
+    * ``runs``: the tables one cell per line, cells and rows separated by runs
+      of line breaks (one of `RUN_FORMS`), every zero an empty cell shown only
+      by one more run (not for ``cells="html"``).
 
-    Short rows and deleted cells drop the ragged padding of pipe rows; marks
-    and deleted cells are drawn for delimited layouts (`DELIMITED_CELLS`).
+    Short rows and deleted cells drop the ragged padding of pipe rows. Marks
+    and deleted cells are printed in every layout as it prints a cell: one
+    cell per line, a mark is a line of its own and a deleted cell a line left
+    out; glued, a mark stands between the digit groups and a deleted cell is
+    absent (`strategies.layouts` draws deleted cells in delimited layouts only:
+    without delimiters they are outside the engine's reach).
     * ``apart``: each row's label on a line of its own, its values on another
       (one of `APART_FORMS`; only for the `APART_CELLS` layouts).
     """
@@ -239,6 +253,7 @@ class Layout:
     split_tables: bool = False
     permuted_columns: int | None = None
     apart: str | None = None
+    runs: str | None = None
 
     @property
     def keeps_boundaries(self) -> bool:
@@ -270,7 +285,7 @@ class Layout:
             self.keeps_boundaries
             and not self.blank_zero
             and (self.header or not unlabelled)
-            and not (self.short_rows or self.marks or self.deleted)
+            and not (self.short_rows or self.marks or self.deleted or self.runs)
         )
 
 
@@ -316,6 +331,10 @@ def render(
     if layout.cells == "html":
         return _page(out, layout, report)
     text = "\n\n".join(out) if layout.cells == "blanklines" else "\n".join(out)
+    if layout.runs:
+        # every break the form's own: a CR then LF would be one break
+        text = RUN_FORMS[layout.runs][0].join(out) + RUN_FORMS[layout.runs][0]
+        return _convert(text, layout)
     return _convert(text, layout) + "\n"
 
 
@@ -537,7 +556,7 @@ def _label(node: LabelNode, layout: Layout, rng: random.Random) -> str:
 
 
 def _value(value: Value, layout: Layout) -> str:
-    if layout.blank_zero and value == 0:
+    if (layout.blank_zero or layout.runs) and value == 0:
         return ""
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -607,6 +626,8 @@ def _cells(
     """
     labels = len(cells) if labels is None else labels
     kind = layout.cells
+    if layout.runs:
+        return [_run_cells(cells, layout.runs, labels if layout.wrap else 0)]
     if kind in ("pipe", "pipe_outer", "markdown"):
         line = " | ".join(cells)
         if kind == "pipe":
@@ -619,8 +640,9 @@ def _cells(
     if kind == "aligned":
         return ["    ".join(cells)]
     if kind == "glued":
-        head = [c for c in cells if c and not c[0].isdigit() and not c.startswith("-")]
-        return ["".join(head) + "".join(c for c in cells if c not in head)]
+        # the labels, then the values in their order: a mark stands between
+        # the digit groups, where its cell is (``行政许可12*34``)
+        return ["".join(cells)]
     out = []
     for i, cell in enumerate(cells):
         if layout.wrap and i < labels and len(cell) >= 6:
@@ -631,6 +653,18 @@ def _cells(
     return out
 
 
+def _run_cells(cells: list[str], runs: str, wrapped: int) -> str:
+    """A row one cell per line, as `RUN_FORMS` says: an empty cell is only its
+    run; the first ``wrapped`` cells (labels) wrap over two lines, one break
+    apart (real 04's ``商业«1»企业``)."""
+    br, cell, row = RUN_FORMS[runs]
+    shown = [
+        c[: len(c) // 2] + br + c[len(c) // 2 :] if i < wrapped and len(c) >= 6 else c
+        for i, c in enumerate(cells)
+    ]
+    return (br * cell).join(shown) + br * (row - 1)
+
+
 def _header(table: TableSpec, layout: Layout, rng: random.Random) -> list[str]:
     lines: list[str] = []
     level = list(table.columns)
@@ -638,7 +672,7 @@ def _header(table: TableSpec, layout: Layout, rng: random.Random) -> list[str]:
         labels = [_label(n, layout, rng) for n in level if n.label]
         if labels:
             lines += _cells(labels, layout, row=False)
-            if layout.cells == "markdown" and not lines[1:]:
+            if layout.cells == "markdown" and not layout.runs and not lines[1:]:
                 lines.append("|" + "---|" * len(labels))
         level = [c for n in level for c in n.children]
     return lines

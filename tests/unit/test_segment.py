@@ -183,3 +183,23 @@ def test_collapsed_group_totals_are_searched(spec2019: Spec) -> None:
     published = (1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0)
     assert published in {tuple(_values(r)) for r in found}
     assert all(_holds(tuple(_values(r)), groups) for r in found)
+
+
+def test_collapsed_groups_with_large_counts_are_searched_block_by_block(
+    spec2019: Spec,
+) -> None:
+    """A 四 run whose cells run to four digits: searched whole it passed the
+    bound (20,193 states); block by block (each group between two places in
+    the digits) it has one reading: 8+0+0+2853 = 2861, 0+1+1+421 = 423,
+    0+7+0+4 = 11."""
+    tokens = _row(spec2019, "80028532861011421423070411")
+    groups = [
+        ((1, g + 4), (-1, g), (-1, g + 1), (-1, g + 2), (-1, g + 3)) for g in (0, 5, 10)
+    ]
+
+    found = row_solutions(tokens, [INT] * 15, groups)
+
+    assert found is not None
+    assert [tuple(_values(r)) for r in found] == [
+        (8, 0, 0, 2853, 2861, 0, 1, 1, 421, 423, 0, 7, 0, 4, 11)
+    ]

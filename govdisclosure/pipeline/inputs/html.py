@@ -28,6 +28,11 @@ from typing import Any
 from attrs import frozen
 
 from govdisclosure.errors import InputError
+from govdisclosure.pipeline.inputs.limits import (
+    CellBudget,
+    current_input_limits,
+    over,
+)
 from govdisclosure.pipeline.inputs.pipes import MarkupCell, table_lines
 from govdisclosure.pipeline.inputs.scripts import (
     Budget,
@@ -93,6 +98,10 @@ def html_to_text(markup: str) -> str:
     becomes ``key：value`` lines (`_Reader`).
     """
     markup = markup.lstrip("\ufeff")
+    if len(markup) > current_input_limits().max_markup_chars:
+        raise over(
+            f"the page's markup is {len(markup):,} characters", "max_markup_chars"
+        )
     if not markup.strip():
         return ""
     # an XML declaration in a str makes lxml refuse it; the text is decoded already
@@ -110,9 +119,10 @@ def html_to_text(markup: str) -> str:
     body = root.find("body")
     body = body if body is not None else root
     container = _main_container(body)
-    found = _page_fragments(root)
+    cells = CellBudget()
+    found = _page_fragments(root, cells)
     shown = sum(len(line.text) for f in found.values() for line in f.lines)
-    reader = _Reader(found, container, body, shown)
+    reader = _Reader(found, container, body, shown, cells)
     head = root.find("head")
     for script in head.iter("script", "template") if head is not None else ():
         reader.walk(script)  # a report held in <head> goes before the body's text
@@ -181,11 +191,13 @@ class _Reader:
         container: Any,
         page: Any,
         shown: int = 0,
+        cells: CellBudget | None = None,
     ) -> None:
         self.fragments = fragments  # what each script or template holds
         self.container = container
         self.page = page  # whose text chrome may not hold the half of
         self.shown = shown  # text the page's scripts hold
+        self.cells = cells or CellBudget()  # the page's, its scripts' tables too
         self.items: list[_Line | _Fragment] = []
         self.text: list[str] = []
         self.inside = container is None
@@ -220,7 +232,7 @@ class _Reader:
             if pairs is not None:
                 self.add(pairs, _Kind.META)
             else:
-                self.add(table_lines(rows), _Kind.TABLE)
+                self.add(table_lines(rows, self.cells), _Kind.TABLE)
             return
         self.descend(element, tag)
 
@@ -255,7 +267,7 @@ class _Reader:
         self.inside, self.heading, self.articles = state
 
 
-def _fragment_lines(markup: str) -> tuple[_Line, ...]:
+def _fragment_lines(markup: str, cells: CellBudget) -> tuple[_Line, ...]:
     """Report markup from a script → its lines, read with the page's own rules."""
     try:
         root = _parsed(f"<html><body>{markup}</body></html>")
@@ -264,13 +276,13 @@ def _fragment_lines(markup: str) -> tuple[_Line, ...]:
     body = root.find("body") if root is not None else None
     if body is None:
         return ()
-    reader = _Reader({}, None, body)  # its scripts are not read again
+    reader = _Reader({}, None, body, cells=cells)  # its scripts are not read again
     reader.walk(body)
     reader.flush()
     return tuple(item for item in reader.items if isinstance(item, _Line))
 
 
-def _page_fragments(root: Any) -> dict[Any, _Fragment]:
+def _page_fragments(root: Any, cells: CellBudget) -> dict[Any, _Fragment]:
     """The report markup each script or template holds, within the page's budget."""
     budget = Budget()
     found: dict[Any, _Fragment] = {}
@@ -284,7 +296,7 @@ def _page_fragments(root: Any) -> dict[Any, _Fragment]:
             if budget.fragments <= 0:
                 break
             budget.fragments -= 1
-            lines += _fragment_lines(markup)
+            lines += _fragment_lines(markup, cells)
         if lines:
             found[element] = _Fragment(tuple(lines))
     return found

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from attrs import evolve
 
-from govdisclosure.errors import require_extra
+from govdisclosure.errors import InputError, require_extra
+from govdisclosure.pipeline.inputs.limits import current_input_limits, over
 from govdisclosure.pipeline.inputs.pdf_tables import unruled_rows
 from govdisclosure.pipeline.inputs.pdf_words import TextLine, folded, text_lines
 from govdisclosure.pipeline.inputs.pipes import MarkupCell, table_lines
@@ -25,17 +26,21 @@ from govdisclosure.pipeline.inputs.pipes import MarkupCell, table_lines
 __all__ = ["pdf_text"]
 
 
-def pdf_text(path: Path) -> str:
+def pdf_text(path: Path | IO[bytes]) -> str:
     """Each page's text, its tables as pipe rows, page numbers and footers left out.
 
     Ruled tables are read from their lines (pdfplumber's lattice); a table
     drawn without lines is read from its words' positions (`unruled_rows`),
     across page breaks: the pages are stacked, so a table that goes on on
     the next page without its header keeps its columns.
+
+    The page count is checked before any page is read (`InputLimits`); an
+    encrypted PDF and a text layer of glyph codes are said as such.
     """
     pdfplumber = require_extra("pdfplumber", "pdf", "reading PDF files")
     items: list[tuple[float, list[str]] | TextLine] = []
-    with pdfplumber.open(str(path)) as pdf:
+    with _opened(pdfplumber, path) as pdf:
+        _check_pages(pdf)
         for n, page in enumerate(pdf.pages):
             items += _page_items(page, n * _PAGE)
     placed: list[tuple[float, list[str]]] = []
@@ -49,7 +54,68 @@ def pdf_text(path: Path) -> str:
             text = []
     placed += unruled_rows(text)
     lines = [t for _, texts in sorted(placed, key=lambda i: i[0]) for t in texts]
-    return "\n".join(lines) + "\n"
+    return _readable("\n".join(lines) + "\n")
+
+
+def _opened(pdfplumber: Any, source: Path | IO[bytes]) -> Any:
+    """The open PDF; an encrypted one (a password to open it) is an `InputError`."""
+    try:
+        return pdfplumber.open(str(source) if isinstance(source, Path) else source)
+    except Exception as exc:
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+        causes = (exc, exc.__cause__, exc.__context__, *getattr(exc, "args", ()))
+        if any(isinstance(c, PDFPasswordIncorrect) for c in causes):
+            raise InputError(
+                "the PDF is encrypted (it needs a password to open): not read; "
+                "decrypt it first (e.g. qpdf --decrypt --password=... in.pdf out.pdf)"
+            ) from exc
+        if any(isinstance(c, PDFEncryptionError) for c in causes):
+            raise InputError(
+                f"the PDF is encrypted in a way that cannot be read ({exc}): not read"
+            ) from exc
+        raise
+
+
+def _check_pages(pdf: Any) -> None:
+    """Refuse a PDF of more pages than `InputLimits.max_pdf_pages`, before reading any.
+
+    The page tree's ``Count`` is read first (no page is built); the pages
+    found are counted too, since a damaged or hostile ``Count`` may lie.
+    """
+    from pdfminer.pdftypes import resolve1
+
+    bound = current_input_limits().max_pdf_pages
+    try:
+        count = int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except Exception:  # no readable count: the pages found decide
+        count = 0
+    count = max(count, len(pdf.pages)) if count <= bound else count
+    if count > bound:
+        raise over(f"the PDF has {count:,} pages", "max_pdf_pages")
+
+
+#: A glyph the text layer gives no character for: pdfminer writes ``(cid:N)``.
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _readable(text: str) -> str:
+    """The text, unless most of it is glyph codes without characters.
+
+    A PDF whose fonts have no map from glyphs to characters (often one made
+    not to be copied: an owner password) gives ``(cid:N)`` for every
+    glyph; parsing that would only say "not a known format".
+    """
+    glyphs = len(_CID.findall(text))
+    rest = len("".join(_CID.sub("", text).split()))
+    if glyphs and glyphs >= rest:
+        raise InputError(
+            f"the PDF's text layer is unreadable (cid glyphs): {glyphs:,} of its "
+            f"{glyphs + rest:,} characters are glyph codes without a character "
+            "(its fonts have no Unicode map, as in a PDF protected from copying); "
+            "OCR the PDF or copy its text another way, and call load()"
+        )
+    return text
 
 
 #: How far apart pages are stacked (PDF points; a page is at most 14 400 high).

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from attrs import frozen
 
+from govdisclosure.pipeline.inputs.limits import CellBudget
+
 __all__ = ["MarkupCell", "table_lines"]
 
 
@@ -30,12 +32,22 @@ class MarkupCell:
     colspan: int = 1
 
 
-def table_lines(rows: Iterable[Sequence[MarkupCell]]) -> Iterator[str]:
-    """Markup rows → pipe lines: text cells once, empty cells once per column."""
+def table_lines(
+    rows: Iterable[Sequence[MarkupCell]], budget: CellBudget | None = None
+) -> Iterator[str]:
+    """Markup rows → pipe lines: text cells once, empty cells once per column.
+
+    The cells are counted in ``budget`` (the file's, shared by its tables)
+    before they are made: a page of ``<td colspan=100>`` would otherwise
+    take gigabytes.
+    """
+    budget = budget or CellBudget()
     for row in rows:
         cells: list[str] = []
         for cell in row:
             text = " ".join(cell.text.replace("|", " ").split())
-            cells += [text] if text else [""] * max(cell.colspan, 1)
+            width = 1 if text else max(cell.colspan, 1)
+            budget.take(width)
+            cells += [text] if text else [""] * width
         if any(cells):
             yield "| " + " | ".join(cells) + " |"
