@@ -541,7 +541,10 @@ def _search_undetermined_rows(
         if readings is None:
             continue  # more numbers than columns: left as `rows` drafted it
         if not readings and own:
-            conflicts.append(_row_core(row, own, constraints))
+            # no equation in the core: the digits have no cut into the columns
+            # at all, which is the row's reading failing, not its equations
+            if core := _row_core(row, own, constraints):
+                conflicts.append(core)
         elif readings:
             ids = tuple(dict.fromkeys(inst.invariant.id for inst in own))
             rows[key] = evolve(

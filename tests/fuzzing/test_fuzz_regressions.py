@@ -1,7 +1,7 @@
 """Every crash the fuzzers found (docs/testing.md#fuzzing), shrunk to a small input.
 
-Fixed ones assert the contract; one in a module being rewritten elsewhere is a
-strict xfail naming the crash, to be fixed (and the mark removed) after that.
+Each asserts the contract: a Report, or a library error that is not
+`InternalError`, within its time bound.
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ def test_a_number_of_thousands_of_digits_is_flagged_not_a_crash() -> None:
 
 # fuzz text-100210 (shrunk from 15 KB): section titles glued into one line,
 # then a run of 25 digits over two lines. IndexError in
-# narrow.narrow_readings (`_rows_of(core[0])` on an empty conflict core).
-# narrow.py is being rewritten on another branch: fix after the merge.
+# narrow.narrow_readings (`_rows_of(core[0])` on an empty conflict core: a
+# row whose digits have no cut into its columns at all, taken for a conflict
+# of its equations).
 GLUED_TITLES_AND_DIGITS = (
     "<!DOCTYPE html>政府信息公开行政复议和行政诉讼情况存在的主要问题及改进情况"
     "其他需要报告的事项本年新公开数量对外公开总数量规章0三、收到和处理政府信息公开"
@@ -64,11 +65,6 @@ GLUED_TITLES_AND_DIGITS = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InternalError,
-    reason="fuzz: IndexError in narrow.narrow_readings on an empty conflict core",
-)
 def test_glued_titles_and_a_digit_run() -> None:
     try:
         govdisclosure.load(GLUED_TITLES_AND_DIGITS)
@@ -80,12 +76,7 @@ def test_glued_titles_and_a_digit_run() -> None:
 
 # fuzz file-300032 (the issue's own case): a page not in UTF-8 declaring
 # `charset="undefined"` (a codec that always raises) is a raw UnicodeError
-# from read.decode, which catches only LookupError and UnicodeDecodeError. read.py is being changed on another branch.
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeError,
-    reason="fuzz: <meta charset=undefined> is a raw UnicodeError in read.decode",
-)
+# from read.decode, which caught only LookupError and UnicodeDecodeError.
 def test_a_page_declaring_no_charset(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     # bytes that are not UTF-8, so the declaration is read
@@ -114,13 +105,8 @@ FOUND = Path(__file__).parent / "data"
 
 
 # atheris, text target: a glued run of 5,999 digits; decode._left calls int()
-# on it (Python's 4,300-digit limit), InternalError(ValueError). decode.py is
-# being changed on another branch: fix after the merge (the input as found).
-@pytest.mark.xfail(
-    strict=True,
-    raises=InternalError,
-    reason="fuzz: int() past 4,300 digits in decode._left",
-)
+# on it (Python's 4,300-digit limit), InternalError(ValueError); such a row is
+# now past `decode.MAX_DIGITS` (the input as found).
 def test_a_glued_run_of_thousands_of_digits() -> None:
     text = (FOUND / "decode-int-limit.txt").read_bytes().decode("utf-8", "replace")
     try:
@@ -133,8 +119,7 @@ def test_a_glued_run_of_thousands_of_digits() -> None:
 
 # fuzz text-100210 (a piece met while shrinking it): a row holding a run of
 # 200 nines; decode.fill's search over the ways to cut it runs for minutes
-# (over 120 s; the whole report is 5 KB). decode.py is being changed elsewhere.
-@pytest.mark.xfail(strict=True, reason="fuzz: decode.fill searches for minutes")
+# (over 120 s; the whole report is 5 KB); the block search's prunes end it.
 def test_a_long_digit_run_is_read_in_bounded_time() -> None:
     path = FOUND / "decode-hang.txt"
     script = (
