@@ -107,14 +107,15 @@ def row_solutions(
     constraints = [eq for eq in map(_merged, constraints) if eq]
     allowed: list[Domain] = list(domains) if domains is not None else [None] * n
     if not _totals_last(constraints):
-        search = _RowSearch(tokens, types, values, constraints, reverse=False)
-        search.domains = allowed
-        return search.run()
+        return _RowSearch(
+            tokens, types, values, constraints, allowed, reverse=False
+        ).run()
     # fill from the right: the totals are chosen first, and the cells before
     # them must then add up to what is left, which the bound prunes at once
     flipped = [tuple((coef, n - 1 - j) for coef, j in eq) for eq in constraints]
-    search = _RowSearch(tokens, types[::-1], values[::-1], flipped, reverse=True)
-    search.domains = allowed[::-1]
+    search = _RowSearch(
+        tokens, types[::-1], values[::-1], flipped, allowed[::-1], reverse=True
+    )
     return [reading[::-1] for reading in search.run()]
 
 
@@ -160,6 +161,7 @@ class _RowSearch:
         types: Sequence[ValueType],
         values: list[int],
         constraints: Sequence[Constraint],
+        domains: Sequence[Domain],
         *,
         reverse: bool,
     ) -> None:
@@ -191,7 +193,7 @@ class _RowSearch:
         # the part being searched: columns lo..hi-1, ending at place ``stop``
         self.lo, self.hi, self.stop = 0, n, (len(values), 0)
         self.slots: list[Slot] = [BLANK] * n
-        self.domains: list[Domain] = [None] * n
+        self.domains = domains
         self.found: list[Reading] = []
         self.visited = self.held = 0
 
