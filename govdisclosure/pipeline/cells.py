@@ -189,18 +189,8 @@ def _inferred_zero(
     span: SourceSpan | None = None,
 ) -> Cell:
     """A count the text leaves open that reasoning makes 0 (the reason says why)."""
-    return Cell(
-        table=row.table,
-        row_key=row.key,
-        column_key=column.key,
-        row_label=row.label,
-        column_label=column.label,
-        value=0,
-        status=CellStatus.INFERRED,
-        unit=column.unit,
-        raw=raw,
-        span=span,
-        reason=reason,
+    return _cell(
+        row, column, CellStatus.INFERRED, 0, column.unit, raw, span, (), reason
     )
 
 
@@ -274,14 +264,30 @@ def _empty_cell(
     span: SourceSpan | None = None,
 ) -> Cell:
     """A cell without a value: blank, missing or ambiguous."""
+    return _cell(row, column, status, None, None, raw, span, candidates, reason)
+
+
+def _cell(
+    row: RowDraft,
+    column: _Column,
+    status: CellStatus,
+    value: Value | None,
+    unit: str | None,
+    raw: str | None,
+    span: SourceSpan | None,
+    candidates: tuple[Value, ...],
+    reason: str | None,
+) -> Cell:
+    """A cell of ``row`` in ``column`` (the places every cell names)."""
     return Cell(
         table=row.table,
         row_key=row.key,
         column_key=column.key,
         row_label=row.label,
         column_label=column.label,
-        value=None,
+        value=value,
         status=status,
+        unit=unit,
         raw=raw,
         span=span,
         candidates=candidates,
