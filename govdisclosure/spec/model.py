@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
 from functools import cached_property
 from typing import Any, Final
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 # model.py imports nothing of the package, so the spec can share its Severity:
 # an invariant's severity is the severity of the findings it produces.
 from govdisclosure.model import Severity
+from govdisclosure.scoped import Scoped
 
 __all__ = [
     "DEFAULT_HEADING_FORMS",
@@ -466,26 +466,19 @@ class SpecLimits:
     pattern_budget: float = 2.0
 
 
-_DEFAULT_LIMITS: Final = SpecLimits()
-_LIMITS: ContextVar[SpecLimits | None] = ContextVar("spec_limits", default=None)
+_LIMITS: Final = Scoped("spec_limits", SpecLimits())
 
 
 def current_limits() -> SpecLimits:
     """The bounds in force here (`spec_limits` changes them)."""
-    return _LIMITS.get() or _DEFAULT_LIMITS
+    return _LIMITS.get()
 
 
-@contextmanager
-def spec_limits(**changes: Any) -> Iterator[SpecLimits]:
+def spec_limits(**changes: Any) -> AbstractContextManager[SpecLimits]:
     """Raise (or lower) some bounds inside a ``with`` block; the others stay.
 
     ``with spec_limits(max_nodes=1_000_000): Registry([folder])`` reads a
     spec larger than the default allows. The bounds are per thread and task
     (a context variable), so a batch's worker processes use the defaults.
     """
-    limits = evolve(current_limits(), **changes)
-    token = _LIMITS.set(limits)
-    try:
-        yield limits
-    finally:
-        _LIMITS.reset(token)
+    return _LIMITS.changed(**changes)

@@ -12,14 +12,13 @@ reads input without a parameter threaded through each of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
 from typing import Any, Final
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from govdisclosure.errors import InputError
+from govdisclosure.scoped import Scoped
 
 __all__ = ["CellBudget", "InputLimits", "current_input_limits", "input_limits", "over"]
 
@@ -49,29 +48,22 @@ class InputLimits:
     max_docx_tags: int = 1_000_000
 
 
-_DEFAULT: Final = InputLimits()
-_LIMITS: ContextVar[InputLimits | None] = ContextVar("input_limits", default=None)
+_LIMITS: Final = Scoped("input_limits", InputLimits())
 
 
 def current_input_limits() -> InputLimits:
     """The bounds in force here (`input_limits` changes them)."""
-    return _LIMITS.get() or _DEFAULT
+    return _LIMITS.get()
 
 
-@contextmanager
-def input_limits(**changes: Any) -> Iterator[InputLimits]:
+def input_limits(**changes: Any) -> AbstractContextManager[InputLimits]:
     """Raise (or lower) some bounds inside a ``with`` block; the others stay.
 
     ``with input_limits(max_pdf_pages=500): load_file("big.pdf")`` reads a
     longer PDF than the default allows. Per thread and task (a context
     variable): a batch's worker processes use the defaults.
     """
-    limits = evolve(current_input_limits(), **changes)
-    token = _LIMITS.set(limits)
-    try:
-        yield limits
-    finally:
-        _LIMITS.reset(token)
+    return _LIMITS.changed(**changes)
 
 
 def over(what: str, bound: str) -> InputError:
