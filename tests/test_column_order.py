@@ -49,6 +49,14 @@ def _cells(report: Report, prefix: str) -> dict[str, tuple[CellStatus, object]]:
     }
 
 
+def _with_t4(lines: list[str]) -> str:
+    """The pipe report with table 四 (its header and row) printed as ``lines``."""
+    text = _pipe()
+    start = text.index("行政复议 | 行政诉讼")
+    end = text.index("五、存在的主要问题")
+    return text[:start] + "\n".join(lines) + "\n" + text[end:]
+
+
 def _codes(report: Report) -> list[str]:
     return [f.code for f in report.findings if f.code.startswith("header.")]
 
@@ -158,10 +166,7 @@ def test_groups_of_a_merged_header_in_another_order() -> None:
         "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
         "0 | 0 | 1 | 0 | 1 | 1 | 0 | 0 | 0 | 1 | 2 | 1 | 0 | 1 | 4 |",
     ]
-    text = _pipe()
-    start = text.index("行政复议 | 行政诉讼")
-    end = text.index("五、存在的主要问题")
-    report = govdisclosure.load(text[:start] + "\n".join(header) + "\n" + text[end:])
+    report = govdisclosure.load(_with_t4(header))
 
     # as printed in the original: 行政复议 2 1 0 1 4, 未经复议直接起诉 1 0 0 0 1,
     # 复议后起诉 0 0 1 0 1
@@ -229,10 +234,7 @@ def test_merged_cells_copied_into_every_column_and_a_total_next_to_a_total() -> 
         "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 |",
         "2 | 1 | 0 | 1 | 4 | 0 | 0 | 1 | 0 | 1 | 1 | 1 | 0 | 0 | 0 |",
     ]
-    text = _pipe()
-    start = text.index("行政复议 | 行政诉讼")
-    end = text.index("五、存在的主要问题")
-    report = govdisclosure.load(text[:start] + "\n".join(header) + "\n" + text[end:])
+    report = govdisclosure.load(_with_t4(header))
 
     (row,) = report.table("t4").grid()
     assert [(c.status, c.value) for c in row] == [
