@@ -120,13 +120,14 @@ class Worker:
         reported as a hang after 5 s of waiting. Wall time still bounds the
         wait (20 × ``timeout``) where the CPU time cannot be read.
         """
+        start = _cpu_seconds(self.process.pid)  # the worker's, over all its inputs
         waited = 0.0
         while waited < 20 * timeout:
             if self.conn.poll(timeout):
                 return True
             waited += timeout
             used = _cpu_seconds(self.process.pid)
-            if used is None or used >= timeout:
+            if used is None or start is None or used - start >= timeout:
                 return False
         return False
 
