@@ -216,7 +216,7 @@ def test_html_markup_given_to_load_is_read_as_html() -> None:
 # a Word document with merged cells; a PDF with ruled tables and spanned cells
 DOCUMENTS = [
     (".docx", write_docx, ("docx",)),
-    (".pdf", write_pdf, ("pdfplumber", "reportlab")),
+    (".pdf", write_pdf, ("pypdfium2", "reportlab")),
 ]
 
 
@@ -248,7 +248,7 @@ def test_a_damaged_document_is_an_input_error(suffix: str, tmp_path: Path) -> No
 def test_a_missing_extra_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "pdfplumber", None)  # import fails
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # import fails
     path = tmp_path / "r.pdf"
     path.write_bytes(b"%PDF-1.4")
 

@@ -28,7 +28,7 @@ from govdisclosure.testing.golden import expected_cell
 from .documents import UNRULED, PdfLook, write_pdf
 from .test_inputs import OK_CASES, _page
 
-pytest.importorskip("pdfplumber")
+pytest.importorskip("pypdfium2")
 pytest.importorskip("reportlab")
 
 CASES = {p.stem.removesuffix(".expected"): p for p in OK_CASES}

@@ -249,7 +249,7 @@ def test_real_report_metadata(
     """
     path = REAL / name
     if path.suffix == ".pdf":
-        pytest.importorskip("pdfplumber")
+        pytest.importorskip("pypdfium2")
 
     meta, _ = _read(read_text(path).text, spec2019)
 

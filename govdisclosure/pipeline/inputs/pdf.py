@@ -1,11 +1,13 @@
 """A PDF file → its text: pages stacked, ruled tables, page furniture left out (the ``pdf`` extra).
 
-Ruled tables are read from their lines (pdfplumber's ``find_tables``), as
-pipe rows by the rules of `pipes` (a merged cell is ``None`` in pdfplumber's
-grid). The page's other words are read from where they stand (`pdf_words`),
-without its page numbers or footers (``- 3 -``, ``第 3 页``) at the top or
-bottom; a table drawn without ruling lines among them is read by
-`pdf_tables`, across page breaks.
+The pages are read by PDFium (`pdf_layer`: characters and ruling lines),
+or by pdfminer where PDFium would lose characters (`pdf_plumber`).
+Ruled tables are read from their lines (`pdf_lattice`, pdfplumber's
+lattice), as pipe rows by the rules of `pipes` (a merged cell is ``None``
+in the grid). The page's other words are read from where they stand
+(`pdf_words`), without its page numbers or footers (``- 3 -``, ``第 3 页``)
+at the top or bottom; a table drawn without ruling lines among them is
+read by `pdf_tables`, across page breaks.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from typing import IO, Any
 
 from attrs import evolve
 
-from govdisclosure.errors import InputError, require_extra
-from govdisclosure.pipeline.inputs.limits import current_input_limits, over
+from govdisclosure.errors import InputError
+from govdisclosure.pipeline.inputs.pdf_lattice import tables, words
+from govdisclosure.pipeline.inputs.pdf_layer import Page, pdf_pages
+from govdisclosure.pipeline.inputs.pdf_plumber import plumber_pages
 from govdisclosure.pipeline.inputs.pdf_tables import unruled_rows
 from govdisclosure.pipeline.inputs.pdf_words import TextLine, folded, text_lines
 from govdisclosure.pipeline.inputs.pipes import MarkupCell, table_lines
@@ -37,12 +41,14 @@ def pdf_text(path: Path | IO[bytes]) -> str:
     The page count is checked before any page is read (`InputLimits`); an
     encrypted PDF and a text layer of glyph codes are said as such.
     """
-    pdfplumber = require_extra("pdfplumber", "pdf", "reading PDF files")
+    data = path.read_bytes() if isinstance(path, Path) else path.read()
+    pages = pdf_pages(data)
+    if any(p.lost for p in pages):  # PDFium lost characters: pdfminer reads them all
+        pages = plumber_pages(data)
+    _readable(pages)
     items: list[tuple[float, list[str]] | TextLine] = []
-    with _opened(pdfplumber, path) as pdf:
-        _check_pages(pdf)
-        for n, page in enumerate(pdf.pages):
-            items += _page_items(page, n * _PAGE)
+    for n, page in enumerate(pages):
+        items += _page_items(page, n * _PAGE)
     placed: list[tuple[float, list[str]]] = []
     text: list[TextLine] = []
     for item in sorted(items, key=lambda i: i.top if isinstance(i, TextLine) else i[0]):
@@ -54,60 +60,18 @@ def pdf_text(path: Path | IO[bytes]) -> str:
             text = []
     placed += unruled_rows(text)
     lines = [t for _, texts in sorted(placed, key=lambda i: i[0]) for t in texts]
-    return _readable("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
 
 
-def _opened(pdfplumber: Any, source: Path | IO[bytes]) -> Any:
-    """The open PDF; an encrypted one (a password to open it) is an `InputError`."""
-    try:
-        return pdfplumber.open(str(source) if isinstance(source, Path) else source)
-    except Exception as exc:
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-        causes = (exc, exc.__cause__, exc.__context__, *getattr(exc, "args", ()))
-        if any(isinstance(c, PDFPasswordIncorrect) for c in causes):
-            raise InputError(
-                "the PDF is encrypted (it needs a password to open): not read; "
-                "decrypt it first (e.g. qpdf --decrypt --password=... in.pdf out.pdf)"
-            ) from exc
-        if any(isinstance(c, PDFEncryptionError) for c in causes):
-            raise InputError(
-                f"the PDF is encrypted in a way that cannot be read ({exc}): not read"
-            ) from exc
-        raise
-
-
-def _check_pages(pdf: Any) -> None:
-    """Refuse a PDF of more pages than `InputLimits.max_pdf_pages`, before reading any.
-
-    The page tree's ``Count`` is read first (no page is built); the pages
-    found are counted too, since a damaged or hostile ``Count`` may lie.
-    """
-    from pdfminer.pdftypes import resolve1
-
-    bound = current_input_limits().max_pdf_pages
-    try:
-        count = int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
-    except Exception:  # no readable count: the pages found decide
-        count = 0
-    count = max(count, len(pdf.pages)) if count <= bound else count
-    if count > bound:
-        raise over(f"the PDF has {count:,} pages", "max_pdf_pages")
-
-
-#: A glyph the text layer gives no character for: pdfminer writes ``(cid:N)``.
-_CID = re.compile(r"\(cid:\d+\)")
-
-
-def _readable(text: str) -> str:
-    """The text, unless most of it is glyph codes without characters.
+def _readable(pages: list[Page]) -> None:
+    """Refuse a text layer most of whose glyphs have no character.
 
     A PDF whose fonts have no map from glyphs to characters (often one made
-    not to be copied: an owner password) gives ``(cid:N)`` for every
-    glyph; parsing that would only say "not a known format".
+    not to be copied) gives glyph codes only (pdfminer wrote them
+    ``(cid:N)``); parsing them would only say "not a known format".
     """
-    glyphs = len(_CID.findall(text))
-    rest = len("".join(_CID.sub("", text).split()))
+    glyphs = sum(p.glyphs for p in pages)
+    rest = sum(1 for p in pages for c in p.chars if not c.text.isspace())
     if glyphs and glyphs >= rest:
         raise InputError(
             f"the PDF's text layer is unreadable (cid glyphs): {glyphs:,} of its "
@@ -115,30 +79,29 @@ def _readable(text: str) -> str:
             "(its fonts have no Unicode map, as in a PDF protected from copying); "
             "OCR the PDF or copy its text another way, and call load()"
         )
-    return text
 
 
 #: How far apart pages are stacked (PDF points; a page is at most 14 400 high).
 _PAGE = 100_000.0
 
 
-def _page_items(page: Any, offset: float) -> list[tuple[float, list[str]] | TextLine]:
+def _page_items(page: Page, offset: float) -> list[tuple[float, list[str]] | TextLine]:
     """A page's ruled tables as pipe rows, and its other text lines, moved down by ``offset``."""
-    tables = page.find_tables()
-    boxes = [t.bbox for t in tables]
+    ruled = tables(page.edges)
+    boxes = [t.bbox for t in ruled]
     items: list[tuple[float, list[str]] | TextLine] = []
-    for table in tables:
+    for table in ruled:
         rows = [
             [MarkupCell(folded(text or "")) for text in row if text is not None]
-            for row in table.extract()
+            for row in table.rows(page.chars)
         ]
         items.append((offset + table.bbox[1], list(table_lines(rows))))
-    words = [
+    outside = [
         w
-        for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
+        for w in words(page.chars)
         if not any(_inside(_middle(w), box) for box in boxes)
     ]
-    for line in _without_furniture(text_lines(words), page.height):
+    for line in _without_furniture(text_lines(outside), page.height):
         items.append(
             TextLine(
                 tuple(
