@@ -21,6 +21,7 @@ objects, ten times slower than reading the page. So:
 from __future__ import annotations
 
 import itertools
+import operator
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -53,26 +54,28 @@ def _clusters(
     The groups in the order of their keys; items in a group in their given order.
     """
     items = list(items)
-    values = sorted({key(i) for i in items})
+    keys = [key(i) for i in items]
+    if not items or max(keys) - min(keys) <= tol:  # one group (a cell's line)
+        return [items] if items else []
     cluster: dict[float, int] = {}
     n, last = -1, float("-inf")
-    for value in values:
+    for value in sorted(set(keys)):
         if value > last + tol:
             n += 1
         cluster[value] = n
         last = value
-    ordered = sorted(items, key=lambda i: cluster[key(i)])
-    return [
-        list(g) for _, g in itertools.groupby(ordered, key=lambda i: cluster[key(i)])
-    ]
+    groups: list[list[_T]] = [[] for _ in range(n + 1)]
+    for item, k in zip(items, keys, strict=True):
+        groups[cluster[k]].append(item)
+    return groups
 
 
 def words(chars: Sequence[Char]) -> list[Word]:
     """Characters → words (text, x0, x1, top, bottom), line by line, left to right."""
     out: list[Word] = []
-    for line in _clusters(chars, lambda c: c.top, _Y_TOLERANCE):
+    for line in _clusters(chars, _top, _Y_TOLERANCE):
         word: list[Char] = []
-        for char in sorted(line, key=lambda c: c.x0):
+        for char in sorted(line, key=_x0):
             if char.text.isspace():
                 out += _word(word)
                 word = []
@@ -83,6 +86,10 @@ def words(chars: Sequence[Char]) -> list[Word]:
             word.append(char)
         out += _word(word)
     return out
+
+
+_top = operator.attrgetter("top")
+_x0 = operator.attrgetter("x0")
 
 
 def _parts(prev: Char, char: Char) -> bool:
@@ -97,13 +104,14 @@ def _parts(prev: Char, char: Char) -> bool:
 def _word(chars: list[Char]) -> list[Word]:
     if not chars:
         return []
+    text, x0s, x1s, tops, bottoms = zip(*chars, strict=True)
     return [
         {
-            "text": "".join(c.text for c in chars),
-            "x0": min(c.x0 for c in chars),
-            "x1": max(c.x1 for c in chars),
-            "top": min(c.top for c in chars),
-            "bottom": max(c.bottom for c in chars),
+            "text": "".join(text),
+            "x0": min(x0s),
+            "x1": max(x1s),
+            "top": min(tops),
+            "bottom": max(bottoms),
         }
     ]
 
@@ -248,12 +256,15 @@ def _cells(corners: dict[Point, tuple[set[Edge], set[Edge]]]) -> list[BBox]:
             return True
         return p[1] == q[1] and bool(corners[p][1] & corners[q][1])
 
-    points = sorted(corners)
+    columns: dict[float, list[Point]] = {}  # the corners at an x, top to bottom
+    lines: dict[float, list[Point]] = {}  # the corners at a height, left to right
+    for p in sorted(corners):
+        columns.setdefault(p[0], []).append(p)
+        lines.setdefault(p[1], []).append(p)
     cells: list[BBox] = []
-    for i, p in enumerate(points):
-        rest = points[i + 1 :]
-        below = [q for q in rest if q[0] == p[0] and drawn(p, q)]
-        right = [q for q in rest if q[1] == p[1] and drawn(p, q)]
+    for p in sorted(corners):
+        below = [q for q in columns[p[0]] if q[1] > p[1] and drawn(p, q)]
+        right = [q for q in lines[p[1]] if q[0] > p[0] and drawn(p, q)]
         cell = next(
             (
                 (p[0], p[1], r[0], b[1])

@@ -10,8 +10,10 @@ words, lines and tables built on them (`pdf_lattice`, `pdf_words`,
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 import threading
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from govdisclosure.errors import InputError, require_extra
@@ -160,8 +162,9 @@ def _chars(raw: Any, view: _View) -> tuple[list[Char], int]:
         c.FPDFText_GetLooseCharBox,
         c.FPDFText_GetFontSize,
     )
-    matrix_of, point = c.FPDFText_GetMatrix, view.point
-    chars: list[Char] = []
+    matrix_of, hypot = c.FPDFText_GetMatrix, math.hypot
+    # (text, left, right, bottom, top, size) in page space, then as shown
+    found: list[tuple[str, float, float, float, float, float]] = []
     glyphs = 0
     for n in range(c.FPDFText_CountChars(raw)):
         code = unicode(raw, n)
@@ -173,16 +176,30 @@ def _chars(raw: Any, view: _View) -> tuple[list[Char], int]:
             continue
         if unmapped(raw, n) == 1:
             glyphs += 1
-            continue
-        if not loose(raw, n, box):
-            continue
-        matrix_of(raw, n, matrix)
-        size = size_of(raw, n) * math.hypot(matrix.c, matrix.d)
-        xa, ya = point(box.left, box.bottom)
-        xb, yb = point(box.right, box.top)
+        elif loose(raw, n, box):
+            matrix_of(raw, n, matrix)
+            size = size_of(raw, n) * hypot(matrix.c, matrix.d)
+            found.append((text, box.left, box.right, box.bottom, box.top, size))
+    return _shown(found, view), glyphs
+
+
+def _shown(
+    found: list[tuple[str, float, float, float, float, float]], view: _View
+) -> list[Char]:
+    """Characters in page space (their loose box and size) → where they are shown."""
+    if view.rotation == 0:  # the common case, without a call per character
+        left, top = view.left, view.top
+        return [
+            Char(t, x0 - left, x1 - left, top - y0 - size, top - y0)
+            for t, x0, x1, y0, _, size in found
+        ]
+    chars = []
+    for text, x0, x1, y0, y1, size in found:
+        xa, ya = view.point(x0, y0)
+        xb, yb = view.point(x1, y1)
         bottom = max(ya, yb)
         chars.append(Char(text, min(xa, xb), max(xa, xb), bottom - size, bottom))
-    return chars, glyphs
+    return chars
 
 
 def _edges(page: Any, view: _View) -> tuple[list[Edge], int]:
@@ -194,9 +211,10 @@ def _edges(page: Any, view: _View) -> tuple[list[Edge], int]:
     import pypdfium2.raw as c
 
     edges: list[Edge] = []
-    objects = [
-        c.FPDFPage_GetObject(page, k) for k in range(c.FPDFPage_CountObjects(page))
-    ]
+    objects = map(
+        functools.partial(c.FPDFPage_GetObject, page),
+        range(c.FPDFPage_CountObjects(page)),
+    )
     lost = _walk(objects, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), view, edges, 0)
     return edges, lost
 
@@ -205,7 +223,7 @@ _Matrix = tuple[float, float, float, float, float, float]
 
 
 def _walk(
-    objects: list[Any], outer: _Matrix, view: _View, edges: list[Edge], depth: int
+    objects: Iterable[Any], outer: _Matrix, view: _View, edges: list[Edge], depth: int
 ) -> int:
     """Add the edges of ``objects`` (drawn through ``outer``), looking into forms.
 
@@ -214,29 +232,32 @@ def _walk(
     import pypdfium2.raw as c
 
     fs = c.FS_MATRIX()
+    bounds = tuple(ctypes.c_float() for _ in range(4))
+    kind_of, text, path, form = (
+        c.FPDFPageObj_GetType,
+        c.FPDF_PAGEOBJ_TEXT,
+        c.FPDF_PAGEOBJ_PATH,
+        c.FPDF_PAGEOBJ_FORM,
+    )
     lost = 0
     for obj in objects:
-        kind = c.FPDFPageObj_GetType(obj)
-        if kind == c.FPDF_PAGEOBJ_TEXT:
-            lost += _lost(obj)
-            continue
-        if kind not in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM):
-            continue
-        if not c.FPDFPageObj_GetMatrix(obj, ctypes.byref(fs)):
-            continue
-        matrix = _times((fs.a, fs.b, fs.c, fs.d, fs.e, fs.f), outer)
-        if kind == c.FPDF_PAGEOBJ_PATH:
-            edges += _path_edges(obj, matrix, view)
-        elif depth < _DEPTH:
-            inner = [
-                c.FPDFFormObj_GetObject(obj, k)
-                for k in range(c.FPDFFormObj_CountObjects(obj))
-            ]
-            lost += _walk(inner, matrix, view, edges, depth + 1)
+        kind = kind_of(obj)
+        if kind == text:
+            lost += _lost(obj, bounds)
+        elif kind in (path, form) and c.FPDFPageObj_GetMatrix(obj, fs):
+            matrix = _times((fs.a, fs.b, fs.c, fs.d, fs.e, fs.f), outer)
+            if kind == path:
+                edges += _path_edges(obj, matrix, view)
+            elif depth < _DEPTH:
+                inner = map(
+                    functools.partial(c.FPDFFormObj_GetObject, obj),
+                    range(c.FPDFFormObj_CountObjects(obj)),
+                )
+                lost += _walk(inner, matrix, view, edges, depth + 1)
     return lost
 
 
-def _lost(obj: Any) -> int:
+def _lost(obj: Any, bounds: tuple[ctypes.c_float, ...]) -> int:
     """1 if PDFium may leave the text object out of the page's text, else 0.
 
     PDFium leaves out a text object whose box has no width: one whose glyphs
@@ -244,11 +265,12 @@ def _lost(obj: Any) -> int:
     machine has no font for (one Han character on a line of its own, where
     no Chinese font is installed), and the character would be lost without
     a word; in a font the PDF carries, a glyph drawn empty (a space).
+    ``bounds``: four floats to write the box in.
     """
     import pypdfium2.raw as c
 
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+    left, _, right, _ = bounds
+    if not c.FPDFPageObj_GetBounds(obj, *bounds):
         return 1
     if right.value - left.value >= _STRAIGHT:
         return 0
