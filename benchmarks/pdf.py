@@ -7,8 +7,8 @@ the tests make them (tests/inputs/documents.py: a ruled table, an unruled
 one, one across A4 pages with page numbers; ``--no-made`` leaves these
 out). Prints, per file, the median milliseconds of N reads: wall time and
 this process's CPU time (which other processes on a shared machine do not
-inflate), and which reader read it (PDFium, or pdfminer where PDFium would
-lose glyphs). Numbers are measured, never asserted: the machine is shared
+inflate), and which reader read it (PDFium, or pdfminer where a font is not
+in the PDF). Numbers are measured, never asserted: the machine is shared
 and noisy.
 """
 
@@ -66,7 +66,7 @@ def _reader(path: Path) -> str:
     except ImportError:  # the reader before PDFium
         return "pdfminer"
     pages = pdf_pages(path.read_bytes())
-    return "pdfminer" if any(p.lost for p in pages) else "pdfium"
+    return "pdfminer" if any(p.borrowed for p in pages) else "pdfium"
 
 
 def main() -> None:

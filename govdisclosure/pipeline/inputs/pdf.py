@@ -1,7 +1,7 @@
 """A PDF file → its text: pages stacked, ruled tables, page furniture left out (the ``pdf`` extra).
 
 The pages are read by PDFium (`pdf_layer`: characters and ruling lines),
-or by pdfminer where PDFium would lose characters (`pdf_plumber`).
+or by pdfminer where a font is not in the PDF (`pdf_plumber`).
 Ruled tables are read from their lines (`pdf_lattice`, pdfplumber's
 lattice), as pipe rows by the rules of `pipes` (a merged cell is ``None``
 in the grid). The page's other words are read from where they stand
@@ -33,7 +33,9 @@ __all__ = ["pdf_text"]
 def pdf_text(path: Path | IO[bytes]) -> str:
     """Each page's text, its tables as pipe rows, page numbers and footers left out.
 
-    Ruled tables are read from their lines (pdfplumber's lattice); a table
+    The pages are read by PDFium; by pdfminer, ten times slower, where
+    a font is not in the PDF (`pdf_layer.Page.borrowed`). Ruled tables are
+    read from their lines (pdfplumber's lattice, `pdf_lattice`); a table
     drawn without lines is read from its words' positions (`unruled_rows`),
     across page breaks: the pages are stacked, so a table that goes on on
     the next page without its header keeps its columns.
@@ -43,8 +45,13 @@ def pdf_text(path: Path | IO[bytes]) -> str:
     """
     data = path.read_bytes() if isinstance(path, Path) else path.read()
     pages = pdf_pages(data)
-    if any(p.lost for p in pages):  # PDFium lost characters: pdfminer reads them all
+    if any(p.borrowed for p in pages):  # measured with the machine's fonts: not trusted
         pages = plumber_pages(data)
+    return _pages_text(pages)
+
+
+def _pages_text(pages: list[Page]) -> str:
+    """The pages' text, stacked (`pdf_text`), whichever reader read them."""
     _readable(pages)
     items: list[tuple[float, list[str]] | TextLine] = []
     for n, page in enumerate(pages):

@@ -45,16 +45,16 @@ class Edge(NamedTuple):
 class Page(NamedTuple):
     """A page's characters and edges.
 
-    ``glyphs``: its glyphs without a character. ``lost``: its text objects
-    PDFium may have left out of the text (`_walk`): when there are any, the
-    characters are not all there.
+    ``glyphs``: its glyphs without a character. ``borrowed``: its text
+    objects in fonts the PDF does not carry (`_borrowed`): where there are
+    any, the characters are not all to be trusted.
     """
 
     height: float
     chars: list[Char]
     edges: list[Edge]
     glyphs: int = 0
-    lost: int = 0
+    borrowed: int = 0
 
 
 #: PDFium is not thread-safe: one document is read at a time in a process.
@@ -137,8 +137,8 @@ def _page(page: Any) -> Page:
             chars, glyphs = _chars(textpage.raw, view)
         finally:
             textpage.close()
-        edges, lost = _edges(page.raw, view)
-        return Page(view.height, chars, edges, glyphs, lost)
+        edges, borrowed = _edges(page.raw, view)
+        return Page(view.height, chars, edges, glyphs, borrowed)
     finally:
         page.close()
 
@@ -205,8 +205,7 @@ def _shown(
 def _edges(page: Any, view: _View) -> tuple[list[Edge], int]:
     """The straight horizontal and vertical pieces of the page's paths, forms' included.
 
-    And the count of text objects PDFium leaves out of the page's text
-    (`_lost`).
+    And the count of text objects in fonts the PDF does not carry (`_borrowed`).
     """
     import pypdfium2.raw as c
 
@@ -215,8 +214,8 @@ def _edges(page: Any, view: _View) -> tuple[list[Edge], int]:
         functools.partial(c.FPDFPage_GetObject, page),
         range(c.FPDFPage_CountObjects(page)),
     )
-    lost = _walk(objects, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), view, edges, 0)
-    return edges, lost
+    borrowed = _walk(objects, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), view, edges, 0)
+    return edges, borrowed
 
 
 _Matrix = tuple[float, float, float, float, float, float]
@@ -227,23 +226,22 @@ def _walk(
 ) -> int:
     """Add the edges of ``objects`` (drawn through ``outer``), looking into forms.
 
-    Returns the count of text objects PDFium leaves out of the text (`_lost`).
+    Returns the count of text objects in fonts the PDF does not carry (`_borrowed`).
     """
     import pypdfium2.raw as c
 
     fs = c.FS_MATRIX()
-    bounds = tuple(ctypes.c_float() for _ in range(4))
     kind_of, text, path, form = (
         c.FPDFPageObj_GetType,
         c.FPDF_PAGEOBJ_TEXT,
         c.FPDF_PAGEOBJ_PATH,
         c.FPDF_PAGEOBJ_FORM,
     )
-    lost = 0
+    borrowed = 0
     for obj in objects:
         kind = kind_of(obj)
         if kind == text:
-            lost += _lost(obj, bounds)
+            borrowed += _borrowed(obj)
         elif kind in (path, form) and c.FPDFPageObj_GetMatrix(obj, fs):
             matrix = _times((fs.a, fs.b, fs.c, fs.d, fs.e, fs.f), outer)
             if kind == path:
@@ -253,27 +251,23 @@ def _walk(
                     functools.partial(c.FPDFFormObj_GetObject, obj),
                     range(c.FPDFFormObj_CountObjects(obj)),
                 )
-                lost += _walk(inner, matrix, view, edges, depth + 1)
-    return lost
+                borrowed += _walk(inner, matrix, view, edges, depth + 1)
+    return borrowed
 
 
-def _lost(obj: Any, bounds: tuple[ctypes.c_float, ...]) -> int:
-    """1 if PDFium may leave the text object out of the page's text, else 0.
+def _borrowed(obj: Any) -> int:
+    """1 if the text object's font is not in the PDF, else 0.
 
-    PDFium leaves out a text object whose box has no width: one whose glyphs
-    have no outline. In a font the PDF does not carry, that is a glyph the
-    machine has no font for (one Han character on a line of its own, where
-    no Chinese font is installed), and the character would be lost without
-    a word; in a font the PDF carries, a glyph drawn empty (a space).
-    ``bounds``: four floats to write the box in.
+    PDFium measures the glyphs of a font the PDF does not carry with a font
+    of the machine's (or its own): their boxes then depend on the machine
+    (a digit of a Song font measured in a Latin one is a point wider than
+    its advance), and a one-glyph text object the machine has no font for
+    (a Han character alone on a line, where no Chinese font is installed)
+    has no width and is left out of the text without a word. pdfminer reads
+    such a PDF from the PDF alone (`pdf_plumber`).
     """
     import pypdfium2.raw as c
 
-    left, _, right, _ = bounds
-    if not c.FPDFPageObj_GetBounds(obj, *bounds):
-        return 1
-    if right.value - left.value >= _STRAIGHT:
-        return 0
     font = c.FPDFTextObj_GetFont(obj)
     return 0 if font and c.FPDFFont_GetIsEmbedded(font) == 1 else 1
 

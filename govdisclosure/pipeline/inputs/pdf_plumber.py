@@ -1,9 +1,9 @@
 """A PDF's pages → characters and ruling lines, read by pdfplumber (pdfminer): the slow way.
 
-Read only where PDFium would lose characters (`pdf_layer.Page.lost`: a
-glyph of a font the PDF does not carry, which the machine has no font
-for). pdfminer reads a character from its code, whatever its glyph; it
-takes ten times as long. The pages come out as `pdf_layer` gives them, for
+Read only where a font is not in the PDF (`pdf_layer.Page.borrowed`):
+PDFium then measures its glyphs with the machine's fonts, and loses those
+the machine has none for. pdfminer reads a character from its code and
+the PDF's widths, whatever the machine; it takes ten times as long. The pages come out as `pdf_layer` gives them, for
 the same words, lines and tables (`pdf_lattice`).
 """
 
