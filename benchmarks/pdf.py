@@ -66,7 +66,7 @@ def _reader(path: Path) -> str:
     except ImportError:  # the reader before PDFium
         return "pdfminer"
     pages = pdf_pages(path.read_bytes())
-    return "pdfminer" if any(p.borrowed for p in pages) else "pdfium"
+    return "pdfminer" if pages is None or any(p.borrowed for p in pages) else "pdfium"
 
 
 def main() -> None:

@@ -75,6 +75,7 @@ def test_the_real_pdf_is_read_by_pdfium_as_pdfminer_reads_it() -> None:
     """18-huaian-2024.pdf: every character where pdfminer put it, the same tables and text."""
     data = REAL_PDF.read_bytes()
     fast, slow = pdf_pages(data), plumber_pages(data)
+    assert fast is not None
 
     assert [0] * 6 == [p.borrowed for p in fast]  # PDFium reads it: its fonts are in it
     assert [len(p.chars) for p in slow] == [len(p.chars) for p in fast]
@@ -96,7 +97,9 @@ def test_a_font_not_in_the_pdf_is_read_by_pdfminer(tmp_path: Path) -> None:
     write_pdf(page, path, PdfLook(rules=False, align="CENTER", valign="MIDDLE"))
     data = path.read_bytes()
 
-    assert all(p.borrowed for p in pdf_pages(data))
+    pages = pdf_pages(data)
+    assert pages is not None
+    assert all(p.borrowed for p in pages)
     text = pdf_text(path)
     assert _pages_text(plumber_pages(data)) == text
     assert "| 4.保护第三方合法权益 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |" in text.splitlines()
@@ -153,7 +156,9 @@ def test_a_turned_page_and_a_form_are_read_as_shown(
     """``/Rotate`` turns the page as shown; lines in a form are where the form draws them."""
     path = _turned(tmp_path / "turned.pdf", rotate, angle)
     data = path.read_bytes()
-    (fast,), (slow,) = pdf_pages(data), plumber_pages(data)
+    pages, (slow,) = pdf_pages(data), plumber_pages(data)
+    assert pages is not None
+    (fast,) = pages
 
     assert 0 == fast.borrowed
     assert _near(fast, slow)

@@ -34,7 +34,8 @@ def pdf_text(path: Path | IO[bytes]) -> str:
     """Each page's text, its tables as pipe rows, page numbers and footers left out.
 
     The pages are read by PDFium; by pdfminer, ten times slower, where
-    a font is not in the PDF (`pdf_layer.Page.borrowed`). Ruled tables are
+    a font is not in the PDF (`pdf_layer.Page.borrowed`) or PDFium cannot
+    open the file. Ruled tables are
     read from their lines (pdfplumber's lattice, `pdf_lattice`); a table
     drawn without lines is read from its words' positions (`unruled_rows`),
     across page breaks: the pages are stacked, so a table that goes on on
@@ -45,7 +46,8 @@ def pdf_text(path: Path | IO[bytes]) -> str:
     """
     data = path.read_bytes() if isinstance(path, Path) else path.read()
     pages = pdf_pages(data)
-    if any(p.borrowed for p in pages):  # measured with the machine's fonts: not trusted
+    # damaged for PDFium, or measured with the machine's fonts: pdfminer reads it
+    if pages is None or any(p.borrowed for p in pages):
         pages = plumber_pages(data)
     return _pages_text(pages)
 

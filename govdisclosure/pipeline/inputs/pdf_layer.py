@@ -64,27 +64,32 @@ _LOCK = threading.Lock()
 _DEPTH = 15
 
 
-def pdf_pages(data: bytes) -> list[Page]:
+def pdf_pages(data: bytes) -> list[Page] | None:
     """Every page's characters and edges; the page count is checked before any is read.
 
     An encrypted PDF (a password to open it) is an `InputError`, as is one
-    of more pages than `InputLimits.max_pdf_pages`.
+    of more pages than `InputLimits.max_pdf_pages`. None if PDFium cannot
+    open the file or one of its pages (damaged): pdfminer may read it.
     """
     pdfium = require_extra("pypdfium2", "pdf", "reading PDF files")
     with _LOCK:
         doc = _opened(pdfium, data)
+        if doc is None:
+            return None
         try:
             bound = current_input_limits().max_pdf_pages
             count = len(doc)  # the page tree's count: no page is loaded
             if count > bound:
                 raise over(f"the PDF has {count:,} pages", "max_pdf_pages")
             return [_page(doc[n]) for n in range(count)]
+        except pdfium.PdfiumError:
+            return None
         finally:
             doc.close()
 
 
 def _opened(pdfium: Any, data: bytes) -> Any:
-    """The open document; an encrypted one (a password to open it) is an `InputError`."""
+    """The open document, None if PDFium cannot open it; an encrypted one is an `InputError`."""
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -98,7 +103,7 @@ def _opened(pdfium: Any, data: bytes) -> Any:
             raise InputError(
                 f"the PDF is encrypted in a way that cannot be read ({exc}): not read"
             ) from exc
-        raise
+        return None
 
 
 class _View(NamedTuple):
