@@ -135,7 +135,8 @@ class _View(NamedTuple):
 def _page(page: Any) -> Page:
     """A page's characters and edges, where they are shown."""
     try:
-        left, bottom, right, top = page.get_cropbox()
+        x0, y0, x1, y1 = page.get_mediabox()  # as pdfminer: not the crop box
+        (left, right), (bottom, top) = sorted((x0, x1)), sorted((y0, y1))  # any corners
         view = _View(left, bottom, right, top, page.get_rotation() % 360)
         textpage = page.get_textpage()
         try:
