@@ -99,7 +99,7 @@ def test_a_font_not_in_the_pdf_is_read_by_pdfminer(tmp_path: Path) -> None:
 
     pages = pdf_pages(data)
     assert pages is not None
-    assert all(p.borrowed for p in pages)
+    assert pages[-1].borrowed  # the first page that borrows one stops the reading
     text = pdf_text(path)
     assert _pages_text(plumber_pages(data)) == text
     assert "| 4.保护第三方合法权益 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |" in text.splitlines()

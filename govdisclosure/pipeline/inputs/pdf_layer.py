@@ -69,7 +69,9 @@ def pdf_pages(data: bytes) -> list[Page] | None:
 
     An encrypted PDF (a password to open it) is an `InputError`, as is one
     of more pages than `InputLimits.max_pdf_pages`. None if PDFium cannot
-    open the file or one of its pages (damaged): pdfminer may read it.
+    open the file or one of its pages (damaged): pdfminer may read it. The
+    pages stop at the first that uses a font the PDF does not carry
+    (`Page.borrowed`, without its characters): pdfminer reads that file.
     """
     pdfium = require_extra("pypdfium2", "pdf", "reading PDF files")
     with _LOCK:
@@ -81,11 +83,21 @@ def pdf_pages(data: bytes) -> list[Page] | None:
             count = len(doc)  # the page tree's count: no page is loaded
             if count > bound:
                 raise over(f"the PDF has {count:,} pages", "max_pdf_pages")
-            return [_page(doc[n]) for n in range(count)]
+            return _read(doc, count)
         except pdfium.PdfiumError:
             return None
         finally:
             doc.close()
+
+
+def _read(doc: Any, count: int) -> list[Page]:
+    """The pages, up to the first that uses a font the PDF does not carry."""
+    pages: list[Page] = []
+    for n in range(count):
+        pages.append(_page(doc[n]))
+        if pages[-1].borrowed:  # the rest is pdfminer's to read
+            break
+    return pages
 
 
 def _opened(pdfium: Any, data: bytes) -> Any:
@@ -138,13 +150,15 @@ def _page(page: Any) -> Page:
         x0, y0, x1, y1 = page.get_mediabox()  # as pdfminer: not the crop box
         (left, right), (bottom, top) = sorted((x0, x1)), sorted((y0, y1))  # any corners
         view = _View(left, bottom, right, top, page.get_rotation() % 360)
+        edges, borrowed = _edges(page.raw, view)
+        if borrowed:  # pdfminer reads the file: its characters are not asked for
+            return Page(view.height, [], edges, 0, borrowed)
         textpage = page.get_textpage()
         try:
             chars, glyphs = _chars(textpage.raw, view)
         finally:
             textpage.close()
-        edges, borrowed = _edges(page.raw, view)
-        return Page(view.height, chars, edges, glyphs, borrowed)
+        return Page(view.height, chars, edges, glyphs)
     finally:
         page.close()
 
