@@ -30,7 +30,6 @@ The grid decides nothing about rows or columns; `rows` and `cells` do.
 
 from __future__ import annotations
 
-import enum
 import itertools
 import re
 from collections import Counter
@@ -45,6 +44,15 @@ from attrs import evolve, field, frozen
 from govdisclosure.memo import by_identity
 from govdisclosure.model import Finding, Severity, SourceSpan
 from govdisclosure.pipeline.normalize import Line
+from govdisclosure.pipeline.tokens import (
+    DELIMITER,
+    LabelRef,
+    LabelRole,
+    LineCell,
+    Token,
+    TokenGrid,
+    TokenKind,
+)
 from govdisclosure.pipeline.values import (
     FOOTNOTE_RUN,
     NumberToken,
@@ -81,7 +89,6 @@ PROSE_RESIDUE = 24
 #: A standalone text at least this long may be a truncated label.
 MIN_PREFIX = 3
 
-_DELIMITER = re.compile(r"[|\t]")
 _SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _RESIDUE_NOISE = re.compile(r"[\s|,.:;()\[\]{}<>\"'*#·•…\-]+")
 #: A cell of marks only (``*``, ``…``, ``#``, a dash the spec does not call
@@ -97,103 +104,13 @@ _LONE_MARK = re.compile(r"(?<!\S)[*#·•…⋯※×・]{1,2}(?!\S)")
 _VALUE_LIKE = re.compile(
     r"(?=.*\d).{1,16}|[〇零一二两三四五六七八九十百千万亿]{1,8}|[A-Za-z/.]{1,4}"
 )
-
-
-class TokenKind(str, enum.Enum):
-    LABEL = "label"
-    VALUE = "value"
-    EMPTY = "empty"
-    TEXT = "text"
-    # A VALUE token without a number (``number`` None) is an *unread* cell: a
-    # delimited cell of a row whose content is no number (``*``, ``五``,
-    # ``5万``). It keeps its position; its value is missing (see `_unread`).
-    PROSE = "prose"  # a number in a sentence: reported, never read as a cell
-    UNIT = "unit"  # a cell holding only a unit word
-
+#: A named tuple built from all its fields by tuple's own constructor, in C
+#: (as `tokens.LineCell.token` builds a token): for the cells and tokens a
+#: section builds by the hundred.
+_new: Final = tuple.__new__
 
 #: Tokens that make a cell text or prose: a mark among them is punctuation.
 _WORDS = (TokenKind.TEXT, TokenKind.PROSE)
-
-
-class LabelRole(str, enum.Enum):
-    """What a label of a table is; the row walk (`rows`) acts on it."""
-
-    ROW = "row"  # opens its row
-    COLUMN = "column"  # a header: closes the open row, may state a unit
-    GROUP = "group"  # a merged header or label over several leaves: closes the row
-    LABEL = "label"  # a fixed text of the table (caption, 单位): closes the row
-    REMARK = "remark"  # a note after a row (备注): leaves the row open
-
-
-@frozen
-class LabelRef:
-    """What a label may be: a row, a column, a group or a fixed text of a table."""
-
-    table: str
-    role: LabelRole
-    key: str | None = None
-    #: The spec label a printed text was matched to by edit distance (`fuzzy_match`);
-    #: None when the text is the label or one of its aliases.
-    fuzzy: str | None = None
-
-
-class Token(NamedTuple):
-    """One piece of a table: a label, a number, an explicit empty cell, or text.
-
-    A named tuple, not an attrs class: a report makes hundreds, and a frozen
-    attrs instance costs three times as much to build. Its place in the input
-    is kept as plain offsets; `span` builds the public `SourceSpan` on demand.
-    """
-
-    kind: TokenKind
-    text: str
-    start: int  # input offsets of the token's text, as in SourceSpan
-    end: int
-    line: int
-    cell: int  # tokens with the same number come from one cell
-    delimited: bool  # the cell was cut out by pipes or tabs
-    refs: tuple[LabelRef, ...] = ()
-    number: NumberToken | None = None
-    attached: str = ""  # text in the label's cell that is not a label (a unit note)
-    optional: bool = False  # an empty cell that may be no cell (before a leading pipe)
-    cell_text: str = ""  # the whole cell's text, for a label or text token
-    #: The section's delimited rows print their empty cells (`_print_empties`):
-    #: then a delimited row shorter than its table is cut short at its end.
-    empties_shown: bool = False
-    #: A bracketed remark after the number in a value's cell (``12（其中修订3件）``
-    #: → ``其中修订3件``): kept for the cell, never read for numbers.
-    note: str = ""
-    #: Why the section's runs of blank lines were not read as empty cells
-    #: (`_separator_runs`), for the reason of a cell they leave undecided.
-    runs_note: str = ""
-
-    @property
-    def span(self) -> SourceSpan:
-        """Where the token's text is in the input."""
-        return SourceSpan(self.start, self.end, self.line)
-
-
-@frozen
-class TokenGrid:
-    """The tokens of one section, in reading order."""
-
-    section: str
-    tokens: tuple[Token, ...]
-    #: What the grid says of its own reading: labels read through a fuzzy match
-    #: or printed texts close to several labels, and converter furniture skipped
-    #: or set aside (generic headers, placeholder tables, unknown or repeated
-    #: header rows).
-    findings: tuple[Finding, ...] = ()
-    #: Lines of header rows repeated in the middle of a table: their label
-    #: tokens are kept (they close rows as any header does), but the first
-    #: printing of the header is the one that tells the column order.
-    repeated_headers: frozenset[int] = frozenset()
-    #: Lines whose cells the separator runs placed (`_separator_runs`): one
-    #: cell per line, every row there checked to fill its table's columns with
-    #: the cells after its label up to the next label, as the row walk gives
-    #: them; so a row printed alone there needs no other evidence of the
-    #: layout (`rows._ApartLines`).
-    runs_lines: frozenset[int] = frozenset()
 
 
 class FuzzyTarget(NamedTuple):
@@ -371,10 +288,10 @@ def _leading_optional_dropped(line_tokens: list[Token]) -> list[Token]:
     return line_tokens
 
 
-def _line_tokens(cells: list[_Cell], reader: _Reader) -> list[Token]:
+def _line_tokens(cells: list[LineCell], reader: _Reader) -> list[Token]:
     """The tokens of one line's cells, its unread cells settled (`_settled_unread`)."""
     line_tokens: list[Token] = []
-    unread: list[_Cell] = []
+    unread: list[LineCell] = []
     for cell in cells:
         found = _cell_tokens(cell, reader)
         # an undelimited mark is kept as it is: the row walk places it
@@ -421,7 +338,7 @@ def _placeholder_pieces(body: list[tuple[Line, int, int]]) -> frozenset[int]:
             block, only_dashes, some_dash = [], True, False
         previous = piece.number
         if "|" in text or "\t" in text:
-            cells = [match_text(c) for c in _DELIMITER.split(text)]
+            cells = [match_text(c) for c in DELIMITER.split(text)]
             block.append(index)
             only_dashes = only_dashes and all(_DASHES.fullmatch(c) for c in cells)
             some_dash = some_dash or any(cells)
@@ -457,14 +374,14 @@ class _Furniture:
         self.headed: set[tuple[str, ...]] = set()
         self.repeated: set[int] = set()
 
-    def _note(self, code: str, cells: Sequence[_Cell]) -> None:
+    def _note(self, code: str, cells: Sequence[LineCell]) -> None:
         self.count[code] += 1
         if code not in self.first:
             line = cells[0].line
             a, b = line.source_span(cells[0].start, cells[-1].end)
             self.first[code] = SourceSpan(a, b, line.number)
 
-    def skipped(self, index: int, cells: list[_Cell]) -> bool:
+    def skipped(self, index: int, cells: list[LineCell]) -> bool:
         """Whether the line is furniture that gives no token at all."""
         if not cells:
             return False
@@ -476,7 +393,7 @@ class _Furniture:
             return True
         return False
 
-    def settled(self, tokens: list[Token], cells: list[_Cell]) -> list[Token]:
+    def settled(self, tokens: list[Token], cells: list[LineCell]) -> list[Token]:
         """The line's tokens, an unknown header row reduced to its row closer."""
         if not cells:
             return tokens
@@ -511,7 +428,7 @@ class _Furniture:
         )
 
 
-def _generic_header(cells: list[_Cell]) -> bool:
+def _generic_header(cells: list[LineCell]) -> bool:
     """A converter's generic header row: every filled cell a generic column
     name (``项目 | 数据1 | … | 数据7``), at least one of them numbered."""
     if not cells[0].delimited:
@@ -525,7 +442,7 @@ def _generic_header(cells: list[_Cell]) -> bool:
 
 
 def _unknown_header(
-    tokens: list[Token], cells: list[_Cell], labels: LabelIndex
+    tokens: list[Token], cells: list[LineCell], labels: LabelIndex
 ) -> bool:
     """A delimited row of two or more text cells that hold no label, unit or
     lone number (``本年新收件数 | 上年结转件数 | …``): a header the spec does
@@ -579,7 +496,7 @@ def _header_signature(tokens: list[Token]) -> tuple[str, ...] | None:
     return tuple(match_text(t.text) for t in filled)
 
 
-def _closes_every_cell(cells: list[_Cell], tokens: list[Token]) -> bool:
+def _closes_every_cell(cells: list[LineCell], tokens: list[Token]) -> bool:
     """Whether a line closes each of its cells with a pipe, a label first (``规章 | 2 |``).
 
     A line that opens with a pipe (``| 0 | 5 |``) is a markdown row, whose
@@ -684,11 +601,6 @@ def page_furniture(lines: Sequence[Line], title: str | None) -> PageFurniture:
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
-#: A named tuple built from all its fields by tuple's own constructor, in C:
-#: for the values a section builds by the hundred (`_Cell`, `Token`).
-_new: Final = tuple.__new__
-
-
 class _Reader(NamedTuple):
     """What reading a cell needs of the spec, gathered once per section."""
 
@@ -710,46 +622,6 @@ def _reader(spec: Spec, section_id: str) -> _Reader:
         units,
         spec.minus_words,
     )
-
-
-class _Cell(NamedTuple):
-    """One cell of a line: its place, and how it was cut out."""
-
-    line: Line
-    start: int  # line coordinates
-    end: int
-    delimited: bool  # cut out by pipes or tabs
-    number: int  # the cell's number in the section
-    optional: bool  # an empty cell that may be no cell (before a leading pipe)
-    text: str  # the line's text from start to end
-
-    def token(
-        self,
-        kind: TokenKind,
-        text: str,
-        a: int,
-        b: int,
-        refs: tuple[LabelRef, ...] = (),
-        number: NumberToken | None = None,
-        optional: bool = False,
-        note: str = "",
-    ) -> Token:
-        """A token of this cell for its characters ``[a, b)`` (cell coordinates).
-
-        The one place a cell's token is built, with tuple's own constructor
-        and every field given (`_new`): a section builds hundreds, and a named
-        tuple's generated ``__new__`` costs twice as much.
-        """
-        sa, sb = self.line.source_span(self.start + a, self.start + b)
-        line, no, delimited = self.line.number, self.number, self.delimited
-        return _new(
-            Token,
-            (
-                kind,
-                *(text, sa, sb, line, no, delimited, refs, number, ""),
-                *(optional, "", False, note, ""),
-            ),
-        )
 
 
 @by_identity(maxsize=64)
@@ -783,7 +655,7 @@ def _blank_ignored(spec: Spec, line: Line, first: int, last: int) -> Line:
     return line if text == line.text else line._replace(text=text)
 
 
-def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[_Cell]:
+def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[LineCell]:
     """Cut ``line.text[column:stop]`` into cells, numbered from ``numbered + 1``.
 
     A line without pipes or tabs is one cell. ``optional`` marks the empty cell
@@ -795,10 +667,10 @@ def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[_Cell]
     if not body.strip():
         return []
     if "|" not in body and "\t" not in body:
-        return [_new(_Cell, (line, column, stop, False, numbered + 1, False, body))]
+        return [_new(LineCell, (line, column, stop, False, numbered + 1, False, body))]
     bounds = [
         column - 1,
-        *(column + m.start() for m in _DELIMITER.finditer(body)),
+        *(column + m.start() for m in DELIMITER.finditer(body)),
         stop,
     ]
     spans = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
@@ -814,7 +686,8 @@ def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[_Cell]
     )
     return [
         _new(
-            _Cell, (line, a, b, True, numbered + 1 + i, optional and i == 0, text[a:b])
+            LineCell,
+            (line, a, b, True, numbered + 1 + i, optional and i == 0, text[a:b]),
         )
         for i, (a, b) in enumerate(spans)
     ]
@@ -826,7 +699,7 @@ def _is_unread(token: Token) -> bool:
 
 
 def _settled_unread(
-    tokens: list[Token], cells: list[_Cell], reader: _Reader
+    tokens: list[Token], cells: list[LineCell], reader: _Reader
 ) -> list[Token]:
     """The line's tokens, its unread cells kept only where the line is a row.
 
@@ -850,14 +723,16 @@ def _settled_unread(
     return out
 
 
-def _unread(cell: _Cell, text: str) -> Token:
+def _unread(cell: LineCell, text: str) -> Token:
     """The token of a delimited cell whose content the grammar cannot read."""
     core = text.strip()
     lead = len(text) - len(text.lstrip())
     return cell.token(TokenKind.VALUE, core, lead, lead + len(core))
 
 
-def _cell_tokens(cell: _Cell, reader: _Reader, *, unread: bool = True) -> list[Token]:
+def _cell_tokens(
+    cell: LineCell, reader: _Reader, *, unread: bool = True
+) -> list[Token]:
     """The tokens of one cell: what it is decided by its whole text first.
 
     Most cells are one thing (a count, a label, an empty cell, a unit, a blank
@@ -904,7 +779,7 @@ def _cell_tokens(cell: _Cell, reader: _Reader, *, unread: bool = True) -> list[T
 
 
 def _mixed_tokens(
-    cell: _Cell, reader: _Reader, key: str, pos: Sequence[int], *, unread: bool
+    cell: LineCell, reader: _Reader, key: str, pos: Sequence[int], *, unread: bool
 ) -> list[Token]:
     """A cell that is not one thing: a number with a remark (`_annotated`),
     else the label search; a delimited cell it cannot read is unread."""
@@ -927,7 +802,7 @@ def _mixed_tokens(
     return tokens
 
 
-def _lone_marks(cell: _Cell, piece: str, at: int) -> list[Token]:
+def _lone_marks(cell: LineCell, piece: str, at: int) -> list[Token]:
     """The unread tokens of the lone marks in ``piece`` (at ``at`` in the cell),
     a residue of an undelimited cell: what the numbers and labels left.
 
@@ -954,7 +829,7 @@ _ANNOTATED = re.compile(
 )
 
 
-def _annotated(cell: _Cell, text: str, reader: _Reader) -> Token | None:
+def _annotated(cell: LineCell, text: str, reader: _Reader) -> Token | None:
     """The value token of a cell that is one number and a remark about it.
 
     The number is the cell's value; the remark is kept as the token's note,
@@ -999,7 +874,7 @@ def _unreadable(tokens: list[Token], core: str) -> bool:
     return _VALUE_LIKE.fullmatch(core) is not None
 
 
-def _empty(cell: _Cell) -> list[Token]:
+def _empty(cell: LineCell) -> list[Token]:
     """An empty cell is a token only between pipes: the one trace of a blank a layout gives."""
     if not cell.delimited:
         return []
@@ -1010,7 +885,7 @@ def _empty(cell: _Cell) -> list[Token]:
     ]
 
 
-def _bare_count(cell: _Cell, text: str, core: str) -> Token:
+def _bare_count(cell: LineCell, text: str, core: str) -> Token:
     """The token of a bare count: what `_searched_tokens` makes of it, without
     the label search and residue analysis (the number pattern matches the
     digits and the spaces after them)."""
@@ -1021,7 +896,7 @@ def _bare_count(cell: _Cell, text: str, core: str) -> Token:
 
 
 def _whole_label(
-    cell: _Cell, text: str, pos: Sequence[int], refs: tuple[LabelRef, ...]
+    cell: LineCell, text: str, pos: Sequence[int], refs: tuple[LabelRef, ...]
 ) -> Token:
     """The token of a cell that is exactly one label: what `_searched_tokens`
     finds (the longest label at the cell's start is the whole cell)."""
@@ -1030,7 +905,7 @@ def _whole_label(
 
 
 def _searched_tokens(
-    cell: _Cell, reader: _Reader, text: str, key: str, pos: Sequence[int]
+    cell: LineCell, reader: _Reader, text: str, key: str, pos: Sequence[int]
 ) -> list[Token]:
     """The general path: labels found in the match form, numbers between them.
 
@@ -1113,7 +988,7 @@ def _label_pieces(
     return pieces
 
 
-def _classified(cell: _Cell, text: str, out: list[Token], rest: str) -> list[Token]:
+def _classified(cell: LineCell, text: str, out: list[Token], rest: str) -> list[Token]:
     """What the text left between labels and numbers (``rest``) makes of the cell.
 
     A sentence is not a table cell: a long residue or a full stop makes the
