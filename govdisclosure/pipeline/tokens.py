@@ -67,8 +67,9 @@ class LabelRef:
     table: str
     role: LabelRole
     key: str | None = None
-    #: The spec label a printed text was matched to by edit distance (`fuzzy_match`);
-    #: None when the text is the label or one of its aliases.
+    #: The spec label a printed text was matched to by edit distance
+    #: (`labels.fuzzy_match`); None when the text is the label or one of its
+    #: aliases.
     fuzzy: str | None = None
 
 
