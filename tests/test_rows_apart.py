@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import govdisclosure
 from govdisclosure import CellStatus, Report
-from govdisclosure.pipeline.grid import page_furniture
+from govdisclosure.pipeline.furniture import page_furniture
 from govdisclosure.pipeline.labels import label_index
 from govdisclosure.pipeline.normalize import normalize_text
 from govdisclosure.spec.registry import Registry
