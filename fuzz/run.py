@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import json
 import multiprocessing
+import os
 import random
 import re
 import resource
@@ -97,7 +98,7 @@ class Worker:
     ) -> tuple[str, str]:
         """("ok", outcome), ("crash", report), or ("hang", …) / ("died", …)."""
         self.conn.send((target, suffix, data))
-        if self.conn.poll(timeout):
+        if self._answers(timeout):
             try:
                 result: tuple[str, str] = self.conn.recv()
             except EOFError:
@@ -105,11 +106,40 @@ class Worker:
             else:
                 return result
         else:
-            result = ("hang", f"no answer within {timeout} s")
+            result = ("hang", f"no answer within {timeout} s of CPU time")
         self.process.kill()
         self.process.join()
         self._start()
         return result
+
+    def _answers(self, timeout: float) -> bool:
+        """Whether the worker answers before it has used ``timeout`` seconds of CPU.
+
+        CPU time, not wall time: a fuzzer run at low priority on a busy
+        machine waits for the CPU, and an input that takes 0.3 s of work was
+        reported as a hang after 5 s of waiting. Wall time still bounds the
+        wait (20 × ``timeout``) where the CPU time cannot be read.
+        """
+        start = _cpu_seconds(self.process.pid)  # the worker's, over all its inputs
+        waited = 0.0
+        while waited < 20 * timeout:
+            if self.conn.poll(timeout):
+                return True
+            waited += timeout
+            used = _cpu_seconds(self.process.pid)
+            if used is None or start is None or used - start >= timeout:
+                return False
+        return False
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """A process's CPU time so far (user + system), from /proc; None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _signature(status: str, report: str) -> str:

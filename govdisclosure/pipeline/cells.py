@@ -226,7 +226,10 @@ def _decided_cell(
             row,
             column,
             CellStatus.AMBIGUOUS,
-            "the layout allows several readings" + _by(row) + _runs_note(row),
+            "the layout allows several readings"
+            + _by(row)
+            + _lost_note(row)
+            + _runs_note(row),
             raw=_raw(row),
             candidates=(*numbers, *([None] if None in values else [])),
         )
@@ -399,6 +402,19 @@ def _runs_note(row: RowDraft) -> str:
     """Why runs of blank lines around the row were not read as its empty cells."""
     note = next((t.runs_note for t in row.tokens if t.runs_note), "")
     return f"; {note}" if note else ""
+
+
+def _lost_note(row: RowDraft) -> str:
+    """What a row printed apart with fewer numbers than columns leaves open
+    (`segment._lost_cells`): glued cells, or a lost one."""
+    readings = row.readings or ()
+    cut = any(isinstance(s, Piece) and s.part for r in readings for s in r)
+    if cut and any(s is GAP for r in readings for s in r):
+        return (
+            "; the row prints fewer numbers than columns: a number may be cells "
+            "glued together, or a cell may have been lost"
+        )
+    return ""
 
 
 def _set_aside(equation_id: str) -> str:

@@ -44,7 +44,14 @@ from typing import Final
 
 from govdisclosure.model import Value
 from govdisclosure.pipeline.grid import Token, TokenKind
-from govdisclosure.pipeline.segment import BLANK, Piece, Reading, Slot
+from govdisclosure.pipeline.segment import (
+    BLANK,
+    GAP,
+    Piece,
+    Reading,
+    Slot,
+    lost_cell_readings,
+)
 from govdisclosure.pipeline.values import MAX_NUMBER_DIGITS, convert, valid_part
 from govdisclosure.spec.model import ValueType
 
@@ -89,6 +96,8 @@ def row_solutions(
 ) -> list[Reading] | None:
     """Every reading of the row that places all its numbers and satisfies ``constraints``.
 
+    A row printed apart that may have lost a cell has readings with it lost
+    too (`segment.lost_cell_readings`), kept where what is known fits.
     Blank counts as zero, as in `invariants`. ``domains``, when given, are
     the values each column may take (None: any), known from the equations
     through other rows (`narrow`); an empty cell is allowed where 0 is. None
@@ -106,17 +115,41 @@ def row_solutions(
     n = len(types)
     constraints = [eq for eq in map(_merged, constraints) if eq]
     allowed: list[Domain] = list(domains) if domains is not None else [None] * n
+    lost = [
+        r
+        for r in lost_cell_readings(tokens, types)
+        if _known_hold(r, constraints, allowed)
+    ]
     if not _totals_last(constraints):
-        return _RowSearch(
-            tokens, types, values, constraints, allowed, reverse=False
-        ).run()
+        search = _RowSearch(tokens, types, values, constraints, allowed, reverse=False)
+        return search.run() + lost
     # fill from the right: the totals are chosen first, and the cells before
     # them must then add up to what is left, which the bound prunes at once
     flipped = [tuple((coef, n - 1 - j) for coef, j in eq) for eq in constraints]
     search = _RowSearch(
         tokens, types[::-1], values[::-1], flipped, allowed[::-1], reverse=True
     )
-    return [reading[::-1] for reading in search.run()]
+    return [reading[::-1] for reading in search.run()] + lost
+
+
+def _known_hold(
+    reading: Reading, constraints: Sequence[Constraint], allowed: Sequence[Domain]
+) -> bool:
+    """Whether a reading with lost cells fits what is known: each number in its
+    column's domain, and each equation without a lost cell holding."""
+    for slot, domain in zip(reading, allowed, strict=True):
+        if isinstance(slot, Piece) and domain is not None and slot.value not in domain:
+            return False
+    for equation in constraints:
+        slots = [(coef, reading[j]) for coef, j in equation]
+        if any(s is GAP for _, s in slots):
+            continue  # a lost cell's value is unknown: the equation may hold
+        total = sum(
+            coef * s.value for coef, s in slots if isinstance(s, Piece) and s.value
+        )
+        if total != 0:
+            return False
+    return True
 
 
 def _merged(equation: Constraint) -> Constraint:

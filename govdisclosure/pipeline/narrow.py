@@ -904,7 +904,10 @@ def _zeros_printed(
     trial = dict(rows)
     for key, row in rows.items():
         readings = row.readings if key not in unread else None
-        full = tuple(r for r in readings or () if not any(_empty(s) for s in r))
+        # a lost cell (GAP) is no empty cell: its value is only not printed
+        full = tuple(
+            r for r in readings or () if not any(_empty(s) and s is not GAP for s in r)
+        )
         if full and len(full) < len(readings or ()):
             trial[key] = evolve(
                 row, readings=full, narrowed_by=_with(row.narrowed_by, ZEROS_PRINTED)

@@ -48,6 +48,7 @@ __all__ = [
     "Slot",
     "TooManyReadingsError",
     "Unread",
+    "lost_cell_readings",
     "row_readings",
 ]
 
@@ -137,7 +138,11 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
         return _in_order(tokens, values, types)
     # Counting is cheap and listing is not: a collapsed row has millions of
     # readings, which would take seconds to list only to be refused.
-    if _count_readings(tokens, values, n) > MAX_READINGS:
+    lost = _lost_cells(tokens, values, n)
+    count = _count_readings(tokens, values, n)
+    if lost is not None:
+        count += math.comb(n, len(lost))
+    if count > MAX_READINGS:
         raise TooManyReadingsError
     readings: list[Reading] = []
     pieces: Pieces = {}
@@ -146,7 +151,65 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
             readings.append(reading)
             if len(readings) > MAX_READINGS:  # a guard: the count is a bound
                 raise TooManyReadingsError
+    if lost is not None:
+        readings += _placements(tokens, lost, types, pieces, fill=GAP)
     return readings
+
+
+def lost_cell_readings(
+    tokens: Sequence[Token], types: Sequence[ValueType]
+) -> list[Reading]:
+    """The readings of a row printed apart in which a cell was lost (`_lost_cells`).
+
+    For `decode`, which searches a row's other readings under its equations:
+    these have a cell whose value is unknown, which no running sum can hold.
+    """
+    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
+    lost = _lost_cells(tokens, values, len(types))
+    if lost is None:
+        return []
+    return list(_placements(tokens, lost, types, {}, fill=GAP))
+
+
+def _lost_cells(
+    tokens: Sequence[Token], values: list[int], n: int
+) -> list[tuple[int, str, Role]] | None:
+    """The row's numbers whole, when a cell it does not print may have been lost.
+
+    A row that prints its numbers apart (two or more, without delimiters) and
+    has fewer of them than columns is explained three ways: cells left empty
+    (the columns left over are blank), cells glued together (a number cut in
+    two), or cells lost (a deleted cell, whose value is not known). Where a
+    number can be cut, the lost cells are readings too: otherwise a cut that
+    happens to balance the equations (``923`` read as 9 | 23 when the row lost
+    its 总计 937) would be the only reading with values, and be inferred. A
+    glued row (one run of digits) is not printed apart: its digits are the
+    only evidence of its cells, and a lost cell there cannot be told from a
+    cut (docs/limits.md, "Reading a table").
+
+    None when the row is not printed apart, fills its columns, has no number
+    that can be cut, or holds one that cannot stand whole (``000000``: it is
+    read only cut).
+    """
+    numbers = [tokens[i].number for i in values]
+    if sum(1 for x in numbers if x is not None) < 2 or len(values) >= n:
+        return None
+    if not any(x is not None and x.splittable and _cuttable(x.digits) for x in numbers):
+        return None
+    sequence: list[tuple[int, str, Role]] = []
+    for i, number in zip(values, numbers, strict=True):
+        if number is None:
+            sequence.append((i, "", "unread"))
+        elif number.well_formed:
+            sequence.append((i, number.digits, "whole"))
+        else:
+            return None
+    return sequence
+
+
+def _cuttable(digits: str) -> bool:
+    """Whether a number's digits can be read as two glued cells."""
+    return len(digits) <= MAX_SPLIT_DIGITS and count_splits(digits, 2) > 0
 
 
 def _in_order(
@@ -451,15 +514,17 @@ def _placements(
     sequence: list[tuple[int, str, Role]],
     types: Sequence[ValueType],
     pieces: Pieces,
+    fill: Slot = BLANK,
 ) -> Iterator[Reading]:
-    """Each order-keeping placement of ``sequence`` into the columns.
+    """Each order-keeping placement of ``sequence`` into the columns, the
+    others holding ``fill``.
 
     ``pieces`` memoises the value of a number in a column type: a row of 15
     columns has thousands of placements but only a few distinct pieces.
     """
     n = len(types)
     for columns in itertools.combinations(range(n), len(sequence)):
-        slots: list[Slot] = [BLANK] * n
+        slots: list[Slot] = [fill] * n
         for (index, digits, role), column in zip(sequence, columns, strict=True):
             if role == "unread":
                 slots[column] = _unread(tokens, index)

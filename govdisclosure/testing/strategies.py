@@ -89,9 +89,9 @@ def layouts(
     A wrapped page is an html page, so ``wrapper`` draws ``cells="html"``;
     page numbers are not printed in html, so ``page_numbers`` draws the other
     cell layouts (when ``cells`` has any); marks are drawn in every layout,
-    deleted cells in a delimited layout (`DELIMITED_CELLS`; without delimiters
-    a row that lost a cell reads as a cut of its digits: outside the engine's
-    reach) and with no blanks for zeros; split tables draw a delimited layout (pieces in `SPLIT_CELLS`); columns
+    deleted cells in a layout that prints a row's numbers apart (not glued: a
+    glued row that lost a cell is the glued row of other values) and with no
+    blanks for zeros; split tables draw a delimited layout (pieces in `SPLIT_CELLS`); columns
     permuted are printed with their header (without it, nothing in the text
     says their order); labels apart from their values need a row on one
     line, so ``apart`` draws one of `APART_CELLS` (when ``cells`` has any);
@@ -198,14 +198,13 @@ def _with_hazards(
             fields["cells"] = text_cells[0]
     if fields.get("deleted"):
         fields["blank_zero"] = False
-        # without delimiters a row that lost a cell reads as a cut of its
-        # digits that the report's printed zeros allow, which the equations
-        # may keep alone: outside the engine's reach (pinned as strict xfails
-        # in tests/property/test_hazards.py::test_deleted_cell_undelimited)
-        delimited = [c for c in cells if c in DELIMITED_CELLS]
-        if layout.cells not in DELIMITED_CELLS and delimited:
+        # a glued row that lost a cell is the glued row of other values: its
+        # digits are all the text says of its cells (pinned as a strict xfail
+        # in tests/property/test_hazards.py::test_deleted_cell_glued)
+        apart = [c for c in cells if c != "glued"]
+        if layout.cells == "glued" and apart:
             spread = layout.header + 2 * layout.wrap + 4 * layout.fullwidth
-            fields["cells"] = delimited[spread % len(delimited)]
+            fields["cells"] = apart[spread % len(apart)]
     if fields.get("split_tables"):
         # remarks in cells are drawn for delimited layouts, pieces for SPLIT_CELLS
         split = [c for c in cells if c in SPLIT_CELLS]

@@ -83,3 +83,26 @@ def test_load_pdf(seed: int) -> None:
 @given(st.integers(0, 2**32))
 def test_load_spec(seed: int) -> None:
     _check("spec", seed)
+
+
+def test_a_hang_is_counted_in_cpu_time() -> None:
+    """A worker's CPU time is read (so a fuzzer at low priority on a busy machine
+    does not report an input waiting for the CPU as a hang), and it grows with
+    work done."""
+    import os
+    import sys
+    import time
+
+    from fuzz.run import _cpu_seconds
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("CPU time is read from /proc")
+    before = _cpu_seconds(os.getpid())
+    assert before is not None
+    end = time.process_time() + 0.2
+    while time.process_time() < end:
+        pass
+    after = _cpu_seconds(os.getpid())
+    assert after is not None
+    assert after - before >= 0.1
+    assert _cpu_seconds(None) is None

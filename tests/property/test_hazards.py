@@ -22,8 +22,8 @@ Each hazard (`govdisclosure.testing.render.HAZARDS`) is drawn on every example
 A case the engine does not meet yet is ``xfail(strict=True)`` (`STILL_WRONG`,
 `ENGINE_LACKS`; none today), so it flips, and fails, the day the engine learns it.
 Marks are drawn in every layout (a mark's cell is flagged, `_marks_flagged`);
-deleted cells in delimited layouts: without delimiters a row that lost a cell
-is outside reach (`test_deleted_cell_undelimited`, strict xfails).
+deleted cells in every layout that prints a row's numbers apart: a glued row
+that lost a cell is outside reach (`test_deleted_cell_glued`, a strict xfail).
 """
 
 from __future__ import annotations
@@ -243,38 +243,52 @@ def test_no_wrong_cell(spec: Spec, hazard: str) -> None:
 
 #: Deleted cells without delimiters, by cell layout: a gov-2021 report (the
 #: seed of `fill`) and the groups printing, where a 三 row that lost a cell
-#: reads wrong (glued, seed 16: 总计 inferred 50, truth 163; one cell per line
-#: and aligned, seed 48: 其他 inferred 9, truth 923).
-_DELETED_UNDELIMITED = {
-    "glued": (16, "own_line"),
-    "aligned": (48, "repeat"),
-    "lines": (48, "repeat"),
-    "blanklines": (48, "repeat"),
-}
+#: once read wrong. Printed apart (seed 48): 危及“三安全一稳定” prints
+#: ``7 0 3 4 0 923`` (its 总计 937 deleted), and 923 cut as 9 | 23 balances I3,
+#: so 其他 was inferred 9 and 总计 23. Glued (seed 16): ``08371450`` (a cell of
+#: 0|8|37|14|50|… deleted) read with 总计 inferred 50, truth 163.
+_DELETED_APART = {"aligned": 48, "lines": 48, "blanklines": 48}
+_SECURITY = "t3.withheld_security_stability"
+
+
+@pytest.mark.parametrize("cells", sorted(_DELETED_APART))
+def test_deleted_cell_apart(cells: str) -> None:
+    """A row printed apart that lost a cell: a cut of one of its numbers is no
+    longer the only reading with values, since the cell may have been lost
+    (`segment._lost_cells`): no cell is wrong, and the row is flagged."""
+    spec = _spec("gov-2021")
+    report = FilledReport(
+        spec, fill(spec, random.Random(_DELETED_APART[cells])), year=2021
+    )
+    layout = Layout(cells=cells, deleted=True, groups="repeat")
+    text = _text(report, layout)
+    # the row as printed (read by hand): its 总计 937 is gone
+    assert "923" in text
+    assert "937" not in text
+
+    assert [] == check_round_trip(report, layout, exact=False)
+    read = _load(text, spec)
+    row = [c for c in read.cells if c.key.startswith(_SECURITY + ".")]
+    assert len(row) == 7
+    assert all(c.status is CellStatus.AMBIGUOUS and c.reason for c in row)
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="outside reach: without delimiters, a row that lost a cell in a report "
-    "that prints its zeros reads as a cut of its digits into every column, and "
-    "where the equations keep one such cut it is inferred; the true row is no "
-    "reading of the text (so `layouts` draws deleted cells in delimited layouts)",
+    reason="outside reach: a glued row that lost a cell is the glued row of other "
+    "values (its digits are all the text says of its cells), and where the "
+    "equations keep one such reading it is inferred; the true row is no reading "
+    "of the text (so `layouts` draws deleted cells in layouts printed apart)",
     raises=AssertionError,
 )
-@pytest.mark.parametrize("cells", sorted(_DELETED_UNDELIMITED))
-def test_deleted_cell_undelimited(cells: str) -> None:
-    """Deleted cells without delimiters: nothing in the text tells a row that
-    lost a cell from one whose digits are cut elsewhere (``1215    0    712``
-    may be 12 | 15 | 0 | 712), so a wrong cut that adds up is inferred.
-
-    Real reports print that shape for rows that lost nothing: seed 004, one
-    cell per line, prints six applicant zeros glued (``000000``) and the total
-    on its own line, so "a row printed apart never cuts a token" would misread
-    it; and a glued row that lost a cell is a glued row whose digits add up."""
+def test_deleted_cell_glued() -> None:
+    """Deleted cells in a glued table: nothing in the text tells a row that
+    lost a cell from one whose digits are cut elsewhere, and a report's glued
+    rows are read on the premise that each holds all its cells (otherwise no
+    glued row could be read at all)."""
     spec = _spec("gov-2021")
-    seed, groups = _DELETED_UNDELIMITED[cells]
-    report = FilledReport(spec, fill(spec, random.Random(seed)), year=2021)
-    layout = Layout(cells=cells, deleted=True, groups=groups)
+    report = FilledReport(spec, fill(spec, random.Random(16)), year=2021)
+    layout = Layout(cells="glued", deleted=True, groups="own_line")
 
     assert [] == check_round_trip(report, layout, exact=False)
 

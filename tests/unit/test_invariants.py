@@ -15,14 +15,32 @@ def _with_t4(seeds: dict[str, str], row: str) -> govdisclosure.Report:
 
 
 def test_invariants_choose_among_readings(seeds: dict[str, str]) -> None:
-    """14 numbers for 15 columns, "12" glued: only 1|2 satisfies 行政复议 总计 = 3."""
+    """13 numbers for 15 columns, "012" glued (no count is written with a leading
+    0, so it is glued cells): 0|1|2 fills every column, and 0|12 with an empty
+    cell somewhere satisfies no 总计 (0 + 12 + 0 is not 3): only 0|1|2 is left
+    by 行政复议 总计 = 3."""
+    report = _with_t4(seeds, "\n".join(["012", "0", "3"] + ["0"] * 10))
+    cells = report.table("t4").cells
+
+    assert [0, 1, 2, 0, 3] + [0] * 10 == [c.value for c in cells]
+    assert {CellStatus.INFERRED} == {c.status for c in cells}
+    assert "I4-review" in (cells[0].reason or "")
+    assert "012" == "".join(c.raw or "" for c in cells[:3])
+
+
+def test_a_number_that_may_be_glued_cells_or_a_lost_cell_is_not_chosen(
+    seeds: dict[str, str],
+) -> None:
+    """14 numbers for 15 columns, one a line of its own each: "12" may be 1|2
+    glued, which makes 行政复议 总计 3, or 12 whole with a cell lost (a deleted
+    cell's value is unknown, so any total may hold). The text does not tell:
+    no cell of the row is decided, and the reason names both."""
     report = _with_t4(seeds, "\n".join(["12", "0", "0", "3"] + ["0"] * 10))
     cells = report.table("t4").cells
 
-    assert [1, 2, 0, 0, 3] + [0] * 10 == [c.value for c in cells]
-    assert {CellStatus.INFERRED} == {c.status for c in cells}
-    assert "I4-review" in (cells[0].reason or "")
-    assert "12" == cells[0].raw[0] + cells[1].raw[0]
+    assert {CellStatus.AMBIGUOUS} == {c.status for c in cells}
+    assert all("may have been lost" in (c.reason or "") for c in cells)
+    assert (1, 12, None) == cells[0].candidates
 
 
 def test_undetermined_cells_stay_ambiguous(seeds: dict[str, str]) -> None:

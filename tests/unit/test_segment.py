@@ -77,7 +77,10 @@ def test_enumeration_is_bounded(spec2019: Spec) -> None:
 
 
 def _brute_force(runs: list[str], n: int) -> set[tuple[object, ...]]:
-    """Every reading of digit runs over ``n`` count columns, listed without pruning."""
+    """Every reading of digit runs over ``n`` count columns, listed without pruning:
+    each cut and placement, the columns left over blank; and, where a run is
+    cut in a row printed apart with fewer runs than columns, each placement of
+    the runs whole with the columns left over lost (`segment._lost_cells`)."""
     options = []
     for digits in runs:
         opts = [[digits]] if NumberToken(None, digits, None).well_formed else []
@@ -100,6 +103,15 @@ def _brute_force(runs: list[str], n: int) -> set[tuple[object, ...]]:
                 for value, column in zip(numbers, columns, strict=True):
                     slots[column] = value
                 out.add(tuple(slots))
+    cut = any(split_digits(d, 2) for d in runs)  # a run may be two glued cells
+    whole = all(NumberToken(None, d, None).well_formed for d in runs)
+    if cut and 2 <= len(runs) < n and whole:
+        # printed apart and short: a cell may have been lost (value unknown)
+        for columns in combinations(range(n), len(runs)):
+            slots = [MISSING] * n
+            for digits, column in zip(runs, columns, strict=True):
+                slots[column] = int(digits)
+            out.add(tuple(slots))
     return out
 
 
@@ -120,11 +132,18 @@ def test_readings_are_every_cut_and_placement(
 def _holds(
     reading: tuple[object, ...], constraints: list[tuple[tuple[int, int], ...]]
 ) -> bool:
-    """Every equation ``Σ coef·column == 0`` holds, blank counting as zero."""
-    return all(
-        sum(coef * v for coef, col in c if isinstance(v := reading[col], int)) == 0
-        for c in constraints
-    )
+    """Every equation ``Σ coef·column == 0`` holds, blank counting as zero; one
+    with a lost cell (value unknown) may hold, unless its terms cancel."""
+    for c in constraints:
+        coefs: dict[int, int] = {}
+        for coef, col in c:
+            coefs[col] = coefs.get(col, 0) + coef
+        terms = [(coef, reading[col]) for col, coef in coefs.items() if coef]
+        if any(v == MISSING for _, v in terms):
+            continue
+        if sum(coef * v for coef, v in terms if isinstance(v, int)) != 0:
+            return False
+    return True
 
 
 _constraint = st.lists(
