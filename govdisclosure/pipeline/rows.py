@@ -108,7 +108,7 @@ def draft_tables(
     grids: Sequence[TokenGrid], spec: Spec
 ) -> tuple[tuple[TableDraft, ...], list[Finding]]:
     """Assign each section's tokens to rows and list every row's readings."""
-    # labels read through a fuzzy match, said by the grid (grid._fuzzy_findings)
+    # labels read through a fuzzy match, said by the grid (labels.fuzzy_findings)
     findings: list[Finding] = [f for grid in grids for f in grid.findings]
     occurrences: _Occurrences = {}
     header_units: dict[tuple[str, str], str] = {}
