@@ -52,7 +52,7 @@ from govdisclosure.pipeline.decode import (
 )
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.narrative import fact_instance
-from govdisclosure.pipeline.rows import RowDraft, TableDraft
+from govdisclosure.pipeline.rows import RowDraft, TableDraft, in_spec_order
 from govdisclosure.pipeline.segment import (
     BLANK,
     GAP,
@@ -230,7 +230,7 @@ def _decode_row(
         for inst in own
     ]
     try:
-        readings = row_solutions(row.tokens, row.types, constraints, domains)
+        readings = _solutions(row, constraints, domains)
     except DecodeBoundError:
         return False
     if not readings:
@@ -534,7 +534,7 @@ def _search_undetermined_rows(
             for inst in own
         ]
         try:
-            readings = row_solutions(row.tokens, row.types, constraints)
+            readings = _solutions(row, constraints)
         except DecodeBoundError:
             findings.append(_bound_finding(row))
             continue
@@ -553,6 +553,33 @@ def _search_undetermined_rows(
     return findings
 
 
+def _solutions(
+    row: RowDraft,
+    constraints: Sequence[Constraint],
+    domains: Sequence[Domain] | None = None,
+) -> list[Reading] | None:
+    """`decode.row_solutions` of a row, in the spec's column order.
+
+    The search fills the columns in the order the numbers are printed, so a
+    row whose header prints its columns in another order than the form's
+    (``RowDraft.order``) is searched in that order, its equations and
+    domains moved there, and its readings put back: searched in the form's
+    order, a glued 三 row printed 商业企业 first read its first number as
+    自然人's.
+    """
+    order = row.order
+    if order is None:
+        return row_solutions(row.tokens, row.types, constraints, domains)
+    place = {column: i for i, column in enumerate(order)}  # spec column → printed
+    found = row_solutions(
+        row.tokens,
+        [row.types[c] for c in order],
+        [tuple((coef, place[j]) for coef, j in eq) for eq in constraints],
+        None if domains is None else [domains[c] for c in order],
+    )
+    return None if found is None else in_spec_order(found, order)
+
+
 def _row_core(
     row: RowDraft, own: list[Instance], constraints: list[Constraint]
 ) -> list[Instance]:
@@ -566,7 +593,7 @@ def _row_core(
     for e in range(len(own)):
         trial = [i for i in kept if i != e]
         try:
-            none = row_solutions(row.tokens, row.types, [constraints[i] for i in trial])
+            none = _solutions(row, [constraints[i] for i in trial])
         except DecodeBoundError:
             continue  # too many readings without it: it is needed
         if none == []:

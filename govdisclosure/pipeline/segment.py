@@ -49,6 +49,7 @@ __all__ = [
     "TooManyReadingsError",
     "Unread",
     "lost_cell_readings",
+    "may_lose_cells",
     "row_readings",
 ]
 
@@ -169,6 +170,13 @@ def lost_cell_readings(
     if lost is None:
         return []
     return list(_placements(tokens, lost, types, {}, fill=GAP))
+
+
+def may_lose_cells(tokens: Sequence[Token], width: int) -> bool:
+    """Whether a row's readings include lost cells (`_lost_cells`): cheap, for
+    the reasons `cells` gives, which would otherwise scan every reading."""
+    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
+    return _lost_cells(tokens, values, width) is not None
 
 
 def _lost_cells(
