@@ -35,6 +35,7 @@ from govdisclosure.pipeline.rows import (
 from govdisclosure.pipeline.segment import (
     BLANK,
     GAP,
+    LOST,
     MISSING,
     Piece,
     Slot,
@@ -424,7 +425,7 @@ def _lost_note(row: RowDraft) -> str:
         return ""
     readings = row.readings
     cut = any(isinstance(s, Piece) and s.part for r in readings for s in r)
-    if cut and any(s is GAP for r in readings for s in r):
+    if cut and any(s is LOST for r in readings for s in r):
         return (
             "; the row prints fewer numbers than columns: a number may be cells "
             "glued together, or a cell may have been lost"

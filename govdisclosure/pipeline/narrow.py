@@ -34,7 +34,7 @@ Three guards keep it honest and bounded:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Final, cast
@@ -56,6 +56,7 @@ from govdisclosure.pipeline.rows import RowDraft, TableDraft, in_spec_order
 from govdisclosure.pipeline.segment import (
     BLANK,
     GAP,
+    LOST,
     MISSING,
     Piece,
     Reading,
@@ -112,6 +113,8 @@ def narrow_readings(
     rows: dict[_RowKey, RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
+    lost = any(_prints_zero(r) for r in rows.values())
+    rows = rows if lost else {k: _without_lost(r) for k, r in rows.items()}
     usable = [
         i
         for i in instances(spec)
@@ -569,7 +572,8 @@ def _solutions(
     """
     order = row.order
     if order is None:
-        return row_solutions(row.tokens, row.types, constraints, domains)
+        found = row_solutions(row.tokens, row.types, constraints, domains)
+        return found if found is None or row.may_lose else list(_unlost(found))
     place = {column: i for i, column in enumerate(order)}  # spec column → printed
     found = row_solutions(
         row.tokens,
@@ -577,7 +581,25 @@ def _solutions(
         [tuple((coef, place[j]) for coef, j in eq) for eq in constraints],
         None if domains is None else [domains[c] for c in order],
     )
-    return None if found is None else in_spec_order(found, order)
+    if found is None:
+        return None
+    return in_spec_order(found if row.may_lose else list(_unlost(found)), order)
+
+
+def _without_lost(row: RowDraft) -> RowDraft:
+    """The row without its readings with a lost cell (`segment.LOST`), in a
+    report that prints no 0 as a cell of its own: such a report leaves its
+    empty cells unprinted, and a cell absent from a row printed apart is an
+    empty one, not a lost one (the readings with it blank stay).
+    """
+    if not row.readings:
+        return evolve(row, may_lose=False)
+    kept = tuple(_unlost(row.readings))
+    return evolve(row, readings=kept, initial=kept, may_lose=False)
+
+
+def _unlost(readings: Iterable[Reading]) -> Iterator[Reading]:
+    return (r for r in readings if not any(s is LOST for s in r))
 
 
 def _row_core(
@@ -931,9 +953,9 @@ def _zeros_printed(
     trial = dict(rows)
     for key, row in rows.items():
         readings = row.readings if key not in unread else None
-        # a lost cell (GAP) is no empty cell: its value is only not printed
+        # a lost cell is no empty cell: its value is only not printed
         full = tuple(
-            r for r in readings or () if not any(_empty(s) and s is not GAP for s in r)
+            r for r in readings or () if not any(_empty(s) and s is not LOST for s in r)
         )
         if full and len(full) < len(readings or ()):
             trial[key] = evolve(

@@ -105,6 +105,9 @@ class RowDraft:
     #: printed ``i``-th, `header.column_order`); None: the form's. Its
     #: readings are in the spec's order; a search of its numbers is not.
     order: tuple[int, ...] | None = None
+    #: Whether a reading may have a lost cell (`segment.LOST`); `narrow` says
+    #: no for a report that leaves its empty cells unprinted.
+    may_lose: bool = True
 
 
 @frozen
