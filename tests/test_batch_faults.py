@@ -194,15 +194,22 @@ def test_parse_reports_a_fifo_in_a_folder(tmp_path: Path) -> None:
     }
 
 
-def test_ctrl_c_leaves_no_partial_output(tmp_path: Path) -> None:
-    """SIGINT mid-batch: exit 130, the summary of what was done, no output file
-    written (the one from before is kept) and no temporary file left behind."""
+def _sleeping_batch(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """Four files whose third sleeps, an output from before, and the command
+    that parses them into it (`FAULTY`): the batch to stop mid-way."""
     folder = _folder(tmp_path, 3, "02-sleep.txt")
     out = tmp_path / "cells.csv"
     out.write_text("the previous run's output\n", "utf-8")
     script = tmp_path / "faulty.py"
     script.write_text(FAULTY, "utf-8")
     command = [sys.executable, str(script), "cli", "parse", str(folder), "-o", str(out)]
+    return folder, out, command
+
+
+def test_ctrl_c_leaves_no_partial_output(tmp_path: Path) -> None:
+    """SIGINT mid-batch: exit 130, the summary of what was done, no output file
+    written (the one from before is kept) and no temporary file left behind."""
+    folder, out, command = _sleeping_batch(tmp_path)
     running = subprocess.Popen(
         [*command, "--jobs", "2"], stderr=subprocess.PIPE, text=True
     )
@@ -263,12 +270,7 @@ def test_sigterm_ends_a_batch_cleanly(tmp_path: Path, group: bool) -> None:
     file written and no temporary left, and no worker left running. Before, the
     batch died at once: the temporary file stayed, no summary, and the worker on
     the sleeping file ran on without its parent."""
-    folder = _folder(tmp_path, 3, "02-sleep.txt")
-    out = tmp_path / "cells.csv"
-    out.write_text("the previous run's output\n", "utf-8")
-    script = tmp_path / "faulty.py"
-    script.write_text(FAULTY, "utf-8")
-    command = [sys.executable, str(script), "cli", "parse", str(folder), "-o", str(out)]
+    folder, out, command = _sleeping_batch(tmp_path)
     running = subprocess.Popen(
         [*command, "--jobs", "2"],
         stderr=subprocess.PIPE,
@@ -300,5 +302,5 @@ def test_sigterm_ends_a_batch_cleanly(tmp_path: Path, group: bool) -> None:
         p.name for p in tmp_path.iterdir()
     )
     time.sleep(0.5)  # a worker told to stop has gone by now, as its parent waited
-    assert [] == _running(script)
+    assert [] == _running(tmp_path / "faulty.py")
     assert not Path(f"/proc/{sleeper}").exists()

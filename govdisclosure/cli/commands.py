@@ -23,7 +23,7 @@ from typing import Any
 from govdisclosure.api import load_file
 from govdisclosure.cli.views import Progress, render
 from govdisclosure.errors import GovDisclosureError
-from govdisclosure.model import Finding, Report, Severity
+from govdisclosure.model import Finding, Report, Result, Severity
 from govdisclosure.output.export import (
     CsvSink,
     JsonLinesSink,
@@ -231,6 +231,17 @@ def _stopped(stop: BaseException) -> tuple[str, int]:
     return "interrupted", INTERRUPTED
 
 
+def _results(args: argparse.Namespace, progress: Progress) -> Iterator[Result]:
+    """Each file's result, counted on ``progress`` (its total once the paths are listed)."""
+    from govdisclosure.output.batch import expand_paths, load_many
+
+    files = list(expand_paths(args.paths))
+    progress.total = len(files)
+    for result in load_many(files, jobs=args.jobs, spec=args.spec, **_limits(args)):
+        progress.step()
+        yield result
+
+
 def _limits(args: argparse.Namespace) -> dict[str, Any]:
     """``--timeout`` and ``--memory`` (MiB) as `load_many`'s keywords; 0 is no limit."""
     return {
@@ -245,8 +256,6 @@ def parse_many(args: argparse.Namespace) -> int:
     Ctrl-C stops the batch with the summary of what was done, exit 130, and
     no ``-o`` file (`_output`); SIGTERM the same way, exit 143 (`_terminable`).
     """
-    from govdisclosure.output.batch import expand_paths, load_many
-
     kind = _output_kind(args.output)
     if kind is None:
         return 2
@@ -254,12 +263,7 @@ def parse_many(args: argparse.Namespace) -> int:
     progress = Progress(0)
     try:
         with _terminable(), _output(kind, args.output) as sink:
-            files = list(expand_paths(args.paths))
-            progress = Progress(len(files))
-            for result in load_many(
-                files, jobs=args.jobs, spec=args.spec, **_limits(args)
-            ):
-                progress.step()
+            for result in _results(args, progress):
                 if result.report is None:
                     counts["failed"] += 1
                     progress.say(f"{result.path}: {result.error}")
@@ -302,19 +306,12 @@ def check_many(args: argparse.Namespace) -> int:
     Ctrl-C prints the counts so far and exits `INTERRUPTED`; SIGTERM
     `TERMINATED`.
     """
-    from govdisclosure.output.batch import expand_paths, load_many
-
     counts = dict.fromkeys(("broken", "unread", "failed"), 0)
     reports: list[Report] = []
     progress = Progress(0)
     try:
         with _terminable():
-            files = list(expand_paths(args.paths))
-            progress = Progress(len(files))
-            for result in load_many(
-                files, jobs=args.jobs, spec=args.spec, **_limits(args)
-            ):
-                progress.step()
+            for result in _results(args, progress):
                 if result.report is None:
                     counts["failed"] += 1
                     progress.say(
