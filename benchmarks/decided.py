@@ -9,6 +9,13 @@ counts per table the cells decided (``ok``, ``inferred``, ``blank``), the
 decided ones whose value is not the generated one (``wrong``: must be 0),
 the ``invariant.unsatisfiable`` findings (must be 0: the values add up) and
 the time per report. Numbers are measured, never asserted.
+
+For a table of one row (四) it also counts what an oracle decides: every cut
+of the row's digits into its columns, each cell a number (the generated
+reports print their zeros), that satisfies the row's equations
+(`decode.row_solutions`, itself held to a brute-force listing in
+tests/property/test_decode_oracle.py); a cell is the oracle's when every such
+cut gives it the same value. The library should decide exactly as much.
 """
 
 from __future__ import annotations
@@ -21,6 +28,12 @@ import time
 
 import govdisclosure
 from govdisclosure.model import CellStatus
+from govdisclosure.pipeline.decode import row_solutions
+from govdisclosure.pipeline.grid import Token, TokenKind
+from govdisclosure.pipeline.segment import Piece
+from govdisclosure.pipeline.values import NumberToken
+from govdisclosure.spec.expr import instances
+from govdisclosure.spec.model import Spec, TableSpec
 from govdisclosure.spec.registry import Registry
 from govdisclosure.testing import FilledReport, Layout, fill, render
 
@@ -59,12 +72,20 @@ def measure(spec_id: str, reports: int, seed: int) -> None:
                         tally["decided"] += 1
                         value = 0 if cell.status is CellStatus.BLANK else cell.value
                         tally["wrong"] += value != truth
+            rows = list(filled.values[table.id].values())
+            if len(rows) == 1 and all(type(v) is int and v >= 0 for v in rows[0]):
+                counts[table.id]["oracle"] += _oracle(spec, table, rows[0])
     print(f"{spec_id}: {reports} glued reports, seed {seed}")
     for table_id, tally in counts.items():
         share = tally["decided"] / tally["cells"]
+        oracle = (
+            f", oracle {tally['oracle'] / tally['cells']:7.2%}"
+            if "oracle" in tally
+            else ""
+        )
         print(
             f"  {table_id:8} decided {share:7.2%} of {tally['cells']:5} cells, "
-            f"wrong {tally['wrong']}"
+            f"wrong {tally['wrong']}{oracle}"
         )
     times.sort()
     p95 = times[int(0.95 * (len(times) - 1))]
@@ -72,6 +93,35 @@ def measure(spec_id: str, reports: int, seed: int) -> None:
         f"  unsatisfiable findings {unsatisfiable}; load ms: median "
         f"{statistics.median(times):.1f}, p95 {p95:.1f}, max {times[-1]:.1f}"
     )
+
+
+def _oracle(spec: Spec, table: TableSpec, row: list[object]) -> int:
+    """The cells of a one-row table that every cut of its glued digits, each cell
+    a number, satisfying the row's equations gives the same value."""
+    digits = "".join(str(v) for v in row)
+    token = Token(
+        TokenKind.VALUE, digits, 0, len(digits), 1, 0, False,
+        number=NumberToken(None, digits, None),
+    )  # fmt: skip
+    index = {c.key: j for j, c in enumerate(table.column_leaves())}
+    equations = [
+        tuple((coef, index[column]) for coef, _, column in inst.terms)
+        for inst in instances(spec)
+        if inst.table == table.id and not inst.constant
+    ]
+    cuts = [
+        r
+        for r in row_solutions(
+            [token], table.row_types(table.row_leaves()[0]), equations
+        )
+        or ()
+        if all(isinstance(s, Piece) for s in r)
+    ]
+    agreed = [
+        {s.value for s in column if isinstance(s, Piece)}
+        for column in zip(*cuts, strict=True)
+    ]
+    return sum(len(values) == 1 for values in agreed)
 
 
 def main() -> None:

@@ -35,7 +35,8 @@ from govdisclosure.pipeline.detect import (
     structure_score,
     table_evidence,
 )
-from govdisclosure.pipeline.grid import TokenGrid, build_grid, page_furniture
+from govdisclosure.pipeline.furniture import page_furniture
+from govdisclosure.pipeline.grid import TokenGrid, build_grid
 from govdisclosure.pipeline.invariants import check_invariants
 from govdisclosure.pipeline.metadata import Metadata, read_metadata
 from govdisclosure.pipeline.narrative import agreed_facts, check_facts, find_facts

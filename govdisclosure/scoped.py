@@ -3,8 +3,8 @@
 The spec's bounds (`spec.model.spec_limits`) and the input's
 (`pipeline.inputs.limits.input_limits`) reach every step that checks them
 without a parameter threaded through each. A context variable holds them, so
-they are per thread and per task; a batch's worker processes start with the
-defaults.
+they are per thread and per task; a process does not share them, so a batch
+takes those in force when it starts to its workers (`output.batch`).
 """
 
 from __future__ import annotations

@@ -41,7 +41,8 @@ def faulty(path, **kwargs):
     if "raise" in name:
         raise ZeroDivisionError("not a library error")
     if "sleep" in name:
-        open(path + ".started", "w").close()
+        with open(path + ".started", "w") as started:
+            started.write(str(os.getpid()))
         time.sleep(120)
     if "hog" in name:
         hog = bytearray(3 * 2**30)
@@ -193,15 +194,22 @@ def test_parse_reports_a_fifo_in_a_folder(tmp_path: Path) -> None:
     }
 
 
-def test_ctrl_c_leaves_no_partial_output(tmp_path: Path) -> None:
-    """SIGINT mid-batch: exit 130, the summary of what was done, no output file
-    written (the one from before is kept) and no temporary file left behind."""
+def _sleeping_batch(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """Four files whose third sleeps, an output from before, and the command
+    that parses them into it (`FAULTY`): the batch to stop mid-way."""
     folder = _folder(tmp_path, 3, "02-sleep.txt")
     out = tmp_path / "cells.csv"
     out.write_text("the previous run's output\n", "utf-8")
     script = tmp_path / "faulty.py"
     script.write_text(FAULTY, "utf-8")
     command = [sys.executable, str(script), "cli", "parse", str(folder), "-o", str(out)]
+    return folder, out, command
+
+
+def test_ctrl_c_leaves_no_partial_output(tmp_path: Path) -> None:
+    """SIGINT mid-batch: exit 130, the summary of what was done, no output file
+    written (the one from before is kept) and no temporary file left behind."""
+    folder, out, command = _sleeping_batch(tmp_path)
     running = subprocess.Popen(
         [*command, "--jobs", "2"], stderr=subprocess.PIPE, text=True
     )
@@ -240,3 +248,59 @@ def test_stopping_early_stops_the_workers(tmp_path: Path) -> None:
     results.close()
 
     assert [] == multiprocessing.active_children()
+
+
+def _running(script: Path) -> list[int]:
+    """Processes whose command line names ``script``: the batch and its workers."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(script) in (entry / "cmdline").read_text():
+                found.append(int(entry.name))
+        except OSError:
+            pass  # gone meanwhile
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="lists processes in /proc")
+@pytest.mark.parametrize("group", [False, True], ids=["batch", "process-group"])
+def test_sigterm_ends_a_batch_cleanly(tmp_path: Path, group: bool) -> None:
+    """SIGTERM mid-batch (``kill``, systemd, a container stopping), to the batch or
+    to its whole process group: exit 143, the summary of what was done, no output
+    file written and no temporary left, and no worker left running. Before, the
+    batch died at once: the temporary file stayed, no summary, and the worker on
+    the sleeping file ran on without its parent."""
+    folder, out, command = _sleeping_batch(tmp_path)
+    running = subprocess.Popen(
+        [*command, "--jobs", "2"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=group,
+    )
+    started = folder / "02-sleep.txt.started"
+    deadline = time.monotonic() + 60
+    while not started.exists() or not started.read_text():
+        assert running.poll() is None, running.communicate()
+        assert time.monotonic() < deadline, "the batch did not reach the sleeping file"
+        time.sleep(0.05)
+    sleeper = int(started.read_text())
+
+    if group:
+        os.killpg(running.pid, signal.SIGTERM)
+    else:
+        running.send_signal(signal.SIGTERM)
+    _, err = running.communicate(timeout=30)
+
+    assert 143 == running.returncode, err
+    assert "Traceback" not in err
+    done = re.search(r"terminated \(SIGTERM\) after (\d) of 4 files: parsed (\d),", err)
+    assert done, err
+    assert int(done.group(1)) <= 3, err
+    assert f"; {out} not written" in err
+    assert "the previous run's output\n" == out.read_text("utf-8")
+    assert ["cells.csv", "faulty.py", "in"] == sorted(
+        p.name for p in tmp_path.iterdir()
+    )
+    time.sleep(0.5)  # a worker told to stop has gone by now, as its parent waited
+    assert [] == _running(tmp_path / "faulty.py")
+    assert not Path(f"/proc/{sleeper}").exists()

@@ -8,6 +8,7 @@ read off it by hand.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import govdisclosure
@@ -256,3 +257,39 @@ def test_a_heading_that_names_the_groups_is_no_header() -> None:
         (CellStatus.OK, v) for v in [2, 1, 0, 1, 4, 1, 0, 0, 0, 1, 0, 0, 1, 0, 1]
     ]
     assert [] == _codes(report)
+
+
+def test_glued_rows_under_a_reordered_header_are_searched_in_the_printed_order() -> (
+    None
+):
+    """A glued 三 whose header prints 法人或其他组织 (商业企业, 其他, 法律服务机构,
+    科研机构, 社会公益组织) before 自然人: the run of 29 digits is too long to
+    list its cuts, and the search that decodes it under 三's row total filled
+    the columns in the form's order, so 商业企业's 423333 became 自然人's, all
+    `inferred` (found by the permuted-columns property test). Every other row is
+    zeros, so 一、本年新收 and （一）予以公开 hold the same values."""
+    from govdisclosure.spec.registry import Registry
+    from govdisclosure.testing import FilledReport, Layout, render
+
+    spec = Registry(plugins=False, environment=False).get("gov-2019")
+    values = {
+        t.id: {r.key: [0 for _ in t.column_leaves()] for r in t.row_leaves()}
+        for t in spec.tables
+    }
+    # 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计
+    row = [154807, 423333, 0, 419678, 8, 303, 998129]
+    values["t3"]["new_requests"] = list(row)
+    values["t3"]["granted"] = list(row)
+    layout = Layout(cells="glued", permuted_columns=649)
+    text = render(FilledReport(spec, values, year=2020), layout, random.Random(0))
+    # as printed: 商业企业 423333, 其他 303, 法律服务机构 8, 科研机构 0,
+    # 社会公益组织 419678, 自然人 154807, 总计 998129
+    assert "商业企业其他法律服务机构科研机构社会公益组织\n" in text
+    assert "（一）予以公开42333330380419678154807998129\n" in text
+
+    report = govdisclosure.load(text)
+
+    cells = _cells(report, "t3.granted.")
+    assert [v for _, v in cells.values()] == row
+    assert {CellStatus.INFERRED} == {s for s, _ in cells.values()}
+    assert [v for _, v in _cells(report, "t3.new_requests.").values()] == row

@@ -15,10 +15,9 @@ import pytest
 
 import govdisclosure
 from govdisclosure import CellStatus, Report
-from govdisclosure.pipeline.grid import (
+from govdisclosure.pipeline.grid import TokenKind, build_grid
+from govdisclosure.pipeline.labels import (
     FuzzyMatch,
-    TokenKind,
-    build_grid,
     edit_distance,
     fuzzy_match,
     label_index,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import govdisclosure
 from govdisclosure import CellStatus, Report
-from govdisclosure.pipeline.grid import label_index, page_furniture
+from govdisclosure.pipeline.furniture import page_furniture
+from govdisclosure.pipeline.labels import label_index
 from govdisclosure.pipeline.normalize import normalize_text
 from govdisclosure.spec.registry import Registry
 

@@ -12,15 +12,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from govdisclosure.api import load_file
 from govdisclosure.cli.views import Progress, render
 from govdisclosure.errors import GovDisclosureError
-from govdisclosure.model import Finding, Report, Severity
+from govdisclosure.model import Finding, Report, Result, Severity
 from govdisclosure.output.export import (
     CsvSink,
     JsonLinesSink,
@@ -36,7 +39,9 @@ __all__ = [
     "CLEAN",
     "FAILED",
     "INTERRUPTED",
+    "TERMINATED",
     "UNREAD",
+    "Terminated",
     "check_many",
     "explain_report",
     "parse_many",
@@ -63,6 +68,7 @@ UNREAD = (
     3  # a report was not fully read: cells undecided, a table missing, or none at all
 )
 INTERRUPTED = 130  # Ctrl-C: the shell's code for a command ended by SIGINT
+TERMINATED = 143  # SIGTERM (kill, systemd, a container stopping): 128 + 15
 
 #: Error findings that say what was not read rather than what is wrong.
 _UNREAD_CODES = frozenset({"table.missing", "table.unread"})
@@ -181,6 +187,61 @@ def _output(kind: str, output: str | None) -> Iterator[Sink]:
         yield sink
 
 
+class Terminated(BaseException):
+    """SIGTERM during a batch, raised in the main thread as Ctrl-C raises KeyboardInterrupt.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception``
+    on the way (a file parsed in this process makes any exception its
+    error) takes it for a file's failure instead of the end of the batch.
+    """
+
+
+@contextlib.contextmanager
+def _terminable() -> Iterator[None]:
+    """SIGTERM stops the batch the way Ctrl-C does, inside the block.
+
+    By default SIGTERM ends the process at once: the ``-o`` file's temporary
+    stays behind, no summary is printed and busy workers run on (a forked
+    worker only sees its parent go when it next sends). Raising instead
+    unwinds the batch: the workers are stopped, the temporary removed, the
+    summary printed. Only the first one raises; later ones are ignored until
+    the block ends, so that a second signal cannot cut the clean-up short.
+    Signals can only be handled in the main thread: elsewhere (a caller
+    running `main` in a thread) the block changes nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped(stop: BaseException) -> tuple[str, int]:
+    """How a batch was stopped, for its summary, and the exit code that says so."""
+    if isinstance(stop, Terminated):
+        return "terminated (SIGTERM)", TERMINATED
+    return "interrupted", INTERRUPTED
+
+
+def _results(args: argparse.Namespace, progress: Progress) -> Iterator[Result]:
+    """Each file's result, counted on ``progress`` (its total once the paths are listed)."""
+    from govdisclosure.output.batch import expand_paths, load_many
+
+    files = list(expand_paths(args.paths))
+    progress.total = len(files)
+    for result in load_many(files, jobs=args.jobs, spec=args.spec, **_limits(args)):
+        progress.step()
+        yield result
+
+
 def _limits(args: argparse.Namespace) -> dict[str, Any]:
     """``--timeout`` and ``--memory`` (MiB) as `load_many`'s keywords; 0 is no limit."""
     return {
@@ -193,23 +254,16 @@ def parse_many(args: argparse.Namespace) -> int:
     """A failed file is reported and counted, and the batch goes on (exit 2 at the end).
 
     Ctrl-C stops the batch with the summary of what was done, exit 130, and
-    no ``-o`` file (`_output`).
+    no ``-o`` file (`_output`); SIGTERM the same way, exit 143 (`_terminable`).
     """
-    from govdisclosure.output.batch import expand_paths, load_many
-
     kind = _output_kind(args.output)
     if kind is None:
         return 2
     counts = dict.fromkeys(("parsed", "flagged", "unread", "failed"), 0)
     progress = Progress(0)
     try:
-        files = list(expand_paths(args.paths))
-        progress = Progress(len(files))
-        with _output(kind, args.output) as sink:
-            for result in load_many(
-                files, jobs=args.jobs, spec=args.spec, **_limits(args)
-            ):
-                progress.step()
+        with _terminable(), _output(kind, args.output) as sink:
+            for result in _results(args, progress):
                 if result.report is None:
                     counts["failed"] += 1
                     progress.say(f"{result.path}: {result.error}")
@@ -218,15 +272,16 @@ def parse_many(args: argparse.Namespace) -> int:
                 counts["flagged"] += bool(_broken(result.report))
                 counts["unread"] += _unread(result.report) is not None
                 sink.write(result.report, result.path)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
+        how, code = _stopped(stop)
         unwritten = f"; {args.output} not written" if args.output else ""
         print(
-            f"interrupted after {progress.done} of {progress.total} files: "
+            f"{how} after {progress.done} of {progress.total} files: "
             f"{_parse_summary(counts)}{unwritten}",
             file=sys.stderr,
         )
-        return INTERRUPTED
+        return code
     progress.close()
     print(_parse_summary(counts), file=sys.stderr)
     return 2 if counts["failed"] else 0
@@ -248,32 +303,32 @@ def check_many(args: argparse.Namespace) -> int:
     else `UNREAD` if a report was not fully read, else `CLEAN`.
     Cross-year warnings are printed but never change the exit code: two
     reports that disagree may both be right (a restated figure).
-    Ctrl-C prints the counts so far and exits `INTERRUPTED`.
+    Ctrl-C prints the counts so far and exits `INTERRUPTED`; SIGTERM
+    `TERMINATED`.
     """
-    from govdisclosure.output.batch import expand_paths, load_many
-
     counts = dict.fromkeys(("broken", "unread", "failed"), 0)
     reports: list[Report] = []
     progress = Progress(0)
     try:
-        files = list(expand_paths(args.paths))
-        progress = Progress(len(files))
-        for result in load_many(files, jobs=args.jobs, spec=args.spec, **_limits(args)):
-            progress.step()
-            if result.report is None:
-                counts["failed"] += 1
-                progress.say(f"{result.path}: cannot parse: {result.error}", sys.stdout)
-                continue
-            if args.across_years:
-                reports.append(result.report)
-            _check_one(result.path, result.report, counts, progress)
-    except KeyboardInterrupt:
+        with _terminable():
+            for result in _results(args, progress):
+                if result.report is None:
+                    counts["failed"] += 1
+                    progress.say(
+                        f"{result.path}: cannot parse: {result.error}", sys.stdout
+                    )
+                    continue
+                if args.across_years:
+                    reports.append(result.report)
+                _check_one(result.path, result.report, counts, progress)
+    except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
+        how, code = _stopped(stop)
         print(
-            f"interrupted after {progress.done} of {progress.total} files: "
+            f"{how} after {progress.done} of {progress.total} files: "
             f"{_check_summary(counts)}"
         )
-        return INTERRUPTED
+        return code
     progress.close()
     if args.across_years:
         from govdisclosure.across import compare

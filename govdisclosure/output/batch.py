@@ -13,22 +13,39 @@ costs that file only, reported, and the worker is replaced
 more memory than the memory limit, is stopped and reported. Special files
 (named pipes, devices, sockets) are refused before they are opened, since
 reading one may never end.
+
+The bounds a caller set (`input_limits`, `spec_limits`: context variables)
+are captured when `load_many` is called and set around each file's parse,
+wherever it runs: a worker process does not see the caller's context
+variables (a spawned one starts afresh; a forked one sees those of the
+moment it was forked, which may not be the batch's).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import glob
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from attrs import asdict, frozen
+
 from govdisclosure.api import load_file
 from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import Result
 from govdisclosure.output.export import ParquetSink
-from govdisclosure.output.pool import WorkerPool
-from govdisclosure.pipeline.read import READABLE_SUFFIXES, special_file
+from govdisclosure.output.pool import Parse, WorkerPool
+from govdisclosure.pipeline.read import (
+    READABLE_SUFFIXES,
+    InputLimits,
+    current_input_limits,
+    input_limits,
+    special_file,
+)
+from govdisclosure.spec.model import SpecLimits, current_limits, spec_limits
 
 __all__ = [
     "DEFAULT_MEMORY",
@@ -78,14 +95,45 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield from expand_paths(matches) if matches else iter([path])
 
 
-def _parse(path: str, spec: str | None, memory: int | None = None) -> Result:
+@frozen
+class _Bounds:
+    """The input's and the spec's bounds in force where a batch was started.
+
+    They travel with the batch (pickled to each worker) and are set around
+    each file's parse, so a file is bounded as `load_file` would bound it in
+    the caller's process, whatever the start method of the workers.
+    """
+
+    inputs: InputLimits
+    specs: SpecLimits
+
+    @classmethod
+    def here(cls) -> _Bounds:
+        """The bounds in force in the calling thread or task."""
+        return cls(current_input_limits(), current_limits())
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """These bounds in force inside the block (all fields set, none kept)."""
+        with (
+            input_limits(**asdict(self.inputs, recurse=False)),
+            spec_limits(**asdict(self.specs, recurse=False)),
+        ):
+            yield
+
+
+def _parse(
+    path: str, spec: str | None, memory: int | None = None, *, bounds: _Bounds
+) -> Result:
     """One file's Result: any exception becomes its error, so no file stops a batch.
 
     A library error is an expected outcome; any other exception is a bug
     (or an input problem not yet classified) but still only this file's.
+    ``bounds`` are the batch's (`_Bounds`), set here around the parse.
     """
     try:
-        return Result(path, load_file(path, spec=spec))
+        with bounds.held():
+            return Result(path, load_file(path, spec=spec))
     except GovDisclosureError as exc:
         return Result(path, None, f"{type(exc).__name__}: {exc}")
     except MemoryError:
@@ -100,14 +148,14 @@ def _parse(path: str, spec: str | None, memory: int | None = None) -> Result:
         return Result(path, None, f"{type(exc).__name__}: {exc}")
 
 
-def _here(path: str, spec: str | None) -> Result | None:
+def _here(path: str, spec: str | None, parse: Parse) -> Result | None:
     """The Result of a file that is not sent to a worker, or None to send it.
 
     Standard input is this process's, so it is read here; a special file is
     refused without being opened.
     """
     if path == "-":
-        return _parse(path, spec)
+        return parse(path, spec, None)
     kind = special_file(path)
     if kind is None:
         return None
@@ -138,21 +186,28 @@ def load_many(
     stopped: with ``jobs=1`` and both limits None, files are parsed in this
     process, as inside a Dask or Spark worker (`parquet_part`).
 
+    The input's and the spec's bounds (``input_limits``, ``spec_limits``)
+    in force when ``load_many`` is called hold for every file of the batch,
+    in this process or a worker, even if the results are read outside the
+    ``with`` block that set them.
+
     Reports and errors pickle, so a `Result` crosses process boundaries (and
     Dask or Spark workers) as it is.
     """
+    # captured now, not when the results are first asked for: a plain function
+    # returning a generator, so that the ``with`` around this call is the one that counts
+    parse: Parse = functools.partial(_parse, bounds=_Bounds.here())
     files = (str(p) for p in expand_paths(paths))
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 and timeout is None and memory is None:
-        for path in files:
-            yield _here(path, spec) or _parse(path, spec)
-        return
-    yield from _supervised(files, jobs, spec, timeout, memory)
+        return (_here(path, spec, parse) or parse(path, spec, None) for path in files)
+    return _supervised(files, jobs, parse, spec, timeout, memory)
 
 
 def _supervised(
     files: Iterator[str],
     jobs: int,
+    parse: Parse,
     spec: str | None,
     timeout: float | None,
     memory: int | None,
@@ -167,14 +222,14 @@ def _supervised(
     done: dict[int, Result] = {}
     handed = yielded = 0
     more = True
-    with WorkerPool(jobs, _parse, spec, timeout=timeout, memory=memory) as pool:
+    with WorkerPool(jobs, parse, spec, timeout=timeout, memory=memory) as pool:
         while more or yielded < handed:
             while more and handed - yielded < window and pool.idle():
                 path = next(files, None)
                 if path is None:
                     more = False
                     break
-                early = _here(path, spec)
+                early = _here(path, spec, parse)
                 if early is None:
                     pool.submit(handed, path)
                 else:

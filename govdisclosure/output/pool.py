@@ -73,9 +73,15 @@ def _serve(
     """A worker: parse each path it is sent, send back its `Result`, until told to stop.
 
     Ctrl-C is ignored here: a terminal sends it to the whole process group,
-    and it is the parent's to handle (it stops the workers itself).
+    and it is the parent's to handle (it stops the workers itself). SIGTERM
+    ends a worker at once, whatever handler a forked one inherited (the
+    command line's raises in the parent to stop the batch cleanly; here it
+    would only end a parse as an error and keep the worker): a worker
+    terminated with its parent does not outlive it, one terminated alone is
+    reported as killed.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _limit_memory(memory)
     while True:
         try:
@@ -88,6 +94,8 @@ def _serve(
         result = parse(path, spec, memory)
         try:
             conn.send((index, result))
+        except OSError:
+            return  # the parent is gone
         except Exception as exc:  # a report that does not pickle
             conn.send((index, Result(path, None, f"{type(exc).__name__}: {exc}")))
 

@@ -32,7 +32,16 @@ from govdisclosure.pipeline.rows import (
     TableDraft,
     unused_finding,
 )
-from govdisclosure.pipeline.segment import BLANK, GAP, MISSING, Piece, Slot, Unread
+from govdisclosure.pipeline.segment import (
+    BLANK,
+    GAP,
+    LOST,
+    MISSING,
+    Piece,
+    Slot,
+    Unread,
+    may_lose_cells,
+)
 from govdisclosure.spec.model import ValueType
 
 __all__ = ["finalize_tables"]
@@ -150,8 +159,9 @@ def _cells_by_agreement(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]
         cells = [_empty_cell(row, c, status, reason, raw=raw) for c in columns]
     else:
         agreement = _agreement(row, len(columns))
+        note = _lost_note(row) if any(len(f) > 1 for _, f in agreement) else ""
         cells = [
-            _decided_cell(row, column, j, *agreement[j])
+            _decided_cell(row, column, j, *agreement[j], note)
             for j, column in enumerate(columns)
         ]
     # a row whose header is in doubt, or whose numbers stand apart, has no
@@ -214,9 +224,15 @@ def _undecided_row(row: RowDraft) -> tuple[CellStatus, str, str | None] | None:
 
 
 def _decided_cell(
-    row: RowDraft, column: _Column, j: int, initial: _Slots, final: _Slots
+    row: RowDraft,
+    column: _Column,
+    j: int,
+    initial: _Slots,
+    final: _Slots,
+    note: str = "",
 ) -> Cell:
-    """A cell of a row with readings: ``initial`` and ``final`` are its column's slots."""
+    """A cell of a row with readings: ``initial`` and ``final`` are its column's
+    slots; ``note`` says more of why an ambiguous cell is (`_lost_note`)."""
     readings = row.readings or ()
     slot = readings[0][j]
     if len(final) > 1:
@@ -226,10 +242,7 @@ def _decided_cell(
             row,
             column,
             CellStatus.AMBIGUOUS,
-            "the layout allows several readings"
-            + _by(row)
-            + _lost_note(row)
-            + _runs_note(row),
+            "the layout allows several readings" + _by(row) + note + _runs_note(row),
             raw=_raw(row),
             candidates=(*numbers, *([None] if None in values else [])),
         )
@@ -406,10 +419,13 @@ def _runs_note(row: RowDraft) -> str:
 
 def _lost_note(row: RowDraft) -> str:
     """What a row printed apart with fewer numbers than columns leaves open
-    (`segment._lost_cells`): glued cells, or a lost one."""
-    readings = row.readings or ()
+    (`segment._lost_cells`): glued cells, or a lost one. Once per row: a row
+    may have thousands of readings."""
+    if not row.readings or not may_lose_cells(row.tokens, len(row.readings[0])):
+        return ""
+    readings = row.readings
     cut = any(isinstance(s, Piece) and s.part for r in readings for s in r)
-    if cut and any(s is GAP for r in readings for s in r):
+    if cut and any(s is LOST for r in readings for s in r):
         return (
             "; the row prints fewer numbers than columns: a number may be cells "
             "glued together, or a cell may have been lost"

@@ -46,7 +46,7 @@ from govdisclosure.model import Value
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.segment import (
     BLANK,
-    GAP,
+    LOST,
     Piece,
     Reading,
     Slot,
@@ -142,7 +142,7 @@ def _known_hold(
             return False
     for equation in constraints:
         slots = [(coef, reading[j]) for coef, j in equation]
-        if any(s is GAP for _, s in slots):
+        if any(s is LOST for _, s in slots):
             continue  # a lost cell's value is unknown: the equation may hold
         total = sum(
             coef * s.value for coef, s in slots if isinstance(s, Piece) and s.value

@@ -8,9 +8,11 @@ follow them. The grid is that stream:
 1. Lines are cut into *cells* at ``|`` and tabs. An empty cell between pipes
    is an explicit EMPTY token: it is where a layout says "this cell is blank".
 2. Inside a cell, spec labels are found by substring search on the match form
-   (whitespace removed, punctuation folded), longest label first. So a label
-   glued to numbers (``…00000002.其他法律…``) or wrapped across a space
-   (``商业 企业``) is still found.
+   (whitespace removed, punctuation folded), longest label first, in the
+   section's label index (`labels.label_index`). So a label glued to numbers
+   (``…00000002.其他法律…``) or wrapped across a space (``商业 企业``) is
+   still found; text the exact search leaves may be a label by a bounded
+   edit distance (`labels.with_fuzzy_labels`).
 3. The text between labels is read for numbers (on the display form, where
    spaces still separate ``0 0 0``). What is left is TEXT: attached to the
    label in the same cell (``采购总金额(单位:万元)``), or a standalone cell.
@@ -18,45 +20,59 @@ follow them. The grid is that stream:
    table numbers.
 4. Standalone TEXT cells are retried as wrapped labels (two or three cells
    joined: ``本年新`` + ``制作数量``) and as truncated labels (a prefix of
-   labels: seed 001's ``本年新``).
+   labels: seed 001's ``本年新``, `labels.prefix_refs`).
 5. A section printed one cell per line whose cells and rows are apart by
    fixed runs of blank lines or CRs shows an empty cell as one more run: where
    one convention reads every run and fills every row's columns exactly, its
    empty cells become EMPTY tokens and its cells delimited
-   (`_separator_runs`).
+   (`runs.separator_runs`).
 
 The grid decides nothing about rows or columns; `rows` and `cells` do.
 """
 
 from __future__ import annotations
 
-import enum
-import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 from operator import attrgetter
 from typing import Final, NamedTuple
 
-from attrs import evolve, field, frozen
-
 from govdisclosure.memo import by_identity
-from govdisclosure.model import Finding, Severity, SourceSpan
+from govdisclosure.pipeline.furniture import (
+    ConverterFurniture,
+    PageFurniture,
+    placeholder_pieces,
+)
+from govdisclosure.pipeline.labels import (
+    LabelIndex,
+    fuzzy_findings,
+    label_index,
+    prefix_refs,
+    with_fuzzy_labels,
+)
 from govdisclosure.pipeline.normalize import Line
+from govdisclosure.pipeline.runs import Printed, separator_runs, table_widths
+from govdisclosure.pipeline.tokens import (
+    DELIMITER,
+    LabelRef,
+    LabelRole,
+    LineCell,
+    Token,
+    TokenGrid,
+    TokenKind,
+)
 from govdisclosure.pipeline.values import (
     FOOTNOTE_RUN,
     NumberToken,
     number_pattern,
     read_number,
 )
-from govdisclosure.spec.model import LabelNode, Spec, TableSpec
+from govdisclosure.spec.model import Spec
 from govdisclosure.spec.patterns import PatternTimeoutError, finditer
 from govdisclosure.typography import (
-    ENUMERATOR,
-    GENERIC_COLUMN,
-    GENERIC_NUMBERED,
     PAGE_NUMBER,
     PROSE_MARK,
     label_key,
@@ -67,13 +83,10 @@ from govdisclosure.typography import (
 __all__ = [
     "LabelRef",
     "LabelRole",
-    "PageFurniture",
     "Token",
     "TokenGrid",
     "TokenKind",
     "build_grid",
-    "label_index",
-    "page_furniture",
 ]
 
 #: A residue this long (in characters) makes a cell prose, not a table cell.
@@ -81,7 +94,6 @@ PROSE_RESIDUE = 24
 #: A standalone text at least this long may be a truncated label.
 MIN_PREFIX = 3
 
-_DELIMITER = re.compile(r"[|\t]")
 _SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _RESIDUE_NOISE = re.compile(r"[\s|,.:;()\[\]{}<>\"'*#·•…\-]+")
 #: A cell of marks only (``*``, ``…``, ``#``, a dash the spec does not call
@@ -97,198 +109,13 @@ _LONE_MARK = re.compile(r"(?<!\S)[*#·•…⋯※×・]{1,2}(?!\S)")
 _VALUE_LIKE = re.compile(
     r"(?=.*\d).{1,16}|[〇零一二两三四五六七八九十百千万亿]{1,8}|[A-Za-z/.]{1,4}"
 )
-
-
-class TokenKind(str, enum.Enum):
-    LABEL = "label"
-    VALUE = "value"
-    EMPTY = "empty"
-    TEXT = "text"
-    # A VALUE token without a number (``number`` None) is an *unread* cell: a
-    # delimited cell of a row whose content is no number (``*``, ``五``,
-    # ``5万``). It keeps its position; its value is missing (see `_unread`).
-    PROSE = "prose"  # a number in a sentence: reported, never read as a cell
-    UNIT = "unit"  # a cell holding only a unit word
-
+#: A named tuple built from all its fields by tuple's own constructor, in C
+#: (as `tokens.LineCell.token` builds a token): for the cells and tokens a
+#: section builds by the hundred.
+_new: Final = tuple.__new__
 
 #: Tokens that make a cell text or prose: a mark among them is punctuation.
 _WORDS = (TokenKind.TEXT, TokenKind.PROSE)
-
-
-class LabelRole(str, enum.Enum):
-    """What a label of a table is; the row walk (`rows`) acts on it."""
-
-    ROW = "row"  # opens its row
-    COLUMN = "column"  # a header: closes the open row, may state a unit
-    GROUP = "group"  # a merged header or label over several leaves: closes the row
-    LABEL = "label"  # a fixed text of the table (caption, 单位): closes the row
-    REMARK = "remark"  # a note after a row (备注): leaves the row open
-
-
-@frozen
-class LabelRef:
-    """What a label may be: a row, a column, a group or a fixed text of a table."""
-
-    table: str
-    role: LabelRole
-    key: str | None = None
-    #: The spec label a printed text was matched to by edit distance (`fuzzy_match`);
-    #: None when the text is the label or one of its aliases.
-    fuzzy: str | None = None
-
-
-class Token(NamedTuple):
-    """One piece of a table: a label, a number, an explicit empty cell, or text.
-
-    A named tuple, not an attrs class: a report makes hundreds, and a frozen
-    attrs instance costs three times as much to build. Its place in the input
-    is kept as plain offsets; `span` builds the public `SourceSpan` on demand.
-    """
-
-    kind: TokenKind
-    text: str
-    start: int  # input offsets of the token's text, as in SourceSpan
-    end: int
-    line: int
-    cell: int  # tokens with the same number come from one cell
-    delimited: bool  # the cell was cut out by pipes or tabs
-    refs: tuple[LabelRef, ...] = ()
-    number: NumberToken | None = None
-    attached: str = ""  # text in the label's cell that is not a label (a unit note)
-    optional: bool = False  # an empty cell that may be no cell (before a leading pipe)
-    cell_text: str = ""  # the whole cell's text, for a label or text token
-    #: The section's delimited rows print their empty cells (`_print_empties`):
-    #: then a delimited row shorter than its table is cut short at its end.
-    empties_shown: bool = False
-    #: A bracketed remark after the number in a value's cell (``12（其中修订3件）``
-    #: → ``其中修订3件``): kept for the cell, never read for numbers.
-    note: str = ""
-    #: Why the section's runs of blank lines were not read as empty cells
-    #: (`_separator_runs`), for the reason of a cell they leave undecided.
-    runs_note: str = ""
-
-    @property
-    def span(self) -> SourceSpan:
-        """Where the token's text is in the input."""
-        return SourceSpan(self.start, self.end, self.line)
-
-
-@frozen
-class TokenGrid:
-    """The tokens of one section, in reading order."""
-
-    section: str
-    tokens: tuple[Token, ...]
-    #: What the grid says of its own reading: labels read through a fuzzy match
-    #: or printed texts close to several labels, and converter furniture skipped
-    #: or set aside (generic headers, placeholder tables, unknown or repeated
-    #: header rows).
-    findings: tuple[Finding, ...] = ()
-    #: Lines of header rows repeated in the middle of a table: their label
-    #: tokens are kept (they close rows as any header does), but the first
-    #: printing of the header is the one that tells the column order.
-    repeated_headers: frozenset[int] = frozenset()
-    #: Lines whose cells the separator runs placed (`_separator_runs`): one
-    #: cell per line, every row there checked to fill its table's columns with
-    #: the cells after its label up to the next label, as the row walk gives
-    #: them; so a row printed alone there needs no other evidence of the
-    #: layout (`rows._ApartLines`).
-    runs_lines: frozenset[int] = frozenset()
-
-
-class FuzzyTarget(NamedTuple):
-    """A spec label a printed text may be matched to by edit distance."""
-
-    core: str  # the label in match form without its enumerator, ``,`` read as ``.``
-    label: str  # as the spec writes it, for findings
-    refs: tuple[LabelRef, ...]  # the label's refs, each marked with ``fuzzy=label``
-    #: What the label names (table, role, key of each ref): a label and its
-    #: aliases are one target, two labels naming different things are two.
-    names: frozenset[tuple[str, LabelRole, str | None]]
-    digits: str  # the digits of the label's enumerator (``2`` of ``2.``), or ""
-
-
-class FuzzyMatch(NamedTuple):
-    """What a printed text matches by edit distance: one label, none, or several."""
-
-    refs: tuple[LabelRef, ...] = ()  # empty: no match
-    label: str | None = None
-    digits: str = ""
-    #: The labels it is close to when there are several (then ``refs`` is empty).
-    close: tuple[str, ...] = ()
-
-
-@frozen
-class LabelIndex:
-    pattern: re.Pattern[str] | None
-    by_key: dict[str, tuple[LabelRef, ...]]
-    keys: tuple[str, ...]
-    #: Every proper prefix of a key: a cell whose text is none cannot start
-    #: a label wrapped over several cells.
-    prefixes: frozenset[str]
-    #: Some key is all digits: then a bare number cell may hold a label.
-    numeric_keys: bool
-    #: The labels a text matching none may be matched to by edit distance
-    #: (empty when the spec turns fuzzy matching off).
-    targets: tuple[FuzzyTarget, ...] = ()
-    #: `fuzzy_match` results by printed core; filled as texts are met.
-    fuzzy_seen: dict[str, FuzzyMatch] = field(factory=dict, eq=False, repr=False)
-
-
-def _nodes(table: TableSpec) -> Iterable[tuple[LabelNode, LabelRef]]:
-    for leaf in table.row_leaves():
-        yield leaf.node, LabelRef(table.id, LabelRole.ROW, leaf.key)
-    for leaf in table.column_leaves():
-        yield leaf.node, LabelRef(table.id, LabelRole.COLUMN, leaf.key)
-    for group in (*table.row_groups(), *table.column_groups()):
-        yield group, LabelRef(table.id, LabelRole.GROUP, group.key)
-
-
-@by_identity(maxsize=64)
-def label_index(spec: Spec, section_id: str) -> LabelIndex:
-    """Every label variant of the section's tables, in match form, with its refs."""
-    by_key: dict[str, list[LabelRef]] = {}
-    cores: dict[str, list[LabelRef]] = {}
-
-    def add(target: dict[str, list[LabelRef]], key: str, ref: LabelRef) -> None:
-        if key and ref not in target.setdefault(key, []):
-            target[key].append(ref)
-
-    for table in spec.tables:
-        if table.section != section_id:
-            continue
-        texts: list[tuple[str, LabelRef]] = [
-            (t, LabelRef(table.id, LabelRole.LABEL)) for t in table.labels
-        ] + [(t, LabelRef(table.id, LabelRole.REMARK)) for t in table.remarks]
-        for node, ref in _nodes(table):
-            texts += [(t, ref) for t in (node.label, *node.aliases) if t]
-        for text, ref in texts:
-            key = label_key(text)
-            add(by_key, key, ref)
-            if key.startswith("(") and key.endswith(")"):
-                add(cores, key[1:-1], ref)  # a note cell printed without its brackets
-            m = ENUMERATOR.match(key)
-            if m and len(key) - m.end() >= 2:
-                add(
-                    cores, key[m.end() :], ref
-                )  # a row label printed without its number
-    # A core form is only used where it names one thing and is no full label.
-    for key, refs in cores.items():
-        if key not in by_key and len({(r.table, r.role, r.key) for r in refs}) == 1:
-            by_key[key] = refs
-    keys = tuple(sorted(by_key, key=len, reverse=True))
-    pattern = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
-    prefixes = frozenset(k[:i] for k in keys for i in range(1, len(k)))
-    numeric = any(k.isdigit() for k in keys)
-    frozen_keys = {k: tuple(v) for k, v in by_key.items()}
-    return LabelIndex(
-        pattern,
-        frozen_keys,
-        keys,
-        prefixes,
-        numeric,
-        _fuzzy_targets(spec, section_id, frozen_keys),
-    )
 
 
 def build_grid(
@@ -301,23 +128,24 @@ def build_grid(
 ) -> TokenGrid:
     """Tokenise a section body, given as ``(line, start column, end column)`` pieces.
 
-    Converter furniture is set aside first (`_Furniture`): a generic header
-    row (``| 项目 | 数据1 | … |``) or a placeholder table of dashes gives no
-    token at all, so the rows of a table a converter split into pieces
-    continue across the pieces as if it had printed one table.
-    ``furniture`` (`page_furniture`) names the page headers and footers of
-    the whole text, which are skipped like page numbers.
+    Converter furniture is set aside first (`furniture.ConverterFurniture`): a
+    generic header row (``| 项目 | 数据1 | … |``) or a placeholder table of
+    dashes gives no token at all, so the rows of a table a converter split
+    into pieces continue across the pieces as if it had printed one table.
+    ``furniture`` (`furniture.page_furniture`) names the page headers and
+    footers of the whole text, which are skipped like page numbers.
     ``stop`` is the number of the line the body stops at (`Sections.stop_line`),
-    where the run of blank lines after its last cell ends (`_separator_runs`).
+    where the run of blank lines after its last cell ends
+    (`runs.separator_runs`).
     """
     reader = _reader(spec, section_id)
-    converter = _Furniture(section_id, _placeholder_pieces(body), reader.labels)
+    converter = ConverterFurniture(section_id, placeholder_pieces(body), reader.labels)
     tokens: list[Token] = []
     cell_no = 0
     shown = no_outer_pipes = False
-    #: Each printed line's number → its tokens (`_separator_runs`); a line
+    #: Each printed line's number → its tokens (`runs.separator_runs`); a line
     #: skipped as furniture holds none.
-    printed: _Printed = {}
+    printed: Printed = {}
     for index, (piece, first, last) in enumerate(body):
         if PAGE_NUMBER.match(piece.text[first:last]) or (
             furniture is not None and furniture.skips(piece, reader.labels)
@@ -343,14 +171,12 @@ def build_grid(
     if shown:
         tokens = [t._replace(empties_shown=True) if t.delimited else t for t in tokens]
     tokens = _rejoin_labels(tokens, reader.labels)
-    tokens, runs = _separator_runs(
-        tokens, printed, stop, _table_widths(spec, section_id)
-    )
+    tokens, runs = separator_runs(tokens, printed, stop, table_widths(spec, section_id))
     joined = tuple(tokens)
     return TokenGrid(
         section_id,
         joined,
-        (*converter.findings(), *_fuzzy_findings(joined, reader.labels, spec)),
+        (*converter.findings(), *fuzzy_findings(joined, reader.labels, spec)),
         frozenset(converter.repeated),
         runs,
     )
@@ -371,10 +197,10 @@ def _leading_optional_dropped(line_tokens: list[Token]) -> list[Token]:
     return line_tokens
 
 
-def _line_tokens(cells: list[_Cell], reader: _Reader) -> list[Token]:
+def _line_tokens(cells: list[LineCell], reader: _Reader) -> list[Token]:
     """The tokens of one line's cells, its unread cells settled (`_settled_unread`)."""
     line_tokens: list[Token] = []
-    unread: list[_Cell] = []
+    unread: list[LineCell] = []
     for cell in cells:
         found = _cell_tokens(cell, reader)
         # an undelimited mark is kept as it is: the row walk places it
@@ -386,200 +212,7 @@ def _line_tokens(cells: list[_Cell], reader: _Reader) -> list[Token]:
     return line_tokens
 
 
-#: A cell of a placeholder table: dashes only, or empty (match form).
-_DASHES = re.compile(r"[-—–:]*")
-#: What each kind of furniture is, for its finding (code → description).
-_FURNITURE: Final = {
-    "header.generic": "generic header row(s) of a converter (数据1, 列1, Column1…) "
-    "carry no label and were skipped",
-    "table.placeholder": "placeholder table row(s) of dashes only were skipped",
-    "header.unknown": "header row(s) of text the spec does not know were set "
-    "aside: they close the row before them and give no value",
-    "header.repeated": "header row(s) printed again in the middle of a table "
-    "(a table split into pieces) were not used for column order",
-}
-
-
-def _placeholder_pieces(body: list[tuple[Line, int, int]]) -> frozenset[int]:
-    """The body pieces that form placeholder tables: dashes and separators only.
-
-    A converter prints an empty table (``| - | - |`` over ``| --- | --- |``)
-    where the source had a rule or a blank box. A run of consecutive
-    delimited lines is one table; it is furniture only when every cell of
-    every line is a dash run or empty and some cell holds a dash: a table
-    with any other cell (a label, a number) is read as it always was.
-    """
-    out: set[int] = set()
-    block: list[int] = []
-    only_dashes, some_dash = True, False
-    previous = -1
-    for index, (piece, first, last) in enumerate(body):
-        text = piece.text[first:last]
-        if block and piece.number > previous + 1:  # a blank line ends a table
-            if only_dashes and some_dash:
-                out.update(block)
-            block, only_dashes, some_dash = [], True, False
-        previous = piece.number
-        if "|" in text or "\t" in text:
-            cells = [match_text(c) for c in _DELIMITER.split(text)]
-            block.append(index)
-            only_dashes = only_dashes and all(_DASHES.fullmatch(c) for c in cells)
-            some_dash = some_dash or any(cells)
-            continue
-        if block and only_dashes and some_dash:
-            out.update(block)
-        block, only_dashes, some_dash = [], True, False
-    if block and only_dashes and some_dash:
-        out.update(block)
-    return frozenset(out)
-
-
-class _Furniture:
-    """The converter furniture of one section: what is skipped, what set aside.
-
-    Generic header rows and placeholder tables give no token; a header row of
-    text the spec does not know keeps one text token (it closes the row
-    before it, as it always did) and gives no value; a header row printed
-    again after values is kept but named in `TokenGrid.repeated_headers`.
-    Each kind is reported once per section, with its count.
-    """
-
-    def __init__(
-        self, section: str, placeholders: frozenset[int], labels: LabelIndex
-    ) -> None:
-        self.section = section
-        self.labels = labels
-        self.placeholders = placeholders
-        self.count: Counter[str] = Counter()
-        self.first: dict[str, SourceSpan] = {}
-        #: Header rows seen, and those of them followed by values.
-        self.headers: set[tuple[str, ...]] = set()
-        self.headed: set[tuple[str, ...]] = set()
-        self.repeated: set[int] = set()
-
-    def _note(self, code: str, cells: Sequence[_Cell]) -> None:
-        self.count[code] += 1
-        if code not in self.first:
-            line = cells[0].line
-            a, b = line.source_span(cells[0].start, cells[-1].end)
-            self.first[code] = SourceSpan(a, b, line.number)
-
-    def skipped(self, index: int, cells: list[_Cell]) -> bool:
-        """Whether the line is furniture that gives no token at all."""
-        if not cells:
-            return False
-        if index in self.placeholders:
-            self._note("table.placeholder", cells)
-            return True
-        if _generic_header(cells):
-            self._note("header.generic", cells)
-            return True
-        return False
-
-    def settled(self, tokens: list[Token], cells: list[_Cell]) -> list[Token]:
-        """The line's tokens, an unknown header row reduced to its row closer."""
-        if not cells:
-            return tokens
-        if _unknown_header(tokens, cells, self.labels):
-            self._note("header.unknown", cells)
-            return [next(t for t in tokens if t.kind is TokenKind.TEXT)]
-        if any(_caption(t) for t in tokens):
-            # a caption naming one table starts that table: the header rows
-            # before it belong to others (二's tables share 本年处理决定数量)
-            self.headers, self.headed = set(), set()
-        signature = _header_signature(tokens)
-        if signature is None:
-            if any(t.kind is TokenKind.VALUE for t in tokens):
-                self.headed |= self.headers
-        elif signature in self.headed:
-            self._note("header.repeated", cells)
-            self.repeated.add(cells[0].line.number)
-        else:
-            self.headers.add(signature)
-        return tokens
-
-    def findings(self) -> tuple[Finding, ...]:
-        return tuple(
-            Finding(
-                code,
-                Severity.INFO,
-                f"section {self.section}: {self.count[code]} {_FURNITURE[code]}",
-                span=self.first[code],
-            )
-            for code in _FURNITURE
-            if self.count[code]
-        )
-
-
-def _generic_header(cells: list[_Cell]) -> bool:
-    """A converter's generic header row: every filled cell a generic column
-    name (``项目 | 数据1 | … | 数据7``), at least one of them numbered."""
-    if not cells[0].delimited:
-        return False
-    names = [k for k in (match_text(c.text) for c in cells) if k]
-    return (
-        bool(names)
-        and all(GENERIC_COLUMN.fullmatch(k) for k in names)
-        and any(GENERIC_NUMBERED.fullmatch(k) for k in names)
-    )
-
-
-def _unknown_header(
-    tokens: list[Token], cells: list[_Cell], labels: LabelIndex
-) -> bool:
-    """A delimited row of two or more text cells that hold no label, unit or
-    lone number (``本年新收件数 | 上年结转件数 | …``): a header the spec does
-    not know. Digits inside its texts are no values. A text that may start a
-    label (wrapped over cells, or cut short) is no unknown text."""
-    if not cells[0].delimited:
-        return False
-    texts = {t.cell for t in tokens if t.kind is TokenKind.TEXT}
-    if len(texts) < 2 or any(
-        t.kind is TokenKind.TEXT and match_text(t.text) in labels.prefixes
-        for t in tokens
-    ):
-        return False
-    return all(
-        t.kind is TokenKind.TEXT
-        or t.kind is TokenKind.EMPTY
-        or (t.kind is TokenKind.VALUE and t.cell in texts)
-        for t in tokens
-    )
-
-
-def _caption(token: Token) -> bool:
-    """A fixed text of exactly one table (its caption ``第二十条第（六）项``)."""
-    return (
-        token.kind is TokenKind.LABEL
-        and bool(token.refs)
-        and all(r.role is LabelRole.LABEL for r in token.refs)
-        and len({r.table for r in token.refs}) == 1
-    )
-
-
-def _header_signature(tokens: list[Token]) -> tuple[str, ...] | None:
-    """The labels of a header row, in match form: two or more labels that
-    open no row, name columns or groups of one table only (a header two
-    tables share, 二's 本年处理决定数量, tells no repeat), and no value.
-    None for any other line."""
-    filled = [t for t in tokens if t.kind is not TokenKind.EMPTY]
-    if len(filled) < 2 or any(
-        t.kind is not TokenKind.LABEL or any(r.role is LabelRole.ROW for r in t.refs)
-        for t in filled
-    ):
-        return None
-    tables = {
-        r.table
-        for t in filled
-        for r in t.refs
-        if r.role is LabelRole.COLUMN or r.role is LabelRole.GROUP
-    }
-    if len(tables) != 1:
-        return None
-    return tuple(match_text(t.text) for t in filled)
-
-
-def _closes_every_cell(cells: list[_Cell], tokens: list[Token]) -> bool:
+def _closes_every_cell(cells: list[LineCell], tokens: list[Token]) -> bool:
     """Whether a line closes each of its cells with a pipe, a label first (``规章 | 2 |``).
 
     A line that opens with a pipe (``| 0 | 5 |``) is a markdown row, whose
@@ -626,69 +259,6 @@ def _prints_empties(tokens: list[Token]) -> bool:
     return empties >= 2
 
 
-@frozen
-class PageFurniture:
-    """The lines a printed page adds between a table's rows, besides page numbers.
-
-    A PDF repeats its running header (most often the report's title) and
-    footer at every page break, so they land between the rows of a table
-    printed over pages; their figures (the title's year) are no cells.
-    Recognised exactly, never by looks: a line equal to the report's title,
-    or a text that stands next to a page-number line at two page breaks or
-    more and holds no label of the table nor a piece of one (a real row is
-    printed once; a label, or the half of a wrapped one, printed at two
-    breaks is still a row).
-    """
-
-    #: Line numbers of the lines equal to the title (in match form).
-    titles: frozenset[int]
-    #: Line numbers of the texts repeated next to page numbers.
-    running: frozenset[int]
-
-    def skips(self, line: Line, labels: LabelIndex) -> bool:
-        """Whether ``line`` is page furniture in a section of these ``labels``."""
-        if line.number in self.titles:
-            return True
-        if line.number not in self.running:
-            return False
-        text = match_text(line.text)
-        if labels.pattern is not None and labels.pattern.search(text):
-            return False
-        # nor a piece of a label wrapped over lines (其中：主要负责同志 /
-        # 参加新闻发布会次数), which a row after each page break repeats
-        return not any(text in key for key in labels.keys)
-
-
-def page_furniture(lines: Sequence[Line], title: str | None) -> PageFurniture:
-    """The page furniture of a text (`PageFurniture`), from all its lines.
-
-    ``title`` is the report's title as metadata read it; its first line (the
-    title itself) is never furniture, only its repeats.
-    """
-    key = match_text(title) if title else ""
-    titles = [ln.number for ln in lines if key and match_text(ln.text) == key]
-    beside: dict[str, set[int]] = {}
-    filled = [ln for ln in lines if ln.text.strip()]
-    for i, ln in enumerate(filled):
-        if not PAGE_NUMBER.match(ln.text):
-            continue
-        for j in (i - 1, i + 1):  # the nearest lines before and after the number
-            if 0 <= j < len(filled) and not PAGE_NUMBER.match(filled[j].text):
-                text = match_text(filled[j].text)
-                if _HAN.search(text):
-                    beside.setdefault(text, set()).add(filled[j].number)
-    running = {n for numbers in beside.values() if len(numbers) >= 2 for n in numbers}
-    return PageFurniture(frozenset(titles[1:]), frozenset(running))
-
-
-_HAN = re.compile(r"[\u3400-\u9fff]")
-
-
-#: A named tuple built from all its fields by tuple's own constructor, in C:
-#: for the values a section builds by the hundred (`_Cell`, `Token`).
-_new: Final = tuple.__new__
-
-
 class _Reader(NamedTuple):
     """What reading a cell needs of the spec, gathered once per section."""
 
@@ -710,46 +280,6 @@ def _reader(spec: Spec, section_id: str) -> _Reader:
         units,
         spec.minus_words,
     )
-
-
-class _Cell(NamedTuple):
-    """One cell of a line: its place, and how it was cut out."""
-
-    line: Line
-    start: int  # line coordinates
-    end: int
-    delimited: bool  # cut out by pipes or tabs
-    number: int  # the cell's number in the section
-    optional: bool  # an empty cell that may be no cell (before a leading pipe)
-    text: str  # the line's text from start to end
-
-    def token(
-        self,
-        kind: TokenKind,
-        text: str,
-        a: int,
-        b: int,
-        refs: tuple[LabelRef, ...] = (),
-        number: NumberToken | None = None,
-        optional: bool = False,
-        note: str = "",
-    ) -> Token:
-        """A token of this cell for its characters ``[a, b)`` (cell coordinates).
-
-        The one place a cell's token is built, with tuple's own constructor
-        and every field given (`_new`): a section builds hundreds, and a named
-        tuple's generated ``__new__`` costs twice as much.
-        """
-        sa, sb = self.line.source_span(self.start + a, self.start + b)
-        line, no, delimited = self.line.number, self.number, self.delimited
-        return _new(
-            Token,
-            (
-                kind,
-                *(text, sa, sb, line, no, delimited, refs, number, ""),
-                *(optional, "", False, note, ""),
-            ),
-        )
 
 
 @by_identity(maxsize=64)
@@ -783,7 +313,7 @@ def _blank_ignored(spec: Spec, line: Line, first: int, last: int) -> Line:
     return line if text == line.text else line._replace(text=text)
 
 
-def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[_Cell]:
+def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[LineCell]:
     """Cut ``line.text[column:stop]`` into cells, numbered from ``numbered + 1``.
 
     A line without pipes or tabs is one cell. ``optional`` marks the empty cell
@@ -795,10 +325,10 @@ def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[_Cell]
     if not body.strip():
         return []
     if "|" not in body and "\t" not in body:
-        return [_new(_Cell, (line, column, stop, False, numbered + 1, False, body))]
+        return [_new(LineCell, (line, column, stop, False, numbered + 1, False, body))]
     bounds = [
         column - 1,
-        *(column + m.start() for m in _DELIMITER.finditer(body)),
+        *(column + m.start() for m in DELIMITER.finditer(body)),
         stop,
     ]
     spans = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
@@ -814,7 +344,8 @@ def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[_Cell]
     )
     return [
         _new(
-            _Cell, (line, a, b, True, numbered + 1 + i, optional and i == 0, text[a:b])
+            LineCell,
+            (line, a, b, True, numbered + 1 + i, optional and i == 0, text[a:b]),
         )
         for i, (a, b) in enumerate(spans)
     ]
@@ -826,7 +357,7 @@ def _is_unread(token: Token) -> bool:
 
 
 def _settled_unread(
-    tokens: list[Token], cells: list[_Cell], reader: _Reader
+    tokens: list[Token], cells: list[LineCell], reader: _Reader
 ) -> list[Token]:
     """The line's tokens, its unread cells kept only where the line is a row.
 
@@ -850,14 +381,16 @@ def _settled_unread(
     return out
 
 
-def _unread(cell: _Cell, text: str) -> Token:
+def _unread(cell: LineCell, text: str) -> Token:
     """The token of a delimited cell whose content the grammar cannot read."""
     core = text.strip()
     lead = len(text) - len(text.lstrip())
     return cell.token(TokenKind.VALUE, core, lead, lead + len(core))
 
 
-def _cell_tokens(cell: _Cell, reader: _Reader, *, unread: bool = True) -> list[Token]:
+def _cell_tokens(
+    cell: LineCell, reader: _Reader, *, unread: bool = True
+) -> list[Token]:
     """The tokens of one cell: what it is decided by its whole text first.
 
     Most cells are one thing (a count, a label, an empty cell, a unit, a blank
@@ -904,7 +437,7 @@ def _cell_tokens(cell: _Cell, reader: _Reader, *, unread: bool = True) -> list[T
 
 
 def _mixed_tokens(
-    cell: _Cell, reader: _Reader, key: str, pos: Sequence[int], *, unread: bool
+    cell: LineCell, reader: _Reader, key: str, pos: Sequence[int], *, unread: bool
 ) -> list[Token]:
     """A cell that is not one thing: a number with a remark (`_annotated`),
     else the label search; a delimited cell it cannot read is unread."""
@@ -927,7 +460,7 @@ def _mixed_tokens(
     return tokens
 
 
-def _lone_marks(cell: _Cell, piece: str, at: int) -> list[Token]:
+def _lone_marks(cell: LineCell, piece: str, at: int) -> list[Token]:
     """The unread tokens of the lone marks in ``piece`` (at ``at`` in the cell),
     a residue of an undelimited cell: what the numbers and labels left.
 
@@ -954,7 +487,7 @@ _ANNOTATED = re.compile(
 )
 
 
-def _annotated(cell: _Cell, text: str, reader: _Reader) -> Token | None:
+def _annotated(cell: LineCell, text: str, reader: _Reader) -> Token | None:
     """The value token of a cell that is one number and a remark about it.
 
     The number is the cell's value; the remark is kept as the token's note,
@@ -999,7 +532,7 @@ def _unreadable(tokens: list[Token], core: str) -> bool:
     return _VALUE_LIKE.fullmatch(core) is not None
 
 
-def _empty(cell: _Cell) -> list[Token]:
+def _empty(cell: LineCell) -> list[Token]:
     """An empty cell is a token only between pipes: the one trace of a blank a layout gives."""
     if not cell.delimited:
         return []
@@ -1010,7 +543,7 @@ def _empty(cell: _Cell) -> list[Token]:
     ]
 
 
-def _bare_count(cell: _Cell, text: str, core: str) -> Token:
+def _bare_count(cell: LineCell, text: str, core: str) -> Token:
     """The token of a bare count: what `_searched_tokens` makes of it, without
     the label search and residue analysis (the number pattern matches the
     digits and the spaces after them)."""
@@ -1021,7 +554,7 @@ def _bare_count(cell: _Cell, text: str, core: str) -> Token:
 
 
 def _whole_label(
-    cell: _Cell, text: str, pos: Sequence[int], refs: tuple[LabelRef, ...]
+    cell: LineCell, text: str, pos: Sequence[int], refs: tuple[LabelRef, ...]
 ) -> Token:
     """The token of a cell that is exactly one label: what `_searched_tokens`
     finds (the longest label at the cell's start is the whole cell)."""
@@ -1030,7 +563,7 @@ def _whole_label(
 
 
 def _searched_tokens(
-    cell: _Cell, reader: _Reader, text: str, key: str, pos: Sequence[int]
+    cell: LineCell, reader: _Reader, text: str, key: str, pos: Sequence[int]
 ) -> list[Token]:
     """The general path: labels found in the match form, numbers between them.
 
@@ -1102,7 +635,7 @@ def _label_pieces(
             for m in index.pattern.finditer(key)
         ]
     if index.targets:
-        labels = _with_fuzzy_labels(key, pos, labels, index)
+        labels = with_fuzzy_labels(key, pos, labels, index)
     pieces: list[tuple[int, int, tuple[LabelRef, ...] | None]] = []
     cursor = 0
     for ks, ke, found in labels:
@@ -1113,7 +646,7 @@ def _label_pieces(
     return pieces
 
 
-def _classified(cell: _Cell, text: str, out: list[Token], rest: str) -> list[Token]:
+def _classified(cell: LineCell, text: str, out: list[Token], rest: str) -> list[Token]:
     """What the text left between labels and numbers (``rest``) makes of the cell.
 
     A sentence is not a table cell: a long residue or a full stop makes the
@@ -1155,7 +688,7 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
     Two or three consecutive cells whose whole texts join into a label are one
     label, whether each part alone read as text or as another label
     (``其中：主要负责同志参`` + ``加政府网站在线访谈次数``). A lone text cell
-    that starts a label is a truncated label (see `_prefix_refs`). A label
+    that starts a label is a truncated label (see `prefix_refs`). A label
     split over the label column of two rows is rejoined first
     (`_split_over_rows`).
     """
@@ -1186,7 +719,7 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
             continue
         key = match_text(tok.text)
         if len(key) >= MIN_PREFIX:
-            refs = _prefix_refs(key, index)
+            refs = prefix_refs(key, index)
             if refs:
                 out.append(tok._replace(kind=TokenKind.LABEL, refs=refs))
                 i += 1
@@ -1279,840 +812,3 @@ def _joined(
                 index.by_key[key],
             )
     return None
-
-
-def _prefix_refs(key: str, index: LabelIndex) -> tuple[LabelRef, ...]:
-    """What a truncated label may be, keeping only what is safe to act on.
-
-    A header cut short (``本年新``) may stand for several columns: harmless,
-    headers only close rows. But a prefix opens a row only when it names
-    exactly one row and nothing else; ``行政`` (行政许可? 行政处罚?) must not
-    hand the next numbers to whichever row happens to be free.
-    """
-    refs = tuple(
-        dict.fromkeys(
-            r for k in index.keys if k.startswith(key) for r in index.by_key[k]
-        )
-    )
-    rows = {(r.table, r.key) for r in refs if r.role is LabelRole.ROW}
-    if rows and (
-        len(rows) > 1 or len(rows) < len({(r.table, r.role, r.key) for r in refs})
-    ):
-        refs = tuple(r for r in refs if r.role is not LabelRole.ROW)
-    return refs
-
-
-# ---- fuzzy labels (issue 17) ------------------------------------------------
-# A printed text that is no label (a PDF text layer dropped characters, a typo,
-# 本年度 for 本年) may be one by a bounded edit distance. Tried only on text the
-# exact search left over, and only where it names one thing.
-
-#: A label shorter than this (without its enumerator) is never matched
-#: fuzzily: one changed character of 规章 or 总计 makes another word.
-FUZZY_MIN_LABEL = 4
-#: A printed text shorter than this is never matched fuzzily.
-FUZZY_MIN_TEXT = 4
-#: How many printed texts a section's index remembers the match of.
-FUZZY_CACHE = 4096
-
-#: A run of the match form without ASCII digits: where a label may be.
-_FUZZY_RUN = re.compile(r"\D{3,}")
-#: What opens a run before the label's words: a Han enumerator (``一.``, ``(二)``)
-#: or what is left of a digit enumerator (the ``.`` of ``2.``, ``)`` of ``(1)``).
-_RUN_LEAD = re.compile(
-    r"^(?:[一二三四五六七八九十]+[.,]|\([一二三四五六七八九十]+\)|[.,)]+)"
-)
-_DIGITS_BEFORE = re.compile(r"\(?\d{1,2}$")
-_KEY_DIGITS = re.compile(r"^\(?(\d{1,2})[.)]")
-
-
-def fuzzy_budget(label_core: str) -> int:
-    """How many edits a printed text may be from a label: one per four characters.
-
-    ``其他法律行政止公开`` is three characters short of the twelve of
-    ``其他法律行政法规禁止公开``; a four-character label (结果维持) allows one.
-    """
-    return max(1, len(label_core) // 4)
-
-
-def _fuzzy_core(key: str) -> str:
-    """A label's or a text's match form without its enumerator, ``,`` read as ``.``
-    (a text layer prints ``, `` for ``、``)."""
-    m = ENUMERATOR.match(key)
-    return (key[m.end() :] if m else key).replace(",", ".")
-
-
-def _fuzzy_targets(
-    spec: Spec, section_id: str, by_key: dict[str, tuple[LabelRef, ...]]
-) -> tuple[FuzzyTarget, ...]:
-    """The section's labels a text may match fuzzily, with the refs it then gets.
-
-    Every spec text (captions, remarks, labels, aliases) is a target unless the
-    spec turns fuzzy matching off (``fuzzy_labels: false``) or the label's node
-    does (``fuzzy: false``), or its core is shorter than `FUZZY_MIN_LABEL`.
-    """
-    if not spec.fuzzy_labels:
-        return ()
-    texts: dict[str, str] = {}
-    refused: set[str] = set()
-    for table in spec.tables:
-        if table.section != section_id:
-            continue
-        for text in (*table.labels, *table.remarks):
-            texts.setdefault(label_key(text), text)
-        for node, _ in _nodes(table):
-            for written in (node.label, *node.aliases):
-                if written:
-                    texts.setdefault(label_key(written), written)
-                    if not node.fuzzy:
-                        refused.add(label_key(written))
-    targets = []
-    for key, text in texts.items():
-        core = _fuzzy_core(key)
-        if key in refused or key not in by_key or len(core) < FUZZY_MIN_LABEL:
-            continue
-        refs = tuple(evolve(r, fuzzy=text) for r in by_key[key])
-        names = frozenset((r.table, r.role, r.key) for r in refs)
-        digits = _KEY_DIGITS.match(key)
-        targets.append(
-            FuzzyTarget(core, text, refs, names, digits.group(1) if digits else "")
-        )
-    return tuple(targets)
-
-
-def fuzzy_match(core: str, index: LabelIndex) -> FuzzyMatch:
-    """The one label a printed core is close to, or none (remembered per index).
-
-    Close means within `fuzzy_budget` edits of the label's core. A text close
-    to labels that name different things matches none of them: the text does
-    not say which it is, and a guess would put its numbers in a wrong row.
-    """
-    if len(core) < FUZZY_MIN_TEXT:
-        return _NO_MATCH
-    hit = index.fuzzy_seen.get(core)
-    if hit is None:
-        if len(index.fuzzy_seen) >= FUZZY_CACHE:
-            index.fuzzy_seen.clear()
-        hit = index.fuzzy_seen[core] = _nearest(core.replace(",", "."), index.targets)
-    return hit
-
-
-def _nearest(core: str, targets: tuple[FuzzyTarget, ...]) -> FuzzyMatch:
-    best: dict[frozenset[tuple[str, LabelRole, str | None]], tuple[int, FuzzyTarget]]
-    best = {}
-    for target in targets:
-        budget = fuzzy_budget(target.core)
-        if abs(len(target.core) - len(core)) > budget:
-            continue
-        d = edit_distance(core, target.core, budget)
-        if d is not None and (target.names not in best or d < best[target.names][0]):
-            best[target.names] = (d, target)
-    if len(best) == 1:
-        ((_, target),) = best.values()
-        return FuzzyMatch(target.refs, target.label, target.digits)
-    if best:
-        return FuzzyMatch(close=tuple(sorted(t.label for _, t in best.values())))
-    return _NO_MATCH
-
-
-_NO_MATCH: Final = FuzzyMatch()
-
-
-def edit_distance(a: str, b: str, limit: int) -> int | None:
-    """The Levenshtein distance of ``a`` and ``b`` if at most ``limit``, else None.
-
-    Row by row, stopping as soon as every entry of a row exceeds the limit:
-    most texts are far from most labels and stop within a few rows.
-    """
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            )
-        if min(current) > limit:
-            return None
-        previous = current
-    return previous[-1] if previous[-1] <= limit else None
-
-
-def _with_fuzzy_labels(
-    key: str,
-    pos: Sequence[int],
-    labels: list[tuple[int, int, tuple[LabelRef, ...]]],
-    index: LabelIndex,
-) -> list[tuple[int, int, tuple[LabelRef, ...]]]:
-    """The exact labels of a cell's match form, with fuzzy ones where text is left.
-
-    Two places: a run of words holding exact labels and other text may be one
-    misprinted longer label (``其他法律行政止公开`` holds the column label
-    其他), see `_run_replacements`; and a gap between labels may hold one.
-    """
-    labels = _run_replacements(key, labels, index)
-    out: list[tuple[int, int, tuple[LabelRef, ...]]] = []
-    cursor = 0
-    for piece in (*labels, (len(key), len(key), ())):
-        if piece[0] - cursor >= FUZZY_MIN_TEXT:
-            out += _gap_labels(key, pos, cursor, piece[0], index)
-        if piece[1] > piece[0]:
-            out.append(piece)
-        cursor = max(cursor, piece[1])
-    return out
-
-
-def _run_replacements(
-    key: str, labels: list[tuple[int, int, tuple[LabelRef, ...]]], index: LabelIndex
-) -> list[tuple[int, int, tuple[LabelRef, ...]]]:
-    """Exact labels inside a run of words replaced by the one longer label the run
-    nearly is, when the exact ones leave text over and name something else.
-
-    A run the exact labels cover is left alone, and so is one whose near label
-    names what an exact label in it names (``本年收费金额(万元)``: the label and
-    its unit note).
-    """
-    if not labels:
-        return labels
-    for m in _FUZZY_RUN.finditer(key):
-        lead = _RUN_LEAD.match(m.group())
-        a, b = m.start() + (lead.end() if lead else 0), m.end()
-        inside = [lab for lab in labels if lab[0] < b and lab[1] > a]
-        covered = sum(min(b, e) - max(a, s) for s, e, _ in inside)
-        if not inside or covered >= b - a or b - a < FUZZY_MIN_TEXT:
-            continue
-        if any(s < m.start() for s, _, _ in inside):
-            continue  # a label reaching in from before the run: not this run's
-        match = fuzzy_match(key[a:b], index)
-        named = {(r.table, r.role, r.key) for _, _, refs in inside for r in refs}
-        if not match.refs or any((r.table, r.role, r.key) in named for r in match.refs):
-            continue
-        if len(_fuzzy_core(label_key(match.label or ""))) <= max(
-            e - s for s, e, _ in inside
-        ):
-            continue
-        start = _label_start(key, 0, m.start(), match)
-        labels = sorted(
-            [lab for lab in labels if lab not in inside] + [(start, b, match.refs)]
-        )
-    return labels
-
-
-def _gap_labels(
-    key: str, pos: Sequence[int], a: int, b: int, index: LabelIndex
-) -> list[tuple[int, int, tuple[LabelRef, ...]]]:
-    """Labels matched fuzzily in ``key[a:b]``, a gap the exact search left.
-
-    A run of words is tried whole, then, when the display text spaces it
-    (columns aligned by spaces: ``社会公组织    法律服机构``), as the longest
-    runs of its space-separated words that match, left to right.
-    """
-    found = []
-    for m in _FUZZY_RUN.finditer(key, a, b):
-        words = [m.start()] + [
-            i for i in range(m.start() + 1, m.end()) if pos[i] - pos[i - 1] > 1
-        ]
-        words.append(m.end())
-        i, n = 0, len(words) - 1
-        while i < n:
-            for j in range(n if n <= _MAX_WORDS else i + 1, i, -1):
-                hit = _run_label(key, words[i], words[j], a, index)
-                if hit is not None:
-                    found.append(hit)
-                    i = j
-                    break
-            else:
-                i += 1
-    return found
-
-
-#: A run of more space-separated words than this is tried word by word only.
-_MAX_WORDS = 12
-
-
-def _run_label(
-    key: str, start: int, end: int, a: int, index: LabelIndex
-) -> tuple[int, int, tuple[LabelRef, ...]] | None:
-    """The fuzzy label ``key[start:end]`` is, if any (``a``: where its gap starts).
-
-    A run that starts a label (``本年新``) is left to the truncated-label rule
-    (`_prefix_refs`), which needs no finding.
-    """
-    run = key[start:end]
-    lead = _RUN_LEAD.match(run)
-    core = run[lead.end() :] if lead else run
-    if core in index.prefixes or run in index.prefixes:
-        return None
-    match = fuzzy_match(core, index)
-    if not match.refs:
-        return None
-    return _label_start(key, a, start, match), end, match.refs
-
-
-def _label_start(key: str, a: int, run: int, match: FuzzyMatch) -> int:
-    """Where a fuzzy label starts: with the digits of its enumerator (``2.``).
-
-    Digits opening the gap are the label's own (a cell ``3.其他法律…``); after
-    other digits (``00000002.其他…`` on a collapsed line) only the label's own
-    enumerator digits are, the rest being the previous row's values.
-    """
-    if key[run] not in ".,)":
-        return run
-    digits = _DIGITS_BEFORE.search(key, a, run)
-    if digits is None:
-        return run
-    if digits.start() == a:
-        return a
-    if match.digits and key[a:run].endswith(match.digits):
-        return run - len(match.digits)
-    return run
-
-
-def _fuzzy_findings(
-    tokens: Sequence[Token], index: LabelIndex, spec: Spec
-) -> tuple[Finding, ...]:
-    """A finding per label read through a fuzzy match, and per text close to several.
-
-    ``label.fuzzy`` names the text printed and the label it was read as, so a
-    cell found through it is never silently found; ``label.ambiguous`` names
-    the labels a text is close to, none of which it was read as.
-    """
-    if not index.targets:
-        return ()
-    findings = []
-    for tok in tokens:
-        if tok.kind is TokenKind.LABEL:
-            label = next((r.fuzzy for r in tok.refs if r.fuzzy), None)
-            if label is not None:
-                findings.append(
-                    Finding(
-                        "label.fuzzy",
-                        Severity.WARNING,
-                        f"{tok.text!r} on line {tok.line} is no label of the spec; "
-                        f"it is read as the label {label!r}, which it nearly matches",
-                        spec=spec.ref,
-                        cells=_label_cells(tok.refs, spec),
-                        span=tok.span,
-                    )
-                )
-        elif tok.kind is TokenKind.TEXT and PROSE_MARK not in tok.text:
-            close = _close_labels(tok.text, index)
-            if close:
-                findings.append(
-                    Finding(
-                        "label.ambiguous",
-                        Severity.WARNING,
-                        f"{tok.text!r} on line {tok.line} is no label of the spec and "
-                        f"nearly matches several: {', '.join(close)}; it is read as none",
-                        spec=spec.ref,
-                        span=tok.span,
-                    )
-                )
-    return tuple(findings)
-
-
-def _close_labels(text: str, index: LabelIndex) -> tuple[str, ...]:
-    """The labels a text cell is close to when it is close to several."""
-    key = match_text(text)
-    for m in _FUZZY_RUN.finditer(key):
-        lead = _RUN_LEAD.match(m.group())
-        core = key[m.start() + (lead.end() if lead else 0) : m.end()]
-        if len(core) >= FUZZY_MIN_TEXT and core not in index.prefixes:
-            close = fuzzy_match(core, index).close
-            if close:
-                return close
-    return ()
-
-
-def _label_cells(refs: tuple[LabelRef, ...], spec: Spec) -> tuple[str, ...]:
-    """The cells a row or column label names (a group's or a caption's: none)."""
-    cells: list[str] = []
-    for ref in refs:
-        if ref.key is None or ref.role not in (LabelRole.ROW, LabelRole.COLUMN):
-            continue
-        table = spec.table(ref.table)
-        if ref.role is LabelRole.ROW:
-            cells += [f"{table.id}.{ref.key}.{c.key}" for c in table.column_leaves()]
-        else:
-            cells += [f"{table.id}.{r.key}.{ref.key}" for r in table.row_leaves()]
-    return tuple(cells)
-
-
-# --- empty cells shown by runs of blank lines -----------------------------------
-#
-# Exporters that print a table one cell per line often mark the cell
-# boundaries with a fixed run of line breaks (bare CRs, blank lines): k
-# between the cells of a row, r between rows (real 04 and 06: k = 3, r = 5).
-# An empty cell prints nothing but its separator, so it shows as one more
-# run of k: 17 breaks after a header's last cell are a row break and four
-# empty cells (5 + 4 x 3). The grid reads such runs as explicit empty cells,
-# delimited like a pipe layout's, so that the positional readings of `segment`
-# place the values, but only where the section itself shows the convention
-# consistently; anything that contradicts it leaves the tokens as they were.
-
-
-class _Runs(NamedTuple):
-    """A separator convention: line breaks between cells and between rows."""
-
-    cell: int  # k
-    row: int  # r (equal to k where rows are not told apart)
-
-
-#: Each printed line of a section (blank lines are in none) → its tokens
-#: (before `_rejoin_labels`).
-_Printed = dict[int, list[Token]]
-
-
-def _separator_runs(
-    tokens: list[Token],
-    printed: _Printed,
-    stop: int | None,
-    widths: dict[str, tuple[int, bool]],
-) -> tuple[list[Token], frozenset[int]]:
-    """The tokens with the empty cells that runs of blank lines show, if they
-    do, and the lines whose cells the runs placed (none if they do not).
-
-    Only a section printed one cell per line, with blank lines between its
-    cells, is read this way. Every convention the runs allow (`_conventions`)
-    is tried: under it each run is a cell or row boundary and some empty
-    cells (`_run_cells`), and every row must then fill its table's columns
-    exactly (`_unfilled_row`). When the conventions that pass all place the
-    cells alike, the empty cells become EMPTY tokens and the cells
-    delimited, so that each row reads positionally; when none passes, or
-    they disagree, the tokens are returned as they were, each value noting
-    why (`Token.runs_note`), and the rows keep every reading.
-    """
-    region = _table_region(tokens, printed)
-    # a delimited line after the table (a page's footer of links) is no part of it
-    if region is None or any(
-        t.delimited for t in tokens[region.first : region.last + 1]
-    ):
-        return tokens, frozenset()
-    region = _measured(region, printed)
-    lines = region.lines
-    valued = {n for n in lines if any(t.kind is TokenKind.VALUE for t in printed[n])}
-    if all(g == 1 for g in region.gaps):
-        return tokens, frozenset()  # no blank line: no run to read
-    after = next((n for n in sorted(printed) if n > lines[-1]), stop)
-    closes = tokens[region.last]
-    if closes.kind is TokenKind.LABEL and not _opens_row(closes):
-        after = None  # the run after a header or group label holds no row's cell
-    placed, why = _read_runs(tokens, region, valued, after, widths)
-    if placed is not None:
-        return placed, frozenset(lines)
-    note = f"runs of blank lines not read as empty cells: {why}"
-    return [
-        t._replace(runs_note=note) if t.kind is TokenKind.VALUE else t for t in tokens
-    ], frozenset()
-
-
-def _measured(region: _Region, printed: _Printed) -> _Region:
-    """The region without its lines of page furniture (a page number, a page
-    header: no cell), with the run before each of its lines.
-
-    A page break prints its furniture after the run that ends the cell before
-    it, then a run of its own: the run before a line after a page break is
-    the one up to the furniture (what the cell before it printed).
-    """
-    lines: list[int] = []
-    gaps: list[int] = []
-    end: int | None = None  # where the run before the next line ends
-    for n in region.lines:
-        if not printed[n]:
-            end = n if end is None else end
-            continue
-        if lines:
-            gaps.append((n if end is None else end) - lines[-1])
-        lines.append(n)
-        end = None
-    return region._replace(lines=lines, gaps=tuple(gaps))
-
-
-def _read_runs(
-    tokens: list[Token],
-    region: _Region,
-    with_numbers: set[int],
-    after: int | None,
-    widths: dict[str, tuple[int, bool]],
-) -> tuple[list[Token] | None, str]:
-    """The tokens as the one placement every passing convention gives, or
-    None and why not (the first convention that read every run and failed
-    on a row's cells says most; else the first, the commonest run as k).
-
-    ``with_numbers`` are the lines that hold a number. Conventions are
-    checked on each kind of run (its length, whether a number is beside it)
-    rather than on every run, and a convention that reads every run as one
-    tried before is not placed again.
-    """
-    lines = region.lines
-    pairs = list(itertools.pairwise(lines))
-    gaps = list(region.gaps)
-    valued = [a in with_numbers or b in with_numbers for a, b in pairs]
-    kinds: dict[tuple[int, bool], int] = {}  # each kind → the line after its first
-    for gap, beside, line in zip(gaps, valued, lines[1:], strict=True):
-        kinds.setdefault((gap, beside), line)
-    starts = _line_starts(tokens, region)
-    placements: dict[tuple[int, ...], tuple[_Runs, dict[int, int], int]] = {}
-    reasons: list[tuple[bool, str]] = []
-    tried: dict[tuple[int, ...], tuple[dict[int, int] | None, str]] = {}
-    for runs in _conventions(gaps, valued):
-        counts = [_run_cells(g, runs, v, line) for (g, v), line in kinds.items()]
-        why = next((why for _, why in counts if why), "")
-        trailing = _trailing_cells(after - lines[-1], runs) if after else 0
-        key = (*(c for c, _ in counts), trailing)
-        before = None
-        if not why:
-            if key not in tried:
-                empties = {g: c for (g, _), (c, _) in zip(kinds, counts, strict=True)}
-                tried[key] = _placed_by(
-                    empties, trailing, tokens, (region, starts), gaps, widths
-                )
-            before, why = tried[key]
-        if before is None:
-            reasons.append((why.startswith("the row"), why))
-        else:
-            placements.setdefault(key, (runs, before, trailing))
-    if len(placements) == 1:
-        _, before, trailing = next(iter(placements.values()))
-        if not before and not trailing:
-            return tokens, ""  # every row full: read in order, as positionally
-        return _with_empties(tokens, region, starts, before, trailing), ""
-    if placements:
-        found = ", ".join(f"{k} and {r}" for (k, r), _, _ in placements.values())
-        return (
-            None,
-            f"they fit several conventions that place the cells apart ({found})",
-        )
-    rows = [why for row, why in reasons if row]
-    return None, (rows or [why for _, why in reasons] or ["they show no convention"])[0]
-
-
-class _Region(NamedTuple):
-    """The table's part of a section: its first and last token, its printed lines."""
-
-    first: int
-    last: int
-    lines: list[int]
-    #: The run of line breaks before each line but the first (`_measured`).
-    gaps: tuple[int, ...] = ()
-
-
-def _table_region(tokens: list[Token], printed: _Printed) -> _Region | None:
-    """The table's one-cell lines, and its first and last token.
-
-    From the section's first label or value to its last label, value or
-    empty cell before the first line that holds a number beside other
-    tokens (no one-cell line: a heading the sections did not find, a row
-    glued on one line) or a text that no label reads with numbers after it
-    (`_unknown_text`), from which on the tokens are read as they were.
-    """
-    table = (TokenKind.LABEL, TokenKind.VALUE, TokenKind.EMPTY)
-    first = next((i for i, t in enumerate(tokens) if t.kind in table), None)
-    if first is None:
-        return None
-    start = tokens[first].line
-    numbered = sorted(n for n in printed if n >= start)
-    cut = next(
-        (
-            n
-            for n in numbered
-            if len(printed[n]) > 1
-            and any(t.kind is TokenKind.VALUE for t in printed[n])
-        ),
-        None,
-    )
-    unknown = _unknown_text(tokens, first)
-    if unknown is not None and (cut is None or unknown < cut):
-        cut = unknown
-    last = next(
-        (
-            i
-            for i in range(len(tokens) - 1, first - 1, -1)
-            if tokens[i].kind in table and (cut is None or tokens[i].line < cut)
-        ),
-        None,
-    )
-    if last is None:
-        return None
-    end, stop = tokens[last].line, tokens[last].end
-    # the last token may be a label wrapped over lines: its lines are those
-    # that start before it ends, and those right after it whose tokens it
-    # took in (a label split over the first cells of two lines stands where
-    # its first part stood, `_split_over_rows`): no token of the stream
-    # stands on them
-    after = tokens[last + 1].line if last + 1 < len(tokens) else None
-    lines: list[int] = []
-    for n in numbered:
-        if cut is not None and n >= cut:
-            break
-        if (
-            n <= end
-            or (printed[n] and printed[n][0].start < stop)
-            or (printed[n] and n == lines[-1] + 1 and (after is None or after > n))
-        ):
-            lines.append(n)
-    return _Region(first, last, lines)
-
-
-def _unknown_text(tokens: list[Token], first: int) -> int | None:
-    """The line of the first text cell after ``first`` that numbers follow
-    before any label: a heading the sections did not find (``四、基本情况``),
-    a table's own caption the spec does not know. The row walk gives those
-    numbers to no row; the runs are read up to it only."""
-    text: Token | None = None
-    for token in tokens[first:]:
-        if token.kind is TokenKind.TEXT:
-            text = text or token
-        elif token.kind is TokenKind.LABEL:
-            text = None
-        elif token.kind is TokenKind.VALUE and text is not None:
-            return text.line
-    return None
-
-
-def _conventions(gaps: list[int], valued: list[bool]) -> list[_Runs]:
-    """Every convention the runs may show, the commonest run first as k.
-
-    k is at most the shortest run beside a number (a number never wraps, and
-    every run before or after one holds at least a boundary); r is k (rows
-    separated like cells) or a longer run that is no multiple of k, so the
-    two never meet: ``k (1 + m)`` and ``r + m k`` are told apart. A table
-    may print no run of exactly k or r (a header left out, every row with an
-    empty cell: ``«11»`` = 5 + 2 x 3 after each label), so every such pair
-    is tried that can read the runs: a run of k or more that is no multiple
-    of k is a row boundary, so r is at most the shortest such run, and of
-    its residue. That each row then fills its columns is the evidence.
-    """
-    beside = [g for g, v in zip(gaps, valued, strict=True) if v]
-    if not beside:
-        return []
-    counts = Counter(gaps)
-    longest = max(counts)
-    out = []
-    for k in sorted(range(1, min(beside) + 1), key=lambda g: (-counts[g], g)):
-        rows = {g for g in counts if g >= k and g % k}
-        if len({g % k for g in rows}) > 1:
-            continue  # row boundaries of two residues: no r reads both
-        if rows:
-            residue = next(iter(rows)) % k
-            out += [
-                _Runs(k, r) for r in range(k + 1, min(rows) + 1) if r % k == residue
-            ]
-        else:  # r only matters for the run after the last cell
-            out += [_Runs(k, k)] + [
-                _Runs(k, r) for r in range(k + 1, longest + 1) if r % k
-            ]
-    return out
-
-
-def _placed_by(
-    empties: dict[int, int],
-    trailing: int,
-    tokens: list[Token],
-    where: tuple[_Region, dict[int, int]],
-    gaps: list[int],
-    widths: dict[str, tuple[int, bool]],
-) -> tuple[dict[int, int] | None, str]:
-    """The empty cells a convention reads before each line, or None and why not.
-
-    ``empties`` gives the empty cells a run of each length shows,
-    ``trailing`` those after the last cell. The rows are counted on the
-    tokens as they would be (`_virtual`), not built. ``where`` is the
-    region and the index of each of its lines' first token.
-    """
-    region, starts = where
-    before: dict[int, int] = {}  # a line → the empty cells in the run before it
-    lines = region.lines
-    for b, gap in zip(lines[1:], gaps, strict=True):
-        count = empties[gap]
-        if count:
-            before[b] = count
-    if any(n not in starts for n in before):
-        return None, "a run of blank lines ends inside a label wrapped over lines"
-    why = _unfilled_row(_virtual(tokens, region, starts, before, trailing), widths)
-    return (None, why) if why else (before, "")
-
-
-#: The empty cell a run shows, as `_unfilled_row` counts it.
-_RUN_EMPTY: Final = Token(TokenKind.EMPTY, "", 0, 0, 0, 0, True)
-
-
-def _line_starts(tokens: list[Token], region: _Region) -> dict[int, int]:
-    """Each line of the region → the index of its first token."""
-    starts: dict[int, int] = {}
-    for i in range(region.first, region.last + 1):
-        starts.setdefault(tokens[i].line, i)
-    return starts
-
-
-def _virtual(
-    tokens: list[Token],
-    region: _Region,
-    starts: dict[int, int],
-    before: dict[int, int],
-    trailing: int,
-) -> Iterator[Token]:
-    """The region's tokens with the runs' empty cells, as `_with_empties` would
-    give them but for their fields: for counting its rows' cells. After the
-    region, the values its last row would still take (up to the next label
-    or text) count too: a row cannot be cut off at the region's end."""
-    for i in range(region.first, region.last + 1):
-        token = tokens[i]
-        if starts.get(token.line) == i:
-            yield from [_RUN_EMPTY] * before.get(token.line, 0)
-        yield token
-    yield from [_RUN_EMPTY] * trailing
-    for token in tokens[region.last + 1 :]:
-        if token.kind is not TokenKind.VALUE and token.kind is not TokenKind.EMPTY:
-            if token.kind is not TokenKind.UNIT:
-                return
-            continue
-        yield token
-
-
-def _run_cells(gap: int, runs: _Runs, valued: bool, line: int) -> tuple[int, str]:
-    """How many empty cells a run of ``gap`` line breaks before ``line`` shows.
-
-    ``k (1 + m)`` is a cell boundary and m empty cells; ``r + m k`` a row
-    boundary and m empty cells; a run shorter than k wraps a label's text,
-    never a number.
-    """
-    k, r = runs
-    if gap < k and not valued:
-        return 0, ""
-    if gap >= k and gap % k == 0:
-        return gap // k - 1, ""
-    if r != k and gap >= r and (gap - r) % k == 0:
-        return (gap - r) // k, ""
-    between = f"{k} between cells" + (f" and {r} between rows" if r != k else "")
-    return 0, f"the run of {gap} line breaks before line {line} fits no {between}"
-
-
-def _trailing_cells(gap: int, runs: _Runs) -> int:
-    """The empty cells that end the table's last row, in the run after it.
-
-    Read only where rows have a boundary of their own (r + m k): what follows
-    a table (a heading, a note) may stand after any number of blank lines
-    (real 04: 6, 06: 7, with r = 5), and with r = k they could not be told
-    from empty cells.
-    """
-    k, r = runs
-    if r != k and gap >= r and (gap - r) % k == 0:
-        return (gap - r) // k
-    return 0
-
-
-def _with_empties(
-    tokens: list[Token],
-    region: _Region,
-    starts: dict[int, int],
-    empties: dict[int, int],
-    trailing: int,
-) -> list[Token]:
-    """The tokens with ``empties[n]`` EMPTY tokens before line n's first token
-    and ``trailing`` after the region's last, the region's values and empty
-    cells delimited. Every line of ``empties`` starts a token (`_placed_by`).
-
-    Each empty cell is a cell of its own, numbered after the section's cells
-    (renumbering a section's tokens would cost more than reading the runs).
-    """
-    first, last = region.first, region.last
-    numbers = itertools.count(max(t.cell for t in tokens) + 1)
-    out: list[Token] = tokens[:first]
-    for i in range(first, last + 1):
-        token = tokens[i]
-        if starts.get(token.line) == i:  # zero-width, where the next cell starts
-            out += [
-                _run_empty(token.start, token.line, numbers)
-                for _ in range(empties.get(token.line, 0))
-            ]
-        if token.kind is TokenKind.VALUE or token.kind is TokenKind.EMPTY:
-            token = _new(Token, (*token[:_AT], True, *token[_AT + 1 :]))
-        out.append(token)
-    out += [_run_empty(token.end, token.line, numbers) for _ in range(trailing)]
-    return out + tokens[last + 1 :]
-
-
-#: Where `Token.delimited` is in a token (a token is rebuilt by tuple's own
-#: constructor, in C: `_replace` on every value of a section costs more).
-_AT: Final = Token._fields.index("delimited")
-
-
-def _run_empty(offset: int, line: int, numbers: Iterator[int]) -> Token:
-    """An empty cell a run shows, at ``offset`` (zero-width)."""
-    return Token(TokenKind.EMPTY, "", offset, offset, line, next(numbers), True)
-
-
-@by_identity(maxsize=64)
-def _table_widths(spec: Spec, section_id: str) -> dict[str, tuple[int, bool]]:
-    """The section's tables: id → (columns, whether its one row is unlabelled)."""
-    return {
-        t.id: (
-            len(t.column_leaves()),
-            len(t.row_leaves()) == 1 and not t.row_leaves()[0].node.label,
-        )
-        for t in spec.tables
-        if t.section == section_id
-    }
-
-
-def _unfilled_row(tokens: Iterable[Token], widths: dict[str, tuple[int, bool]]) -> str:
-    """What row's cells do not fill its table's columns exactly ("" if none).
-
-    The row walk (`rows`) gives a label's row the values and empty cells after
-    it, up to the next label or text; with the empty cells the runs show,
-    every row of a table printed this way has exactly as many cells as
-    columns, and a header or caption none (or, for a table whose one row is
-    unlabelled, that row's). Anything else, and the runs do not show the
-    table's cells.
-    """
-    owner: Token | None = None
-    count = 0
-    for token in itertools.chain(tokens, (None,)):
-        kind = None if token is None else token.kind
-        if kind is TokenKind.VALUE or kind is TokenKind.EMPTY:
-            count += 1
-            continue
-        if kind is TokenKind.UNIT or (
-            token is not None and kind is TokenKind.LABEL and _only_remark(token)
-        ):
-            continue  # a unit's or a remark's cell belongs to the row it follows
-        if count or (owner is not None and _opens_row(owner)):
-            width = _owner_width(owner, widths)
-            if width != count:
-                where = f"line {owner.line}" if owner else "the section's start"
-                return (
-                    f"the row at {where} has {count} cells for {width or 'no'} columns"
-                )
-        owner = token if kind is TokenKind.LABEL else None
-        count = 0
-    return ""
-
-
-def _only_remark(token: Token) -> bool:
-    return all(r.role is LabelRole.REMARK for r in token.refs)
-
-
-def _opens_row(token: Token) -> bool:
-    return any(r.role is LabelRole.ROW for r in token.refs)
-
-
-def _owner_width(
-    owner: Token | None, widths: dict[str, tuple[int, bool]]
-) -> int | None:
-    """The columns of the row a label opens: its row's table's, or the unlabelled
-    row's its header opens; None when that is not one number."""
-    if owner is None:
-        return None
-    if _opens_row(owner):
-        found = {
-            widths[r.table][0]
-            for r in owner.refs
-            if r.role is LabelRole.ROW and r.table in widths
-        }
-    else:
-        found = {
-            widths[r.table][0]
-            for r in owner.refs
-            if r.table in widths and widths[r.table][1]
-        }
-    return found.pop() if len(found) == 1 else None

@@ -34,7 +34,7 @@ Three guards keep it honest and bounded:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Final, cast
@@ -52,10 +52,11 @@ from govdisclosure.pipeline.decode import (
 )
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.narrative import fact_instance
-from govdisclosure.pipeline.rows import RowDraft, TableDraft
+from govdisclosure.pipeline.rows import RowDraft, TableDraft, in_spec_order
 from govdisclosure.pipeline.segment import (
     BLANK,
     GAP,
+    LOST,
     MISSING,
     Piece,
     Reading,
@@ -112,6 +113,8 @@ def narrow_readings(
     rows: dict[_RowKey, RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
+    lost = any(_prints_zero(r) for r in rows.values())
+    rows = rows if lost else {k: _without_lost(r) for k, r in rows.items()}
     usable = [
         i
         for i in instances(spec)
@@ -230,7 +233,7 @@ def _decode_row(
         for inst in own
     ]
     try:
-        readings = row_solutions(row.tokens, row.types, constraints, domains)
+        readings = _solutions(row, constraints, domains)
     except DecodeBoundError:
         return False
     if not readings:
@@ -534,7 +537,7 @@ def _search_undetermined_rows(
             for inst in own
         ]
         try:
-            readings = row_solutions(row.tokens, row.types, constraints)
+            readings = _solutions(row, constraints)
         except DecodeBoundError:
             findings.append(_bound_finding(row))
             continue
@@ -553,6 +556,52 @@ def _search_undetermined_rows(
     return findings
 
 
+def _solutions(
+    row: RowDraft,
+    constraints: Sequence[Constraint],
+    domains: Sequence[Domain] | None = None,
+) -> list[Reading] | None:
+    """`decode.row_solutions` of a row, in the spec's column order.
+
+    The search fills the columns in the order the numbers are printed, so a
+    row whose header prints its columns in another order than the form's
+    (``RowDraft.order``) is searched in that order, its equations and
+    domains moved there, and its readings put back: searched in the form's
+    order, a glued 三 row printed 商业企业 first read its first number as
+    自然人's.
+    """
+    order = row.order
+    if order is None:
+        found = row_solutions(row.tokens, row.types, constraints, domains)
+        return found if found is None or row.may_lose else list(_unlost(found))
+    place = {column: i for i, column in enumerate(order)}  # spec column → printed
+    found = row_solutions(
+        row.tokens,
+        [row.types[c] for c in order],
+        [tuple((coef, place[j]) for coef, j in eq) for eq in constraints],
+        None if domains is None else [domains[c] for c in order],
+    )
+    if found is None:
+        return None
+    return in_spec_order(found if row.may_lose else list(_unlost(found)), order)
+
+
+def _without_lost(row: RowDraft) -> RowDraft:
+    """The row without its readings with a lost cell (`segment.LOST`), in a
+    report that prints no 0 as a cell of its own: such a report leaves its
+    empty cells unprinted, and a cell absent from a row printed apart is an
+    empty one, not a lost one (the readings with it blank stay).
+    """
+    if not row.readings:
+        return evolve(row, may_lose=False)
+    kept = tuple(_unlost(row.readings))
+    return evolve(row, readings=kept, initial=kept, may_lose=False)
+
+
+def _unlost(readings: Iterable[Reading]) -> Iterator[Reading]:
+    return (r for r in readings if not any(s is LOST for s in r))
+
+
 def _row_core(
     row: RowDraft, own: list[Instance], constraints: list[Constraint]
 ) -> list[Instance]:
@@ -566,7 +615,7 @@ def _row_core(
     for e in range(len(own)):
         trial = [i for i in kept if i != e]
         try:
-            none = row_solutions(row.tokens, row.types, [constraints[i] for i in trial])
+            none = _solutions(row, [constraints[i] for i in trial])
         except DecodeBoundError:
             continue  # too many readings without it: it is needed
         if none == []:
@@ -904,9 +953,9 @@ def _zeros_printed(
     trial = dict(rows)
     for key, row in rows.items():
         readings = row.readings if key not in unread else None
-        # a lost cell (GAP) is no empty cell: its value is only not printed
+        # a lost cell is no empty cell: its value is only not printed
         full = tuple(
-            r for r in readings or () if not any(_empty(s) and s is not GAP for s in r)
+            r for r in readings or () if not any(_empty(s) and s is not LOST for s in r)
         )
         if full and len(full) < len(readings or ()):
             trial[key] = evolve(

@@ -42,7 +42,14 @@ from govdisclosure.pipeline.segment import (
 from govdisclosure.spec.model import Leaf, Spec, TableSpec, ValueType
 from govdisclosure.spec.patterns import PatternTimeoutError, search
 
-__all__ = ["GroupTotal", "RowDraft", "TableDraft", "draft_tables", "unused_finding"]
+__all__ = [
+    "GroupTotal",
+    "RowDraft",
+    "TableDraft",
+    "draft_tables",
+    "in_spec_order",
+    "unused_finding",
+]
 
 #: Where each row was seen: (table id, row key) → [(its label token, its tokens)].
 _Occurrences = dict[tuple[str, str], list[tuple[Token, list[Token]]]]
@@ -94,6 +101,13 @@ class RowDraft:
     #: printed apart from the labels do not say which row they belong to):
     #: its cells are missing with this reason, never blank.
     unplaced: str | None = None
+    #: The order the row prints its columns (``order[i]`` is the spec's column
+    #: printed ``i``-th, `header.column_order`); None: the form's. Its
+    #: readings are in the spec's order; a search of its numbers is not.
+    order: tuple[int, ...] | None = None
+    #: Whether a reading may have a lost cell (`segment.LOST`); `narrow` says
+    #: no for a report that leaves its empty cells unprinted.
+    may_lose: bool = True
 
 
 @frozen
@@ -108,7 +122,7 @@ def draft_tables(
     grids: Sequence[TokenGrid], spec: Spec
 ) -> tuple[tuple[TableDraft, ...], list[Finding]]:
     """Assign each section's tokens to rows and list every row's readings."""
-    # labels read through a fuzzy match, said by the grid (grid._fuzzy_findings)
+    # labels read through a fuzzy match, said by the grid (labels.fuzzy_findings)
     findings: list[Finding] = [f for grid in grids for f in grid.findings]
     occurrences: _Occurrences = {}
     header_units: dict[tuple[str, str], str] = {}
@@ -189,6 +203,7 @@ def _row_draft(
         readings,
         types=types,
         doubt=order.doubt,
+        order=order.order,
     )
 
 
@@ -201,20 +216,25 @@ def _readings(
 
     The numbers are read in the printed order (``order[i]`` is the spec's
     column printed ``i``-th; None: the form's), and each reading is put back in
-    the spec's order. A reordered row with too many readings gets no types:
-    `narrow`'s search fills columns in the spec's order, which is not the
-    order of its numbers, so it must not search it.
+    the spec's order (`in_spec_order`). `narrow` searches a row with too many
+    readings in its printed order too (``RowDraft.order``).
     """
     printed = types if order is None else tuple(types[i] for i in order)
     try:
         readings = row_readings(tokens, printed)
     except TooManyReadingsError:
-        # `narrow` may still search it under its own equations
-        return None, types if order is None else ()
+        return None, types  # `narrow` may still search it under its own equations
+    return tuple(in_spec_order(readings, order)), types
+
+
+def in_spec_order(
+    readings: Sequence[Reading], order: tuple[int, ...] | None
+) -> list[Reading]:
+    """Readings of a row's numbers in the order it prints its columns, in the spec's."""
     if order is None:
-        return tuple(readings), types
+        return list(readings)
     back = sorted(range(len(order)), key=order.__getitem__)  # spec column → printed
-    return tuple(tuple(r[i] for i in back) for r in readings), types
+    return [tuple(r[i] for i in back) for r in readings]
 
 
 def _column_order(

@@ -119,7 +119,7 @@ class Sections:
         follows it (the next heading, the report's end) starts that line.
 
         Blank lines are in no body piece: the grid needs this to count the run
-        of them after a table's last cell (`grid._separator_runs`). At the end
+        of them after a table's last cell (`runs.separator_runs`). At the end
         of the text, the line after its last line break; None where the stop
         is in the middle of a line, or the text ends without a line break.
         """

@@ -41,6 +41,7 @@ from govdisclosure.spec.model import ValueType
 __all__ = [
     "BLANK",
     "GAP",
+    "LOST",
     "MAX_READINGS",
     "MISSING",
     "Piece",
@@ -49,6 +50,7 @@ __all__ = [
     "TooManyReadingsError",
     "Unread",
     "lost_cell_readings",
+    "may_lose_cells",
     "row_readings",
 ]
 
@@ -88,6 +90,11 @@ class _Gap(str):
 #: held a number looks the same, and counting it as empty could choose a
 #: wrong placement. `cells` makes a gap ``missing``, with its own reason.
 GAP: Final = _Gap(MISSING)
+#: A cell a row printed apart may have lost (`_lost_cells`): not printed, its
+#: value unknown, like a GAP; told apart so that `narrow` can set these
+#: readings aside in a report that leaves its empty cells unprinted (there an
+#: absent cell is an empty one).
+LOST: Final = _Gap(MISSING)
 
 
 class Unread(str):
@@ -152,7 +159,7 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
             if len(readings) > MAX_READINGS:  # a guard: the count is a bound
                 raise TooManyReadingsError
     if lost is not None:
-        readings += _placements(tokens, lost, types, pieces, fill=GAP)
+        readings += _placements(tokens, lost, types, pieces, fill=LOST)
     return readings
 
 
@@ -168,7 +175,14 @@ def lost_cell_readings(
     lost = _lost_cells(tokens, values, len(types))
     if lost is None:
         return []
-    return list(_placements(tokens, lost, types, {}, fill=GAP))
+    return list(_placements(tokens, lost, types, {}, fill=LOST))
+
+
+def may_lose_cells(tokens: Sequence[Token], width: int) -> bool:
+    """Whether a row's readings include lost cells (`_lost_cells`): cheap, for
+    the reasons `cells` gives, which would otherwise scan every reading."""
+    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
+    return _lost_cells(tokens, values, width) is not None
 
 
 def _lost_cells(
@@ -185,7 +199,9 @@ def _lost_cells(
     its 总计 937) would be the only reading with values, and be inferred. A
     glued row (one run of digits) is not printed apart: its digits are the
     only evidence of its cells, and a lost cell there cannot be told from a
-    cut (docs/limits.md, "Reading a table").
+    cut (docs/limits.md, "Reading a table"). The lost cells are `LOST`
+    slots, which `narrow` sets aside in a report that prints no 0 as a cell
+    of its own (it leaves its empty cells unprinted: an absent cell is empty).
 
     None when the row is not printed apart, fills its columns, has no number
     that can be cut, or holds one that cannot stand whole (``000000``: it is

@@ -479,6 +479,7 @@ def spec_limits(**changes: Any) -> AbstractContextManager[SpecLimits]:
 
     ``with spec_limits(max_nodes=1_000_000): Registry([folder])`` reads a
     spec larger than the default allows. The bounds are per thread and task
-    (a context variable), so a batch's worker processes use the defaults.
+    (a context variable); a batch takes those in force when `load_many` is
+    called to its worker processes.
     """
     return _LIMITS.changed(**changes)

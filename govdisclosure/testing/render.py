@@ -914,7 +914,7 @@ def _misprints(spec: Spec) -> tuple[tuple[str, str], ...]:
     the label neither holds nor is held in another text of the spec, so the
     replacement changes only its own occurrences.
     """
-    from govdisclosure.pipeline.grid import edit_distance, fuzzy_budget
+    from govdisclosure.pipeline.labels import edit_distance, fuzzy_budget
 
     texts = [t for table in spec.tables for t in table.texts()]
     out: dict[str, str] = {}

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from govdisclosure.pipeline.decode import Constraint, DecodeBoundError, row_solutions
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.segment import (
-    GAP,
+    LOST,
     Piece,
     Reading,
     TooManyReadingsError,
@@ -43,7 +43,7 @@ def _token(digits: str, cell: int) -> Token:
 
 
 def _holds(reading: Reading, constraints: list[Constraint]) -> bool:
-    """Every equation holds, blank as zero; one with a lost cell (`GAP`: a row
+    """Every equation holds, blank as zero; one with a lost cell (`LOST`: a row
     printed apart may have lost a cell, whose value is unknown) may hold,
     unless its terms for that column cancel."""
 
@@ -55,7 +55,7 @@ def _holds(reading: Reading, constraints: list[Constraint]) -> bool:
         coefs: dict[int, int] = {}
         for c, j in eq:
             coefs[j] = coefs.get(j, 0) + c
-        if any(c and reading[j] is GAP for j, c in coefs.items()):
+        if any(c and reading[j] is LOST for j, c in coefs.items()):
             continue
         if sum(c * value(j) for j, c in coefs.items()) != 0:
             return False
@@ -140,7 +140,7 @@ def test_row_solutions_within_domains_are_the_consistent_readings(
 
     def within(reading: Reading) -> bool:
         return all(
-            d is None or s is GAP or (s.value if isinstance(s, Piece) else 0) in d
+            d is None or s is LOST or (s.value if isinstance(s, Piece) else 0) in d
             for s, d in zip(reading, domains, strict=True)
         )
 

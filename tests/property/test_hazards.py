@@ -131,7 +131,7 @@ _T4 = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 4]
 #: id, hazard). None today: the two of issue 17 (a row label printed alone, in a
 #: layout without delimiters, took the numbers of the next line: a row whose own
 #: table lost its heading and header, or the figures around a page break) are
-#: pinned below and pass (`rows._ApartLines`, `grid.PageFurniture`).
+#: pinned below and pass (`rows._ApartLines`, `furniture.PageFurniture`).
 STILL_WRONG: dict[tuple[str, str], str] = {}
 #: Failures `test_no_wrong_cell` found (a number on an unlabelled line filled a
 #: delimited row's empty cells as ok: a page number '- 3 -' as -3, the next
@@ -593,7 +593,7 @@ PROPERTIES: dict[str, Callable[[FilledReport, Layout], None]] = {
 
 
 #: Why a hazard's own property fails today (issue 16): the engine does not yet …
-#: (none today: the page header between rows is page furniture, `grid.PageFurniture`)
+#: (none today: the page header between rows is page furniture, `furniture.PageFurniture`)
 ENGINE_LACKS: dict[str, str] = {}
 #: A layout of each hazard that the property must meet, run on every spec before
 #: the drawn ones (for an xfail case, one the engine fails today, so it is never flaky).

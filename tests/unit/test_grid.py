@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from govdisclosure.pipeline.grid import (
     TokenKind,
     _bare_count,
-    _Cell,
     _Reader,
     _reader,
     _searched_tokens,
@@ -17,6 +16,7 @@ from govdisclosure.pipeline.grid import (
     build_grid,
 )
 from govdisclosure.pipeline.normalize import normalize_text
+from govdisclosure.pipeline.tokens import LineCell
 from govdisclosure.pipeline.values import number_pattern, read_number
 from govdisclosure.spec.model import Spec
 from govdisclosure.typography import match_key
@@ -155,11 +155,11 @@ def test_a_bare_count_is_read_as_the_number_pattern_reads_it(
     assert value.number == read_number(m, spec2019.minus_words)
 
 
-def _only_cell(text: str) -> tuple[_Cell, _Reader]:
+def _only_cell(text: str) -> tuple[LineCell, _Reader]:
     from govdisclosure.spec.registry import default_registry
 
     [line] = normalize_text(text).lines
-    cell = _Cell(line, 0, len(line.text), True, 1, False, line.text)
+    cell = LineCell(line, 0, len(line.text), True, 1, False, line.text)
     return cell, _reader(default_registry().get("gov-2019"), "s3")
 
 

@@ -61,7 +61,8 @@ def input_limits(**changes: Any) -> AbstractContextManager[InputLimits]:
 
     ``with input_limits(max_pdf_pages=500): load_file("big.pdf")`` reads a
     longer PDF than the default allows. Per thread and task (a context
-    variable): a batch's worker processes use the defaults.
+    variable); a batch takes those in force when `load_many` is called to its
+    worker processes.
     """
     return _LIMITS.changed(**changes)
 
