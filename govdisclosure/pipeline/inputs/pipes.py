@@ -12,7 +12,7 @@ empty cell. Spans are read, not guessed:
   written once, whatever its ``colspan``.
 
 The same rules serve HTML (`html`), .docx (``gridSpan``, ``vMerge``: `docx`)
-and ruled PDF tables (a merged cell is ``None`` in pdfplumber's grid: `pdf`).
+and ruled PDF tables (a merged cell is ``None`` in the lattice's grid: `pdf_lattice`).
 """
 
 from __future__ import annotations
