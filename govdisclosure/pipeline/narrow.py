@@ -113,8 +113,8 @@ def narrow_readings(
     rows: dict[_RowKey, RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
-    lost = any(_prints_zero(r) for r in rows.values())
-    rows = rows if lost else {k: _without_lost(r) for k, r in rows.items()}
+    if not any(_prints_zero(r) for r in rows.values()):  # no 0 printed as a cell
+        rows = {k: _without_lost(r) for k, r in rows.items()}
     usable = [
         i
         for i in instances(spec)
