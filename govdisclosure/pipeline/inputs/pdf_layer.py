@@ -79,10 +79,8 @@ def pdf_pages(data: bytes) -> list[Page] | None:
         if doc is None:
             return None
         try:
-            bound = current_input_limits().max_pdf_pages
             count = len(doc)  # the page tree's count: no page is loaded
-            if count > bound:
-                raise over(f"the PDF has {count:,} pages", "max_pdf_pages")
+            check_page_count(count)
             return _read(doc, count)
         except pdfium.PdfiumError:
             return None
@@ -107,15 +105,31 @@ def _opened(pdfium: Any, data: bytes) -> Any:
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == pdfium.raw.FPDF_ERR_PASSWORD:
-            raise InputError(
-                "the PDF is encrypted (it needs a password to open): not read; "
-                "decrypt it first (e.g. qpdf --decrypt --password=... in.pdf out.pdf)"
-            ) from exc
+            raise needs_password() from exc
         if code == pdfium.raw.FPDF_ERR_SECURITY:
-            raise InputError(
-                f"the PDF is encrypted in a way that cannot be read ({exc}): not read"
-            ) from exc
+            raise cannot_decrypt(exc) from exc
         return None
+
+
+def check_page_count(count: int) -> None:
+    """Refuse a PDF of more pages than `InputLimits.max_pdf_pages` (either reader)."""
+    if count > current_input_limits().max_pdf_pages:
+        raise over(f"the PDF has {count:,} pages", "max_pdf_pages")
+
+
+def needs_password() -> InputError:
+    """What either reader says of a PDF encrypted with a password to open it."""
+    return InputError(
+        "the PDF is encrypted (it needs a password to open): not read; "
+        "decrypt it first (e.g. qpdf --decrypt --password=... in.pdf out.pdf)"
+    )
+
+
+def cannot_decrypt(exc: Exception) -> InputError:
+    """What either reader says of a PDF encrypted in a way it cannot read."""
+    return InputError(
+        f"the PDF is encrypted in a way that cannot be read ({exc}): not read"
+    )
 
 
 class _View(NamedTuple):

@@ -13,9 +13,16 @@ import io
 import re
 from typing import Any
 
-from govdisclosure.errors import InputError, require_extra
-from govdisclosure.pipeline.inputs.limits import current_input_limits, over
-from govdisclosure.pipeline.inputs.pdf_layer import Char, Edge, Page
+from govdisclosure.errors import require_extra
+from govdisclosure.pipeline.inputs.limits import current_input_limits
+from govdisclosure.pipeline.inputs.pdf_layer import (
+    Char,
+    Edge,
+    Page,
+    cannot_decrypt,
+    check_page_count,
+    needs_password,
+)
 
 __all__ = ["plumber_pages"]
 
@@ -58,14 +65,9 @@ def _opened(pdfplumber: Any, data: bytes) -> Any:
 
         causes = (exc, exc.__cause__, exc.__context__, *getattr(exc, "args", ()))
         if any(isinstance(c, PDFPasswordIncorrect) for c in causes):
-            raise InputError(
-                "the PDF is encrypted (it needs a password to open): not read; "
-                "decrypt it first (e.g. qpdf --decrypt --password=... in.pdf out.pdf)"
-            ) from exc
+            raise needs_password() from exc
         if any(isinstance(c, PDFEncryptionError) for c in causes):
-            raise InputError(
-                f"the PDF is encrypted in a way that cannot be read ({exc}): not read"
-            ) from exc
+            raise cannot_decrypt(exc) from exc
         raise
 
 
@@ -82,6 +84,4 @@ def _check_pages(pdf: Any) -> None:
         count = int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
     except Exception:  # no readable count: the pages found decide
         count = 0
-    count = max(count, len(pdf.pages)) if count <= bound else count
-    if count > bound:
-        raise over(f"the PDF has {count:,} pages", "max_pdf_pages")
+    check_page_count(max(count, len(pdf.pages)) if count <= bound else count)
