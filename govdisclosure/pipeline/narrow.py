@@ -62,6 +62,7 @@ from govdisclosure.pipeline.segment import (
     Reading,
     Slot,
     Unread,
+    may_lose_cells,
 )
 from govdisclosure.pipeline.values import MAX_SPLIT_DIGITS
 from govdisclosure.spec.expr import Instance, instances
@@ -592,6 +593,8 @@ def _without_lost(row: RowDraft) -> RowDraft:
     empty cells unprinted, and a cell absent from a row printed apart is an
     empty one, not a lost one (the readings with it blank stay).
     """
+    if not may_lose_cells(row.tokens, len(row.types)):
+        return row  # no reading of it, listed or searched, has a lost cell
     if not row.readings:
         return evolve(row, may_lose=False)
     kept = tuple(_unlost(row.readings))
