@@ -25,7 +25,11 @@ import regex
 from attrs import frozen
 
 from govdisclosure.errors import InputError
-from govdisclosure.pipeline.inputs.limits import current_input_limits, over
+from govdisclosure.pipeline.inputs.limits import (
+    InputLimits,
+    current_input_limits,
+    over,
+)
 from govdisclosure.typography import (
     FOLD_TABLE,
     fold_char,
@@ -45,7 +49,7 @@ __all__ = [
 #: Inputs longer than this are refused (InputError): no annual report is this long,
 #: and a bound keeps a batch safe from a runaway file. The default of
 #: `InputLimits.max_chars`, which `input_limits` raises.
-MAX_INPUT_CHARS: Final = 5_000_000
+MAX_INPUT_CHARS: Final = InputLimits().max_chars
 
 # A pinyin annotation after a Han character, as some sites render ruby text:
 # 關(guān), 發(fā)布. Only lowercase Latin letters with tone marks are removed,
