@@ -145,7 +145,7 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
         return _in_order(tokens, values, types)
     # Counting is cheap and listing is not: a collapsed row has millions of
     # readings, which would take seconds to list only to be refused.
-    lost = _lost_cells(tokens, values, n)
+    lost = _lost_cells(tokens, n)
     count = _count_readings(tokens, values, n)
     if lost is not None:
         count += math.comb(n, len(lost))
@@ -171,8 +171,7 @@ def lost_cell_readings(
     For `decode`, which searches a row's other readings under its equations:
     these have a cell whose value is unknown, which no running sum can hold.
     """
-    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
-    lost = _lost_cells(tokens, values, len(types))
+    lost = _lost_cells(tokens, len(types))
     if lost is None:
         return []
     return list(_placements(tokens, lost, types, {}, fill=LOST))
@@ -181,13 +180,10 @@ def lost_cell_readings(
 def may_lose_cells(tokens: Sequence[Token], width: int) -> bool:
     """Whether a row's readings include lost cells (`_lost_cells`): cheap, for
     the reasons `cells` gives, which would otherwise scan every reading."""
-    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
-    return _lost_cells(tokens, values, width) is not None
+    return _lost_cells(tokens, width) is not None
 
 
-def _lost_cells(
-    tokens: Sequence[Token], values: list[int], n: int
-) -> list[tuple[int, str, Role]] | None:
+def _lost_cells(tokens: Sequence[Token], n: int) -> list[tuple[int, str, Role]] | None:
     """The row's numbers whole, when a cell it does not print may have been lost.
 
     A row that prints its numbers apart (two or more, without delimiters) and
@@ -207,6 +203,7 @@ def _lost_cells(
     that can be cut, or holds one that cannot stand whole (``000000``: it is
     read only cut).
     """
+    values = [i for i, t in enumerate(tokens) if t.kind is TokenKind.VALUE]
     numbers = [tokens[i].number for i in values]
     if sum(1 for x in numbers if x is not None) < 2 or len(values) >= n:
         return None
