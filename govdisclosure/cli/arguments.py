@@ -8,16 +8,20 @@ order of the calls is the order ``--help`` lists them in.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NoReturn
 
+from govdisclosure import __version__
 from govdisclosure.cli import commands
+from govdisclosure.cli.inputs import FORMATS, UsageError, suggestion
 from govdisclosure.output.batch import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from typing import TypeAlias
 
     #: What ``add_subparsers`` returns (argparse keeps its class private).
-    _Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+    _Subparsers: TypeAlias = "argparse._SubParsersAction[_Parser]"
 
 __all__ = ["COMMANDS", "build_parser"]
 
@@ -25,9 +29,43 @@ __all__ = ["COMMANDS", "build_parser"]
 COMMANDS = ("show", "specs", "parse", "check", "explain")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake said in one line: `UsageError`, not usage and exit.
+
+    argparse prints the whole usage and exits on a mistake; a user of a
+    batch (and a script reading stderr) needs the one line that says what
+    is wrong, with a pointer to ``--help``. `main` prints it and returns 2.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            choices = re.findall(r"'?([\w-]+)'?", choice.group(2))
+            message = f"{message}{suggestion(choice.group(1), choices)}"
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _at_least(low: int, kind: Callable[[str], float] = int) -> Callable[[str], float]:
+    """An argparse type: a number not under ``low`` (``--jobs 1``, ``--timeout 0``)."""
+
+    def parse(text: str) -> float:
+        try:
+            number = kind(text)
+        except ValueError:
+            number = low - 1
+        if not number >= low:  # also refuses nan
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: give a number of at least {low}"
+            )
+        return number
+
+    parse.__name__ = "number"  # argparse names the type in its messages
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole parser; each parsed command carries its handler as ``run``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="govdisclosure",
         description="Read 政府信息公开工作年度报告 into checked data; check and test specs.",
         epilog="examples:\n  govdisclosure report.txt\n  govdisclosure explain report.html\n"
@@ -36,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         "  govdisclosure specs check my-spec.yaml\n"
         "  govdisclosure specs test my-spec.yaml --examples cases/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "-V", "--version", action="version", version=f"govdisclosure {__version__}"
     )
     subcommands = parser.add_subparsers(dest="command", required=True)
     _add_show(subcommands)
@@ -51,8 +92,36 @@ def _add_one_report_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "file", help="one report: text (any encoding), .html, .pdf or .docx"
     )
-    command.add_argument("--spec", help="use this spec id instead of detecting one")
+    command.add_argument("--spec", help=_SPEC_HELP)
     command.add_argument("--encoding", help="the file's encoding (default: detected)")
+
+
+#: ``--spec`` is resolved once, before any file is read (`inputs.resolve_spec`).
+_SPEC_HELP = (
+    "a spec id (govdisclosure specs list) or a spec YAML file, instead of detection"
+)
+
+
+def _add_verbosity(command: argparse.ArgumentParser) -> None:
+    """``-v`` and ``-q``: how much of the batch's log (skipped files) is printed."""
+    group = command.add_mutually_exclusive_group()
+    group.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbosity",
+        action="store_const",
+        const=1,
+        default=0,
+        help="also say every file skipped in a folder, and why",
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        dest="verbosity",
+        action="store_const",
+        const=-1,
+        help="print errors only: no warnings, no summary line",
+    )
 
 
 def _add_show(subcommands: _Subparsers) -> None:
@@ -63,6 +132,18 @@ def _add_show(subcommands: _Subparsers) -> None:
     )
     _add_one_report_arguments(show)
     show.add_argument("--json", action="store_true", help="print the Report as JSON")
+    show.add_argument(
+        "--labels",
+        choices=("zh", "keys"),
+        default="zh",
+        help="head rows and columns with the official Chinese labels (zh, the default) "
+        "or with the spec's keys, as in --json and parse's records (keys)",
+    )
+    show.add_argument(
+        "--all-findings",
+        action="store_true",
+        help="also list info findings (hidden by default)",
+    )
     show.set_defaults(run=commands.show_report)
 
 
@@ -70,9 +151,17 @@ def _add_explain(subcommands: _Subparsers) -> None:
     explain = subcommands.add_parser(
         "explain",
         help="show what the engine saw, step by step (lines, sections, tokens, cells, findings)",
-        epilog="example: govdisclosure explain report.html | less",
+        epilog="examples:\n  govdisclosure explain report.html | less\n"
+        "  govdisclosure explain report.txt --cell t3.new_requests.total",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_one_report_arguments(explain)
+    explain.add_argument(
+        "--cell",
+        metavar="TABLE.ROW.COLUMN",
+        help="explain this cell only (e.g. t3.new_requests.total): its value, status, "
+        "raw text, input line, candidates, reason and the findings that name it",
+    )
     explain.set_defaults(run=commands.explain_report)
 
 
@@ -84,12 +173,12 @@ def _add_many_reports_arguments(command: argparse.ArgumentParser) -> None:
         help="files, folders (their .txt, .html, .pdf, .docx files), globs, or - for stdin",
     )
     command.add_argument(
-        "--jobs", type=int, help="worker processes (default: all cores)"
+        "--jobs", type=_at_least(1), help="worker processes (default: all cores)"
     )
-    command.add_argument("--spec", help="use this spec id for every file")
+    command.add_argument("--spec", help=_SPEC_HELP)
     command.add_argument(
         "--timeout",
-        type=float,
+        type=_at_least(0, float),
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help="stop a file that takes longer, report it and go on "
@@ -97,12 +186,13 @@ def _add_many_reports_arguments(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--memory",
-        type=int,
+        type=_at_least(0),
         default=DEFAULT_MEMORY // 2**20,
         metavar="MIB",
         help="memory a worker may take for one file, in MiB; a file over it is "
         f"reported (default: {DEFAULT_MEMORY // 2**20}; 0: no limit)",
     )
+    _add_verbosity(command)
 
 
 def _add_parse(subcommands: _Subparsers) -> None:
@@ -112,14 +202,21 @@ def _add_parse(subcommands: _Subparsers) -> None:
         epilog="examples:\n  govdisclosure parse reports/ -o reports.jsonl\n"
         "  govdisclosure parse 'reports/**/*.txt' -o cells.csv --jobs 4\n"
         "  govdisclosure parse reports/ -o cells.parquet    # needs govdisclosure[parquet]\n"
-        "  curl -s URL | govdisclosure parse - -o cells.csv",
+        "  curl -s URL | govdisclosure parse - -o cells.csv\n"
+        "  govdisclosure parse reports/ -o - --format csv | head",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_many_reports_arguments(parse)
     parse.add_argument(
         "-o",
         "--output",
-        help="a .jsonl, .csv or .parquet file (default: JSON Lines on stdout)",
+        help="a .jsonl, .csv or .parquet file, written whole or not at all; "
+        "- or none: standard output (default: JSON Lines on stdout)",
+    )
+    parse.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="the output format, when -o's suffix does not say it (or for -o -)",
     )
     parse.set_defaults(run=commands.parse_many)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -21,7 +23,13 @@ from types import FrameType
 from typing import Any
 
 from govdisclosure.api import load_file
-from govdisclosure.cli.views import Progress, render
+from govdisclosure.cli.inputs import (
+    UsageError,
+    checked_output,
+    input_files,
+    resolve_spec,
+)
+from govdisclosure.cli.views import Progress, explain_cell, render
 from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import Finding, Report, Result, Severity
 from govdisclosure.output.export import (
@@ -51,6 +59,8 @@ __all__ = [
     "specs_schema",
     "specs_test",
 ]
+
+log = logging.getLogger("govdisclosure.cli")
 
 #: ``parse -o`` writes the format its suffix names (lower-cased).
 _SINKS: dict[str, Callable[[Path], Sink]] = {
@@ -118,18 +128,48 @@ def _verdict(report: Report) -> int:
     return UNREAD if _unread(report) else CLEAN
 
 
+def error(message: str) -> None:
+    """A mistake or a failure, in the one line every command prints it in."""
+    print(f"govdisclosure: error: {message}", file=sys.stderr)
+
+
+def once(path: str | Path, message: str) -> str:
+    """``PATH: message``, the path said once: a read error names it too
+    (``InputError: x.pdf: cannot read as pdf``), and is shown without it."""
+    return f"{path}: {message.replace(f'{path}: ', '', 1)}"
+
+
+def _one_file(path: str) -> None:
+    """A missing file or a folder, said before reading: the read error would name the
+    path twice (``x.txt: cannot read: [Errno 2] … 'x.txt'``)."""
+    if Path(path).is_dir():
+        raise UsageError(f"{path}: is a folder; parse or check read many reports")
+    if not Path(path).exists():
+        raise UsageError(f"{path}: no such file")
+
+
 def show_report(args: argparse.Namespace) -> int:
     """Exit 1 on a broken equation, 3 when not fully read, so a script can test a report."""
+    _one_file(args.file)
+    spec = resolve_spec(args.spec)
     try:
-        report = load_file(args.file, spec=args.spec, encoding=args.encoding)
+        report = load_file(args.file, spec=spec, encoding=args.encoding)
     except GovDisclosureError as exc:
-        print(f"govdisclosure: {args.file}: {exc}", file=sys.stderr)
+        error(once(args.file, str(exc)))
         return FAILED
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     if args.json:
         print(report.to_json(indent=1))
         return _verdict(report)
-    print(render(report, color=color))
+    tty = sys.stdout.isatty()
+    print(
+        render(
+            report,
+            color=tty and not os.environ.get("NO_COLOR"),
+            labels=args.labels,
+            all_findings=args.all_findings,
+            width=shutil.get_terminal_size((120, 24)).columns if tty else 120,
+        )
+    )
     if not report.tables:  # the prose's figures are all such a report gives
         print(f"figures stated in the prose: {len(report.facts)}")
         for fact in report.facts:
@@ -140,47 +180,37 @@ def show_report(args: argparse.Namespace) -> int:
 
 def explain_report(args: argparse.Namespace) -> int:
     """Reads the file here, not in `explain`, which works on text (and spans index it)."""
+    from govdisclosure.api import trace
     from govdisclosure.explain import explain
     from govdisclosure.pipeline.read import read_text
 
+    _one_file(args.file)
+    spec = resolve_spec(args.spec)
     try:
         text = read_text(args.file, encoding=args.encoding).text
-        print(explain(text, spec=args.spec), end="")
+        if not args.cell:
+            print(explain(text, spec=spec), end="")
+            return 0
+        report, stages = trace(text, spec=spec)
     except GovDisclosureError as exc:
-        print(f"govdisclosure: {args.file}: {exc}", file=sys.stderr)
-        return 2
+        error(once(args.file, str(exc)))
+        return FAILED
+    print(explain_cell(report, stages.normalized.lines, args.cell))
     return 0
-
-
-def _output_kind(output: str | None) -> str | None:
-    """The format ``-o`` names by its suffix, or None (after saying why) if unknown.
-
-    Checked before any file is parsed or created, so a typo costs nothing
-    and ``-o out.xlsx`` is never silently written as something else.
-    """
-    if not output:
-        return "jsonl"
-    kind = Path(output).suffix.lstrip(".").lower()
-    if kind in _SINKS:
-        return kind
-    print(
-        f"govdisclosure: {Path(output)}: unknown output format {kind!r}; "
-        "write to a .jsonl, .csv or .parquet file",
-        file=sys.stderr,
-    )
-    return None
 
 
 @contextlib.contextmanager
 def _output(kind: str, output: str | None) -> Iterator[Sink]:
-    """The sink ``-o`` names, written whole or not at all; else JSON Lines on stdout.
+    """The sink ``-o`` names, written whole or not at all; else standard output.
 
-    The file is written under a temporary name and renamed when the batch
-    ends, so a batch stopped half-way (Ctrl-C) leaves no partial output and
-    keeps the previous one.
+    The file is written under a temporary name in its folder and renamed
+    when the batch ends (`replaced_whole`), so a batch stopped half-way
+    (Ctrl-C, a broken pipe, an error) leaves no partial output and keeps
+    the previous one.
     """
-    if not output:
-        with JsonLinesSink(sys.stdout) as sink:
+    if not output or output == "-":
+        sink: Sink = CsvSink(sys.stdout) if kind == "csv" else JsonLinesSink(sys.stdout)
+        with sink:
             yield sink
         return
     with replaced_whole(output) as temporary, _SINKS[kind](temporary) as sink:
@@ -231,13 +261,14 @@ def _stopped(stop: BaseException) -> tuple[str, int]:
     return "interrupted", INTERRUPTED
 
 
-def _results(args: argparse.Namespace, progress: Progress) -> Iterator[Result]:
-    """Each file's result, counted on ``progress`` (its total once the paths are listed)."""
-    from govdisclosure.output.batch import expand_paths, load_many
+def _results(
+    files: list[Path], spec: Spec | None, args: argparse.Namespace, progress: Progress
+) -> Iterator[Result]:
+    """Each file's result, counted on ``progress``."""
+    from govdisclosure.output.batch import load_many
 
-    files = list(expand_paths(args.paths))
-    progress.total = len(files)
-    for result in load_many(files, jobs=args.jobs, spec=args.spec, **_limits(args)):
+    progress.start(len(files))
+    for result in load_many(files, jobs=args.jobs, spec=spec, **_limits(args)):
         progress.step()
         yield result
 
@@ -253,20 +284,23 @@ def _limits(args: argparse.Namespace) -> dict[str, Any]:
 def parse_many(args: argparse.Namespace) -> int:
     """A failed file is reported and counted, and the batch goes on (exit 2 at the end).
 
-    Ctrl-C stops the batch with the summary of what was done, exit 130, and
-    no ``-o`` file (`_output`); SIGTERM the same way, exit 143 (`_terminable`).
+    Everything a mistake can break is checked first (`inputs`): the output,
+    the spec, the input paths. Ctrl-C stops the batch with the summary of
+    what was done, exit 130, and no ``-o`` file (`_output`); SIGTERM the
+    same way, exit 143 (`_terminable`). Data goes to stdout (or ``-o``),
+    the summary and each file's failure to stderr.
     """
-    kind = _output_kind(args.output)
-    if kind is None:
-        return 2
+    kind = checked_output(args.output, args.format)
+    spec = resolve_spec(args.spec)
+    files = input_files(args.paths)
     counts = dict.fromkeys(("parsed", "flagged", "unread", "failed"), 0)
-    progress = Progress(0)
+    progress = Progress()
     try:
         with _terminable(), _output(kind, args.output) as sink:
-            for result in _results(args, progress):
+            for result in _results(files, spec, args, progress):
                 if result.report is None:
                     counts["failed"] += 1
-                    progress.say(f"{result.path}: {result.error}")
+                    log.error("%s", once(result.path, result.error or "failed"))
                     continue
                 counts["parsed"] += 1
                 counts["flagged"] += bool(_broken(result.report))
@@ -275,16 +309,27 @@ def parse_many(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
         how, code = _stopped(stop)
-        unwritten = f"; {args.output} not written" if args.output else ""
-        print(
+        unwritten = f"; {args.output} not written" if _to_file(args.output) else ""
+        _summary(
+            args,
             f"{how} after {progress.done} of {progress.total} files: "
             f"{_parse_summary(counts)}{unwritten}",
-            file=sys.stderr,
         )
         return code
-    progress.close()
-    print(_parse_summary(counts), file=sys.stderr)
+    finally:
+        progress.close()
+    _summary(args, _parse_summary(counts))
     return 2 if counts["failed"] else 0
+
+
+def _to_file(output: str | None) -> bool:
+    return bool(output) and output != "-"
+
+
+def _summary(args: argparse.Namespace, line: str) -> None:
+    """A batch's last line, on stderr (stdout holds its data); none with ``-q``."""
+    if args.verbosity >= 0:
+        print(line, file=sys.stderr)
 
 
 def _parse_summary(counts: dict[str, int]) -> str:
@@ -299,60 +344,61 @@ def check_many(args: argparse.Namespace) -> int:
 
     So does a line per report that was not fully read (which tables, how
     many cells), since a report whose tables were not read is not a clean
-    one: exit `FAILED` if a file failed, else `BROKEN` if an equation broke,
-    else `UNREAD` if a report was not fully read, else `CLEAN`.
-    Cross-year warnings are printed but never change the exit code: two
-    reports that disagree may both be right (a restated figure).
-    Ctrl-C prints the counts so far and exits `INTERRUPTED`; SIGTERM
-    `TERMINATED`.
+    one, and a line per file that could not be parsed: exit `FAILED` if a
+    file failed, else `BROKEN` if an equation broke, else `UNREAD` if a
+    report was not fully read, else `CLEAN`. The summary goes to stderr, as
+    ``parse``'s does. Cross-year warnings are printed but never change the
+    exit code: two reports that disagree may both be right (a restated
+    figure). Ctrl-C prints the counts so far and exits `INTERRUPTED`;
+    SIGTERM `TERMINATED`.
     """
+    spec = resolve_spec(args.spec)
+    files = input_files(args.paths)
     counts = dict.fromkeys(("broken", "unread", "failed"), 0)
     reports: list[Report] = []
-    progress = Progress(0)
+    progress = Progress()
     try:
         with _terminable():
-            for result in _results(args, progress):
+            for result in _results(files, spec, args, progress):
                 if result.report is None:
                     counts["failed"] += 1
-                    progress.say(
-                        f"{result.path}: cannot parse: {result.error}", sys.stdout
-                    )
+                    print(once(result.path, f"cannot parse: {result.error}"))
                     continue
                 if args.across_years:
                     reports.append(result.report)
-                _check_one(result.path, result.report, counts, progress)
+                _check_one(result.path, result.report, counts)
     except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
         how, code = _stopped(stop)
-        print(
+        _summary(
+            args,
             f"{how} after {progress.done} of {progress.total} files: "
-            f"{_check_summary(counts)}"
+            f"{_check_summary(counts)}",
         )
         return code
-    progress.close()
+    finally:
+        progress.close()
     if args.across_years:
         from govdisclosure.across import compare
 
         for finding in compare(reports):
             print(f"{finding.severity.value}: {finding.message}")
-    print(_check_summary(counts))
+    _summary(args, _check_summary(counts))
     if counts["failed"]:
         return FAILED
     return BROKEN if counts["broken"] else UNREAD if counts["unread"] else CLEAN
 
 
-def _check_one(
-    path: str, report: Report, counts: dict[str, int], progress: Progress
-) -> None:
+def _check_one(path: str, report: Report, counts: dict[str, int]) -> None:
     """Print one report's broken equations and what was not read; count them."""
     errors = _broken(report)
     counts["broken"] += bool(errors)
     for finding in errors:
-        progress.say(f"{path}: {finding.message}", sys.stdout)
+        print(f"{path}: {finding.message}")
     gap = _unread(report)
     counts["unread"] += gap is not None
     if gap:
-        progress.say(f"{path}: {gap}", sys.stdout)
+        print(f"{path}: {gap}")
 
 
 def _check_summary(counts: dict[str, int]) -> str:

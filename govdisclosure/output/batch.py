@@ -45,7 +45,7 @@ from govdisclosure.pipeline.read import (
     input_limits,
     special_file,
 )
-from govdisclosure.spec.model import SpecLimits, current_limits, spec_limits
+from govdisclosure.spec.model import Spec, SpecLimits, current_limits, spec_limits
 
 __all__ = [
     "DEFAULT_MEMORY",
@@ -123,7 +123,7 @@ class _Bounds:
 
 
 def _parse(
-    path: str, spec: str | None, memory: int | None = None, *, bounds: _Bounds
+    path: str, spec: str | Spec | None, memory: int | None = None, *, bounds: _Bounds
 ) -> Result:
     """One file's Result: any exception becomes its error, so no file stops a batch.
 
@@ -148,7 +148,7 @@ def _parse(
         return Result(path, None, f"{type(exc).__name__}: {exc}")
 
 
-def _here(path: str, spec: str | None, parse: Parse) -> Result | None:
+def _here(path: str, spec: str | Spec | None, parse: Parse) -> Result | None:
     """The Result of a file that is not sent to a worker, or None to send it.
 
     Standard input is this process's, so it is read here; a special file is
@@ -168,14 +168,14 @@ def load_many(
     paths: Iterable[str | Path],
     *,
     jobs: int | None = None,
-    spec: str | None = None,
+    spec: str | Spec | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     memory: int | None = DEFAULT_MEMORY,
 ) -> Iterator[Result]:
     """Parse every report under ``paths`` (see `expand_paths`), yielding in order.
 
     ``jobs``: worker processes (default: all cores).
-    ``spec``: a spec id for every file instead of detection.
+    ``spec``: a spec (or its id) for every file instead of detection.
     ``timeout``: seconds a file may take before its worker is killed and the
     file reported (None: no limit).
     ``memory``: bytes a worker may allocate beyond its size at start-up (its
@@ -208,7 +208,7 @@ def _supervised(
     files: Iterator[str],
     jobs: int,
     parse: Parse,
-    spec: str | None,
+    spec: str | Spec | None,
     timeout: float | None,
     memory: int | None,
 ) -> Iterator[Result]:
@@ -242,7 +242,7 @@ def _supervised(
 
 
 def parquet_part(
-    paths: Iterable[str | Path], folder: str | Path, *, spec: str | None = None
+    paths: Iterable[str | Path], folder: str | Path, *, spec: str | Spec | None = None
 ) -> list[tuple[str, str | None]]:
     """Parse ``paths`` here, into one Parquet file in ``folder``: one partition.
 

@@ -28,12 +28,14 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from govdisclosure.model import Result
+from govdisclosure.spec.model import Spec
 
 __all__ = ["Parse", "WorkerPool"]
 
 #: What a worker runs on each file: ``parse(path, spec, memory) -> Result``,
 #: catching every exception (a module-level function, so that it pickles).
-Parse = Callable[[str, str | None, int | None], Result]
+#: The spec is an id or a `Spec` (``--spec FILE.yaml``, loaded once; it pickles).
+Parse = Callable[[str, str | Spec | None, int | None], Result]
 
 #: Seconds a worker told to stop gets before it is killed.
 _GRACE = 2.0
@@ -68,7 +70,7 @@ def _limit_memory(memory: int | None) -> None:
 
 
 def _serve(
-    conn: Connection, parse: Parse, spec: str | None, memory: int | None
+    conn: Connection, parse: Parse, spec: str | Spec | None, memory: int | None
 ) -> None:
     """A worker: parse each path it is sent, send back its `Result`, until told to stop.
 
@@ -135,7 +137,7 @@ class WorkerPool:
         self,
         jobs: int,
         parse: Parse,
-        spec: str | None,
+        spec: str | Spec | None,
         *,
         timeout: float | None,
         memory: int | None,
