@@ -160,8 +160,11 @@ def test_check_passes_clean_reports(capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
     assert 0 == main(["check", *map(str, clean), "--jobs", "2"])
-    out = capsys.readouterr().out
-    assert "0 report(s) with errors, 0 not fully read, 0 could not be parsed" in out
+    captured = capsys.readouterr()
+    assert "" == captured.out  # no report line: the summary is on stderr
+    assert "0 report(s) with errors, 0 not fully read, 0 could not be parsed" in (
+        captured.err
+    )
 
 
 def test_an_unknown_output_format_is_refused(
