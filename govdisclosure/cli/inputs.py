@@ -159,6 +159,8 @@ def checked_output(output: str | None, given_format: str | None) -> str:
         )
     kind = _kind(target, given_format)
     folder = target.parent
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"-o {output}: {folder} is not a folder")
     if not folder.is_dir():
         raise UsageError(
             f"-o {output}: folder {folder} does not exist; create it first"
