@@ -1,6 +1,7 @@
 """[Report] → Findings: one organisation's reports checked against each other, year by year.
 
-Strategy. Reports are grouped by organisation (as their metadata names it)
+Strategy. Reports are grouped by agency (`agencies.group_agencies`: one
+key for the names one agency prints, 淮安市洪泽区人民政府 and 洪泽区人民政府)
 and ordered by statistical year; each report of year *y* whose organisation
 also has a report of year *y − 1* is checked against it with the rules its
 own spec declares (`YearRule`): the later report's spec knows what its
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from govdisclosure.agencies import Agencies, group_agencies
 from govdisclosure.errors import SpecError
 from govdisclosure.model import DECIDED, Cell, Finding, Report, Severity, Value
 from govdisclosure.spec.check import check_previous_names
@@ -32,7 +34,9 @@ __all__ = ["compare"]
 
 
 def compare(
-    reports: Iterable[Report], registry: Registry | None = None
+    reports: Iterable[Report],
+    registry: Registry | None = None,
+    agencies: Agencies | None = None,
 ) -> tuple[Finding, ...]:
     """Check each organisation's consecutive reports against the declared cross-year rules.
 
@@ -41,11 +45,26 @@ def compare(
     in an ``across.unplaced`` info finding; two reports of one organisation
     for the same year are an ``across.duplicate`` warning, and neither is
     compared. Broken rules are ``across.violated`` warnings. A rule naming a
-    key its previous spec lacks is a `SpecError`.
+    key its previous spec lacks is a `SpecError`. ``agencies`` says which
+    names are one agency (default: `Agencies.bundled`); names it merges are
+    an ``across.merged`` info finding, a name two agencies may print an
+    ``across.undecided_agency`` info finding.
     """
     registry = registry if registry is not None else default_registry()
     findings: list[Finding] = []
-    groups: dict[str, dict[int, list[Report]]] = {}
+    groups = _grouped(reports, agencies, findings)
+    for org in sorted(groups):
+        by_year = groups[org]
+        for year in sorted(by_year):
+            findings += _year(org, year, by_year, registry)
+    return tuple(findings)
+
+
+def _grouped(
+    reports: Iterable[Report], agencies: Agencies | None, findings: list[Finding]
+) -> dict[str, dict[int, list[Report]]]:
+    """Placed reports by agency key and year; the unplaced and merged said in ``findings``."""
+    placed: list[tuple[str, int, Report]] = []
     for report in reports:
         if not report.organization or report.year is None:
             findings.append(
@@ -57,36 +76,58 @@ def compare(
                 )
             )
             continue
-        groups.setdefault(report.organization.strip(), {}).setdefault(
-            report.year, []
-        ).append(report)
-    for org in sorted(groups):
-        by_year = groups[org]
-        for year in sorted(by_year):
-            if len(by_year[year]) > 1:
-                findings.append(
-                    Finding(
-                        "across.duplicate",
-                        Severity.WARNING,
-                        f"{org}: {len(by_year[year])} reports for {year}; they are not compared",
-                    )
-                )
-                continue
-            before = by_year.get(year - 1, [])
-            if len(before) != 1:
-                continue
-            this, last = by_year[year][0], before[0]
-            spec = registry.get(this.format)
-            cells = {
-                "this": {c.key: c for c in this.cells},
-                "last": {c.key: c for c in last.cells},
-            }
-            for rule in spec.across_years:
-                if (rule.previous or spec.id) != last.format:
-                    continue
-                _require_names(rule, spec, registry.get(last.format))
-                findings += _check(rule, org, year, this, cells)
-    return tuple(findings)
+        placed.append((report.organization.strip(), report.year, report))
+    named = group_agencies((name for name, _, _ in placed), agencies)
+    for key, names in named.merged:
+        findings.append(
+            Finding(
+                "across.merged",
+                Severity.INFO,
+                f"{key}: the names {'、'.join(names)} are compared as one agency",
+            )
+        )
+    for name, others in named.undecided:
+        findings.append(
+            Finding(
+                "across.undecided_agency",
+                Severity.INFO,
+                f"{name} may be any of {'、'.join(others)}: compared as an agency of its own",
+            )
+        )
+    groups: dict[str, dict[int, list[Report]]] = {}
+    for name, year, report in placed:
+        groups.setdefault(named.keys[name], {}).setdefault(year, []).append(report)
+    return groups
+
+
+def _year(
+    org: str, year: int, by_year: dict[int, list[Report]], registry: Registry
+) -> list[Finding]:
+    """The findings of ``org``'s report of ``year`` against its report of the year before."""
+    if len(by_year[year]) > 1:
+        return [
+            Finding(
+                "across.duplicate",
+                Severity.WARNING,
+                f"{org}: {len(by_year[year])} reports for {year}; they are not compared",
+            )
+        ]
+    before = by_year.get(year - 1, [])
+    if len(before) != 1:
+        return []
+    this, last = by_year[year][0], before[0]
+    spec = registry.get(this.format)
+    cells = {
+        "this": {c.key: c for c in this.cells},
+        "last": {c.key: c for c in last.cells},
+    }
+    findings = []
+    for rule in spec.across_years:
+        if (rule.previous or spec.id) != last.format:
+            continue
+        _require_names(rule, spec, registry.get(last.format))
+        findings += _check(rule, org, year, this, cells)
+    return findings
 
 
 def _require_names(rule: YearRule, spec: Spec, previous: Spec) -> None:

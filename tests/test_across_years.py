@@ -9,7 +9,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 import govdisclosure
+from govdisclosure.agencies import Agencies, group_agencies
 from govdisclosure.model import Value
 from govdisclosure.testing import FilledReport, Layout, render
 
@@ -33,7 +36,9 @@ THIS = {
 }
 
 
-def _values(spec_id: str, t3: dict[str, list[int]]) -> dict[str, dict[str, list[Value]]]:
+def _values(
+    spec_id: str, t3: dict[str, list[int]]
+) -> dict[str, dict[str, list[Value]]]:
     spec = REGISTRY.get(spec_id)
     values: dict[str, dict[str, list[Value]]] = {
         t.id: {r.key: [0 for _ in t.column_leaves()] for r in t.row_leaves()}
@@ -119,3 +124,75 @@ def test_the_hebei_education_department_breaks_its_in_force_chain_twice() -> Non
     ]
     assert [("Y1", 159, 169), ("Y1", 156, 157)] == chain
     assert [] == [f for f in found if f.rule in ("Y4", "Y5")]  # 0s carried, 0s found
+
+
+def test_one_agency_under_two_names_is_one_key() -> None:
+    groups = group_agencies(
+        [
+            "洪泽区人民政府",
+            "淮安市洪泽区人民政府",
+            "淮安市人民政府",  # the city: another agency
+            "省工业和信息化厅",
+            "河北省工业和信息化厅",
+            "河北省教育厅",
+        ]
+    )
+
+    assert "淮安市洪泽区人民政府" == groups.keys["洪泽区人民政府"]
+    assert "淮安市洪泽区人民政府" == groups.keys["淮安市洪泽区人民政府"]
+    assert "淮安市人民政府" == groups.keys["淮安市人民政府"]
+    assert "河北省工业和信息化厅" == groups.keys["省工业和信息化厅"]
+    assert "河北省教育厅" == groups.keys["河北省教育厅"]
+    assert {k for k, _ in groups.merged} == {
+        "淮安市洪泽区人民政府",
+        "河北省工业和信息化厅",
+    }
+
+
+def test_width_spaces_and_abbreviations_do_not_split_an_agency() -> None:
+    groups = group_agencies(
+        ["河北省 工信厅", "河北省工业和信息化厅", "ＡＢ县人民政府", "AB县人民政府"]
+    )
+
+    assert 2 == len(set(groups.keys.values()))
+    assert groups.keys["河北省 工信厅"] == groups.keys["河北省工业和信息化厅"]
+
+
+def test_a_short_name_two_agencies_may_print_joins_neither() -> None:
+    groups = group_agencies(
+        ["省工业和信息化厅", "河北省工业和信息化厅", "山东省工业和信息化厅"]
+    )
+
+    assert "省工业和信息化厅" == groups.keys["省工业和信息化厅"]
+    assert [("省工业和信息化厅", ("山东省工业和信息化厅", "河北省工业和信息化厅"))] == [
+        (n, o) for n, o in groups.undecided
+    ]
+
+
+def test_the_agency_table_is_extended_by_the_user(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("aliases:\n  县交通局: 某某县交通运输局\n", encoding="utf-8")
+    table = Agencies.load(extra)
+
+    groups = group_agencies(["县交通局", ORG], table)
+
+    assert ORG == groups.keys["县交通局"]
+    with pytest.raises(govdisclosure.SpecError, match="unknown keys"):
+        Agencies.load(extra, table).extended({"provinse": ["X"]})
+
+
+def test_the_industry_department_reports_are_one_agency() -> None:
+    """03 and 09 print 河北省工业和信息化厅, 05 only 省工业和信息化厅."""
+    reports = [
+        govdisclosure.load_file(REAL / f"{name}.txt")
+        for name in ("03-hebei-gxt-2019", "09-hebei-gxt-2020", "05-hebei-gxt-2022")
+    ]
+    assert "省工业和信息化厅" == reports[2].organization
+
+    found = govdisclosure.compare(reports)
+
+    [merged] = [f for f in found if f.code == "across.merged"]
+    assert "河北省工业和信息化厅" in merged.message
+    assert (
+        "省工业和信息化厅、" in merged.message or "、省工业和信息化厅" in merged.message
+    )
