@@ -13,7 +13,7 @@ are the edges.
 Only the names in ``__all__`` are public; every other module is internal.
 """
 
-from govdisclosure.across import compare
+from govdisclosure.across import compare, decide_by_neighbours
 from govdisclosure.api import load, load_file
 from govdisclosure.errors import (
     FormatNotRecognizedError,
@@ -69,6 +69,7 @@ __all__ = [
     "SpecNotFoundError",
     "Table",
     "compare",
+    "decide_by_neighbours",
     "explain",
     "html_to_text",
     "load",

@@ -16,21 +16,35 @@ names is decided (ok, inferred, or blank as zero) in both reports.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
+
+from attrs import evolve
 
 from govdisclosure.agencies import Agencies, group_agencies
+from govdisclosure.api import trace
 from govdisclosure.errors import SpecError
-from govdisclosure.model import DECIDED, Cell, Finding, Report, Severity, Value
+from govdisclosure.model import (
+    DECIDED,
+    Cell,
+    Finding,
+    Report,
+    Severity,
+    Value,
+)
+from govdisclosure.pipeline.narrow import Stated
 from govdisclosure.spec.check import check_previous_names
 from govdisclosure.spec.expr import (
+    Instance,
     for_each_indexes,
     parse_equation,
     place,
+    places,
     weighted_sum,
 )
-from govdisclosure.spec.model import ForEach, Spec, YearRule
+from govdisclosure.spec.model import ForEach, Invariant, Spec, TableSpec, YearRule
 from govdisclosure.spec.registry import Registry, default_registry
 
-__all__ = ["compare"]
+__all__ = ["compare", "decide_by_neighbours"]
 
 
 def compare(
@@ -204,3 +218,160 @@ def _key(table: str, for_each: ForEach, index: str | None, name: str) -> str:
 
 def _sum(terms: list[tuple[int, Cell]]) -> Value:
     return weighted_sum((coef, cell.value) for coef, cell in terms)
+
+
+# ---- neighbouring years as evidence ------------------------------------------
+
+
+def decide_by_neighbours(
+    text: str,
+    neighbours: Iterable[Report],
+    *,
+    spec: str | None = None,
+    registry: Registry | None = None,
+    agencies: Agencies | None = None,
+) -> Report:
+    """Parse ``text``, then settle its flagged cells with the same agency's reports of the years before and after.
+
+    Each cross-year rule relating this report to a neighbour becomes an
+    equation on this report's cells, the neighbour's decided cells as
+    numbers, and narrows readings exactly as a figure of the prose does
+    (docs/narrative.md#neighbouring-years-as-evidence): after the table's own
+    equations, only where some reading satisfies it, so it never overrides a
+    cell the text decides; a cell it decides is ``inferred``, its reason naming
+    the neighbour and the rule. An ``across.neighbours`` info finding says
+    which reports were used and which cells they decided.
+    """
+    registry = registry if registry is not None else default_registry()
+    report = trace(text, spec=spec, registry=registry)[0]
+    flagged = {c.key for c in report.cells if c.status not in DECIDED}
+    if not flagged or not report.organization or report.year is None:
+        return report
+    around = [n for n in neighbours if n.organization and n.year is not None]
+    keys = group_agencies(
+        [report.organization, *(n.organization or "" for n in around)], agencies
+    ).keys
+    own = keys[report.organization.strip()]
+    stated: list[Stated] = []
+    used: list[str] = []
+    for other in around:
+        if keys[(other.organization or "").strip()] != own:
+            continue
+        offset = (other.year or 0) - report.year
+        if offset not in (-1, 1):
+            continue
+        found = _stated(report, other, own, registry, later=offset == 1)
+        stated += found
+        used += [f"{other.year}"] if found else []
+    if not stated:
+        return report
+    again = trace(text, spec=report.format, registry=registry, stated=stated)[0]
+    decided = sorted(
+        c.key for c in again.cells if c.key in flagged and c.status in DECIDED
+    )
+    note = Finding(
+        "across.neighbours",
+        Severity.INFO,
+        f"{own}: the {' and '.join(sorted(used))} report(s) taken as evidence through "
+        f"the cross-year rules; cells they decided: {', '.join(decided) or 'none'}",
+        cells=tuple(decided),
+    )
+    return evolve(again, findings=(*again.findings, note))
+
+
+def _stated(
+    report: Report, other: Report, org: str, registry: Registry, *, later: bool
+) -> list[Stated]:
+    """The equations ``other`` (a year before or after) states on ``report``'s cells.
+
+    The rules are the later report's: ``report``'s own rules when ``other`` is
+    last year's, ``other``'s when it is next year's. In them ``report`` is
+    ``this`` or ``last``, and its cells are the unknowns.
+    """
+    this, last = (other, report) if later else (report, other)
+    spec = registry.get(this.format)
+    known = {c.key: c for c in other.cells}
+    out = []
+    for rule in spec.across_years:
+        if (rule.previous or spec.id) != last.format:
+            continue
+        _require_names(rule, spec, registry.get(last.format))
+        unknown = "last" if later else "this"
+        table = (rule.previous_table or rule.table) if later else rule.table
+        tables = {"this": rule.table, "last": rule.previous_table or rule.table}
+        try:
+            target = registry.get(report.format).table(table)
+        except KeyError:
+            continue
+        for index in for_each_indexes(
+            rule.for_each,
+            [r.key for r in spec.table(rule.table).row_leaves()],
+            [c.key for c in spec.table(rule.table).column_leaves()],
+        ):
+            label = f" [{rule.for_each.value} {index}]" if index else ""
+            ident = f"{rule.id}@{other.year}{label}"
+            instance = _instance(rule, ident, index, unknown, tables, known, target)
+            if instance is None:
+                continue
+            said = (
+                f"{org}'s {other.year} report ({other.format}) and cross-year rule "
+                f"{rule.id} {rule.equation}{label} give {instance.text}"
+            )
+            out.append(Stated(ident, said, instance))
+    return out
+
+
+def _instance(
+    rule: YearRule,
+    ident: str,
+    index: str | None,
+    unknown: str,
+    tables: dict[str, str],
+    known: dict[str, Cell],
+    target: TableSpec,
+) -> Instance | None:
+    """The rule for ``index`` as ``Σ coef·cell + constant == 0`` over the unknown report's cells.
+
+    None when a cell of the known report is not decided, or the rule names
+    no cell of the unknown one.
+    """
+    equation = parse_equation(rule.equation)
+    rows = {r.key for r in target.row_leaves()}
+    terms: list[tuple[int, str, str]] = []
+    constant: int | Decimal = 0
+    for sign, side in ((1, equation.lhs), (-1, equation.rhs)):
+        for term in side:
+            which, _, name = term.name.partition(".")
+            row, column = place(rule.for_each, index, name)
+            if which == unknown:
+                if row not in rows:
+                    return None
+                terms.append((sign * term.coef, row, column))
+                continue
+            cell = known.get(f"{tables[which]}.{row}.{column}")
+            if cell is None or cell.status not in DECIDED:
+                return None
+            constant += weighted_sum([(sign * term.coef, cell.value)])
+    if not terms:
+        return None
+    text = f"{_terms_text(target.id, terms)} == {-constant}"
+    return Instance(
+        Invariant(ident, target.id, text),
+        target.id,
+        index,
+        tuple(terms),
+        text,
+        constant,
+        places(tuple(terms), target),
+    )
+
+
+def _terms_text(table: str, terms: list[tuple[int, str, str]]) -> str:
+    """``t2_1.rules.in_force - t2_1.rules.issued``: coefficients shown only past ±1."""
+    out = ""
+    for coef, row, column in terms:
+        sign = "-" if coef < 0 else "+"
+        size = f"{abs(coef)}·" if abs(coef) != 1 else ""
+        name = f"{size}{table}.{row}.{column}"
+        out = f"{out} {sign} {name}" if out else (f"-{name}" if coef < 0 else name)
+    return out

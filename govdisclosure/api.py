@@ -20,7 +20,7 @@ GovDisclosureError, chained to the original so it stays visible).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -40,7 +40,7 @@ from govdisclosure.pipeline.grid import TokenGrid, build_grid
 from govdisclosure.pipeline.invariants import check_invariants
 from govdisclosure.pipeline.metadata import Metadata, read_metadata
 from govdisclosure.pipeline.narrative import agreed_facts, check_facts, find_facts
-from govdisclosure.pipeline.narrow import narrow_readings
+from govdisclosure.pipeline.narrow import Stated, narrow_readings
 from govdisclosure.pipeline.normalize import NormalizedText, normalize_text
 from govdisclosure.pipeline.read import html_to_text, looks_like_html, read_text
 from govdisclosure.pipeline.rows import TableDraft, draft_tables
@@ -111,8 +111,14 @@ class Stages:
         )
 
 
-def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
-    """Run the steps after normalisation with one spec; the order is written here only."""
+def run_stages(
+    normalized: NormalizedText, spec: Spec, stated: Sequence[Stated] = ()
+) -> Stages:
+    """Run the steps after normalisation with one spec; the order is written here only.
+
+    ``stated``: equations on this report's cells from outside its text (the
+    neighbouring years', `across.decide_by_neighbours`), used as the prose's figures are.
+    """
     sections = locate_sections(normalized, spec)
     metadata, metadata_findings = read_metadata(sections, spec)
     facts = find_facts(sections, spec)
@@ -125,7 +131,9 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
         for sid in section_ids
     )
     drafts, draft_findings = draft_tables(grids, spec)
-    narrowed, conflicts = narrow_readings(drafts, spec, agreed_facts(facts, spec))
+    narrowed, conflicts = narrow_readings(
+        drafts, spec, agreed_facts(facts, spec), stated
+    )
     tables, cell_findings = finalize_tables(narrowed)
     checks = (
         *conflicts,
@@ -233,17 +241,19 @@ def trace(
     spec: str | Spec | Path | None = None,
     registry: Registry | None = None,
     spec_paths: Iterable[str | Path] = (),
+    stated: Sequence[Stated] = (),
 ) -> tuple[Report, Stages]:
     """`load`, and the `Stages` of the run whose Report it returns.
 
     The stages' ``normalized.source`` is the text the steps read: for HTML
-    input, its `html_to_text`.
+    input, its `html_to_text`. ``stated`` (with a ``spec``: its cell keys are
+    that spec's) is evidence from outside the text (`run_stages`).
     """
     try:
         if registry is None:
             paths = tuple(str(p) for p in spec_paths)
             registry = registry_with(paths) if paths else default_registry()
-        return _load(text, spec, registry)
+        return _load(text, spec, registry, stated)
     except GovDisclosureError:
         raise
     except Exception as exc:  # a bug: keep the contract, keep the evidence
@@ -253,11 +263,14 @@ def trace(
 
 
 def _load(
-    text: str, spec: str | Spec | Path | None, registry: Registry
+    text: str,
+    spec: str | Spec | Path | None,
+    registry: Registry,
+    stated: Sequence[Stated] = (),
 ) -> tuple[Report, Stages]:
     """HTML to text, then the spec: the one given, or the best detected."""
     if looks_like_html(text):
-        report, stages = _load(html_to_text(text), spec, registry)
+        report, stages = _load(html_to_text(text), spec, registry, stated)
         note = Finding(
             "input.html",
             Severity.INFO,
@@ -272,7 +285,7 @@ def _load(
         spec = load_spec(spec, parents=registry.raw_specs())
     elif isinstance(spec, str):
         spec = registry.get(spec)
-    return _parse(normalized, spec, 1.0)
+    return _parse(normalized, spec, 1.0, stated)
 
 
 def _detect(normalized: NormalizedText, registry: Registry) -> tuple[Report, Stages]:
@@ -310,11 +323,14 @@ def _detect(normalized: NormalizedText, registry: Registry) -> tuple[Report, Sta
 
 
 def _parse(
-    normalized: NormalizedText, chosen: Spec, score: float
+    normalized: NormalizedText,
+    chosen: Spec,
+    score: float,
+    stated: Sequence[Stated] = (),
 ) -> tuple[Report, Stages]:
     """Run the pipeline with one spec, its patterns' time bounded and said as findings."""
     with timeouts() as times:
-        stages = run_stages(normalized, chosen)
+        stages = run_stages(normalized, chosen, stated)
     return _report(stages, score, _pattern_findings(chosen, times)), stages
 
 

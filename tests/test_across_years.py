@@ -196,3 +196,76 @@ def test_the_industry_department_reports_are_one_agency() -> None:
     assert (
         "省工业和信息化厅、" in merged.message or "、省工业和信息化厅" in merged.message
     )
+
+
+def _hebei_gxt(year: int, normative_documents: list[int]) -> govdisclosure.Report:
+    """河北省工业和信息化厅's report of ``year`` (2021 or 2023, not in the corpus),
+    from the numbers 05-hebei-gxt-2022's expected notes quote: 5225 = 5|2|25 (2021)
+    and 1126 = 1|1|26 (2023); table 三 carries nothing over, as 05 does."""
+    values = _values("gov-2021", {})
+    values["t2_1"]["normative_documents"] = list(normative_documents)
+    return _load("gov-2021", year, values, organization="河北省工业和信息化厅")
+
+
+def _gxt_2022(neighbours: list[govdisclosure.Report]) -> govdisclosure.Report:
+    text = (REAL / "05-hebei-gxt-2022.txt").read_text(encoding="utf-8")
+    return govdisclosure.decide_by_neighbours(text, neighbours)
+
+
+def _normative(report: govdisclosure.Report) -> list[tuple[Value, str]]:
+    t2 = report.table("t2_1")
+    return [
+        (
+            t2.cell("normative_documents", c).value,
+            t2.cell("normative_documents", c).status.value,
+        )
+        for c in ("issued", "repealed", "in_force")
+    ]
+
+
+def test_the_neighbouring_years_decide_a_glued_row() -> None:
+    """行政规范性文件5426 is 5|4|26, 5|42|6 or 54|2|6; 2021's 25 in force and
+    2023's 26 (1 issued, 1 repealed) leave only 5|4|26 through rule Y1."""
+    alone = govdisclosure.load_file(REAL / "05-hebei-gxt-2022.txt")
+    assert ["ambiguous"] * 3 == [status for _, status in _normative(alone)]
+
+    for neighbours in (
+        [_hebei_gxt(2021, [5, 2, 25]), _hebei_gxt(2023, [1, 1, 26])],
+        [_hebei_gxt(2021, [5, 2, 25])],
+        [_hebei_gxt(2023, [1, 1, 26])],
+    ):
+        report = _gxt_2022(neighbours)
+
+        assert [(5, "inferred"), (4, "inferred"), (26, "inferred")] == _normative(
+            report
+        )
+        reason = report.table("t2_1").cell("normative_documents", "issued").reason or ""
+        assert "Y1" in reason
+        assert "河北省工业和信息化厅's 20" in reason
+        [note] = [f for f in report.findings if f.code == "across.neighbours"]
+        assert "t2_1.normative_documents.in_force" in note.cells
+        # every other cell as the text alone reads it
+        assert [c for c in alone.cells if "normative" not in c.key] == [
+            c for c in report.cells if "normative" not in c.key
+        ]
+
+
+def test_a_neighbour_never_overrides_what_the_text_decides() -> None:
+    """A 2023 report whose chain fits no reading of 5426 (in force 30) decides nothing."""
+    report = _gxt_2022([_hebei_gxt(2023, [1, 1, 30])])
+
+    assert ["ambiguous"] * 3 == [status for _, status in _normative(report)]
+    t4 = report.table("t4")
+    assert 1 == t4.cell("cases", "review_upheld").value  # the text's own, untouched
+
+
+def test_a_neighbour_of_another_agency_or_year_is_no_evidence() -> None:
+    other = _hebei_gxt(2023, [1, 1, 26])
+    far = _hebei_gxt(2024, [1, 1, 26])
+    stranger = _values("gov-2021", {})
+    stranger["t2_1"]["normative_documents"] = [1, 1, 26]
+
+    report = _gxt_2022([far, _load("gov-2021", 2023, stranger, "河北省教育厅")])
+
+    assert ["ambiguous"] * 3 == [status for _, status in _normative(report)]
+    assert other.year == 2023

@@ -26,6 +26,7 @@ PUBLIC = [
     "SpecNotFoundError",
     "Table",
     "compare",
+    "decide_by_neighbours",
     "explain",
     "html_to_text",
     "load",

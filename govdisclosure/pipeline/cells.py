@@ -407,7 +407,7 @@ def _by(row: RowDraft) -> str:
     why = [f"invariants {', '.join(ids)}"] if ids else []
     why += [_set_aside(i) for i in row.narrowed_by if i.startswith(SET_ASIDE)]
     why += [CONVENTIONS[i] for i in row.narrowed_by if i in CONVENTIONS]
-    why += [f"the text says 「{s}」" for s in row.evidence]
+    why += list(row.evidence)  # what each figure said, as `narrow.Stated.said`
     return f" ({'; '.join(why)})" if why else ""
 
 

@@ -39,7 +39,7 @@ from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Final, cast
 
-from attrs import evolve
+from attrs import evolve, frozen
 
 from govdisclosure.model import Fact, Finding, Severity, Value
 from govdisclosure.pipeline.decode import (
@@ -75,6 +75,7 @@ __all__ = [
     "NON_NEGATIVE",
     "SET_ASIDE",
     "ZEROS_PRINTED",
+    "Stated",
     "narrow_readings",
     "set_aside_equations",
 ]
@@ -97,18 +98,40 @@ CONVENTIONS: Final = {
 
 _Number = int | Decimal
 _RowKey = tuple[str, str]
+
+
+@frozen
+class Stated:
+    """An equation on the report's cells that evidence outside its tables states.
+
+    A figure of the prose (`narrative.fact_instance`), or another report's
+    numbers through a cross-year rule (`across.decide_by_neighbours`): both
+    narrow readings the same way, after the table's own equations, and only
+    where some reading satisfies them. ``said`` is what a decided cell's
+    reason quotes.
+    """
+
+    id: str
+    said: str
+    instance: Instance
+
+
 #: What `_narrow_one` returns when no reading of a row satisfies the equation.
 _UNSATISFIABLE: Final = "unsatisfiable"
 
 
 def narrow_readings(
-    drafts: Sequence[TableDraft], spec: Spec, facts: Sequence[Fact] = ()
+    drafts: Sequence[TableDraft],
+    spec: Spec,
+    facts: Sequence[Fact] = (),
+    stated: Sequence[Stated] = (),
 ) -> tuple[tuple[TableDraft, ...], list[Finding]]:
     """Drop the readings that no consistent table allows (see the module docstring).
 
     ``facts`` are the figures of the prose that agree with each other
-    (`narrative.agreed_facts`). Rows a figure narrowed keep its sentence as
-    evidence. The findings are the ``invariant.unsatisfiable`` errors: sets
+    (`narrative.agreed_facts`); ``stated`` more such equations from outside
+    the text (the neighbouring years' reports), used after them. Rows a
+    figure narrowed keep what it said (its sentence) as evidence. The findings are the ``invariant.unsatisfiable`` errors: sets
     of equations that no reading of their rows satisfies together.
     """
     rows: dict[_RowKey, RowDraft] = {
@@ -149,7 +172,11 @@ def narrow_readings(
     rows, settled = _narrow_set_aside(
         rows, active, settled, trusted, conflicts, columns
     )
-    rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
+    said = [
+        Stated(f.id, f"the text says 「{f.sentence}」", fact_instance(f, spec))
+        for f in facts
+    ]
+    rows = _narrow_by_facts(rows, active, settled, frozen, [*said, *stated])
     rows = _zeros_printed(rows, active, spec, still)
     rows = _non_negative_zeros(rows, active, drafts)
     narrowed = tuple(
@@ -468,17 +495,16 @@ def _narrow_by_facts(
     active: list[Instance],
     settled: bool,
     frozen: set[_RowKey],
-    facts: Sequence[Fact],
-    spec: Spec,
+    facts: Sequence[Stated],
 ) -> dict[_RowKey, RowDraft]:
-    """Narrow further by each figure of the prose, together with the equations.
+    """Narrow further by each figure of the prose (or other `Stated` evidence), together with the equations.
 
     A figure that no reading left by the equations can satisfy is dropped (it
     disagrees, and `narrative.check_facts` says so): prose never overrides
     the table.
     """
     for fact in facts:
-        stated = fact_instance(fact, spec)
+        stated = fact.instance
         if frozen & _rows_of(stated):
             continue  # no consistent reading there: nothing to choose from
         trial = dict(rows)
@@ -493,7 +519,7 @@ def _narrow_by_facts(
                 trial[key] = evolve(
                     row,
                     narrowed_by=tuple(i for i in row.narrowed_by if i != fact.id),
-                    evidence=(*row.evidence, fact.sentence),
+                    evidence=(*row.evidence, fact.said),
                 )
         rows = trial
         active.append(stated)
