@@ -16,8 +16,10 @@ from typing import Any, Final
 import attrs
 import cattrs
 from attrs import Factory, field, frozen
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from govdisclosure.errors import require_extra
+from govdisclosure.faults import Fault, fault_of
 
 __all__ = [
     "DECIDED",
@@ -26,6 +28,7 @@ __all__ = [
     "CellStatus",
     "Coverage",
     "Fact",
+    "Fault",
     "Finding",
     "Report",
     "Result",
@@ -165,7 +168,8 @@ class Finding:
     """Something wrong with, or worth knowing about, one report.
 
     ``code`` is a stable dotted identifier (see docs/findings.md), e.g.
-    ``invariant.violated`` or ``token.unused``.
+    ``invariant.violated`` or ``token.unused``. ``fault`` says whose fault it
+    is (`faults.FAULTS`: the report's, the reader's, or none), from the code.
     """
 
     code: str
@@ -180,6 +184,12 @@ class Finding:
     blank_cells: tuple[str, ...] = ()
     missing_cells: tuple[str, ...] = ()
     span: SourceSpan | None = None
+    #: Derived from ``code`` (`faults.FAULTS`), never given: `evolve` with
+    #: another code gives the other code's fault.
+    fault: Fault = field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "fault", fault_of(self.code))
 
 
 @frozen
@@ -432,6 +442,19 @@ converter.register_unstructure_hook_func(lambda t: t == Value, _unstructure_valu
 converter.register_structure_hook_func(lambda t: t == Value, _structure_value)
 converter.register_unstructure_hook(CellStatus, lambda e: e.value)
 converter.register_unstructure_hook(Severity, lambda e: e.value)
+converter.register_unstructure_hook(Fault, lambda e: e.value)
+# a finding's JSON carries its fault (derived, so not given back when read)
+converter.register_unstructure_hook(
+    Finding,
+    make_dict_unstructure_fn(Finding, converter, _cattrs_include_init_false=True),
+)
+_structure_finding = make_dict_structure_fn(
+    Finding, converter, _cattrs_forbid_extra_keys=True
+)
+converter.register_structure_hook(
+    Finding,
+    lambda d, t: _structure_finding({k: v for k, v in d.items() if k != "fault"}, t),
+)
 converter.register_unstructure_hook(Decimal, str)
 converter.register_structure_hook(Decimal, lambda d, _: Decimal(d))
 converter.register_structure_hook_func(

@@ -7,13 +7,17 @@ the table 三 rows named), so every expected number is read off this file.
 from __future__ import annotations
 
 import random
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import govdisclosure
 from govdisclosure.agencies import Agencies, group_agencies
-from govdisclosure.model import Value
+from govdisclosure.faults import FAULTS
+from govdisclosure.model import Fault, Value
 from govdisclosure.testing import FilledReport, Layout, render
 
 REGISTRY = govdisclosure.Registry(plugins=False)
@@ -269,3 +273,45 @@ def test_a_neighbour_of_another_agency_or_year_is_no_evidence() -> None:
 
     assert ["ambiguous"] * 3 == [status for _, status in _normative(report)]
     assert other.year == 2023
+
+
+def test_every_code_the_library_raises_has_its_fault_documented() -> None:
+    """`faults.FAULTS` is the one declaration; docs/findings.md gives each code's class."""
+    package = Path(govdisclosure.__file__).parent
+    raised = {
+        code
+        for path in package.rglob("*.py")
+        for code in re.findall(
+            r'"((?:invariant|decode|token|label|row|header|table|section|spec|year|'
+            r'narrative|input|across)\.[a-z_]+)"',
+            path.read_text("utf-8"),
+        )
+    } | {"metadata.title_unknown", "metadata.organization_unknown"}
+    docs = (package.parent / "docs" / "findings.md").read_text("utf-8")
+    documented = dict(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| [^|]+ \| (report|reader|none) \|", docs, re.M))
+
+    assert raised - {"row.column"} <= set(FAULTS)
+    assert {code: fault.value for code, fault in FAULTS.items()} == documented
+
+
+def test_check_prints_report_faults_and_reader_limits_apart(tmp_path: Path) -> None:
+    """A broken equation is the report's fault (exit 1); a table not read the reader's (exit 3)."""
+    values = _values("gov-2021", THIS)
+    values["t3"]["granted"][0] = 4  # 予以公开 自然人 4 against （七）总计 3
+    broken = tmp_path / "broken.txt"
+    filled = FilledReport(REGISTRY.get("gov-2021"), values, 2021, ORG)
+    broken.write_text(render(filled, Layout(cells="pipe"), random.Random(1)), "utf-8")
+
+    run = subprocess.run(
+        [sys.executable, "-m", "govdisclosure", "check", "--jobs", "1", str(broken)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert 1 == run.returncode
+    lines = [x for x in run.stdout.splitlines() if x.startswith(f"{broken}: ")]
+    assert lines
+    assert all(x.endswith("[report fault]") for x in lines if "broken in" in x)
+    report = govdisclosure.load_file(broken)
+    assert {Fault.REPORT} == {f.fault for f in report.findings if f.code == "invariant.violated"}

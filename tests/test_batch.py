@@ -148,7 +148,7 @@ def test_check_names_the_broken_equation(
     out = capsys.readouterr().out
     assert (
         f"{broken}: I1 broken in t3: new_requests + carried_over == processed_total "
-        "+ carry_forward  [column total]: left side 5, right side 0"
+        "+ carry_forward  [column total]: left side 5, right side 0 [report fault]"
     ) in out.splitlines()
 
 

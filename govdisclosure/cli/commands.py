@@ -23,7 +23,7 @@ from typing import Any
 from govdisclosure.api import load_file
 from govdisclosure.cli.views import Progress, render
 from govdisclosure.errors import GovDisclosureError
-from govdisclosure.model import Finding, Report, Result, Severity
+from govdisclosure.model import Fault, Finding, Report, Result, Severity
 from govdisclosure.output.export import (
     CsvSink,
     JsonLinesSink,
@@ -70,18 +70,23 @@ UNREAD = (
 INTERRUPTED = 130  # Ctrl-C: the shell's code for a command ended by SIGINT
 TERMINATED = 143  # SIGTERM (kill, systemd, a container stopping): 128 + 15
 
-#: Error findings that say what was not read rather than what is wrong.
-_UNREAD_CODES = frozenset({"table.missing", "table.unread"})
-
 
 def _broken(report: Report) -> list[Finding]:
-    """The error findings about the numbers themselves (a broken 勾稽关系), not about
-    what was read (those are `_unread`'s)."""
+    """The error findings that are the report's fault (a broken 勾稽关系), not the
+    reader's (a table not read: those are `_unread`'s); `faults.FAULTS` says which."""
     return [
         f
         for f in report.findings
-        if f.severity is Severity.ERROR and f.code not in _UNREAD_CODES
+        if f.severity is Severity.ERROR and f.fault is Fault.REPORT
     ]
+
+
+#: How `check` tags a line by whose fault it is (docs/cli.md).
+_TAGS = {
+    Fault.REPORT: "[report fault]",
+    Fault.READER: "[reader limit]",
+    Fault.NONE: "[note]",
+}
 
 
 def _unread(report: Report) -> str | None:
@@ -334,7 +339,7 @@ def check_many(args: argparse.Namespace) -> int:
         from govdisclosure.across import compare
 
         for finding in compare(reports):
-            print(f"{finding.severity.value}: {finding.message}")
+            print(f"{finding.severity.value}: {finding.message} {_TAGS[finding.fault]}")
     print(_check_summary(counts))
     if counts["failed"]:
         return FAILED
@@ -348,11 +353,11 @@ def _check_one(
     errors = _broken(report)
     counts["broken"] += bool(errors)
     for finding in errors:
-        progress.say(f"{path}: {finding.message}", sys.stdout)
+        progress.say(f"{path}: {finding.message} {_TAGS[Fault.REPORT]}", sys.stdout)
     gap = _unread(report)
     counts["unread"] += gap is not None
     if gap:
-        progress.say(f"{path}: {gap}", sys.stdout)
+        progress.say(f"{path}: {gap} {_TAGS[Fault.READER]}", sys.stdout)
 
 
 def _check_summary(counts: dict[str, int]) -> str:
