@@ -288,7 +288,11 @@ def test_every_code_the_library_raises_has_its_fault_documented() -> None:
         )
     } | {"metadata.title_unknown", "metadata.organization_unknown"}
     docs = (package.parent / "docs" / "findings.md").read_text("utf-8")
-    documented = dict(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| [^|]+ \| (report|reader|none) \|", docs, re.M))
+    documented = dict(
+        re.findall(
+            r"^\| `([a-z_]+\.[a-z_]+)` \| [^|]+ \| (report|reader|none) \|", docs, re.M
+        )
+    )
 
     assert raised - {"row.column"} <= set(FAULTS)
     assert {code: fault.value for code, fault in FAULTS.items()} == documented
@@ -314,4 +318,6 @@ def test_check_prints_report_faults_and_reader_limits_apart(tmp_path: Path) -> N
     assert lines
     assert all(x.endswith("[report fault]") for x in lines if "broken in" in x)
     report = govdisclosure.load_file(broken)
-    assert {Fault.REPORT} == {f.fault for f in report.findings if f.code == "invariant.violated"}
+    assert {Fault.REPORT} == {
+        f.fault for f in report.findings if f.code == "invariant.violated"
+    }
