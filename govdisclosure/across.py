@@ -32,6 +32,7 @@ from govdisclosure.model import (
     Value,
 )
 from govdisclosure.pipeline.narrow import Stated
+from govdisclosure.reuse import section_reuse
 from govdisclosure.spec.check import check_previous_names
 from govdisclosure.spec.expr import (
     Instance,
@@ -44,13 +45,18 @@ from govdisclosure.spec.expr import (
 from govdisclosure.spec.model import ForEach, Invariant, Spec, TableSpec, YearRule
 from govdisclosure.spec.registry import Registry, default_registry
 
-__all__ = ["compare", "decide_by_neighbours"]
+__all__ = ["REUSE_THRESHOLD", "compare", "decide_by_neighbours"]
+
+#: A section of prose repeating more than this share of last year's prose is
+#: an ``across.reused`` finding (evaluators' common rule: more than half).
+REUSE_THRESHOLD = 0.5
 
 
 def compare(
     reports: Iterable[Report],
     registry: Registry | None = None,
     agencies: Agencies | None = None,
+    reuse_threshold: float | None = REUSE_THRESHOLD,
 ) -> tuple[Finding, ...]:
     """Check each organisation's consecutive reports against the declared cross-year rules.
 
@@ -62,7 +68,9 @@ def compare(
     key its previous spec lacks is a `SpecError`. ``agencies`` says which
     names are one agency (default: `Agencies.bundled`); names it merges are
     an ``across.merged`` info finding, a name two agencies may print an
-    ``across.undecided_agency`` info finding.
+    ``across.undecided_agency`` info finding. A section of prose repeating
+    more than ``reuse_threshold`` of last year's prose (`reuse.section_reuse`)
+    is an ``across.reused`` warning; None checks no reuse.
     """
     registry = registry if registry is not None else default_registry()
     findings: list[Finding] = []
@@ -71,6 +79,9 @@ def compare(
         by_year = groups[org]
         for year in sorted(by_year):
             findings += _year(org, year, by_year, registry)
+            pair = [*by_year.get(year - 1, []), *by_year[year]]
+            if reuse_threshold is not None and len(pair) == 2 and year - 1 in by_year:
+                findings += _reused(org, pair[1], pair[0], registry, reuse_threshold)
     return tuple(findings)
 
 
@@ -374,4 +385,33 @@ def _terms_text(table: str, terms: list[tuple[int, str, str]]) -> str:
         size = f"{abs(coef)}·" if abs(coef) != 1 else ""
         name = f"{size}{table}.{row}.{column}"
         out = f"{out} {sign} {name}" if out else (f"-{name}" if coef < 0 else name)
+    return out
+
+
+def _prose(report: Report, registry: Registry) -> list[str]:
+    """The ids of ``report``'s sections that hold no table of its spec."""
+    tables = {t.section for t in registry.get(report.format).tables}
+    return [s.id for s in report.sections if s.id not in tables]
+
+
+def _reused(
+    org: str, this: Report, last: Report, registry: Registry, threshold: float
+) -> list[Finding]:
+    """An ``across.reused`` warning per section of prose past ``threshold``."""
+    out = []
+    for part in section_reuse(
+        this, last, _prose(this, registry), _prose(last, registry)
+    ):
+        if part.share <= threshold:
+            continue
+        out.append(
+            Finding(
+                "across.reused",
+                Severity.WARNING,
+                f"{org} {last.year}→{this.year}: {part.heading} repeats "
+                f"{part.share:.0%} of last year's prose ({part.repeated} of "
+                f"{part.chars} characters in {len(part.passages)} passage(s))",
+                rule=part.section,
+            )
+        )
     return out

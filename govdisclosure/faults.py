@@ -41,6 +41,7 @@ FAULTS: Final[Mapping[str, Fault]] = MappingProxyType(
         "section.must_mention": _R,
         "row.group_total": _R,
         "across.violated": _R,
+        "across.reused": _R,
         "invariant.unchecked": _L,
         "decode.bound": _L,
         "token.unused": _L,

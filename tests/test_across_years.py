@@ -18,6 +18,7 @@ import govdisclosure
 from govdisclosure.agencies import Agencies, group_agencies
 from govdisclosure.faults import FAULTS
 from govdisclosure.model import Fault, Value
+from govdisclosure.reuse import section_reuse
 from govdisclosure.testing import FilledReport, Layout, render
 
 REGISTRY = govdisclosure.Registry(plugins=False)
@@ -321,3 +322,64 @@ def test_check_prints_report_faults_and_reader_limits_apart(tmp_path: Path) -> N
     assert {Fault.REPORT} == {
         f.fault for f in report.findings if f.code == "invariant.violated"
     }
+
+
+REWRITTEN_S1 = (
+    "本年度，我厅把信息公开作为转变作风的重要抓手，围绕招生考试、学位授予、教师资格等群众关切事项，"
+    "逐项梳理公开清单，明确责任处室和办理时限。我们改版了门户网站的公开栏目，把办事指南、收费依据和"
+    "监督电话集中放在首页显著位置，方便查找。对依申请公开，建立了受理、会商、审核、答复四个环节的台账，"
+    "每件申请都有专人跟踪。全年组织两次业务培训，邀请法律顾问讲解答复文书的写法，各处室联络员全部参加。"
+)
+REWRITTEN_S6 = "本年度我厅在全省政务公开考核中位列前列，相关经验被省政务公开办转发推广，供各地各部门学习借鉴。"
+
+
+def _next_year_of_12(text: str) -> str:
+    """12-hebei-jyt-2023 as a 2024 report: 一 and 六 rewritten (by hand, above),
+    五 copied verbatim, every 2023 made 2024 (digits do not count anyway)."""
+    one, two = text.index("一、总体情况"), text.index("二、主动公开政府信息情况")
+    six, sign = text.index("六、其他需要报告的事项"), text.index("\r\r河北省教育厅")
+    text = (
+        text[: one + 6]
+        + "\r"
+        + REWRITTEN_S1
+        + "\r"
+        + text[two : six + 11]
+        + "\r"
+        + REWRITTEN_S6
+        + text[sign:]
+    )
+    return text.replace("2023", "2024")
+
+
+def test_a_section_copied_verbatim_is_reuse_a_rewritten_one_is_not() -> None:
+    raw = (REAL / "12-hebei-jyt-2023.txt").read_bytes().decode("utf-8")  # CRs kept
+    last = govdisclosure.load(raw)
+    this = govdisclosure.load(_next_year_of_12(raw))
+    assert (2024, last.organization) == (this.year, this.organization)
+
+    shares = {p.section: p for p in section_reuse(this, last, ["s1", "s5", "s6"])}
+
+    assert shares["s5"].share > 0.99
+    assert shares["s1"].share < 0.05
+    # 六's only repeated passage is the signature the section ends with
+    six = this.section("s6").text
+    [(start, end)] = shares["s6"].passages
+    assert "河北省教育厅" in six[start:end]
+    assert REWRITTEN_S6[:-1] not in six[start - 1 : end]
+    assert six.index("河北省教育厅") - start <= 2
+    five = this.section("s5").text
+    [(start, end)] = shares["s5"].passages
+    assert five[start:end].startswith("一年来")
+    assert five[start:end].endswith("切实提升教育领域信息公开水平。")
+
+    [finding] = [
+        f for f in govdisclosure.compare([last, this]) if f.code == "across.reused"
+    ]
+    assert "s5" == finding.rule
+    assert Fault.REPORT is finding.fault
+    assert "五、存在的主要问题及改进情况 repeats 100%" in finding.message
+    assert [] == [
+        f
+        for f in govdisclosure.compare([last, this], reuse_threshold=None)
+        if f.code == "across.reused"
+    ]
