@@ -151,7 +151,8 @@ def _year(
         if (rule.previous or spec.id) != last.format:
             continue
         _require_names(rule, spec, registry.get(last.format))
-        findings += _check(rule, org, year, this, cells)
+        specs = {"this": spec, "last": registry.get(last.format)}
+        findings += _check(rule, org, year, this, cells, specs)
     return findings
 
 
@@ -173,8 +174,10 @@ def _check(
     year: int,
     this: Report,
     cells: dict[str, dict[str, Cell]],
+    specs: dict[str, Spec],
 ) -> list[Finding]:
-    """The rule's broken instances; ``cells`` maps "this"/"last" to each report's cells by key."""
+    """The rule's broken instances; ``cells`` maps "this"/"last" to each report's cells by key,
+    ``specs`` to their specs."""
     equation = parse_equation(rule.equation)
     tables = {"this": rule.table, "last": rule.previous_table or rule.table}
     try:
@@ -193,7 +196,7 @@ def _check(
                 which, _, name = term.name.partition(".")
                 key = _key(tables[which], rule.for_each, index, name)
                 cell = cells[which].get(key)
-                if cell is None or cell.status not in DECIDED:
+                if cell is None or not _counted(cell, specs[which]):
                     complete = False
                     break
                 sides[side].append((term.coef, cell))
@@ -219,6 +222,11 @@ def _check(
             )
         )
     return out
+
+
+def _counted(cell: Cell, spec: Spec) -> bool:
+    """Whether a rule may weigh ``cell``: decided, and no blank its spec does not count as 0."""
+    return cell.status in DECIDED and spec.counts_as_zero(cell)
 
 
 def _key(table: str, for_each: ForEach, index: str | None, name: str) -> str:
@@ -302,6 +310,7 @@ def _stated(
     this, last = (other, report) if later else (report, other)
     spec = registry.get(this.format)
     known = {c.key: c for c in other.cells}
+    other_spec = registry.get(other.format)
     out = []
     for rule in spec.across_years:
         if (rule.previous or spec.id) != last.format:
@@ -321,7 +330,9 @@ def _stated(
         ):
             label = f" [{rule.for_each.value} {index}]" if index else ""
             ident = f"{rule.id}@{other.year}{label}"
-            instance = _instance(rule, ident, index, unknown, tables, known, target)
+            instance = _instance(
+                rule, ident, index, unknown, tables, known, other_spec, target
+            )
             if instance is None:
                 continue
             said = (
@@ -339,6 +350,7 @@ def _instance(
     unknown: str,
     tables: dict[str, str],
     known: dict[str, Cell],
+    known_spec: Spec,
     target: TableSpec,
 ) -> Instance | None:
     """The rule for ``index`` as ``Σ coef·cell + constant == 0`` over the unknown report's cells.
@@ -360,7 +372,7 @@ def _instance(
                 terms.append((sign * term.coef, row, column))
                 continue
             cell = known.get(f"{tables[which]}.{row}.{column}")
-            if cell is None or cell.status not in DECIDED:
+            if cell is None or not _counted(cell, known_spec):
                 return None
             constant += weighted_sum([(sign * term.coef, cell.value)])
     if not terms:

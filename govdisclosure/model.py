@@ -89,6 +89,7 @@ RECORD_FIELDS = (
     "status",
     "raw",
     "note",
+    "marker",
 )
 
 
@@ -126,6 +127,11 @@ class Cell:
     #: A remark the report printed in the cell after its number
     #: (``12（其中修订3件）`` → value 12, note ``其中修订3件``); not a value.
     note: str | None = None
+    #: What a blank cell prints: a marker (``—``, ``/``, ``无``, ``不适用``) or
+    #: ``""`` for nothing; None for a cell that is not blank, or when the text
+    #: does not say which of its markers is this cell's. Whether it counts as
+    #: 0 is the spec's (``blank_markers`` do, ``not_applicable_markers`` do not).
+    marker: str | None = None
 
     @property
     def key(self) -> str:
@@ -348,7 +354,7 @@ class Report:
         Keys: ``source`` (given by the caller, e.g. the file path), ``format``,
         ``organization``, ``year``, ``table``, ``row_key``, ``column_key``,
         ``row_label``, ``column_label``, ``value`` (int, Decimal or None),
-        ``unit``, ``status`` (its string value), ``raw``, ``note``.
+        ``unit``, ``status`` (its string value), ``raw``, ``note``, ``marker``.
         """
         head = {
             "source": source,
@@ -369,6 +375,7 @@ class Report:
                 "status": c.status.value,
                 "raw": c.raw,
                 "note": c.note,
+                "marker": c.marker,
             }
             for c in self.cells
         ]

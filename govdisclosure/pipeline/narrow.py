@@ -997,7 +997,7 @@ def _zeros_printed(
 
 def _empty(slot: Slot) -> bool:
     """Whether a slot leaves its cell unprinted: blank, a gap, cut short."""
-    return slot is BLANK or slot is GAP or (slot == MISSING and not _unread(slot))
+    return slot == BLANK or slot is GAP or (slot == MISSING and not _unread(slot))
 
 
 def _unread(slot: Slot) -> bool:
@@ -1182,7 +1182,7 @@ def _cell_state(slots: Iterable[Slot]) -> _State:
         if isinstance(slot, Piece) and slot.value is not None:
             values.add(slot.value)
             kinds.add((True, slot.value))
-        elif slot is BLANK:
+        elif slot == BLANK:
             values.add(0)
             kinds.add((False, 0))
         else:

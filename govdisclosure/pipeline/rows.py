@@ -821,7 +821,7 @@ def _total_values(
         return None
     return (
         tuple(slot.value if isinstance(slot, Piece) else None for slot in readings[0])
-        if all(isinstance(s, Piece) or s is BLANK for s in readings[0])
+        if all(isinstance(s, Piece) or s == BLANK for s in readings[0])
         else None
     )
 
