@@ -126,14 +126,8 @@ def narrow_readings(
     facts: Sequence[Fact] = (),
     stated: Sequence[Stated] = (),
 ) -> tuple[tuple[TableDraft, ...], list[Finding]]:
-    """Drop the readings that no consistent table allows (see the module docstring).
-
-    ``facts`` are the figures of the prose that agree with each other
-    (`narrative.agreed_facts`); ``stated`` more such equations from outside
-    the text (the neighbouring years' reports), used after them. Rows a
-    figure narrowed keep what it said (its sentence) as evidence. The findings are the ``invariant.unsatisfiable`` errors: sets
-    of equations that no reading of their rows satisfies together.
-    """
+    """Drop the readings no consistent table allows (module docstring): by the equations,
+    the prose's ``facts``, then ``stated`` (neighbouring years'); findings: unsatisfiable cores."""
     rows: dict[_RowKey, RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
@@ -172,11 +166,8 @@ def narrow_readings(
     rows, settled = _narrow_set_aside(
         rows, active, settled, trusted, conflicts, columns
     )
-    said = [
-        Stated(f.id, f"the text says 「{f.sentence}」", fact_instance(f, spec))
-        for f in facts
-    ]
-    rows = _narrow_by_facts(rows, active, settled, frozen, [*said, *stated])
+    evidence = [*_said(facts, spec), *stated]
+    rows = _narrow_by_facts(rows, active, settled, frozen, evidence)
     rows = _zeros_printed(rows, active, spec, still)
     rows = _non_negative_zeros(rows, active, drafts)
     narrowed = tuple(
@@ -186,6 +177,14 @@ def narrow_readings(
         *bounds,
         *(_uncut_finding(rows[k]) for k in uncut if k not in bounded),
         *(_unsatisfiable(core, rows, spec) for core in conflicts),
+    ]
+
+
+def _said(facts: Sequence[Fact], spec: Spec) -> list[Stated]:
+    """The prose's figures as `Stated` equations; a row one narrows quotes its sentence."""
+    return [
+        Stated(f.id, f"the text says 「{f.sentence}」", fact_instance(f, spec))
+        for f in facts
     ]
 
 
