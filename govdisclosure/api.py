@@ -22,12 +22,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from attrs import evolve, frozen
 
+from govdisclosure.corrections import (
+    Corrections,
+    apply_corrections,
+    beside,
+    read_corrections,
+)
 from govdisclosure.errors import GovDisclosureError, InternalError
-from govdisclosure.model import Fact, Finding, Report, Severity, Table, TableCoverage
+from govdisclosure.model import (
+    Coverage,
+    Fact,
+    Finding,
+    Report,
+    Severity,
+    Table,
+    TableCoverage,
+)
 from govdisclosure.pipeline.cells import finalize_tables
 from govdisclosure.pipeline.detect import (
     CLOSE_CALL,
@@ -57,11 +71,13 @@ from govdisclosure.spec.registry import (
 __all__ = [
     "UNREAD_SHARE",
     "Stages",
+    "corrected",
     "load",
     "load_file",
     "read_findings",
     "run_stages",
     "trace",
+    "trace_file",
 ]
 
 #: A declared table the text has, but with less than this share of its cells
@@ -127,12 +143,7 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
     drafts, draft_findings = draft_tables(grids, spec)
     narrowed, conflicts = narrow_readings(drafts, spec, agreed_facts(facts, spec))
     tables, cell_findings = finalize_tables(narrowed)
-    checks = (
-        *conflicts,
-        *check_invariants(tables, spec),
-        *check_facts(tables, facts, spec),
-        *read_findings(tables, facts, spec),
-    )
+    checks = (*conflicts, *_checks(tables, facts, spec))
     return Stages(
         spec=spec,
         normalized=normalized,
@@ -147,6 +158,40 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
         draft_findings=tuple(draft_findings),
         cell_findings=tuple(cell_findings),
         check_findings=checks,
+    )
+
+
+def _checks(
+    tables: tuple[Table, ...], facts: tuple[Fact, ...], spec: Spec
+) -> tuple[Finding, ...]:
+    """The checks of the final cells: run on the tables read, and again once corrected."""
+    return (
+        *check_invariants(tables, spec),
+        *check_facts(tables, facts, spec),
+        *read_findings(tables, facts, spec),
+    )
+
+
+def corrected(report: Report, stages: Stages, corrections: Corrections) -> Report:
+    """The report with a person's decisions applied, its cells checked again.
+
+    Applying corrections is a step after the pipeline: the decided cells
+    replace the cells read (`apply_corrections`, which says every decision it
+    does not apply), then the equations, the prose's figures and the
+    coverage are checked on the decided values, and their findings replace
+    those of the cells as read.
+    """
+    tables, notes = apply_corrections(report.tables, corrections)
+    if tables == report.tables and not notes:
+        return report
+    spec, facts = stages.spec, stages.facts
+    before = set(_checks(report.tables, facts, spec))
+    kept = [f for f in report.findings if f not in before]
+    return evolve(
+        report,
+        tables=tables,
+        findings=(*kept, *_checks(tables, facts, spec), *notes),
+        coverage=Coverage.of(tables),
     )
 
 
@@ -379,7 +424,11 @@ def _report(stages: Stages, score: float, extra: list[Finding]) -> Report:
 
 
 def load_file(
-    path: str | Path, *, encoding: str | None = None, **kwargs: Any
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    corrections: str | Path | Literal[False] | None = None,
+    **kwargs: Any,
 ) -> Report:
     """`load` a report file: text in any encoding, a saved web page, .pdf or .docx.
 
@@ -388,6 +437,12 @@ def load_file(
     the ``pdf`` and ``docx`` extras. How the file was read is an
     ``input.encoding`` finding (info) when it was not plain UTF-8.
 
+    A person's decisions on flagged cells are applied (docs/review.md): those
+    of ``corrections`` (a corrections file), by default of the report's own
+    ``NAME.corrections.yaml`` when there is one; ``corrections=False`` reads
+    none. Decided cells are ``corrected``; stale and conflicting decisions are
+    findings, not applied.
+
     Every file is bounded before the work (`read_text`; docs/limits.md,
     "Inputs"): a special file is refused unopened, and one past a bound of
     `govdisclosure.pipeline.read.InputLimits` is an `InputError` naming the
@@ -395,16 +450,49 @@ def load_file(
 
     Raises:
         InputError: the file cannot be read, is past a bound, or is encrypted.
+        CorrectionsError: the corrections file is malformed (file:line); nothing applied.
         MissingExtraError: a .pdf or .docx without its extra installed.
         FormatNotRecognizedError, SpecNotFoundError, SpecError: as `load`.
     """
+    return trace_file(path, encoding=encoding, corrections=corrections, **kwargs)[0]
+
+
+def trace_file(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    corrections: str | Path | Literal[False] | None = None,
+    **kwargs: Any,
+) -> tuple[Report, Stages]:
+    """`load_file`, and the `Stages` of its run (whose ``normalized.source`` spans index).
+
+    The corrections file is read before the report is parsed, so a malformed
+    one stops the load with nothing applied.
+    """
+    decisions = _corrections_of(path, corrections)
     decoded = read_text(path, encoding=encoding)
-    report = load(decoded.text, **kwargs)
+    report, stages = trace(decoded.text, **kwargs)
+    if decisions is not None:
+        report = corrected(report, stages, decisions)
     if decoded.how == "utf-8":
-        return report
+        return report, stages
     note = Finding(
         "input.encoding",
         Severity.INFO,
         f"{Path(path).name}: read as {decoded.encoding} ({decoded.how})",
     )
-    return evolve(report, findings=(note, *report.findings))
+    return evolve(report, findings=(note, *report.findings)), stages
+
+
+def _corrections_of(
+    path: str | Path, given: str | Path | Literal[False] | None
+) -> Corrections | None:
+    """The decisions to apply: the file given, else the report's own if it has one."""
+    if given is False:
+        return None
+    if given is not None:
+        return read_corrections(given)
+    if str(path) == "-":
+        return None  # standard input has no file beside it
+    own = beside(path)
+    return read_corrections(own) if own.is_file() else None

@@ -25,6 +25,7 @@ __all__ = [
     "Cell",
     "CellStatus",
     "Coverage",
+    "Decision",
     "Fact",
     "Finding",
     "Report",
@@ -47,8 +48,11 @@ Value = int | Decimal | None
 class CellStatus(str, enum.Enum):
     """How sure the library is of a cell's value.
 
-    Only ``OK`` and ``INFERRED`` cells carry a value. ``INFERRED`` means the
-    layout allowed several readings and the spec's invariants picked one.
+    Only ``OK``, ``INFERRED`` and ``CORRECTED`` cells carry a value.
+    ``INFERRED`` means the layout allowed several readings and the spec's
+    invariants picked one; ``CORRECTED`` that a person decided the value in a
+    corrections file (docs/review.md), the cell's `Decision` saying who, when
+    and why.
     """
 
     OK = "ok"
@@ -56,10 +60,14 @@ class CellStatus(str, enum.Enum):
     BLANK = "blank"
     MISSING = "missing"
     AMBIGUOUS = "ambiguous"
+    CORRECTED = "corrected"
 
 
-#: The statuses of cells the text determines; sums count a blank as 0.
-DECIDED: Final = frozenset({CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK})
+#: The statuses of cells whose value is determined, by the text (ok, inferred,
+#: blank) or by a person's recorded decision (corrected); sums count a blank as 0.
+DECIDED: Final = frozenset(
+    {CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK, CellStatus.CORRECTED}
+)
 
 
 class Severity(str, enum.Enum):
@@ -86,6 +94,7 @@ RECORD_FIELDS = (
     "status",
     "raw",
     "note",
+    "decided_by",
 )
 
 
@@ -100,6 +109,23 @@ class SourceSpan:
     start: int
     end: int
     line: int
+
+
+@frozen
+class Decision:
+    """A person's decision of a cell's value, read from a corrections file.
+
+    Kept on the corrected cell so that every value a person supplied says who
+    (``by``), when (``at``, ISO 8601) and why, and what the text gave before
+    (``was``: the status the library read); ``override`` is set when the
+    decision replaced a value the text decides.
+    """
+
+    by: str
+    at: str
+    why: str
+    was: CellStatus
+    override: bool = False
 
 
 @frozen
@@ -123,6 +149,8 @@ class Cell:
     #: A remark the report printed in the cell after its number
     #: (``12（其中修订3件）`` → value 12, note ``其中修订3件``); not a value.
     note: str | None = None
+    #: Who decided the value, when and why: set on ``CORRECTED`` cells only.
+    decision: Decision | None = None
 
     @property
     def key(self) -> str:
@@ -338,7 +366,8 @@ class Report:
         Keys: ``source`` (given by the caller, e.g. the file path), ``format``,
         ``organization``, ``year``, ``table``, ``row_key``, ``column_key``,
         ``row_label``, ``column_label``, ``value`` (int, Decimal or None),
-        ``unit``, ``status`` (its string value), ``raw``, ``note``.
+        ``unit``, ``status`` (its string value), ``raw``, ``note``,
+        ``decided_by`` (who decided a ``corrected`` cell, else None).
         """
         head = {
             "source": source,
@@ -359,6 +388,7 @@ class Report:
                 "status": c.status.value,
                 "raw": c.raw,
                 "note": c.note,
+                "decided_by": c.decision.by if c.decision else None,
             }
             for c in self.cells
         ]
@@ -405,6 +435,7 @@ converter = cattrs.Converter(forbid_extra_keys=True)
 
 for _cls in (
     SourceSpan,
+    Decision,
     Cell,
     Table,
     Finding,
