@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from govdisclosure.cli import commands
+from govdisclosure.cli import commands, review
 from govdisclosure.output.batch import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS", "build_parser"]
 
 #: The subcommands; any other first argument is a file for ``show``.
-COMMANDS = ("show", "specs", "parse", "check", "explain")
+COMMANDS = ("show", "specs", "parse", "check", "explain", *review.COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_parse(subcommands)
     _add_check(subcommands)
     _add_specs(subcommands)
+    review.add_commands(subcommands)
     return parser
 
 
