@@ -84,7 +84,9 @@ def test_decisions_beside_the_report_are_applied(tmp_path: Path) -> None:
     report = govdisclosure.load_file(_report_with(tmp_path, DECIDED_BY_HAND))
 
     row = report.table("t2_1")
-    cells = [row.cell("normative_documents", k) for k in ("issued", "repealed", "in_force")]
+    cells = [
+        row.cell("normative_documents", k) for k in ("issued", "repealed", "in_force")
+    ]
     assert [c.value for c in cells] == [5, 4, 26]
     assert {c.status for c in cells} == {CellStatus.CORRECTED}
     first = cells[0]
@@ -187,7 +189,9 @@ def test_equations_are_checked_with_decided_values(tmp_path: Path) -> None:
     assert all("t3.new_requests.total" in f.cells for f in broken)
 
 
-def test_check_uses_decided_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_uses_decided_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Undecided cells make `check` exit 3; once decided by a person, 0."""
     report = _report_with(tmp_path, None)
     assert main(["check", "--jobs", "1", str(report)]) == 3
@@ -196,7 +200,9 @@ def test_check_uses_decided_values(tmp_path: Path, capsys: pytest.CaptureFixture
     )
     assert main(["check", "--jobs", "1", str(report)]) == 0
     wrong = _decision("t3.new_requests.total", "15", "14", "    override: true\n")
-    (tmp_path / "05-hebei-gxt-2022.corrections.yaml").write_text(wrong, encoding="utf-8")
+    (tmp_path / "05-hebei-gxt-2022.corrections.yaml").write_text(
+        wrong, encoding="utf-8"
+    )
     assert main(["check", "--jobs", "1", str(report)]) == 1
     capsys.readouterr()
 
@@ -238,10 +244,26 @@ def test_records_and_parquet_carry_the_status_and_who_decided(tmp_path: Path) ->
         ("corrections: 1\ncells:\n  t2_1.rules.issued: [1\n", 4, "not YAML"),
         (_decision("t2_1.rules.issued", "abc", "0"), 4, "no count or amount"),
         (_decision("t2_1.rules.issued", "-3", "0"), 4, "no count or amount"),
-        (_decision("t2_1.rules.issued", "3", "0").replace("2026-11-30", "昨天"), 6, "ISO 8601"),
-        (_decision("t2_1.rules.issued", "3", "0").replace("    why: 核对原件\n", ""), 4, "`why` is required"),
-        (_decision("t2_1.rules.issued", "3", "0", "    colour: red\n"), 9, "unknown field"),
-        (_decision("t2_1.rules.issued", "3", "0", "    override: yes\n"), 9, "true or false"),
+        (
+            _decision("t2_1.rules.issued", "3", "0").replace("2026-11-30", "昨天"),
+            6,
+            "ISO 8601",
+        ),
+        (
+            _decision("t2_1.rules.issued", "3", "0").replace("    why: 核对原件\n", ""),
+            4,
+            "`why` is required",
+        ),
+        (
+            _decision("t2_1.rules.issued", "3", "0", "    colour: red\n"),
+            9,
+            "unknown field",
+        ),
+        (
+            _decision("t2_1.rules.issued", "3", "0", "    override: yes\n"),
+            9,
+            "true or false",
+        ),
         (_decision("rules.issued", "3", "0"), 4, "no cell key"),
         ("corrections: 2\ncells: {}\n", 1, "corrections: 1"),
         ("corrections: 1\ncells:\n  a.b.c: &x {value: 1}\n  a.b.d: *x\n", 3, "aliases"),
@@ -273,7 +295,16 @@ def test_a_malformed_file_stops_the_load_and_the_cli_says_where(
         govdisclosure.load_file(report)
     assert main(["show", str(report)]) == 2
     assert "05-hebei-gxt-2022.corrections.yaml:17:" in capsys.readouterr().err
-    assert main(["corrections", "check", str(tmp_path / "05-hebei-gxt-2022.corrections.yaml")]) == 1
+    assert (
+        main(
+            [
+                "corrections",
+                "check",
+                str(tmp_path / "05-hebei-gxt-2022.corrections.yaml"),
+            ]
+        )
+        == 1
+    )
 
 
 def test_a_written_file_reads_back(tmp_path: Path) -> None:

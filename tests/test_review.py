@@ -247,3 +247,52 @@ def test_merge_refuses_what_is_no_decisions_file(
     assert main(["corrections", "merge", str(bad), "--reports", str(folder)]) == 2
     assert "x.json:1:" in capsys.readouterr().err
     assert not (folder / "05-hebei-gxt-2022.corrections.yaml").exists()
+
+
+def test_review_reads_no_page_of_its_own_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``review reports/ -o reports/review/`` twice: the pages written are no reports."""
+    shutil.copy(REAL_05, tmp_path)
+    out = tmp_path / "review"
+    assert main(["review", str(tmp_path), "-o", str(out)]) == 0
+    assert main(["review", str(tmp_path), "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "05-hebei-gxt-2022.html",
+        "index.html",
+    ]
+    assert "1 page(s)" in capsys.readouterr().out
+
+
+def test_review_takes_one_corrections_file_for_one_report_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    decided = tmp_path / "d.yaml"
+    decided.write_text("corrections: 1\ncells:\n", encoding="utf-8")
+    assert (
+        main(
+            [
+                "review",
+                str(REAL),
+                "-o",
+                str(tmp_path / "o"),
+                "--corrections",
+                str(decided),
+            ]
+        )
+        == 2
+    )
+    assert "one report only" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "review",
+                str(REAL_05),
+                "-o",
+                str(tmp_path / "o"),
+                "--corrections",
+                str(decided),
+            ]
+        )
+        == 0
+    )

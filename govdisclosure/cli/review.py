@@ -82,7 +82,9 @@ def review_reports(args: argparse.Namespace) -> int:
     from govdisclosure.output.batch import expand_paths
     from govdisclosure.review.build import write_review
 
-    files = list(expand_paths(args.paths))
+    # the pages of an earlier run inside a folder reviewed are no reports
+    out = Path(args.output).resolve()
+    files = [f for f in expand_paths(args.paths) if not f.resolve().is_relative_to(out)]
     if args.corrections is not None and len(files) != 1:
         print(
             "govdisclosure: --corrections applies to one report only", file=sys.stderr
