@@ -354,12 +354,11 @@ def apply_corrections(
     for item in corrections.items:
         cell = cells.get(item.cell)
         outcome = _outcome(item, cell, corrections.path)
-        if isinstance(outcome, Finding):
+        if outcome is not None:
             findings.append(outcome)
-            if outcome.code != "correction.override":
-                continue
-        assert cell is not None  # no finding but an override has a cell  # noqa: S101
-        decided[item.cell] = _corrected(cell, item)
+        applies = outcome is None or outcome.code == "correction.override"
+        if cell is not None and applies:
+            decided[item.cell] = _corrected(cell, item)
     if decided:
         findings.append(
             Finding(

@@ -296,3 +296,17 @@ def test_review_takes_one_corrections_file_for_one_report_only(
         )
         == 0
     )
+
+
+def test_markup_in_a_report_stays_text_on_its_page(tmp_path: Path) -> None:
+    """A report's text is shown, never run: a script in it is escaped."""
+    hostile = tmp_path / "05.txt"
+    hostile.write_text(
+        REAL_05.read_text(encoding="utf-8") + "\n</pre><script>alert(1)</script><!--\n",
+        encoding="utf-8",
+    )
+    assert main(["review", str(hostile), "-o", str(tmp_path / "o")]) == 0
+    page = (tmp_path / "o" / "05.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<script") == 2  # the page's data and its script

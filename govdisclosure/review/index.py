@@ -23,15 +23,18 @@ class Entry:
     error: str | None = None
 
 
-def _attention(entry: Entry) -> tuple[int, int, int, float]:
-    """Sort key: failed files first, then error findings, flagged cells, low coverage."""
+def _attention(entry: Entry) -> tuple[int, float, int, int]:
+    """Sort key: failed files first, then low coverage, flagged cells, error findings.
+
+    A format without tables has nothing to read (coverage None): it sorts as read.
+    """
     report = entry.report
     if report is None:
-        return (0, 0, 0, 0.0)
+        return (0, 0.0, 0, 0)
     errors = sum(f.severity is Severity.ERROR for f in report.findings)
     flagged = sum(c.status in FLAGGED for c in report.cells)
     share = report.coverage.share if report.coverage.share is not None else 1.0
-    return (1, -errors, -flagged, share)
+    return (1, share, -flagged, -errors)
 
 
 def _row(entry: Entry) -> str:
@@ -77,7 +80,7 @@ table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #bbb; padding
 th {{ background: #f3f3f3; }} tr.failed td {{ background: #fde2e2; }}
 </style></head><body>
 <h1>Review: {len(entries)} reports</h1>
-<p>Sorted by what needs attention: files that failed, then error findings, flagged cells (ambiguous, missing, inferred), and coverage.</p>
+<p>Sorted by what needs attention: files that failed, then the lowest coverage (share of cells decided), the most flagged cells (ambiguous, missing, inferred), the most error findings.</p>
 <table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>
 </body></html>
 """

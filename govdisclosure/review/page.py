@@ -249,8 +249,8 @@ def _page_data(
             for c in report.cells
         },
     }
-    # inside <script>: no "</" may close it early
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    # inside <script>: no "<" may close it or open a comment ("</script", "<!--")
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def _summary(report: Report) -> str:
