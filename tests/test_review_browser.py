@@ -181,3 +181,21 @@ def test_the_page_refuses_an_invalid_decision(tmp_path: Path, browser: Any) -> N
 
     assert "value" in browser.find_element(by.ID, "form-error").text
     assert browser.find_element(by.ID, "count").text == "0"
+
+
+def test_the_keyboard_walks_the_flagged_cells(tmp_path: Path, browser: Any) -> None:
+    """``n`` selects the first flagged cell, ``f`` hides the rows with none."""
+    by = webdriver.common.by.By
+    assert main(["review", str(REAL_05), "-o", str(tmp_path)]) == 0
+    browser.get((tmp_path / "05-hebei-gxt-2022.html").as_uri())
+    body = browser.find_element(by.TAG_NAME, "body")
+
+    body.send_keys("n")
+    selected = browser.find_element(by.CSS_SELECTOR, "td.sel")
+    assert (
+        selected.get_attribute("data-k") == GLUED
+    )  # the first flagged cell in table order
+    body.send_keys("f")
+    rules = browser.find_element(by.CSS_SELECTOR, 'td[data-k="t2_1.rules.issued"]')
+    assert not rules.is_displayed()  # 规章's row is all ok
+    assert selected.is_displayed()
