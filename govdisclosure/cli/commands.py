@@ -417,8 +417,8 @@ def _check_one(
 ) -> None:
     """Print (or write as rows) one report's broken equations and what was not read; count them.
 
-    As rows: the report's error findings (broken equations, and the tables
-    missing or unread) and its ``table.none``, the findings the text names.
+    As rows: the findings behind the text lines, the report's error findings
+    (broken equations, tables missing or unread) and its ``table.none``.
     """
     errors = _broken(report)
     counts["broken"] += bool(errors)
