@@ -291,10 +291,11 @@ def _others_sumset(
         d = rows[other]
         if other in unknown or not d.found or not d.readings:
             return None
-        values = {_contribution(reading, terms) for reading in d.readings}
-        if None in values:
+        found = {_contribution(reading, terms) for reading in d.readings}
+        if None in found:
             return None
-        sums = {a + cast(_Number, b) for a in sums for b in values}
+        values = cast(set[_Number], found)  # not per sum: cast is a call
+        sums = {a + b for a in sums for b in values}
         if len(sums) > MAX_SUMSET:
             return None
     return sums
