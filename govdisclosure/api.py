@@ -32,7 +32,7 @@ from govdisclosure.corrections import (
     beside,
     read_corrections,
 )
-from govdisclosure.errors import GovDisclosureError, InternalError
+from govdisclosure.errors import GovDisclosureError, InputError, InternalError
 from govdisclosure.model import (
     Coverage,
     Fact,
@@ -284,6 +284,7 @@ def trace(
     The stages' ``normalized.source`` is the text the steps read: for HTML
     input, its `html_to_text`.
     """
+    _check_text(text)
     try:
         if registry is None:
             paths = tuple(str(p) for p in spec_paths)
@@ -295,6 +296,41 @@ def trace(
         raise InternalError(
             f"internal error while parsing ({type(exc).__name__}: {exc})"
         ) from exc
+
+
+def _check_text(text: object) -> None:
+    """A path or bytes given to `load` is refused with the call that reads it.
+
+    Without this, a `Path` (or a file name) would be parsed as the text of
+    its own name, and bytes would be refused without saying what to do.
+    """
+    if isinstance(text, Path):
+        raise InputError(
+            f"load() takes the report's text; for the file {text} use "
+            "govdisclosure.load_file(path), which also detects its encoding"
+        )
+    if isinstance(text, (bytes, bytearray)):
+        raise InputError(
+            "load() takes text (str), not bytes: decode them (e.g. "
+            "data.decode('gb18030')), or use govdisclosure.load_file(path), "
+            "which detects the encoding"
+        )
+
+
+def _spec_named(spec: str, registry: Registry) -> Spec:
+    """A spec id, else the path of a spec file: ``spec="my.yaml"`` works as docs say.
+
+    A registered id wins over a file of the same name in the working folder,
+    so a script that names an id cannot be changed by a stray file. A name
+    that is neither is `SpecNotFoundError` (listing the ids) when it looks
+    like an id, an `InputError` from reading when it looks like a path.
+    """
+    if spec in registry:
+        return registry.get(spec)
+    path = Path(spec)
+    if path.suffix.lower() in (".yaml", ".yml") or path.is_file():
+        return load_spec(path, parents=registry.raw_specs())
+    return registry.get(spec)  # raises SpecNotFoundError naming the known ids
 
 
 def _load(
@@ -316,7 +352,7 @@ def _load(
     if isinstance(spec, Path):
         spec = load_spec(spec, parents=registry.raw_specs())
     elif isinstance(spec, str):
-        spec = registry.get(spec)
+        spec = _spec_named(spec, registry)
     return _parse(normalized, spec, 1.0)
 
 

@@ -213,10 +213,10 @@ def test_records_and_parquet_carry_the_status_and_who_decided(tmp_path: Path) ->
     report = govdisclosure.load_file(report_path)
 
     records = {
-        (r["table"], r["row_key"], r["column_key"]): r for r in report.to_records()
+        (r["table_id"], r["row_key"], r["column_key"]): r for r in report.to_records()
     }
     issued = records[("t2_1", "normative_documents", "issued")]
-    assert (issued["status"], issued["value"], issued["decided_by"]) == (
+    assert (issued["status"], issued["count"], issued["decided_by"]) == (
         "corrected",
         5,
         "张三",
@@ -228,12 +228,12 @@ def test_records_and_parquet_carry_the_status_and_who_decided(tmp_path: Path) ->
     [row] = [
         r
         for r in rows
-        if (r["table"], r["row_key"], r["column_key"])
+        if (r["table_id"], r["row_key"], r["column_key"])
         == ("t2_1", "normative_documents", "in_force")
     ]
-    assert (row["status"], row["value"], row["decided_by"]) == (
+    assert (row["status"], row["count"], row["decided_by"]) == (
         "corrected",
-        Decimal(26),
+        26,
         "张三",
     )
 

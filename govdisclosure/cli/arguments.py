@@ -122,6 +122,12 @@ def _add_parse(subcommands: _Subparsers) -> None:
         "--output",
         help="a .jsonl, .csv or .parquet file (default: JSON Lines on stdout)",
     )
+    parse.add_argument(
+        "--findings",
+        metavar="PATH",
+        help="also write every finding of the batch, one a row, and a row per file "
+        "that failed, to a .parquet, .csv or .jsonl file (docs/records.md)",
+    )
     parse.set_defaults(run=commands.parse_many)
 
 
@@ -140,6 +146,13 @@ def _add_check(subcommands: _Subparsers) -> None:
         "cross-year rules (warnings, printed; they do not change the exit status)",
     )
     _add_many_reports_arguments(check)
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="json (one finding a line) or csv: the findings check reports, as rows "
+        "of the findings table (docs/records.md), on stdout; the summary goes to stderr",
+    )
     check.set_defaults(run=commands.check_many)
 
 
