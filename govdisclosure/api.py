@@ -22,12 +22,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from attrs import evolve, frozen
 
-from govdisclosure.errors import GovDisclosureError, InternalError
-from govdisclosure.model import Fact, Finding, Report, Severity, Table, TableCoverage
+from govdisclosure.corrections import (
+    Corrections,
+    apply_corrections,
+    beside,
+    read_corrections,
+)
+from govdisclosure.errors import GovDisclosureError, InputError, InternalError
+from govdisclosure.model import (
+    Coverage,
+    Fact,
+    Finding,
+    Report,
+    Severity,
+    Table,
+    TableCoverage,
+)
 from govdisclosure.pipeline.cells import finalize_tables
 from govdisclosure.pipeline.detect import (
     CLOSE_CALL,
@@ -57,11 +71,13 @@ from govdisclosure.spec.registry import (
 __all__ = [
     "UNREAD_SHARE",
     "Stages",
+    "corrected",
     "load",
     "load_file",
     "read_findings",
     "run_stages",
     "trace",
+    "trace_file",
 ]
 
 #: A declared table the text has, but with less than this share of its cells
@@ -135,12 +151,7 @@ def run_stages(
         drafts, spec, agreed_facts(facts, spec), stated
     )
     tables, cell_findings = finalize_tables(narrowed)
-    checks = (
-        *conflicts,
-        *check_invariants(tables, spec),
-        *check_facts(tables, facts, spec),
-        *read_findings(tables, facts, spec),
-    )
+    checks = (*conflicts, *_checks(tables, facts, spec))
     return Stages(
         spec=spec,
         normalized=normalized,
@@ -155,6 +166,40 @@ def run_stages(
         draft_findings=tuple(draft_findings),
         cell_findings=tuple(cell_findings),
         check_findings=checks,
+    )
+
+
+def _checks(
+    tables: tuple[Table, ...], facts: tuple[Fact, ...], spec: Spec
+) -> tuple[Finding, ...]:
+    """The checks of the final cells: run on the tables read, and again once corrected."""
+    return (
+        *check_invariants(tables, spec),
+        *check_facts(tables, facts, spec),
+        *read_findings(tables, facts, spec),
+    )
+
+
+def corrected(report: Report, stages: Stages, corrections: Corrections) -> Report:
+    """The report with a person's decisions applied, its cells checked again.
+
+    Applying corrections is a step after the pipeline: the decided cells
+    replace the cells read (`apply_corrections`, which says every decision it
+    does not apply), then the equations, the prose's figures and the
+    coverage are checked on the decided values, and their findings replace
+    those of the cells as read.
+    """
+    tables, notes = apply_corrections(report.tables, corrections)
+    if tables == report.tables and not notes:
+        return report
+    spec, facts = stages.spec, stages.facts
+    before = set(_checks(report.tables, facts, spec))
+    kept = [f for f in report.findings if f not in before]
+    return evolve(
+        report,
+        tables=tables,
+        findings=(*kept, *_checks(tables, facts, spec), *notes),
+        coverage=Coverage.of(tables),
     )
 
 
@@ -249,6 +294,7 @@ def trace(
     input, its `html_to_text`. ``stated`` (with a ``spec``: its cell keys are
     that spec's) is evidence from outside the text (`run_stages`).
     """
+    _check_text(text)
     try:
         if registry is None:
             paths = tuple(str(p) for p in spec_paths)
@@ -260,6 +306,41 @@ def trace(
         raise InternalError(
             f"internal error while parsing ({type(exc).__name__}: {exc})"
         ) from exc
+
+
+def _check_text(text: object) -> None:
+    """A path or bytes given to `load` is refused with the call that reads it.
+
+    Without this, a `Path` (or a file name) would be parsed as the text of
+    its own name, and bytes would be refused without saying what to do.
+    """
+    if isinstance(text, Path):
+        raise InputError(
+            f"load() takes the report's text; for the file {text} use "
+            "govdisclosure.load_file(path), which also detects its encoding"
+        )
+    if isinstance(text, (bytes, bytearray)):
+        raise InputError(
+            "load() takes text (str), not bytes: decode them (e.g. "
+            "data.decode('gb18030')), or use govdisclosure.load_file(path), "
+            "which detects the encoding"
+        )
+
+
+def _spec_named(spec: str, registry: Registry) -> Spec:
+    """A spec id, else the path of a spec file: ``spec="my.yaml"`` works as docs say.
+
+    A registered id wins over a file of the same name in the working folder,
+    so a script that names an id cannot be changed by a stray file. A name
+    that is neither is `SpecNotFoundError` (listing the ids) when it looks
+    like an id, an `InputError` from reading when it looks like a path.
+    """
+    if spec in registry:
+        return registry.get(spec)
+    path = Path(spec)
+    if path.suffix.lower() in (".yaml", ".yml") or path.is_file():
+        return load_spec(path, parents=registry.raw_specs())
+    return registry.get(spec)  # raises SpecNotFoundError naming the known ids
 
 
 def _load(
@@ -284,7 +365,7 @@ def _load(
     if isinstance(spec, Path):
         spec = load_spec(spec, parents=registry.raw_specs())
     elif isinstance(spec, str):
-        spec = registry.get(spec)
+        spec = _spec_named(spec, registry)
     return _parse(normalized, spec, 1.0, stated)
 
 
@@ -395,7 +476,11 @@ def _report(stages: Stages, score: float, extra: list[Finding]) -> Report:
 
 
 def load_file(
-    path: str | Path, *, encoding: str | None = None, **kwargs: Any
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    corrections: str | Path | Literal[False] | None = None,
+    **kwargs: Any,
 ) -> Report:
     """`load` a report file: text in any encoding, a saved web page, .pdf or .docx.
 
@@ -404,6 +489,12 @@ def load_file(
     the ``pdf`` and ``docx`` extras. How the file was read is an
     ``input.encoding`` finding (info) when it was not plain UTF-8.
 
+    A person's decisions on flagged cells are applied (docs/review.md): those
+    of ``corrections`` (a corrections file), by default of the report's own
+    ``NAME.corrections.yaml`` when there is one; ``corrections=False`` reads
+    none. Decided cells are ``corrected``; stale and conflicting decisions are
+    findings, not applied.
+
     Every file is bounded before the work (`read_text`; docs/limits.md,
     "Inputs"): a special file is refused unopened, and one past a bound of
     `govdisclosure.pipeline.read.InputLimits` is an `InputError` naming the
@@ -411,16 +502,49 @@ def load_file(
 
     Raises:
         InputError: the file cannot be read, is past a bound, or is encrypted.
+        CorrectionsError: the corrections file is malformed (file:line); nothing applied.
         MissingExtraError: a .pdf or .docx without its extra installed.
         FormatNotRecognizedError, SpecNotFoundError, SpecError: as `load`.
     """
+    return trace_file(path, encoding=encoding, corrections=corrections, **kwargs)[0]
+
+
+def trace_file(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    corrections: str | Path | Literal[False] | None = None,
+    **kwargs: Any,
+) -> tuple[Report, Stages]:
+    """`load_file`, and the `Stages` of its run (whose ``normalized.source`` spans index).
+
+    The corrections file is read before the report is parsed, so a malformed
+    one stops the load with nothing applied.
+    """
+    decisions = _corrections_of(path, corrections)
     decoded = read_text(path, encoding=encoding)
-    report = load(decoded.text, **kwargs)
+    report, stages = trace(decoded.text, **kwargs)
+    if decisions is not None:
+        report = corrected(report, stages, decisions)
     if decoded.how == "utf-8":
-        return report
+        return report, stages
     note = Finding(
         "input.encoding",
         Severity.INFO,
         f"{Path(path).name}: read as {decoded.encoding} ({decoded.how})",
     )
-    return evolve(report, findings=(note, *report.findings))
+    return evolve(report, findings=(note, *report.findings)), stages
+
+
+def _corrections_of(
+    path: str | Path, given: str | Path | Literal[False] | None
+) -> Corrections | None:
+    """The decisions to apply: the file given, else the report's own if it has one."""
+    if given is False:
+        return None
+    if given is not None:
+        return read_corrections(given)
+    if str(path) == "-":
+        return None  # standard input has no file beside it
+    own = beside(path)
+    return read_corrections(own) if own.is_file() else None

@@ -62,6 +62,7 @@ FAULTS: Final[Mapping[str, Fault]] = MappingProxyType(
         "across.duplicate": _L,
         "across.unplaced": _L,
         "across.undecided_agency": _L,
+        "file.failed": _L,
         "token.in_prose": _N,
         "header.generic": _N,
         "header.unknown": _N,
@@ -76,6 +77,12 @@ FAULTS: Final[Mapping[str, Fault]] = MappingProxyType(
         "input.encoding": _N,
         "across.merged": _N,
         "across.neighbours": _N,
+        "correction.applied": _N,
+        "correction.settled": _N,
+        "correction.override": _N,
+        "correction.stale": _N,
+        "correction.conflict": _N,
+        "correction.unknown": _N,
     }
 )
 

@@ -284,7 +284,7 @@ def test_every_code_the_library_raises_has_its_fault_documented() -> None:
         for path in package.rglob("*.py")
         for code in re.findall(
             r'"((?:invariant|decode|token|label|row|header|table|section|spec|year|'
-            r'narrative|input|across)\.[a-z_]+)"',
+            r'narrative|input|across|correction|file)\.[a-z_]+)"',
             path.read_text("utf-8"),
         )
     } | {"metadata.title_unknown", "metadata.organization_unknown"}

@@ -14,6 +14,7 @@ PUBLIC = [
     "GovDisclosureWarning",
     "InputError",
     "InternalError",
+    "KeyNotFoundError",
     "MissingExtraError",
     "Registry",
     "Report",

@@ -20,11 +20,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from attrs import evolve
+
 from govdisclosure.api import load_file
 from govdisclosure.cli.views import Progress, render
 from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import Fault, Finding, Report, Result, Severity
 from govdisclosure.output.export import (
+    FINDINGS,
     CsvSink,
     JsonLinesSink,
     ParquetSink,
@@ -57,6 +60,13 @@ _SINKS: dict[str, Callable[[Path], Sink]] = {
     "jsonl": JsonLinesSink,
     "csv": CsvSink,
     "parquet": ParquetSink,
+}
+
+#: ``parse --findings`` writes the findings table in the format its suffix names.
+_FINDING_SINKS: dict[str, Callable[[Path], Sink]] = {
+    "jsonl": lambda path: JsonLinesSink(path, FINDINGS),
+    "csv": lambda path: CsvSink(path, FINDINGS),
+    "parquet": lambda path: ParquetSink(path, FINDINGS),
 }
 
 
@@ -262,13 +272,18 @@ def parse_many(args: argparse.Namespace) -> int:
     no ``-o`` file (`_output`); SIGTERM the same way, exit 143 (`_terminable`).
     """
     kind = _output_kind(args.output)
-    if kind is None:
+    if kind is None or (args.findings and _output_kind(args.findings) is None):
         return 2
     counts = dict.fromkeys(("parsed", "flagged", "unread", "failed"), 0)
     progress = Progress(0)
     try:
-        with _terminable(), _output(kind, args.output) as sink:
+        with (
+            _terminable(),
+            _output(kind, args.output) as sink,
+            _findings_output(args.findings) as findings,
+        ):
             for result in _results(args, progress):
+                _write_findings(findings, result)
                 if result.report is None:
                     counts["failed"] += 1
                     progress.say(f"{result.path}: {result.error}")
@@ -280,7 +295,8 @@ def parse_many(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
         how, code = _stopped(stop)
-        unwritten = f"; {args.output} not written" if args.output else ""
+        outputs = " and ".join(o for o in (args.output, args.findings) if o)
+        unwritten = f"; {outputs} not written" if outputs else ""
         print(
             f"{how} after {progress.done} of {progress.total} files: "
             f"{_parse_summary(counts)}{unwritten}",
@@ -290,6 +306,27 @@ def parse_many(args: argparse.Namespace) -> int:
     progress.close()
     print(_parse_summary(counts), file=sys.stderr)
     return 2 if counts["failed"] else 0
+
+
+@contextlib.contextmanager
+def _findings_output(path: str | None) -> Iterator[Sink | None]:
+    """``--findings``: the findings table, written whole or not at all, as ``-o`` is."""
+    if not path:
+        yield None
+        return
+    kind = Path(path).suffix.lstrip(".").lower()
+    with replaced_whole(path) as temporary, _FINDING_SINKS[kind](temporary) as sink:
+        yield sink
+
+
+def _write_findings(findings: Sink | None, result: Result) -> None:
+    """A result's rows of the findings table: its report's findings, or its failure."""
+    if findings is None:
+        return
+    if result.report is None:
+        findings.write_failed(result.path, result.error or "")
+    else:
+        findings.write(result.report, result.path)
 
 
 def _parse_summary(counts: dict[str, int]) -> str:
@@ -314,48 +351,94 @@ def check_many(args: argparse.Namespace) -> int:
     counts = dict.fromkeys(("broken", "unread", "failed"), 0)
     reports: list[Report] = []
     progress = Progress(0)
+    rows = _check_rows(args.format)
+    # with rows on stdout, the summary goes to stderr: stdout stays one table
+    summary_to = sys.stdout if rows is None else sys.stderr
     try:
-        with _terminable():
+        with _terminable(), rows or contextlib.nullcontext():
             for result in _results(args, progress):
                 if result.report is None:
                     counts["failed"] += 1
-                    progress.say(
-                        f"{result.path}: cannot parse: {result.error}", sys.stdout
-                    )
+                    if rows is None:
+                        progress.say(
+                            f"{result.path}: cannot parse: {result.error}", sys.stdout
+                        )
+                    else:
+                        rows.write_failed(result.path, result.error or "")
                     continue
                 if args.across_years:
                     reports.append(result.report)
-                _check_one(result.path, result.report, counts, progress)
+                _check_one(result.path, result.report, counts, progress, rows)
+            progress.close()
+            if args.across_years:
+                _check_across(reports, rows)
     except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
         how, code = _stopped(stop)
         print(
             f"{how} after {progress.done} of {progress.total} files: "
-            f"{_check_summary(counts)}"
+            f"{_check_summary(counts)}",
+            file=summary_to,
         )
         return code
-    progress.close()
-    if args.across_years:
-        from govdisclosure.across import compare
-
-        for finding in compare(reports):
-            print(f"{finding.severity.value}: {finding.message} {_TAGS[finding.fault]}")
-    print(_check_summary(counts))
+    print(_check_summary(counts), file=summary_to)
     if counts["failed"]:
         return FAILED
     return BROKEN if counts["broken"] else UNREAD if counts["unread"] else CLEAN
 
 
+def _check_rows(kind: str) -> Sink | None:
+    """``check --format json|csv``: the findings table on stdout (None for text).
+
+    JSON is JSON Lines, one finding an object, so a batch streams as it goes.
+    """
+    if kind == "json":
+        return JsonLinesSink(sys.stdout, FINDINGS)
+    if kind == "csv":
+        return CsvSink(sys.stdout, FINDINGS)
+    return None
+
+
+def _check_across(reports: list[Report], rows: Sink | None) -> None:
+    """The cross-year findings: printed, or rows with no report's columns."""
+    from govdisclosure.across import compare
+    from govdisclosure.model import finding_record
+
+    found = compare(reports)
+    if rows is not None:
+        head = dict.fromkeys(("source", "format", "organization", "year"))
+        rows.write_rows({**head, **finding_record(f)} for f in found)
+        return
+    for finding in found:
+        print(f"{finding.severity.value}: {finding.message} {_TAGS[finding.fault]}")
+
+
 def _check_one(
-    path: str, report: Report, counts: dict[str, int], progress: Progress
+    path: str,
+    report: Report,
+    counts: dict[str, int],
+    progress: Progress,
+    rows: Sink | None = None,
 ) -> None:
-    """Print one report's broken equations and what was not read; count them."""
+    """Print (or write as rows) one report's broken equations and what was not read; count them.
+
+    As rows: the findings behind the text lines, the report's error findings
+    (broken equations, tables missing or unread) and its ``table.none``.
+    """
     errors = _broken(report)
     counts["broken"] += bool(errors)
-    for finding in errors:
-        progress.say(f"{path}: {finding.message} {_TAGS[Fault.REPORT]}", sys.stdout)
     gap = _unread(report)
     counts["unread"] += gap is not None
+    if rows is not None:
+        told = [
+            f
+            for f in report.findings
+            if f.severity is Severity.ERROR or f.code == "table.none"
+        ]
+        rows.write(evolve(report, findings=tuple(told)), path)
+        return
+    for finding in errors:
+        progress.say(f"{path}: {finding.message} {_TAGS[Fault.REPORT]}", sys.stdout)
     if gap:
         progress.say(f"{path}: {gap} {_TAGS[Fault.READER]}", sys.stdout)
 

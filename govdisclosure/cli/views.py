@@ -43,11 +43,13 @@ def _paint(text: str, key: CellStatus | Severity, color: bool) -> str:
 
 def _show(cell: Cell, color: bool = False) -> str:
     """One cell as one token, so a row's cells line up with its column keys."""
-    if cell.status not in (CellStatus.OK, CellStatus.INFERRED):
+    if cell.status is CellStatus.CORRECTED and cell.value is None:
+        return _paint("·✓", cell.status, color)  # a person decided it is empty
+    if cell.status not in (CellStatus.OK, CellStatus.INFERRED, CellStatus.CORRECTED):
         return _paint(_MARK[cell.status], cell.status, color)
     # amounts need their unit (元 or 万元); counts read fine without it
     unit = cell.unit if isinstance(cell.value, Decimal) and cell.unit else ""
-    mark = "*" if cell.status is CellStatus.INFERRED else ""
+    mark = {CellStatus.INFERRED: "*", CellStatus.CORRECTED: "✓"}.get(cell.status, "")
     return _paint(f"{cell.value}{unit}{mark}", cell.status, color)
 
 

@@ -64,6 +64,7 @@ from govdisclosure.pipeline.segment import (
     Unread,
     may_lose_cells,
 )
+from govdisclosure.pipeline.sumsets import MAX_SUMSET, UNSATISFIABLE, kept_readings
 from govdisclosure.pipeline.values import MAX_SPLIT_DIGITS
 from govdisclosure.spec.expr import Instance, instances
 from govdisclosure.spec.model import Invariant, Spec, ValueType
@@ -80,8 +81,6 @@ __all__ = [
     "set_aside_equations",
 ]
 
-#: The largest sumset built while narrowing; a larger one skips that equation.
-MAX_SUMSET: Final = 50_000
 #: Narrowing passes over all equations before giving up on a fixpoint.
 MAX_PASSES: Final = 20
 
@@ -117,7 +116,7 @@ class Stated:
 
 
 #: What `_narrow_one` returns when no reading of a row satisfies the equation.
-_UNSATISFIABLE: Final = "unsatisfiable"
+_UNSATISFIABLE: Final = UNSATISFIABLE
 
 
 def narrow_readings(
@@ -318,10 +317,11 @@ def _others_sumset(
         d = rows[other]
         if other in unknown or not d.found or not d.readings:
             return None
-        values = {_contribution(reading, terms) for reading in d.readings}
-        if None in values:
+        found = {_contribution(reading, terms) for reading in d.readings}
+        if None in found:
             return None
-        sums = {a + cast(_Number, b) for a in sums for b in values}
+        values = cast(set[_Number], found)  # not per sum: cast is a call
+        sums = {a + b for a in sums for b in values}
         if len(sums) > MAX_SUMSET:
             return None
     return sums
@@ -730,7 +730,7 @@ def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
             return False  # a missing cell: its contribution is unknown
         drafts.append(d)
         contributions.append(cast(list[_Number], known))
-    keep = _kept_readings(contributions, inst.constant)
+    keep = kept_readings(contributions, inst.constant)
     if keep is None:
         return False  # too many sums to search: this equation narrows nothing
     if isinstance(keep, str):
@@ -749,60 +749,6 @@ def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
             )
             changed = True
     return changed
-
-
-def _kept_readings(
-    contributions: list[list[_Number]], constant: _Number
-) -> list[list[int]] | str | None:
-    """For each row, the indexes of the readings some choice of the others completes.
-
-    ``contributions[i][k]`` is reading *k* of row *i*'s share of the sum. None
-    when the sums are too many to search; `_UNSATISFIABLE` when a row keeps
-    nothing (the numbers disagree: report, don't bend).
-    """
-    if all(len(c) == 1 for c in contributions):
-        # nothing left to choose, but the equation must still hold
-        total = sum(c[0] for c in contributions) + constant
-        return [[0] for _ in contributions] if total == 0 else _UNSATISFIABLE
-    sets = [set(c) for c in contributions]
-    # leave-one-out sumsets: prefix[i] sums the rows before i (with the
-    # constant), suffix[i] the rows from i on; row i is tested against both
-    prefix: list[set[_Number]] = [{constant}]
-    for s in sets:
-        nxt = {a + b for a in prefix[-1] for b in s}
-        if len(nxt) > MAX_SUMSET:
-            return None
-        prefix.append(nxt)
-    suffix: list[set[_Number]] = [{0}]
-    for s in reversed(sets):
-        nxt = {a + b for a in suffix[-1] for b in s}
-        if len(nxt) > MAX_SUMSET:
-            return None
-        suffix.append(nxt)
-    suffix.reverse()
-    keep: list[list[int]] = []
-    for i, row_values in enumerate(contributions):
-        possible = _completable(sets[i], prefix[i], suffix[i + 1])
-        if possible is None:
-            return None
-        keep.append([k for k, v in enumerate(row_values) if v in possible])
-        if not keep[-1]:
-            return _UNSATISFIABLE
-    return keep
-
-
-def _completable(
-    values: set[_Number], before: set[_Number], after: set[_Number]
-) -> set[_Number] | None:
-    """The values ``v`` of a row for which some ``a + b == -v`` (a before it, b after).
-
-    None when the sums are too many to search. Looks ``-v - a`` up in the
-    larger set instead of building the sumset of both: a row has few values.
-    """
-    if len(before) * len(after) > MAX_SUMSET * 4:
-        return None
-    small, large = (before, after) if len(before) <= len(after) else (after, before)
-    return {v for v in values if any(-v - a in large for a in small)}
 
 
 def _conflict_core(
