@@ -13,7 +13,7 @@ are the edges.
 Only the names in ``__all__`` are public; every other module is internal.
 """
 
-from govdisclosure.across import compare
+from govdisclosure.across import compare, decide_by_neighbours
 from govdisclosure.api import load, load_file
 from govdisclosure.errors import (
     FormatNotRecognizedError,
@@ -21,6 +21,7 @@ from govdisclosure.errors import (
     GovDisclosureWarning,
     InputError,
     InternalError,
+    KeyNotFoundError,
     MissingExtraError,
     SpecError,
     SpecNotFoundError,
@@ -57,6 +58,7 @@ __all__ = [
     "GovDisclosureWarning",
     "InputError",
     "InternalError",
+    "KeyNotFoundError",
     "MissingExtraError",
     "Registry",
     "Report",
@@ -69,6 +71,7 @@ __all__ = [
     "SpecNotFoundError",
     "Table",
     "compare",
+    "decide_by_neighbours",
     "explain",
     "html_to_text",
     "load",

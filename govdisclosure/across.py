@@ -1,6 +1,7 @@
 """[Report] → Findings: one organisation's reports checked against each other, year by year.
 
-Strategy. Reports are grouped by organisation (as their metadata names it)
+Strategy. Reports are grouped by agency (`agencies.group_agencies`: one
+key for the names one agency prints, 淮安市洪泽区人民政府 and 洪泽区人民政府)
 and ordered by statistical year; each report of year *y* whose organisation
 also has a report of year *y − 1* is checked against it with the rules its
 own spec declares (`YearRule`): the later report's spec knows what its
@@ -15,24 +16,47 @@ names is decided (ok, inferred, or blank as zero) in both reports.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
+from attrs import evolve
+
+from govdisclosure.agencies import Agencies, group_agencies
+from govdisclosure.api import trace
 from govdisclosure.errors import SpecError
-from govdisclosure.model import DECIDED, Cell, Finding, Report, Severity, Value
+from govdisclosure.model import (
+    DECIDED,
+    Cell,
+    Finding,
+    Report,
+    Severity,
+    Value,
+)
+from govdisclosure.pipeline.narrow import Stated
+from govdisclosure.reuse import section_reuse
 from govdisclosure.spec.check import check_previous_names
 from govdisclosure.spec.expr import (
+    Instance,
     for_each_indexes,
     parse_equation,
     place,
+    places,
     weighted_sum,
 )
-from govdisclosure.spec.model import ForEach, Spec, YearRule
+from govdisclosure.spec.model import ForEach, Invariant, Spec, TableSpec, YearRule
 from govdisclosure.spec.registry import Registry, default_registry
 
-__all__ = ["compare"]
+__all__ = ["REUSE_THRESHOLD", "compare", "decide_by_neighbours"]
+
+#: A section of prose repeating more than this share of last year's prose is
+#: an ``across.reused`` finding (evaluators' common rule: more than half).
+REUSE_THRESHOLD = 0.5
 
 
 def compare(
-    reports: Iterable[Report], registry: Registry | None = None
+    reports: Iterable[Report],
+    registry: Registry | None = None,
+    agencies: Agencies | None = None,
+    reuse_threshold: float | None = REUSE_THRESHOLD,
 ) -> tuple[Finding, ...]:
     """Check each organisation's consecutive reports against the declared cross-year rules.
 
@@ -41,11 +65,31 @@ def compare(
     in an ``across.unplaced`` info finding; two reports of one organisation
     for the same year are an ``across.duplicate`` warning, and neither is
     compared. Broken rules are ``across.violated`` warnings. A rule naming a
-    key its previous spec lacks is a `SpecError`.
+    key its previous spec lacks is a `SpecError`. ``agencies`` says which
+    names are one agency (default: `Agencies.bundled`); names it merges are
+    an ``across.merged`` info finding, a name two agencies may print an
+    ``across.undecided_agency`` info finding. A section of prose repeating
+    more than ``reuse_threshold`` of last year's prose (`reuse.section_reuse`)
+    is an ``across.reused`` warning; None checks no reuse.
     """
     registry = registry if registry is not None else default_registry()
     findings: list[Finding] = []
-    groups: dict[str, dict[int, list[Report]]] = {}
+    groups = _grouped(reports, agencies, findings)
+    for org in sorted(groups):
+        by_year = groups[org]
+        for year in sorted(by_year):
+            findings += _year(org, year, by_year, registry)
+            pair = [*by_year.get(year - 1, []), *by_year[year]]
+            if reuse_threshold is not None and len(pair) == 2 and year - 1 in by_year:
+                findings += _reused(org, pair[1], pair[0], registry, reuse_threshold)
+    return tuple(findings)
+
+
+def _grouped(
+    reports: Iterable[Report], agencies: Agencies | None, findings: list[Finding]
+) -> dict[str, dict[int, list[Report]]]:
+    """Placed reports by agency key and year; the unplaced and merged said in ``findings``."""
+    placed: list[tuple[str, int, Report]] = []
     for report in reports:
         if not report.organization or report.year is None:
             findings.append(
@@ -57,36 +101,59 @@ def compare(
                 )
             )
             continue
-        groups.setdefault(report.organization.strip(), {}).setdefault(
-            report.year, []
-        ).append(report)
-    for org in sorted(groups):
-        by_year = groups[org]
-        for year in sorted(by_year):
-            if len(by_year[year]) > 1:
-                findings.append(
-                    Finding(
-                        "across.duplicate",
-                        Severity.WARNING,
-                        f"{org}: {len(by_year[year])} reports for {year}; they are not compared",
-                    )
-                )
-                continue
-            before = by_year.get(year - 1, [])
-            if len(before) != 1:
-                continue
-            this, last = by_year[year][0], before[0]
-            spec = registry.get(this.format)
-            cells = {
-                "this": {c.key: c for c in this.cells},
-                "last": {c.key: c for c in last.cells},
-            }
-            for rule in spec.across_years:
-                if (rule.previous or spec.id) != last.format:
-                    continue
-                _require_names(rule, spec, registry.get(last.format))
-                findings += _check(rule, org, year, this, cells)
-    return tuple(findings)
+        placed.append((report.organization.strip(), report.year, report))
+    named = group_agencies((name for name, _, _ in placed), agencies)
+    for key, names in named.merged:
+        findings.append(
+            Finding(
+                "across.merged",
+                Severity.INFO,
+                f"{key}: the names {'、'.join(names)} are compared as one agency",
+            )
+        )
+    for name, others in named.undecided:
+        findings.append(
+            Finding(
+                "across.undecided_agency",
+                Severity.INFO,
+                f"{name} may be any of {'、'.join(others)}: compared as an agency of its own",
+            )
+        )
+    groups: dict[str, dict[int, list[Report]]] = {}
+    for name, year, report in placed:
+        groups.setdefault(named.keys[name], {}).setdefault(year, []).append(report)
+    return groups
+
+
+def _year(
+    org: str, year: int, by_year: dict[int, list[Report]], registry: Registry
+) -> list[Finding]:
+    """The findings of ``org``'s report of ``year`` against its report of the year before."""
+    if len(by_year[year]) > 1:
+        return [
+            Finding(
+                "across.duplicate",
+                Severity.WARNING,
+                f"{org}: {len(by_year[year])} reports for {year}; they are not compared",
+            )
+        ]
+    before = by_year.get(year - 1, [])
+    if len(before) != 1:
+        return []
+    this, last = by_year[year][0], before[0]
+    spec = registry.get(this.format)
+    cells = {
+        "this": {c.key: c for c in this.cells},
+        "last": {c.key: c for c in last.cells},
+    }
+    findings = []
+    for rule in spec.across_years:
+        if (rule.previous or spec.id) != last.format:
+            continue
+        _require_names(rule, spec, registry.get(last.format))
+        specs = {"this": spec, "last": registry.get(last.format)}
+        findings += _check(rule, org, year, this, cells, specs)
+    return findings
 
 
 def _require_names(rule: YearRule, spec: Spec, previous: Spec) -> None:
@@ -107,8 +174,10 @@ def _check(
     year: int,
     this: Report,
     cells: dict[str, dict[str, Cell]],
+    specs: dict[str, Spec],
 ) -> list[Finding]:
-    """The rule's broken instances; ``cells`` maps "this"/"last" to each report's cells by key."""
+    """The rule's broken instances; ``cells`` maps "this"/"last" to each report's cells by key,
+    ``specs`` to their specs."""
     equation = parse_equation(rule.equation)
     tables = {"this": rule.table, "last": rule.previous_table or rule.table}
     try:
@@ -127,7 +196,7 @@ def _check(
                 which, _, name = term.name.partition(".")
                 key = _key(tables[which], rule.for_each, index, name)
                 cell = cells[which].get(key)
-                if cell is None or cell.status not in DECIDED:
+                if cell is None or not _counted(cell, specs[which]):
                     complete = False
                     break
                 sides[side].append((term.coef, cell))
@@ -155,6 +224,11 @@ def _check(
     return out
 
 
+def _counted(cell: Cell, spec: Spec) -> bool:
+    """Whether a rule may weigh ``cell``: decided, and no blank its spec does not count as 0."""
+    return cell.status in DECIDED and spec.counts_as_zero(cell)
+
+
 def _key(table: str, for_each: ForEach, index: str | None, name: str) -> str:
     """The cell key (``table.row.column``) a term's name stands for in the instance for ``index``."""
     row, column = place(for_each, index, name)
@@ -163,3 +237,193 @@ def _key(table: str, for_each: ForEach, index: str | None, name: str) -> str:
 
 def _sum(terms: list[tuple[int, Cell]]) -> Value:
     return weighted_sum((coef, cell.value) for coef, cell in terms)
+
+
+# ---- neighbouring years as evidence ------------------------------------------
+
+
+def decide_by_neighbours(
+    text: str,
+    neighbours: Iterable[Report],
+    *,
+    spec: str | None = None,
+    registry: Registry | None = None,
+    agencies: Agencies | None = None,
+) -> Report:
+    """Parse ``text``, then settle its flagged cells with the same agency's reports of the years before and after.
+
+    Each cross-year rule relating this report to a neighbour becomes an
+    equation on this report's cells, the neighbour's decided cells as
+    numbers, and narrows readings exactly as a figure of the prose does
+    (docs/narrative.md#neighbouring-years-as-evidence): after the table's own
+    equations, only where some reading satisfies it, so it never overrides a
+    cell the text decides; a cell it decides is ``inferred``, its reason naming
+    the neighbour and the rule. An ``across.neighbours`` info finding says
+    which reports were used and which cells they decided.
+    """
+    registry = registry if registry is not None else default_registry()
+    report = trace(text, spec=spec, registry=registry)[0]
+    flagged = {c.key for c in report.cells if c.status not in DECIDED}
+    if not flagged or not report.organization or report.year is None:
+        return report
+    around = [n for n in neighbours if n.organization and n.year is not None]
+    keys = group_agencies(
+        [report.organization, *(n.organization or "" for n in around)], agencies
+    ).keys
+    own = keys[report.organization.strip()]
+    stated: list[Stated] = []
+    used: list[str] = []
+    for other in around:
+        if keys[(other.organization or "").strip()] != own:
+            continue
+        offset = (other.year or 0) - report.year
+        if offset not in (-1, 1):
+            continue
+        found = _stated(report, other, own, registry, later=offset == 1)
+        stated += found
+        used += [f"{other.year}"] if found else []
+    if not stated:
+        return report
+    again = trace(text, spec=report.format, registry=registry, stated=stated)[0]
+    decided = sorted(
+        c.key for c in again.cells if c.key in flagged and c.status in DECIDED
+    )
+    note = Finding(
+        "across.neighbours",
+        Severity.INFO,
+        f"{own}: the {' and '.join(sorted(used))} report(s) taken as evidence through "
+        f"the cross-year rules; cells they decided: {', '.join(decided) or 'none'}",
+        cells=tuple(decided),
+    )
+    return evolve(again, findings=(*again.findings, note))
+
+
+def _stated(
+    report: Report, other: Report, org: str, registry: Registry, *, later: bool
+) -> list[Stated]:
+    """The equations ``other`` (a year before or after) states on ``report``'s cells.
+
+    The rules are the later report's: ``report``'s own rules when ``other`` is
+    last year's, ``other``'s when it is next year's. In them ``report`` is
+    ``this`` or ``last``, and its cells are the unknowns.
+    """
+    this, last = (other, report) if later else (report, other)
+    spec = registry.get(this.format)
+    known = {c.key: c for c in other.cells}
+    other_spec = registry.get(other.format)
+    out = []
+    for rule in spec.across_years:
+        if (rule.previous or spec.id) != last.format:
+            continue
+        _require_names(rule, spec, registry.get(last.format))
+        unknown = "last" if later else "this"
+        table = (rule.previous_table or rule.table) if later else rule.table
+        tables = {"this": rule.table, "last": rule.previous_table or rule.table}
+        try:
+            target = registry.get(report.format).table(table)
+        except KeyError:
+            continue
+        for index in for_each_indexes(
+            rule.for_each,
+            [r.key for r in spec.table(rule.table).row_leaves()],
+            [c.key for c in spec.table(rule.table).column_leaves()],
+        ):
+            label = f" [{rule.for_each.value} {index}]" if index else ""
+            ident = f"{rule.id}@{other.year}{label}"
+            instance = _instance(
+                rule, ident, index, unknown, tables, known, other_spec, target
+            )
+            if instance is None:
+                continue
+            said = (
+                f"{org}'s {other.year} report ({other.format}) and cross-year rule "
+                f"{rule.id} {rule.equation}{label} give {instance.text}"
+            )
+            out.append(Stated(ident, said, instance))
+    return out
+
+
+def _instance(
+    rule: YearRule,
+    ident: str,
+    index: str | None,
+    unknown: str,
+    tables: dict[str, str],
+    known: dict[str, Cell],
+    known_spec: Spec,
+    target: TableSpec,
+) -> Instance | None:
+    """The rule for ``index`` as ``Σ coef·cell + constant == 0`` over the unknown report's cells.
+
+    None when a cell of the known report is not decided, or the rule names
+    no cell of the unknown one.
+    """
+    equation = parse_equation(rule.equation)
+    rows = {r.key for r in target.row_leaves()}
+    terms: list[tuple[int, str, str]] = []
+    constant: int | Decimal = 0
+    for sign, side in ((1, equation.lhs), (-1, equation.rhs)):
+        for term in side:
+            which, _, name = term.name.partition(".")
+            row, column = place(rule.for_each, index, name)
+            if which == unknown:
+                if row not in rows:
+                    return None
+                terms.append((sign * term.coef, row, column))
+                continue
+            cell = known.get(f"{tables[which]}.{row}.{column}")
+            if cell is None or not _counted(cell, known_spec):
+                return None
+            constant += weighted_sum([(sign * term.coef, cell.value)])
+    if not terms:
+        return None
+    text = f"{_terms_text(target.id, terms)} == {-constant}"
+    return Instance(
+        Invariant(ident, target.id, text),
+        target.id,
+        index,
+        tuple(terms),
+        text,
+        constant,
+        places(tuple(terms), target),
+    )
+
+
+def _terms_text(table: str, terms: list[tuple[int, str, str]]) -> str:
+    """``t2_1.rules.in_force - t2_1.rules.issued``: coefficients shown only past ±1."""
+    out = ""
+    for coef, row, column in terms:
+        sign = "-" if coef < 0 else "+"
+        size = f"{abs(coef)}·" if abs(coef) != 1 else ""
+        name = f"{size}{table}.{row}.{column}"
+        out = f"{out} {sign} {name}" if out else (f"-{name}" if coef < 0 else name)
+    return out
+
+
+def _prose(report: Report, registry: Registry) -> list[str]:
+    """The ids of ``report``'s sections that hold no table of its spec."""
+    tables = {t.section for t in registry.get(report.format).tables}
+    return [s.id for s in report.sections if s.id not in tables]
+
+
+def _reused(
+    org: str, this: Report, last: Report, registry: Registry, threshold: float
+) -> list[Finding]:
+    """An ``across.reused`` warning per section of prose past ``threshold``."""
+    out = []
+    for part in section_reuse(
+        this, last, _prose(this, registry), _prose(last, registry)
+    ):
+        if part.share <= threshold:
+            continue
+        out.append(
+            Finding(
+                "across.reused",
+                Severity.WARNING,
+                f"{org} {last.year}→{this.year}: {part.heading} repeats "
+                f"{part.share:.0%} of last year's prose ({part.repeated} of "
+                f"{part.chars} characters in {len(part.passages)} passage(s))",
+                rule=part.section,
+            )
+        )
+    return out

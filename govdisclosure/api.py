@@ -20,14 +20,28 @@ GovDisclosureError, chained to the original so it stays visible).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from attrs import evolve, frozen
 
-from govdisclosure.errors import GovDisclosureError, InternalError
-from govdisclosure.model import Fact, Finding, Report, Severity, Table, TableCoverage
+from govdisclosure.corrections import (
+    Corrections,
+    apply_corrections,
+    beside,
+    read_corrections,
+)
+from govdisclosure.errors import GovDisclosureError, InputError, InternalError
+from govdisclosure.model import (
+    Coverage,
+    Fact,
+    Finding,
+    Report,
+    Severity,
+    Table,
+    TableCoverage,
+)
 from govdisclosure.pipeline.cells import finalize_tables
 from govdisclosure.pipeline.detect import (
     CLOSE_CALL,
@@ -40,7 +54,7 @@ from govdisclosure.pipeline.grid import TokenGrid, build_grid
 from govdisclosure.pipeline.invariants import check_invariants
 from govdisclosure.pipeline.metadata import Metadata, read_metadata
 from govdisclosure.pipeline.narrative import agreed_facts, check_facts, find_facts
-from govdisclosure.pipeline.narrow import narrow_readings
+from govdisclosure.pipeline.narrow import Stated, narrow_readings
 from govdisclosure.pipeline.normalize import NormalizedText, normalize_text
 from govdisclosure.pipeline.read import html_to_text, looks_like_html, read_text
 from govdisclosure.pipeline.rows import TableDraft, draft_tables
@@ -57,11 +71,13 @@ from govdisclosure.spec.registry import (
 __all__ = [
     "UNREAD_SHARE",
     "Stages",
+    "corrected",
     "load",
     "load_file",
     "read_findings",
     "run_stages",
     "trace",
+    "trace_file",
 ]
 
 #: A declared table the text has, but with less than this share of its cells
@@ -111,8 +127,14 @@ class Stages:
         )
 
 
-def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
-    """Run the steps after normalisation with one spec; the order is written here only."""
+def run_stages(
+    normalized: NormalizedText, spec: Spec, stated: Sequence[Stated] = ()
+) -> Stages:
+    """Run the steps after normalisation with one spec; the order is written here only.
+
+    ``stated``: equations on this report's cells from outside its text (the
+    neighbouring years', `across.decide_by_neighbours`), used as the prose's figures are.
+    """
     sections = locate_sections(normalized, spec)
     metadata, metadata_findings = read_metadata(sections, spec)
     facts = find_facts(sections, spec)
@@ -125,14 +147,11 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
         for sid in section_ids
     )
     drafts, draft_findings = draft_tables(grids, spec)
-    narrowed, conflicts = narrow_readings(drafts, spec, agreed_facts(facts, spec))
-    tables, cell_findings = finalize_tables(narrowed)
-    checks = (
-        *conflicts,
-        *check_invariants(tables, spec),
-        *check_facts(tables, facts, spec),
-        *read_findings(tables, facts, spec),
+    narrowed, conflicts = narrow_readings(
+        drafts, spec, agreed_facts(facts, spec), stated
     )
+    tables, cell_findings = finalize_tables(narrowed)
+    checks = (*conflicts, *_checks(tables, facts, spec))
     return Stages(
         spec=spec,
         normalized=normalized,
@@ -147,6 +166,40 @@ def run_stages(normalized: NormalizedText, spec: Spec) -> Stages:
         draft_findings=tuple(draft_findings),
         cell_findings=tuple(cell_findings),
         check_findings=checks,
+    )
+
+
+def _checks(
+    tables: tuple[Table, ...], facts: tuple[Fact, ...], spec: Spec
+) -> tuple[Finding, ...]:
+    """The checks of the final cells: run on the tables read, and again once corrected."""
+    return (
+        *check_invariants(tables, spec),
+        *check_facts(tables, facts, spec),
+        *read_findings(tables, facts, spec),
+    )
+
+
+def corrected(report: Report, stages: Stages, corrections: Corrections) -> Report:
+    """The report with a person's decisions applied, its cells checked again.
+
+    Applying corrections is a step after the pipeline: the decided cells
+    replace the cells read (`apply_corrections`, which says every decision it
+    does not apply), then the equations, the prose's figures and the
+    coverage are checked on the decided values, and their findings replace
+    those of the cells as read.
+    """
+    tables, notes = apply_corrections(report.tables, corrections)
+    if tables == report.tables and not notes:
+        return report
+    spec, facts = stages.spec, stages.facts
+    before = set(_checks(report.tables, facts, spec))
+    kept = [f for f in report.findings if f not in before]
+    return evolve(
+        report,
+        tables=tables,
+        findings=(*kept, *_checks(tables, facts, spec), *notes),
+        coverage=Coverage.of(tables),
     )
 
 
@@ -233,17 +286,20 @@ def trace(
     spec: str | Spec | Path | None = None,
     registry: Registry | None = None,
     spec_paths: Iterable[str | Path] = (),
+    stated: Sequence[Stated] = (),
 ) -> tuple[Report, Stages]:
     """`load`, and the `Stages` of the run whose Report it returns.
 
     The stages' ``normalized.source`` is the text the steps read: for HTML
-    input, its `html_to_text`.
+    input, its `html_to_text`. ``stated`` (with a ``spec``: its cell keys are
+    that spec's) is evidence from outside the text (`run_stages`).
     """
+    _check_text(text)
     try:
         if registry is None:
             paths = tuple(str(p) for p in spec_paths)
             registry = registry_with(paths) if paths else default_registry()
-        return _load(text, spec, registry)
+        return _load(text, spec, registry, stated)
     except GovDisclosureError:
         raise
     except Exception as exc:  # a bug: keep the contract, keep the evidence
@@ -252,12 +308,50 @@ def trace(
         ) from exc
 
 
+def _check_text(text: object) -> None:
+    """A path or bytes given to `load` is refused with the call that reads it.
+
+    Without this, a `Path` (or a file name) would be parsed as the text of
+    its own name, and bytes would be refused without saying what to do.
+    """
+    if isinstance(text, Path):
+        raise InputError(
+            f"load() takes the report's text; for the file {text} use "
+            "govdisclosure.load_file(path), which also detects its encoding"
+        )
+    if isinstance(text, (bytes, bytearray)):
+        raise InputError(
+            "load() takes text (str), not bytes: decode them (e.g. "
+            "data.decode('gb18030')), or use govdisclosure.load_file(path), "
+            "which detects the encoding"
+        )
+
+
+def _spec_named(spec: str, registry: Registry) -> Spec:
+    """A spec id, else the path of a spec file: ``spec="my.yaml"`` works as docs say.
+
+    A registered id wins over a file of the same name in the working folder,
+    so a script that names an id cannot be changed by a stray file. A name
+    that is neither is `SpecNotFoundError` (listing the ids) when it looks
+    like an id, an `InputError` from reading when it looks like a path.
+    """
+    if spec in registry:
+        return registry.get(spec)
+    path = Path(spec)
+    if path.suffix.lower() in (".yaml", ".yml") or path.is_file():
+        return load_spec(path, parents=registry.raw_specs())
+    return registry.get(spec)  # raises SpecNotFoundError naming the known ids
+
+
 def _load(
-    text: str, spec: str | Spec | Path | None, registry: Registry
+    text: str,
+    spec: str | Spec | Path | None,
+    registry: Registry,
+    stated: Sequence[Stated] = (),
 ) -> tuple[Report, Stages]:
     """HTML to text, then the spec: the one given, or the best detected."""
     if looks_like_html(text):
-        report, stages = _load(html_to_text(text), spec, registry)
+        report, stages = _load(html_to_text(text), spec, registry, stated)
         note = Finding(
             "input.html",
             Severity.INFO,
@@ -271,8 +365,8 @@ def _load(
     if isinstance(spec, Path):
         spec = load_spec(spec, parents=registry.raw_specs())
     elif isinstance(spec, str):
-        spec = registry.get(spec)
-    return _parse(normalized, spec, 1.0)
+        spec = _spec_named(spec, registry)
+    return _parse(normalized, spec, 1.0, stated)
 
 
 def _detect(normalized: NormalizedText, registry: Registry) -> tuple[Report, Stages]:
@@ -310,11 +404,14 @@ def _detect(normalized: NormalizedText, registry: Registry) -> tuple[Report, Sta
 
 
 def _parse(
-    normalized: NormalizedText, chosen: Spec, score: float
+    normalized: NormalizedText,
+    chosen: Spec,
+    score: float,
+    stated: Sequence[Stated] = (),
 ) -> tuple[Report, Stages]:
     """Run the pipeline with one spec, its patterns' time bounded and said as findings."""
     with timeouts() as times:
-        stages = run_stages(normalized, chosen)
+        stages = run_stages(normalized, chosen, stated)
     return _report(stages, score, _pattern_findings(chosen, times)), stages
 
 
@@ -379,7 +476,11 @@ def _report(stages: Stages, score: float, extra: list[Finding]) -> Report:
 
 
 def load_file(
-    path: str | Path, *, encoding: str | None = None, **kwargs: Any
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    corrections: str | Path | Literal[False] | None = None,
+    **kwargs: Any,
 ) -> Report:
     """`load` a report file: text in any encoding, a saved web page, .pdf or .docx.
 
@@ -388,6 +489,12 @@ def load_file(
     the ``pdf`` and ``docx`` extras. How the file was read is an
     ``input.encoding`` finding (info) when it was not plain UTF-8.
 
+    A person's decisions on flagged cells are applied (docs/review.md): those
+    of ``corrections`` (a corrections file), by default of the report's own
+    ``NAME.corrections.yaml`` when there is one; ``corrections=False`` reads
+    none. Decided cells are ``corrected``; stale and conflicting decisions are
+    findings, not applied.
+
     Every file is bounded before the work (`read_text`; docs/limits.md,
     "Inputs"): a special file is refused unopened, and one past a bound of
     `govdisclosure.pipeline.read.InputLimits` is an `InputError` naming the
@@ -395,16 +502,49 @@ def load_file(
 
     Raises:
         InputError: the file cannot be read, is past a bound, or is encrypted.
+        CorrectionsError: the corrections file is malformed (file:line); nothing applied.
         MissingExtraError: a .pdf or .docx without its extra installed.
         FormatNotRecognizedError, SpecNotFoundError, SpecError: as `load`.
     """
+    return trace_file(path, encoding=encoding, corrections=corrections, **kwargs)[0]
+
+
+def trace_file(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    corrections: str | Path | Literal[False] | None = None,
+    **kwargs: Any,
+) -> tuple[Report, Stages]:
+    """`load_file`, and the `Stages` of its run (whose ``normalized.source`` spans index).
+
+    The corrections file is read before the report is parsed, so a malformed
+    one stops the load with nothing applied.
+    """
+    decisions = _corrections_of(path, corrections)
     decoded = read_text(path, encoding=encoding)
-    report = load(decoded.text, **kwargs)
+    report, stages = trace(decoded.text, **kwargs)
+    if decisions is not None:
+        report = corrected(report, stages, decisions)
     if decoded.how == "utf-8":
-        return report
+        return report, stages
     note = Finding(
         "input.encoding",
         Severity.INFO,
         f"{Path(path).name}: read as {decoded.encoding} ({decoded.how})",
     )
-    return evolve(report, findings=(note, *report.findings))
+    return evolve(report, findings=(note, *report.findings)), stages
+
+
+def _corrections_of(
+    path: str | Path, given: str | Path | Literal[False] | None
+) -> Corrections | None:
+    """The decisions to apply: the file given, else the report's own if it has one."""
+    if given is False:
+        return None
+    if given is not None:
+        return read_corrections(given)
+    if str(path) == "-":
+        return None  # standard input has no file beside it
+    own = beside(path)
+    return read_corrections(own) if own.is_file() else None

@@ -17,6 +17,7 @@ __all__ = [
     "GovDisclosureWarning",
     "InputError",
     "InternalError",
+    "KeyNotFoundError",
     "MissingExtraError",
     "SpecError",
     "SpecNotFoundError",
@@ -67,6 +68,33 @@ class SpecNotFoundError(GovDisclosureError, LookupError):
         self.spec_id = spec_id
         self.known: tuple[str, ...] = tuple(known)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the default rebuilds from ``args`` (the message alone), which this
+        # __init__ does not take: a batch's Result carries the error across processes
+        return (type(self), (self.spec_id, self.known))
+
+
+class KeyNotFoundError(GovDisclosureError, KeyError):
+    """A report has no table, section or cell with the key asked for.
+
+    Every lookup by key on a `Report` or `Table` raises it (``report.table``,
+    ``report.section``, ``table.cell``, ``table[row, column]``); it is a
+    KeyError, so ``except KeyError`` catches it too. ``key`` is the key asked
+    for and ``known`` the keys there are.
+    """
+
+    def __init__(self, message: str, key: str = "", known: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.key = key
+        self.known: tuple[str, ...] = tuple(known)
+
+    def __str__(self) -> str:
+        # KeyError's own str() is the repr of its argument, quotes and all
+        return str(self.args[0]) if self.args else ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.key, self.known))
+
 
 class MissingExtraError(GovDisclosureError, ImportError):
     """A file kind or output needs an optional extra (``pip install 'govdisclosure[pdf]'``)."""
@@ -79,8 +107,12 @@ def require_extra(module: str, extra: str, what: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
+        # the package is not on an index yet: a checkout installs its extras
+        # as '.[extra]'; the published name is said too, for when it is
         raise MissingExtraError(
-            f"{what} needs an optional dependency: pip install 'govdisclosure[{extra}]'"
+            f"{what} needs the optional extra {extra!r}: from a checkout, "
+            f"pip install '.[{extra}]'; once published, "
+            f"pip install 'govdisclosure[{extra}]'"
         ) from exc
 
 

@@ -9,23 +9,30 @@ compared, cached and shipped between processes.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, Final
 
 import attrs
 import cattrs
 from attrs import Factory, field, frozen
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from govdisclosure.errors import require_extra
+from govdisclosure.errors import InputError, KeyNotFoundError, require_extra
+from govdisclosure.faults import Fault, fault_of
 
 __all__ = [
     "DECIDED",
+    "FINDING_FIELDS",
     "RECORD_FIELDS",
+    "YUAN_PER_UNIT",
     "Cell",
     "CellStatus",
     "Coverage",
+    "Decision",
     "Fact",
+    "Fault",
     "Finding",
     "Report",
     "Result",
@@ -36,6 +43,7 @@ __all__ = [
     "TableCoverage",
     "Value",
     "converter",
+    "finding_record",
     "structure_report",
     "unstructure_report",
 ]
@@ -47,8 +55,11 @@ Value = int | Decimal | None
 class CellStatus(str, enum.Enum):
     """How sure the library is of a cell's value.
 
-    Only ``OK`` and ``INFERRED`` cells carry a value. ``INFERRED`` means the
-    layout allowed several readings and the spec's invariants picked one.
+    Only ``OK``, ``INFERRED`` and ``CORRECTED`` cells carry a value.
+    ``INFERRED`` means the layout allowed several readings and the spec's
+    invariants picked one; ``CORRECTED`` that a person decided the value in a
+    corrections file (docs/review.md), the cell's `Decision` saying who, when
+    and why.
     """
 
     OK = "ok"
@@ -56,10 +67,17 @@ class CellStatus(str, enum.Enum):
     BLANK = "blank"
     MISSING = "missing"
     AMBIGUOUS = "ambiguous"
+    CORRECTED = "corrected"
 
 
-#: The statuses of cells the text determines; sums count a blank as 0.
-DECIDED: Final = frozenset({CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK})
+#: The statuses of cells whose value is determined, by the text (ok, inferred,
+#: blank) or by a person's recorded decision (corrected); sums count a blank as 0.
+DECIDED: Final = frozenset(
+    {CellStatus.OK, CellStatus.INFERRED, CellStatus.BLANK, CellStatus.CORRECTED}
+)
+
+#: The statuses of cells that carry a value.
+_VALUED: Final = frozenset({CellStatus.OK, CellStatus.INFERRED, CellStatus.CORRECTED})
 
 
 class Severity(str, enum.Enum):
@@ -70,23 +88,57 @@ class Severity(str, enum.Enum):
     ERROR = "error"
 
 
-#: The columns of `Report.to_records` (and of ``govdisclosure parse -o cells.csv``).
+#: The columns of `Report.to_records` (and of ``govdisclosure parse -o cells.csv``),
+#: docs/records.md. No name is a reserved word of SQL, DuckDB or SQLite, so
+#: every column is queried unquoted; a value is in ``count`` (an integer) or in
+#: ``amount`` (an exact decimal), never in both.
 RECORD_FIELDS = (
     "source",
     "format",
     "organization",
     "year",
-    "table",
+    "table_id",
     "row_key",
     "column_key",
     "row_label",
     "column_label",
-    "value",
+    "count",
+    "amount",
     "unit",
+    "amount_yuan",
     "status",
     "raw",
     "note",
+    "marker",
+    "decided_by",
 )
+
+#: The columns of `Report.finding_records` (``parse --findings``, ``check
+#: --format``): one row per finding, the report it belongs to first.
+FINDING_FIELDS = (
+    "source",
+    "format",
+    "organization",
+    "year",
+    "code",
+    "severity",
+    "fault",
+    "message",
+    "rule",
+    "spec",
+    "equation",
+    "cells",
+    "expected",
+    "actual",
+    "blank_cells",
+    "missing_cells",
+    "line",
+)
+
+#: Money units and their worth in 元, for ``amount_yuan``: an amount printed in
+#: another unit, or in none, has no ``amount_yuan`` (never a guessed unit).
+#: Units of the Chinese currency, not of a format: no spec changes them.
+YUAN_PER_UNIT: Final = {"元": 1, "千元": 1_000, "万元": 10_000, "亿元": 100_000_000}
 
 
 @frozen
@@ -100,6 +152,23 @@ class SourceSpan:
     start: int
     end: int
     line: int
+
+
+@frozen
+class Decision:
+    """A person's decision of a cell's value, read from a corrections file.
+
+    Kept on the corrected cell so that every value a person supplied says who
+    (``by``), when (``at``, ISO 8601) and why, and what the text gave before
+    (``was``: the status the library read); ``override`` is set when the
+    decision replaced a value the text decides.
+    """
+
+    by: str
+    at: str
+    why: str
+    was: CellStatus
+    override: bool = False
 
 
 @frozen
@@ -123,6 +192,13 @@ class Cell:
     #: A remark the report printed in the cell after its number
     #: (``12（其中修订3件）`` → value 12, note ``其中修订3件``); not a value.
     note: str | None = None
+    #: What a blank cell prints: a marker (``—``, ``/``, ``无``, ``不适用``) or
+    #: ``""`` for nothing; None for a cell that is not blank, or when the text
+    #: does not say which of its markers is this cell's. Whether it counts as
+    #: 0 is the spec's (``blank_markers`` do, ``not_applicable_markers`` do not).
+    marker: str | None = None
+    #: Who decided the value, when and why: set on ``CORRECTED`` cells only.
+    decision: Decision | None = None
 
     @property
     def key(self) -> str:
@@ -130,9 +206,20 @@ class Cell:
         return f"{self.table}.{self.row_key}.{self.column_key}"
 
 
-@frozen
+def _status_counts(cells: Iterable[Cell]) -> str:
+    """``ok 250, blank 10, ambiguous 2``: cells by status, in `CellStatus` order."""
+    counts = Counter(c.status for c in cells)
+    return ", ".join(f"{s.value} {counts[s]}" for s in CellStatus if counts[s])
+
+
+@frozen(repr=False)
 class Table:
-    """One statutory table: cells in spec order (row-major)."""
+    """One statutory table: cells in spec order (row-major).
+
+    In a REPL: ``len(table)`` cells, ``for cell in table``,
+    ``table["new_requests", "total"]`` (a `Cell`), ``table.to_frame()`` (the
+    table as printed, official labels as index and columns).
+    """
 
     id: str
     name: str
@@ -142,11 +229,41 @@ class Table:
     cells: tuple[Cell, ...]
 
     def cell(self, row_key: str, column_key: str) -> Cell:
-        """The cell at ``row_key`` × ``column_key``; KeyError if the table has none."""
+        """The cell at ``row_key`` × ``column_key``; `KeyNotFoundError` if none."""
         for cell in self.cells:
             if cell.row_key == row_key and cell.column_key == column_key:
                 return cell
-        raise KeyError(f"{self.id} has no cell {row_key}.{column_key}")
+        if row_key not in self.row_keys:
+            known, what = self.row_keys, f"row {row_key!r}; rows"
+        else:
+            known, what = self.column_keys, f"column {column_key!r}; columns"
+        raise KeyNotFoundError(
+            f"{self.id} has no {what}: {', '.join(known)}",
+            f"{self.id}.{row_key}.{column_key}",
+            known,
+        )
+
+    def __getitem__(self, key: tuple[str, str]) -> Cell:
+        """``table[row_key, column_key]``: `cell`."""
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise KeyNotFoundError(
+                f"index a table by (row_key, column_key), not {key!r}", str(key)
+            )
+        return self.cell(*key)
+
+    def __len__(self) -> int:
+        """The number of cells (rows × columns), as iteration gives them."""
+        return len(self.cells)
+
+    def __iter__(self) -> Iterator[Cell]:
+        """The cells in spec order, row by row."""
+        return iter(self.cells)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Table {self.id} {self.name}: {len(self.row_keys)} rows × "
+            f"{len(self.column_keys)} columns ({_status_counts(self.cells)})>"
+        )
 
     def grid(self) -> tuple[tuple[Cell, ...], ...]:
         """The cells as rows of columns, in spec order."""
@@ -159,13 +276,41 @@ class Table:
         """``{(row_key, column_key): value}`` for every cell."""
         return {(c.row_key, c.column_key): c.value for c in self.cells}
 
+    def to_frame(self, *, labels: bool = True) -> Any:
+        """The table as the report prints it: a ``pandas.DataFrame``, rows × columns.
+
+        Index and columns are the official labels (groups joined by ``/``), or
+        the keys with ``labels=False``. A cell is its value when ``ok`` or
+        ``inferred``, else missing (``<NA>``/None): look at the cells for why.
+        A column of counts is ``Int64``; one holding amounts keeps exact
+        Decimals (object). Needs pandas (the ``pandas`` extra).
+        """
+        pd = require_extra("pandas", "pandas", "Table.to_frame")
+        grid = self.grid()
+        if labels and grid:
+            index = [row[0].row_label for row in grid]
+            columns = [c.column_label for c in grid[0]]
+        else:
+            index, columns = list(self.row_keys), list(self.column_keys)
+        data = {
+            j: [row[j].value if row[j].status in _VALUED else None for row in grid]
+            for j in range(len(columns))
+        }
+        frame = pd.DataFrame(data, index=pd.Index(index, dtype=object))
+        for j, values in data.items():
+            if all(v is None or type(v) is int for v in values):
+                frame[j] = frame[j].astype("Int64")
+        frame.columns = pd.Index(columns, dtype=object)
+        return frame
+
 
 @frozen
 class Finding:
     """Something wrong with, or worth knowing about, one report.
 
     ``code`` is a stable dotted identifier (see docs/findings.md), e.g.
-    ``invariant.violated`` or ``token.unused``.
+    ``invariant.violated`` or ``token.unused``. ``fault`` says whose fault it
+    is (`faults.FAULTS`: the report's, the reader's, or none), from the code.
     """
 
     code: str
@@ -180,6 +325,12 @@ class Finding:
     blank_cells: tuple[str, ...] = ()
     missing_cells: tuple[str, ...] = ()
     span: SourceSpan | None = None
+    #: Derived from ``code`` (`faults.FAULTS`), never given: `evolve` with
+    #: another code gives the other code's fault.
+    fault: Fault = field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "fault", fault_of(self.code))
 
 
 @frozen
@@ -270,7 +421,7 @@ class Coverage:
         return tuple(t for t in self.tables if t.decided < t.declared)
 
 
-@frozen
+@frozen(repr=False)
 class Section:
     """A located section of the report: its heading and its body text."""
 
@@ -278,6 +429,10 @@ class Section:
     heading: str
     text: str
     span: SourceSpan | None = None
+
+    def __repr__(self) -> str:
+        # the body can be pages long: ``section.text`` shows it
+        return f"<Section {self.id} {self.heading!r}: {len(self.text)} characters>"
 
 
 @frozen
@@ -305,6 +460,21 @@ class Report:
         default=Factory(lambda r: Coverage.of(r.tables), takes_self=True)
     )
 
+    def __repr__(self) -> str:
+        """One line: what a REPL needs to know which report this is and how well it was read."""
+        year = self.year if self.year is not None else "year?"
+        who = self.organization or "organisation?"
+        share = self.coverage.share
+        read = "no table" if share is None else f"{share:.1%} decided"
+        counts = Counter(f.severity for f in self.findings)
+        severities = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s])
+        cells = sum(len(t.cells) for t in self.tables)
+        return (
+            f"<Report {self.format} {year} {who}: {len(self.tables)} tables, "
+            f"{cells} cells ({_status_counts(self.cells) or 'none'}), {read}; "
+            f"{len(self.findings)} findings ({severities or 'none'})>"
+        )
+
     @property
     def cells(self) -> Iterator[Cell]:
         """Every cell of every table, in spec order."""
@@ -312,16 +482,32 @@ class Report:
             yield from table.cells
 
     def table(self, table_id: str) -> Table:
-        """The table with id ``table_id``; KeyError naming the known ids if none."""
+        """The table with id ``table_id``; `KeyNotFoundError` (a KeyError) naming the ids if none."""
         for table in self.tables:
             if table.id == table_id:
                 return table
-        known = ", ".join(t.id for t in self.tables)
-        raise KeyError(f"no table {table_id!r}; tables: {known}")
+        known = tuple(t.id for t in self.tables)
+        raise KeyNotFoundError(
+            f"no table {table_id!r}; tables: {', '.join(known) or 'none'}",
+            table_id,
+            known,
+        )
 
-    def section(self, section_id: str) -> Section | None:
-        """The located section with id ``section_id``, or None if it was not found."""
-        return next((s for s in self.sections if s.id == section_id), None)
+    def section(self, section_id: str) -> Section:
+        """The located section ``section_id``; `KeyNotFoundError` (a KeyError) if it was not found.
+
+        A section the spec declares but the text lacks has a ``section.missing``
+        finding; ``{s.id for s in report.sections}`` lists those found.
+        """
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        known = tuple(s.id for s in self.sections)
+        raise KeyNotFoundError(
+            f"no section {section_id!r} was located; sections: {', '.join(known) or 'none'}",
+            section_id,
+            known,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (Decimal as string); `Report.from_dict` reverses it."""
@@ -329,16 +515,23 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
-        """Rebuild a Report from `to_dict` output."""
+        """Rebuild a Report from `to_dict` output, or from a line of ``parse -o x.jsonl``.
+
+        The line's ``source`` (the batch's, not the report's) is set aside.
+        Raises `InputError` naming every problem when ``data`` is no report.
+        """
         return structure_report(data)
 
     def to_records(self, source: str | None = None) -> list[dict[str, Any]]:
-        """One flat dict per cell (a tidy table: ``pandas.DataFrame(records)``).
+        """One flat dict per cell (a tidy table), keyed by `RECORD_FIELDS` (docs/records.md).
 
-        Keys: ``source`` (given by the caller, e.g. the file path), ``format``,
-        ``organization``, ``year``, ``table``, ``row_key``, ``column_key``,
-        ``row_label``, ``column_label``, ``value`` (int, Decimal or None),
-        ``unit``, ``status`` (its string value), ``raw``, ``note``.
+        ``count`` holds a count (int), ``amount`` an amount (Decimal) as printed
+        in ``unit`` and ``amount_yuan`` the same amount in 元 when the unit is
+        money (`YUAN_PER_UNIT`); all None unless the status is ``ok``,
+        ``inferred`` or ``corrected``. ``status`` is its string value;
+        ``decided_by`` says who decided a ``corrected`` cell (else None);
+        ``marker`` what a blank cell prints;
+        ``source`` is given by the caller (e.g. the file path).
         """
         head = {
             "source": source,
@@ -346,32 +539,45 @@ class Report:
             "organization": self.organization,
             "year": self.year,
         }
-        return [
-            {
-                **head,
-                "table": c.table,
-                "row_key": c.row_key,
-                "column_key": c.column_key,
-                "row_label": c.row_label,
-                "column_label": c.column_label,
-                "value": c.value,
-                "unit": c.unit,
-                "status": c.status.value,
-                "raw": c.raw,
-                "note": c.note,
-            }
-            for c in self.cells
-        ]
+        return [{**head, **_cell_record(c)} for c in self.cells]
+
+    def finding_records(self, source: str | None = None) -> list[dict[str, Any]]:
+        """One flat dict per finding, keyed by `FINDING_FIELDS` (docs/records.md).
+
+        The report's ``source``, ``format``, ``organization`` and ``year`` come
+        first so findings of many reports make one table; ``expected`` and
+        ``actual`` are exact decimal text (as in JSON), ``line`` the line of
+        the finding's span.
+        """
+        head = {
+            "source": source,
+            "format": self.format,
+            "organization": self.organization,
+            "year": self.year,
+        }
+        return [{**head, **finding_record(f)} for f in self.findings]
 
     def to_frame(self, source: str | None = None) -> Any:
-        """`to_records` as a ``pandas.DataFrame`` (needs ``govdisclosure[pandas]``).
+        """`to_records` as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
 
-        ``value`` holds ints and Decimals as they are (an object column), so
-        nothing is rounded; ``frame.value.astype(float)`` when floats will do.
+        ``count`` is ``Int64`` (nullable integers); ``amount`` and
+        ``amount_yuan`` hold exact Decimals (object columns: nothing is
+        rounded); ``format``, ``table_id``, ``unit`` and ``status`` are
+        categorical, ``year`` is ``Int32``.
         """
-        pd = require_extra("pandas", "pandas", "to_frame")
-        return pd.DataFrame.from_records(
+        pd = require_extra("pandas", "pandas", "Report.to_frame")
+        frame = pd.DataFrame.from_records(
             self.to_records(source=source), columns=list(RECORD_FIELDS)
+        )
+        return frame.astype(
+            {
+                "year": "Int32",
+                "count": "Int64",
+                "format": "category",
+                "table_id": "category",
+                "unit": "category",
+                "status": pd.CategoricalDtype([s.value for s in CellStatus]),
+            }
         )
 
     def to_json(self, **kwargs: Any) -> str:
@@ -382,17 +588,79 @@ class Report:
         return json.dumps(self.to_dict(), **kwargs)
 
 
-@frozen
+@frozen(repr=False)
 class Result:
-    """One input's outcome in a batch: its Report, or the error that stopped it."""
+    """One input's outcome in a batch: its Report, or the error that stopped it.
+
+    ``error`` is the error as text (``"InputError: …"``); ``exception`` the
+    exception itself. Results cross processes by pickle: the exception keeps
+    its type and arguments, not its traceback nor its ``__cause__``; a
+    failure no exception describes (a worker killed, the time limit) is a
+    builtin one (`ChildProcessError`, `TimeoutError`, `MemoryError`). Two
+    Results are equal when path, report and error are: the exception object
+    is left out of comparison and hashing.
+    """
 
     path: str
     report: Report | None
     error: str | None = None
+    exception: BaseException | None = field(default=None, eq=False)
 
     @property
     def ok(self) -> bool:
         return self.report is not None
+
+    def __repr__(self) -> str:
+        if self.report is not None:
+            return f"<Result {self.path}: {self.report!r}>"
+        return f"<Result {self.path}: failed: {self.error}>"
+
+
+def _cell_record(cell: Cell) -> dict[str, Any]:
+    """A cell's columns of a record: the value split by kind, money also in 元."""
+    value = cell.value if cell.status in _VALUED else None
+    count = value if isinstance(value, int) else None
+    amount = value if isinstance(value, Decimal) else None
+    factor = YUAN_PER_UNIT.get(cell.unit or "")
+    return {
+        "table_id": cell.table,
+        "row_key": cell.row_key,
+        "column_key": cell.column_key,
+        "row_label": cell.row_label,
+        "column_label": cell.column_label,
+        "count": count,
+        "amount": amount,
+        "unit": cell.unit,
+        "amount_yuan": None if amount is None or factor is None else amount * factor,
+        "status": cell.status.value,
+        "raw": cell.raw,
+        "note": cell.note,
+        "marker": cell.marker,
+        "decided_by": cell.decision.by if cell.decision else None,
+    }
+
+
+def _text(value: Value) -> str | None:
+    return None if value is None else str(value)
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    """A finding's own columns of `FINDING_FIELDS` (all but the report's)."""
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "fault": finding.fault.value,
+        "message": finding.message,
+        "rule": finding.rule,
+        "spec": finding.spec,
+        "equation": finding.equation,
+        "cells": list(finding.cells),
+        "expected": _text(finding.expected),
+        "actual": _text(finding.actual),
+        "blank_cells": list(finding.blank_cells),
+        "missing_cells": list(finding.missing_cells),
+        "line": finding.span.line if finding.span else None,
+    }
 
 
 # ---- JSON form ------------------------------------------------------------
@@ -405,6 +673,7 @@ converter = cattrs.Converter(forbid_extra_keys=True)
 
 for _cls in (
     SourceSpan,
+    Decision,
     Cell,
     Table,
     Finding,
@@ -432,6 +701,19 @@ converter.register_unstructure_hook_func(lambda t: t == Value, _unstructure_valu
 converter.register_structure_hook_func(lambda t: t == Value, _structure_value)
 converter.register_unstructure_hook(CellStatus, lambda e: e.value)
 converter.register_unstructure_hook(Severity, lambda e: e.value)
+converter.register_unstructure_hook(Fault, lambda e: e.value)
+# a finding's JSON carries its fault (derived, so not given back when read)
+converter.register_unstructure_hook(
+    Finding,
+    make_dict_unstructure_fn(Finding, converter, _cattrs_include_init_false=True),
+)
+_structure_finding = make_dict_structure_fn(
+    Finding, converter, _cattrs_forbid_extra_keys=True
+)
+converter.register_structure_hook(
+    Finding,
+    lambda d, t: _structure_finding({k: v for k, v in d.items() if k != "fault"}, t),
+)
 converter.register_unstructure_hook(Decimal, str)
 converter.register_structure_hook(Decimal, lambda d, _: Decimal(d))
 converter.register_structure_hook_func(
@@ -451,5 +733,19 @@ def unstructure_report(report: Report) -> dict[str, Any]:
 
 
 def structure_report(data: dict[str, Any]) -> Report:
-    """JSON-ready dict → Report."""
-    return converter.structure(data, Report)
+    """JSON-ready dict → Report; `InputError` naming each problem if it is none.
+
+    ``source``, which ``parse -o x.jsonl`` adds to each line, is set aside.
+    Whatever is wrong with ``data`` (a missing or unknown key, a float where
+    a value is, a string that is no decimal), the caller gets our error, not
+    the converter's: its problems are listed with their place (``$.tables[0]``).
+    """
+    if not isinstance(data, dict):
+        raise InputError(f"a report is a dict, not {type(data).__name__}")
+    fields = {k: v for k, v in data.items() if k != "source"}
+    try:
+        report: Report = converter.structure(fields, Report)
+    except Exception as exc:  # any malformed input; the converter's own errors vary
+        problems = "; ".join(cattrs.transform_error(exc, path="$"))
+        raise InputError(f"not a report: {problems}") from exc
+    return report

@@ -51,6 +51,10 @@ def _pair(broken: bool) -> list[govdisclosure.Report]:
             ("t2_8", "administrative_fees"),
         ]
     }
+    columns = [c.key for c in REGISTRY.get("gov-2019").table("t3").column_leaves()]
+    for column, value in zip(columns, last.values["t3"]["carry_forward"], strict=True):
+        assert isinstance(value, int)
+        carried[f"t3__carried_over__{column}"] = value  # Y4: 上年结转 = 结转下年度
     if broken:
         carried["t2_5__administrative_license__previous_count"] += 7
     _, this_text = _report("gov-2019", 2020, seed=2, **carried)

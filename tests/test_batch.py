@@ -36,18 +36,19 @@ def _inputs(folder: Path) -> dict[str, Path]:
 
 
 def _read_back(out: Path) -> list[dict[str, Any]]:
-    """The rows of a CSV or Parquet output, values as Decimal (or None)."""
+    """The rows of a CSV or Parquet output, counts as int and amounts as Decimal (or None)."""
     if out.suffix == ".parquet":
         import pyarrow.parquet as pq
 
         table = pq.read_table(out)
         assert govdisclosure.model.RECORD_FIELDS == tuple(table.column_names)
         return table.to_pylist()  # type: ignore[no-any-return]
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert govdisclosure.model.RECORD_FIELDS == tuple(rows[0])
     for row in rows:
-        row["value"] = Decimal(row["value"]) if row["value"] else None
+        row["count"] = int(row["count"]) if row["count"] else None
+        row["amount"] = Decimal(row["amount"]) if row["amount"] else None
     return rows
 
 
@@ -65,7 +66,7 @@ def test_parse_gives_every_cell_of_every_report(
 
     rows = _read_back(out)
     by_cell = {
-        (r["source"], r["table"], r["row_key"], r["column_key"]): r for r in rows
+        (r["source"], r["table_id"], r["row_key"], r["column_key"]): r for r in rows
     }
     assert len(by_cell) == len(rows)
     checked = 0
@@ -81,7 +82,8 @@ def test_parse_gives_every_cell_of_every_report(
                         if (src, t, rk) == (str(copy), table, row_key)
                     ][i]
                     assert status.value == got["status"], (copy, table, row_key, i)
-                    assert value == got["value"], (copy, table, row_key, i)
+                    number = got["count"] if got["amount"] is None else got["amount"]
+                    assert value == number, (copy, table, row_key, i)
                     checked += 1
     assert checked == len(rows)
     assert (
@@ -148,7 +150,7 @@ def test_check_names_the_broken_equation(
     out = capsys.readouterr().out
     assert (
         f"{broken}: I1 broken in t3: new_requests + carried_over == processed_total "
-        "+ carry_forward  [column total]: left side 5, right side 0"
+        "+ carry_forward  [column total]: left side 5, right side 0 [report fault]"
     ) in out.splitlines()
 
 

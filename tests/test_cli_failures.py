@@ -88,6 +88,27 @@ def test_output_naming_a_folder(tmp_path: Path, trailing: str) -> None:
     assert [] == _files(tmp_path / "out")
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("nodir/f.csv", "--findings nodir/f.csv: folder nodir does not exist"),
+        ("f.txt", "--findings f.txt: unknown output format 'txt'"),
+        ("-", "--findings -: the findings table goes to a file"),
+    ],
+)
+def test_a_findings_table_that_cannot_be_written(
+    tmp_path: Path, name: str, said: str
+) -> None:
+    """``--findings`` is checked as ``-o`` is, before any file is read."""
+    out = tmp_path / "cells.csv"
+    done = _run(
+        "parse", str(SEED), "-o", str(out), "--findings", name, *HERE, cwd=tmp_path
+    )
+
+    assert _one_error(done).startswith(said)
+    assert [] == _files(tmp_path)
+
+
 def test_an_unknown_output_suffix_keeps_the_previous_output(tmp_path: Path) -> None:
     (tmp_path / "cells.xlsx").write_text("before", "utf-8")
     done = _run("parse", str(SEED), "-o", "cells.xlsx", *HERE, cwd=tmp_path)

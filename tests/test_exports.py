@@ -29,10 +29,16 @@ def test_to_frame_is_one_row_per_cell_with_exact_values() -> None:
 
     assert list(govdisclosure.model.RECORD_FIELDS) == list(frame.columns)
     assert len(list(report.cells)) == len(frame)
-    fee = frame[(frame.table == "t2_9") & (frame.column_key == "amount")]
-    assert [Decimal("6119919.29")] == list(fee.value)
+    fee = frame[(frame.table_id == "t2_9") & (frame.column_key == "amount")]
+    assert [Decimal("6119919.29")] == list(fee.amount)
+    assert [Decimal("6119919.29")] == list(fee.amount_yuan)
     assert ["元"] == list(fee.unit)
     assert {"seed-000"} == set(frame.source)
+    # 本年新收 15 requests in all (t3, read by hand): an integer, not a Decimal
+    new = frame[(frame.table_id == "t3") & (frame.row_key == "new_requests")]
+    assert 15 == new[new.column_key == "total"]["count"].iloc[0]
+    assert "Int64" == str(frame["count"].dtype)
+    assert "category" == str(frame.status.dtype)
 
 
 def test_to_arrow_takes_reports_and_results_and_skips_failures(tmp_path: Path) -> None:
@@ -46,7 +52,8 @@ def test_to_arrow_takes_reports_and_results_and_skips_failures(tmp_path: Path) -
     cells_000 = len(list(results[0].report.cells))  # type: ignore[union-attr]
     cells_004 = len(list(govdisclosure.load_file(SEED_004).cells))
     assert cells_000 + cells_004 == table.num_rows
-    assert pa.decimal128(38, 8) == table.schema.field("value").type
+    assert pa.int64() == table.schema.field("count").type
+    assert pa.decimal128(38, 8) == table.schema.field("amount").type
     sources = table.column("source").to_pylist()
     assert {str(SEED_000), None} == set(sources)
     fee = [
@@ -54,7 +61,10 @@ def test_to_arrow_takes_reports_and_results_and_skips_failures(tmp_path: Path) -
         for row in table.to_pylist()
         if row["source"] == str(SEED_000) and row["column_key"] == "amount"
     ]
-    assert Decimal("6119919.29") == fee[0]["value"]
+    assert Decimal("6119919.29") == fee[0]["amount"]
+    assert fee[0]["count"] is None
+    specs = json.loads(table.schema.metadata[b"govdisclosure.specs"])
+    assert {"gov-2019": 1} == specs  # both seeds are 2020 reports
 
 
 def test_reports_specs_and_errors_pickle() -> None:
@@ -120,18 +130,23 @@ def _write_two(sink: export.Sink) -> list[govdisclosure.Report]:
 
 
 def _csv_rows(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(govdisclosure.model.RECORD_FIELDS) == list(rows[0])
     for row in rows:  # CSV holds text: the numbers are typed back here
-        row["value"] = Decimal(row["value"]) if row["value"] else None
+        row["count"] = int(row["count"]) if row["count"] else None
+        for name in ("amount", "amount_yuan"):
+            row[name] = Decimal(row[name]) if row[name] else None
         row["year"] = int(row["year"])
     return rows
 
 
+_NUMBERS = ("count", "amount", "amount_yuan")
+
+
 def _as_csv(record: dict[str, Any]) -> dict[str, Any]:
     """A record as `_csv_rows` reads it back: CSV writes None as an empty field."""
-    return {k: "" if v is None and k != "value" else v for k, v in record.items()}
+    return {k: "" if v is None and k not in _NUMBERS else v for k, v in record.items()}
 
 
 def _parquet_rows(path: Path) -> list[dict[str, Any]]:
@@ -166,10 +181,13 @@ def test_cell_sinks_write_one_row_per_cell_with_the_true_values(
     assert len(expected) == len(rows)
     assert expected == rows  # every column of every cell, in spec order
     by_cell = {
-        (r["source"], r["table"], r["row_key"], r["column_key"]): r for r in rows
+        (r["source"], r["table_id"], r["row_key"], r["column_key"]): r for r in rows
     }
     for key, (value, status) in HAND_READ.items():
-        assert (value, status) == (by_cell[key]["value"], by_cell[key]["status"])
+        got = by_cell[key]
+        kind = "amount" if isinstance(value, Decimal) else "count"
+        assert (value, status) == (got[kind], got["status"])
+        assert got["amount" if kind == "count" else "count"] is None
     assert (
         "元" == by_cell["seed-000", "t2_9", "centralized_procurement", "amount"]["unit"]
     )

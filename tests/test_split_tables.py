@@ -199,7 +199,7 @@ def test_a_note_travels_in_json_and_records() -> None:
     again = Report.from_dict(report.to_dict())
     assert again == report
     records = {
-        (r["table"], r["row_key"], r["column_key"]): r for r in report.to_records()
+        (r["table_id"], r["row_key"], r["column_key"]): r for r in report.to_records()
     }
     assert "其中修订3件" == records["t2_1", "normative_documents", "issued"]["note"]
     assert records["t2_1", "rules", "issued"]["note"] is None

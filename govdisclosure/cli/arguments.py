@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NoReturn
 
 from govdisclosure import __version__
-from govdisclosure.cli import commands
+from govdisclosure.cli import commands, review
 from govdisclosure.cli.inputs import FORMATS, UsageError, suggestion
 from govdisclosure.output.batch import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS", "build_parser"]
 
 #: The subcommands; any other first argument is a file for ``show``.
-COMMANDS = ("show", "specs", "parse", "check", "explain")
+COMMANDS = ("show", "specs", "parse", "check", "explain", *review.COMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_parse(subcommands)
     _add_check(subcommands)
     _add_specs(subcommands)
+    review.add_commands(subcommands)
     return parser
 
 
@@ -218,6 +219,12 @@ def _add_parse(subcommands: _Subparsers) -> None:
         choices=FORMATS,
         help="the output format, when -o's suffix does not say it (or for -o -)",
     )
+    parse.add_argument(
+        "--findings",
+        metavar="PATH",
+        help="also write every finding of the batch, one a row, and a row per file "
+        "that failed, to a .parquet, .csv or .jsonl file (docs/records.md)",
+    )
     parse.set_defaults(run=commands.parse_many)
 
 
@@ -236,6 +243,13 @@ def _add_check(subcommands: _Subparsers) -> None:
         "cross-year rules (warnings, printed; they do not change the exit status)",
     )
     _add_many_reports_arguments(check)
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="json (one finding a line) or csv: the findings check reports, as rows "
+        "of the findings table (docs/records.md), on stdout; the summary goes to stderr",
+    )
     check.set_defaults(run=commands.check_many)
 
 

@@ -22,17 +22,21 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from attrs import evolve
+
 from govdisclosure.api import load_file
 from govdisclosure.cli.inputs import (
     UsageError,
+    checked_findings,
     checked_output,
     input_files,
     resolve_spec,
 )
 from govdisclosure.cli.views import Progress, explain_cell, render
 from govdisclosure.errors import GovDisclosureError
-from govdisclosure.model import Finding, Report, Result, Severity
+from govdisclosure.model import Fault, Finding, Report, Result, Severity
 from govdisclosure.output.export import (
+    FINDINGS,
     CsvSink,
     JsonLinesSink,
     ParquetSink,
@@ -69,6 +73,13 @@ _SINKS: dict[str, Callable[[Path], Sink]] = {
     "parquet": ParquetSink,
 }
 
+#: ``parse --findings`` writes the findings table in the format its suffix names.
+_FINDING_SINKS: dict[str, Callable[[Path], Sink]] = {
+    "jsonl": lambda path: JsonLinesSink(path, FINDINGS),
+    "csv": lambda path: CsvSink(path, FINDINGS),
+    "parquet": lambda path: ParquetSink(path, FINDINGS),
+}
+
 
 #: Exit codes of ``show`` and ``check`` (docs/cli.md): the worst that happened.
 CLEAN = 0  # every declared cell read and every equation holding
@@ -80,18 +91,23 @@ UNREAD = (
 INTERRUPTED = 130  # Ctrl-C: the shell's code for a command ended by SIGINT
 TERMINATED = 143  # SIGTERM (kill, systemd, a container stopping): 128 + 15
 
-#: Error findings that say what was not read rather than what is wrong.
-_UNREAD_CODES = frozenset({"table.missing", "table.unread"})
-
 
 def _broken(report: Report) -> list[Finding]:
-    """The error findings about the numbers themselves (a broken 勾稽关系), not about
-    what was read (those are `_unread`'s)."""
+    """The error findings that are the report's fault (a broken 勾稽关系), not the
+    reader's (a table not read: those are `_unread`'s); `faults.FAULTS` says which."""
     return [
         f
         for f in report.findings
-        if f.severity is Severity.ERROR and f.code not in _UNREAD_CODES
+        if f.severity is Severity.ERROR and f.fault is Fault.REPORT
     ]
+
+
+#: How `check` tags a line by whose fault it is (docs/cli.md).
+_TAGS = {
+    Fault.REPORT: "[report fault]",
+    Fault.READER: "[reader limit]",
+    Fault.NONE: "[note]",
+}
 
 
 def _unread(report: Report) -> str | None:
@@ -291,13 +307,20 @@ def parse_many(args: argparse.Namespace) -> int:
     the summary and each file's failure to stderr.
     """
     kind = checked_output(args.output, args.format)
+    if args.findings:
+        checked_findings(args.findings)
     spec = resolve_spec(args.spec)
     files = input_files(args.paths)
     counts = dict.fromkeys(("parsed", "flagged", "unread", "failed"), 0)
     progress = Progress()
     try:
-        with _terminable(), _output(kind, args.output) as sink:
+        with (
+            _terminable(),
+            _output(kind, args.output) as sink,
+            _findings_output(args.findings) as findings,
+        ):
             for result in _results(files, spec, args, progress):
+                _write_findings(findings, result)
                 if result.report is None:
                     counts["failed"] += 1
                     log.error("%s", once(result.path, result.error or "failed"))
@@ -309,7 +332,10 @@ def parse_many(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
         how, code = _stopped(stop)
-        unwritten = f"; {args.output} not written" if _to_file(args.output) else ""
+        outputs = " and ".join(
+            o for o in (args.output, args.findings) if o and _to_file(o)
+        )
+        unwritten = f"; {outputs} not written" if outputs else ""
         _summary(
             args,
             f"{how} after {progress.done} of {progress.total} files: "
@@ -330,6 +356,27 @@ def _summary(args: argparse.Namespace, line: str) -> None:
     """A batch's last line, on stderr (stdout holds its data); none with ``-q``."""
     if args.verbosity >= 0:
         print(line, file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _findings_output(path: str | None) -> Iterator[Sink | None]:
+    """``--findings``: the findings table, written whole or not at all, as ``-o`` is."""
+    if not path:
+        yield None
+        return
+    kind = Path(path).suffix.lstrip(".").lower()
+    with replaced_whole(path) as temporary, _FINDING_SINKS[kind](temporary) as sink:
+        yield sink
+
+
+def _write_findings(findings: Sink | None, result: Result) -> None:
+    """A result's rows of the findings table: its report's findings, or its failure."""
+    if findings is None:
+        return
+    if result.report is None:
+        findings.write_failed(result.path, result.error or "")
+    else:
+        findings.write(result.report, result.path)
 
 
 def _parse_summary(counts: dict[str, int]) -> str:
@@ -357,16 +404,23 @@ def check_many(args: argparse.Namespace) -> int:
     counts = dict.fromkeys(("broken", "unread", "failed"), 0)
     reports: list[Report] = []
     progress = Progress()
+    rows = _check_rows(args.format)
     try:
-        with _terminable():
+        with _terminable(), rows or contextlib.nullcontext():
             for result in _results(files, spec, args, progress):
                 if result.report is None:
                     counts["failed"] += 1
-                    print(once(result.path, f"cannot parse: {result.error}"))
+                    if rows is None:
+                        print(once(result.path, f"cannot parse: {result.error}"))
+                    else:
+                        rows.write_failed(result.path, result.error or "")
                     continue
                 if args.across_years:
                     reports.append(result.report)
-                _check_one(result.path, result.report, counts)
+                _check_one(result.path, result.report, counts, rows)
+            progress.close()
+            if args.across_years:
+                _check_across(reports, rows)
     except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
         how, code = _stopped(stop)
@@ -378,27 +432,65 @@ def check_many(args: argparse.Namespace) -> int:
         return code
     finally:
         progress.close()
-    if args.across_years:
-        from govdisclosure.across import compare
-
-        for finding in compare(reports):
-            print(f"{finding.severity.value}: {finding.message}")
     _summary(args, _check_summary(counts))
     if counts["failed"]:
         return FAILED
     return BROKEN if counts["broken"] else UNREAD if counts["unread"] else CLEAN
 
 
-def _check_one(path: str, report: Report, counts: dict[str, int]) -> None:
-    """Print one report's broken equations and what was not read; count them."""
+def _check_rows(kind: str) -> Sink | None:
+    """``check --format json|csv``: the findings table on stdout (None for text).
+
+    JSON is JSON Lines, one finding an object, so a batch streams as it goes.
+    """
+    if kind == "json":
+        return JsonLinesSink(sys.stdout, FINDINGS)
+    if kind == "csv":
+        return CsvSink(sys.stdout, FINDINGS)
+    return None
+
+
+def _check_across(reports: list[Report], rows: Sink | None) -> None:
+    """The cross-year findings: printed, or rows with no report's columns."""
+    from govdisclosure.across import compare
+    from govdisclosure.model import finding_record
+
+    found = compare(reports)
+    if rows is not None:
+        head = dict.fromkeys(("source", "format", "organization", "year"))
+        rows.write_rows({**head, **finding_record(f)} for f in found)
+        return
+    for finding in found:
+        print(f"{finding.severity.value}: {finding.message} {_TAGS[finding.fault]}")
+
+
+def _check_one(
+    path: str,
+    report: Report,
+    counts: dict[str, int],
+    rows: Sink | None = None,
+) -> None:
+    """Print (or write as rows) one report's broken equations and what was not read; count them.
+
+    As rows: the findings behind the text lines, the report's error findings
+    (broken equations, tables missing or unread) and its ``table.none``.
+    """
     errors = _broken(report)
     counts["broken"] += bool(errors)
-    for finding in errors:
-        print(f"{path}: {finding.message}")
     gap = _unread(report)
     counts["unread"] += gap is not None
+    if rows is not None:
+        told = [
+            f
+            for f in report.findings
+            if f.severity is Severity.ERROR or f.code == "table.none"
+        ]
+        rows.write(evolve(report, findings=tuple(told)), path)
+        return
+    for finding in errors:
+        print(f"{path}: {finding.message} {_TAGS[Fault.REPORT]}")
     if gap:
-        print(f"{path}: {gap}")
+        print(f"{path}: {gap} {_TAGS[Fault.READER]}")
 
 
 def _check_summary(counts: dict[str, int]) -> str:

@@ -24,6 +24,7 @@ from govdisclosure.spec.registry import Registry, load_spec
 __all__ = [
     "FORMATS",
     "UsageError",
+    "checked_findings",
     "checked_output",
     "input_files",
     "resolve_spec",
@@ -137,7 +138,22 @@ def _skipped(folder: Path) -> Iterator[tuple[Path, str]]:
         )
 
 
-def checked_output(output: str | None, given_format: str | None) -> str:
+def checked_findings(path: str) -> str:
+    """The format ``parse --findings`` writes, after checking it can be written (as ``-o``).
+
+    The findings table goes to a file only: standard output holds the cells.
+    """
+    if path == "-":
+        raise UsageError(
+            "--findings -: the findings table goes to a file (standard output "
+            "holds the cells); for findings on stdout use check --format json|csv"
+        )
+    return checked_output(path, None, option="--findings")
+
+
+def checked_output(
+    output: str | None, given_format: str | None, option: str = "-o"
+) -> str:
     """The format ``parse`` writes, after checking that ``-o`` can be written.
 
     ``-o -`` or no ``-o`` is standard output (JSON Lines unless ``--format``
@@ -155,19 +171,19 @@ def checked_output(output: str | None, given_format: str | None) -> str:
     target = Path(output)
     if target.is_dir() or output.endswith(("/", os.sep)):
         raise UsageError(
-            f"-o {output}: is a folder; name a file, e.g. {target / 'cells.csv'}"
+            f"{option} {output}: is a folder; name a file, e.g. {target / 'cells.csv'}"
         )
-    kind = _kind(target, given_format)
+    kind = _kind(target, given_format, option)
     folder = target.parent
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"-o {output}: {folder} is not a folder")
+        raise UsageError(f"{option} {output}: {folder} is not a folder")
     if not folder.is_dir():
         raise UsageError(
-            f"-o {output}: folder {folder} does not exist; create it first"
+            f"{option} {output}: folder {folder} does not exist; create it first"
         )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UsageError(
-            f"-o {output}: cannot write in folder {folder}: permission denied"
+            f"{option} {output}: cannot write in folder {folder}: permission denied"
         )
     if kind == "parquet":
         # MissingExtraError (one line, naming the extra) before any work
@@ -175,18 +191,18 @@ def checked_output(output: str | None, given_format: str | None) -> str:
     return kind
 
 
-def _kind(target: Path, given_format: str | None) -> str:
+def _kind(target: Path, given_format: str | None, option: str = "-o") -> str:
     """The suffix's format; ``--format`` wins over an unknown suffix, not over a known one."""
     suffix = target.suffix.lstrip(".").lower()
     if given_format:
         if suffix in FORMATS and suffix != given_format:
             raise UsageError(
-                f"-o {target}: the suffix says {suffix}, --format says {given_format}"
+                f"{option} {target}: the suffix says {suffix}, --format says {given_format}"
             )
         return given_format
     if suffix in FORMATS:
         return suffix
     raise UsageError(
-        f"-o {target}: unknown output format {suffix!r}; "
+        f"{option} {target}: unknown output format {suffix!r}; "
         "write to a .jsonl, .csv or .parquet file (or give --format)"
     )

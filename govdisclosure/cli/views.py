@@ -52,11 +52,13 @@ def _paint(text: str, key: CellStatus | Severity, color: bool) -> str:
 
 def _show(cell: Cell) -> str:
     """One cell as one token: its value (amounts with their unit) or its mark."""
-    if cell.status not in (CellStatus.OK, CellStatus.INFERRED):
+    if cell.status is CellStatus.CORRECTED and cell.value is None:
+        return "·✓"  # a person decided it is empty
+    if cell.status not in (CellStatus.OK, CellStatus.INFERRED, CellStatus.CORRECTED):
         return _MARK[cell.status]
     # amounts need their unit (元 or 万元); counts read fine without it
     unit = cell.unit if isinstance(cell.value, Decimal) and cell.unit else ""
-    mark = "*" if cell.status is CellStatus.INFERRED else ""
+    mark = {CellStatus.INFERRED: "*", CellStatus.CORRECTED: "✓"}.get(cell.status, "")
     return f"{cell.value}{unit}{mark}"
 
 

@@ -34,10 +34,10 @@ from pathlib import Path
 from attrs import asdict, frozen
 
 from govdisclosure.api import load_file
-from govdisclosure.errors import GovDisclosureError
+from govdisclosure.errors import InputError
 from govdisclosure.model import Result
 from govdisclosure.output.export import ParquetSink
-from govdisclosure.output.pool import Parse, WorkerPool
+from govdisclosure.output.pool import Parse, WorkerPool, failed
 from govdisclosure.pipeline.read import (
     READABLE_SUFFIXES,
     InputLimits,
@@ -134,18 +134,19 @@ def _parse(
     try:
         with bounds.held():
             return Result(path, load_file(path, spec=spec))
-    except GovDisclosureError as exc:
-        return Result(path, None, f"{type(exc).__name__}: {exc}")
     except MemoryError:
         limit = "" if memory is None else f" of {memory // 2**20} MiB"
-        return Result(
+        return failed(
             path,
-            None,
-            f"MemoryError: out of memory, over the memory limit{limit} per file "
-            "(raise it with load_many(memory=...) or --memory)",
+            MemoryError(
+                f"out of memory, over the memory limit{limit} per file "
+                "(raise it with load_many(memory=...) or --memory)"
+            ),
         )
     except Exception as exc:  # the batch's contract: it is this file's error
-        return Result(path, None, f"{type(exc).__name__}: {exc}")
+        # a library error is an expected outcome; any other is a bug (or an
+        # input problem not yet classified), but still only this file's
+        return failed(path, exc)
 
 
 def _here(path: str, spec: str | Spec | None, parse: Parse) -> Result | None:
@@ -159,9 +160,7 @@ def _here(path: str, spec: str | Spec | None, parse: Parse) -> Result | None:
     kind = special_file(path)
     if kind is None:
         return None
-    return Result(
-        path, None, f"InputError: {path} is {kind}, not a regular file: not read"
-    )
+    return failed(path, InputError(f"{path} is {kind}, not a regular file: not read"))
 
 
 def load_many(

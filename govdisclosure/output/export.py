@@ -5,12 +5,15 @@ time, so a batch of any size is written with flat memory, and all three share
 one interface (`Sink`), so a caller picks one by the output's suffix and
 writes the same way to each.
 
-One row per cell, the columns of `RECORD_FIELDS` (docs/records.md). Arrow
-needs one type per column, and a cell's value is an int (a count) or a
-Decimal (an amount), so ``value`` is ``decimal128(38, 8)``: exact for both,
-read natively by DuckDB, Polars and Spark (pandas gets `Decimal` objects).
-A value with more than 8 decimal places cannot be written exactly and is
-refused; none is seen in real reports.
+Two tables (docs/records.md), each a `Layout`: `CELLS`, one row per cell
+(`RECORD_FIELDS`), and `FINDINGS`, one row per finding (`FINDING_FIELDS`).
+Their Arrow types are chosen for analysis: a count is ``int64``, an amount
+``decimal128(38, 8)`` (exact; an amount with more than 8 decimal places, never
+seen in a report, is refused rather than rounded), the few-valued columns
+(``status``, ``table_id``, ``format``, ``unit``, ``code``, ``severity``)
+dictionary-encoded, which pandas reads as categoricals and DuckDB as text.
+The file's metadata names the library's version, the layout's version and,
+once the batch is written, the specs and their versions it used.
 """
 
 from __future__ import annotations
@@ -20,20 +23,30 @@ import contextlib
 import csv
 import json
 import os
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO, TypeVar
 
+from attrs import frozen
+
 from govdisclosure.errors import require_extra
-from govdisclosure.model import RECORD_FIELDS, Report, Result
+from govdisclosure.faults import fault_of
+from govdisclosure.model import FINDING_FIELDS, RECORD_FIELDS, Report, Result
 
 __all__ = [
+    "CELLS",
+    "FINDINGS",
+    "RECORDS_VERSION",
     "CsvSink",
     "JsonLinesSink",
+    "Layout",
     "ParquetSink",
     "Sink",
+    "failure_record",
+    "finding_schema",
     "record_schema",
     "replaced_whole",
     "to_arrow",
@@ -42,6 +55,13 @@ __all__ = [
 VALUE_SCALE = 8
 #: Rows a Parquet row group collects before it is written (memory stays flat).
 ROW_GROUP = 20_000
+#: The version of the two tables' columns (file metadata ``govdisclosure.records``):
+#: 2 split ``value`` into ``count``/``amount``/``amount_yuan`` and renamed ``table``.
+RECORDS_VERSION = "2"
+#: The columns of each table that hold few distinct values: dictionary-encoded.
+_CATEGORIES = ("format", "table_id", "unit", "status", "code", "severity", "fault")
+#: Columns of findings that list cell keys: Arrow lists, CSV text joined by spaces.
+_LISTS = ("cells", "blank_cells", "missing_cells")
 
 
 def _pyarrow() -> Any:
@@ -49,49 +69,187 @@ def _pyarrow() -> Any:
     return require_extra("pyarrow", "parquet", "Arrow and Parquet output")
 
 
-def record_schema() -> Any:
-    """The Arrow schema of cell records (a ``pyarrow.Schema``)."""
+def _version() -> str:
+    """The library's version, read where it is written (``govdisclosure.__version__``).
+
+    Looked up at run time: this module is imported while the package is, so
+    an import of the package from here would be circular.
+    """
+    return str(getattr(sys.modules.get("govdisclosure"), "__version__", "unknown"))
+
+
+#: Integer columns that may be null, and the nullable pandas type that keeps them
+#: integers (without it pandas makes a column of counts with a null float64).
+_NULLABLE_INTS = {"year": "Int32", "count": "Int64", "line": "Int32"}
+
+
+def _pandas_hint(fields: tuple[str, ...]) -> str:
+    """The ``pandas`` metadata pyarrow reads back: nullable integers stay integers.
+
+    ``pyarrow``'s ``to_pandas`` (and so ``pandas.read_parquet``) gives the
+    type named here to each column it lists; a column not listed gets its
+    default. Written by hand, so that writing needs no pandas.
+    """
+    columns = [
+        {
+            "name": name,
+            "field_name": name,
+            "pandas_type": _NULLABLE_INTS[name].lower(),
+            "numpy_type": _NULLABLE_INTS[name],
+            "metadata": None,
+        }
+        for name in fields
+        if name in _NULLABLE_INTS
+    ]
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns})
+
+
+def _metadata(
+    fields: tuple[str, ...], specs: dict[str, int] | None = None
+) -> dict[str, str]:
+    """The file metadata: who wrote it, in which layout, with which specs."""
+    meta = {
+        "govdisclosure.version": _version(),
+        "govdisclosure.records": RECORDS_VERSION,
+        "pandas": _pandas_hint(fields),
+    }
+    if specs is not None:
+        meta["govdisclosure.specs"] = json.dumps(dict(sorted(specs.items())))
+    return meta
+
+
+def _schema(fields: tuple[str, ...], special: dict[str, Any]) -> Any:
     pa = _pyarrow()
-    text = pa.string()
-    types = dict.fromkeys(RECORD_FIELDS, text)
-    types["year"] = pa.int32()
-    types["value"] = pa.decimal128(38, VALUE_SCALE)
-    return pa.schema([(name, types[name]) for name in RECORD_FIELDS])
+    category = pa.dictionary(pa.int32(), pa.string())
+    types = {
+        name: category if name in _CATEGORIES else special.get(name, pa.string())
+        for name in fields
+    }
+    return pa.schema(
+        [(name, types[name]) for name in fields], metadata=_metadata(fields)
+    )
 
 
-def _exact(value: int | Decimal | None) -> Decimal | None:
+def record_schema() -> Any:
+    """The Arrow schema of cell records (a ``pyarrow.Schema``; docs/records.md)."""
+    pa = _pyarrow()
+    amount = pa.decimal128(38, VALUE_SCALE)
+    return _schema(
+        RECORD_FIELDS,
+        {
+            "year": pa.int32(),
+            "count": pa.int64(),
+            "amount": amount,
+            "amount_yuan": amount,
+        },
+    )
+
+
+def finding_schema() -> Any:
+    """The Arrow schema of finding records (a ``pyarrow.Schema``; docs/records.md)."""
+    pa = _pyarrow()
+    keys = pa.list_(pa.string())
+    return _schema(
+        FINDING_FIELDS,
+        {"year": pa.int32(), "line": pa.int32(), **dict.fromkeys(_LISTS, keys)},
+    )
+
+
+def _exact(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
-    exact = Decimal(value)
-    if exact.as_tuple().exponent < -VALUE_SCALE:  # type: ignore[operator]
+    if value.as_tuple().exponent < -VALUE_SCALE:  # type: ignore[operator]
         raise ValueError(
             f"{value} has more than {VALUE_SCALE} decimal places; "
             "Arrow output cannot hold it exactly (use JSON Lines)"
         )
-    return exact
+    return value
 
 
-def _columns(records: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    columns = {name: [r[name] for r in records] for name in RECORD_FIELDS}
-    columns["value"] = [_exact(v) for v in columns["value"]]
+def _columns(
+    fields: tuple[str, ...], records: list[dict[str, Any]]
+) -> dict[str, list[Any]]:
+    columns = {name: [r[name] for r in records] for name in fields}
+    for name in ("amount", "amount_yuan"):
+        if name in columns:
+            columns[name] = [_exact(v) for v in columns[name]]
     return columns
 
 
-def _records(items: Iterable[Report | Result]) -> Iterator[dict[str, Any]]:
+def failure_record(source: str, error: str) -> dict[str, Any]:
+    """A file that could not be parsed, as a row of the findings table.
+
+    It has no report, so no finding of its own; its row (code ``file.failed``,
+    severity ``error``, the error as message) keeps the table the whole batch's
+    account, so that no failure is lost where findings are counted.
+    """
+    row: dict[str, Any] = dict.fromkeys(FINDING_FIELDS)
+    row.update(
+        source=source,
+        code="file.failed",
+        severity="error",
+        fault=fault_of("file.failed").value,
+        message=error,
+    )
+    row.update({key: [] for key in _LISTS})
+    return row
+
+
+@frozen
+class Layout:
+    """One of the two tables a sink can write: its columns, Arrow schema and rows."""
+
+    fields: tuple[str, ...]
+    schema: Callable[[], Any]
+    rows: Callable[[Report, str | None], list[dict[str, Any]]]
+    #: The rows a file that failed adds (none to the cells).
+    failed: Callable[[str, str], list[dict[str, Any]]]
+
+
+#: One row per cell (``parse -o``).
+CELLS = Layout(
+    RECORD_FIELDS,
+    record_schema,
+    lambda report, source: report.to_records(source=source),
+    lambda source, error: [],
+)
+#: One row per finding, and one per file that failed (``parse --findings``, ``check --format``).
+FINDINGS = Layout(
+    FINDING_FIELDS,
+    finding_schema,
+    lambda report, source: report.finding_records(source=source),
+    lambda source, error: [failure_record(source, error)],
+)
+
+
+def _records(
+    items: Iterable[Report | Result],
+) -> Iterator[tuple[Report, dict[str, Any]]]:
     for item in items:
         if isinstance(item, Report):
-            yield from item.to_records()
+            yield from ((item, r) for r in item.to_records())
         elif item.report is not None:  # a failed file has no cells
-            yield from item.report.to_records(source=item.path)
+            yield from (
+                (item.report, r) for r in item.report.to_records(source=item.path)
+            )
 
 
 def to_arrow(items: Iterable[Report | Result]) -> Any:
     """Reports (or `load_many` results; failed ones are skipped) → a ``pyarrow.Table``.
 
-    One row per cell; ``source`` is the result's path (None for a bare Report).
+    One row per cell (`record_schema`); ``source`` is the result's path
+    (None for a bare Report). The schema's metadata names the specs used.
     """
     pa = _pyarrow()
-    return pa.Table.from_pydict(_columns(list(_records(items))), schema=record_schema())
+    specs: dict[str, int] = {}
+    records = []
+    for report, record in _records(items):
+        specs[report.format] = report.spec_version
+        records.append(record)
+    table = pa.Table.from_pydict(
+        _columns(RECORD_FIELDS, records), schema=record_schema()
+    )
+    return table.replace_schema_metadata(_metadata(RECORD_FIELDS, specs))
 
 
 _SinkT = TypeVar("_SinkT", bound="Sink")
@@ -129,6 +287,17 @@ class Sink(abc.ABC):
         """Add one report; ``source`` (e.g. its path) says which it is."""
 
     @abc.abstractmethod
+    def write_failed(self, source: str, error: str) -> None:
+        """Add a file that could not be parsed (only the findings table has a row for it)."""
+
+    def write_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Add rows of the sink's table as they are: findings no report holds (cross-year ones).
+
+        Only sinks of a `Layout` have rows; a whole-report sink refuses them.
+        """
+        raise TypeError(f"{type(self).__name__} writes whole reports, not rows")
+
+    @abc.abstractmethod
     def close(self) -> None:
         """Finish the output; a sink given an open stream leaves it open."""
 
@@ -144,31 +313,62 @@ class Sink(abc.ABC):
         self.close()
 
 
-class ParquetSink(Sink):
-    """Writes cell records to one Parquet file in row groups, as they come."""
+class _RowSink(Sink):
+    """A sink of one `Layout`'s rows: reports and failures become rows alike."""
 
-    def __init__(self, path: str | Path) -> None:
-        pa = _pyarrow()
-        self._pa = pa
-        self._schema = record_schema()
-        self._writer = pa.parquet.ParquetWriter(str(path), self._schema)
-        self._pending: list[dict[str, Any]] = []
+    def __init__(self, layout: Layout) -> None:
+        self._layout = layout
 
     def write(self, report: Report, source: str | None = None) -> None:
-        self._pending += report.to_records(source=source)
+        self._rows(self._layout.rows(report, source), report)
+
+    def write_failed(self, source: str, error: str) -> None:
+        rows = self._layout.failed(source, error)
+        if rows:
+            self._rows(rows, None)
+
+    def write_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+        self._rows(list(rows), None)
+
+    @abc.abstractmethod
+    def _rows(self, rows: list[dict[str, Any]], report: Report | None) -> None:
+        """Write rows (of ``report``, or of a failed file when None)."""
+
+
+class ParquetSink(_RowSink):
+    """Writes one table's records to one Parquet file in row groups, as they come.
+
+    The specs the reports were read with are added to the file's metadata
+    when it is closed (``govdisclosure.specs``: ``{"gov-2021": 1, …}``).
+    """
+
+    def __init__(self, path: str | Path, layout: Layout = CELLS) -> None:
+        super().__init__(layout)
+        pa = _pyarrow()
+        self._pa = pa
+        self._schema = layout.schema()
+        self._writer = pa.parquet.ParquetWriter(str(path), self._schema)
+        self._pending: list[dict[str, Any]] = []
+        self._specs: dict[str, int] = {}
+
+    def _rows(self, rows: list[dict[str, Any]], report: Report | None) -> None:
+        if report is not None:
+            self._specs[report.format] = report.spec_version
+        self._pending += rows
         if len(self._pending) >= ROW_GROUP:
             self._flush()
 
     def _flush(self) -> None:
         if self._pending:
             table = self._pa.Table.from_pydict(
-                _columns(self._pending), schema=self._schema
+                _columns(self._layout.fields, self._pending), schema=self._schema
             )
             self._writer.write_table(table)
             self._pending = []
 
     def close(self) -> None:
         self._flush()
+        self._writer.add_key_value_metadata(_metadata(self._layout.fields, self._specs))
         self._writer.close()
 
 
@@ -176,15 +376,15 @@ class _TextSink(Sink):
     """A sink on a text stream: a file it opens (and closes), or one it is given.
 
     Given a stream (standard output), it only flushes on close: the stream
-    belongs to the caller. Files are UTF-8 with ``newline=""`` so the csv
+    belongs to the caller. Files are opened with ``newline=""`` so the csv
     module's line ends are written as they are.
     """
 
-    def __init__(self, target: str | Path | TextIO) -> None:
+    def __init__(self, target: str | Path | TextIO, encoding: str = "utf-8") -> None:
         self._owned = isinstance(target, (str, Path))
         if isinstance(target, (str, Path)):
             # closed by close(): the sink is the context manager
-            target = Path(target).open("w", encoding="utf-8", newline="")  # noqa: SIM115
+            target = Path(target).open("w", encoding=encoding, newline="")  # noqa: SIM115
         self._stream = target
 
     def close(self) -> None:
@@ -194,29 +394,62 @@ class _TextSink(Sink):
             self._stream.flush()
 
 
-class CsvSink(_TextSink):
-    """Cell records as CSV, one row per cell under a header of `RECORD_FIELDS`.
+class CsvSink(_TextSink, _RowSink):
+    """One table's records as CSV, under a header of its fields.
 
-    The header is written at once, so an empty batch still gives a file that
-    tools read as a table with no rows.
+    A file is written in UTF-8 with a byte-order mark (``utf-8-sig``) unless
+    ``bom=False``: Excel on a Chinese Windows reads a CSV without one in the
+    ANSI code page (GBK) and shows every label as mojibake, while pandas,
+    DuckDB, Polars and R's readr skip the mark. A stream given (standard
+    output) gets no mark: its reader is a program. Lists of cell keys are
+    written joined by spaces. The header is written at once, so an empty
+    batch still gives a file that tools read as a table with no rows.
     """
 
-    def __init__(self, target: str | Path | TextIO) -> None:
-        super().__init__(target)
-        self._writer = csv.DictWriter(self._stream, fieldnames=RECORD_FIELDS)
+    def __init__(
+        self, target: str | Path | TextIO, layout: Layout = CELLS, *, bom: bool = True
+    ) -> None:
+        _TextSink.__init__(self, target, "utf-8-sig" if bom else "utf-8")
+        _RowSink.__init__(self, layout)
+        self._writer = csv.DictWriter(self._stream, fieldnames=layout.fields)
         self._writer.writeheader()
 
-    def write(self, report: Report, source: str | None = None) -> None:
-        self._writer.writerows(report.to_records(source=source))
+    def _rows(self, rows: list[dict[str, Any]], report: Report | None) -> None:
+        self._writer.writerows(
+            {k: " ".join(v) if k in _LISTS else v for k, v in row.items()}
+            for row in rows
+        )
 
 
 class JsonLinesSink(_TextSink):
-    """One whole report a line (``to_dict`` plus ``source``), lossless.
+    """One whole report a line (``to_dict`` plus ``source``), lossless; or one record a line.
 
-    Unlike the cell tables it keeps sections, findings and candidates, and
-    `Report.from_dict` reads each line back.
+    Without a layout it keeps sections, findings and candidates, and
+    `Report.from_dict` reads each line back. With `FINDINGS`, each line is
+    one finding record (a failed file's too).
     """
 
+    def __init__(
+        self, target: str | Path | TextIO, layout: Layout | None = None
+    ) -> None:
+        super().__init__(target)
+        self._layout = layout
+
     def write(self, report: Report, source: str | None = None) -> None:
-        data = {"source": source, **report.to_dict()}
-        self._stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+        if self._layout is None:
+            self._lines([{"source": source, **report.to_dict()}])
+        else:
+            self._lines(self._layout.rows(report, source))
+
+    def write_failed(self, source: str, error: str) -> None:
+        if self._layout is not None:
+            self._lines(self._layout.failed(source, error))
+
+    def write_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+        if self._layout is None:
+            super().write_rows(rows)
+        self._lines(rows)
+
+    def _lines(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self._stream.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import time
@@ -27,15 +28,34 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
+from govdisclosure.errors import InternalError
 from govdisclosure.model import Result
 from govdisclosure.spec.model import Spec
 
-__all__ = ["Parse", "WorkerPool"]
+__all__ = ["Parse", "WorkerPool", "failed"]
 
 #: What a worker runs on each file: ``parse(path, spec, memory) -> Result``,
 #: catching every exception (a module-level function, so that it pickles).
 #: The spec is an id or a `Spec` (``--spec FILE.yaml``, loaded once; it pickles).
 Parse = Callable[[str, str | Spec | None, int | None], Result]
+
+
+def failed(path: str, exc: BaseException) -> Result:
+    """The Result of a file that ``exc`` stopped: its text in ``error``, itself in ``exception``.
+
+    The exception is kept without its traceback (a batch keeps results, not
+    the frames of every failed parse) and only if it survives pickling, as it
+    must to come back from a worker: one that does not is replaced by an
+    `InternalError` naming its type and message.
+    """
+    error = f"{type(exc).__name__}: {exc}"
+    exc = exc.with_traceback(None)
+    try:
+        pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own bytes, just made
+    except Exception:
+        exc = InternalError(f"{error} (the exception itself does not pickle)")
+    return Result(path, None, error, exc)
+
 
 #: Seconds a worker told to stop gets before it is killed.
 _GRACE = 2.0
@@ -99,7 +119,7 @@ def _serve(
         except OSError:
             return  # the parent is gone
         except Exception as exc:  # a report that does not pickle
-            conn.send((index, Result(path, None, f"{type(exc).__name__}: {exc}")))
+            conn.send((index, failed(path, exc)))
 
 
 class _Worker:
@@ -228,20 +248,23 @@ class WorkerPool:
         except (EOFError, OSError):
             pass  # died while sending
         worker.process.join()
-        error = f"WorkerDied: the worker parsing this file {_how_it_died(worker.process.exitcode)}"
+        error = f"the worker parsing this file {_how_it_died(worker.process.exitcode)}"
         path, index = worker.path, self._free(worker)
         self._replace(worker)
-        return index, Result(path, None, error)
+        # no exception was raised in this process: a builtin one says what happened
+        return index, Result(
+            path, None, f"WorkerDied: {error}", ChildProcessError(error)
+        )
 
     def _expire(self, worker: _Worker) -> tuple[int, Result]:
         """Kill a worker past its file's time limit; the file's error says so."""
-        error = (
-            f"TimeoutError: not parsed within {self._timeout:g} s, the time limit per "
+        timeout = TimeoutError(
+            f"not parsed within {self._timeout:g} s, the time limit per "
             "file (raise it with load_many(timeout=...) or --timeout)"
         )
         path, index = worker.path, self._free(worker)
         self._replace(worker)
-        return index, Result(path, None, error)
+        return index, failed(path, timeout)
 
     def close(self) -> None:
         """Stop every worker: idle ones are asked, busy ones killed (their files are lost).

@@ -37,6 +37,8 @@ from govdisclosure.pipeline.segment import (
     GAP,
     LOST,
     MISSING,
+    NOT_APPLICABLE,
+    Blank,
     Piece,
     Slot,
     Unread,
@@ -142,8 +144,9 @@ def _cells_as_read(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]:
             cells.append(_number_cell(row, column, slot, CellStatus.OK, None))
         elif isinstance(slot, Unread):
             cells.append(_unread_cell(row, column, slot))
-        elif slot is BLANK:
-            cells.append(_empty_cell(row, column, CellStatus.BLANK))
+        elif slot == BLANK:
+            marker = _marker(row, [slot])
+            cells.append(_empty_cell(row, column, CellStatus.BLANK, marker=marker))
         elif slot is GAP:  # pragma: no cover - a row of gaps has several readings
             cells.append(_empty_cell(row, column, CellStatus.MISSING, _GAP))
         else:
@@ -258,7 +261,8 @@ def _decided_cell(
             if len(initial) == 1
             else "blank in every reading the invariants allow" + _by(row)
         )
-        return _empty_cell(row, column, CellStatus.BLANK, reason)
+        marker = _marker(row, [r[j] for r in readings if r[j] == BLANK])
+        return _empty_cell(row, column, CellStatus.BLANK, reason, marker=marker)
     if not isinstance(
         slot, Piece
     ):  # pragma: no cover - a slot is a piece, BLANK or MISSING
@@ -278,9 +282,25 @@ def _empty_cell(
     raw: str | None = None,
     candidates: tuple[Value, ...] = (),
     span: SourceSpan | None = None,
+    marker: str | None = None,
 ) -> Cell:
     """A cell without a value: blank, missing or ambiguous."""
-    return _cell(row, column, status, None, None, raw, span, candidates, reason)
+    return _cell(row, column, status, None, None, raw, span, candidates, reason, marker)
+
+
+def _marker(row: RowDraft, slots: Sequence[Slot]) -> str | None:
+    """What a blank cell prints (``—``, ``/``, ``""`` for nothing), None if not known.
+
+    A blank slot that came from an empty-cell token names it (`segment.Blank`);
+    one no token gave (a glued row's unprinted column) printed nothing, unless
+    the row prints a marker somewhere that may have been this cell's.
+    """
+    texts = {row.tokens[s.token].text if isinstance(s, Blank) else None for s in slots}
+    if None in texts:
+        texts.discard(None)
+        marked = any(t.kind is TokenKind.EMPTY and t.text for t in row.tokens)
+        texts.add(None if marked else "")
+    return texts.pop() if len(texts) == 1 else None
 
 
 def _cell(
@@ -293,6 +313,7 @@ def _cell(
     span: SourceSpan | None,
     candidates: tuple[Value, ...],
     reason: str | None,
+    marker: str | None = None,
 ) -> Cell:
     """A cell of ``row`` in ``column`` (the places every cell names)."""
     return Cell(
@@ -308,11 +329,26 @@ def _cell(
         span=span,
         candidates=candidates,
         reason=reason,
+        marker=marker,
     )
 
 
 def _unread_cell(row: RowDraft, column: _Column, slot: Unread, by: str = "") -> Cell:
-    """A cell the text holds but whose value it does not give: missing, with its text."""
+    """A cell the text holds but whose value it does not give: missing, with its text.
+
+    A not-applicable marker (不适用) is blank instead, with the marker: the
+    report says what the cell holds, and it is no number.
+    """
+    if slot.why == NOT_APPLICABLE:
+        return _empty_cell(
+            row,
+            column,
+            CellStatus.BLANK,
+            f"{slot.text!r} {NOT_APPLICABLE} (not_applicable_markers){by}",
+            raw=slot.text,
+            span=row.tokens[slot.token].span,
+            marker=slot.text,
+        )
     return _empty_cell(
         row,
         column,
@@ -407,7 +443,7 @@ def _by(row: RowDraft) -> str:
     why = [f"invariants {', '.join(ids)}"] if ids else []
     why += [_set_aside(i) for i in row.narrowed_by if i.startswith(SET_ASIDE)]
     why += [CONVENTIONS[i] for i in row.narrowed_by if i in CONVENTIONS]
-    why += [f"the text says 「{s}」" for s in row.evidence]
+    why += list(row.evidence)  # what each figure said, as `narrow.Stated.said`
     return f" ({'; '.join(why)})" if why else ""
 
 

@@ -269,16 +269,20 @@ class _Reader(NamedTuple):
     #: The spec's unit words in match form: a cell of one is a unit column's cell.
     units: frozenset[str]
     minus_words: tuple[str, ...]
+    #: The spec's not-applicable markers (不适用) in match form: an empty cell, no 0.
+    voids: frozenset[str] = frozenset()
 
 
 def _reader(spec: Spec, section_id: str) -> _Reader:
     blanks, units = _whole_cell_words(spec)
+    voids = frozenset(label_key(b) for b in spec.not_applicable_markers)
     return _Reader(
         label_index(spec, section_id),
         number_pattern(spec),
-        blanks,
+        blanks | voids,
         units,
         spec.minus_words,
+        voids,
     )
 
 
@@ -429,7 +433,8 @@ def _cell_tokens(
     )
     if whole is not None:
         lead = len(text) - len(text.lstrip())
-        return [cell.token(whole, core, lead, lead + len(core))]
+        token = cell.token(whole, core, lead, lead + len(core))
+        return [token._replace(void=True) if key in reader.voids else token]
     refs = reader.labels.by_key.get(key)
     if refs is not None and PROSE_MARK not in text:
         return [_whole_label(cell, text, pos, refs)]

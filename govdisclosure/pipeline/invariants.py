@@ -38,7 +38,10 @@ def check_invariants(tables: Sequence[Table], spec: Spec) -> list[Finding]:
     }
     findings = []
     for inst in instances(spec):
-        terms = [(coef, cells[(inst.table, row, col)]) for coef, row, col in inst.terms]
+        terms = [
+            (coef, _as_counted(cells[(inst.table, row, col)], spec))
+            for coef, row, col in inst.terms
+        ]
         if not _holds(terms):
             finding = _failure(inst, terms, spec.ref)
             if finding is not None:
@@ -90,6 +93,14 @@ def _failure(
         message=f"{rule} broken in {inst.table}: {inst.text}: left side {lhs}, right side {rhs}{counted}",
         expected=rhs,
         actual=lhs,
+    )
+
+
+def _as_counted(cell: Cell, spec: Spec) -> Cell:
+    """``cell`` as an equation sees it: a blank the spec does not count as 0
+    (``不适用``, `Spec.counts_as_zero`) is a value not known."""
+    return (
+        cell if spec.counts_as_zero(cell) else evolve(cell, status=CellStatus.MISSING)
     )
 
 

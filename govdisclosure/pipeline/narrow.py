@@ -39,7 +39,7 @@ from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Final, cast
 
-from attrs import evolve
+from attrs import evolve, frozen
 
 from govdisclosure.model import Fact, Finding, Severity, Value
 from govdisclosure.pipeline.decode import (
@@ -64,6 +64,7 @@ from govdisclosure.pipeline.segment import (
     Unread,
     may_lose_cells,
 )
+from govdisclosure.pipeline.sumsets import MAX_SUMSET, UNSATISFIABLE, kept_readings
 from govdisclosure.pipeline.values import MAX_SPLIT_DIGITS
 from govdisclosure.spec.expr import Instance, instances
 from govdisclosure.spec.model import Invariant, Spec, ValueType
@@ -75,12 +76,11 @@ __all__ = [
     "NON_NEGATIVE",
     "SET_ASIDE",
     "ZEROS_PRINTED",
+    "Stated",
     "narrow_readings",
     "set_aside_equations",
 ]
 
-#: The largest sumset built while narrowing; a larger one skips that equation.
-MAX_SUMSET: Final = 50_000
 #: Narrowing passes over all equations before giving up on a fixpoint.
 MAX_PASSES: Final = 20
 
@@ -97,20 +97,36 @@ CONVENTIONS: Final = {
 
 _Number = int | Decimal
 _RowKey = tuple[str, str]
+
+
+@frozen
+class Stated:
+    """An equation on the report's cells that evidence outside its tables states.
+
+    A figure of the prose (`narrative.fact_instance`), or another report's
+    numbers through a cross-year rule (`across.decide_by_neighbours`): both
+    narrow readings the same way, after the table's own equations, and only
+    where some reading satisfies them. ``said`` is what a decided cell's
+    reason quotes.
+    """
+
+    id: str
+    said: str
+    instance: Instance
+
+
 #: What `_narrow_one` returns when no reading of a row satisfies the equation.
-_UNSATISFIABLE: Final = "unsatisfiable"
+_UNSATISFIABLE: Final = UNSATISFIABLE
 
 
 def narrow_readings(
-    drafts: Sequence[TableDraft], spec: Spec, facts: Sequence[Fact] = ()
+    drafts: Sequence[TableDraft],
+    spec: Spec,
+    facts: Sequence[Fact] = (),
+    stated: Sequence[Stated] = (),
 ) -> tuple[tuple[TableDraft, ...], list[Finding]]:
-    """Drop the readings that no consistent table allows (see the module docstring).
-
-    ``facts`` are the figures of the prose that agree with each other
-    (`narrative.agreed_facts`). Rows a figure narrowed keep its sentence as
-    evidence. The findings are the ``invariant.unsatisfiable`` errors: sets
-    of equations that no reading of their rows satisfies together.
-    """
+    """Drop the readings no consistent table allows (module docstring): by the equations,
+    the prose's ``facts``, then ``stated`` (neighbouring years'); findings: unsatisfiable cores."""
     rows: dict[_RowKey, RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
@@ -149,7 +165,8 @@ def narrow_readings(
     rows, settled = _narrow_set_aside(
         rows, active, settled, trusted, conflicts, columns
     )
-    rows = _narrow_by_facts(rows, active, settled, frozen, facts, spec)
+    evidence = [*_said(facts, spec), *stated]
+    rows = _narrow_by_facts(rows, active, settled, frozen, evidence)
     rows = _zeros_printed(rows, active, spec, still)
     rows = _non_negative_zeros(rows, active, drafts)
     narrowed = tuple(
@@ -159,6 +176,14 @@ def narrow_readings(
         *bounds,
         *(_uncut_finding(rows[k]) for k in uncut if k not in bounded),
         *(_unsatisfiable(core, rows, spec) for core in conflicts),
+    ]
+
+
+def _said(facts: Sequence[Fact], spec: Spec) -> list[Stated]:
+    """The prose's figures as `Stated` equations; a row one narrows quotes its sentence."""
+    return [
+        Stated(f.id, f"the text says 「{f.sentence}」", fact_instance(f, spec))
+        for f in facts
     ]
 
 
@@ -292,10 +317,11 @@ def _others_sumset(
         d = rows[other]
         if other in unknown or not d.found or not d.readings:
             return None
-        values = {_contribution(reading, terms) for reading in d.readings}
-        if None in values:
+        found = {_contribution(reading, terms) for reading in d.readings}
+        if None in found:
             return None
-        sums = {a + cast(_Number, b) for a in sums for b in values}
+        values = cast(set[_Number], found)  # not per sum: cast is a call
+        sums = {a + b for a in sums for b in values}
         if len(sums) > MAX_SUMSET:
             return None
     return sums
@@ -468,17 +494,16 @@ def _narrow_by_facts(
     active: list[Instance],
     settled: bool,
     frozen: set[_RowKey],
-    facts: Sequence[Fact],
-    spec: Spec,
+    facts: Sequence[Stated],
 ) -> dict[_RowKey, RowDraft]:
-    """Narrow further by each figure of the prose, together with the equations.
+    """Narrow further by each figure of the prose (or other `Stated` evidence), together with the equations.
 
     A figure that no reading left by the equations can satisfy is dropped (it
     disagrees, and `narrative.check_facts` says so): prose never overrides
     the table.
     """
     for fact in facts:
-        stated = fact_instance(fact, spec)
+        stated = fact.instance
         if frozen & _rows_of(stated):
             continue  # no consistent reading there: nothing to choose from
         trial = dict(rows)
@@ -493,7 +518,7 @@ def _narrow_by_facts(
                 trial[key] = evolve(
                     row,
                     narrowed_by=tuple(i for i in row.narrowed_by if i != fact.id),
-                    evidence=(*row.evidence, fact.sentence),
+                    evidence=(*row.evidence, fact.said),
                 )
         rows = trial
         active.append(stated)
@@ -705,7 +730,7 @@ def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
             return False  # a missing cell: its contribution is unknown
         drafts.append(d)
         contributions.append(cast(list[_Number], known))
-    keep = _kept_readings(contributions, inst.constant)
+    keep = kept_readings(contributions, inst.constant)
     if keep is None:
         return False  # too many sums to search: this equation narrows nothing
     if isinstance(keep, str):
@@ -724,60 +749,6 @@ def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
             )
             changed = True
     return changed
-
-
-def _kept_readings(
-    contributions: list[list[_Number]], constant: _Number
-) -> list[list[int]] | str | None:
-    """For each row, the indexes of the readings some choice of the others completes.
-
-    ``contributions[i][k]`` is reading *k* of row *i*'s share of the sum. None
-    when the sums are too many to search; `_UNSATISFIABLE` when a row keeps
-    nothing (the numbers disagree: report, don't bend).
-    """
-    if all(len(c) == 1 for c in contributions):
-        # nothing left to choose, but the equation must still hold
-        total = sum(c[0] for c in contributions) + constant
-        return [[0] for _ in contributions] if total == 0 else _UNSATISFIABLE
-    sets = [set(c) for c in contributions]
-    # leave-one-out sumsets: prefix[i] sums the rows before i (with the
-    # constant), suffix[i] the rows from i on; row i is tested against both
-    prefix: list[set[_Number]] = [{constant}]
-    for s in sets:
-        nxt = {a + b for a in prefix[-1] for b in s}
-        if len(nxt) > MAX_SUMSET:
-            return None
-        prefix.append(nxt)
-    suffix: list[set[_Number]] = [{0}]
-    for s in reversed(sets):
-        nxt = {a + b for a in suffix[-1] for b in s}
-        if len(nxt) > MAX_SUMSET:
-            return None
-        suffix.append(nxt)
-    suffix.reverse()
-    keep: list[list[int]] = []
-    for i, row_values in enumerate(contributions):
-        possible = _completable(sets[i], prefix[i], suffix[i + 1])
-        if possible is None:
-            return None
-        keep.append([k for k, v in enumerate(row_values) if v in possible])
-        if not keep[-1]:
-            return _UNSATISFIABLE
-    return keep
-
-
-def _completable(
-    values: set[_Number], before: set[_Number], after: set[_Number]
-) -> set[_Number] | None:
-    """The values ``v`` of a row for which some ``a + b == -v`` (a before it, b after).
-
-    None when the sums are too many to search. Looks ``-v - a`` up in the
-    larger set instead of building the sumset of both: a row has few values.
-    """
-    if len(before) * len(after) > MAX_SUMSET * 4:
-        return None
-    small, large = (before, after) if len(before) <= len(after) else (after, before)
-    return {v for v in values if any(-v - a in large for a in small)}
 
 
 def _conflict_core(
@@ -971,7 +942,7 @@ def _zeros_printed(
 
 def _empty(slot: Slot) -> bool:
     """Whether a slot leaves its cell unprinted: blank, a gap, cut short."""
-    return slot is BLANK or slot is GAP or (slot == MISSING and not _unread(slot))
+    return slot == BLANK or slot is GAP or (slot == MISSING and not _unread(slot))
 
 
 def _unread(slot: Slot) -> bool:
@@ -1156,7 +1127,7 @@ def _cell_state(slots: Iterable[Slot]) -> _State:
         if isinstance(slot, Piece) and slot.value is not None:
             values.add(slot.value)
             kinds.add((True, slot.value))
-        elif slot is BLANK:
+        elif slot == BLANK:
             values.add(0)
             kinds.add((False, 0))
         else:

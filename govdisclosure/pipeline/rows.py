@@ -85,7 +85,8 @@ class RowDraft:
     initial: tuple[Reading, ...] | None
     narrowed_by: tuple[str, ...] = ()
     types: tuple[ValueType, ...] = ()
-    #: Sentences of the prose whose figures narrowed the readings.
+    #: What narrowed the readings from outside the tables, as a cell's reason
+    #: says it: the prose's figures (the text says 「…」), a neighbouring year.
     evidence: tuple[str, ...] = ()
     #: The total of the row's group when the report prints the group as one row
     #: (an older form's, `LabelNode.total_row`) and not this row.
@@ -820,7 +821,7 @@ def _total_values(
         return None
     return (
         tuple(slot.value if isinstance(slot, Piece) else None for slot in readings[0])
-        if all(isinstance(s, Piece) or s is BLANK for s in readings[0])
+        if all(isinstance(s, Piece) or s == BLANK for s in readings[0])
         else None
     )
 

@@ -537,7 +537,8 @@ def _table_anchor(
 def _only_cells(gap: str, spec: Spec) -> bool:
     """Whether the text between two labels is what a table holds: numbers, units, spaces."""
     rest = _GAP_NOISE.sub("", _GAP_NUMBER.sub("", gap))
-    for word in sorted((*spec.units, *spec.blank_markers), key=len, reverse=True):
+    words = (*spec.units, *spec.blank_markers, *spec.not_applicable_markers)
+    for word in sorted(words, key=len, reverse=True):
         rest = rest.replace(word, "")
     return len(rest) <= _MAX_BETWEEN and not any(ch in "。、,;!?" for ch in rest)
 

@@ -44,6 +44,8 @@ __all__ = [
     "LOST",
     "MAX_READINGS",
     "MISSING",
+    "NOT_APPLICABLE",
+    "Blank",
     "Piece",
     "Reading",
     "Slot",
@@ -77,6 +79,23 @@ class Piece(NamedTuple):
 
 BLANK: Final = "blank"
 MISSING: Final = "missing"
+
+
+class Blank(str):
+    """An empty cell the text prints (``—``, ``/``, or nothing between pipes):
+    equal to BLANK, with its token, so that `cells` keeps the marker printed."""
+
+    token: int
+
+    def __new__(cls, token: int) -> Blank:
+        self = super().__new__(cls, BLANK)
+        self.token = token
+        return self
+
+
+#: Why a cell printed as not applicable (`Spec.not_applicable_markers`) is
+#: `Unread`: it is no 0, so no equation may weigh it; `cells` makes it blank.
+NOT_APPLICABLE: Final = "printed as not applicable, which the spec does not count as 0"
 
 
 class _Gap(str):
@@ -117,7 +136,7 @@ class Unread(str):
         return self
 
 
-Slot = Piece | Unread | _Gap | Literal["blank", "missing"]
+Slot = Piece | Unread | _Gap | Blank | Literal["blank", "missing"]
 Reading = tuple[Slot, ...]
 
 
@@ -367,7 +386,9 @@ def _placed(
     for column, i in zip(columns, cells, strict=True):
         token = tokens[i]
         if token.kind is TokenKind.EMPTY:
-            slots[column] = BLANK
+            slots[column] = (
+                Unread(i, token.text, NOT_APPLICABLE) if token.void else Blank(i)
+            )
             continue
         if token.number is None:
             slots[column] = Unread(i, token.text, "the cell holds no number")

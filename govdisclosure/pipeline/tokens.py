@@ -102,6 +102,8 @@ class Token(NamedTuple):
     #: Why the section's runs of blank lines were not read as empty cells
     #: (`runs.separator_runs`), for the reason of a cell they leave undecided.
     runs_note: str = ""
+    #: An EMPTY token whose text is a not-applicable marker (不适用): no 0.
+    void: bool = False
 
     @property
     def span(self) -> SourceSpan:
@@ -167,6 +169,6 @@ class LineCell(NamedTuple):
             (
                 kind,
                 *(text, sa, sb, line, no, delimited, refs, number, ""),
-                *(optional, "", False, note, ""),
+                *(optional, "", False, note, "", False),
             ),
         )

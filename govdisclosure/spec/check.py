@@ -72,8 +72,22 @@ def check_spec(spec: Spec) -> list[Problem]:
         _check_metadata,
         _check_total_rows,
         _check_label_lengths,
+        _check_markers,
     )
     return [problem for check in checks for problem in check(spec)]
+
+
+def _check_markers(spec: Spec) -> list[Problem]:
+    """A marker both "none" (0) and "not applicable" (no 0) would mean both."""
+    both = set(spec.blank_markers) & set(spec.not_applicable_markers)
+    return [
+        Problem(
+            f"{marker!r} is in blank_markers and in not_applicable_markers",
+            "keep it in one: blank_markers count as 0, not_applicable_markers do not",
+            f"$.not_applicable_markers[{spec.not_applicable_markers.index(marker)}]",
+        )
+        for marker in sorted(both)
+    ]
 
 
 # ---- shared ------------------------------------------------------------------
@@ -777,7 +791,13 @@ def _check_label_lengths(spec: Spec) -> list[Problem]:
 
 def _label_texts(spec: Spec) -> Iterator[tuple[str, str]]:
     """Every text of a spec the steps look for in a report, with its place."""
-    for name in ("units", "plus_words", "minus_words", "blank_markers"):
+    for name in (
+        "units",
+        "plus_words",
+        "minus_words",
+        "blank_markers",
+        "not_applicable_markers",
+    ):
         for i, text in enumerate(getattr(spec, name)):
             yield f"$.{name}[{i}]", text
     for i, text in enumerate(spec.metadata.end_markers):

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from functools import cached_property
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from attrs import frozen
 
@@ -20,6 +20,10 @@ from attrs import frozen
 # an invariant's severity is the severity of the findings it produces.
 from govdisclosure.model import Severity
 from govdisclosure.scoped import Scoped
+from govdisclosure.typography import match_text
+
+if TYPE_CHECKING:  # a name only: the spec language's classes are its own (test_docs)
+    from govdisclosure.model import Cell
 
 __all__ = [
     "DEFAULT_HEADING_FORMS",
@@ -388,8 +392,12 @@ class Spec:
     #: Words before a number that give its sign (``加76项``, ``减少2项``).
     plus_words: tuple[str, ...] = ()
     minus_words: tuple[str, ...] = ()
-    #: Cell texts that mean "nothing here" (``——``, ``/``).
+    #: Cell texts that mean "nothing here" (``——``, ``/``): a blank cell, 0 in equations.
     blank_markers: tuple[str, ...] = ()
+    #: Cell texts that mean "not applicable" (``不适用``): a blank cell that
+    #: keeps its marker and is no 0: an equation through it is not checked and
+    #: chooses no reading (docs/spec-language.md#empty-cells).
+    not_applicable_markers: tuple[str, ...] = ()
     #: Patterns for whole cells inside a table section that carry no data,
     #: such as a table's period line ``（2018年度）``; such cells are skipped.
     ignore_patterns: tuple[str, ...] = ()
@@ -414,6 +422,17 @@ class Spec:
     def ref(self) -> str:
         """``id@version``: how findings name the spec that produced them."""
         return f"{self.id}@{self.version}"
+
+    def counts_as_zero(self, cell: Cell) -> bool:
+        """Whether an equation may count ``cell`` (decided) with its value, a blank as 0.
+
+        A blank cell printing a not-applicable marker (``不适用``) is no 0.
+        """
+        if cell.status != "blank" or not cell.marker:
+            return True
+        return match_text(cell.marker) not in {
+            match_text(m) for m in self.not_applicable_markers
+        }
 
     def table(self, table_id: str) -> TableSpec:
         for table in self.tables:

@@ -77,4 +77,6 @@ def test_the_positional_cell_build_matches_the_fields_of_cell() -> None:
         "candidates",
         "reason",
         "note",
+        "marker",
+        "decision",
     ] == [f.name for f in attrs.fields(Cell)]

@@ -1,0 +1,94 @@
+"""The sumsets that narrow one equation's rows (`sumsets.kept_readings`)."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govdisclosure.pipeline.sumsets import (
+    MAX_SPAN,
+    MAX_SUMSET,
+    UNSATISFIABLE,
+    _bits_fit,
+    _by_bits,
+    _by_sets,
+    kept_readings,
+)
+
+
+def _brute(contributions: list[list[int]], constant: int) -> list[list[int]]:
+    """Each row's readings that some choice of the other rows completes to 0."""
+    keep: list[set[int]] = [set() for _ in contributions]
+    for choice in itertools.product(*(range(len(c)) for c in contributions)):
+        if (
+            sum(c[k] for c, k in zip(contributions, choice, strict=True)) + constant
+            == 0
+        ):
+            for i, k in enumerate(choice):
+                keep[i].add(k)
+    return [sorted(k) for k in keep]
+
+
+def test_sums_no_row_can_complete_are_not_searched() -> None:
+    """Nine rows of 16 readings each, their total printed once (12).
+
+    Without leaving out the partial sums that cannot come back to 12 (all
+    counts are non-negative), the rows' sums number far more than
+    `MAX_SUMSET` and the equation narrowed nothing; the readings over 12 are
+    impossible and are dropped.
+    """
+    rows = [
+        [*range(4), *(1_000 * (i + 1) + 37 * k for k in range(12))] for i in range(9)
+    ]
+    assert 16**4 > MAX_SUMSET  # the unpruned sums of just four rows pass the bound
+    keep = kept_readings([*rows, [-12]], 0)
+    assert keep == [[0, 1, 2, 3]] * 9 + [[0]]
+    sets: list[set[int | Decimal]] = [set(r) for r in [*rows, [-12]]]
+    assert _by_sets(sets, 0) == [{0, 1, 2, 3}] * 9 + [{-12}]
+
+
+def test_kept_readings_match_every_choice() -> None:
+    """On small equations the pruned sumsets keep exactly what brute force keeps."""
+    cases = [
+        ([[0, 5, 9], [1, 2], [-3, -8, -12]], 0),
+        ([[0, 1], [7, 30], [2, 4, 6]], -11),
+        ([[0, 10, 20], [0, 1, 100], [5, 50]], -60),
+        ([[3], [4, 5], [-1, -2, -9]], -3),
+    ]
+    for contributions, constant in cases:
+        expected = _brute(contributions, constant)
+        got = kept_readings(contributions, constant)
+        assert got == (expected if all(expected) else UNSATISFIABLE), contributions
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(-60, 200), min_size=1, max_size=5),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(-400, 400),
+)
+def test_both_engines_keep_what_brute_force_keeps(
+    contributions: list[list[int]], constant: int
+) -> None:
+    """The bits and the sets engines agree with every choice tried in turn."""
+    expected = [
+        {contributions[i][k] for k in kept}
+        for i, kept in enumerate(_brute(contributions, constant))
+    ]
+    sets: list[set[int | Decimal]] = [set(c) for c in contributions]
+    assert _by_sets(sets, constant) == expected
+    assert _by_bits(sets, constant) == expected
+
+
+def test_the_bits_engine_takes_counts_only() -> None:
+    """Money (Decimal) and sums spanning more than `MAX_SPAN` go to the sets engine."""
+    many = [set(range(9)) for _ in range(5)]
+    assert _bits_fit(many, 0)
+    assert not _bits_fit([*many, {Decimal("1.5")}], 0)
+    assert not _bits_fit([*many, {0, MAX_SPAN}], 0)
+    assert not _bits_fit([{0, 1}, {0, 1}], 0)  # four sums: not worth the integers
