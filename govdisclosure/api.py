@@ -20,6 +20,7 @@ GovDisclosureError, chained to the original so it stays visible).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -30,6 +31,7 @@ from govdisclosure.corrections import (
     Corrections,
     apply_corrections,
     beside,
+    cell_types,
     read_corrections,
 )
 from govdisclosure.errors import GovDisclosureError, InputError, InternalError
@@ -189,10 +191,12 @@ def corrected(report: Report, stages: Stages, corrections: Corrections) -> Repor
     coverage are checked on the decided values, and their findings replace
     those of the cells as read.
     """
-    tables, notes = apply_corrections(report.tables, corrections)
+    spec, facts = stages.spec, stages.facts
+    tables, notes = apply_corrections(
+        report.tables, corrections, cell_types(spec.tables)
+    )
     if tables == report.tables and not notes:
         return report
-    spec, facts = stages.spec, stages.facts
     before = set(_checks(report.tables, facts, spec))
     kept = [f for f in report.findings if f not in before]
     return evolve(
@@ -547,4 +551,6 @@ def _corrections_of(
     if str(path) == "-":
         return None  # standard input has no file beside it
     own = beside(path)
-    return read_corrections(own) if own.is_file() else None
+    # anything by that name is meant as the report's decisions: a folder, a
+    # broken link or a pipe there is an error, never silently no decision
+    return read_corrections(own) if os.path.lexists(own) else None

@@ -24,7 +24,9 @@ safe loader, so each value is checked from its own text and place.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import stat
+import unicodedata
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -44,6 +46,7 @@ from govdisclosure.model import (
     Table,
     Value,
 )
+from govdisclosure.spec.model import TableSpec, ValueType
 
 __all__ = [
     "CORRECTIONS_SUFFIX",
@@ -52,25 +55,42 @@ __all__ = [
     "Corrections",
     "CorrectionsError",
     "apply_corrections",
+    "bad_character",
     "beside",
+    "cell_types",
     "dump_corrections",
     "is_when",
     "parse_corrections",
     "parse_value",
     "read_corrections",
+    "read_small",
 ]
 
 #: ``NAME.corrections.yaml`` beside ``NAME.txt`` (or .html, .pdf, .docx).
 CORRECTIONS_SUFFIX: Final = ".corrections.yaml"
 #: The format's version, written as ``corrections: 1`` at the top of a file.
 VERSION: Final = 1
-#: A corrections file larger than this is refused unread (a person's decisions are small).
-MAX_BYTES: Final = 4 * 2**20
+#: A corrections file larger than this is refused unread: a person's decisions
+#: are small (a report has some 200 cells, a decision ~300 bytes), and reading
+#: a file this size already takes seconds.
+MAX_BYTES: Final = 2**20
 
 #: A cell key as a decision names it: ``table.row_key.column_key``.
 KEY: Final = re.compile(r"[A-Za-z0-9_]+\.[A-Za-z0-9_]+\.[A-Za-z0-9_]+")
-_COUNT = re.compile(r"[0-9]+")
-_AMOUNT = re.compile(r"[0-9]+\.[0-9]+")
+#: A count fits an int64 column (18 digits); an amount fits decimal128(38, 8):
+#: at most 30 digits before the point and 8 after (docs/records.md). A longer
+#: value is no figure a report prints, and would fail every export.
+_COUNT = re.compile(r"[0-9]{1,18}")
+_AMOUNT = re.compile(r"[0-9]{1,30}\.[0-9]{1,8}")
+#: A span's offsets: a report is far shorter than 10**12 characters.
+_OFFSET = re.compile(r"[0-9]{1,12}")
+#: How deep a corrections file nests: three levels are the format's, the rest slack.
+_MAX_DEPTH = 8
+#: The tags a plain YAML value resolves to; any other (``!!python/…``) is refused.
+_CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
 _NULLS = ("", "~", "null", "Null", "NULL")
 _FIELDS = ("value", "by", "at", "why", "raw", "span", "override")
 _REQUIRED = ("value", "by", "at", "why", "raw")
@@ -119,15 +139,7 @@ def beside(report_path: str | Path) -> Path:
 def read_corrections(path: str | Path) -> Corrections:
     """Read and check a corrections file; `CorrectionsError` (file:line) if malformed."""
     where = str(path)
-    try:
-        with Path(path).open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise CorrectionsError(
-            [f"{where}: cannot be read ({exc.strerror or exc})"]
-        ) from exc
-    if len(data) > MAX_BYTES:
-        raise CorrectionsError([f"{where}: larger than {MAX_BYTES} bytes, not read"])
+    data = read_small(path, MAX_BYTES)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -135,14 +147,73 @@ def read_corrections(path: str | Path) -> Corrections:
     return parse_corrections(text, where)
 
 
+def read_small(path: str | Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; `CorrectionsError` otherwise.
+
+    Checked before it is opened: a named pipe would block the read for ever,
+    a device (``/dev/zero``) never ends, a folder is no file.
+    """
+    where = str(path)
+    try:
+        if not stat.S_ISREG(Path(path).stat().st_mode):
+            raise CorrectionsError(
+                [
+                    f"{where}: not a regular file (a folder, a pipe or a device), not read"
+                ]
+            )
+        with Path(path).open("rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise CorrectionsError(
+            [f"{where}: cannot be read ({exc.strerror or exc})"]
+        ) from exc
+    if len(data) > limit:
+        raise CorrectionsError([f"{where}: larger than {limit} bytes, not read"])
+    return data
+
+
+class _Refused(yaml.composer.ComposerError):
+    """YAML that is well formed but not allowed in a corrections file."""
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that refuses, as it composes, what a corrections file never needs.
+
+    Anchors and aliases (an alias bomb; a value that is another's), tags
+    other than the core schema's (``!!python/object``), and nesting past
+    `_MAX_DEPTH` (PyYAML composes recursively: a deep file would exhaust
+    Python's stack rather than be refused).
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        problem = None
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            problem = "anchors and aliases are not allowed in a corrections file"
+        elif getattr(event, "tag", None) not in (None, "!", *_CORE_TAGS):
+            problem = f"the tag {getattr(event, 'tag', '')!r} is not allowed"
+        elif self._depth >= _MAX_DEPTH:
+            problem = f"nested deeper than {_MAX_DEPTH} levels"
+        if problem is not None:
+            raise _Refused(None, None, problem, event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def parse_corrections(text: str, where: str = "<corrections>") -> Corrections:
     """A corrections file's text → `Corrections`; every problem located, none applied."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise CorrectionsError([f"{where}:{line}: not YAML: {exc.problem}"]) from exc
+        said = "" if isinstance(exc, _Refused) else "not YAML: "
+        raise CorrectionsError([f"{where}:{line}: {said}{exc.problem}"]) from exc
     except yaml.YAMLError as exc:
         raise CorrectionsError([f"{where}:1: not YAML: {exc}"]) from exc
     problems: list[str] = []
@@ -153,12 +224,11 @@ def parse_corrections(text: str, where: str = "<corrections>") -> Corrections:
 
 
 class _Located:
-    """Collects problems as ``file:line: what``; refuses a node met twice (YAML aliases)."""
+    """Collects problems as ``file:line: what`` (aliases were refused as the file was composed)."""
 
     def __init__(self, where: str, problems: list[str]) -> None:
         self.where = where
         self.problems = problems
-        self._seen: set[int] = set()
         #: The line of the key each value stands under (a decision is located by its key).
         self.key_lines: dict[int, int] = {}
 
@@ -168,21 +238,19 @@ class _Located:
 
     def mapping(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]] | None:
         """A mapping's (key, value node) pairs; None (and a problem) if it is none."""
-        if id(node) in self._seen:
-            self.add(node, "anchors and aliases are not allowed in a corrections file")
-            return None
-        self._seen.add(id(node))
         if not isinstance(node, yaml.MappingNode):
             self.add(node, f"{what} must be a mapping")
             return None
         pairs: list[tuple[str, yaml.Node]] = []
+        keys: set[str] = set()  # a set: a file may hold tens of thousands of cells
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
                 self.add(key_node, f"a key of {what} must be a plain text")
-            elif key in dict(pairs):
+            elif key in keys:
                 self.add(key_node, f"{key!r} is written twice in {what}")
             else:
+                keys.add(key)
                 pairs.append((key, value_node))
                 self.key_lines[id(value_node)] = key_node.start_mark.line + 1
         return pairs
@@ -280,7 +348,13 @@ def parse_value(text: str) -> Value:
         return int(text)
     if _AMOUNT.fullmatch(text):
         return Decimal(text)
-    raise ValueError(f"value {text!r} is no count or amount (e.g. 12, 3.5, null)")
+    shown = repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+        raise ValueError(
+            f"value {shown} is too long: a count has at most 18 digits, an amount "
+            "at most 30 before the point and 8 after"
+        )
+    raise ValueError(f"value {shown} is no count or amount (e.g. 12, 3.5, null)")
 
 
 def is_when(text: str) -> bool:
@@ -295,12 +369,40 @@ def is_when(text: str) -> bool:
     return True
 
 
+def bad_character(text: str, *, person: bool = True) -> str | None:
+    """The first character ``text`` may not hold, as a message; None when it is clean.
+
+    Nothing can hold a lone surrogate (no file encodes it: every export would
+    fail). A person's words (``person``: by, at, why) hold no control
+    character but line breaks and tabs (a terminal or a page acts on them)
+    and no bidirectional override or isolate, which make a name display as
+    another ("Trojan Source"). ``raw`` is the report's own text, which the
+    decision must equal, so only surrogates are refused there.
+    """
+    for ch in text:
+        kind = unicodedata.category(ch)
+        if kind == "Cs" or (
+            person
+            and (
+                (kind == "Cc" and ch not in "\n\t")
+                or "\u202a" <= ch <= "\u202e"
+                or "\u2066" <= ch <= "\u2069"
+            )
+        ):
+            return f"holds the character U+{ord(ch):04X} ({unicodedata.name(ch, kind)})"
+    return None
+
+
 def _text(node: yaml.Node | None, what: str, at: _Located, *, required: bool) -> str:
     if node is None:
         return ""
     text = _scalar(node)
     if not isinstance(node, yaml.ScalarNode) or (required and not (text or "").strip()):
         at.add(node, f"{what} must be a non-empty text")
+        return ""
+    bad = bad_character(text or "", person=required)
+    if bad is not None:
+        at.add(node, f"{what} {bad}")
         return ""
     return text or ""
 
@@ -320,7 +422,7 @@ def _span(node: yaml.Node | None, key: str, at: _Located) -> tuple[int, int] | N
         return None
     ends = node.value if isinstance(node, yaml.SequenceNode) else []
     texts = [_scalar(n) or "" for n in ends]
-    if len(texts) != 2 or not all(_COUNT.fullmatch(t) for t in texts):
+    if len(texts) != 2 or not all(_OFFSET.fullmatch(t) for t in texts):
         at.add(node, f"{key}: span must be [start, end], two offsets")
         return None
     start, end = int(texts[0]), int(texts[1])
@@ -342,18 +444,26 @@ def _flag(node: yaml.Node | None, key: str, at: _Located) -> bool:
 
 
 def apply_corrections(
-    tables: tuple[Table, ...], corrections: Corrections
+    tables: tuple[Table, ...],
+    corrections: Corrections,
+    types: Mapping[str, ValueType] | None = None,
 ) -> tuple[tuple[Table, ...], list[Finding]]:
     """The tables with the applicable decisions made, and a finding for each one not.
 
+    ``types`` (cell key → the spec's value type) keeps each value in its
+    kind: an amount decided for a cell of counts is refused
+    (``correction.type``), and a count decided for a cell of amounts is held
+    as the amount it is (records put it under ``amount``, in 元 too).
     The caller checks the equations again on the tables returned (`api`).
     """
     cells = {c.key: c for t in tables for c in t.cells}
     decided: dict[str, Cell] = {}
     findings: list[Finding] = []
-    for item in corrections.items:
+    for given in corrections.items:
+        kind = (types or {}).get(given.cell)
+        item = _typed(given, kind)
         cell = cells.get(item.cell)
-        outcome = _outcome(item, cell, corrections.path)
+        outcome = _outcome(item, cell, corrections.path, kind)
         if outcome is not None:
             findings.append(outcome)
         applies = outcome is None or outcome.code == "correction.override"
@@ -375,7 +485,26 @@ def apply_corrections(
     return changed, findings
 
 
-def _outcome(item: Correction, cell: Cell | None, path: str) -> Finding | None:
+def cell_types(tables: Iterable[TableSpec]) -> dict[str, ValueType]:
+    """Each cell key of the spec's tables → its value type (for `apply_corrections`)."""
+    return {
+        f"{table.id}.{row.key}.{column.key}": table.cell_type(row, column)
+        for table in tables
+        for row in table.row_leaves()
+        for column in table.column_leaves()
+    }
+
+
+def _typed(item: Correction, kind: ValueType | None) -> Correction:
+    """A count decided for a cell of amounts, as the amount it is (``5`` → ``Decimal(5)``)."""
+    if kind is ValueType.DECIMAL and isinstance(item.value, int):
+        return evolve(item, value=Decimal(item.value))
+    return item
+
+
+def _outcome(
+    item: Correction, cell: Cell | None, path: str, kind: ValueType | None = None
+) -> Finding | None:
     """Why a decision is not applied as it is: None when it simply applies."""
     where = f"{path}:{item.line}"
     if cell is None:
@@ -385,6 +514,10 @@ def _outcome(item: Correction, cell: Cell | None, path: str) -> Finding | None:
             item,
             f"{where}: the report has no cell {item.cell}; decision not applied",
         )
+    if isinstance(item.value, Decimal) and kind not in (None, ValueType.DECIMAL):
+        return _note("correction.type", Severity.WARNING, item,
+                     f"{where}: {item.cell} holds a count, the decision says "
+                     f"{item.value}: not applied (a count has no decimals)")  # fmt: skip
     if cell.raw != item.raw:
         return _note("correction.stale", Severity.WARNING, item,
                      f"{where}: {item.cell} was decided on the text {item.raw!r}, "

@@ -83,6 +83,7 @@ FAULTS: Final[Mapping[str, Fault]] = MappingProxyType(
         "correction.stale": _N,
         "correction.conflict": _N,
         "correction.unknown": _N,
+        "correction.type": _N,
     }
 )
 
