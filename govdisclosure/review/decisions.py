@@ -24,19 +24,22 @@ from govdisclosure.corrections import (
     KEY,
     Correction,
     CorrectionsError,
+    bad_character,
     beside,
     dump_corrections,
     is_when,
     parse_corrections,
     parse_value,
     read_corrections,
+    read_small,
 )
 from govdisclosure.model import Value
+from govdisclosure.pipeline.read import READABLE_SUFFIXES
 
 __all__ = ["Merged", "merge_decisions", "merged_summary", "read_decisions"]
 
-#: A decisions file larger than this is refused unread.
-MAX_BYTES: Final = 4 * 2**20
+#: A decisions file larger than this is refused unread (as a corrections file).
+MAX_BYTES: Final = 2**20
 _TOP: Final = {"govdisclosure", "version", "report", "sha256", "decisions"}
 _FIELDS: Final = {"cell", "value", "by", "at", "why", "raw", "span", "override"}
 
@@ -53,22 +56,7 @@ class Merged:
 def read_decisions(path: str | Path) -> tuple[str, list[Correction]]:
     """A decisions file → (report name, decisions); `CorrectionsError` if anything is off."""
     where = str(path)
-    try:
-        with Path(path).open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise CorrectionsError(
-            [f"{where}: cannot be read ({exc.strerror or exc})"]
-        ) from exc
-    if len(data) > MAX_BYTES:
-        raise CorrectionsError([f"{where}: larger than {MAX_BYTES} bytes, not read"])
-    try:
-        body = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", 1)
-        raise CorrectionsError(
-            [f"{where}:{line}: not a JSON decisions file ({exc})"]
-        ) from exc
+    body = _json(read_small(path, MAX_BYTES), where)
     problems: list[str] = []
     if not isinstance(body, dict) or body.get("govdisclosure") != "decisions":
         raise CorrectionsError(
@@ -90,6 +78,36 @@ def read_decisions(path: str | Path) -> tuple[str, list[Correction]]:
     if problems:
         raise CorrectionsError(problems)
     return str(name), decisions
+
+
+def _json(data: bytes, where: str) -> Any:
+    """The decoded JSON (a byte-order mark allowed); `CorrectionsError` for anything else.
+
+    Besides malformed JSON, `json.loads` raises `RecursionError` on deep
+    nesting and `ValueError` on an integer of thousands of digits; and a key
+    written twice would silently keep its last value.
+    """
+    try:
+        return json.loads(data.decode("utf-8-sig"), object_pairs_hook=_unique)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", 1)
+        raise CorrectionsError(
+            [f"{where}:{line}: not a JSON decisions file ({exc})"]
+        ) from exc
+    except (RecursionError, ValueError) as exc:
+        problem = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+        raise CorrectionsError(
+            [f"{where}: not a JSON decisions file ({problem})"]
+        ) from exc
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each written once."""
+    body = dict(pairs)
+    if len(body) != len(pairs):
+        twice = sorted({k for k, _ in pairs if sum(k == j for j, _ in pairs) > 1})
+        raise ValueError(f"the key(s) {', '.join(twice)} written twice")
+    return body
 
 
 def _plain_name(name: object) -> bool:
@@ -114,10 +132,10 @@ def _decision(item: Any, where: str, problems: list[str]) -> Correction:
         name
         for name, bad in (
             ("cell", not isinstance(cell, str) or not KEY.fullmatch(cell)),
-            ("by", not isinstance(by, str) or not by.strip()),
-            ("at", not isinstance(at, str) or not is_when(at)),
-            ("why", not isinstance(why, str) or not why.strip()),
-            ("raw", raw is not None and not isinstance(raw, str)),
+            ("by", not _words(by)),
+            ("at", not _words(at) or not is_when(str(at))),
+            ("why", not _words(why)),
+            ("raw", raw is not None and not _words(raw, person=False, empty=True)),
             ("span", span is not None and not _is_span(span)),
             ("override", not isinstance(override, bool)),
         )
@@ -137,11 +155,23 @@ def _decision(item: Any, where: str, problems: list[str]) -> Correction:
     )  # fmt: skip
 
 
+def _words(text: object, *, person: bool = True, empty: bool = False) -> bool:
+    """A text a person wrote (or the report's own, ``person=False``), clean (`bad_character`)."""
+    return (
+        isinstance(text, str)
+        and (empty or bool(text.strip()))
+        and bad_character(text, person=person) is None
+    )
+
+
 def _is_span(span: object) -> bool:
     return (
         isinstance(span, list)
         and len(span) == 2
-        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in span)
+        and all(
+            isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 10**12
+            for n in span
+        )
         and span[0] <= span[1]
     )
 
@@ -157,17 +187,24 @@ def _value(value: object) -> Value:
     raise ValueError(f"not a value: {value!r}")
 
 
-def merge_decisions(decisions: str | Path, reports: str | Path) -> Merged:
+def merge_decisions(
+    decisions: str | Path, reports: str | Path, *, dry_run: bool = False
+) -> Merged:
     """Merge a page's decisions into the corrections file of its report in ``reports``.
 
     Newer decisions replace older ones on the same cell; the others are kept.
     Raises `CorrectionsError` (nothing written) when the decisions, the report
-    name or the existing corrections file are not right.
+    name or the existing corrections file are not right. ``dry_run`` checks
+    all that and writes nothing (the command checks every file given first).
     """
     name, items = read_decisions(decisions)
     folder = Path(reports).resolve()
     report = folder / name
-    if report.resolve().parent != folder or not report.is_file():
+    if (
+        report.resolve().parent != folder
+        or not report.is_file()
+        or report.suffix.lower() not in READABLE_SUFFIXES
+    ):
         raise CorrectionsError(
             [
                 f"{decisions}: the report {name!r} is not a file in {folder}; nothing written"
@@ -182,7 +219,8 @@ def merge_decisions(decisions: str | Path, reports: str | Path) -> Merged:
     merged.update((c.cell, c) for c in items)
     text = dump_corrections(merged.values(), report=name)
     parse_corrections(text, str(target))  # what is written reads back
-    _write(target, text)
+    if not dry_run:
+        _write(target, text)
     new = tuple(c.cell for c in items)
     return Merged(
         target,
