@@ -81,11 +81,20 @@ def review_reports(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from govdisclosure.output.batch import expand_paths
-    from govdisclosure.review.build import write_review
+    from govdisclosure.review.build import is_review_page, write_review
 
-    # the pages of an earlier run inside a folder reviewed are no reports
+    # the pages of an earlier run inside a folder reviewed are no reports; any
+    # other file there is (`-o reports/`: write_review then refuses to overwrite it)
+    if not args.output.strip():
+        print("govdisclosure: error: -o is empty: name the folder to write the pages to",
+              file=sys.stderr)  # fmt: skip
+        return 2
     out = Path(args.output).resolve()
-    files = [f for f in expand_paths(args.paths) if not f.resolve().is_relative_to(out)]
+    files = [
+        f
+        for f in expand_paths(args.paths)
+        if not (f.resolve().is_relative_to(out) and is_review_page(f))
+    ]
     if args.corrections is not None and len(files) != 1:
         print(
             "govdisclosure: --corrections applies to one report only", file=sys.stderr
@@ -105,9 +114,13 @@ def review_reports(args: argparse.Namespace) -> int:
 
 
 def merge_decisions_command(args: argparse.Namespace) -> int:
-    """Merge each decisions file; a bad one is said and writes nothing (exit 2)."""
+    """Merge each decisions file; if any is bad, it is said and none is written (exit 2)."""
     from govdisclosure.review.decisions import merge_decisions, merged_summary
 
+    for (
+        path
+    ) in args.decisions:  # all checked first: a batch is merged whole or not at all
+        merge_decisions(path, args.reports, dry_run=True)
     for path in args.decisions:
         print(merged_summary(merge_decisions(path, args.reports)))
     return 0

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from attrs import frozen
 
 from govdisclosure.model import Report, Severity
-from govdisclosure.review.page import FLAGGED
+from govdisclosure.review.page import FLAGGED, GENERATOR
 
 __all__ = ["Entry", "render_index"]
 
@@ -72,7 +72,8 @@ def render_index(entries: Sequence[Entry]) -> str:
     )  # fmt: skip
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'">
+{GENERATOR}
 <title>govdisclosure review · {len(entries)} reports</title>
 <style>
 body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; margin: 16px; font-size: 14px; }}

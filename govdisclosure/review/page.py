@@ -15,6 +15,7 @@ tokens (an ambiguous cell's value is somewhere among them: the page says so).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import itertools
@@ -27,7 +28,10 @@ from govdisclosure.api import Stages
 from govdisclosure.model import Cell, CellStatus, Finding, Report, Table
 from govdisclosure.pipeline.tokens import TokenKind
 
-__all__ = ["FLAGGED", "cell_places", "render_page"]
+__all__ = ["FLAGGED", "GENERATOR", "cell_places", "render_page"]
+
+#: In the head of every page and index: how `review` knows its own pages.
+GENERATOR: Final = '<meta name="generator" content="govdisclosure review">'
 
 #: The statuses a person should look at.
 FLAGGED: Final = frozenset(
@@ -267,6 +271,17 @@ def _summary(report: Report) -> str:
     return " · ".join(items)
 
 
+def _script_hash(script: str) -> str:
+    """The CSP source that allows this one script and no other.
+
+    The page's data is escaped, so no markup of a report can open a script;
+    the policy is the second wall: a script that got in anyway (a bug in
+    escaping) does not run, because only the script whose hash is listed does.
+    """
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
 def render_page(report: Report, stages: Stages, name: str) -> str:
     """The review page of one report, as one HTML string.
 
@@ -275,6 +290,7 @@ def render_page(report: Report, stages: Stages, name: str) -> str:
     corrections file in the folder it is given (never a path).
     """
     source = stages.normalized.source
+    script = _asset("review.js")
     places = cell_places(report, stages)
     status = {c.key: c.status for c in report.cells}
     title = report.title or name
@@ -285,7 +301,8 @@ def render_page(report: Report, stages: Stages, name: str) -> str:
         organization=html.escape(report.organization or "—"),
         summary=_summary(report),
         style=_asset("review.css"),
-        script=_asset("review.js"),
+        script=script,
+        script_hash=_script_hash(script),
         data=_page_data(report, name, source, places),
         tables="".join(_table_html(t) for t in report.tables)
         or "<p>This format declares no table.</p>",
