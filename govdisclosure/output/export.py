@@ -23,6 +23,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -62,6 +63,28 @@ RECORDS_VERSION = "2"
 _CATEGORIES = ("format", "table_id", "unit", "status", "code", "severity", "fault")
 #: Columns of findings that list cell keys: Arrow lists, CSV text joined by spaces.
 _LISTS = ("cells", "blank_cells", "missing_cells")
+#: A plain number, which a spreadsheet reads as a number (``-185`` is a change, not a formula).
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def inert(value: Any) -> Any:
+    """A CSV field a spreadsheet will not run: ``=cmd|' /C calc'!A0`` → ``'=cmd|' /C calc'!A0``.
+
+    Report texts are untrusted (an organisation name, a raw text, a file name
+    are whatever the report or its folder holds), and Excel or LibreOffice
+    run a field that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or
+    carriage return before one) as a formula ("CSV injection"). Such a
+    text, unless it is a plain number, gets a leading ``'``, which
+    spreadsheets hide and read as "text"; tools see the ``'`` (docs/records.md).
+    """
+    if (
+        isinstance(value, str)
+        and len(value) > 1
+        and value[0] in "=+-@\t\r"
+        and not _NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
 
 
 def _pyarrow() -> Any:
@@ -402,8 +425,10 @@ class CsvSink(_TextSink, _RowSink):
     ANSI code page (GBK) and shows every label as mojibake, while pandas,
     DuckDB, Polars and R's readr skip the mark. A stream given (standard
     output) gets no mark: its reader is a program. Lists of cell keys are
-    written joined by spaces. The header is written at once, so an empty
-    batch still gives a file that tools read as a table with no rows.
+    written joined by spaces. A text a spreadsheet would run as a formula
+    (``=…``, ``+…``, ``-…``, ``@…`` that is no number) gets a leading ``'``
+    (`inert`). The header is written at once, so an empty batch still gives
+    a file that tools read as a table with no rows.
     """
 
     def __init__(
@@ -416,7 +441,7 @@ class CsvSink(_TextSink, _RowSink):
 
     def _rows(self, rows: list[dict[str, Any]], report: Report | None) -> None:
         self._writer.writerows(
-            {k: " ".join(v) if k in _LISTS else v for k, v in row.items()}
+            {k: inert(" ".join(v) if k in _LISTS else v) for k, v in row.items()}
             for row in rows
         )
 
