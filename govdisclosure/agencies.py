@@ -36,6 +36,12 @@ BUNDLED = Path(__file__).with_name("agencies.yaml")
 #: A place name before its level word is at least one character (沛|县) and at
 #: most this many (内蒙古|自治区 is 3; 巴音郭楞蒙古|自治州 is 6).
 MAX_PLACE = 8
+#: A name longer than this has no shorter forms (it is compared as printed).
+#: The longest real agency names are some 35 characters
+#: (新疆维吾尔自治区伊犁哈萨克自治州察布查尔锡伯自治县人民政府办公室); the
+#: forms of a name are its suffixes, so a hostile name of thousands of
+#: characters would otherwise cost time and memory quadratic in its length.
+MAX_NAME = 64
 
 
 @frozen
@@ -60,9 +66,15 @@ class Agencies:
         """``base`` (default: the bundled table) extended by the YAML file at ``path``."""
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            msg = f"cannot read the agency table {path}: {exc}"
+        except (OSError, UnicodeDecodeError, RecursionError, yaml.YAMLError) as exc:
+            problem = "nested too deep" if isinstance(exc, RecursionError) else exc
+            msg = f"cannot read the agency table {path}: {problem}"
             raise SpecError(msg) from exc
+        if not isinstance(data, dict):  # a list or a scalar is no table
+            msg = (
+                f"{path}: must be a mapping (provinces, place_levels, abbreviations, …)"
+            )
+            raise SpecError(msg)
         return (base if base is not None else _bundled()).extended(data, str(path))
 
     def extended(self, data: Mapping[str, Any], where: str = "the table") -> Agencies:
@@ -103,7 +115,9 @@ class Agencies:
         return dict(self.aliases).get(folded, folded)
 
     def shorter_forms(self, name: str) -> frozenset[str]:
-        """Names the agency ``name`` (folded) may also print itself as."""
+        """Names the agency ``name`` (folded) may also print itself as (none past `MAX_NAME`)."""
+        if len(name) > MAX_NAME:
+            return frozenset()
         out: set[str] = set()
         todo = [name]
         while todo:
