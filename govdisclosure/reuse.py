@@ -13,11 +13,17 @@ occurs anywhere in last year's prose (any section: text moved between
 sections is still copied). The share is repeated characters over the
 section's characters; the passages are the runs of repeated characters, as
 offsets into `Section.text`. Cost: linear in the two texts (a set of last
-year's shingles, one look-up per position of this year's).
+year's shingles, one look-up per position of this year's). The set holds
+the shingles' hashes, not the shingles, and a section's offsets and
+coverage are packed arrays: a 1 MB section against 1 MB of last year's
+prose takes about a second and under 100 MB (tests/test_attack_today.py). Two
+different shingles with one 64-bit hash would count as repeated; over a
+million shingles the odds are about one in ten million.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 
 from attrs import frozen
@@ -34,6 +40,7 @@ SHINGLE = 10
 #: Sections with fewer characters (in match form) are not measured: a
 #: one-line section (本年度无其他需要报告的事项) repeats by necessity.
 MIN_CHARS = 40
+_ALL = b"\x01" * SHINGLE
 
 
 @frozen
@@ -72,12 +79,12 @@ def section_reuse(
     """
     wanted = set(sections) if sections is not None else None
     before = set(last_sections) if last_sections is not None else None
-    seen: set[str] = set()
+    seen: set[int] = set()
     for section in last.sections:
         if before is None or section.id in before:
             folded, _ = _match_form(section.text)
             seen.update(
-                folded[i : i + SHINGLE] for i in range(len(folded) - SHINGLE + 1)
+                hash(folded[i : i + SHINGLE]) for i in range(len(folded) - SHINGLE + 1)
             )
     out = []
     for section in this.sections:
@@ -86,40 +93,40 @@ def section_reuse(
         folded, where = _match_form(section.text)
         if len(folded) < MIN_CHARS:
             continue
-        covered = [False] * len(folded)
+        covered = bytearray(len(folded))
         for i in range(len(folded) - SHINGLE + 1):
-            if folded[i : i + SHINGLE] in seen:
-                covered[i : i + SHINGLE] = [True] * SHINGLE
+            if hash(folded[i : i + SHINGLE]) in seen:
+                covered[i : i + SHINGLE] = _ALL
         out.append(
             SectionReuse(
                 section.id,
                 section.heading,
                 len(folded),
-                sum(covered),
+                covered.count(1),
                 _passages(covered, where),
             )
         )
     return tuple(out)
 
 
-def _match_form(text: str) -> tuple[str, list[int]]:
+def _match_form(text: str) -> tuple[str, array[int]]:
     """``text`` folded (no spaces, digits as 0) and each character's offset in ``text``."""
-    chars: list[str] = []
-    where: list[int] = []
-    for offset, ch in enumerate(text):
-        if ch.isspace():
-            continue
-        folded = fold_char(ch)
-        chars.append("0" if folded.isdigit() else folded)
-        where.append(offset)
-    return "".join(chars), where
+    # one translation per distinct character: no object per character is kept
+    table = {ord(ch): None if ch.isspace() else _matched(ch) for ch in set(text)}
+    where = array("q", (i for i, ch in enumerate(text) if not ch.isspace()))
+    return text.translate(table), where
 
 
-def _passages(covered: list[bool], where: list[int]) -> tuple[tuple[int, int], ...]:
+def _matched(ch: str) -> str:
+    folded = fold_char(ch)
+    return "0" if folded.isdigit() else folded
+
+
+def _passages(covered: bytearray, where: array[int]) -> tuple[tuple[int, int], ...]:
     """Runs of covered characters as ``(start, end)`` offsets into the section's text."""
     out = []
     start: int | None = None
-    for i, flag in enumerate([*covered, False]):
+    for i, flag in enumerate(covered + b"\x00"):
         if flag and start is None:
             start = i
         elif not flag and start is not None:
