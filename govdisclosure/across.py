@@ -266,36 +266,61 @@ def decide_by_neighbours(
     flagged = {c.key for c in report.cells if c.status not in DECIDED}
     if not flagged or not report.organization or report.year is None:
         return report
-    around = [n for n in neighbours if n.organization and n.year is not None]
-    keys = group_agencies(
-        [report.organization, *(n.organization or "" for n in around)], agencies
-    ).keys
-    own = keys[report.organization.strip()]
+    own, by_year = _adjacent(report, neighbours, agencies)
     stated: list[Stated] = []
     used: list[str] = []
-    for other in around:
-        if keys[(other.organization or "").strip()] != own:
-            continue
-        offset = (other.year or 0) - report.year
-        if offset not in (-1, 1):
-            continue
-        found = _stated(report, other, own, registry, later=offset == 1)
-        stated += found
-        used += [f"{other.year}"] if found else []
-    if not stated:
+    for year, others in sorted(by_year.items()):
+        if len(others) == 1:
+            found = _stated(report, others[0], own, registry, later=year > report.year)
+            stated += found
+            used += [f"{year}"] if found else []
+    doubled = [f"{y} ({len(rs)} reports)" for y, rs in by_year.items() if len(rs) > 1]
+    again = report
+    if stated:
+        again = trace(text, spec=report.format, registry=registry, stated=stated)[0]
+    elif not doubled:
         return report
-    again = trace(text, spec=report.format, registry=registry, stated=stated)[0]
     decided = sorted(
         c.key for c in again.cells if c.key in flagged and c.status in DECIDED
     )
+    unused = (
+        f"; not used: {', '.join(sorted(doubled))}, which of one year's reports is "
+        "right the text does not say" if doubled else ""
+    )  # fmt: skip
     note = Finding(
         "across.neighbours",
         Severity.INFO,
-        f"{own}: the {' and '.join(sorted(used))} report(s) taken as evidence through "
-        f"the cross-year rules; cells they decided: {', '.join(decided) or 'none'}",
+        f"{own}: {'the ' + ' and '.join(used) + ' report(s)' if used else 'no report'} "
+        "taken as evidence through the cross-year rules; cells they decided: "
+        f"{', '.join(decided) or 'none'}{unused}",
         cells=tuple(decided),
     )
     return evolve(again, findings=(*again.findings, note))
+
+
+def _adjacent(
+    report: Report, neighbours: Iterable[Report], agencies: Agencies | None
+) -> tuple[str, dict[int, list[Report]]]:
+    """The report's agency key, and the same agency's reports of the years just before and after.
+
+    Several reports of one neighbouring year are kept together: the caller
+    uses none of them, since two reports of one year that state different
+    numbers would each decide the cells otherwise, first come first served.
+    """
+    around = [n for n in neighbours if n.organization and n.year is not None]
+    keys = group_agencies(
+        [report.organization or "", *(n.organization or "" for n in around)], agencies
+    ).keys
+    own = keys[(report.organization or "").strip()]
+    by_year: dict[int, list[Report]] = {}
+    for other in around:
+        year = other.year or 0
+        if (
+            keys[(other.organization or "").strip()] == own
+            and abs(year - (report.year or 0)) == 1
+        ):
+            by_year.setdefault(year, []).append(other)
+    return own, by_year
 
 
 def _stated(
