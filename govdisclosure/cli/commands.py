@@ -29,6 +29,7 @@ from govdisclosure.cli.inputs import (
     UsageError,
     checked_findings,
     checked_output,
+    distinct_outputs,
     input_files,
     resolve_spec,
 )
@@ -311,6 +312,7 @@ def parse_many(args: argparse.Namespace) -> int:
         checked_findings(args.findings)
     spec = resolve_spec(args.spec)
     files = input_files(args.paths)
+    distinct_outputs({"-o": args.output, "--findings": args.findings}, files)
     counts = dict.fromkeys(("parsed", "flagged", "unread", "failed"), 0)
     progress = Progress()
     try:

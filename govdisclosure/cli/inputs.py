@@ -26,6 +26,7 @@ __all__ = [
     "UsageError",
     "checked_findings",
     "checked_output",
+    "distinct_outputs",
     "input_files",
     "resolve_spec",
     "suggestion",
@@ -136,6 +137,29 @@ def _skipped(folder: Path) -> Iterator[tuple[Path, str]]:
             path,
             _UNREAD_KINDS.get(suffix, f"not a report file ({suffix or 'no suffix'})"),
         )
+
+
+def distinct_outputs(outputs: dict[str, str | None], files: Iterable[Path]) -> None:
+    """Refuse outputs that are one file, or that are a report the batch reads.
+
+    ``parse in.txt -o in.txt --format jsonl`` would replace the report with
+    its own parse, and ``-o t.csv --findings t.csv`` would write two tables
+    into one file, one renamed over the other. Checked before any file is read.
+    """
+    named = {
+        option: Path(path).resolve()
+        for option, path in outputs.items()
+        if path and path != "-"
+    }
+    if len(set(named.values())) < len(named):
+        raise UsageError(f"{' and '.join(named)} name one file: give each its own")
+    inputs = {f.resolve() for f in files if str(f) != "-"}
+    for option, target in named.items():
+        if target in inputs:
+            raise UsageError(
+                f"{option} {outputs[option]} is a report the batch reads: "
+                "it would be overwritten (write to another file)"
+            )
 
 
 def checked_findings(path: str) -> str:
