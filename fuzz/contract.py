@@ -14,6 +14,7 @@ from pathlib import Path
 
 import govdisclosure
 from govdisclosure.errors import GovDisclosureError, InternalError
+from govdisclosure.model import CellStatus
 from govdisclosure.spec.registry import load_spec
 
 #: The report a spec that loads is tried on: a real one, short enough to be quick.
@@ -32,6 +33,8 @@ def _guard(call: object, *args: object) -> str:
     """Run ``call``; the outcome's name, or `Crash` if the contract broke."""
     try:
         call(*args)  # type: ignore[operator]
+    except Crash:
+        raise
     except InternalError as exc:
         cause = exc.__cause__ or exc
         raise Crash(
@@ -70,3 +73,36 @@ def check_spec(data: bytes) -> str:
         path = Path(folder) / "fuzzed.yaml"
         path.write_bytes(data)
         return _guard(_spec_then_load, path)
+
+
+def _corrections_then_export(folder: Path, data: bytes) -> None:
+    """`load_file` with the corrections file beside real 05; then the checks a
+    decision must never break: no cell but a corrected one changes, each
+    corrected cell carries its decision, and every export encodes it."""
+    from fuzz.corrections import REPORT, report_text
+
+    report_path = folder / REPORT.name
+    report_path.write_text(report_text(), encoding="utf-8")
+    (folder / f"{REPORT.stem}.corrections.yaml").write_bytes(data)
+    report = govdisclosure.load_file(report_path)
+    read = {
+        c.key: c for c in govdisclosure.load_file(report_path, corrections=False).cells
+    }
+    for cell in report.cells:
+        was = read[cell.key]
+        if cell.status is CellStatus.CORRECTED and cell.decision is None:
+            raise Crash("UndecidedCorrection", cell.key)
+        if cell.status is not CellStatus.CORRECTED and (cell.value, cell.status) != (
+            was.value,
+            was.status,
+        ):
+            raise Crash("CellChanged", f"{cell.key}: {was} became {cell}")
+    report.to_json().encode("utf-8")
+    govdisclosure.to_arrow([report])
+
+
+def check_corrections(data: bytes) -> str:
+    """A corrections file beside real 05: `load_file` gives a Report or a
+    `CorrectionsError`, and a Report keeps every cell it did not decide."""
+    with tempfile.TemporaryDirectory(prefix="gd-fuzz-") as folder:
+        return _guard(_corrections_then_export, Path(folder), data)

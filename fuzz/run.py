@@ -28,7 +28,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-TARGETS = ("text", "file", "spec")
+TARGETS = ("text", "file", "spec", "corrections")
 
 
 def make_input(target: str, seed: int, suffix: str | None = None) -> tuple[str, bytes]:
@@ -36,6 +36,7 @@ def make_input(target: str, seed: int, suffix: str | None = None) -> tuple[str, 
 
     For ``file``, ``suffix`` fixes the kind of file (by default drawn).
     """
+    from fuzz.corrections import mutate_corrections
     from fuzz.files import mutate_file
     from fuzz.mutate import mutate_text
     from fuzz.specs import mutate_spec
@@ -45,6 +46,8 @@ def make_input(target: str, seed: int, suffix: str | None = None) -> tuple[str, 
         return ".txt", mutate_text(rng).encode("utf-8", "surrogatepass")
     if target == "file":
         return mutate_file(rng, suffix)
+    if target == "corrections":
+        return ".yaml", mutate_corrections(rng).encode("utf-8", "surrogatepass")
     return ".yaml", mutate_spec(rng).encode("utf-8", "surrogatepass")
 
 
@@ -60,6 +63,8 @@ def run_input(target: str, suffix: str, data: bytes) -> str:
         return contract.check_text(text)
     if target == "file":
         return contract.check_file(suffix, data)
+    if target == "corrections":
+        return contract.check_corrections(data)
     return contract.check_spec(data)
 
 

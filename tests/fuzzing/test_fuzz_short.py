@@ -85,6 +85,12 @@ def test_load_spec(seed: int) -> None:
     _check("spec", seed)
 
 
+@settings(max_examples=EXAMPLES)
+@given(st.integers(0, 2**32))
+def test_load_with_corrections(seed: int) -> None:
+    _check("corrections", seed)
+
+
 def test_a_hang_is_counted_in_cpu_time() -> None:
     """A worker's CPU time is read (so a fuzzer at low priority on a busy machine
     does not report an input waiting for the CPU as a hang), and it grows with
