@@ -273,6 +273,8 @@ def _document(root: yaml.Node | None, at: _Located) -> list[Correction]:
         at.add(
             version or root, f"expected `corrections: {VERSION}` (the format's version)"
         )
+    if "report" in fields:  # a list or a mapping there was read as nothing
+        _text(fields["report"], "report", at, required=True)
     cells = fields.get("cells")
     if cells is None:
         at.add(root, "no `cells:` mapping")

@@ -102,6 +102,10 @@ HOSTILE = {
         "anchors and aliases",
     ),
     "tag": (_file(_decision(RULES, "!!python/object:os.system 5", "0")), "tag"),
+    "report": (
+        "corrections: 1\nreport: [a, b]\n" + _file(_decision(RULES, "1", "0"))[15:],
+        "report must be a non-empty text",
+    ),
     # 30 digits: an OverflowError when the records went to Arrow (int64)
     "count": (_file(_decision(RULES, "9" * 30, "0")), "at most 18 digits"),
     # 5000 digits: Python's own "Exceeds the limit (4300 digits)" message
