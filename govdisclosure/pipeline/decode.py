@@ -82,6 +82,9 @@ _Option = tuple[Slot, int, int]
 _Place = tuple[int, int]
 #: The values a column may take (an empty cell counting as 0); None: any.
 Domain = AbstractSet[Value] | None
+#: Sums kept per place of `_RowSearch._needed` before it leaves the place to the prunes.
+MAX_NEEDED: Final = 1_000
+DEPTH = 3
 
 
 class DecodeBoundError(Exception):
@@ -93,11 +96,15 @@ def row_solutions(
     types: Sequence[ValueType],
     constraints: Sequence[Constraint],
     domains: Sequence[Domain] | None = None,
+    *,
+    lost: bool = True,
 ) -> list[Reading] | None:
     """Every reading of the row that places all its numbers and satisfies ``constraints``.
 
     A row printed apart that may have lost a cell has readings with it lost
-    too (`segment.lost_cell_readings`), kept where what is known fits.
+    too (`segment.lost_cell_readings`), kept where what is known fits;
+    unless ``lost`` is False (the caller drops them: a row of fifteen
+    columns and nine numbers has thousands).
     Blank counts as zero, as in `invariants`. ``domains``, when given, are
     the values each column may take (None: any), known from the equations
     through other rows (`narrow`); an empty cell is allowed where 0 is. None
@@ -115,21 +122,21 @@ def row_solutions(
     n = len(types)
     constraints = [eq for eq in map(_merged, constraints) if eq]
     allowed: list[Domain] = list(domains) if domains is not None else [None] * n
-    lost = [
+    kept = [
         r
-        for r in lost_cell_readings(tokens, types)
+        for r in (lost_cell_readings(tokens, types) if lost else ())
         if _known_hold(r, constraints, allowed)
     ]
     if not _totals_last(constraints):
         search = _RowSearch(tokens, types, values, constraints, allowed, reverse=False)
-        return search.run() + lost
+        return search.run() + kept
     # fill from the right: the totals are chosen first, and the cells before
     # them must then add up to what is left, which the bound prunes at once
     flipped = [tuple((coef, n - 1 - j) for coef, j in eq) for eq in constraints]
     search = _RowSearch(
         tokens, types[::-1], values[::-1], flipped, allowed[::-1], reverse=True
     )
-    return [reading[::-1] for reading in search.run()] + lost
+    return [reading[::-1] for reading in search.run()] + kept
 
 
 def _known_hold(
@@ -198,7 +205,7 @@ class _RowSearch:
         *,
         reverse: bool,
     ) -> None:
-        n = len(types)
+        n = self.n = len(types)
         self.tokens, self.types, self.values = tokens, types, values
         self.reverse = reverse
         self.terms: list[list[tuple[int, int]]] = [[] for _ in range(n)]
@@ -221,6 +228,10 @@ class _RowSearch:
         self.dead: set[tuple[int, int, int, tuple[Value, ...], _Place]] = set()
         self.options: dict[tuple[int, int, ValueType], list[_Option]] = {}
         self.left: dict[tuple[int, int, _Place], tuple[int, int, int]] = {}
+        self.needed: dict[tuple[int, int, int, _Place, int], set[Value] | None] = {}
+        # the one equation of the part searched, and each column's coefficient in it
+        self.single: int | None = None
+        self.coef: list[int] = [0] * n
         self.blocks = _blocks(n, constraints)
         self.cover = _cover(self.blocks, constraints, types)
         # the part being searched: columns lo..hi-1, ending at place ``stop``
@@ -233,8 +244,18 @@ class _RowSearch:
     def run(self) -> list[Reading]:
         if len(self.blocks) > 1:
             return self._by_blocks()
+        self._part(0, self.n)
         self.fill(0, 0, 0, (0,) * self.width)
         return self.found
+
+    def _part(self, lo: int, hi: int) -> None:
+        """Search columns ``lo..hi-1`` next: `single` and `coef` for them."""
+        self.lo, self.hi = lo, hi
+        inside = {e for j in range(lo, hi) for e, _ in self.terms[j]}
+        self.single = inside.pop() if len(inside) == 1 else None
+        self.coef = [
+            sum(c for e, c in self.terms[j] if e == self.single) for j in range(self.n)
+        ]
 
     def fill(self, column: int, k: int, offset: int, sums: tuple[Value, ...]) -> bool:
         """Fill ``column`` on in every way that satisfies the equations; any found?"""
@@ -255,14 +276,28 @@ class _RowSearch:
         if self.visited > MAX_STATES:
             raise DecodeBoundError
         any_found = False
-        if self._reachable(column, k, offset, sums):
+        single = self.single
+        if single is not None and self.hi - column <= DEPTH:
+            needed = self._needed(column, k, offset)
+        else:
+            needed = None
+        if (
+            sums[single] in needed  # type: ignore[index]
+            if needed is not None
+            else self._reachable(column, k, offset, sums)
+        ):
             domain = self.domains[column]
+            near = single is not None and self.hi - column - 1 <= DEPTH
             for slot, next_k, next_offset in self._options(column, k, offset):
                 if domain is not None and _value(slot) not in domain:
                     continue
                 after = self._add(column, slot, sums)
                 if after is None:
                     continue
+                if near:
+                    ahead = self._needed(column + 1, next_k, next_offset)
+                    if ahead is not None and after[single] not in ahead:  # type: ignore[index]
+                        continue
                 self.slots[column] = slot
                 any_found |= self.fill(column + 1, next_k, next_offset, after)
             self.slots[column] = BLANK
@@ -335,6 +370,53 @@ class _RowSearch:
             self.left[key] = (total, count, residue % 9)
         return self.left[key]
 
+    def _needed(self, column: int, k: int, offset: int) -> set[Value] | None:
+        """The running sums of the block's one equation from which the columns
+        ``column`` to ``hi``, reading on from ``(k, offset)``, can end at
+        ``stop`` with it holding; None when they are more than `MAX_NEEDED`
+        or the block has several equations (the search then prunes as it did).
+
+        Exact: built from the same choices and domains the search makes, last
+        column first, so a state is live exactly when its sum is among them,
+        and a dead one is known at once instead of searched.
+        """
+        stop, hi, needed = self.stop, self.hi, self.needed
+        key = (column, k, offset, stop, hi)
+        if key in needed:
+            return needed[key]
+        found: set[Value] | None = set()
+        if column == hi:
+            found = {0} if (k, offset) == stop else set()
+        elif (k, offset) <= stop:
+            domain = self.domains[column]
+            coef = self.coef[column]
+            last = column + 1 == hi
+            for slot, next_k, next_offset in self._options(column, k, offset):
+                place = (next_k, next_offset)
+                if place > stop or (last and place != stop):
+                    continue  # no reading ends at ``stop`` from there
+                value = _value(slot)
+                if domain is not None and value not in domain:
+                    continue
+                if last:
+                    after: set[Value] | None = {0}
+                else:
+                    after = needed.get((column + 1, next_k, next_offset, stop, hi), ())
+                    if after == ():
+                        after = self._needed(column + 1, next_k, next_offset)
+                if after is None:
+                    found = None
+                    break
+                if value and coef:
+                    less = coef * value
+                    after = {owed - less for owed in after}
+                found |= after  # type: ignore[operator]
+                if len(found) > MAX_NEEDED:
+                    found = None
+                    break
+        needed[key] = found
+        return found
+
     def _by_blocks(self) -> list[Reading]:
         """The readings of a row whose equations fall in blocks of adjacent columns.
 
@@ -379,7 +461,9 @@ class _RowSearch:
 
     def _segment(self, lo: int, hi: int, start: _Place, stop: _Place) -> list[Reading]:
         """Block ``lo..hi-1``'s readings from place ``start`` to ``stop``."""
-        self.lo, self.hi, self.stop, self.found = lo, hi, stop, []
+        if (lo, hi) != (self.lo, self.hi):
+            self._part(lo, hi)
+        self.stop, self.found = stop, []
         self.fill(lo, *start, (0,) * self.width)
         return self.found
 

@@ -598,7 +598,9 @@ def _solutions(
     """
     order = row.order
     if order is None:
-        found = row_solutions(row.tokens, row.types, constraints, domains)
+        found = row_solutions(
+            row.tokens, row.types, constraints, domains, lost=row.may_lose
+        )
         return found if found is None or row.may_lose else list(_unlost(found))
     place = {column: i for i, column in enumerate(order)}  # spec column → printed
     found = row_solutions(
@@ -606,6 +608,7 @@ def _solutions(
         [row.types[c] for c in order],
         [tuple((coef, place[j]) for coef, j in eq) for eq in constraints],
         None if domains is None else [domains[c] for c in order],
+        lost=row.may_lose,
     )
     if found is None:
         return None

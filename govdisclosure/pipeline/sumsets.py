@@ -38,6 +38,9 @@ MAX_SUMSET: Final = 50_000
 #: The widest range of sums (max − min) the bits engine takes: 2 Mi bits,
 #: 256 KiB an integer, a few dozen alive at once.
 MAX_SPAN: Final = 1 << 21
+#: The widest range of sums the bits engine counts for the sets engine, where
+#: that one may give up (`_possible`): 8 Mi bits, 1 MiB an integer.
+MAX_COUNTED_SPAN: Final = 1 << 23
 #: When the product of the rows' reading counts is at most this, sets are
 #: as fast as bits (a few hundred sums): no integers are built.
 _SMALL: Final = 512
@@ -59,9 +62,7 @@ def kept_readings(
         total = sum(c[0] for c in contributions) + constant
         return [[0] for _ in contributions] if total == 0 else UNSATISFIABLE
     sets = [set(c) for c in contributions]
-    possible = _by_bits(sets, constant) if _bits_fit(sets, constant) else None
-    if possible is None:
-        possible = _by_sets(sets, constant)
+    possible = _possible(sets, constant)
     if possible is None:
         return None
     keep: list[list[int]] = []
@@ -70,6 +71,82 @@ def kept_readings(
         if not keep[-1]:
             return UNSATISFIABLE
     return keep
+
+
+def _possible(
+    sets: list[set[_Number]], constant: _Number
+) -> list[set[_Number]] | None:
+    """Each row's values that the others complete, by the engine that answers
+    soonest: always the answer the sets engine gives, or the bits engine where
+    it takes the equation (`_bits_fit`).
+
+    Where the sets engine cannot give up (the sums it would hold number at
+    most `MAX_SUMSET` whatever they are), both give the exact answer, and the
+    one with less work is used: a row of hundreds of readings alone in its
+    equation is a few hundred sums, but hundreds of shifts of a wide integer.
+    Where the sums of counts span more than `MAX_SPAN`, the sets engine gives
+    up past `MAX_SUMSET`; the bits engine counts the same sums (the bits set)
+    and gives up exactly where it would, without building the sets first.
+    """
+    if not _counts(sets, constant):
+        return _by_sets(sets, constant)
+    ranges = _ranges(sets, constant)
+    span = _span(ranges)
+    by_sets, safe = _sets_work(sets, ranges)
+    by_bits = 3 * sum(len(s) for s in sets) * (4 + span // 1_000)
+    if span <= MAX_SPAN and not safe:
+        return _by_bits(sets, constant)  # the bits engine never gives up
+    if span <= MAX_COUNTED_SPAN and by_bits < by_sets:
+        return _by_bits(sets, constant, give_up=span > MAX_SPAN)
+    return _by_sets(sets, constant)
+
+
+def _counts(sets: list[set[_Number]], constant: _Number) -> bool:
+    """Whether the equation holds integers only (counts; money is Decimal)."""
+    return isinstance(constant, int) and all(
+        isinstance(v, int) for s in sets for v in s
+    )
+
+
+def _span(ranges: tuple[list[_Number], ...]) -> int:
+    """The widest range of partial sums, from the front or from the back."""
+    head_low, head_high, rest_low, rest_high = ranges
+    return int(max(max(head_high) - min(head_low), max(rest_high) - min(rest_low)))
+
+
+def _sets_work(
+    sets: list[set[_Number]], ranges: tuple[list[_Number], ...]
+) -> tuple[int, bool]:
+    """The work of the sets engine (sums built and looked up, at most as many as
+    it keeps before giving up), and whether it surely cannot give up.
+
+    A set of partial sums holds at most the product of the rows' counts of
+    values so far, and at most one sum per integer of the range it is kept in.
+    The bits engine costs three operations on a ``span``-bit integer per value
+    (`_possible`): measured, one costs about as much as a sum put in a set
+    per thousand bits, and a few at the least.
+    """
+    head_low, head_high, rest_low, rest_high = ranges
+    n = len(sets)
+    cap = MAX_SUMSET + 1
+    prefix = [1]
+    for i, values in enumerate(sets):
+        high = min(-rest_low[i + 1], head_high[i + 1])
+        width = int(high - max(-rest_high[i + 1], head_low[i + 1]))
+        prefix.append(max(0, min(prefix[-1] * len(values), width + 1, cap)))
+    suffix = [1]
+    for i in range(n - 1, -1, -1):
+        width = int(min(-head_low[i], rest_high[i]) - max(-head_high[i], rest_low[i]))
+        suffix.append(max(0, min(suffix[-1] * len(sets[i]), width + 1, cap)))
+    suffix.reverse()
+    safe = max(*prefix, *suffix) < cap and all(
+        prefix[i] * suffix[i + 1] <= MAX_SUMSET * 4 for i in range(n)
+    )
+    work = sum(
+        (prefix[i] + suffix[i + 1] + min(prefix[i], suffix[i + 1])) * len(values)
+        for i, values in enumerate(sets)
+    )
+    return work, safe
 
 
 def _bits_fit(sets: list[set[_Number]], constant: _Number) -> bool:
@@ -186,7 +263,9 @@ def _window(bits: int, low: int, high: int) -> int:
     return bits & (((1 << (high - low + 1)) - 1) << low)
 
 
-def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
+def _by_bits(
+    sets: list[set[_Number]], constant: _Number, *, give_up: bool = False
+) -> list[set[_Number]] | None:
     """Each row's values that the others complete, by partial sums held as bits.
 
     The sums before row *i* (with the constant) are bit ``a + front`` of
@@ -195,7 +274,10 @@ def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
     both share once ``suffix[i + 1]`` is shifted by ``front - back - v``.
     ``front`` and ``back`` put every partial sum at a bit of 0 or more.
     Partial sums outside the range the rest can bring back to 0 are
-    masked out as they are built, as in the sets engine.
+    masked out as they are built, as in the sets engine, so each integer
+    holds the sums the sets engine's set would: with ``give_up``, None
+    where that engine gives up (a set past `MAX_SUMSET`, or two to look up
+    in each other past four times that), counting the bits set.
     """
     ints = [sorted(int(v) for v in s) for s in sets]
     head_low, head_high, rest_low, rest_high = (
@@ -210,6 +292,8 @@ def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
         low = max(-rest_high[i + 1], head_low[i + 1])
         high = min(-rest_low[i + 1], head_high[i + 1])
         prefix.append(_window(bits, low + front, high + front))
+        if give_up and prefix[-1].bit_count() > MAX_SUMSET:
+            return None
     suffix = [1 << back]
     for i in range(len(ints) - 1, -1, -1):
         bits = 0
@@ -218,7 +302,14 @@ def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
         low = max(-head_high[i], rest_low[i])
         high = min(-head_low[i], rest_high[i])
         suffix.append(_window(bits, back - high, back - low))
+        if give_up and suffix[-1].bit_count() > MAX_SUMSET:
+            return None
     suffix.reverse()
+    if give_up and any(
+        prefix[i].bit_count() * suffix[i + 1].bit_count() > MAX_SUMSET * 4
+        for i in range(len(ints))
+    ):
+        return None
     return [
         {v for v in values if prefix[i] & _shift(suffix[i + 1], front - back - v)}
         for i, values in enumerate(ints)
