@@ -549,26 +549,49 @@ def _placements(
     types: Sequence[ValueType],
     pieces: Pieces,
     fill: Slot = BLANK,
-) -> Iterator[Reading]:
+) -> list[Reading]:
     """Each order-keeping placement of ``sequence`` into the columns, the
-    others holding ``fill``.
+    others holding ``fill``, in the order of `itertools.combinations`.
 
     ``pieces`` memoises the value of a number in a column type: a row of 15
-    columns has thousands of placements but only a few distinct pieces.
+    columns has thousands of placements but only a few distinct pieces. The
+    placements are built column by column, each sharing the start it has in
+    common with the one before (a tuple joined in C), and a number its
+    column's type refuses cuts off every placement putting it there.
     """
-    n = len(types)
-    for columns in itertools.combinations(range(n), len(sequence)):
-        slots: list[Slot] = [fill] * n
-        for (index, digits, role), column in zip(sequence, columns, strict=True):
-            if role == "unread":
-                slots[column] = _unread(tokens, index)
-                continue
-            piece = _cached_piece(tokens, pieces, index, digits, role, types[column])
-            if piece is None:
-                break
-            slots[column] = piece
-        else:
-            yield tuple(slots)
+    n, m = len(types), len(sequence)
+    table: list[list[Slot | None]] = [
+        [
+            _unread(tokens, index)
+            if role == "unread"
+            else _cached_piece(tokens, pieces, index, digits, role, types[column])
+            for column in range(n)
+        ]
+        for index, digits, role in sequence
+    ]
+    fills = [(fill,) * g for g in range(n + 1)]
+    out: list[Reading] = []
+
+    def walk(i: int, start: int, head: Reading) -> None:
+        row, room = table[i], n - (m - i) + 1
+        if i == m - 1:  # the last number: each placement is one tuple
+            for column in range(start, room):
+                slot = row[column]
+                if slot is not None:
+                    out.append(
+                        head + fills[column - start] + (slot,) + fills[n - column - 1]
+                    )
+            return
+        for column in range(start, room):
+            slot = row[column]
+            if slot is not None:
+                walk(i + 1, column + 1, head + fills[column - start] + (slot,))
+
+    if m == 0:
+        return [fills[n]]
+    if m <= n:
+        walk(0, 0, ())
+    return out
 
 
 #: One row-local equation: ``Σ coef·column == 0`` as ``(coef, column index)`` pairs.
