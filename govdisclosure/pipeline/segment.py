@@ -560,15 +560,16 @@ def _placements(
     column's type refuses cuts off every placement putting it there.
     """
     n, m = len(types), len(sequence)
-    table: list[list[Slot | None]] = [
-        [
-            _unread(tokens, index)
-            if role == "unread"
-            else _cached_piece(tokens, pieces, index, digits, role, types[column])
-            for column in range(n)
-        ]
-        for index, digits, role in sequence
-    ]
+    kinds = set(types)
+    table: list[list[Slot | None]] = []
+    for index, digits, role in sequence:
+        if role == "unread":
+            table.append([_unread(tokens, index)] * n)
+            continue
+        by_type = {
+            t: _cached_piece(tokens, pieces, index, digits, role, t) for t in kinds
+        }
+        table.append([by_type[t] for t in types])
     fills = [(fill,) * g for g in range(n + 1)]
     out: list[Reading] = []
 
