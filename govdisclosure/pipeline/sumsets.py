@@ -24,7 +24,6 @@ and to each other):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final
@@ -38,12 +37,6 @@ MAX_SUMSET: Final = 50_000
 #: The widest range of sums (max − min) the bits engine takes: 2 Mi bits,
 #: 256 KiB an integer, a few dozen alive at once.
 MAX_SPAN: Final = 1 << 21
-#: The widest range of sums the bits engine counts for the sets engine, where
-#: that one may give up (`_possible`): 8 Mi bits, 1 MiB an integer.
-MAX_COUNTED_SPAN: Final = 1 << 23
-#: When the product of the rows' reading counts is at most this, sets are
-#: as fast as bits (a few hundred sums): no integers are built.
-_SMALL: Final = 512
 
 UNSATISFIABLE: Final = "unsatisfiable"
 
@@ -76,17 +69,15 @@ def kept_readings(
 def _possible(
     sets: list[set[_Number]], constant: _Number
 ) -> list[set[_Number]] | None:
-    """Each row's values that the others complete, by the engine that answers
-    soonest: always the answer the sets engine gives, or the bits engine where
-    it takes the equation (`_bits_fit`).
+    """Each row's values that the others complete: the bits engine for counts
+    whose sums span at most `MAX_SPAN` (it never gives up), the sets engine
+    otherwise (money; wider sums, given up past `MAX_SUMSET`).
 
-    Where the sets engine cannot give up (the sums it would hold number at
-    most `MAX_SUMSET` whatever they are), both give the exact answer, and the
-    one with less work is used: a row of hundreds of readings alone in its
-    equation is a few hundred sums, but hundreds of shifts of a wide integer.
-    Where the sums of counts span more than `MAX_SPAN`, the sets engine gives
-    up past `MAX_SUMSET`; the bits engine counts the same sums (the bits set)
-    and gives up exactly where it would, without building the sets first.
+    Where the sets engine surely cannot give up (the sums it would hold
+    number at most `MAX_SUMSET` whatever they are), both give the exact
+    answer, and the one with less work is used: a row of hundreds of
+    readings alone in its equation is a few hundred sums for the sets, but
+    hundreds of shifts of an integer two million bits wide for the bits.
     """
     if not _counts(sets, constant):
         return _by_sets(sets, constant)
@@ -94,10 +85,8 @@ def _possible(
     span = _span(ranges)
     by_sets, safe = _sets_work(sets, ranges)
     by_bits = 3 * sum(len(s) for s in sets) * (4 + span // 1_000)
-    if span <= MAX_SPAN and not safe:
+    if span <= MAX_SPAN and (not safe or by_bits < by_sets):
         return _by_bits(sets, constant)  # the bits engine never gives up
-    if span <= MAX_COUNTED_SPAN and by_bits < by_sets:
-        return _by_bits(sets, constant, give_up=span > MAX_SPAN)
     return _by_sets(sets, constant)
 
 
@@ -147,22 +136,6 @@ def _sets_work(
         for i, values in enumerate(sets)
     )
     return work, safe
-
-
-def _bits_fit(sets: list[set[_Number]], constant: _Number) -> bool:
-    """Whether the bits engine takes the equation: counts, a span that fits, and work to save."""
-    if not isinstance(constant, int) or any(
-        not isinstance(v, int) for s in sets for v in s
-    ):
-        return False
-    if math.prod(len(s) for s in sets) <= _SMALL:
-        return False
-    head_low, head_high, rest_low, rest_high = _ranges(sets, constant)
-    # the highest bit of a partial sum, from the front and from the back
-    return (
-        max(head_high) - min(head_low) <= MAX_SPAN
-        and max(rest_high) - min(rest_low) <= MAX_SPAN
-    )
 
 
 # --- sets ----------------------------------------------------------------------
@@ -263,9 +236,7 @@ def _window(bits: int, low: int, high: int) -> int:
     return bits & (((1 << (high - low + 1)) - 1) << low)
 
 
-def _by_bits(
-    sets: list[set[_Number]], constant: _Number, *, give_up: bool = False
-) -> list[set[_Number]] | None:
+def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
     """Each row's values that the others complete, by partial sums held as bits.
 
     The sums before row *i* (with the constant) are bit ``a + front`` of
@@ -274,10 +245,7 @@ def _by_bits(
     both share once ``suffix[i + 1]`` is shifted by ``front - back - v``.
     ``front`` and ``back`` put every partial sum at a bit of 0 or more.
     Partial sums outside the range the rest can bring back to 0 are
-    masked out as they are built, as in the sets engine, so each integer
-    holds the sums the sets engine's set would: with ``give_up``, None
-    where that engine gives up (a set past `MAX_SUMSET`, or two to look up
-    in each other past four times that), counting the bits set.
+    masked out as they are built, as in the sets engine.
     """
     ints = [sorted(int(v) for v in s) for s in sets]
     head_low, head_high, rest_low, rest_high = (
@@ -292,8 +260,6 @@ def _by_bits(
         low = max(-rest_high[i + 1], head_low[i + 1])
         high = min(-rest_low[i + 1], head_high[i + 1])
         prefix.append(_window(bits, low + front, high + front))
-        if give_up and prefix[-1].bit_count() > MAX_SUMSET:
-            return None
     suffix = [1 << back]
     for i in range(len(ints) - 1, -1, -1):
         bits = 0
@@ -302,14 +268,7 @@ def _by_bits(
         low = max(-head_high[i], rest_low[i])
         high = min(-head_low[i], rest_high[i])
         suffix.append(_window(bits, back - high, back - low))
-        if give_up and suffix[-1].bit_count() > MAX_SUMSET:
-            return None
     suffix.reverse()
-    if give_up and any(
-        prefix[i].bit_count() * suffix[i + 1].bit_count() > MAX_SUMSET * 4
-        for i in range(len(ints))
-    ):
-        return None
     return [
         {v for v in values if prefix[i] & _shift(suffix[i + 1], front - back - v)}
         for i, values in enumerate(ints)

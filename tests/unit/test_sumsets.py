@@ -8,11 +8,13 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+import pytest
+
+from govdisclosure.pipeline import sumsets
 from govdisclosure.pipeline.sumsets import (
     MAX_SPAN,
     MAX_SUMSET,
     UNSATISFIABLE,
-    _bits_fit,
     _by_bits,
     _by_sets,
     kept_readings,
@@ -85,10 +87,40 @@ def test_both_engines_keep_what_brute_force_keeps(
     assert _by_bits(sets, constant) == expected
 
 
-def test_the_bits_engine_takes_counts_only() -> None:
+def _engine(
+    monkeypatch: pytest.MonkeyPatch, contributions: list[list[int | Decimal]]
+) -> str:
+    """Which engine `kept_readings` answers ``contributions`` with."""
+    used: list[str] = []
+
+    def spy(name: str, engine):  # type: ignore[no-untyped-def]
+        def run(*args):  # type: ignore[no-untyped-def]
+            used.append(name)
+            return engine(*args)
+
+        return run
+
+    monkeypatch.setattr(sumsets, "_by_bits", spy("bits", _by_bits))
+    monkeypatch.setattr(sumsets, "_by_sets", spy("sets", _by_sets))
+    kept_readings(contributions, 0)
+    return used[0]
+
+
+def test_the_bits_engine_takes_counts_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Money (Decimal) and sums spanning more than `MAX_SPAN` go to the sets engine."""
-    many = [set(range(9)) for _ in range(5)]
-    assert _bits_fit(many, 0)
-    assert not _bits_fit([*many, {Decimal("1.5")}], 0)
-    assert not _bits_fit([*many, {0, MAX_SPAN}], 0)
-    assert not _bits_fit([{0, 1}, {0, 1}], 0)  # four sums: not worth the integers
+    many: list[list[int | Decimal]] = [list(range(9)) for _ in range(5)]
+    assert _engine(monkeypatch, [*many, [-20]]) == "bits"
+    assert _engine(monkeypatch, [*many, [Decimal("1.5"), Decimal(-20)]]) == "sets"
+    assert _engine(monkeypatch, [*many, [0, -MAX_SPAN]]) == "sets"
+
+
+def test_the_cheaper_engine_where_both_give_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A row of hundreds of readings alone in its equation is a few hundred sums:
+    the sets engine cannot give up, and answers sooner than hundreds of shifts
+    of a wide integer would; the same answer."""
+    lone: list[list[int | Decimal]] = [[*range(0, 1_500_000, 2_500), -7_500]]
+    assert _engine(monkeypatch, lone) == "sets"
+    assert kept_readings(lone, -7_500) == [[3]]
+    assert kept_readings([[0, 1], [0, 1]], -1) == [[0, 1], [0, 1]]
