@@ -38,6 +38,10 @@ MAX_SUMSET: Final = 50_000
 #: 256 KiB an integer, a few dozen alive at once.
 MAX_SPAN: Final = 1 << 21
 
+#: The widest range of sums `_by_counted` holds as bits past `_switch` sums
+#: (wider: the sets engine alone): 8 Mi bits, 1 MiB an integer.
+MAX_COUNTED_SPAN: Final = 1 << 23
+
 UNSATISFIABLE: Final = "unsatisfiable"
 
 
@@ -71,7 +75,8 @@ def _possible(
 ) -> list[set[_Number]] | None:
     """Each row's values that the others complete: the bits engine for counts
     whose sums span at most `MAX_SPAN` (it never gives up), the sets engine
-    otherwise (money; wider sums, given up past `MAX_SUMSET`).
+    otherwise (money; wider sums, given up past `MAX_SUMSET`: where they
+    are counts, by `_by_counted`, which gives the same answer sooner).
 
     Where the sets engine surely cannot give up (the sums it would hold
     number at most `MAX_SUMSET` whatever they are), both give the exact
@@ -87,7 +92,9 @@ def _possible(
     by_bits = 3 * sum(len(s) for s in sets) * (4 + span // 1_000)
     if span <= MAX_SPAN and (not safe or by_bits < by_sets):
         return _by_bits(sets, constant)  # the bits engine never gives up
-    return _by_sets(sets, constant)
+    if safe or span > MAX_COUNTED_SPAN:
+        return _by_sets(sets, constant)
+    return _by_counted(sets, constant, ranges, span)
 
 
 def _counts(sets: list[set[_Number]], constant: _Number) -> bool:
@@ -273,3 +280,116 @@ def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
         {v for v in values if prefix[i] & _shift(suffix[i + 1], front - back - v)}
         for i, values in enumerate(ints)
     ]
+
+
+# --- sets, counted by bits past their size -------------------------------------
+
+#: One side of the partial sums: a set, or the bits of one integer.
+_Side = list[set[_Number] | int]
+
+
+def _by_counted(
+    sets: list[set[_Number]],
+    constant: _Number,
+    ranges: tuple[list[_Number], ...],
+    span: int,
+) -> list[set[_Number]] | None:
+    """`_by_sets`' answer for counts whose sums span more than `MAX_SPAN`.
+
+    The sets engine gives up there past `MAX_SUMSET` sums; sets of tens of
+    thousands of sums, built only to be given up, take a tenth of a second.
+    The same partial sums (the same prune by range) are held as sets while
+    they are few, and as bits (`_by_bits`' layout) once they are more than
+    `_switch` says; the sums a side holds are counted either way (a set's
+    size, an integer's bits set), so it gives up exactly where the sets
+    engine would, and otherwise gives its exact answer.
+    """
+    head_low, head_high, rest_low, rest_high = ([int(x) for x in r] for r in ranges)
+    n = len(sets)
+    front, back = -min(head_low), max(rest_high)
+    switch = _switch(span)
+    bounds = [
+        (max(-rest_high[i + 1], head_low[i + 1]), min(-rest_low[i + 1], head_high[i + 1]))
+        for i in range(n)
+    ]
+    forward = _counted_side(sets, int(constant), bounds, (1, front), switch)
+    bounds = [
+        (max(-head_high[i], rest_low[i]), min(-head_low[i], rest_high[i]))
+        for i in range(n - 1, -1, -1)
+    ]
+    backward = _counted_side(sets[::-1], 0, bounds, (-1, back), switch)
+    if forward is None or backward is None:
+        return None
+    (prefix, before), (suffix, after) = forward, backward
+    suffix.reverse()
+    after.reverse()
+    if any(before[i] * after[i + 1] > MAX_SUMSET * 4 for i in range(n)):
+        return None  # `_completable` gives up
+    out: list[set[_Number]] = []
+    for i, values in enumerate(sets):
+        head, rest = prefix[i], suffix[i + 1]
+        if isinstance(head, set) and isinstance(rest, set):
+            out.append(_completable(values, head, rest) or set())
+            continue
+        head = head if isinstance(head, int) else _as_bits(head, 1, front)
+        rest = rest if isinstance(rest, int) else _as_bits(rest, -1, back)
+        out.append(
+            {v for v in values if head & _shift(rest, front - back - int(v))}
+        )
+    return out
+
+
+def _switch(span: int) -> int:
+    """The sums past which a side is held as bits: where one shift of a
+    ``span``-bit integer costs less than putting that many sums in a set
+    (measured: about one sum per thousand bits)."""
+    return max(span // 1_000, 64)
+
+
+def _counted_side(
+    sets: list[set[_Number]],
+    start: int,
+    bounds: list[tuple[int, int]],
+    layout: tuple[int, int],
+    switch: int,
+) -> tuple[_Side, list[int]] | None:
+    """The partial sums of ``sets`` in order from ``start``, each kept within its
+    ``bounds``, and how many each holds; None past `MAX_SUMSET`.
+
+    ``layout`` ``(sign, offset)``: sum ``x`` is bit ``sign·x + offset``.
+    """
+    sign, offset = layout
+    side: _Side = [{start}]
+    sizes = [1]
+    for values, (lo, hi) in zip(sets, bounds, strict=True):
+        last = side[-1]
+        nxt: set[_Number] | int
+        if isinstance(last, set):
+            nxt = {a + b for a in last for b in values if lo <= a + b <= hi}
+            size = len(nxt)
+            if size > switch:
+                nxt = _as_bits(nxt, sign, offset)
+        else:
+            bits = 0
+            for v in values:
+                bits |= _shift(last, sign * int(v))
+            low, high = sorted((sign * lo + offset, sign * hi + offset))
+            nxt = _window(bits, low, high)
+            size = nxt.bit_count()
+        if size > MAX_SUMSET:
+            return None
+        side.append(nxt)
+        sizes.append(size)
+    return side, sizes
+
+
+def _as_bits(sums: set[_Number], sign: int, offset: int) -> int:
+    """``sums`` as bits: sum ``x`` is bit ``sign·x + offset`` (built in a byte
+    array, one pass: or-ing each bit into a wide integer would copy it each time)."""
+    places = [sign * int(x) + offset for x in sums]
+    if not places:
+        return 0
+    buffer = bytearray(max(places) // 8 + 1)
+    for place in places:
+        buffer[place >> 3] |= 1 << (place & 7)
+    return int.from_bytes(buffer, "little")

@@ -124,3 +124,41 @@ def test_the_cheaper_engine_where_both_give_the_answer(
     assert _engine(monkeypatch, lone) == "sets"
     assert kept_readings(lone, -7_500) == [[3]]
     assert kept_readings([[0, 1], [0, 1]], -1) == [[0, 1], [0, 1]]
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(-3_000, 3_000_000), min_size=1, max_size=4),
+        min_size=1,
+        max_size=7,
+    ),
+    st.integers(-6_000_000, 6_000_000),
+    st.sampled_from([2, 8, 10_000]),
+    st.sampled_from([6, 40, MAX_SUMSET]),
+)
+def test_counted_sets_give_what_the_sets_engine_gives(
+    contributions: list[list[int]], constant: int, switch: int, limit: int
+) -> None:
+    """Past `MAX_SPAN`, `_by_counted` holds the sets engine's sums as sets or as
+    bits: the same answer, and None exactly where that engine gives up (a
+    small `MAX_SUMSET` makes it give up often)."""
+    sets: list[set[int | Decimal]] = [set(c) for c in contributions]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sumsets, "MAX_SUMSET", limit)
+        patch.setattr(sumsets, "_switch", lambda span: switch)
+        ranges = sumsets._ranges(sets, constant)
+        counted = sumsets._by_counted(sets, constant, ranges, sumsets._span(ranges))
+        assert counted == _by_sets(sets, constant)
+
+
+def test_sums_past_the_span_given_up_sooner() -> None:
+    """Twenty rows of three counts, summing to a million: their sums span more
+    than `MAX_SPAN` and number more than `MAX_SUMSET`, so the equation narrows
+    nothing, as the sets engine says; counted as bits past a few thousand."""
+    rows: list[list[int | Decimal]] = [
+        [0, 7 * i + 1, 150_000 + 13 * i] for i in range(20)
+    ]
+    sets = [set(r) for r in rows]
+    assert sumsets._span(sumsets._ranges(sets, -1_000_000)) > MAX_SPAN
+    assert _by_sets(sets, -1_000_000) is None
+    assert kept_readings(rows, -1_000_000) is None
