@@ -342,8 +342,8 @@ def _by_counted(
 def _switch(span: int) -> int:
     """The sums past which a side is held as bits: where one shift of a
     ``span``-bit integer costs less than putting that many sums in a set
-    (measured: about one sum per thousand bits)."""
-    return max(span // 1_000, 64)
+    (measured: about one sum per two thousand bits)."""
+    return max(span // 2_000, 64)
 
 
 def _counted_side(
