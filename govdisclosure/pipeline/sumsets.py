@@ -70,9 +70,7 @@ def kept_readings(
     return keep
 
 
-def _possible(
-    sets: list[set[_Number]], constant: _Number
-) -> list[set[_Number]] | None:
+def _possible(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]] | None:
     """Each row's values that the others complete: the bits engine for counts
     whose sums span at most `MAX_SPAN` (it never gives up), the sets engine
     otherwise (money; wider sums, given up past `MAX_SUMSET`: where they
@@ -309,7 +307,10 @@ def _by_counted(
     front, back = -min(head_low), max(rest_high)
     switch = _switch(span)
     bounds = [
-        (max(-rest_high[i + 1], head_low[i + 1]), min(-rest_low[i + 1], head_high[i + 1]))
+        (
+            max(-rest_high[i + 1], head_low[i + 1]),
+            min(-rest_low[i + 1], head_high[i + 1]),
+        )
         for i in range(n)
     ]
     forward = _counted_side(sets, int(constant), bounds, (1, front), switch)
@@ -333,9 +334,7 @@ def _by_counted(
             continue
         head = head if isinstance(head, int) else _as_bits(head, 1, front)
         rest = rest if isinstance(rest, int) else _as_bits(rest, -1, back)
-        out.append(
-            {v for v in values if head & _shift(rest, front - back - int(v))}
-        )
+        out.append({v for v in values if head & _shift(rest, front - back - int(v))})
     return out
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pytest
 
 from govdisclosure.pipeline import sumsets
 from govdisclosure.pipeline.sumsets import (
