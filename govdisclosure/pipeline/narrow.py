@@ -720,6 +720,31 @@ def _contribution(reading: Reading, terms: Sequence[tuple[int, int]]) -> _Number
     return total
 
 
+def _contributions(
+    readings: Sequence[Reading], terms: Sequence[tuple[int, int]]
+) -> list[_Number] | None:
+    """Each reading's `_contribution`; None if any has a term's cell missing.
+
+    A row's share is most often one cell (a column's equation over rows):
+    read from the readings in one loop, not a call per reading (thousands of
+    readings, each equation through the row evaluated again as others narrow).
+    """
+    if len(terms) != 1:
+        known = [_contribution(reading, terms) for reading in readings]
+        return None if None in known else cast(list[_Number], known)
+    ((coef, j),) = terms
+    out: list[_Number] = []
+    for reading in readings:
+        slot = reading[j]
+        if isinstance(slot, Piece):  # first: comparing a Piece with a str is slow
+            out.append(coef * slot.value if slot.value is not None else 0)
+        elif slot == MISSING:
+            return None
+        else:
+            out.append(0)
+    return out
+
+
 def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
     """Narrow the rows of one equation; True if any changed, or _UNSATISFIABLE."""
     drafts: list[RowDraft] = []
@@ -728,11 +753,11 @@ def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
         d = rows[(inst.table, row)]
         if not d.found or not d.readings:
             return False  # a missing or undetermined row: the equation cannot narrow
-        known = [_contribution(reading, terms) for reading in d.readings]
-        if None in known:
+        known = _contributions(d.readings, terms)
+        if known is None:
             return False  # a missing cell: its contribution is unknown
         drafts.append(d)
-        contributions.append(cast(list[_Number], known))
+        contributions.append(known)
     keep = kept_readings(contributions, inst.constant)
     if keep is None:
         return False  # too many sums to search: this equation narrows nothing
