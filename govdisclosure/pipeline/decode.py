@@ -296,13 +296,17 @@ class _RowSearch:
         live = self._live(column, k, offset, sums)
         if live if live is not None else self._reachable(column, k, offset, sums):
             domain = self.domains[column]
+            ahead = self.single is not None and self.hi - column - 1 <= DEPTH
             for slot, next_k, next_offset in self._options(column, k, offset):
                 if domain is not None and _value(slot) not in domain:
                     continue
                 after = self._add(column, slot, sums)
                 if after is None:
                     continue
-                if self._live(column + 1, next_k, next_offset, after) is False:
+                if (
+                    ahead
+                    and self._live(column + 1, next_k, next_offset, after) is False
+                ):
                     continue  # known dead: not even entered
                 self.slots[column] = slot
                 any_found |= self.fill(column + 1, next_k, next_offset, after)
