@@ -87,10 +87,11 @@ def placeholder_pieces(body: list[tuple[Line, int, int]]) -> frozenset[int]:
             block, only_dashes, some_dash = [], True, False
         previous = piece.number
         if "|" in text or "\t" in text:
-            cells = [match_text(c) for c in DELIMITER.split(text)]
             block.append(index)
-            only_dashes = only_dashes and all(_DASHES.fullmatch(c) for c in cells)
-            some_dash = some_dash or any(cells)
+            if only_dashes:  # once a cell is no dash, the block is a table
+                cells = [match_text(c) for c in DELIMITER.split(text)]
+                only_dashes = all(_DASHES.fullmatch(c) for c in cells)
+                some_dash = some_dash or any(cells)
             continue
         if block and only_dashes and some_dash:
             out.update(block)
@@ -182,12 +183,14 @@ def _generic_header(cells: list[LineCell]) -> bool:
     name (``项目 | 数据1 | … | 数据7``), at least one of them numbered."""
     if not cells[0].delimited:
         return False
-    names = [k for k in (match_text(c.text) for c in cells) if k]
-    return (
-        bool(names)
-        and all(GENERIC_COLUMN.fullmatch(k) for k in names)
-        and any(GENERIC_NUMBERED.fullmatch(k) for k in names)
-    )
+    names: list[str] = []
+    for cell in cells:  # most lines fail at their first filled cell: stop there
+        key = match_text(cell.text)
+        if key and not GENERIC_COLUMN.fullmatch(key):
+            return False
+        if key:
+            names.append(key)
+    return any(GENERIC_NUMBERED.fullmatch(k) for k in names)
 
 
 def _unknown_header(
