@@ -150,7 +150,7 @@ class ConverterFurniture:
         if _unknown_header(tokens, cells, self.labels):
             self._note("header.unknown", cells)
             return [next(t for t in tokens if t.kind is TokenKind.TEXT)]
-        if any(_caption(t) for t in tokens):
+        if any(t.kind is TokenKind.LABEL and _caption(t) for t in tokens):
             # a caption naming one table starts that table: the header rows
             # before it belong to others (二's tables share 本年处理决定数量)
             self.headers, self.headed = set(), set()
@@ -200,7 +200,7 @@ def _unknown_header(
     lone number (``本年新收件数 | 上年结转件数 | …``): a header the spec does
     not know. Digits inside its texts are no values. A text that may start a
     label (wrapped over cells, or cut short) is no unknown text."""
-    if not cells[0].delimited:
+    if not cells[0].delimited or len(tokens) < 2:  # one token: one text at most
         return False
     texts = {t.cell for t in tokens if t.kind is TokenKind.TEXT}
     if len(texts) < 2 or any(
@@ -231,6 +231,8 @@ def _header_signature(tokens: list[Token]) -> tuple[str, ...] | None:
     open no row, name columns or groups of one table only (a header two
     tables share, 二's 本年处理决定数量, tells no repeat), and no value.
     None for any other line."""
+    if len(tokens) < 2:  # most lines of a table printed one cell per line
+        return None
     filled = [t for t in tokens if t.kind is not TokenKind.EMPTY]
     if len(filled) < 2 or any(
         t.kind is not TokenKind.LABEL or any(r.role is LabelRole.ROW for r in t.refs)

@@ -258,8 +258,8 @@ def _prints_empties(tokens: list[Token]) -> bool:
     them, so a row of it with fewer cells than columns was cut short at its
     end (seed 002's ``四、结转下年度继续办理 | 0 |``).
     """
-    if not any(t.kind is TokenKind.VALUE for t in tokens):
-        return False
+    if len(tokens) < 2 or not any(t.kind is TokenKind.VALUE for t in tokens):
+        return False  # one token is neither two empty cells nor one and a number
     empties = 0
     for t in tokens:
         if t.kind is TokenKind.EMPTY and t.delimited and not t.optional:

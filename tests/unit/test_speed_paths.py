@@ -12,8 +12,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govdisclosure.pipeline.cells import _column_slots
 from govdisclosure.pipeline.grid import _cut_cells, _empties_shown
 from govdisclosure.pipeline.normalize import Line
+from govdisclosure.pipeline.segment import BLANK, GAP, MISSING, Piece, Slot, Unread
 from govdisclosure.pipeline.tokens import LineCell, Token, TokenKind
 from govdisclosure.typography import _MATCH_FOLD, match_fold
 
@@ -97,3 +99,33 @@ def test_empties_shown_equals_replace(
     )
     assert _empties_shown(token) == token._replace(empties_shown=True)
     assert type(_empties_shown(token)) is Token
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(0, 6), min_size=3, max_size=3), min_size=1, max_size=30
+    )
+)
+def test_column_slots_equal_every_slot_once(choices: list[list[int]]) -> None:
+    """`cells._column_slots` gives, per column, each slot object once, in
+    the order first met: what a walk over every reading gives."""
+    pool: list[Slot] = [
+        Piece(0, "1", 1, None),
+        Piece(1, "2", 2, None),
+        Piece(0, "1", 1, None),  # equal to the first, another object
+        Unread(2, "*", "a mark"),
+        BLANK,
+        GAP,
+        MISSING,
+    ]
+    readings = tuple(tuple(pool[i] for i in row) for row in choices)
+    plain: list[list[Slot]] = []
+    for j in range(3):
+        seen: dict[int, Slot] = {}
+        for reading in readings:
+            seen.setdefault(id(reading[j]), reading[j])
+        plain.append(list(seen.values()))
+    got = _column_slots(readings)
+    assert [[id(s) for s in col] for col in got] == [
+        [id(s) for s in col] for col in plain
+    ]
