@@ -19,8 +19,9 @@ layout allows gives another.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from itertools import chain
 from typing import Final, NamedTuple
 
 from govdisclosure.memo import by_identity
@@ -485,8 +486,7 @@ def _unused_in_row(row: RowDraft) -> list[Finding]:
         )
     used = {
         slot.token
-        for column in _column_slots(row.readings)
-        for slot in column
+        for slot in _every_slot(row.readings)
         if isinstance(slot, (Piece, Unread))
     }
     return [
@@ -494,6 +494,14 @@ def _unused_in_row(row: RowDraft) -> list[Finding]:
         for i, t in enumerate(row.tokens)
         if t.kind is TokenKind.VALUE and i not in used
     ]
+
+
+def _every_slot(readings: tuple[Reading, ...]) -> Iterable[Slot]:
+    """Every slot object of the readings, once or more: the one reading's
+    own (most rows), else each column's distinct ones (`_column_slots`)."""
+    if len(readings) == 1:
+        return readings[0]
+    return chain.from_iterable(_column_slots(readings))
 
 
 @by_identity(maxsize=2)
