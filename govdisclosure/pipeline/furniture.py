@@ -150,11 +150,13 @@ class ConverterFurniture:
         if _unknown_header(tokens, cells, self.labels):
             self._note("header.unknown", cells)
             return [next(t for t in tokens if t.kind is TokenKind.TEXT)]
-        if any(t.kind is TokenKind.LABEL and _caption(t) for t in tokens):
+        labels = [t for t in tokens if t.kind is TokenKind.LABEL]
+        if any(_caption(t) for t in labels):
             # a caption naming one table starts that table: the header rows
             # before it belong to others (二's tables share 本年处理决定数量)
             self.headers, self.headed = set(), set()
-        signature = _header_signature(tokens)
+        # a header row is two labels or more: most lines hold one or none
+        signature = _header_signature(tokens) if len(labels) >= 2 else None
         if signature is None:
             if any(t.kind is TokenKind.VALUE for t in tokens):
                 self.headed |= self.headers
@@ -231,8 +233,6 @@ def _header_signature(tokens: list[Token]) -> tuple[str, ...] | None:
     open no row, name columns or groups of one table only (a header two
     tables share, 二's 本年处理决定数量, tells no repeat), and no value.
     None for any other line."""
-    if len(tokens) < 2:  # most lines of a table printed one cell per line
-        return None
     filled = [t for t in tokens if t.kind is not TokenKind.EMPTY]
     if len(filled) < 2 or any(
         t.kind is not TokenKind.LABEL or any(r.role is LabelRole.ROW for r in t.refs)
