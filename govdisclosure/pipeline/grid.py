@@ -188,7 +188,7 @@ _SHOWN: Final = Token._fields.index("empties_shown")
 def _empties_shown(token: Token) -> Token:
     """``token._replace(empties_shown=True)``, built by tuple's own constructor:
     a section that prints its empty cells marks every delimited token, and
-    `_replace` costs twice as much (tests/unit/test_grid.py checks both agree)."""
+    `_replace` costs twice as much (tests/unit/test_speed_paths.py checks both agree)."""
     return _new(Token, (*token[:_SHOWN], True, *token[_SHOWN + 1 :]))
 
 
