@@ -42,6 +42,8 @@ FAULTS: Final[Mapping[str, Fault]] = MappingProxyType(
         "row.group_total": _R,
         "across.violated": _R,
         "across.reused": _R,
+        "across.neighbours_disagree": _R,
+        "stated.dropped": _R,
         "invariant.unchecked": _L,
         "decode.bound": _L,
         "token.unused": _L,
