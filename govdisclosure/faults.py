@@ -65,6 +65,7 @@ FAULTS: Final[Mapping[str, Fault]] = MappingProxyType(
         "across.unplaced": _L,
         "across.undecided_agency": _L,
         "file.failed": _L,
+        "coverage.incomplete": _L,
         "token.in_prose": _N,
         "header.generic": _N,
         "header.unknown": _N,
