@@ -413,7 +413,10 @@ def check_many(args: argparse.Namespace) -> int:
                 if result.report is None:
                     counts["failed"] += 1
                     if rows is None:
-                        print(once(result.path, f"cannot parse: {result.error}"))
+                        print(
+                            once(result.path, f"cannot parse: {result.error}")
+                            + f" {_TAGS[Fault.READER]}"
+                        )
                     else:
                         rows.write_failed(result.path, result.error or "")
                     continue
