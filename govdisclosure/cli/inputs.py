@@ -26,6 +26,7 @@ __all__ = [
     "UsageError",
     "checked_findings",
     "checked_output",
+    "distinct_outputs",
     "input_files",
     "resolve_spec",
     "suggestion",
@@ -136,6 +137,30 @@ def _skipped(folder: Path) -> Iterator[tuple[Path, str]]:
             path,
             _UNREAD_KINDS.get(suffix, f"not a report file ({suffix or 'no suffix'})"),
         )
+
+
+def distinct_outputs(outputs: Iterable[str | None], inputs: Iterable[Path]) -> None:
+    """Refuse outputs that name one file twice, or name one of the inputs.
+
+    Two outputs of one name would be written through one temporary file and
+    leave neither; an output that is an input would replace the report.
+    """
+    seen: dict[Path, str] = {}
+    for output in outputs:
+        if not output or output == "-":
+            continue
+        target = Path(output).resolve()
+        if target in seen:
+            raise UsageError(
+                f"{output}: named twice (-o and --findings): give two files"
+            )
+        seen[target] = output
+    for path in inputs:
+        resolved = Path(path).resolve()
+        if resolved in seen:
+            raise UsageError(
+                f"{seen[resolved]}: is one of the reports read; name another file"
+            )
 
 
 def checked_findings(path: str) -> str:

@@ -166,7 +166,7 @@ def narrow_readings(
         rows, active, settled, trusted, conflicts, columns
     )
     evidence = [*_said(facts, spec), *stated]
-    rows = _narrow_by_facts(rows, active, settled, frozen, evidence)
+    rows, dropped = _narrow_by_facts(rows, active, settled, frozen, evidence)
     rows = _zeros_printed(rows, active, spec, still)
     rows = _non_negative_zeros(rows, active, drafts)
     narrowed = tuple(
@@ -176,7 +176,25 @@ def narrow_readings(
         *bounds,
         *(_uncut_finding(rows[k]) for k in uncut if k not in bounded),
         *(_unsatisfiable(core, rows, spec) for core in conflicts),
+        # a prose figure dropped is `narrative.check_facts`' to say
+        *(_dropped(s) for s in stated if s.id in dropped),
     ]
+
+
+def _dropped(stated: Stated) -> Finding:
+    """Evidence from outside the text that no reading satisfies with the rest:
+    it decided nothing, and the evidence disagrees with the table or with
+    other evidence (`across.decide_by_neighbours` then uses none of it)."""
+    return Finding(
+        "stated.dropped",
+        Severity.WARNING,
+        f"{stated.said}: no reading of the table satisfies it together with its "
+        "equations and the evidence before it, so it decides nothing",
+        rule=stated.id,
+        cells=tuple(
+            f"{stated.instance.table}.{r}.{c}" for _, r, c in stated.instance.terms
+        ),
+    )
 
 
 def _said(facts: Sequence[Fact], spec: Spec) -> list[Stated]:
@@ -495,13 +513,14 @@ def _narrow_by_facts(
     settled: bool,
     frozen: set[_RowKey],
     facts: Sequence[Stated],
-) -> dict[_RowKey, RowDraft]:
+) -> tuple[dict[_RowKey, RowDraft], set[str]]:
     """Narrow further by each figure of the prose (or other `Stated` evidence), together with the equations.
 
     A figure that no reading left by the equations can satisfy is dropped (it
     disagrees, and `narrative.check_facts` says so): prose never overrides
-    the table.
+    the table. Returns the ids of the evidence dropped.
     """
+    dropped: set[str] = set()
     for fact in facts:
         stated = fact.instance
         if frozen & _rows_of(stated):
@@ -511,6 +530,7 @@ def _narrow_by_facts(
             [*active, stated], trial, len(active) if settled else 0
         )
         if broken is not None:
+            dropped.add(fact.id)
             continue
         settled = now_settled
         for key, row in trial.items():
@@ -522,7 +542,7 @@ def _narrow_by_facts(
                 )
         rows = trial
         active.append(stated)
-    return rows
+    return rows, dropped
 
 
 def _search_undetermined_rows(
