@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
 
 from attrs import evolve
 
@@ -246,7 +247,7 @@ def decide_by_neighbours(
     text: str,
     neighbours: Iterable[Report],
     *,
-    spec: str | None = None,
+    spec: str | Spec | Path | None = None,
     registry: Registry | None = None,
     agencies: Agencies | None = None,
 ) -> Report:
@@ -260,9 +261,16 @@ def decide_by_neighbours(
     cell the text decides; a cell it decides is ``inferred``, its reason naming
     the neighbour and the rule. An ``across.neighbours`` info finding says
     which reports were used and which cells they decided.
+
+    The neighbours' evidence is used whole or not at all: where one
+    neighbour's equations leave no reading that another's (or the table's)
+    allow, the years disagree, and which of them is wrong the text cannot
+    tell; the report is then returned as its text reads it, with an
+    ``across.neighbours_disagree`` warning naming the rules (a cell decided
+    by the first of two contradicting neighbours would depend on their order).
     """
     registry = registry if registry is not None else default_registry()
-    report = trace(text, spec=spec, registry=registry)[0]
+    report, stages = trace(text, spec=spec, registry=registry)
     flagged = {c.key for c in report.cells if c.status not in DECIDED}
     if not flagged or not report.organization or report.year is None:
         return report
@@ -277,7 +285,11 @@ def decide_by_neighbours(
     doubled = [f"{y} ({len(rs)} reports)" for y, rs in by_year.items() if len(rs) > 1]
     again = report
     if stated:
-        again = trace(text, spec=report.format, registry=registry, stated=stated)[0]
+        # the spec the first run used (a file's too); detection's findings kept below
+        again = trace(text, spec=stages.spec, registry=registry, stated=stated)[0]
+        dropped = [f for f in again.findings if f.code == "stated.dropped"]
+        if dropped:
+            return evolve(report, findings=(*report.findings, _disagree(own, dropped)))
     elif not doubled:
         return report
     decided = sorted(
@@ -295,7 +307,26 @@ def decide_by_neighbours(
         f"{', '.join(decided) or 'none'}{unused}",
         cells=tuple(decided),
     )
-    return evolve(again, findings=(*again.findings, note))
+    detected = [
+        f
+        for f in report.findings
+        if f.code == "spec.close_call" and again is not report
+    ]
+    return evolve(
+        again, score=report.score, findings=(*detected, *again.findings, note)
+    )
+
+
+def _disagree(org: str, dropped: list[Finding]) -> Finding:
+    """The neighbours' evidence set aside: some of it no reading satisfies with the rest."""
+    return Finding(
+        "across.neighbours_disagree",
+        Severity.WARNING,
+        f"{org}: the neighbouring years' reports disagree with this one's table or "
+        f"with each other through {', '.join(sorted({f.rule or '' for f in dropped}))}; "
+        "no cell was decided by them",
+        cells=tuple(sorted({c for f in dropped for c in f.cells})),
+    )
 
 
 def _adjacent(

@@ -264,6 +264,24 @@ def test_a_neighbour_never_overrides_what_the_text_decides() -> None:
     assert 1 == t4.cell("cases", "review_upheld").value  # the text's own, untouched
 
 
+@pytest.mark.parametrize("order", [(2021, 2023), (2023, 2021)])
+def test_neighbours_that_contradict_each_other_decide_nothing(
+    order: tuple[int, int],
+) -> None:
+    """2021 (25 in force) gives 5|4|26; a 2023 printing 1|1|6 gives in force 6
+    (54|2|6 or 5|42|6): each alone fits a reading of 5426, together none. Which
+    year is wrong the text cannot tell, so neither decides, in either order."""
+    given = {2021: _hebei_gxt(2021, [5, 2, 25]), 2023: _hebei_gxt(2023, [1, 1, 6])}
+
+    report = _gxt_2022([given[year] for year in order])
+
+    assert ["ambiguous"] * 3 == [status for _, status in _normative(report)]
+    [disagree] = [f for f in report.findings if f.code == "across.neighbours_disagree"]
+    assert disagree.fault.value == "report"
+    assert "t2_1.normative_documents.in_force" in disagree.cells
+    assert not [f for f in report.findings if f.code == "across.neighbours"]
+
+
 def test_a_neighbour_of_another_agency_or_year_is_no_evidence() -> None:
     other = _hebei_gxt(2023, [1, 1, 26])
     far = _hebei_gxt(2024, [1, 1, 26])

@@ -109,6 +109,48 @@ def test_a_findings_table_that_cannot_be_written(
     assert [] == _files(tmp_path)
 
 
+def test_two_outputs_of_one_name_keep_the_previous_file(tmp_path: Path) -> None:
+    """Before: both written through one temporary file; the previous file was
+    replaced by a mix of the two tables, and the command failed."""
+    out = tmp_path / "same.csv"
+    out.write_text("previous\n", encoding="utf-8")
+
+    done = _run(
+        "parse",
+        str(SEED),
+        "-o",
+        "same.csv",
+        "--findings",
+        "same.csv",
+        *HERE,
+        cwd=tmp_path,
+    )
+
+    assert "-o and --findings name one file" in _one_error(done)
+    assert "previous\n" == out.read_text(encoding="utf-8")
+    assert ["same.csv"] == _files(tmp_path)
+
+
+def test_an_output_naming_a_report_read_is_refused(tmp_path: Path) -> None:
+    """Before: ``parse report.txt -o report.txt --format csv`` replaced the report with CSV."""
+    report = tmp_path / "report.txt"
+    shutil.copy(SEED, report)
+
+    done = _run(
+        "parse",
+        "report.txt",
+        "-o",
+        "report.txt",
+        "--format",
+        "csv",
+        *HERE,
+        cwd=tmp_path,
+    )
+
+    assert "is a report the batch reads" in _one_error(done)
+    assert SEED.read_bytes() == report.read_bytes()
+
+
 def test_an_unknown_output_suffix_keeps_the_previous_output(tmp_path: Path) -> None:
     (tmp_path / "cells.xlsx").write_text("before", "utf-8")
     done = _run("parse", str(SEED), "-o", "cells.xlsx", *HERE, cwd=tmp_path)

@@ -86,3 +86,29 @@ def test_a_marker_in_both_lists_is_refused() -> None:
 
     assert "'无' is in blank_markers and in not_applicable_markers" == problem.what
     assert "$.not_applicable_markers[1]" == problem.path
+
+
+def test_prose_is_not_compared_with_a_cell_not_applicable() -> None:
+    """The prose says 5 carried forward; the table prints 不适用 there. An equation
+    does not count 不适用 as 0, and neither does the check of prose figures: no
+    ``narrative.disagrees`` blaming the report for a 0 it never printed."""
+    spec = REGISTRY.get("gov-2021")
+    values: dict[str, dict[str, list[Value]]] = {
+        t.id: {r.key: [0 for _ in t.column_leaves()] for r in t.row_leaves()}
+        for t in spec.tables
+    }
+    filled = FilledReport(spec, values, 2021, "某某县交通运输局")
+    text = render(filled, Layout(cells="pipe"), random.Random(1))
+    row = "四、结转下年度继续办理"
+    zeros = " | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    assert f"{row}{zeros}" in text
+    text = text.replace(f"{row}{zeros}", f"{row}" + " | 不适用" * 7 + " |")
+    heading = text.index("\n", text.index("一、总体情况"))
+    text = text[:heading] + "\n本年度共有5件结转下年度办理。" + text[heading:]
+
+    report = govdisclosure.load(text, spec="gov-2021")
+
+    [fact] = [f for f in report.facts if f.cells == ("t3.carry_forward.total",)]
+    assert 5 == fact.value
+    assert "不适用" == report.table("t3").cell("carry_forward", "total").marker
+    assert not [f for f in report.findings if f.code == "narrative.disagrees"]

@@ -248,6 +248,28 @@ def test_the_parquet_file_says_who_wrote_it_and_with_which_specs(
         assert {"gov-2019": 1} == json.loads(meta[b"govdisclosure.specs"])
 
 
+def test_every_report_not_fully_read_has_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Real 05 leaves three cells of t2_1 undecided (行政规范性文件5426): no table is
+    unread, so no error finding names them; check exits 3 and its text line says
+    so, and as rows a ``coverage.incomplete`` row (reader fault) says the same."""
+    real = Path(__file__).parent / "data" / "real" / "05-hebei-gxt-2022.txt"
+
+    code = main(["check", str(real), "--format", "json", *IN_PROCESS])
+
+    out, _ = capsys.readouterr()
+    assert 3 == code
+    [row] = [json.loads(line) for line in out.splitlines()]
+    assert ("coverage.incomplete", "reader") == (row["code"], row["fault"])
+    assert "197 of 200 cells decided" in row["message"]
+    assert {
+        "t2_1.normative_documents.issued",
+        "t2_1.normative_documents.repealed",
+        "t2_1.normative_documents.in_force",
+    } == set(row["missing_cells"])
+
+
 @pytest.mark.parametrize("kind", ["json", "csv"])
 def test_check_writes_what_it_reports_as_rows_of_the_findings_table(
     kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -35,7 +35,7 @@ from govdisclosure.cli.inputs import (
 )
 from govdisclosure.cli.views import Progress, explain_cell, render
 from govdisclosure.errors import GovDisclosureError
-from govdisclosure.model import Fault, Finding, Report, Result, Severity
+from govdisclosure.model import DECIDED, Fault, Finding, Report, Result, Severity
 from govdisclosure.output.export import (
     FINDINGS,
     CsvSink,
@@ -413,7 +413,10 @@ def check_many(args: argparse.Namespace) -> int:
                 if result.report is None:
                     counts["failed"] += 1
                     if rows is None:
-                        print(once(result.path, f"cannot parse: {result.error}"))
+                        print(
+                            once(result.path, f"cannot parse: {result.error}")
+                            + f" {_TAGS[Fault.READER]}"
+                        )
                     else:
                         rows.write_failed(result.path, result.error or "")
                     continue
@@ -475,7 +478,10 @@ def _check_one(
     """Print (or write as rows) one report's broken equations and what was not read; count them.
 
     As rows: the findings behind the text lines, the report's error findings
-    (broken equations, tables missing or unread) and its ``table.none``.
+    (broken equations, tables missing or unread) and its ``table.none``; a
+    report not fully read that none of these explains (a few cells left
+    undecided) gets a ``coverage.incomplete`` row, so that every exit 3 has
+    its row.
     """
     errors = _broken(report)
     counts["broken"] += bool(errors)
@@ -487,12 +493,27 @@ def _check_one(
             for f in report.findings
             if f.severity is Severity.ERROR or f.code == "table.none"
         ]
+        # an unread or missing table, or no table at all, is already a row
+        if gap and not any(
+            f.fault is Fault.READER or f.code == "table.none" for f in told
+        ):
+            told.append(_incomplete(report, gap))
         rows.write(evolve(report, findings=tuple(told)), path)
         return
     for finding in errors:
         print(f"{path}: {finding.message} {_TAGS[Fault.REPORT]}")
     if gap:
         print(f"{path}: {gap} {_TAGS[Fault.READER]}")
+
+
+def _incomplete(report: Report, gap: str) -> Finding:
+    """``check``'s row for a report whose undecided cells no error finding names."""
+    return Finding(
+        "coverage.incomplete",
+        Severity.WARNING,
+        gap,
+        missing_cells=tuple(c.key for c in report.cells if c.status not in DECIDED),
+    )
 
 
 def _check_summary(counts: dict[str, int]) -> str:

@@ -19,10 +19,12 @@ layout allows gives another.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from itertools import chain
 from typing import Final, NamedTuple
 
+from govdisclosure.memo import by_identity
 from govdisclosure.model import Cell, CellStatus, Finding, SourceSpan, Table, Value
 from govdisclosure.pipeline.grid import TokenKind
 from govdisclosure.pipeline.narrow import CONVENTIONS, NON_NEGATIVE, SET_ASIDE
@@ -40,6 +42,7 @@ from govdisclosure.pipeline.segment import (
     NOT_APPLICABLE,
     Blank,
     Piece,
+    Reading,
     Slot,
     Unread,
     may_lose_cells,
@@ -403,18 +406,12 @@ def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
     identity (in C) before the slots are compared by value.
     """
 
-    def distinct(readings: Sequence[Sequence[object]] | None) -> list[_Slots]:
+    def distinct(readings: tuple[Reading, ...] | None) -> list[_Slots]:
         if not readings:
             return [set() for _ in range(width)]
         if len(readings) == 1:  # one reading: nothing to compare
             return [_ONE] * width
-        return [
-            {
-                _slot_key(s)
-                for s in dict(zip(map(id, column), column, strict=True)).values()
-            }
-            for column in zip(*readings, strict=True)
-        ]
+        return [{_slot_key(s) for s in column} for column in _column_slots(readings)]
 
     initial = distinct(row.initial)
     final = initial if row.readings is row.initial else distinct(row.readings)
@@ -489,14 +486,39 @@ def _unused_in_row(row: RowDraft) -> list[Finding]:
         )
     used = {
         slot.token
-        for r in row.readings
-        for slot in r
+        for slot in _every_slot(row.readings)
         if isinstance(slot, (Piece, Unread))
     }
     return [
         unused_finding(t)
         for i, t in enumerate(row.tokens)
         if t.kind is TokenKind.VALUE and i not in used
+    ]
+
+
+def _every_slot(readings: tuple[Reading, ...]) -> Iterable[Slot]:
+    """Every slot object of the readings, once or more: the one reading's
+    own (most rows), else each column's distinct ones (`_column_slots`)."""
+    if len(readings) == 1:
+        return readings[0]
+    return chain.from_iterable(_column_slots(readings))
+
+
+@by_identity(maxsize=2)
+def _column_slots(readings: tuple[Reading, ...]) -> list[list[Slot]]:
+    """Per column, each slot object of the readings once.
+
+    A row may have thousands of readings, whose slots are mostly the same
+    memoised objects, so each column is deduplicated by identity, in C,
+    before any slot is looked at in Python. Cached for the row being
+    finalised: its cells (`_agreement`) and its unused numbers
+    (`_unused_in_row`) both need them, and each pass costs a walk over every
+    slot of every reading. Two entries: the row's initial and final
+    readings; the next row's replace them.
+    """
+    return [
+        list(dict(zip(map(id, column), column, strict=True)).values())
+        for column in zip(*readings, strict=True)
     ]
 
 

@@ -87,10 +87,11 @@ def placeholder_pieces(body: list[tuple[Line, int, int]]) -> frozenset[int]:
             block, only_dashes, some_dash = [], True, False
         previous = piece.number
         if "|" in text or "\t" in text:
-            cells = [match_text(c) for c in DELIMITER.split(text)]
             block.append(index)
-            only_dashes = only_dashes and all(_DASHES.fullmatch(c) for c in cells)
-            some_dash = some_dash or any(cells)
+            if only_dashes:  # once a cell is no dash, the block is a table
+                cells = [match_text(c) for c in DELIMITER.split(text)]
+                only_dashes = all(_DASHES.fullmatch(c) for c in cells)
+                some_dash = some_dash or any(cells)
             continue
         if block and only_dashes and some_dash:
             out.update(block)
@@ -149,11 +150,13 @@ class ConverterFurniture:
         if _unknown_header(tokens, cells, self.labels):
             self._note("header.unknown", cells)
             return [next(t for t in tokens if t.kind is TokenKind.TEXT)]
-        if any(_caption(t) for t in tokens):
+        labels = [t for t in tokens if t.kind is TokenKind.LABEL]
+        if any(_caption(t) for t in labels):
             # a caption naming one table starts that table: the header rows
             # before it belong to others (二's tables share 本年处理决定数量)
             self.headers, self.headed = set(), set()
-        signature = _header_signature(tokens)
+        # a header row is two labels or more: most lines hold one or none
+        signature = _header_signature(tokens) if len(labels) >= 2 else None
         if signature is None:
             if any(t.kind is TokenKind.VALUE for t in tokens):
                 self.headed |= self.headers
@@ -182,12 +185,14 @@ def _generic_header(cells: list[LineCell]) -> bool:
     name (``项目 | 数据1 | … | 数据7``), at least one of them numbered."""
     if not cells[0].delimited:
         return False
-    names = [k for k in (match_text(c.text) for c in cells) if k]
-    return (
-        bool(names)
-        and all(GENERIC_COLUMN.fullmatch(k) for k in names)
-        and any(GENERIC_NUMBERED.fullmatch(k) for k in names)
-    )
+    names: list[str] = []
+    for cell in cells:  # most lines fail at their first filled cell: stop there
+        key = match_text(cell.text)
+        if key and not GENERIC_COLUMN.fullmatch(key):
+            return False
+        if key:
+            names.append(key)
+    return any(GENERIC_NUMBERED.fullmatch(k) for k in names)
 
 
 def _unknown_header(
@@ -197,7 +202,7 @@ def _unknown_header(
     lone number (``本年新收件数 | 上年结转件数 | …``): a header the spec does
     not know. Digits inside its texts are no values. A text that may start a
     label (wrapped over cells, or cut short) is no unknown text."""
-    if not cells[0].delimited:
+    if not cells[0].delimited or len(tokens) < 2:  # one token: one text at most
         return False
     texts = {t.cell for t in tokens if t.kind is TokenKind.TEXT}
     if len(texts) < 2 or any(

@@ -56,7 +56,6 @@ from govdisclosure.pipeline.labels import (
 from govdisclosure.pipeline.normalize import Line
 from govdisclosure.pipeline.runs import Printed, separator_runs, table_widths
 from govdisclosure.pipeline.tokens import (
-    DELIMITER,
     LabelRef,
     LabelRole,
     LineCell,
@@ -169,7 +168,7 @@ def build_grid(
     if no_outer_pipes:
         tokens = [t._replace(optional=False) if t.optional else t for t in tokens]
     if shown:
-        tokens = [t._replace(empties_shown=True) if t.delimited else t for t in tokens]
+        tokens = [_empties_shown(t) if t.delimited else t for t in tokens]
     tokens = _rejoin_labels(tokens, reader.labels)
     tokens, runs = separator_runs(tokens, printed, stop, table_widths(spec, section_id))
     joined = tuple(tokens)
@@ -180,6 +179,17 @@ def build_grid(
         frozenset(converter.repeated),
         runs,
     )
+
+
+#: Where `Token.empties_shown` stands in a token's tuple.
+_SHOWN: Final = Token._fields.index("empties_shown")
+
+
+def _empties_shown(token: Token) -> Token:
+    """``token._replace(empties_shown=True)``, built by tuple's own constructor:
+    a section that prints its empty cells marks every delimited token, and
+    `_replace` costs twice as much (tests/unit/test_speed_paths.py checks both agree)."""
+    return _new(Token, (*token[:_SHOWN], True, *token[_SHOWN + 1 :]))
 
 
 def _leading_optional_dropped(line_tokens: list[Token]) -> list[Token]:
@@ -248,8 +258,8 @@ def _prints_empties(tokens: list[Token]) -> bool:
     them, so a row of it with fewer cells than columns was cut short at its
     end (seed 002's ``四、结转下年度继续办理 | 0 |``).
     """
-    if not any(t.kind is TokenKind.VALUE for t in tokens):
-        return False
+    if len(tokens) < 2 or not any(t.kind is TokenKind.VALUE for t in tokens):
+        return False  # one token is neither two empty cells nor one and a number
     empties = 0
     for t in tokens:
         if t.kind is TokenKind.EMPTY and t.delimited and not t.optional:
@@ -273,8 +283,12 @@ class _Reader(NamedTuple):
     voids: frozenset[str] = frozenset()
 
 
+@by_identity(maxsize=256)
 def _reader(spec: Spec, section_id: str) -> _Reader:
-    blanks, units = _whole_cell_words(spec)
+    """Gathered once per spec and section: all of it depends on them only, and
+    a label key costs a fold and an OpenCC call per marker."""
+    blanks = frozenset(label_key(b) for b in spec.blank_markers)
+    units = frozenset(label_key(u) for u in spec.units)
     voids = frozenset(label_key(b) for b in spec.not_applicable_markers)
     return _Reader(
         label_index(spec, section_id),
@@ -283,15 +297,6 @@ def _reader(spec: Spec, section_id: str) -> _Reader:
         units,
         spec.minus_words,
         voids,
-    )
-
-
-@by_identity(maxsize=64)
-def _whole_cell_words(spec: Spec) -> tuple[frozenset[str], frozenset[str]]:
-    """The spec's blank markers and unit words in match form."""
-    return (
-        frozenset(label_key(b) for b in spec.blank_markers),
-        frozenset(label_key(u) for u in spec.units),
     )
 
 
@@ -324,35 +329,34 @@ def _cut_cells(line: Line, column: int, stop: int, numbered: int) -> list[LineCe
     before a leading pipe: ``| 0 | 5 |`` is a markdown row of two cells, or a
     row whose first cell is empty; the text does not say which, so both are kept.
     """
-    text = line.text
-    body = text[column:stop]
+    body = line.text[column:stop]
     if not body.strip():
         return []
-    if "|" not in body and "\t" not in body:
+    # one split in C, not a match object per delimiter: a tab cuts as a pipe,
+    # and no part holds a delimiter, so each part is its cell's text
+    parts = body.replace("\t", "|").split("|")
+    if len(parts) == 1:
         return [_new(LineCell, (line, column, stop, False, numbered + 1, False, body))]
-    bounds = [
-        column - 1,
-        *(column + m.start() for m in DELIMITER.finditer(body)),
-        stop,
-    ]
-    spans = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
     stripped = body.strip()
     # "a | b |": the text after the last pipe is no cell. A line of pipes only
     # ("|||") is a run of empty cells, each closed by its pipe.
-    if stripped.endswith(("|", "\t")) and not text[spans[-1][0] : spans[-1][1]].strip():
-        spans.pop()
+    if stripped.endswith(("|", "\t")) and not parts[-1].strip():
+        parts.pop()
     optional = (
         stripped.startswith("|")
         and bool(stripped.strip("|").strip())
-        and not text[spans[0][0] : spans[0][1]].strip()
+        and not parts[0].strip()
     )
-    return [
-        _new(
-            LineCell,
-            (line, a, b, True, numbered + 1 + i, optional and i == 0, text[a:b]),
+    cells: list[LineCell] = []
+    at = column
+    for i, part in enumerate(parts):
+        end = at + len(part)
+        first = optional and i == 0
+        cells.append(
+            _new(LineCell, (line, at, end, True, numbered + 1 + i, first, part))
         )
-        for i, (a, b) in enumerate(spans)
-    ]
+        at = end + 1
+    return cells
 
 
 def _is_unread(token: Token) -> bool:

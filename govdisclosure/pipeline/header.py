@@ -183,12 +183,11 @@ def _worded_cells(tokens: Sequence[Token]) -> set[int]:
     A header cell holds one label and perhaps its note (``采购总金额(单位:万元)``),
     or, on a collapsed line, labels alone.
     """
+    attached = {t.cell for t in tokens if t.kind is TokenKind.LABEL and t.attached}
+    if not attached:  # most tables: no label has words beside it
+        return attached
     labels = Counter(t.cell for t in tokens if t.kind is TokenKind.LABEL)
-    return {
-        t.cell
-        for t in tokens
-        if t.kind is TokenKind.LABEL and t.attached and labels[t.cell] > 1
-    }
+    return {cell for cell in attached if labels[cell] > 1}
 
 
 def _header_part(tree: _Tree, token: Token, worded: set[int]) -> str | None:

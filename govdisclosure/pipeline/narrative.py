@@ -172,8 +172,13 @@ def check_facts(
         if not fact.cells:
             continue  # a figure that belongs to no table has nothing to agree with
         found = [cells.get(k) for k in fact.cells]
-        if any(c is None or c.status not in DECIDED for c in found):
-            continue  # a cell the table does not decide cannot be compared
+        if any(
+            c is None or c.status not in DECIDED or not spec.counts_as_zero(c)
+            for c in found
+        ):
+            # a cell the table does not decide, or one declared not applicable
+            # (no 0, as in the equations), cannot be compared
+            continue
         total = weighted_sum((1, c.value) for c in found if c is not None)
         if total == fact.value:
             continue

@@ -166,7 +166,7 @@ def narrow_readings(
         rows, active, settled, trusted, conflicts, columns
     )
     evidence = [*_said(facts, spec), *stated]
-    rows = _narrow_by_facts(rows, active, settled, frozen, evidence)
+    rows, dropped = _narrow_by_facts(rows, active, settled, frozen, evidence)
     rows = _zeros_printed(rows, active, spec, still)
     rows = _non_negative_zeros(rows, active, drafts)
     narrowed = tuple(
@@ -176,7 +176,25 @@ def narrow_readings(
         *bounds,
         *(_uncut_finding(rows[k]) for k in uncut if k not in bounded),
         *(_unsatisfiable(core, rows, spec) for core in conflicts),
+        # a prose figure dropped is `narrative.check_facts`' to say
+        *(_dropped(s) for s in stated if s.id in dropped),
     ]
+
+
+def _dropped(stated: Stated) -> Finding:
+    """Evidence from outside the text that no reading satisfies with the rest:
+    it decided nothing, and the evidence disagrees with the table or with
+    other evidence (`across.decide_by_neighbours` then uses none of it)."""
+    return Finding(
+        "stated.dropped",
+        Severity.WARNING,
+        f"{stated.said}: no reading of the table satisfies it together with its "
+        "equations and the evidence before it, so it decides nothing",
+        rule=stated.id,
+        cells=tuple(
+            f"{stated.instance.table}.{r}.{c}" for _, r, c in stated.instance.terms
+        ),
+    )
 
 
 def _said(facts: Sequence[Fact], spec: Spec) -> list[Stated]:
@@ -495,13 +513,14 @@ def _narrow_by_facts(
     settled: bool,
     frozen: set[_RowKey],
     facts: Sequence[Stated],
-) -> dict[_RowKey, RowDraft]:
+) -> tuple[dict[_RowKey, RowDraft], set[str]]:
     """Narrow further by each figure of the prose (or other `Stated` evidence), together with the equations.
 
     A figure that no reading left by the equations can satisfy is dropped (it
     disagrees, and `narrative.check_facts` says so): prose never overrides
-    the table.
+    the table. Returns the ids of the evidence dropped.
     """
+    dropped: set[str] = set()
     for fact in facts:
         stated = fact.instance
         if frozen & _rows_of(stated):
@@ -511,6 +530,7 @@ def _narrow_by_facts(
             [*active, stated], trial, len(active) if settled else 0
         )
         if broken is not None:
+            dropped.add(fact.id)
             continue
         settled = now_settled
         for key, row in trial.items():
@@ -522,7 +542,7 @@ def _narrow_by_facts(
                 )
         rows = trial
         active.append(stated)
-    return rows
+    return rows, dropped
 
 
 def _search_undetermined_rows(
@@ -598,7 +618,9 @@ def _solutions(
     """
     order = row.order
     if order is None:
-        found = row_solutions(row.tokens, row.types, constraints, domains)
+        found = row_solutions(
+            row.tokens, row.types, constraints, domains, lost=row.may_lose
+        )
         return found if found is None or row.may_lose else list(_unlost(found))
     place = {column: i for i, column in enumerate(order)}  # spec column → printed
     found = row_solutions(
@@ -606,6 +628,7 @@ def _solutions(
         [row.types[c] for c in order],
         [tuple((coef, place[j]) for coef, j in eq) for eq in constraints],
         None if domains is None else [domains[c] for c in order],
+        lost=row.may_lose,
     )
     if found is None:
         return None
@@ -717,6 +740,31 @@ def _contribution(reading: Reading, terms: Sequence[tuple[int, int]]) -> _Number
     return total
 
 
+def _contributions(
+    readings: Sequence[Reading], terms: Sequence[tuple[int, int]]
+) -> list[_Number] | None:
+    """Each reading's `_contribution`; None if any has a term's cell missing.
+
+    A row's share is most often one cell (a column's equation over rows):
+    read from the readings in one loop, not a call per reading (thousands of
+    readings, each equation through the row evaluated again as others narrow).
+    """
+    if len(terms) != 1:
+        known = [_contribution(reading, terms) for reading in readings]
+        return None if None in known else cast(list[_Number], known)
+    ((coef, j),) = terms
+    out: list[_Number] = []
+    for reading in readings:
+        slot = reading[j]
+        if isinstance(slot, Piece):  # first: comparing a Piece with a str is slow
+            out.append(coef * slot.value if slot.value is not None else 0)
+        elif slot == MISSING:
+            return None
+        else:
+            out.append(0)
+    return out
+
+
 def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
     """Narrow the rows of one equation; True if any changed, or _UNSATISFIABLE."""
     drafts: list[RowDraft] = []
@@ -725,11 +773,11 @@ def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
         d = rows[(inst.table, row)]
         if not d.found or not d.readings:
             return False  # a missing or undetermined row: the equation cannot narrow
-        known = [_contribution(reading, terms) for reading in d.readings]
-        if None in known:
+        known = _contributions(d.readings, terms)
+        if known is None:
             return False  # a missing cell: its contribution is unknown
         drafts.append(d)
-        contributions.append(cast(list[_Number], known))
+        contributions.append(known)
     keep = kept_readings(contributions, inst.constant)
     if keep is None:
         return False  # too many sums to search: this equation narrows nothing

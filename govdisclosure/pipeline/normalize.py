@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from operator import attrgetter
 from typing import Final, NamedTuple
 
 import regex
@@ -84,6 +85,11 @@ class Line(NamedTuple):
         return (first, max(first, last))
 
 
+#: A line's text, read in C (`map`): a text has hundreds of lines, joined
+#: whole for detection and the match keys.
+_text_of: Final = attrgetter("text")
+
+
 @frozen
 class NormalizedText:
     """The input and its normalised lines."""
@@ -93,17 +99,18 @@ class NormalizedText:
 
     def text(self, start: int = 0, stop: int | None = None) -> str:
         """The display text of lines ``[start, stop)`` joined by newlines."""
-        return "\n".join(line.text for line in self.lines[start:stop])
+        return "\n".join(map(_text_of, self.lines[start:stop]))
 
     @cached_property
     def match_keys(self) -> tuple[str, ...]:
         """Each line in match form (`match_text`): detection and sections both need them."""
         # one fold of the whole text, cut again at the newlines (a fold maps
         # each character on its own, and a line's text holds no newline)
-        pieces = match_fold("\n".join(line.text for line in self.lines)).split("\n")
+        pieces = match_fold("\n".join(map(_text_of, self.lines))).split("\n")
         if len(pieces) != len(self.lines):  # pragma: no cover - a line held a newline
             return tuple(match_text(line.text) for line in self.lines)
-        return tuple("".join(piece.split()) for piece in pieces)
+        # whitespace runs dropped as `match_text` drops them, all in C
+        return tuple(map("".join, map(str.split, pieces)))
 
 
 def normalize_text(text: str) -> NormalizedText:

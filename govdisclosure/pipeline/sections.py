@@ -670,15 +670,13 @@ def _hits(
     needles = tuple({(v.title, False) for v in variants})
     i = keys.first_candidate(needles, cursor[0])
     while i < len(lines):
-        key = keys.keys[i]
         first = 0
         if i == cursor[0]:
             # on the line of the previous heading, search only after it: two
-            # headings may share a collapsed line
-            first = next(
-                (k for k, pos in enumerate(keys.index(i)) if pos >= cursor[1]),
-                len(key),
-            )
+            # headings may share a collapsed line. The index rises (a key
+            # keeps its characters' order), so the first key position at or
+            # after the cursor is found by bisection, not a walk of the line
+            first = bisect.bisect_left(keys.index(i), cursor[1])
         yield from _line_hits(i, lines[i].text, keys, variants, first, labels)
         i = keys.first_candidate(needles, i + 1)
 

@@ -24,7 +24,6 @@ and to each other):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final
@@ -38,9 +37,10 @@ MAX_SUMSET: Final = 50_000
 #: The widest range of sums (max − min) the bits engine takes: 2 Mi bits,
 #: 256 KiB an integer, a few dozen alive at once.
 MAX_SPAN: Final = 1 << 21
-#: When the product of the rows' reading counts is at most this, sets are
-#: as fast as bits (a few hundred sums): no integers are built.
-_SMALL: Final = 512
+
+#: The widest range of sums `_by_counted` holds as bits past `_switch` sums
+#: (wider: the sets engine alone): 8 Mi bits, 1 MiB an integer.
+MAX_COUNTED_SPAN: Final = 1 << 23
 
 UNSATISFIABLE: Final = "unsatisfiable"
 
@@ -59,9 +59,7 @@ def kept_readings(
         total = sum(c[0] for c in contributions) + constant
         return [[0] for _ in contributions] if total == 0 else UNSATISFIABLE
     sets = [set(c) for c in contributions]
-    possible = _by_bits(sets, constant) if _bits_fit(sets, constant) else None
-    if possible is None:
-        possible = _by_sets(sets, constant)
+    possible = _possible(sets, constant)
     if possible is None:
         return None
     keep: list[list[int]] = []
@@ -72,20 +70,77 @@ def kept_readings(
     return keep
 
 
-def _bits_fit(sets: list[set[_Number]], constant: _Number) -> bool:
-    """Whether the bits engine takes the equation: counts, a span that fits, and work to save."""
-    if not isinstance(constant, int) or any(
-        not isinstance(v, int) for s in sets for v in s
-    ):
-        return False
-    if math.prod(len(s) for s in sets) <= _SMALL:
-        return False
-    head_low, head_high, rest_low, rest_high = _ranges(sets, constant)
-    # the highest bit of a partial sum, from the front and from the back
-    return (
-        max(head_high) - min(head_low) <= MAX_SPAN
-        and max(rest_high) - min(rest_low) <= MAX_SPAN
+def _possible(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]] | None:
+    """Each row's values that the others complete: the bits engine for counts
+    whose sums span at most `MAX_SPAN` (it never gives up), the sets engine
+    otherwise (money; wider sums, given up past `MAX_SUMSET`: where they
+    are counts, by `_by_counted`, which gives the same answer sooner).
+
+    Where the sets engine surely cannot give up (the sums it would hold
+    number at most `MAX_SUMSET` whatever they are), both give the exact
+    answer, and the one with less work is used: a row of hundreds of
+    readings alone in its equation is a few hundred sums for the sets, but
+    hundreds of shifts of an integer two million bits wide for the bits.
+    """
+    if not _counts(sets, constant):
+        return _by_sets(sets, constant)
+    ranges = _ranges(sets, constant)
+    span = _span(ranges)
+    by_sets, safe = _sets_work(sets, ranges)
+    by_bits = 3 * sum(len(s) for s in sets) * (4 + span // 1_000)
+    if span <= MAX_SPAN and (not safe or by_bits < by_sets):
+        return _by_bits(sets, constant)  # the bits engine never gives up
+    if safe or span > MAX_COUNTED_SPAN:
+        return _by_sets(sets, constant)
+    return _by_counted(sets, constant, ranges, span)
+
+
+def _counts(sets: list[set[_Number]], constant: _Number) -> bool:
+    """Whether the equation holds integers only (counts; money is Decimal)."""
+    return isinstance(constant, int) and all(
+        isinstance(v, int) for s in sets for v in s
     )
+
+
+def _span(ranges: tuple[list[_Number], ...]) -> int:
+    """The widest range of partial sums, from the front or from the back."""
+    head_low, head_high, rest_low, rest_high = ranges
+    return int(max(max(head_high) - min(head_low), max(rest_high) - min(rest_low)))
+
+
+def _sets_work(
+    sets: list[set[_Number]], ranges: tuple[list[_Number], ...]
+) -> tuple[int, bool]:
+    """The work of the sets engine (sums built and looked up, at most as many as
+    it keeps before giving up), and whether it surely cannot give up.
+
+    A set of partial sums holds at most the product of the rows' counts of
+    values so far, and at most one sum per integer of the range it is kept in.
+    The bits engine costs three operations on a ``span``-bit integer per value
+    (`_possible`): measured, one costs about as much as a sum put in a set
+    per thousand bits, and a few at the least.
+    """
+    head_low, head_high, rest_low, rest_high = ranges
+    n = len(sets)
+    cap = MAX_SUMSET + 1
+    prefix = [1]
+    for i, values in enumerate(sets):
+        high = min(-rest_low[i + 1], head_high[i + 1])
+        width = int(high - max(-rest_high[i + 1], head_low[i + 1]))
+        prefix.append(max(0, min(prefix[-1] * len(values), width + 1, cap)))
+    suffix = [1]
+    for i in range(n - 1, -1, -1):
+        width = int(min(-head_low[i], rest_high[i]) - max(-head_high[i], rest_low[i]))
+        suffix.append(max(0, min(suffix[-1] * len(sets[i]), width + 1, cap)))
+    suffix.reverse()
+    safe = max(*prefix, *suffix) < cap and all(
+        prefix[i] * suffix[i + 1] <= MAX_SUMSET * 4 for i in range(n)
+    )
+    work = sum(
+        (prefix[i] + suffix[i + 1] + min(prefix[i], suffix[i + 1])) * len(values)
+        for i, values in enumerate(sets)
+    )
+    return work, safe
 
 
 # --- sets ----------------------------------------------------------------------
@@ -223,3 +278,117 @@ def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
         {v for v in values if prefix[i] & _shift(suffix[i + 1], front - back - v)}
         for i, values in enumerate(ints)
     ]
+
+
+# --- sets, counted by bits past their size -------------------------------------
+
+#: One side of the partial sums: a set, or the bits of one integer.
+_Side = list[set[_Number] | int]
+
+
+def _by_counted(
+    sets: list[set[_Number]],
+    constant: _Number,
+    ranges: tuple[list[_Number], ...],
+    span: int,
+) -> list[set[_Number]] | None:
+    """`_by_sets`' answer for counts whose sums span more than `MAX_SPAN`.
+
+    The sets engine gives up there past `MAX_SUMSET` sums; sets of tens of
+    thousands of sums, built only to be given up, take a tenth of a second.
+    The same partial sums (the same prune by range) are held as sets while
+    they are few, and as bits (`_by_bits`' layout) once they are more than
+    `_switch` says; the sums a side holds are counted either way (a set's
+    size, an integer's bits set), so it gives up exactly where the sets
+    engine would, and otherwise gives its exact answer.
+    """
+    head_low, head_high, rest_low, rest_high = ([int(x) for x in r] for r in ranges)
+    n = len(sets)
+    front, back = -min(head_low), max(rest_high)
+    switch = _switch(span)
+    bounds = [
+        (
+            max(-rest_high[i + 1], head_low[i + 1]),
+            min(-rest_low[i + 1], head_high[i + 1]),
+        )
+        for i in range(n)
+    ]
+    forward = _counted_side(sets, int(constant), bounds, (1, front), switch)
+    bounds = [
+        (max(-head_high[i], rest_low[i]), min(-head_low[i], rest_high[i]))
+        for i in range(n - 1, -1, -1)
+    ]
+    backward = _counted_side(sets[::-1], 0, bounds, (-1, back), switch)
+    if forward is None or backward is None:
+        return None
+    (prefix, before), (suffix, after) = forward, backward
+    suffix.reverse()
+    after.reverse()
+    if any(before[i] * after[i + 1] > MAX_SUMSET * 4 for i in range(n)):
+        return None  # `_completable` gives up
+    out: list[set[_Number]] = []
+    for i, values in enumerate(sets):
+        head, rest = prefix[i], suffix[i + 1]
+        if isinstance(head, set) and isinstance(rest, set):
+            out.append(_completable(values, head, rest) or set())
+            continue
+        head = head if isinstance(head, int) else _as_bits(head, 1, front)
+        rest = rest if isinstance(rest, int) else _as_bits(rest, -1, back)
+        out.append({v for v in values if head & _shift(rest, front - back - int(v))})
+    return out
+
+
+def _switch(span: int) -> int:
+    """The sums past which a side is held as bits: where one shift of a
+    ``span``-bit integer costs less than putting that many sums in a set
+    (measured: about one sum per two thousand bits)."""
+    return max(span // 2_000, 64)
+
+
+def _counted_side(
+    sets: list[set[_Number]],
+    start: int,
+    bounds: list[tuple[int, int]],
+    layout: tuple[int, int],
+    switch: int,
+) -> tuple[_Side, list[int]] | None:
+    """The partial sums of ``sets`` in order from ``start``, each kept within its
+    ``bounds``, and how many each holds; None past `MAX_SUMSET`.
+
+    ``layout`` ``(sign, offset)``: sum ``x`` is bit ``sign·x + offset``.
+    """
+    sign, offset = layout
+    side: _Side = [{start}]
+    sizes = [1]
+    for values, (lo, hi) in zip(sets, bounds, strict=True):
+        last = side[-1]
+        nxt: set[_Number] | int
+        if isinstance(last, set):
+            nxt = {a + b for a in last for b in values if lo <= a + b <= hi}
+            size = len(nxt)
+            if size > switch:
+                nxt = _as_bits(nxt, sign, offset)
+        else:
+            bits = 0
+            for v in values:
+                bits |= _shift(last, sign * int(v))
+            low, high = sorted((sign * lo + offset, sign * hi + offset))
+            nxt = _window(bits, low, high)
+            size = nxt.bit_count()
+        if size > MAX_SUMSET:
+            return None
+        side.append(nxt)
+        sizes.append(size)
+    return side, sizes
+
+
+def _as_bits(sums: set[_Number], sign: int, offset: int) -> int:
+    """``sums`` as bits: sum ``x`` is bit ``sign·x + offset`` (built in a byte
+    array, one pass: or-ing each bit into a wide integer would copy it each time)."""
+    places = [sign * int(x) + offset for x in sums]
+    if not places:
+        return 0
+    buffer = bytearray(max(places) // 8 + 1)
+    for place in places:
+        buffer[place >> 3] |= 1 << (place & 7)
+    return int.from_bytes(buffer, "little")

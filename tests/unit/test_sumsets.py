@@ -5,14 +5,15 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govdisclosure.pipeline import sumsets
 from govdisclosure.pipeline.sumsets import (
     MAX_SPAN,
     MAX_SUMSET,
     UNSATISFIABLE,
-    _bits_fit,
     _by_bits,
     _by_sets,
     kept_readings,
@@ -85,10 +86,78 @@ def test_both_engines_keep_what_brute_force_keeps(
     assert _by_bits(sets, constant) == expected
 
 
-def test_the_bits_engine_takes_counts_only() -> None:
+def _engine(
+    monkeypatch: pytest.MonkeyPatch, contributions: list[list[int | Decimal]]
+) -> str:
+    """Which engine `kept_readings` answers ``contributions`` with."""
+    used: list[str] = []
+
+    def spy(name: str, engine):  # type: ignore[no-untyped-def]
+        def run(*args):  # type: ignore[no-untyped-def]
+            used.append(name)
+            return engine(*args)
+
+        return run
+
+    monkeypatch.setattr(sumsets, "_by_bits", spy("bits", _by_bits))
+    monkeypatch.setattr(sumsets, "_by_sets", spy("sets", _by_sets))
+    kept_readings(contributions, 0)
+    return used[0]
+
+
+def test_the_bits_engine_takes_counts_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Money (Decimal) and sums spanning more than `MAX_SPAN` go to the sets engine."""
-    many = [set(range(9)) for _ in range(5)]
-    assert _bits_fit(many, 0)
-    assert not _bits_fit([*many, {Decimal("1.5")}], 0)
-    assert not _bits_fit([*many, {0, MAX_SPAN}], 0)
-    assert not _bits_fit([{0, 1}, {0, 1}], 0)  # four sums: not worth the integers
+    many: list[list[int | Decimal]] = [list(range(9)) for _ in range(5)]
+    assert _engine(monkeypatch, [*many, [-20]]) == "bits"
+    assert _engine(monkeypatch, [*many, [Decimal("1.5"), Decimal(-20)]]) == "sets"
+    assert _engine(monkeypatch, [*many, [0, -MAX_SPAN]]) == "sets"
+
+
+def test_the_cheaper_engine_where_both_give_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A row of hundreds of readings alone in its equation is a few hundred sums:
+    the sets engine cannot give up, and answers sooner than hundreds of shifts
+    of a wide integer would; the same answer."""
+    lone: list[list[int | Decimal]] = [[*range(0, 1_500_000, 2_500), -7_500]]
+    assert _engine(monkeypatch, lone) == "sets"
+    assert kept_readings(lone, -7_500) == [[3]]
+    assert kept_readings([[0, 1], [0, 1]], -1) == [[0, 1], [0, 1]]
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(-3_000, 3_000_000), min_size=1, max_size=4),
+        min_size=1,
+        max_size=7,
+    ),
+    st.integers(-6_000_000, 6_000_000),
+    st.sampled_from([2, 8, 10_000]),
+    st.sampled_from([6, 40, MAX_SUMSET]),
+)
+def test_counted_sets_give_what_the_sets_engine_gives(
+    contributions: list[list[int]], constant: int, switch: int, limit: int
+) -> None:
+    """Past `MAX_SPAN`, `_by_counted` holds the sets engine's sums as sets or as
+    bits: the same answer, and None exactly where that engine gives up (a
+    small `MAX_SUMSET` makes it give up often)."""
+    sets: list[set[int | Decimal]] = [set(c) for c in contributions]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sumsets, "MAX_SUMSET", limit)
+        patch.setattr(sumsets, "_switch", lambda span: switch)
+        ranges = sumsets._ranges(sets, constant)
+        counted = sumsets._by_counted(sets, constant, ranges, sumsets._span(ranges))
+        assert counted == _by_sets(sets, constant)
+
+
+def test_sums_past_the_span_given_up_sooner() -> None:
+    """Twenty rows of three counts, summing to a million: their sums span more
+    than `MAX_SPAN` and number more than `MAX_SUMSET`, so the equation narrows
+    nothing, as the sets engine says; counted as bits past a few thousand."""
+    rows: list[list[int | Decimal]] = [
+        [0, 7 * i + 1, 150_000 + 13 * i] for i in range(20)
+    ]
+    sets = [set(r) for r in rows]
+    assert sumsets._span(sumsets._ranges(sets, -1_000_000)) > MAX_SPAN
+    assert _by_sets(sets, -1_000_000) is None
+    assert kept_readings(rows, -1_000_000) is None
