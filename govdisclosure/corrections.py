@@ -105,6 +105,11 @@ class CorrectionsError(GovDisclosureError, ValueError):
         more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         super().__init__(f"{listed}{more}; no correction of the file was applied")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from its problems: unpickling calls the class with ``args``
+        # (the message), which would be read as a list of problems
+        return (type(self), (self.problems,))
+
 
 @frozen
 class Correction:

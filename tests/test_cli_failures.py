@@ -489,3 +489,17 @@ def test_explain_one_cell() -> None:
 
     wrong = _run("explain", str(SEED), "--cell", "t3.new_request.total")
     assert "did you mean 'new_requests'?" in _one_error(wrong)
+
+
+def test_review_checks_its_command_line_first(tmp_path: Path) -> None:
+    """As parse and check (before: an empty folder wrote an empty index and
+    exited 0; an unknown spec was one error per file)."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    nothing = _run("review", str(empty), "-o", "out", cwd=tmp_path)
+    unknown = _run("review", str(SEED), "-o", "out", "--spec", "nope", cwd=tmp_path)
+
+    assert "no report files" in _one_error(nothing)
+    assert "nope" in _one_error(unknown)
+    assert ["empty"] == _files(tmp_path)

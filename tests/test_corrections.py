@@ -324,3 +324,18 @@ def test_amounts_stay_exact() -> None:
     [item] = parse_corrections(text).items
     assert item.value == Decimal("650.60")
     assert isinstance(item.value, Decimal)
+
+
+def test_a_corrections_error_crosses_processes_whole() -> None:
+    """`load_many`'s workers send errors back pickled: the message and the
+    problems must arrive as they left (before: the message was read as a list
+    of problems, one character each)."""
+    import pickle
+
+    from govdisclosure.corrections import CorrectionsError
+
+    error = CorrectionsError(["a.yaml:3: value bad", "a.yaml:5: by missing"])
+
+    again = pickle.loads(pickle.dumps(error))
+
+    assert (str(error), error.problems) == (str(again), again.problems)

@@ -80,7 +80,7 @@ def review_reports(args: argparse.Namespace) -> int:
     """Write the pages; exit 0, or 2 when a file could not be read (the index says which)."""
     from pathlib import Path
 
-    from govdisclosure.output.batch import expand_paths
+    from govdisclosure.cli.inputs import input_files, resolve_spec
     from govdisclosure.review.build import is_review_page, write_review
 
     # the pages of an earlier run inside a folder reviewed are no reports; any
@@ -90,9 +90,12 @@ def review_reports(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
         return 2
     out = Path(args.output).resolve()
+    # as parse and check: a path naming nothing, no report files and an
+    # unknown spec are one line each, before any page is written
+    spec = resolve_spec(args.spec)
     files = [
         f
-        for f in expand_paths(args.paths)
+        for f in input_files(args.paths)
         if not (f.resolve().is_relative_to(out) and is_review_page(f))
     ]
     if args.corrections is not None and len(files) != 1:
@@ -100,9 +103,7 @@ def review_reports(args: argparse.Namespace) -> int:
             "govdisclosure: --corrections applies to one report only", file=sys.stderr
         )
         return 2
-    entries = write_review(
-        files, args.output, spec=args.spec, corrections=args.corrections
-    )
+    entries = write_review(files, args.output, spec=spec, corrections=args.corrections)
     failed = [e for e in entries if e.report is None]
     for entry in failed:
         print(f"{entry.source}: {entry.error}", file=sys.stderr)

@@ -10,6 +10,7 @@ from govdisclosure.api import trace_file
 from govdisclosure.errors import GovDisclosureError, InputError
 from govdisclosure.review.index import Entry, render_index
 from govdisclosure.review.page import GENERATOR, render_page
+from govdisclosure.spec.model import Spec
 
 __all__ = ["is_review_page", "write_review"]
 
@@ -67,7 +68,7 @@ def write_review(
     files: Iterable[Path],
     folder: str | Path,
     *,
-    spec: str | None = None,
+    spec: str | Spec | None = None,
     corrections: str | Path | None = None,
 ) -> list[Entry]:
     """Write each report's page and ``index.html`` into ``folder``; the entries, in input order.
