@@ -314,18 +314,25 @@ def _by_counted(
         for i in range(n)
     ]
     forward = _counted_side(sets, int(constant), bounds, (1, front), switch)
+    if forward is None:
+        return None
+    prefix, before = forward
     bounds = [
         (max(-head_high[i], rest_low[i]), min(-head_low[i], rest_high[i]))
         for i in range(n - 1, -1, -1)
     ]
-    backward = _counted_side(sets[::-1], 0, bounds, (-1, back), switch)
-    if forward is None or backward is None:
+    # `_completable` gives up where the sums before row i times those after it
+    # (``after[i + 1]``, built at step ``n - 2 - i`` from the back) pass
+    # ``MAX_SUMSET * 4``: the sums after it are given up as soon as they are
+    # that many (the answer is None either way; a side of tens of thousands
+    # of sums, built only to be given up, takes tens of milliseconds)
+    caps = [*(_cap(before[i]) for i in range(n - 2, -1, -1)), MAX_SUMSET]
+    backward = _counted_side(sets[::-1], 0, bounds, (-1, back), switch, caps)
+    if backward is None:
         return None
-    (prefix, before), (suffix, after) = forward, backward
+    suffix, after = backward
     suffix.reverse()
     after.reverse()
-    if any(before[i] * after[i + 1] > MAX_SUMSET * 4 for i in range(n)):
-        return None  # `_completable` gives up
     out: list[set[_Number]] = []
     for i, values in enumerate(sets):
         head, rest = prefix[i], suffix[i + 1]
@@ -336,6 +343,13 @@ def _by_counted(
         rest = rest if isinstance(rest, int) else _as_bits(rest, -1, back)
         out.append({v for v in values if head & _shift(rest, front - back - int(v))})
     return out
+
+
+def _cap(before: int) -> int:
+    """The most sums after a row that `_completable` searches with ``before``
+    sums before it (``before · after ≤ MAX_SUMSET · 4``), and at most
+    `MAX_SUMSET`."""
+    return MAX_SUMSET if before == 0 else min(MAX_SUMSET, MAX_SUMSET * 4 // before)
 
 
 def _switch(span: int) -> int:
@@ -351,16 +365,19 @@ def _counted_side(
     bounds: list[tuple[int, int]],
     layout: tuple[int, int],
     switch: int,
+    caps: Sequence[int] | None = None,
 ) -> tuple[_Side, list[int]] | None:
     """The partial sums of ``sets`` in order from ``start``, each kept within its
-    ``bounds``, and how many each holds; None past `MAX_SUMSET`.
+    ``bounds``, and how many each holds; None past `MAX_SUMSET` (or past
+    ``caps[i]`` sums after ``sets[i]``, when given).
 
     ``layout`` ``(sign, offset)``: sum ``x`` is bit ``sign·x + offset``.
     """
     sign, offset = layout
     side: _Side = [{start}]
     sizes = [1]
-    for values, (lo, hi) in zip(sets, bounds, strict=True):
+    limits = caps if caps is not None else [MAX_SUMSET] * len(sets)
+    for values, (lo, hi), cap in zip(sets, bounds, limits, strict=True):
         last = side[-1]
         nxt: set[_Number] | int
         if isinstance(last, set):
@@ -375,7 +392,7 @@ def _counted_side(
             low, high = sorted((sign * lo + offset, sign * hi + offset))
             nxt = _window(bits, low, high)
             size = nxt.bit_count()
-        if size > MAX_SUMSET:
+        if size > cap:
             return None
         side.append(nxt)
         sizes.append(size)

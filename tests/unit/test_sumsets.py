@@ -161,3 +161,19 @@ def test_sums_past_the_span_given_up_sooner() -> None:
     assert sumsets._span(sumsets._ranges(sets, -1_000_000)) > MAX_SPAN
     assert _by_sets(sets, -1_000_000) is None
     assert kept_readings(rows, -1_000_000) is None
+
+
+def test_side_given_up_at_its_cap() -> None:
+    """`_counted_side` gives up as soon as a step's sums pass its cap (the sums
+    after a row that `_completable` would not search against those before
+    it), not only past `MAX_SUMSET`: 0/1/2 over three rows holds 1, 3, 5, 7
+    sums."""
+    sets: list[set[int | Decimal]] = [{0, 1, 2}] * 3
+    bounds = [(0, 100)] * 3
+    built = sumsets._counted_side(sets, 0, bounds, (1, 0), 1_000)
+    assert built is not None
+    assert built[1] == [1, 3, 5, 7]
+    assert sumsets._counted_side(sets, 0, bounds, (1, 0), 1_000, [3, 5, 7]) is not None
+    assert sumsets._counted_side(sets, 0, bounds, (1, 0), 1_000, [3, 4, 7]) is None
+    assert sumsets._cap(0) == MAX_SUMSET
+    assert sumsets._cap(MAX_SUMSET) == 4
