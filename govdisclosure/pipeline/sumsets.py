@@ -300,39 +300,28 @@ def _by_counted(
     they are few, and as bits (`_by_bits`' layout) once they are more than
     `_switch` says; the sums a side holds are counted either way (a set's
     size, an integer's bits set), so it gives up exactly where the sets
-    engine would, and otherwise gives its exact answer.
+    engine would (`_counted_sides`), and otherwise gives its exact answer.
     """
     head_low, head_high, rest_low, rest_high = ([int(x) for x in r] for r in ranges)
     n = len(sets)
     front, back = -min(head_low), max(rest_high)
-    switch = _switch(span)
-    bounds = [
+    forward = [
         (
             max(-rest_high[i + 1], head_low[i + 1]),
             min(-rest_low[i + 1], head_high[i + 1]),
         )
         for i in range(n)
     ]
-    forward = _counted_side(sets, int(constant), bounds, (1, front), switch)
-    if forward is None:
-        return None
-    prefix, before = forward
-    bounds = [
+    backward = [
         (max(-head_high[i], rest_low[i]), min(-head_low[i], rest_high[i]))
-        for i in range(n - 1, -1, -1)
+        for i in range(n)
     ]
-    # `_completable` gives up where the sums before row i times those after it
-    # (``after[i + 1]``, built at step ``n - 2 - i`` from the back) pass
-    # ``MAX_SUMSET * 4``: the sums after it are given up as soon as they are
-    # that many (the answer is None either way; a side of tens of thousands
-    # of sums, built only to be given up, takes tens of milliseconds)
-    caps = [*(_cap(before[i]) for i in range(n - 2, -1, -1)), MAX_SUMSET]
-    backward = _counted_side(sets[::-1], 0, bounds, (-1, back), switch, caps)
-    if backward is None:
+    sides = _counted_sides(
+        sets, int(constant), (forward, backward), (front, back), _switch(span)
+    )
+    if sides is None:
         return None
-    suffix, after = backward
-    suffix.reverse()
-    after.reverse()
+    prefix, suffix = sides
     out: list[set[_Number]] = []
     for i, values in enumerate(sets):
         head, rest = prefix[i], suffix[i + 1]
@@ -345,13 +334,6 @@ def _by_counted(
     return out
 
 
-def _cap(before: int) -> int:
-    """The most sums after a row that `_completable` searches with ``before``
-    sums before it (``before · after ≤ MAX_SUMSET · 4``), and at most
-    `MAX_SUMSET`."""
-    return MAX_SUMSET if before == 0 else min(MAX_SUMSET, MAX_SUMSET * 4 // before)
-
-
 def _switch(span: int) -> int:
     """The sums past which a side is held as bits: where one shift of a
     ``span``-bit integer costs less than putting that many sums in a set
@@ -359,44 +341,78 @@ def _switch(span: int) -> int:
     return max(span // 2_000, 64)
 
 
-def _counted_side(
+def _counted_sides(
     sets: list[set[_Number]],
     start: int,
-    bounds: list[tuple[int, int]],
+    bounds: tuple[list[tuple[int, int]], list[tuple[int, int]]],
+    offsets: tuple[int, int],
+    switch: int,
+) -> tuple[_Side, _Side] | None:
+    """The partial sums before each row (from ``start``) and from each row on,
+    each kept within its row's ``bounds`` (forward, backward); None where
+    the sets engine gives up.
+
+    It gives up where a side holds more than `MAX_SUMSET` sums, or where the
+    sums before row *i* times those after it pass ``MAX_SUMSET * 4``
+    (`_completable`): the answer is None whichever is found first, so both
+    sides are built a row at a time from either end, each size checked
+    against the other side's where it is known. A side of tens of thousands
+    of sums is then most often given up before it is built: the side from
+    the other end, small there, has met it.
+    """
+    n = len(sets)
+    front, back = offsets
+    prefix: _Side = [{start}] * (n + 1)  # placeholders, each built below
+    suffix: _Side = [{0}] * (n + 1)
+    before: list[int | None] = [1, *([None] * n)]
+    after: list[int | None] = [*([None] * n), 1]
+    for t in range(n):
+        prefix[t + 1], size = _counted_step(
+            prefix[t], sets[t], bounds[0][t], (1, front), switch
+        )
+        before[t + 1] = size
+        if _too_many(size, after[t + 2] if t + 2 <= n else None):
+            return None
+        j = n - 1 - t
+        suffix[j], size = _counted_step(
+            suffix[j + 1], sets[j], bounds[1][j], (-1, back), switch
+        )
+        after[j] = size
+        if _too_many(size, before[j - 1] if j >= 1 else None):
+            return None
+    return prefix, suffix
+
+
+def _too_many(size: int, other: int | None) -> bool:
+    """Whether the sets engine gives up on a side of ``size`` sums, met by
+    ``other`` sums on the other side of a row (None: not built yet)."""
+    return size > MAX_SUMSET or (other is not None and size * other > MAX_SUMSET * 4)
+
+
+def _counted_step(
+    last: set[_Number] | int,
+    values: set[_Number],
+    bound: tuple[int, int],
     layout: tuple[int, int],
     switch: int,
-    caps: Sequence[int] | None = None,
-) -> tuple[_Side, list[int]] | None:
-    """The partial sums of ``sets`` in order from ``start``, each kept within its
-    ``bounds``, and how many each holds; None past `MAX_SUMSET` (or past
-    ``caps[i]`` sums after ``sets[i]``, when given).
+) -> tuple[set[_Number] | int, int]:
+    """The partial sums ``last`` plus each of a row's ``values``, kept within
+    ``bound``, and how many they are: a set up to ``switch`` sums, bits past.
 
     ``layout`` ``(sign, offset)``: sum ``x`` is bit ``sign·x + offset``.
     """
+    lo, hi = bound
     sign, offset = layout
-    side: _Side = [{start}]
-    sizes = [1]
-    limits = caps if caps is not None else [MAX_SUMSET] * len(sets)
-    for values, (lo, hi), cap in zip(sets, bounds, limits, strict=True):
-        last = side[-1]
-        nxt: set[_Number] | int
-        if isinstance(last, set):
-            nxt = {a + b for a in last for b in values if lo <= a + b <= hi}
-            size = len(nxt)
-            if size > switch:
-                nxt = _as_bits(nxt, sign, offset)
-        else:
-            bits = 0
-            for v in values:
-                bits |= _shift(last, sign * int(v))
-            low, high = sorted((sign * lo + offset, sign * hi + offset))
-            nxt = _window(bits, low, high)
-            size = nxt.bit_count()
-        if size > cap:
-            return None
-        side.append(nxt)
-        sizes.append(size)
-    return side, sizes
+    if isinstance(last, set):
+        nxt = {a + b for a in last for b in values if lo <= a + b <= hi}
+        size = len(nxt)
+        return (_as_bits(nxt, sign, offset) if size > switch else nxt), size
+    bits = 0
+    for v in values:
+        bits |= _shift(last, sign * int(v))
+    low, high = sorted((sign * lo + offset, sign * hi + offset))
+    window = _window(bits, low, high)
+    return window, window.bit_count()
 
 
 def _as_bits(sums: set[_Number], sign: int, offset: int) -> int:

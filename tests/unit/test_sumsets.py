@@ -163,17 +163,25 @@ def test_sums_past_the_span_given_up_sooner() -> None:
     assert kept_readings(rows, -1_000_000) is None
 
 
-def test_side_given_up_at_its_cap() -> None:
-    """`_counted_side` gives up as soon as a step's sums pass its cap (the sums
-    after a row that `_completable` would not search against those before
-    it), not only past `MAX_SUMSET`: 0/1/2 over three rows holds 1, 3, 5, 7
-    sums."""
-    sets: list[set[int | Decimal]] = [{0, 1, 2}] * 3
-    bounds = [(0, 100)] * 3
-    built = sumsets._counted_side(sets, 0, bounds, (1, 0), 1_000)
-    assert built is not None
-    assert built[1] == [1, 3, 5, 7]
-    assert sumsets._counted_side(sets, 0, bounds, (1, 0), 1_000, [3, 5, 7]) is not None
-    assert sumsets._counted_side(sets, 0, bounds, (1, 0), 1_000, [3, 4, 7]) is None
-    assert sumsets._cap(0) == MAX_SUMSET
-    assert sumsets._cap(MAX_SUMSET) == 4
+def test_sides_given_up_where_they_meet() -> None:
+    """Sixteen rows of 0 or a power of two (each twice): each side holds at
+    most 256 sums, under `MAX_SUMSET` (600 here), but the sums before the
+    middle row times those after it pass what `_completable` searches.
+    `_by_counted` gives up, as the sets engine does, once the sides built
+    from either end meet there: half the rows from each end, not all twice."""
+    rows: list[list[int | Decimal]] = [[0, 1_000 * 2 ** (i % 8)] for i in range(16)]
+    sets = [set(r) for r in rows]
+    steps: list[int] = []
+    step = sumsets._counted_step
+
+    def counted(*args: object) -> tuple[set[int | Decimal] | int, int]:
+        steps.append(1)
+        return step(*args)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sumsets, "MAX_SUMSET", 600)
+        patch.setattr(sumsets, "_counted_step", counted)
+        ranges = sumsets._ranges(sets, -255_000)
+        assert sumsets._by_counted(sets, -255_000, ranges, 10**7) is None
+        assert _by_sets(sets, -255_000) is None
+    assert len(steps) <= len(rows)
