@@ -6,8 +6,8 @@ constant``. Each row's readings are given as their shares of the sum
 (`narrow._contribution`). The answer is exact: a reading is dropped only if
 no choice of the others completes it.
 
-Two engines give the same answer (`test_narrow` holds them to brute force
-and to each other):
+Three engines give the same answer (`tests/unit/test_sumsets.py` holds
+them to brute force and to each other); `_possible` picks one by its work:
 
 * **sets** of the partial sums, from the front and from the back, so that
   each row is tested against the sums of all the rows but itself. Partial
@@ -20,6 +20,13 @@ and to each other):
   twenty rows of a few readings each, whose sums number tens of thousands
   (a line-per-cell report with blanks for zeros, a glued table), take
   milliseconds instead of hundreds. It never gives up.
+* **counted**: the sets engine's sums for counts spanning more than
+  `MAX_SPAN`, held as sets while few and as bits once many, counted so that
+  it gives up exactly where the sets engine does, only sooner.
+
+Every engine keeps the partial sums before row *i* within
+``_windows(ranges)[0][i]`` and those from row *i* on within
+``_windows(ranges)[1][i]``: the sums the rest can still bring back to 0.
 """
 
 from __future__ import annotations
@@ -120,17 +127,17 @@ def _sets_work(
     (`_possible`): measured, one costs about as much as a sum put in a set
     per thousand bits, and a few at the least.
     """
-    head_low, head_high, rest_low, rest_high = ranges
     n = len(sets)
     cap = MAX_SUMSET + 1
+    forward, backward = _windows(ranges)
     prefix = [1]
-    for i, values in enumerate(sets):
-        high = min(-rest_low[i + 1], head_high[i + 1])
-        width = int(high - max(-rest_high[i + 1], head_low[i + 1]))
+    for values, (low, high) in zip(sets, forward, strict=True):
+        width = int(high - low)
         prefix.append(max(0, min(prefix[-1] * len(values), width + 1, cap)))
     suffix = [1]
     for i in range(n - 1, -1, -1):
-        width = int(min(-head_low[i], rest_high[i]) - max(-head_high[i], rest_low[i]))
+        low, high = backward[i]
+        width = int(high - low)
         suffix.append(max(0, min(suffix[-1] * len(sets[i]), width + 1, cap)))
     suffix.reverse()
     safe = max(*prefix, *suffix) < cap and all(
@@ -182,6 +189,35 @@ def _ranges(
     return head_low, head_high, rest_low, rest_high
 
 
+_Window = tuple[_Number, _Number]
+
+
+def _windows(
+    ranges: tuple[list[_Number], ...],
+) -> tuple[list[_Window], list[_Window]]:
+    """Where partial sums are kept: ``forward[i]`` for the constant with the rows
+    up to *i* (a prefix), ``backward[i]`` for the rows from *i* on (a suffix).
+
+    A partial sum outside the range the other rows can bring back to 0 is
+    completed by no choice; one outside its own range is never built, so
+    the window is the meet of the two.
+    """
+    head_low, head_high, rest_low, rest_high = ranges
+    n = len(head_low) - 1
+    forward = [
+        (
+            max(-rest_high[i + 1], head_low[i + 1]),
+            min(-rest_low[i + 1], head_high[i + 1]),
+        )
+        for i in range(n)
+    ]
+    backward = [
+        (max(-head_high[i], rest_low[i]), min(-head_low[i], rest_high[i]))
+        for i in range(n)
+    ]
+    return forward, backward
+
+
 def _leave_one_out(
     sets: list[set[_Number]], constant: _Number
 ) -> tuple[list[set[_Number]], list[set[_Number]]] | None:
@@ -193,17 +229,16 @@ def _leave_one_out(
     completes it, so no row's value is kept through it, and leaving it out
     changes no answer, only how large the sets grow.
     """
-    head_low, head_high, rest_low, rest_high = _ranges(sets, constant)
+    forward, backward = _windows(_ranges(sets, constant))
     prefix: list[set[_Number]] = [{constant}]
-    for i, s in enumerate(sets):
-        lo, hi = -rest_high[i + 1], -rest_low[i + 1]
+    for s, (lo, hi) in zip(sets, forward, strict=True):
         nxt = {a + b for a in prefix[-1] for b in s if lo <= a + b <= hi}
         if len(nxt) > MAX_SUMSET:
             return None
         prefix.append(nxt)
     suffix: list[set[_Number]] = [{0}]
     for i in range(len(sets) - 1, -1, -1):
-        lo, hi = -head_high[i], -head_low[i]
+        lo, hi = backward[i]
         nxt = {a + b for a in suffix[-1] for b in sets[i] if lo <= a + b <= hi}
         if len(nxt) > MAX_SUMSET:
             return None
@@ -241,6 +276,13 @@ def _window(bits: int, low: int, high: int) -> int:
     return bits & (((1 << (high - low + 1)) - 1) << low)
 
 
+def _offsets(ranges: tuple[list[_Number], ...]) -> tuple[int, int]:
+    """``front`` and ``back``: the offsets that put every partial sum at a bit
+    of 0 or more, forward (bit ``a + front``) and backward (bit ``back - s``)."""
+    head_low, _, _, rest_high = ranges
+    return int(-min(head_low)), int(max(rest_high))
+
+
 def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
     """Each row's values that the others complete, by partial sums held as bits.
 
@@ -253,26 +295,22 @@ def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
     masked out as they are built, as in the sets engine.
     """
     ints = [sorted(int(v) for v in s) for s in sets]
-    head_low, head_high, rest_low, rest_high = (
-        [int(x) for x in r] for r in _ranges(sets, constant)
-    )
-    front, back = -min(head_low), max(rest_high)
+    ranges = _ranges(sets, constant)
+    front, back = _offsets(ranges)
+    forward, backward = _windows(ranges)
     prefix = [1 << (int(constant) + front)]
-    for i, values in enumerate(ints):
+    for values, (low, high) in zip(ints, forward, strict=True):
         bits = 0
         for v in values:
             bits |= _shift(prefix[-1], v)
-        low = max(-rest_high[i + 1], head_low[i + 1])
-        high = min(-rest_low[i + 1], head_high[i + 1])
-        prefix.append(_window(bits, low + front, high + front))
+        prefix.append(_window(bits, int(low) + front, int(high) + front))
     suffix = [1 << back]
     for i in range(len(ints) - 1, -1, -1):
         bits = 0
         for v in ints[i]:
             bits |= _shift(suffix[-1], -v)
-        low = max(-head_high[i], rest_low[i])
-        high = min(-head_low[i], rest_high[i])
-        suffix.append(_window(bits, back - high, back - low))
+        low, high = backward[i]
+        suffix.append(_window(bits, back - int(high), back - int(low)))
     suffix.reverse()
     return [
         {v for v in values if prefix[i] & _shift(suffix[i + 1], front - back - v)}
@@ -302,20 +340,10 @@ def _by_counted(
     size, an integer's bits set), so it gives up exactly where the sets
     engine would (`_counted_sides`), and otherwise gives its exact answer.
     """
-    head_low, head_high, rest_low, rest_high = ([int(x) for x in r] for r in ranges)
-    n = len(sets)
-    front, back = -min(head_low), max(rest_high)
-    forward = [
-        (
-            max(-rest_high[i + 1], head_low[i + 1]),
-            min(-rest_low[i + 1], head_high[i + 1]),
-        )
-        for i in range(n)
-    ]
-    backward = [
-        (max(-head_high[i], rest_low[i]), min(-head_low[i], rest_high[i]))
-        for i in range(n)
-    ]
+    front, back = _offsets(ranges)
+    forward, backward = (
+        [(int(lo), int(hi)) for lo, hi in side] for side in _windows(ranges)
+    )
     sides = _counted_sides(
         sets, int(constant), (forward, backward), (front, back), _switch(span)
     )
