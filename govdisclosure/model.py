@@ -12,7 +12,7 @@ import enum
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
@@ -483,15 +483,7 @@ class Report:
 
     def table(self, table_id: str) -> Table:
         """The table with id ``table_id``; `KeyNotFoundError` (a KeyError) naming the ids if none."""
-        for table in self.tables:
-            if table.id == table_id:
-                return table
-        known = tuple(t.id for t in self.tables)
-        raise KeyNotFoundError(
-            f"no table {table_id!r}; tables: {', '.join(known) or 'none'}",
-            table_id,
-            known,
-        )
+        return _by_id(self.tables, table_id, f"no table {table_id!r}; tables")
 
     def section(self, section_id: str) -> Section:
         """The located section ``section_id``; `KeyNotFoundError` (a KeyError) if it was not found.
@@ -499,14 +491,10 @@ class Report:
         A section the spec declares but the text lacks has a ``section.missing``
         finding; ``{s.id for s in report.sections}`` lists those found.
         """
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        known = tuple(s.id for s in self.sections)
-        raise KeyNotFoundError(
-            f"no section {section_id!r} was located; sections: {', '.join(known) or 'none'}",
+        return _by_id(
+            self.sections,
             section_id,
-            known,
+            f"no section {section_id!r} was located; sections",
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -614,6 +602,18 @@ class Result:
         if self.report is not None:
             return f"<Result {self.path}: {self.report!r}>"
         return f"<Result {self.path}: failed: {self.error}>"
+
+
+_Identified = TypeVar("_Identified", Table, Section)
+
+
+def _by_id(items: tuple[_Identified, ...], key: str, missing: str) -> _Identified:
+    """The item whose ``id`` is ``key``; `KeyNotFoundError` saying ``missing``: the ids."""
+    for item in items:
+        if item.id == key:
+            return item
+    known = tuple(i.id for i in items)
+    raise KeyNotFoundError(f"{missing}: {', '.join(known) or 'none'}", key, known)
 
 
 def _cell_record(cell: Cell) -> dict[str, Any]:
