@@ -22,6 +22,7 @@ from attrs import frozen
 
 from govdisclosure.corrections import (
     KEY,
+    MAX_BYTES,
     Correction,
     CorrectionsError,
     bad_character,
@@ -38,8 +39,6 @@ from govdisclosure.pipeline.read import READABLE_SUFFIXES
 
 __all__ = ["Merged", "merge_decisions", "merged_summary", "read_decisions"]
 
-#: A decisions file larger than this is refused unread (as a corrections file).
-MAX_BYTES: Final = 2**20
 _TOP: Final = {"govdisclosure", "version", "report", "sha256", "decisions"}
 _FIELDS: Final = {"cell", "value", "by", "at", "why", "raw", "span", "override"}
 
@@ -56,6 +55,7 @@ class Merged:
 def read_decisions(path: str | Path) -> tuple[str, list[Correction]]:
     """A decisions file → (report name, decisions); `CorrectionsError` if anything is off."""
     where = str(path)
+    # refused unread past the corrections files' own bound: it becomes one
     body = _json(read_small(path, MAX_BYTES), where)
     problems: list[str] = []
     if not isinstance(body, dict) or body.get("govdisclosure") != "decisions":
