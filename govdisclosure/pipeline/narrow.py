@@ -115,10 +115,6 @@ class Stated:
     instance: Instance
 
 
-#: What `_narrow_one` returns when no reading of a row satisfies the equation.
-_UNSATISFIABLE: Final = UNSATISFIABLE
-
-
 def narrow_readings(
     drafts: Sequence[TableDraft],
     spec: Spec,
@@ -718,7 +714,7 @@ def _narrow_all(
             ):
                 continue
             result = _narrow_one(inst, rows)
-            if result is _UNSATISFIABLE:
+            if result is UNSATISFIABLE:
                 return inst, False
             changed |= bool(result)
             last[n] = tuple(rows[k] for k in row_keys[n])
@@ -766,7 +762,8 @@ def _contributions(
 
 
 def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
-    """Narrow the rows of one equation; True if any changed, or _UNSATISFIABLE."""
+    """Narrow the rows of one equation; True if any changed, or `UNSATISFIABLE`
+    (no reading of a row satisfies it)."""
     drafts: list[RowDraft] = []
     contributions: list[list[_Number]] = []
     for row, terms in inst.places:
@@ -782,7 +779,7 @@ def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
     if keep is None:
         return False  # too many sums to search: this equation narrows nothing
     if isinstance(keep, str):
-        return keep  # _UNSATISFIABLE
+        return keep  # UNSATISFIABLE
     changed = False
     for d, kept in zip(drafts, keep, strict=True):
         readings = d.readings or ()
@@ -814,7 +811,7 @@ def _conflict_core(
     core = [*_linked(initial, active, broken), broken]
     core.sort(key=lambda i: len(i.places))  # the small first, as in `narrow_readings`
     for inst in core:  # most often one equation fails alone (a total's own sum)
-        if _narrow_one(inst, dict(initial)) is _UNSATISFIABLE:
+        if _narrow_one(inst, dict(initial)) is UNSATISFIABLE:
             return [inst]
     # the equations over many rows are tried for removal first, so that the
     # core names the fewest rows it can (a total's row and one column)
@@ -933,7 +930,7 @@ def _zeros_of_one_reading(
     """
     if not any(_has_unknown(r) for d in drafts for r in d.rows):
         return tuple(drafts)
-    broken = [i for i in usable if _narrow_one(i, dict(rows)) is _UNSATISFIABLE]
+    broken = [i for i in usable if _narrow_one(i, dict(rows)) is UNSATISFIABLE]
     frozen = {k for i in broken for k in _rows_of(i)}
     active = [i for i in usable if not _rows_of(i) & frozen]
     rows = _non_negative_zeros(rows, active, drafts)
