@@ -212,7 +212,8 @@ def _body(report: str = REAL_05.name, **decision: object) -> dict[str, object]:
     one = {"cell": GLUED, "value": "5", "by": "张三", "at": "2026-11-30T10:00:00Z",
            "why": "原件", "raw": "5426", **decision}  # fmt: skip
     return {"govdisclosure": "decisions", "version": 1, "report": report,
-            "sha256": "0", "decisions": [one]}  # fmt: skip
+            "sha256": hashlib.sha256(REAL_05.read_bytes()).hexdigest(),
+            "decisions": [one]}  # fmt: skip
 
 
 HEAD = (

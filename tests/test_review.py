@@ -7,6 +7,7 @@ a decisions file reaches the corrections file only inside the folder given.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -23,6 +24,8 @@ from govdisclosure.review.decisions import merge_decisions
 
 REAL = Path(__file__).parent / "data" / "real"
 REAL_05 = REAL / "05-hebei-gxt-2022.txt"
+#: The SHA-256 of the text a review page of REAL_05 shows (the file is UTF-8 without a BOM).
+SHA_05 = hashlib.sha256(REAL_05.read_bytes()).hexdigest()
 
 #: src= or href= pointing anywhere off the page: http(s), protocol-relative, file.
 _EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:[a-z]+:)?//""", re.I)
@@ -133,7 +136,7 @@ def _decisions(report: str = "05-hebei-gxt-2022.txt", **change: Any) -> dict[str
         "govdisclosure": "decisions",
         "version": 1,
         "report": report,
-        "sha256": "0",
+        "sha256": SHA_05,
         "decisions": [decision],
     }
 
@@ -165,6 +168,51 @@ def test_merge_brings_decisions_into_the_corrections_file(
         .cell("normative_documents", "repealed")
     )
     assert (cell.status, cell.value) == (CellStatus.CORRECTED, 4)
+
+
+def test_merge_refuses_decisions_made_on_another_text(tmp_path: Path) -> None:
+    """A report changed since its page was made (here one figure of its 三 edited)
+    may print other values in the cells decided: nothing is written, and the
+    message says the texts differ and what to do."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    report = folder / REAL_05.name
+    text = REAL_05.read_text("utf-8")
+    assert "5426" in text
+    report.write_text(text.replace("5426", "5427", 1), "utf-8")
+    decisions = _write(tmp_path / "a.decisions.json", _decisions())
+
+    with pytest.raises(CorrectionsError, match="made on another text of 05-hebei"):
+        merge_decisions(decisions, folder)
+    assert not list(folder.glob("*.corrections.yaml"))
+
+    report.write_text(text, "utf-8")  # the text the page showed: merged
+    assert merge_decisions(decisions, folder).added == (
+        "t2_1.normative_documents.repealed",
+    )
+
+
+@pytest.mark.parametrize(("sha256", "merged"), [(None, True), ("0", False)])
+def test_a_decisions_file_without_a_digest_is_guarded_by_raw_alone(
+    tmp_path: Path, sha256: str | None, merged: bool
+) -> None:
+    """A file written by hand may leave ``sha256`` out (each decision's ``raw``
+    guards it at every load); one that gives it must give a real digest."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(REAL_05, folder / REAL_05.name)
+    body = _decisions()
+    if sha256 is None:
+        del body["sha256"]
+    else:
+        body["sha256"] = sha256
+    decisions = _write(tmp_path / "a.decisions.json", body)
+
+    if merged:
+        assert merge_decisions(decisions, folder).added
+    else:
+        with pytest.raises(CorrectionsError, match="sha256 is not 64"):
+            merge_decisions(decisions, folder)
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,10 @@ before it replaces the old one, atomically.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Final
 
@@ -34,13 +36,27 @@ from govdisclosure.corrections import (
     read_corrections,
     read_small,
 )
+from govdisclosure.errors import GovDisclosureError
 from govdisclosure.model import Value
-from govdisclosure.pipeline.read import READABLE_SUFFIXES
+from govdisclosure.pipeline.read import READABLE_SUFFIXES, read_text
 
-__all__ = ["Merged", "merge_decisions", "merged_summary", "read_decisions"]
+__all__ = ["Decisions", "Merged", "merge_decisions", "merged_summary", "read_decisions"]
 
 _TOP: Final = {"govdisclosure", "version", "report", "sha256", "decisions"}
 _FIELDS: Final = {"cell", "value", "by", "at", "why", "raw", "span", "override"}
+_SHA256: Final = re.compile(r"[0-9a-f]{64}")
+
+
+@frozen
+class Decisions:
+    """A decisions file: the report it is for, the SHA-256 of the text shown, the decisions.
+
+    ``sha256`` is None when the file does not say (one written by hand).
+    """
+
+    report: str
+    sha256: str | None
+    items: tuple[Correction, ...]
 
 
 @frozen
@@ -52,8 +68,8 @@ class Merged:
     replaced: tuple[str, ...]
 
 
-def read_decisions(path: str | Path) -> tuple[str, list[Correction]]:
-    """A decisions file → (report name, decisions); `CorrectionsError` if anything is off."""
+def read_decisions(path: str | Path) -> Decisions:
+    """A decisions file, read and checked; `CorrectionsError` if anything is off."""
     where = str(path)
     # refused unread past the corrections files' own bound: it becomes one
     body = _json(read_small(path, MAX_BYTES), where)
@@ -67,6 +83,11 @@ def read_decisions(path: str | Path) -> tuple[str, list[Correction]]:
     name = body.get("report")
     if not _plain_name(name):
         problems.append(f"{where}: report {name!r} is not a plain file name")
+    sha256 = body.get("sha256")
+    if sha256 is not None and not (
+        isinstance(sha256, str) and _SHA256.fullmatch(sha256)
+    ):
+        problems.append(f"{where}: sha256 is not 64 lowercase hexadecimal digits")
     items = body.get("decisions")
     if not isinstance(items, list):
         problems.append(f"{where}: decisions must be a list")
@@ -77,7 +98,7 @@ def read_decisions(path: str | Path) -> tuple[str, list[Correction]]:
     ]
     if problems:
         raise CorrectionsError(problems)
-    return str(name), decisions
+    return Decisions(str(name), sha256, tuple(decisions))
 
 
 def _json(data: bytes, where: str) -> Any:
@@ -197,7 +218,8 @@ def merge_decisions(
     name or the existing corrections file are not right. ``dry_run`` checks
     all that and writes nothing (the command checks every file given first).
     """
-    name, items = read_decisions(decisions)
+    read = read_decisions(decisions)
+    name, items = read.report, read.items
     folder = Path(reports).resolve()
     report = folder / name
     if (
@@ -210,6 +232,7 @@ def merge_decisions(
                 f"{decisions}: the report {name!r} is not a file in {folder}; nothing written"
             ]
         )
+    _same_text(read, report, decisions)
     target = beside(report)
     if target.resolve().parent != folder:
         raise CorrectionsError([f"{target}: outside {folder}; nothing written"])
@@ -227,6 +250,35 @@ def merge_decisions(
         tuple(k for k in new if k not in before),
         tuple(k for k in new if k in before),
     )
+
+
+def _same_text(read: Decisions, report: Path, decisions: str | Path) -> None:
+    """Refuse decisions made on another text than the report's now.
+
+    The page records the SHA-256 of the text it showed; a report changed
+    since (edited, fetched again, another file of the same name) would get
+    decisions on cells that may now print other values. Each decision's
+    ``raw`` still guards it at every load, but a short ``raw`` (``5``)
+    guards little, so a changed text is refused here, before anything is written.
+    """
+    if read.sha256 is None:
+        return  # a file written by hand: each decision's raw guards it
+    try:
+        text = read_text(report).text
+    except GovDisclosureError as exc:
+        raise CorrectionsError(
+            [
+                f"{decisions}: the report {report} cannot be read ({exc}); nothing written"
+            ]
+        ) from exc
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != read.sha256:
+        raise CorrectionsError(
+            [
+                f"{decisions}: made on another text of {report.name} than the one in "
+                f"{report.parent} (their SHA-256 differ): review the report again and "
+                "decide on its page; nothing written"
+            ]
+        )
 
 
 def _write(target: Path, text: str) -> None:
