@@ -714,22 +714,69 @@ def _column_options(
     if number is None:
         return options
     digits = number.digits
-    size = len(digits)
     if offset == 0 and number.well_formed:
         whole = _piece(tokens[index], index, digits, value_type, first=True, last=True)
         if whole is not None:
             options.append((whole, k + 1, 0))
     if number.splittable:
-        stop = size + (0 if offset == 0 else 1)  # a first part is no whole
-        for end in range(offset + 1, stop):
-            start, stop_at = (size - end, size - offset) if reverse else (offset, end)
-            part = digits[start:stop_at]
-            if not valid_part(part):
-                continue
-            first, last = start == 0, stop_at == size
-            cut = _piece(tokens[index], index, part, value_type, first=first, last=last)
-            if cut is not None:
-                options.append((cut, k + 1, 0) if end == size else (cut, k, end))
+        cuts = (
+            _count_cuts if value_type is ValueType.INT and "." not in digits else _cuts
+        )
+        options += cuts(tokens[index], index, k, offset, value_type, reverse)
+    return options
+
+
+def _cuts(
+    token: Token, index: int, k: int, offset: int, value_type: ValueType, reverse: bool
+) -> list[_Option]:
+    """The glued parts of `_column_options`: each next part of ``token``'s run
+    from ``offset`` that can be a value of ``value_type``, with where reading
+    resumes after it."""
+    digits = token.number.digits if token.number else ""
+    size = len(digits)
+    options: list[_Option] = []
+    stop = size + (0 if offset == 0 else 1)  # a first part is no whole
+    for end in range(offset + 1, stop):
+        start, stop_at = (size - end, size - offset) if reverse else (offset, end)
+        part = digits[start:stop_at]
+        if not valid_part(part):
+            continue
+        first, last = start == 0, stop_at == size
+        cut = _piece(token, index, part, value_type, first=first, last=last)
+        if cut is not None:
+            options.append((cut, k + 1, 0) if end == size else (cut, k, end))
+    return options
+
+
+def _count_cuts(
+    token: Token, index: int, k: int, offset: int, value_type: ValueType, reverse: bool
+) -> list[_Option]:
+    """`_cuts` of a run without a decimal point into a count column (the
+    caller checked both): the same list, built with a few string tests per
+    part in place of `valid_part`, `convert` and `_piece`, as a glued row's
+    options are most of its parts, and most rows are counts.
+
+    What those say of such a part: a leading zero only in ``0`` itself; the
+    value its int; none where a minus sign falls on it (the first part), the
+    run's unit on the last; the text the part's, never the token's (the
+    whole run is no part).
+    """
+    number = token.number
+    if number is None:
+        return []
+    digits, unit = number.digits, number.unit
+    size = len(digits)
+    minus = number.sign is not None and number.sign < 0
+    options: list[_Option] = []
+    for end in range(offset + 1, size + (0 if offset == 0 else 1)):
+        start, stop_at = (size - end, size - offset) if reverse else (offset, end)
+        if digits[start] == "0" and stop_at - start > 1:
+            continue  # a leading zero
+        if (start == 0 and minus) or stop_at - start > MAX_NUMBER_DIGITS + 1:
+            continue  # a negative count; no figure
+        part = digits[start:stop_at]
+        cut = Piece(index, part, int(part), unit if stop_at == size else None, True)
+        options.append((cut, k + 1, 0) if end == size else (cut, k, end))
     return options
 
 

@@ -134,3 +134,51 @@ def test_fill_ahead_on_a_long_total_row() -> None:
     assert [[s.text for s in r if not isinstance(s, str)] for r in found] == [
         ["91358", "1708", "1107407", "8388", "87910", "782738", "2079509"]
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text("0123456789", min_size=2, max_size=14).filter(lambda d: d[0] != "0"),
+    st.sampled_from([None, 1, -1]),
+    st.sampled_from([None, "件"]),
+    st.booleans(),
+    st.data(),
+)
+def test_count_cuts_are_cuts(
+    digits: str,
+    sign: int | None,
+    unit: str | None,
+    reverse: bool,
+    data: st.DataObject,
+) -> None:
+    """`decode._count_cuts` (a count column, a run without a point) lists the
+    same parts, values, units and places as the general `decode._cuts`."""
+    token = Token(
+        TokenKind.VALUE,
+        digits,
+        0,
+        len(digits),
+        1,
+        0,
+        False,
+        number=NumberToken(sign, digits, unit),
+    )
+    offset = data.draw(st.integers(0, len(digits) - 1))
+    k = data.draw(st.integers(0, 2))
+    fast = decode._count_cuts(token, 3, k, offset, INT, reverse)
+    assert fast == decode._cuts(token, 3, k, offset, INT, reverse)
+    assert all(type(c[0].value) is int for c in fast)
+
+
+def test_count_cuts_of_a_run_with_zeros() -> None:
+    """``1020`` from the left: 1, 10, 102 (the whole run is no part); from
+    its second digit: only ``0`` (``02``, ``020`` have a leading zero)."""
+    token = _token("1020", 0)
+    cuts = decode._count_cuts(token, 0, 0, 0, INT, False)
+    assert [(c[0].text, c[0].value, c[1], c[2]) for c in cuts] == [
+        ("1", 1, 0, 1),
+        ("10", 10, 0, 2),
+        ("102", 102, 0, 3),
+    ]
+    later = decode._count_cuts(token, 0, 0, 1, INT, False)
+    assert [(c[0].text, c[0].value, c[1], c[2]) for c in later] == [("0", 0, 0, 2)]
