@@ -39,6 +39,14 @@ at once, they are not searched: a 三 total row of 33 digits that took
 18,000 states takes 800. Exact: only dead states are skipped, so the
 readings found, and their order, are the same.
 
+Work per option. The last columns of a part with one equation are filled
+by `_RowSearch._fill_ahead`: each place's options are listed once with what
+they add and the sums the next column needs (`_RowSearch._steps`), so an
+option costs an addition and a set look-up; a count column's glued parts
+are cut by `_count_cuts`. Both are shown equal to the general code (the
+same readings, in the same order, after the same states) by
+``tests/unit/test_decode_paths.py``.
+
 The bounds are explicit: more than `MAX_STATES` states visited,
 `MAX_SOLUTIONS` readings kept (over all blocks) or `MAX_DIGITS` digits in
 the row raises `DecodeBoundError`, and the caller
