@@ -39,6 +39,14 @@ at once, they are not searched: a 三 total row of 33 digits that took
 18,000 states takes 800. Exact: only dead states are skipped, so the
 readings found, and their order, are the same.
 
+Work per option. The last columns of a part with one equation are filled
+by `_RowSearch._fill_ahead`: each place's options are listed once with what
+they add and the sums the next column needs (`_RowSearch._steps`), so an
+option costs an addition and a set look-up; a count column's glued parts
+are cut by `_count_cuts`. Both are shown equal to the general code (the
+same readings, in the same order, after the same states) by
+``tests/unit/test_decode_paths.py``.
+
 The bounds are explicit: more than `MAX_STATES` states visited,
 `MAX_SOLUTIONS` readings kept (over all blocks) or `MAX_DIGITS` digits in
 the row raises `DecodeBoundError`, and the caller
@@ -95,6 +103,9 @@ _Place = tuple[int, int]
 Domain = AbstractSet[Value] | None
 #: A running sum of counts or amounts.
 _Sum = int | Decimal
+#: An option of `_RowSearch._steps`: the slot, where reading resumes, what it
+#: adds to the part's one equation, and the sums the next column needs.
+_Step = tuple[Slot, int, int, "_Sum", "set[_Sum] | None"]
 #: Sums kept per place of `_RowSearch._needed` before it leaves the place to
 #: the prunes: a place of the last three columns has a few hundred at most.
 MAX_NEEDED: Final = 1_000
@@ -246,6 +257,7 @@ class _RowSearch:
         self.options: dict[tuple[int, int, ValueType], list[_Option]] = {}
         self.left: dict[tuple[int, int, _Place], tuple[int, int, int]] = {}
         self.needed: dict[tuple[int, int, int, _Place, int], set[_Sum] | None] = {}
+        self.steps: dict[tuple[int, int, int, _Place, int], list[_Step]] = {}
         # the one equation of the part searched, and each column's coefficient in it
         self.single: int | None = None
         self.coef: list[int] = [0] * n
@@ -295,25 +307,91 @@ class _RowSearch:
         any_found = False
         live = self._live(column, k, offset, sums)
         if live if live is not None else self._reachable(column, k, offset, sums):
-            domain = self.domains[column]
-            ahead = self.single is not None and self.hi - column - 1 <= DEPTH
-            for slot, next_k, next_offset in self._options(column, k, offset):
-                if domain is not None and _value(slot) not in domain:
-                    continue
-                after = self._add(column, slot, sums)
-                if after is None:
-                    continue
-                if (
-                    ahead
-                    and self._live(column + 1, next_k, next_offset, after) is False
-                ):
-                    continue  # known dead: not even entered
-                self.slots[column] = slot
-                any_found |= self.fill(column + 1, next_k, next_offset, after)
+            single = self.single
+            if single is not None and self.hi - column - 1 <= DEPTH:
+                any_found = self._fill_ahead(column, k, offset, sums, single)
+            else:
+                any_found = self._fill_each(column, k, offset, sums, ahead=False)
             self.slots[column] = BLANK
         if not any_found:
             self.dead.add(state)
         return any_found
+
+    def _fill_each(
+        self, column: int, k: int, offset: int, sums: tuple[Value, ...], *, ahead: bool
+    ) -> bool:
+        """Fill ``column`` with each of its options in turn and search on.
+
+        With ``ahead`` (the part has one equation and the next column is
+        among its last `DEPTH`), a next state `_live` knows dead is not even
+        entered: `_fill_ahead` does the same with less work per option.
+        """
+        any_found = False
+        domain = self.domains[column]
+        for slot, next_k, next_offset in self._options(column, k, offset):
+            if domain is not None and _value(slot) not in domain:
+                continue
+            after = self._add(column, slot, sums)
+            if after is None:
+                continue
+            if ahead and self._live(column + 1, next_k, next_offset, after) is False:
+                continue  # known dead: not even entered
+            self.slots[column] = slot
+            any_found |= self.fill(column + 1, next_k, next_offset, after)
+        return any_found
+
+    def _fill_ahead(
+        self, column: int, k: int, offset: int, sums: tuple[Value, ...], single: int
+    ) -> bool:
+        """`_fill_each` with ``ahead``, for a part of one equation (``single``):
+        the same states entered in the same order.
+
+        The options that cannot be entered whatever the sums (past ``stop``,
+        out of the domain) are dropped once per place (`_steps`), each kept
+        one carries what it adds to the one running sum and the sums the next
+        column needs, so an option costs an addition and a set look-up
+        instead of a new tuple of sums and two calls.
+        """
+        closes = bool(self.closing[column])  # only the one equation can close
+        owed = sums[single]
+        head, tail = sums[:single], sums[single + 1 :]
+        any_found = False
+        for slot, next_k, next_offset, added, need in self._steps(column, k, offset):
+            after = owed + added  # type: ignore[operator]  # sums are never None
+            if closes:
+                if after != 0:
+                    continue  # the equation closes false
+                after = 0
+            if need is not None and after not in need:
+                continue  # known dead: not even entered
+            self.slots[column] = slot
+            any_found |= self.fill(
+                column + 1, next_k, next_offset, (*head, after, *tail)
+            )
+        return any_found
+
+    def _steps(self, column: int, k: int, offset: int) -> list[_Step]:
+        """The options of ``column`` at ``(k, offset)`` a next state can come
+        from (within ``stop``, ending there at the part's last column, in the
+        column's domain), each with what it adds to the part's one equation
+        and the sums the next column needs (`_needed`), for `_fill_ahead`."""
+        key = (column, k, offset, self.stop, self.hi)
+        steps = self.steps.get(key)
+        if steps is None:
+            steps = []
+            stop, domain, coef = self.stop, self.domains[column], self.coef[column]
+            for slot, next_k, next_offset in self._options(column, k, offset):
+                place = (next_k, next_offset)
+                if place > stop or (column + 1 == self.hi and place != stop):
+                    continue  # the next state ends no reading: fill returns at once
+                if domain is not None and _value(slot) not in domain:
+                    continue
+                value = slot.value if isinstance(slot, Piece) else None
+                added: _Sum = coef * value if value else 0  # as `_add` adds
+                need = self._needed(column + 1, next_k, next_offset)
+                steps.append((slot, next_k, next_offset, added, need))
+            self.steps[key] = steps
+        return steps
 
     def _live(
         self, column: int, k: int, offset: int, sums: tuple[Value, ...]
@@ -424,18 +502,24 @@ class _RowSearch:
                 value = _value(slot)
                 if domain is not None and value not in domain:
                     continue
-                child = (column + 1, next_k, next_offset, stop, hi)
+                less = coef * value if value and coef else 0
                 if last:
                     after: set[_Sum] | None = {0}
-                elif child in needed:
-                    after = needed[child]
                 else:
-                    after = self._needed(column + 1, next_k, next_offset)
-                if after is not None and value and coef:
-                    less = coef * value
-                    after = {owed - less for owed in after}
-                found |= after or set()
-                if after is None or len(found) > MAX_NEEDED:
+                    child = (column + 1, next_k, next_offset, stop, hi)
+                    after = (
+                        needed[child]
+                        if child in needed
+                        else self._needed(column + 1, next_k, next_offset)
+                    )
+                if after is None:
+                    too_many = True
+                    break
+                if less:
+                    found.update(owed - less for owed in after)
+                else:
+                    found |= after
+                if len(found) > MAX_NEEDED:
                     too_many = True
                     break
         needed[key] = None if too_many else found
@@ -638,22 +722,69 @@ def _column_options(
     if number is None:
         return options
     digits = number.digits
-    size = len(digits)
     if offset == 0 and number.well_formed:
         whole = _piece(tokens[index], index, digits, value_type, first=True, last=True)
         if whole is not None:
             options.append((whole, k + 1, 0))
     if number.splittable:
-        stop = size + (0 if offset == 0 else 1)  # a first part is no whole
-        for end in range(offset + 1, stop):
-            start, stop_at = (size - end, size - offset) if reverse else (offset, end)
-            part = digits[start:stop_at]
-            if not valid_part(part):
-                continue
-            first, last = start == 0, stop_at == size
-            cut = _piece(tokens[index], index, part, value_type, first=first, last=last)
-            if cut is not None:
-                options.append((cut, k + 1, 0) if end == size else (cut, k, end))
+        cuts = (
+            _count_cuts if value_type is ValueType.INT and "." not in digits else _cuts
+        )
+        options += cuts(tokens[index], index, k, offset, value_type, reverse)
+    return options
+
+
+def _cuts(
+    token: Token, index: int, k: int, offset: int, value_type: ValueType, reverse: bool
+) -> list[_Option]:
+    """The glued parts of `_column_options`: each next part of ``token``'s run
+    from ``offset`` that can be a value of ``value_type``, with where reading
+    resumes after it."""
+    digits = token.number.digits if token.number else ""
+    size = len(digits)
+    options: list[_Option] = []
+    stop = size + (0 if offset == 0 else 1)  # a first part is no whole
+    for end in range(offset + 1, stop):
+        start, stop_at = (size - end, size - offset) if reverse else (offset, end)
+        part = digits[start:stop_at]
+        if not valid_part(part):
+            continue
+        first, last = start == 0, stop_at == size
+        cut = _piece(token, index, part, value_type, first=first, last=last)
+        if cut is not None:
+            options.append((cut, k + 1, 0) if end == size else (cut, k, end))
+    return options
+
+
+def _count_cuts(
+    token: Token, index: int, k: int, offset: int, value_type: ValueType, reverse: bool
+) -> list[_Option]:
+    """`_cuts` of a run without a decimal point into a count column (the
+    caller checked both): the same list, built with a few string tests per
+    part in place of `valid_part`, `convert` and `_piece`, as a glued row's
+    options are most of its parts, and most rows are counts.
+
+    What those say of such a part: a leading zero only in ``0`` itself; the
+    value its int; none where a minus sign falls on it (the first part), the
+    run's unit on the last; the text the part's, never the token's (the
+    whole run is no part).
+    """
+    number = token.number
+    if number is None:
+        return []
+    digits, unit = number.digits, number.unit
+    size = len(digits)
+    minus = number.sign is not None and number.sign < 0
+    options: list[_Option] = []
+    for end in range(offset + 1, size + (0 if offset == 0 else 1)):
+        start, stop_at = (size - end, size - offset) if reverse else (offset, end)
+        if digits[start] == "0" and stop_at - start > 1:
+            continue  # a leading zero
+        if (start == 0 and minus) or stop_at - start > MAX_NUMBER_DIGITS + 1:
+            continue  # a negative count; no figure
+        part = digits[start:stop_at]
+        cut = Piece(index, part, int(part), unit if stop_at == size else None, True)
+        options.append((cut, k + 1, 0) if end == size else (cut, k, end))
     return options
 
 

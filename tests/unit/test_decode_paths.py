@@ -1,0 +1,184 @@
+"""The decoder's fast paths against the general code they stand for (issue 18).
+
+`decode._RowSearch._fill_ahead` is `_fill_each` with ``ahead`` for a part of
+one equation, with the work per option precomputed (`_steps`). Exactness is
+not enough: the same readings in the same order, and the same states visited
+(the `decode.MAX_STATES` bound must give up on the same rows), so both paths
+are run on the same rows and compared on all three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govdisclosure.model import Value
+from govdisclosure.pipeline import decode
+from govdisclosure.pipeline.decode import Constraint, DecodeBoundError, Domain
+from govdisclosure.pipeline.grid import Token, TokenKind
+from govdisclosure.pipeline.segment import Reading
+from govdisclosure.pipeline.values import NumberToken
+from govdisclosure.spec.model import ValueType
+
+INT = ValueType.INT
+
+
+def _token(digits: str, cell: int) -> Token:
+    return Token(
+        TokenKind.VALUE,
+        digits,
+        0,
+        len(digits),
+        1,
+        cell,
+        False,
+        number=NumberToken(None, digits, None),
+    )
+
+
+Row = tuple[list[Token], int, list[Constraint], list[Domain] | None]
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> Row:
+    """Glued rows of groups with a total (三: one group of up to six cells;
+    四: three groups of four), often adding up, in one or two runs,
+    sometimes with values allowed per column."""
+    groups = draw(st.sampled_from([1, 1, 2, 3]))
+    size = draw(st.integers(2, 6 if groups == 1 else 4))
+    first = draw(st.booleans())
+    cells: list[int] = []
+    constraints: list[Constraint] = []
+    for g in range(groups):
+        parts = draw(st.lists(st.integers(0, 99_999), min_size=size, max_size=size))
+        total = sum(parts) + draw(st.sampled_from([0, 0, 0, 1]))
+        cells += [total, *parts] if first else [*parts, total]
+        base = g * (size + 1)
+        at, rest = (base, base + 1) if first else (base + size, base)
+        constraints.append(((1, at), *((-1, rest + i) for i in range(size))))
+    text = "".join(str(c) for c in cells)
+    cut = draw(st.integers(0, len(text) - 1))
+    runs = [r for r in ([text[:cut], text[cut:]] if cut else [text]) if r]
+    width = len(cells)
+    domains: list[Domain] | None = None
+    if draw(st.booleans()):
+        known = [frozenset[Value]({c, 0}) for c in cells]
+        domains = [draw(st.sampled_from([None, known[j]])) for j in range(width)]
+    tokens = [_token(r, i) for i, r in enumerate(runs)]
+    return tokens, width, constraints, domains
+
+
+@contextmanager
+def _general() -> Iterator[None]:
+    """Every part searched by `_fill_each` alone, as before the fast path."""
+
+    def ahead(
+        self: decode._RowSearch,
+        column: int,
+        k: int,
+        offset: int,
+        sums: tuple[Value, ...],
+        single: int,
+    ) -> bool:
+        return self._fill_each(column, k, offset, sums, ahead=True)
+
+    with patch.object(decode._RowSearch, "_fill_ahead", ahead):
+        yield
+
+
+def _decoded(row: Row) -> tuple[list[Reading] | str | None, list[int]]:
+    """The row's readings (or that it passed the bounds) and the states each
+    search visited."""
+    tokens, width, constraints, domains = row
+    visited: list[int] = []
+    run = decode._RowSearch.run
+
+    def counted(self: decode._RowSearch) -> list[Reading]:
+        try:
+            return run(self)
+        finally:
+            visited.append(self.visited)
+
+    with patch.object(decode._RowSearch, "run", counted):
+        try:
+            found = decode.row_solutions(tokens, [INT] * width, constraints, domains)
+        except DecodeBoundError:
+            return "bound", visited
+    return found, visited
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows())
+def test_fill_ahead_is_fill_each(row: Row) -> None:
+    fast = _decoded(row)
+    with _general():
+        general = _decoded(row)
+    assert fast == general
+
+
+def test_fill_ahead_on_a_long_total_row() -> None:
+    """A 三 total row of 38 digits (gov-2021, glued): the one reading, by both paths."""
+    digits = "91358170811074078388879107827382079509"
+    constraints: list[Constraint] = [((1, 6), *((-1, j) for j in range(6)))]
+    row: Row = ([_token(digits, 0)], 7, constraints, None)
+    fast = _decoded(row)
+    with _general():
+        general = _decoded(row)
+    assert fast == general
+    found = fast[0]
+    assert isinstance(found, list)
+    assert [[s.text for s in r if not isinstance(s, str)] for r in found] == [
+        ["91358", "1708", "1107407", "8388", "87910", "782738", "2079509"]
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text("0123456789", min_size=2, max_size=14).filter(lambda d: d[0] != "0"),
+    st.sampled_from([None, 1, -1]),
+    st.sampled_from([None, "件"]),
+    st.booleans(),
+    st.data(),
+)
+def test_count_cuts_are_cuts(
+    digits: str,
+    sign: int | None,
+    unit: str | None,
+    reverse: bool,
+    data: st.DataObject,
+) -> None:
+    """`decode._count_cuts` (a count column, a run without a point) lists the
+    same parts, values, units and places as the general `decode._cuts`."""
+    token = Token(
+        TokenKind.VALUE,
+        digits,
+        0,
+        len(digits),
+        1,
+        0,
+        False,
+        number=NumberToken(sign, digits, unit),
+    )
+    offset = data.draw(st.integers(0, len(digits) - 1))
+    k = data.draw(st.integers(0, 2))
+    fast = decode._count_cuts(token, 3, k, offset, INT, reverse)
+    assert fast == decode._cuts(token, 3, k, offset, INT, reverse)
+    assert all(type(c[0].value) is int for c in fast)
+
+
+def test_count_cuts_of_a_run_with_zeros() -> None:
+    """``1020`` from the left: 1, 10, 102 (the whole run is no part); from
+    its second digit: only ``0`` (``02``, ``020`` have a leading zero)."""
+    token = _token("1020", 0)
+    cuts = decode._count_cuts(token, 0, 0, 0, INT, False)
+    assert [(c[0].text, c[0].value, c[1], c[2]) for c in cuts] == [
+        ("1", 1, 0, 1),
+        ("10", 10, 0, 2),
+        ("102", 102, 0, 3),
+    ]
+    later = decode._count_cuts(token, 0, 0, 1, INT, False)
+    assert [(c[0].text, c[0].value, c[1], c[2]) for c in later] == [("0", 0, 0, 2)]
