@@ -146,7 +146,7 @@ def test_counted_sets_give_what_the_sets_engine_gives(
         patch.setattr(sumsets, "MAX_SUMSET", limit)
         patch.setattr(sumsets, "_switch", lambda span: switch)
         ranges = sumsets._ranges(sets, constant)
-        counted = sumsets._by_counted(sets, constant, ranges, sumsets._span(ranges))
+        counted = sumsets._by_counted(sets, constant, ranges)
         assert counted == _by_sets(sets, constant)
 
 
@@ -174,7 +174,7 @@ def test_sides_given_up_where_they_meet() -> None:
     steps: list[int] = []
     step = sumsets._counted_step
 
-    def counted(*args: object) -> tuple[set[int | Decimal] | int, int]:
+    def counted(*args: object) -> tuple[set[int | Decimal] | sumsets._Bits, int]:
         steps.append(1)
         return step(*args)  # type: ignore[arg-type]
 
@@ -182,6 +182,36 @@ def test_sides_given_up_where_they_meet() -> None:
         patch.setattr(sumsets, "MAX_SUMSET", 600)
         patch.setattr(sumsets, "_counted_step", counted)
         ranges = sumsets._ranges(sets, -255_000)
-        assert sumsets._by_counted(sets, -255_000, ranges, 10**7) is None
+        assert sumsets._by_counted(sets, -255_000, ranges) is None
         assert _by_sets(sets, -255_000) is None
     assert len(steps) <= len(rows)
+
+
+@given(
+    st.sets(st.integers(-5_000, 5_000), max_size=40),
+    st.sets(st.integers(-5_000, 5_000), min_size=1, max_size=4),
+    st.integers(-8_000, 8_000),
+    st.integers(0, 8_000),
+)
+def test_sumset_is_the_filtered_comprehension(
+    last: set[int], values: set[int], low: int, width: int
+) -> None:
+    """`sumsets._sumset` (sums added in C, filtered only where one left the
+    window) holds what the plain comprehension holds."""
+    high = low + width
+    expected = {a + b for a in last for b in values if low <= a + b <= high}
+    assert sumsets._sumset(set(last), set(values), low, high) == expected
+
+
+def test_bits_are_kept_as_wide_as_their_window() -> None:
+    """A 7-figure total over rows of small readings: the sums span millions,
+    but the window they are kept in is as wide as the small readings."""
+    rows: list[list[int | Decimal]] = [[0, 1, 2, 3] for _ in range(8)]
+    sets = [set(r) for r in [*rows, [-1_000_007]]]
+    ranges = sumsets._ranges(sets, 1_000_000)
+    assert sumsets._span(ranges) > 1_000_000
+    step = sumsets._step(
+        sumsets._Bits(1, 1_000_000), [0, 1, 2, 3], 1_000_000, 1_000_003
+    )
+    assert step == sumsets._Bits(0b1111, 1_000_000)
+    assert _by_bits(sets, 1_000_000) == [{0, 1, 2, 3}] * 8 + [{-1_000_007}]
