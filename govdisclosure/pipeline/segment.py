@@ -175,10 +175,9 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
     readings: list[Reading] = []
     pieces: Pieces = {}
     for sequence in _sequences(tokens, values, n):
-        for reading in _placements(tokens, sequence, types, pieces):
-            readings.append(reading)
-            if len(readings) > MAX_READINGS:  # a guard: the count is a bound
-                raise TooManyReadingsError
+        readings += _placements(tokens, sequence, types, pieces)
+        if len(readings) > MAX_READINGS:  # a guard: the count is a bound
+            raise TooManyReadingsError
     if lost is not None:
         readings += _placements(tokens, lost, types, pieces, fill=LOST)
     return readings
@@ -460,23 +459,31 @@ def _piece(
     return Piece(index, text, value, unit, role != "whole")
 
 
-#: Pieces already converted in one row, by (token, digits, role, column type).
-Pieces = dict[tuple[int, str, Role, ValueType], Piece | None]
+#: The slots of numbers already converted in one row, by (token, digits,
+#: role): a number's slot in each column (None where its type refuses it).
+Pieces = dict[tuple[int, str, Role], list[Slot | None]]
 
 
-def _cached_piece(
+def _column_slots(
     tokens: Sequence[Token],
     pieces: Pieces,
-    index: int,
-    digits: str,
-    role: Role,
-    value_type: ValueType,
-) -> Piece | None:
-    """`_piece`, memoised per row: readings share most of their pieces."""
-    key = (index, digits, role, value_type)
-    if key not in pieces:
-        pieces[key] = _piece(tokens, index, digits, value_type, role=role)
-    return pieces[key]
+    number: tuple[int, str, Role],
+    types: Sequence[ValueType],
+) -> list[Slot | None]:
+    """A number's slot in each column, memoised per row: a row's sequences
+    share most of their numbers, and a number has one piece per column type."""
+    slots = pieces.get(number)
+    if slots is None:
+        index, digits, role = number
+        if role == "unread":
+            slots = [_unread(tokens, index)] * len(types)
+        else:
+            by_type = {
+                t: _piece(tokens, index, digits, t, role=role) for t in set(types)
+            }
+            slots = [by_type[t] for t in types]
+        pieces[number] = slots
+    return slots
 
 
 def _sequences(
@@ -562,23 +569,14 @@ def _placements(
     column's type refuses cuts off every placement putting it there.
     """
     n, m = len(types), len(sequence)
-    kinds = set(types)
-    table: list[list[Slot | None]] = []
-    for index, digits, role in sequence:
-        if role == "unread":
-            table.append([_unread(tokens, index)] * n)
-            continue
-        by_type = {
-            t: _cached_piece(tokens, pieces, index, digits, role, t) for t in kinds
-        }
-        table.append([by_type[t] for t in types])
-    if len(kinds) == 1 and n >= 2 and m <= n:
+    table = [_column_slots(tokens, pieces, number, types) for number in sequence]
+    if n >= 2 and m <= n and all(t is types[0] for t in types):
         # one column type: each number's slot is the same in every column, and
         # a placement is the same pick from them whatever the numbers are
         slots = (fill, *(row[0] for row in table))
         if None in slots:
             return []  # a number no column takes
-        return [pick(slots) for pick in _picks(n, m)]
+        return list(map(operator.call, _picks(n, m), itertools.repeat(slots)))
     fills = [(fill,) * g for g in range(n + 1)]
     out: list[Reading] = []
 
