@@ -531,25 +531,32 @@ def _most_parts(values: list[int], n: int) -> int:
 
 def _product(
     options: list[list[list[tuple[int, str, Role]]]], n: int
-) -> Iterator[list[tuple[int, str, Role]]]:
-    # the fewest numbers the options from k on can give: a walk that cannot
-    # fit them in the columns left stops there
+) -> list[list[tuple[int, str, Role]]]:
+    """Every choice of one option per token, joined, that fits ``n`` columns,
+    in the order of `itertools.product`.
+
+    Built a token at a time, breadth first: a partial sequence is dropped
+    as soon as the fewest numbers the tokens after it can give no longer
+    fit, so every partial kept ends in at least one sequence, and no level
+    holds more than the sequences listed (a list joined per option, not a
+    generator frame per step).
+    """
+    # the fewest numbers the options from k on can give
     fewest = [0] * (len(options) + 1)
     for k in range(len(options) - 1, -1, -1):
         fewest[k] = fewest[k + 1] + min((len(o) for o in options[k]), default=0)
-
-    def walk(
-        k: int, acc: list[tuple[int, str, Role]]
-    ) -> Iterator[list[tuple[int, str, Role]]]:
-        if len(acc) + fewest[k] > n:
-            return
-        if k == len(options):
-            yield acc
-            return
-        for opt in options[k]:
-            yield from walk(k + 1, acc + opt)
-
-    yield from walk(0, [])
+    if fewest[0] > n:
+        return []
+    partials: list[list[tuple[int, str, Role]]] = [[]]
+    for k, choices in enumerate(options):
+        room = n - fewest[k + 1]
+        partials = [
+            acc + opt
+            for acc in partials
+            for opt in choices
+            if len(acc) + len(opt) <= room
+        ]
+    return partials
 
 
 def _placements(

@@ -18,6 +18,7 @@ from govdisclosure.pipeline.segment import (
     Piece,
     Reading,
     TooManyReadingsError,
+    _product,
     row_readings,
 )
 from govdisclosure.pipeline.values import NumberToken, split_digits
@@ -222,3 +223,28 @@ def test_collapsed_groups_with_large_counts_are_searched_block_by_block(
     assert [tuple(_values(r)) for r in found] == [
         (8, 0, 0, 2853, 2861, 0, 1, 1, 421, 423, 0, 7, 0, 4, 11)
     ]
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(1, 4), min_size=0, max_size=3),
+        min_size=0,
+        max_size=6,
+    ),
+    st.integers(0, 12),
+)
+def test_sequences_are_the_fitting_choices_in_product_order(
+    lengths: list[list[int]], n: int
+) -> None:
+    """`segment._product` (built breadth first, pruned as it goes) lists
+    every choice of one option per token that fits ``n`` columns, in the
+    order of `itertools.product`, as the plain filter of it does."""
+    options = [
+        [[(k, str(o), "whole")] * size for o, size in enumerate(sizes)]
+        for k, sizes in enumerate(lengths)
+    ]
+    expected = [
+        [number for choice in combo for number in choice] for combo in product(*options)
+    ]
+    expected = [sequence for sequence in expected if len(sequence) <= n]
+    assert _product(options, n) == expected  # type: ignore[arg-type]
