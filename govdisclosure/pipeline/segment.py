@@ -26,7 +26,7 @@ import functools
 import itertools
 import math
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final, Literal, NamedTuple, cast
 
 from govdisclosure.model import Value
@@ -172,14 +172,12 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
         count += math.comb(n, len(lost))
     if count > MAX_READINGS:
         raise TooManyReadingsError
-    readings: list[Reading] = []
     pieces: Pieces = {}
-    for sequence in _sequences(tokens, values, n):
-        readings += _placements(tokens, sequence, types, pieces)
-        if len(readings) > MAX_READINGS:  # a guard: the count is a bound
-            raise TooManyReadingsError
+    readings = _all_placements(tokens, _sequences(tokens, values, n), types, pieces)
+    if len(readings) > MAX_READINGS:  # a guard: the count is a bound
+        raise TooManyReadingsError
     if lost is not None:
-        readings += _placements(tokens, lost, types, pieces, fill=LOST)
+        readings += _all_placements(tokens, [lost], types, pieces, fill=LOST)
     return readings
 
 
@@ -194,7 +192,7 @@ def lost_cell_readings(
     lost = _lost_cells(tokens, len(types))
     if lost is None:
         return []
-    return list(_placements(tokens, lost, types, {}, fill=LOST))
+    return _all_placements(tokens, [lost], types, {}, fill=LOST)
 
 
 def may_lose_cells(tokens: Sequence[Token], width: int) -> bool:
@@ -577,13 +575,6 @@ def _placements(
     """
     n, m = len(types), len(sequence)
     table = [_column_slots(tokens, pieces, number, types) for number in sequence]
-    if n >= 2 and m <= n and all(t is types[0] for t in types):
-        # one column type: each number's slot is the same in every column, and
-        # a placement is the same pick from them whatever the numbers are
-        slots = (fill, *(row[0] for row in table))
-        if None in slots:
-            return []  # a number no column takes
-        return list(map(operator.call, _picks(n, m), itertools.repeat(slots)))
     fills = [(fill,) * g for g in range(n + 1)]
     out: list[Reading] = []
 
@@ -607,6 +598,57 @@ def _placements(
     if m <= n:
         walk(0, 0, ())
     return out
+
+
+def _all_placements(
+    tokens: Sequence[Token],
+    sequences: Iterable[list[tuple[int, str, Role]]],
+    types: Sequence[ValueType],
+    pieces: Pieces,
+    fill: Slot = BLANK,
+) -> list[Reading]:
+    """The `_placements` of each sequence in turn, joined; where every
+    column has one type, by `_one_type_placements`, which lists the same."""
+    if len(types) >= 2 and all(t is types[0] for t in types):
+        return _one_type_placements(tokens, sequences, types, pieces, fill)
+    readings: list[Reading] = []
+    for sequence in sequences:
+        readings += _placements(tokens, sequence, types, pieces, fill)
+    return readings
+
+
+def _one_type_placements(
+    tokens: Sequence[Token],
+    sequences: Iterable[list[tuple[int, str, Role]]],
+    types: Sequence[ValueType],
+    pieces: Pieces,
+    fill: Slot = BLANK,
+) -> list[Reading]:
+    """`_placements` of each sequence, joined, for columns of one type.
+
+    Each number's slot is then the same in every column, and a placement is
+    the same pick from ``(fill, *slots)`` whatever the numbers are
+    (`_picks`): a pick in C per placement, and per sequence only its slots
+    looked up (a glued or aligned row has a thousand sequences).
+    """
+    n = len(types)
+    readings: list[Reading] = []
+    for sequence in sequences:
+        slots = (
+            fill,
+            *[
+                (pieces[x] if x in pieces else _column_slots(tokens, pieces, x, types))[
+                    0
+                ]
+                for x in sequence
+            ],
+        )
+        if len(sequence) > n or None in slots:
+            continue  # more numbers than columns, or one no column takes
+        readings += map(
+            operator.call, _picks(n, len(sequence)), itertools.repeat(slots)
+        )
+    return readings
 
 
 #: A placement: the slot of each column, picked from ``(fill, *numbers)``.

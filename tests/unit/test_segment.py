@@ -18,7 +18,10 @@ from govdisclosure.pipeline.segment import (
     Piece,
     Reading,
     TooManyReadingsError,
+    _one_type_placements,
+    _placements,
     _product,
+    _sequences,
     row_readings,
 )
 from govdisclosure.pipeline.values import NumberToken, split_digits
@@ -248,3 +251,28 @@ def test_sequences_are_the_fitting_choices_in_product_order(
     ]
     expected = [sequence for sequence in expected if len(sequence) <= n]
     assert _product(options, n) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2796\n3\n2799", "633741\n5\n633746", "000000\n0", "1.5\n20\n3", "*\n405\n06"],
+)
+@pytest.mark.parametrize("width", [2, 4, 7])
+def test_one_type_placements_are_the_general_ones(
+    spec2019: Spec, text: str, width: int
+) -> None:
+    """`segment._one_type_placements` (a pick in C per placement) lists, for
+    columns of one type, what `_placements` lists sequence by sequence."""
+    tokens = _row(spec2019, text)
+    values = [i for i, t in enumerate(tokens) if t.kind.value == "value"]
+    listed = 0
+    for types in ([INT] * width, [ValueType.DECIMAL] * width):
+        sequences = list(_sequences(tokens, values, width))
+        general = [
+            reading
+            for sequence in sequences
+            for reading in _placements(tokens, sequence, types, {})
+        ]
+        assert _one_type_placements(tokens, sequences, types, {}) == general
+        listed += len(general)
+    assert listed or width < 7  # seven columns take every row: readings compared
