@@ -53,6 +53,9 @@ MAX_COUNTED_SPAN: Final = 1 << 23
 
 UNSATISFIABLE: Final = "unsatisfiable"
 
+#: `_ranges`: the lows and highs of the partial sums, from the front and the back.
+_Ranges = tuple[list[_Number], ...]
+
 
 def kept_readings(
     contributions: Sequence[Sequence[_Number]], constant: _Number
@@ -93,17 +96,24 @@ def _possible(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]
     answer, and the one with less work is used: a row of hundreds of
     readings alone in its equation is a few hundred sums for the sets, but
     hundreds of shifts of an integer two million bits wide for the bits.
+    The bits' work is then that of their widest window (`_widest`), which
+    may be far narrower than the span, and at most `MAX_SPAN` wide.
     """
     if not _counts(sets, constant):
         return _by_sets(sets, constant)
     ranges = _ranges(sets, constant)
     span = _span(ranges)
     by_sets, safe = _sets_work(sets, ranges)
-    by_bits = 3 * sum(len(s) for s in sets) * (4 + span // 1_000)
-    if span <= MAX_SPAN and (not safe or by_bits < by_sets):
-        return _by_bits(sets, constant)  # the bits engine never gives up
-    if safe or span > MAX_COUNTED_SPAN:
-        return _by_sets(sets, constant)
+    if span <= MAX_SPAN and not safe:
+        return _by_bits(sets, constant, ranges)  # the bits engine never gives up
+    if safe:  # both exact: the one with less work
+        width = _widest(ranges)
+        by_bits = 3 * sum(len(s) for s in sets) * (4 + width // 1_000)
+        if width <= MAX_SPAN and by_bits < by_sets:
+            return _by_bits(sets, constant, ranges)
+        return _by_sets(sets, constant, ranges)
+    if span > MAX_COUNTED_SPAN:
+        return _by_sets(sets, constant, ranges)
     return _by_counted(sets, constant, ranges)
 
 
@@ -114,15 +124,20 @@ def _counts(sets: list[set[_Number]], constant: _Number) -> bool:
     )
 
 
-def _span(ranges: tuple[list[_Number], ...]) -> int:
+def _widest(ranges: _Ranges) -> int:
+    """The widest window partial sums are kept in (`_windows`): the width of
+    the bits engine's integers, at most the span."""
+    forward, backward = _windows(ranges)
+    return int(max(hi - lo for lo, hi in (*forward, *backward)))
+
+
+def _span(ranges: _Ranges) -> int:
     """The widest range of partial sums, from the front or from the back."""
     head_low, head_high, rest_low, rest_high = ranges
     return int(max(max(head_high) - min(head_low), max(rest_high) - min(rest_low)))
 
 
-def _sets_work(
-    sets: list[set[_Number]], ranges: tuple[list[_Number], ...]
-) -> tuple[int, bool]:
+def _sets_work(sets: list[set[_Number]], ranges: _Ranges) -> tuple[int, bool]:
     """The work of the sets engine (sums built and looked up, at most as many as
     it keeps before giving up), and whether it surely cannot give up.
 
@@ -158,9 +173,12 @@ def _sets_work(
 # --- sets ----------------------------------------------------------------------
 
 
-def _by_sets(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]] | None:
-    """Each row's values that the others complete, by sets of partial sums."""
-    sides = _leave_one_out(sets, constant)
+def _by_sets(
+    sets: list[set[_Number]], constant: _Number, ranges: _Ranges | None = None
+) -> list[set[_Number]] | None:
+    """Each row's values that the others complete, by sets of partial sums
+    (``ranges``: `_ranges` of them, where already computed)."""
+    sides = _leave_one_out(sets, constant, ranges or _ranges(sets, constant))
     if sides is None:
         return None
     prefix, suffix = sides
@@ -198,7 +216,7 @@ _Window = tuple[_Number, _Number]
 
 
 def _windows(
-    ranges: tuple[list[_Number], ...],
+    ranges: _Ranges,
 ) -> tuple[list[_Window], list[_Window]]:
     """Where partial sums are kept: ``forward[i]`` for the constant with the rows
     up to *i* (a prefix), ``backward[i]`` for the rows from *i* on (a suffix).
@@ -224,7 +242,7 @@ def _windows(
 
 
 def _leave_one_out(
-    sets: list[set[_Number]], constant: _Number
+    sets: list[set[_Number]], constant: _Number, ranges: _Ranges
 ) -> tuple[list[set[_Number]], list[set[_Number]]] | None:
     """Leave-one-out sumsets: ``prefix[i]`` sums the rows before *i* (with the
     constant), ``suffix[i]`` the rows from *i* on; None past `MAX_SUMSET`.
@@ -234,7 +252,7 @@ def _leave_one_out(
     completes it, so no row's value is kept through it, and leaving it out
     changes no answer, only how large the sets grow.
     """
-    forward, backward = _windows(_ranges(sets, constant))
+    forward, backward = _windows(ranges)
     prefix: list[set[_Number]] = [{constant}]
     for s, (lo, hi) in zip(sets, forward, strict=True):
         nxt = {a + b for a in prefix[-1] for b in s if lo <= a + b <= hi}
@@ -309,7 +327,7 @@ def _meets(head: _Bits, rest: _Bits, value: int) -> bool:
 
 
 def _int_windows(
-    ranges: tuple[list[_Number], ...],
+    ranges: _Ranges,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """`_windows` as the bits hold them: forward as they are, backward negated."""
     forward, backward = _windows(ranges)
@@ -319,7 +337,9 @@ def _int_windows(
     )
 
 
-def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
+def _by_bits(
+    sets: list[set[_Number]], constant: _Number, ranges: _Ranges | None = None
+) -> list[set[_Number]]:
     """Each row's values that the others complete, by partial sums held as bits.
 
     The sums before row *i* (with the constant) are ``prefix[i]``, those of
@@ -328,7 +348,7 @@ def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
     are never held, as in the sets engine.
     """
     ints = [sorted(int(v) for v in s) for s in sets]
-    forward, backward = _int_windows(_ranges(sets, constant))
+    forward, backward = _int_windows(ranges or _ranges(sets, constant))
     prefix = [_Bits(1, int(constant))]
     for values, (low, high) in zip(ints, forward, strict=True):
         prefix.append(_step(prefix[-1], values, low, high))
@@ -350,7 +370,7 @@ _Side = list[set[_Number] | _Bits]
 
 
 def _by_counted(
-    sets: list[set[_Number]], constant: _Number, ranges: tuple[list[_Number], ...]
+    sets: list[set[_Number]], constant: _Number, ranges: _Ranges
 ) -> list[set[_Number]] | None:
     """`_by_sets`' answer for counts whose sums span more than `MAX_SPAN`.
 

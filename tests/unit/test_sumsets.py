@@ -106,11 +106,17 @@ def _engine(
 
 
 def test_the_bits_engine_takes_counts_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Money (Decimal) and sums spanning more than `MAX_SPAN` go to the sets engine."""
+    """Money (Decimal) and sums kept in windows wider than `MAX_SPAN` go to
+    the sets engine. Sums that span more, but are kept in a narrow window
+    (the far reading is completed by no choice), take the bits where both
+    engines give the answer: the bits are only as wide as the window."""
     many: list[list[int | Decimal]] = [list(range(9)) for _ in range(5)]
     assert _engine(monkeypatch, [*many, [-20]]) == "bits"
     assert _engine(monkeypatch, [*many, [Decimal("1.5"), Decimal(-20)]]) == "sets"
-    assert _engine(monkeypatch, [*many, [0, -MAX_SPAN]]) == "sets"
+    wide = [[0, MAX_SPAN + 1], [0, -MAX_SPAN - 1]]
+    assert _engine(monkeypatch, [*many, *wide]) == "sets"
+    assert _engine(monkeypatch, [*many, [0, -MAX_SPAN]]) == "bits"
+    assert kept_readings([*many, [0, -MAX_SPAN]], 0) == [[0]] * 5 + [[0]]
 
 
 def test_the_cheaper_engine_where_both_give_the_answer(
