@@ -27,12 +27,13 @@ them to brute force and to each other); `_possible` picks one by its work:
 Every engine keeps the partial sums before row *i* within
 ``_windows(ranges)[0][i]`` and those from row *i* on within
 ``_windows(ranges)[1][i]``: the sums the rest can still bring back to 0.
+The bits of a side start at its window's low end (`_Bits`): an integer as
+wide as the window, which is most often far narrower than the span (a
+7-figure total over rows whose other readings are small).
 """
 
 from __future__ import annotations
 
-import itertools
-import operator
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final, NamedTuple
@@ -458,24 +459,11 @@ def _counted_step(
     low, high = bound
     if isinstance(last, set):
         lo, hi = (low, high) if sign == 1 else (-high, -low)
-        nxt = _sumset(last, values, lo, hi)
+        nxt = {a + b for a in last for b in values if lo <= a + b <= hi}
         size = len(nxt)
         return (_as_bits(nxt, sign) if size > _switch(high - low) else nxt), size
     window = _step(last, [sign * int(v) for v in values], low, high)
     return window, window.bits.bit_count()
-
-
-def _sumset(
-    last: set[_Number], values: set[_Number], low: _Number, high: _Number
-) -> set[_Number]:
-    """``{a + b for a in last for b in values if low <= a + b <= high}``, added
-    in C (a map per value) and filtered only where a sum left the window."""
-    sums: set[_Number] = set()
-    for b in values:
-        sums.update(map(operator.add, last, itertools.repeat(b)))
-    if sums and (min(sums) < low or max(sums) > high):
-        return {x for x in sums if low <= x <= high}
-    return sums
 
 
 def _as_bits(sums: set[_Number], sign: int) -> _Bits:

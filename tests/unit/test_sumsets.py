@@ -193,22 +193,6 @@ def test_sides_given_up_where_they_meet() -> None:
     assert len(steps) <= len(rows)
 
 
-@given(
-    st.sets(st.integers(-5_000, 5_000), max_size=40),
-    st.sets(st.integers(-5_000, 5_000), min_size=1, max_size=4),
-    st.integers(-8_000, 8_000),
-    st.integers(0, 8_000),
-)
-def test_sumset_is_the_filtered_comprehension(
-    last: set[int], values: set[int], low: int, width: int
-) -> None:
-    """`sumsets._sumset` (sums added in C, filtered only where one left the
-    window) holds what the plain comprehension holds."""
-    high = low + width
-    expected = {a + b for a in last for b in values if low <= a + b <= high}
-    assert sumsets._sumset(set(last), set(values), low, high) == expected
-
-
 def test_bits_are_kept_as_wide_as_their_window() -> None:
     """A 7-figure total over rows of small readings: the sums span millions,
     but the window they are kept in is as wide as the small readings."""
