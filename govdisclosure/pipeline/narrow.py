@@ -33,7 +33,9 @@ Three guards keep it honest and bounded:
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
@@ -646,7 +648,9 @@ def _without_lost(row: RowDraft) -> RowDraft:
 
 
 def _unlost(readings: Iterable[Reading]) -> Iterator[Reading]:
-    return (r for r in readings if not any(s is LOST for s in r))
+    # by identity (LOST equals MISSING and GAP), each slot tested in C
+    lost = itertools.repeat(LOST)
+    return (r for r in readings if not any(map(operator.is_, r, lost)))
 
 
 def _row_core(

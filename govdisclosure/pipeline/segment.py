@@ -26,7 +26,7 @@ import functools
 import itertools
 import math
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final, Literal, NamedTuple, cast
 
 from govdisclosure.model import Value
@@ -172,15 +172,12 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
         count += math.comb(n, len(lost))
     if count > MAX_READINGS:
         raise TooManyReadingsError
-    readings: list[Reading] = []
     pieces: Pieces = {}
-    for sequence in _sequences(tokens, values, n):
-        for reading in _placements(tokens, sequence, types, pieces):
-            readings.append(reading)
-            if len(readings) > MAX_READINGS:  # a guard: the count is a bound
-                raise TooManyReadingsError
+    readings = _all_placements(tokens, _sequences(tokens, values, n), types, pieces)
+    if len(readings) > MAX_READINGS:  # a guard: the count is a bound
+        raise TooManyReadingsError
     if lost is not None:
-        readings += _placements(tokens, lost, types, pieces, fill=LOST)
+        readings += _all_placements(tokens, [lost], types, pieces, fill=LOST)
     return readings
 
 
@@ -195,7 +192,7 @@ def lost_cell_readings(
     lost = _lost_cells(tokens, len(types))
     if lost is None:
         return []
-    return list(_placements(tokens, lost, types, {}, fill=LOST))
+    return _all_placements(tokens, [lost], types, {}, fill=LOST)
 
 
 def may_lose_cells(tokens: Sequence[Token], width: int) -> bool:
@@ -460,23 +457,31 @@ def _piece(
     return Piece(index, text, value, unit, role != "whole")
 
 
-#: Pieces already converted in one row, by (token, digits, role, column type).
-Pieces = dict[tuple[int, str, Role, ValueType], Piece | None]
+#: The slots of numbers already converted in one row, by (token, digits,
+#: role): a number's slot in each column (None where its type refuses it).
+Pieces = dict[tuple[int, str, Role], list[Slot | None]]
 
 
-def _cached_piece(
+def _column_slots(
     tokens: Sequence[Token],
     pieces: Pieces,
-    index: int,
-    digits: str,
-    role: Role,
-    value_type: ValueType,
-) -> Piece | None:
-    """`_piece`, memoised per row: readings share most of their pieces."""
-    key = (index, digits, role, value_type)
-    if key not in pieces:
-        pieces[key] = _piece(tokens, index, digits, value_type, role=role)
-    return pieces[key]
+    number: tuple[int, str, Role],
+    types: Sequence[ValueType],
+) -> list[Slot | None]:
+    """A number's slot in each column, memoised per row: a row's sequences
+    share most of their numbers, and a number has one piece per column type."""
+    slots = pieces.get(number)
+    if slots is None:
+        index, digits, role = number
+        if role == "unread":
+            slots = [_unread(tokens, index)] * len(types)
+        else:
+            by_type = {
+                t: _piece(tokens, index, digits, t, role=role) for t in set(types)
+            }
+            slots = [by_type[t] for t in types]
+        pieces[number] = slots
+    return slots
 
 
 def _sequences(
@@ -524,25 +529,32 @@ def _most_parts(values: list[int], n: int) -> int:
 
 def _product(
     options: list[list[list[tuple[int, str, Role]]]], n: int
-) -> Iterator[list[tuple[int, str, Role]]]:
-    # the fewest numbers the options from k on can give: a walk that cannot
-    # fit them in the columns left stops there
+) -> list[list[tuple[int, str, Role]]]:
+    """Every choice of one option per token, joined, that fits ``n`` columns,
+    in the order of `itertools.product`.
+
+    Built a token at a time, breadth first: a partial sequence is dropped
+    as soon as the fewest numbers the tokens after it can give no longer
+    fit, so every partial kept ends in at least one sequence, and no level
+    holds more than the sequences listed (a list joined per option, not a
+    generator frame per step).
+    """
+    # the fewest numbers the options from k on can give
     fewest = [0] * (len(options) + 1)
     for k in range(len(options) - 1, -1, -1):
         fewest[k] = fewest[k + 1] + min((len(o) for o in options[k]), default=0)
-
-    def walk(
-        k: int, acc: list[tuple[int, str, Role]]
-    ) -> Iterator[list[tuple[int, str, Role]]]:
-        if len(acc) + fewest[k] > n:
-            return
-        if k == len(options):
-            yield acc
-            return
-        for opt in options[k]:
-            yield from walk(k + 1, acc + opt)
-
-    yield from walk(0, [])
+    if fewest[0] > n:
+        return []
+    partials: list[list[tuple[int, str, Role]]] = [[]]
+    for k, choices in enumerate(options):
+        room = n - fewest[k + 1]
+        partials = [
+            acc + opt
+            for acc in partials
+            for opt in choices
+            if len(acc) + len(opt) <= room
+        ]
+    return partials
 
 
 def _placements(
@@ -562,23 +574,7 @@ def _placements(
     column's type refuses cuts off every placement putting it there.
     """
     n, m = len(types), len(sequence)
-    kinds = set(types)
-    table: list[list[Slot | None]] = []
-    for index, digits, role in sequence:
-        if role == "unread":
-            table.append([_unread(tokens, index)] * n)
-            continue
-        by_type = {
-            t: _cached_piece(tokens, pieces, index, digits, role, t) for t in kinds
-        }
-        table.append([by_type[t] for t in types])
-    if len(kinds) == 1 and n >= 2 and m <= n:
-        # one column type: each number's slot is the same in every column, and
-        # a placement is the same pick from them whatever the numbers are
-        slots = (fill, *(row[0] for row in table))
-        if None in slots:
-            return []  # a number no column takes
-        return [pick(slots) for pick in _picks(n, m)]
+    table = [_column_slots(tokens, pieces, number, types) for number in sequence]
     fills = [(fill,) * g for g in range(n + 1)]
     out: list[Reading] = []
 
@@ -602,6 +598,57 @@ def _placements(
     if m <= n:
         walk(0, 0, ())
     return out
+
+
+def _all_placements(
+    tokens: Sequence[Token],
+    sequences: Iterable[list[tuple[int, str, Role]]],
+    types: Sequence[ValueType],
+    pieces: Pieces,
+    fill: Slot = BLANK,
+) -> list[Reading]:
+    """The `_placements` of each sequence in turn, joined; where every
+    column has one type, by `_one_type_placements`, which lists the same."""
+    if len(types) >= 2 and all(t is types[0] for t in types):
+        return _one_type_placements(tokens, sequences, types, pieces, fill)
+    readings: list[Reading] = []
+    for sequence in sequences:
+        readings += _placements(tokens, sequence, types, pieces, fill)
+    return readings
+
+
+def _one_type_placements(
+    tokens: Sequence[Token],
+    sequences: Iterable[list[tuple[int, str, Role]]],
+    types: Sequence[ValueType],
+    pieces: Pieces,
+    fill: Slot = BLANK,
+) -> list[Reading]:
+    """`_placements` of each sequence, joined, for columns of one type.
+
+    Each number's slot is then the same in every column, and a placement is
+    the same pick from ``(fill, *slots)`` whatever the numbers are
+    (`_picks`): a pick in C per placement, and per sequence only its slots
+    looked up (a glued or aligned row has a thousand sequences).
+    """
+    n = len(types)
+    readings: list[Reading] = []
+    for sequence in sequences:
+        slots = (
+            fill,
+            *[
+                (pieces[x] if x in pieces else _column_slots(tokens, pieces, x, types))[
+                    0
+                ]
+                for x in sequence
+            ],
+        )
+        if len(sequence) > n or None in slots:
+            continue  # more numbers than columns, or one no column takes
+        readings += map(
+            operator.call, _picks(n, len(sequence)), itertools.repeat(slots)
+        )
+    return readings
 
 
 #: A placement: the slot of each column, picked from ``(fill, *numbers)``.

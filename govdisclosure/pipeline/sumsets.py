@@ -27,13 +27,16 @@ them to brute force and to each other); `_possible` picks one by its work:
 Every engine keeps the partial sums before row *i* within
 ``_windows(ranges)[0][i]`` and those from row *i* on within
 ``_windows(ranges)[1][i]``: the sums the rest can still bring back to 0.
+The bits of a side start at its window's low end (`_Bits`): an integer as
+wide as the window, which is most often far narrower than the span (a
+7-figure total over rows whose other readings are small).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = ["MAX_SPAN", "MAX_SUMSET", "UNSATISFIABLE", "kept_readings"]
 
@@ -50,6 +53,9 @@ MAX_SPAN: Final = 1 << 21
 MAX_COUNTED_SPAN: Final = 1 << 23
 
 UNSATISFIABLE: Final = "unsatisfiable"
+
+#: `_ranges`: the lows and highs of the partial sums, from the front and the back.
+_Ranges = tuple[list[_Number], ...]
 
 
 def kept_readings(
@@ -70,7 +76,10 @@ def kept_readings(
     if possible is None:
         return None
     keep: list[list[int]] = []
-    for row_values, values in zip(contributions, possible, strict=True):
+    for row_values, distinct, values in zip(contributions, sets, possible, strict=True):
+        if len(values) == len(distinct):  # every value kept: every reading is
+            keep.append(list(range(len(row_values))))
+            continue
         keep.append([k for k, v in enumerate(row_values) if v in values])
         if not keep[-1]:
             return UNSATISFIABLE
@@ -88,18 +97,25 @@ def _possible(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]
     answer, and the one with less work is used: a row of hundreds of
     readings alone in its equation is a few hundred sums for the sets, but
     hundreds of shifts of an integer two million bits wide for the bits.
+    The bits' work is then that of their widest window (`_widest`), which
+    may be far narrower than the span, and at most `MAX_SPAN` wide.
     """
     if not _counts(sets, constant):
         return _by_sets(sets, constant)
     ranges = _ranges(sets, constant)
     span = _span(ranges)
     by_sets, safe = _sets_work(sets, ranges)
-    by_bits = 3 * sum(len(s) for s in sets) * (4 + span // 1_000)
-    if span <= MAX_SPAN and (not safe or by_bits < by_sets):
-        return _by_bits(sets, constant)  # the bits engine never gives up
-    if safe or span > MAX_COUNTED_SPAN:
-        return _by_sets(sets, constant)
-    return _by_counted(sets, constant, ranges, span)
+    if span <= MAX_SPAN and not safe:
+        return _by_bits(sets, constant, ranges)  # the bits engine never gives up
+    if safe:  # both exact: the one with less work
+        width = _widest(ranges)
+        by_bits = 3 * sum(len(s) for s in sets) * (4 + width // 1_000)
+        if width <= MAX_SPAN and by_bits < by_sets:
+            return _by_bits(sets, constant, ranges)
+        return _by_sets(sets, constant, ranges)
+    if span > MAX_COUNTED_SPAN:
+        return _by_sets(sets, constant, ranges)
+    return _by_counted(sets, constant, ranges)
 
 
 def _counts(sets: list[set[_Number]], constant: _Number) -> bool:
@@ -109,15 +125,20 @@ def _counts(sets: list[set[_Number]], constant: _Number) -> bool:
     )
 
 
-def _span(ranges: tuple[list[_Number], ...]) -> int:
+def _widest(ranges: _Ranges) -> int:
+    """The widest window partial sums are kept in (`_windows`): the width of
+    the bits engine's integers, at most the span."""
+    forward, backward = _windows(ranges)
+    return int(max(hi - lo for lo, hi in (*forward, *backward)))
+
+
+def _span(ranges: _Ranges) -> int:
     """The widest range of partial sums, from the front or from the back."""
     head_low, head_high, rest_low, rest_high = ranges
     return int(max(max(head_high) - min(head_low), max(rest_high) - min(rest_low)))
 
 
-def _sets_work(
-    sets: list[set[_Number]], ranges: tuple[list[_Number], ...]
-) -> tuple[int, bool]:
+def _sets_work(sets: list[set[_Number]], ranges: _Ranges) -> tuple[int, bool]:
     """The work of the sets engine (sums built and looked up, at most as many as
     it keeps before giving up), and whether it surely cannot give up.
 
@@ -153,9 +174,12 @@ def _sets_work(
 # --- sets ----------------------------------------------------------------------
 
 
-def _by_sets(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]] | None:
-    """Each row's values that the others complete, by sets of partial sums."""
-    sides = _leave_one_out(sets, constant)
+def _by_sets(
+    sets: list[set[_Number]], constant: _Number, ranges: _Ranges | None = None
+) -> list[set[_Number]] | None:
+    """Each row's values that the others complete, by sets of partial sums
+    (``ranges``: `_ranges` of them, where already computed)."""
+    sides = _leave_one_out(sets, constant, ranges or _ranges(sets, constant))
     if sides is None:
         return None
     prefix, suffix = sides
@@ -193,7 +217,7 @@ _Window = tuple[_Number, _Number]
 
 
 def _windows(
-    ranges: tuple[list[_Number], ...],
+    ranges: _Ranges,
 ) -> tuple[list[_Window], list[_Window]]:
     """Where partial sums are kept: ``forward[i]`` for the constant with the rows
     up to *i* (a prefix), ``backward[i]`` for the rows from *i* on (a suffix).
@@ -219,7 +243,7 @@ def _windows(
 
 
 def _leave_one_out(
-    sets: list[set[_Number]], constant: _Number
+    sets: list[set[_Number]], constant: _Number, ranges: _Ranges
 ) -> tuple[list[set[_Number]], list[set[_Number]]] | None:
     """Leave-one-out sumsets: ``prefix[i]`` sums the rows before *i* (with the
     constant), ``suffix[i]`` the rows from *i* on; None past `MAX_SUMSET`.
@@ -229,7 +253,7 @@ def _leave_one_out(
     completes it, so no row's value is kept through it, and leaving it out
     changes no answer, only how large the sets grow.
     """
-    forward, backward = _windows(_ranges(sets, constant))
+    forward, backward = _windows(ranges)
     prefix: list[set[_Number]] = [{constant}]
     for s, (lo, hi) in zip(sets, forward, strict=True):
         nxt = {a + b for a in prefix[-1] for b in s if lo <= a + b <= hi}
@@ -264,89 +288,102 @@ def _completable(
 # --- bits ----------------------------------------------------------------------
 
 
-def _shift(bits: int, by: int) -> int:
-    return bits << by if by >= 0 else bits >> -by
+class _Bits(NamedTuple):
+    """Partial sums as the bits of one integer: bit ``k`` is the number
+    ``base + k``, a sum ``a`` before a row as itself, a sum ``s`` of the rows
+    from a row on negated (``-s``), so that ``a + v + s == 0`` reads as the
+    same number on both sides once ``v`` is added to ``a``.
+
+    The base is the low end of the window the sums are kept in (`_windows`):
+    the integer is only as wide as the window, which is most often far
+    narrower than the span of all the sums (a 7-figure total over rows whose
+    other readings are small).
+    """
+
+    bits: int
+    base: int
 
 
-def _window(bits: int, low: int, high: int) -> int:
-    """Only the bits ``low`` to ``high`` (inclusive) of ``bits``."""
-    low = max(low, 0)
+def _step(side: _Bits, values: Sequence[int], low: int, high: int) -> _Bits:
+    """``side`` plus each of ``values``, kept within ``low``..``high`` (inclusive)."""
     if high < low:
-        return 0
-    return bits & (((1 << (high - low + 1)) - 1) << low)
+        return _Bits(0, low)
+    width = high - low + 1
+    bits = 0
+    for v in values:
+        by = side.base + v - low
+        if by >= width:
+            continue  # every sum lands past the window
+        bits |= side.bits << by if by >= 0 else side.bits >> -by
+    return _Bits(bits & ((1 << width) - 1), low)
 
 
-def _offsets(ranges: tuple[list[_Number], ...]) -> tuple[int, int]:
-    """``front`` and ``back``: the offsets that put every partial sum at a bit
-    of 0 or more, forward (bit ``a + front``) and backward (bit ``back - s``)."""
-    head_low, _, _, rest_high = ranges
-    return int(-min(head_low)), int(max(rest_high))
+def _meets(head: _Bits, rest: _Bits, value: int) -> bool:
+    """Whether some ``a`` of ``head`` plus ``value`` is some ``-s`` of ``rest``."""
+    by = head.base + value - rest.base
+    if by >= rest.bits.bit_length():
+        return False  # every sum lands past the other side's
+    shifted = head.bits << by if by >= 0 else head.bits >> -by
+    return bool(shifted & rest.bits)
 
 
-def _by_bits(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]:
+def _int_windows(
+    ranges: _Ranges,
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """`_windows` as the bits hold them: forward as they are, backward negated."""
+    forward, backward = _windows(ranges)
+    return (
+        [(int(lo), int(hi)) for lo, hi in forward],
+        [(-int(hi), -int(lo)) for lo, hi in backward],
+    )
+
+
+def _by_bits(
+    sets: list[set[_Number]], constant: _Number, ranges: _Ranges | None = None
+) -> list[set[_Number]]:
     """Each row's values that the others complete, by partial sums held as bits.
 
-    The sums before row *i* (with the constant) are bit ``a + front`` of
-    ``prefix[i]``; the sums of the rows from *i* on are held negated, bit
-    ``back - s`` of ``suffix[i]``, so that ``a + v + s == 0`` reads as a bit
-    both share once ``suffix[i + 1]`` is shifted by ``front - back - v``.
-    ``front`` and ``back`` put every partial sum at a bit of 0 or more.
-    Partial sums outside the range the rest can bring back to 0 are
-    masked out as they are built, as in the sets engine.
+    The sums before row *i* (with the constant) are ``prefix[i]``, those of
+    the rows from *i* on ``suffix[i]``, negated (`_Bits`), each kept within
+    its window: partial sums outside the range the rest can bring back to 0
+    are never held, as in the sets engine.
     """
     ints = [sorted(int(v) for v in s) for s in sets]
-    ranges = _ranges(sets, constant)
-    front, back = _offsets(ranges)
-    forward, backward = _windows(ranges)
-    prefix = [1 << (int(constant) + front)]
+    forward, backward = _int_windows(ranges or _ranges(sets, constant))
+    prefix = [_Bits(1, int(constant))]
     for values, (low, high) in zip(ints, forward, strict=True):
-        bits = 0
-        for v in values:
-            bits |= _shift(prefix[-1], v)
-        prefix.append(_window(bits, int(low) + front, int(high) + front))
-    suffix = [1 << back]
+        prefix.append(_step(prefix[-1], values, low, high))
+    suffix = [_Bits(1, 0)]
     for i in range(len(ints) - 1, -1, -1):
-        bits = 0
-        for v in ints[i]:
-            bits |= _shift(suffix[-1], -v)
         low, high = backward[i]
-        suffix.append(_window(bits, back - int(high), back - int(low)))
+        suffix.append(_step(suffix[-1], [-v for v in ints[i]], low, high))
     suffix.reverse()
     return [
-        {v for v in values if prefix[i] & _shift(suffix[i + 1], front - back - v)}
+        {v for v in values if _meets(prefix[i], suffix[i + 1], v)}
         for i, values in enumerate(ints)
     ]
 
 
 # --- sets, counted by bits past their size -------------------------------------
 
-#: One side of the partial sums: a set, or the bits of one integer.
-_Side = list[set[_Number] | int]
+#: One side of the partial sums: a set (of the sums themselves), or `_Bits`.
+_Side = list[set[_Number] | _Bits]
 
 
 def _by_counted(
-    sets: list[set[_Number]],
-    constant: _Number,
-    ranges: tuple[list[_Number], ...],
-    span: int,
+    sets: list[set[_Number]], constant: _Number, ranges: _Ranges
 ) -> list[set[_Number]] | None:
     """`_by_sets`' answer for counts whose sums span more than `MAX_SPAN`.
 
     The sets engine gives up there past `MAX_SUMSET` sums; sets of tens of
     thousands of sums, built only to be given up, take a tenth of a second.
     The same partial sums (the same prune by range) are held as sets while
-    they are few, and as bits (`_by_bits`' layout) once they are more than
-    `_switch` says; the sums a side holds are counted either way (a set's
-    size, an integer's bits set), so it gives up exactly where the sets
-    engine would (`_counted_sides`), and otherwise gives its exact answer.
+    they are few, and as bits (`_Bits`) once they are more than `_switch`
+    says; the sums a side holds are counted either way (a set's size, an
+    integer's bits set), so it gives up exactly where the sets engine would
+    (`_counted_sides`), and otherwise gives its exact answer.
     """
-    front, back = _offsets(ranges)
-    forward, backward = (
-        [(int(lo), int(hi)) for lo, hi in side] for side in _windows(ranges)
-    )
-    sides = _counted_sides(
-        sets, int(constant), (forward, backward), (front, back), _switch(span)
-    )
+    sides = _counted_sides(sets, int(constant), _int_windows(ranges))
     if sides is None:
         return None
     prefix, suffix = sides
@@ -356,29 +393,27 @@ def _by_counted(
         if isinstance(head, set) and isinstance(rest, set):
             out.append(_completable(values, head, rest) or set())
             continue
-        head = head if isinstance(head, int) else _as_bits(head, 1, front)
-        rest = rest if isinstance(rest, int) else _as_bits(rest, -1, back)
-        out.append({v for v in values if head & _shift(rest, front - back - int(v))})
+        head = head if isinstance(head, _Bits) else _as_bits(head, 1)
+        rest = rest if isinstance(rest, _Bits) else _as_bits(rest, -1)
+        out.append({v for v in values if _meets(head, rest, int(v))})
     return out
 
 
-def _switch(span: int) -> int:
+def _switch(width: int) -> int:
     """The sums past which a side is held as bits: where one shift of a
-    ``span``-bit integer costs less than putting that many sums in a set
+    ``width``-bit integer costs less than putting that many sums in a set
     (measured: about one sum per two thousand bits)."""
-    return max(span // 2_000, 64)
+    return max(width // 2_000, 64)
 
 
 def _counted_sides(
     sets: list[set[_Number]],
     start: int,
     bounds: tuple[list[tuple[int, int]], list[tuple[int, int]]],
-    offsets: tuple[int, int],
-    switch: int,
 ) -> tuple[_Side, _Side] | None:
     """The partial sums before each row (from ``start``) and from each row on,
-    each kept within its row's ``bounds`` (forward, backward); None where
-    the sets engine gives up.
+    each kept within its row's ``bounds`` (`_int_windows`: forward, and
+    backward negated); None where the sets engine gives up.
 
     It gives up where a side holds more than `MAX_SUMSET` sums, or where the
     sums before row *i* times those after it pass ``MAX_SUMSET * 4``
@@ -389,22 +424,17 @@ def _counted_sides(
     the other end, small there, has met it.
     """
     n = len(sets)
-    front, back = offsets
     prefix: _Side = [{start}] * (n + 1)  # placeholders, each built below
     suffix: _Side = [{0}] * (n + 1)
     before: list[int | None] = [1, *([None] * n)]
     after: list[int | None] = [*([None] * n), 1]
     for t in range(n):
-        prefix[t + 1], size = _counted_step(
-            prefix[t], sets[t], bounds[0][t], (1, front), switch
-        )
+        prefix[t + 1], size = _counted_step(prefix[t], sets[t], bounds[0][t], 1)
         before[t + 1] = size
         if _too_many(size, after[t + 2] if t + 2 <= n else None):
             return None
         j = n - 1 - t
-        suffix[j], size = _counted_step(
-            suffix[j + 1], sets[j], bounds[1][j], (-1, back), switch
-        )
+        suffix[j], size = _counted_step(suffix[j + 1], sets[j], bounds[1][j], -1)
         after[j] = size
         if _too_many(size, before[j - 1] if j >= 1 else None):
             return None
@@ -418,38 +448,33 @@ def _too_many(size: int, other: int | None) -> bool:
 
 
 def _counted_step(
-    last: set[_Number] | int,
-    values: set[_Number],
-    bound: tuple[int, int],
-    layout: tuple[int, int],
-    switch: int,
-) -> tuple[set[_Number] | int, int]:
+    last: set[_Number] | _Bits, values: set[_Number], bound: tuple[int, int], sign: int
+) -> tuple[set[_Number] | _Bits, int]:
     """The partial sums ``last`` plus each of a row's ``values``, kept within
-    ``bound``, and how many they are: a set up to ``switch`` sums, bits past.
+    ``bound``, and how many they are: a set up to `_switch` sums, bits past.
 
-    ``layout`` ``(sign, offset)``: sum ``x`` is bit ``sign·x + offset``.
+    ``sign`` 1 for sums before a row, -1 for sums from a row on: ``bound``
+    is the window of ``sign·sum`` (`_Bits`' number), as `_int_windows` gives.
     """
-    lo, hi = bound
-    sign, offset = layout
+    low, high = bound
     if isinstance(last, set):
+        lo, hi = (low, high) if sign == 1 else (-high, -low)
         nxt = {a + b for a in last for b in values if lo <= a + b <= hi}
         size = len(nxt)
-        return (_as_bits(nxt, sign, offset) if size > switch else nxt), size
-    bits = 0
-    for v in values:
-        bits |= _shift(last, sign * int(v))
-    low, high = sorted((sign * lo + offset, sign * hi + offset))
-    window = _window(bits, low, high)
-    return window, window.bit_count()
+        return (_as_bits(nxt, sign) if size > _switch(high - low) else nxt), size
+    window = _step(last, [sign * int(v) for v in values], low, high)
+    return window, window.bits.bit_count()
 
 
-def _as_bits(sums: set[_Number], sign: int, offset: int) -> int:
-    """``sums`` as bits: sum ``x`` is bit ``sign·x + offset`` (built in a byte
-    array, one pass: or-ing each bit into a wide integer would copy it each time)."""
-    places = [sign * int(x) + offset for x in sums]
+def _as_bits(sums: set[_Number], sign: int) -> _Bits:
+    """``sums`` as bits of ``sign·sum`` (built in a byte array, one pass:
+    or-ing each bit into a wide integer would copy it each time)."""
+    places = [sign * int(x) for x in sums]
     if not places:
-        return 0
-    buffer = bytearray(max(places) // 8 + 1)
+        return _Bits(0, 0)
+    base = min(places)
+    buffer = bytearray((max(places) - base) // 8 + 1)
     for place in places:
+        place -= base
         buffer[place >> 3] |= 1 << (place & 7)
-    return int.from_bytes(buffer, "little")
+    return _Bits(int.from_bytes(buffer, "little"), base)

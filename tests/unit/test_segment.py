@@ -18,6 +18,10 @@ from govdisclosure.pipeline.segment import (
     Piece,
     Reading,
     TooManyReadingsError,
+    _one_type_placements,
+    _placements,
+    _product,
+    _sequences,
     row_readings,
 )
 from govdisclosure.pipeline.values import NumberToken, split_digits
@@ -222,3 +226,53 @@ def test_collapsed_groups_with_large_counts_are_searched_block_by_block(
     assert [tuple(_values(r)) for r in found] == [
         (8, 0, 0, 2853, 2861, 0, 1, 1, 421, 423, 0, 7, 0, 4, 11)
     ]
+
+
+@given(
+    st.lists(
+        st.lists(st.integers(1, 4), min_size=0, max_size=3),
+        min_size=0,
+        max_size=6,
+    ),
+    st.integers(0, 12),
+)
+def test_sequences_are_the_fitting_choices_in_product_order(
+    lengths: list[list[int]], n: int
+) -> None:
+    """`segment._product` (built breadth first, pruned as it goes) lists
+    every choice of one option per token that fits ``n`` columns, in the
+    order of `itertools.product`, as the plain filter of it does."""
+    options = [
+        [[(k, str(o), "whole")] * size for o, size in enumerate(sizes)]
+        for k, sizes in enumerate(lengths)
+    ]
+    expected = [
+        [number for choice in combo for number in choice] for combo in product(*options)
+    ]
+    expected = [sequence for sequence in expected if len(sequence) <= n]
+    assert _product(options, n) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2796\n3\n2799", "633741\n5\n633746", "000000\n0", "1.5\n20\n3", "*\n405\n06"],
+)
+@pytest.mark.parametrize("width", [2, 4, 7])
+def test_one_type_placements_are_the_general_ones(
+    spec2019: Spec, text: str, width: int
+) -> None:
+    """`segment._one_type_placements` (a pick in C per placement) lists, for
+    columns of one type, what `_placements` lists sequence by sequence."""
+    tokens = _row(spec2019, text)
+    values = [i for i, t in enumerate(tokens) if t.kind.value == "value"]
+    listed = 0
+    for types in ([INT] * width, [ValueType.DECIMAL] * width):
+        sequences = list(_sequences(tokens, values, width))
+        general = [
+            reading
+            for sequence in sequences
+            for reading in _placements(tokens, sequence, types, {})
+        ]
+        assert _one_type_placements(tokens, sequences, types, {}) == general
+        listed += len(general)
+    assert listed or width < 7  # seven columns take every row: readings compared

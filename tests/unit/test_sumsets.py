@@ -106,11 +106,17 @@ def _engine(
 
 
 def test_the_bits_engine_takes_counts_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Money (Decimal) and sums spanning more than `MAX_SPAN` go to the sets engine."""
+    """Money (Decimal) and sums kept in windows wider than `MAX_SPAN` go to
+    the sets engine. Sums that span more, but are kept in a narrow window
+    (the far reading is completed by no choice), take the bits where both
+    engines give the answer: the bits are only as wide as the window."""
     many: list[list[int | Decimal]] = [list(range(9)) for _ in range(5)]
     assert _engine(monkeypatch, [*many, [-20]]) == "bits"
     assert _engine(monkeypatch, [*many, [Decimal("1.5"), Decimal(-20)]]) == "sets"
-    assert _engine(monkeypatch, [*many, [0, -MAX_SPAN]]) == "sets"
+    wide = [[0, MAX_SPAN + 1], [0, -MAX_SPAN - 1]]
+    assert _engine(monkeypatch, [*many, *wide]) == "sets"
+    assert _engine(monkeypatch, [*many, [0, -MAX_SPAN]]) == "bits"
+    assert kept_readings([*many, [0, -MAX_SPAN]], 0) == [[0]] * 5 + [[0]]
 
 
 def test_the_cheaper_engine_where_both_give_the_answer(
@@ -146,7 +152,7 @@ def test_counted_sets_give_what_the_sets_engine_gives(
         patch.setattr(sumsets, "MAX_SUMSET", limit)
         patch.setattr(sumsets, "_switch", lambda span: switch)
         ranges = sumsets._ranges(sets, constant)
-        counted = sumsets._by_counted(sets, constant, ranges, sumsets._span(ranges))
+        counted = sumsets._by_counted(sets, constant, ranges)
         assert counted == _by_sets(sets, constant)
 
 
@@ -174,7 +180,7 @@ def test_sides_given_up_where_they_meet() -> None:
     steps: list[int] = []
     step = sumsets._counted_step
 
-    def counted(*args: object) -> tuple[set[int | Decimal] | int, int]:
+    def counted(*args: object) -> tuple[set[int | Decimal] | sumsets._Bits, int]:
         steps.append(1)
         return step(*args)  # type: ignore[arg-type]
 
@@ -182,6 +188,20 @@ def test_sides_given_up_where_they_meet() -> None:
         patch.setattr(sumsets, "MAX_SUMSET", 600)
         patch.setattr(sumsets, "_counted_step", counted)
         ranges = sumsets._ranges(sets, -255_000)
-        assert sumsets._by_counted(sets, -255_000, ranges, 10**7) is None
+        assert sumsets._by_counted(sets, -255_000, ranges) is None
         assert _by_sets(sets, -255_000) is None
     assert len(steps) <= len(rows)
+
+
+def test_bits_are_kept_as_wide_as_their_window() -> None:
+    """A 7-figure total over rows of small readings: the sums span millions,
+    but the window they are kept in is as wide as the small readings."""
+    rows: list[list[int | Decimal]] = [[0, 1, 2, 3] for _ in range(8)]
+    sets = [set(r) for r in [*rows, [-1_000_007]]]
+    ranges = sumsets._ranges(sets, 1_000_000)
+    assert sumsets._span(ranges) > 1_000_000
+    step = sumsets._step(
+        sumsets._Bits(1, 1_000_000), [0, 1, 2, 3], 1_000_000, 1_000_003
+    )
+    assert step == sumsets._Bits(0b1111, 1_000_000)
+    assert _by_bits(sets, 1_000_000) == [{0, 1, 2, 3}] * 8 + [{-1_000_007}]
