@@ -540,13 +540,46 @@ class Report:
         ``marker`` what a blank cell prints;
         ``source`` is given by the caller (e.g. the file path).
         """
-        head = {
-            "source": source,
-            "format": self.format,
-            "organization": self.organization,
-            "year": self.year,
+        columns = self.record_columns(source)
+        rows = zip(*columns.values(), strict=True)
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def record_columns(self, source: str | None = None) -> dict[str, list[Any]]:
+        """`to_records` by column: each of `RECORD_FIELDS` → its values, one per cell.
+
+        What Arrow and Parquet take, built a column at a time (a batch writes
+        every report's cells; a dict per cell, then turned into columns, cost
+        more than the rest of the batch's main process). `to_records` is these
+        columns read row by row, so the two never disagree.
+        """
+        cells = list(self.cells)
+        values = [c.value if c.status in _VALUED else None for c in cells]
+        amounts = [v if isinstance(v, Decimal) else None for v in values]
+        factors = [YUAN_PER_UNIT.get(c.unit or "") for c in cells]
+        n = len(cells)
+        return {
+            "source": [source] * n,
+            "format": [self.format] * n,
+            "organization": [self.organization] * n,
+            "year": [self.year] * n,
+            "table_id": [c.table for c in cells],
+            "row_key": [c.row_key for c in cells],
+            "column_key": [c.column_key for c in cells],
+            "row_label": [c.row_label for c in cells],
+            "column_label": [c.column_label for c in cells],
+            "count": [v if isinstance(v, int) else None for v in values],
+            "amount": amounts,
+            "unit": [c.unit for c in cells],
+            "amount_yuan": [
+                None if a is None or f is None else a * f
+                for a, f in zip(amounts, factors, strict=True)
+            ],
+            "status": [c.status.value for c in cells],
+            "raw": [c.raw for c in cells],
+            "note": [c.note for c in cells],
+            "marker": [c.marker for c in cells],
+            "decided_by": [c.decision.by if c.decision else None for c in cells],
         }
-        return [{**head, **_cell_record(c)} for c in self.cells]
 
     def finding_records(self, source: str | None = None) -> list[dict[str, Any]]:
         """One flat dict per finding, keyed by `FINDING_FIELDS` (docs/records.md).
@@ -633,30 +666,6 @@ def _by_id(items: tuple[_Identified, ...], key: str, missing: str) -> _Identifie
             return item
     known = tuple(i.id for i in items)
     raise KeyNotFoundError(f"{missing}: {', '.join(known) or 'none'}", key, known)
-
-
-def _cell_record(cell: Cell) -> dict[str, Any]:
-    """A cell's columns of a record: the value split by kind, money also in 元."""
-    value = cell.value if cell.status in _VALUED else None
-    count = value if isinstance(value, int) else None
-    amount = value if isinstance(value, Decimal) else None
-    factor = YUAN_PER_UNIT.get(cell.unit or "")
-    return {
-        "table_id": cell.table,
-        "row_key": cell.row_key,
-        "column_key": cell.column_key,
-        "row_label": cell.row_label,
-        "column_label": cell.column_label,
-        "count": count,
-        "amount": amount,
-        "unit": cell.unit,
-        "amount_yuan": None if amount is None or factor is None else amount * factor,
-        "status": cell.status.value,
-        "raw": cell.raw,
-        "note": cell.note,
-        "marker": cell.marker,
-        "decided_by": cell.decision.by if cell.decision else None,
-    }
 
 
 def _text(value: Value) -> str | None:

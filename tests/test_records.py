@@ -20,6 +20,7 @@ import pytest
 import govdisclosure
 from govdisclosure.cli import main
 from govdisclosure.model import FINDING_FIELDS, RECORD_FIELDS
+from govdisclosure.output.export import ParquetSink
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 SEED_000 = SEEDS / "000_3691493a38efce86.txt"
@@ -296,3 +297,26 @@ def test_check_writes_what_it_reports_as_rows_of_the_findings_table(
     ]
     assert "t2_8.administrative_fees.previous_count" in str(rows[0]["missing_cells"])
     assert "could not be parsed" in err  # the summary, off stdout
+
+
+def test_parquet_by_column_holds_the_records_row_by_row(tmp_path: Path) -> None:
+    """Parquet is written a column at a time (`Report.record_columns`), CSV and
+    JSON a record at a time: the same rows, fields in `RECORD_FIELDS` order."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    reports = [govdisclosure.load_file(p) for p in (SEED_000, SEED_001, SEED_004)]
+    path = tmp_path / "cells.parquet"
+    with ParquetSink(path) as sink:
+        for report, source in zip(reports, ("a", "b", "c"), strict=True):
+            sink.write(report, source)
+
+    rows = pq.read_table(path).to_pylist()
+    records = [
+        r
+        for report, source in zip(reports, ("a", "b", "c"), strict=True)
+        for r in report.to_records(source)
+    ]
+    assert len(rows) == len(records) > 300
+    assert all(tuple(r) == RECORD_FIELDS for r in records)
+    assert rows == records
+    fee = [r for r in rows if r["source"] == "a" and r["column_key"] == "amount"]
+    assert [decimal.Decimal("6119919.29")] == [r["amount"] for r in fee]

@@ -192,10 +192,14 @@ def _exact(value: Decimal | None) -> Decimal | None:
 def _columns(
     fields: tuple[str, ...], records: list[dict[str, Any]]
 ) -> dict[str, list[Any]]:
-    columns = {name: [r[name] for r in records] for name in fields}
+    return {name: [r[name] for r in records] for name in fields}
+
+
+def _checked(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The columns, once every amount is known to fit Arrow's decimals (`_exact`)."""
     for name in ("amount", "amount_yuan"):
-        if name in columns:
-            columns[name] = [_exact(v) for v in columns[name]]
+        for value in columns.get(name, ()):
+            _exact(value)
     return columns
 
 
@@ -227,6 +231,9 @@ class Layout:
     rows: Callable[[Report, str | None], list[dict[str, Any]]]
     #: The rows a file that failed adds (none to the cells).
     failed: Callable[[str, str], list[dict[str, Any]]]
+    #: A report's rows by column, where the table has a way to build them so
+    #: (the same values as ``rows``); None: the rows, turned into columns.
+    columns: Callable[[Report, str | None], dict[str, list[Any]]] | None = None
 
 
 #: One row per cell (``parse -o``).
@@ -235,6 +242,7 @@ CELLS = Layout(
     record_schema,
     lambda report, source: report.to_records(source=source),
     lambda source, error: [],
+    lambda report, source: report.record_columns(source),
 )
 #: One row per finding, and one per file that failed (``parse --findings``, ``check --format``).
 FINDINGS = Layout(
@@ -245,18 +253,6 @@ FINDINGS = Layout(
 )
 
 
-def _records(
-    items: Iterable[Report | Result],
-) -> Iterator[tuple[Report, dict[str, Any]]]:
-    for item in items:
-        if isinstance(item, Report):
-            yield from ((item, r) for r in item.to_records())
-        elif item.report is not None:  # a failed file has no cells
-            yield from (
-                (item.report, r) for r in item.report.to_records(source=item.path)
-            )
-
-
 def to_arrow(items: Iterable[Report | Result]) -> Any:
     """Reports (or `load_many` results; failed ones are skipped) → a ``pyarrow.Table``.
 
@@ -265,13 +261,17 @@ def to_arrow(items: Iterable[Report | Result]) -> Any:
     """
     pa = _pyarrow()
     specs: dict[str, int] = {}
-    records = []
-    for report, record in _records(items):
+    columns: dict[str, list[Any]] = {name: [] for name in RECORD_FIELDS}
+    for item in items:
+        report, source = (
+            (item, None) if isinstance(item, Report) else (item.report, item.path)
+        )
+        if report is None:  # a failed file has no cells
+            continue
         specs[report.format] = report.spec_version
-        records.append(record)
-    table = pa.Table.from_pydict(
-        _columns(RECORD_FIELDS, records), schema=record_schema()
-    )
+        for name, values in report.record_columns(source).items():
+            columns[name] += values
+    table = pa.Table.from_pydict(_checked(columns), schema=record_schema())
     return table.replace_schema_metadata(_metadata(RECORD_FIELDS, specs))
 
 
@@ -371,23 +371,34 @@ class ParquetSink(_RowSink):
         self._pa = pa
         self._schema = layout.schema()
         self._writer = pa.parquet.ParquetWriter(str(path), self._schema)
-        self._pending: list[dict[str, Any]] = []
+        self._pending = self._empty()
         self._specs: dict[str, int] = {}
 
+    def _empty(self) -> dict[str, list[Any]]:
+        return {name: [] for name in self._layout.fields}
+
+    def write(self, report: Report, source: str | None = None) -> None:
+        if self._layout.columns is None:
+            super().write(report, source)
+        else:  # by column, as Arrow takes them: no dict per row
+            self._add(self._layout.columns(report, source), report)
+
     def _rows(self, rows: list[dict[str, Any]], report: Report | None) -> None:
+        self._add(_columns(self._layout.fields, rows), report)
+
+    def _add(self, columns: dict[str, list[Any]], report: Report | None) -> None:
         if report is not None:
             self._specs[report.format] = report.spec_version
-        self._pending += rows
-        if len(self._pending) >= ROW_GROUP:
+        for name, values in _checked(columns).items():
+            self._pending[name] += values
+        if len(self._pending[self._layout.fields[0]]) >= ROW_GROUP:
             self._flush()
 
     def _flush(self) -> None:
-        if self._pending:
-            table = self._pa.Table.from_pydict(
-                _columns(self._layout.fields, self._pending), schema=self._schema
-            )
+        if self._pending[self._layout.fields[0]]:
+            table = self._pa.Table.from_pydict(self._pending, schema=self._schema)
             self._writer.write_table(table)
-            self._pending = []
+            self._pending = self._empty()
 
     def close(self) -> None:
         self._flush()
