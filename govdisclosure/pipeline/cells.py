@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from itertools import chain
+from functools import partial
+from itertools import chain, filterfalse
+from operator import is_, itemgetter
 from typing import Final, NamedTuple
 
 from govdisclosure.memo import by_identity
@@ -233,11 +235,12 @@ def _decided_cell(
     row: RowDraft,
     column: _Column,
     j: int,
-    initial: _Slots,
+    settled: bool,
     final: _Slots,
     note: str = "",
 ) -> Cell:
-    """A cell of a row with readings: ``initial`` and ``final`` are its column's
+    """A cell of a row with readings: ``settled`` says every initial reading
+    gives its column the same slot, ``final`` is the column's distinct final
     slots; ``note`` says more of why an ambiguous cell is (`_lost_note`)."""
     readings = row.readings or ()
     slot = readings[0][j]
@@ -261,7 +264,7 @@ def _decided_cell(
     if slot == BLANK:
         reason = (
             None
-            if len(initial) == 1
+            if settled
             else "blank in every reading the invariants allow" + _by(row)
         )
         marker = _marker(row, [r[j] for r in readings if r[j] == BLANK])
@@ -270,7 +273,7 @@ def _decided_cell(
         slot, Piece
     ):  # pragma: no cover - a slot is a piece, BLANK or MISSING
         raise TypeError(slot)
-    if len(initial) == 1:
+    if settled:
         return _number_cell(row, column, slot, CellStatus.OK, None)
     reason = "chosen among readings of the layout" + _by(row)
     return _number_cell(row, column, slot, CellStatus.INFERRED, reason)
@@ -398,24 +401,64 @@ def _number_cell(
     )
 
 
-def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
-    """Per column, the distinct slots of the initial and of the final readings.
+def _agreement(row: RowDraft, width: int) -> list[tuple[bool, _Slots]]:
+    """Per column: whether every initial reading gives the same slot, and the
+    distinct slots of the final readings.
 
-    Computed once per row: a row may have thousands of readings, whose slots
-    are mostly the same memoised objects, so each column is deduplicated by
-    identity (in C) before the slots are compared by value.
+    Computed once per row. The final readings are few after narrowing (their
+    distinct slots are listed: an ambiguous cell names its candidates); the
+    initial ones may be thousands, and of them a cell needs only whether they
+    all agree, and only where the final ones do (`_decided_cell`): asked
+    column by column, stopping at the first reading that disagrees
+    (`_all_agree`), never listing them.
     """
+    final = _distinct(row.readings, width)
+    initial = row.initial
+    if initial is row.readings:
+        return [(len(f) == 1, f) for f in final]
+    if not initial or not row.readings:
+        # readings `narrow` found by search, none listed before: nothing the
+        # text alone decides
+        return [(False, f) for f in final]
+    first = row.readings[0]
+    return [
+        (len(f) == 1 and _all_agree(initial, j, first[j]), f)
+        for j, f in enumerate(final)
+    ]
 
-    def distinct(readings: tuple[Reading, ...] | None) -> list[_Slots]:
-        if not readings:
-            return [set() for _ in range(width)]
-        if len(readings) == 1:  # one reading: nothing to compare
-            return [_ONE] * width
-        return [{_slot_key(s) for s in column} for column in _column_slots(readings)]
 
-    initial = distinct(row.initial)
-    final = initial if row.readings is row.initial else distinct(row.readings)
-    return list(zip(initial, final, strict=True))
+def _distinct(readings: tuple[Reading, ...] | None, width: int) -> list[_Slots]:
+    """Per column, the distinct slots of ``readings`` compared by value.
+
+    A row may have thousands of readings, whose slots are mostly the same
+    memoised objects, so each column is deduplicated by identity (in C,
+    `_column_slots`) before the slots are compared by value.
+    """
+    if not readings:
+        return [set() for _ in range(width)]
+    if len(readings) == 1:  # one reading: nothing to compare
+        return [_ONE] * width
+    return [{_slot_key(s) for s in column} for column in _column_slots(readings)]
+
+
+def _all_agree(readings: tuple[Reading, ...], j: int, slot: Slot) -> bool:
+    """Whether every reading's slot in column ``j`` equals ``slot`` by value
+    (`_slot_key`): ``len(_distinct(readings)[j]) == 1`` for a ``slot`` of
+    one of them, without a walk of every column of every reading.
+
+    The walk is in C and stops at the first reading that disagrees: it skips
+    the readings holding ``slot`` itself (by identity), then any slot equal to
+    one already seen (equal slots have equal keys), so Python looks only at
+    each new distinct slot (a test holds it to `_distinct`).
+    """
+    key = _slot_key(slot)
+    seen = {slot}
+    others = filterfalse(partial(is_, slot), map(itemgetter(j), readings))
+    for other in filterfalse(seen.__contains__, others):
+        if _slot_key(other) != key:
+            return False
+        seen.add(other)
+    return True
 
 
 def _slot_key(slot: Slot) -> tuple[str, Value]:
@@ -513,8 +556,9 @@ def _column_slots(readings: tuple[Reading, ...]) -> list[list[Slot]]:
     before any slot is looked at in Python. Cached for the row being
     finalised: its cells (`_agreement`) and its unused numbers
     (`_unused_in_row`) both need them, and each pass costs a walk over every
-    slot of every reading. Two entries: the row's initial and final
-    readings; the next row's replace them.
+    slot of every reading (only of its final readings: the initial ones are
+    asked `_all_agree`). Two entries, should a row's initial readings ever
+    be listed too; the next row's replace them.
     """
     return [
         list(dict(zip(map(id, column), column, strict=True)).values())
