@@ -167,9 +167,9 @@ def _cells_by_agreement(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]
         cells = [_empty_cell(row, c, status, reason, raw=raw) for c in columns]
     else:
         agreement = _agreement(row, len(columns))
-        note = _lost_note(row) if any(len(f) > 1 for _, f in agreement) else ""
+        why = _why(row, any(len(f) > 1 for _, f in agreement))
         cells = [
-            _decided_cell(row, column, j, *agreement[j], note)
+            _decided_cell(row, column, j, *agreement[j], why)
             for j, column in enumerate(columns)
         ]
     # a row whose header is in doubt, or whose numbers stand apart, has no
@@ -231,17 +231,37 @@ def _undecided_row(row: RowDraft) -> tuple[CellStatus, str, str | None] | None:
     return None
 
 
+class _Why(NamedTuple):
+    """What the reasons of a row's cells say of the row: the same for each of
+    its cells, so said once per row (`_why`)."""
+
+    #: What narrowed the row (`_by`), for an inferred cell's reason.
+    by: str
+    #: The reason of an ambiguous cell, and the row's raw text it shows.
+    several: str
+    raw: str | None
+
+
+def _why(row: RowDraft, ambiguous: bool) -> _Why:
+    """The row's `_Why`; the ambiguous cells' part only if it has some."""
+    by = _by(row)
+    if not ambiguous:
+        return _Why(by, "", None)
+    several = "the layout allows several readings" + by
+    return _Why(by, several + _lost_note(row) + _runs_note(row), _raw(row))
+
+
 def _decided_cell(
     row: RowDraft,
     column: _Column,
     j: int,
     settled: bool,
     final: _Slots,
-    note: str = "",
+    why: _Why,
 ) -> Cell:
     """A cell of a row with readings: ``settled`` says every initial reading
     gives its column the same slot, ``final`` is the column's distinct final
-    slots; ``note`` says more of why an ambiguous cell is (`_lost_note`)."""
+    slots; ``why`` is what the reasons say of the row."""
     readings = row.readings or ()
     slot = readings[0][j]
     if len(final) > 1:
@@ -251,23 +271,23 @@ def _decided_cell(
             row,
             column,
             CellStatus.AMBIGUOUS,
-            "the layout allows several readings" + _by(row) + note + _runs_note(row),
-            raw=_raw(row),
+            why.several,
+            raw=why.raw,
             candidates=(*numbers, *([None] if None in values else [])),
         )
     if isinstance(slot, Unread):
-        return _unread_cell(row, column, slot, _by(row))
+        return _unread_cell(row, column, slot, why.by)
     if slot is GAP:
         return _empty_cell(row, column, CellStatus.MISSING, _GAP)
     if slot == MISSING:
         return _empty_cell(row, column, CellStatus.MISSING, _SHORT_ROW)
     if slot == BLANK:
         reason = (
-            None
-            if settled
-            else "blank in every reading the invariants allow" + _by(row)
+            None if settled else "blank in every reading the invariants allow" + why.by
         )
-        marker = _marker(row, [r[j] for r in readings if r[j] == BLANK])
+        # each slot object once (`_column_slots`): the marker is a set of texts
+        blanks = [slot] if len(readings) == 1 else _column_slots(readings)[j]
+        marker = _marker(row, [s for s in blanks if s == BLANK])
         return _empty_cell(row, column, CellStatus.BLANK, reason, marker=marker)
     if not isinstance(
         slot, Piece
@@ -275,7 +295,7 @@ def _decided_cell(
         raise TypeError(slot)
     if settled:
         return _number_cell(row, column, slot, CellStatus.OK, None)
-    reason = "chosen among readings of the layout" + _by(row)
+    reason = "chosen among readings of the layout" + why.by
     return _number_cell(row, column, slot, CellStatus.INFERRED, reason)
 
 
