@@ -515,13 +515,19 @@ def _runs_note(row: RowDraft) -> str:
 
 def _lost_note(row: RowDraft) -> str:
     """What a row printed apart with fewer numbers than columns leaves open
-    (`segment._lost_cells`): glued cells, or a lost one. Once per row: a row
-    may have thousands of readings."""
-    if not row.readings or not may_lose_cells(row.tokens, len(row.readings[0])):
+    (`segment._lost_cells`): glued cells, or a lost one. Once per row, and
+    over each slot object once (`_every_slot`): a row may have thousands of
+    readings, and both questions are whether some slot is so."""
+    if not row.readings:
         return ""
     readings = row.readings
-    cut = any(isinstance(s, Piece) and s.part for r in readings for s in r)
-    if cut and any(s is LOST for r in readings for s in r):
+    slots = list(_every_slot(readings))
+    cut = any(isinstance(s, Piece) and s.part for s in slots)
+    if (
+        cut
+        and any(s is LOST for s in slots)
+        and may_lose_cells(row.tokens, len(readings[0]))
+    ):
         return (
             "; the row prints fewer numbers than columns: a number may be cells "
             "glued together, or a cell may have been lost"
