@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from functools import partial
-from itertools import chain, filterfalse
-from operator import is_, itemgetter
+from itertools import chain, compress, filterfalse
+from operator import is_, is_not, itemgetter
 from typing import Final, NamedTuple
 
 from govdisclosure.memo import by_identity
@@ -578,18 +578,31 @@ def _column_slots(readings: tuple[Reading, ...]) -> list[list[Slot]]:
     """Per column, each slot object of the readings once.
 
     A row may have thousands of readings, whose slots are mostly the same
-    memoised objects, so each column is deduplicated by identity, in C,
-    before any slot is looked at in Python. Cached for the row being
-    finalised: its cells (`_agreement`) and its unused numbers
-    (`_unused_in_row`) both need them, and each pass costs a walk over every
-    slot of every reading (only of its final readings: the initial ones are
-    asked `_all_agree`). Two entries, should a row's initial readings ever
-    be listed too; the next row's replace them.
+    memoised objects, so each column is deduplicated by identity (a dict
+    by ``id``) before any slot is looked at further. Cached for the row
+    being finalised: its cells (`_agreement`, `_marker`, `_lost_note`) and
+    its unused numbers (`_unused_in_row`) all need them, and each pass costs
+    a walk over every slot of every reading. Only a row's final readings are
+    listed (the initial ones are asked `_all_agree`); two entries all the
+    same, the next row's replace them.
     """
     return [
-        list(dict(zip(map(id, column), column, strict=True)).values())
+        list({id(s): s for s in _run_starts(column)}.values())
         for column in zip(*readings, strict=True)
     ]
+
+
+def _run_starts(column: tuple[Slot, ...]) -> list[Slot]:
+    """The slots of a column that are not the very object before them.
+
+    Readings are listed choice by choice, so a column's slots come in runs of
+    one object (the first columns' runs span hundreds of readings); each
+    object's first place starts a run, so deduplicating these (in their
+    order) gives what deduplicating the column does, and the runs are cut in
+    C, without a step of Python per slot.
+    """
+    rest = column[1:]
+    return [column[0], *compress(rest, map(is_not, column, rest))]
 
 
 # ---- group total rows (issue 17) ----------------------------------------------

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govdisclosure.pipeline.cells import _all_agree, _distinct
+from govdisclosure.pipeline.cells import _all_agree, _distinct, _run_starts
 from govdisclosure.pipeline.segment import (
     BLANK,
     GAP,
@@ -61,3 +63,15 @@ def test_a_column_of_one_value_from_other_tokens_agrees() -> None:
     one, again = Piece(0, "1", 1, None), Piece(5, "1", 1, None)
     assert _all_agree(((one, BLANK), (again, GAP)), 0, again)
     assert not _all_agree(((one, BLANK), (again, GAP)), 1, BLANK)
+
+
+@given(st.lists(st.integers(0, len(_POOL) - 1), min_size=1, max_size=40))
+def test_run_starts_hold_each_slot_object_first_met(choices: list[int]) -> None:
+    """Deduplicating `_run_starts` by identity gives what deduplicating the
+    whole column does, in the same order (`_column_slots`)."""
+    column = tuple(_POOL[i] for i in choices)
+
+    def once(slots: Sequence[Slot]) -> list[int]:
+        return list({id(s): None for s in slots})
+
+    assert once(_run_starts(column)) == once(column)
