@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from itertools import chain
+from functools import partial
+from itertools import chain, compress, filterfalse
+from operator import is_, is_not, itemgetter
 from typing import Final, NamedTuple
 
 from govdisclosure.memo import by_identity
@@ -165,9 +167,9 @@ def _cells_by_agreement(row: RowDraft, columns: Sequence[_Column]) -> list[Cell]
         cells = [_empty_cell(row, c, status, reason, raw=raw) for c in columns]
     else:
         agreement = _agreement(row, len(columns))
-        note = _lost_note(row) if any(len(f) > 1 for _, f in agreement) else ""
+        why = _why(row, any(len(f) > 1 for _, f in agreement))
         cells = [
-            _decided_cell(row, column, j, *agreement[j], note)
+            _decided_cell(row, column, j, *agreement[j], why)
             for j, column in enumerate(columns)
         ]
     # a row whose header is in doubt, or whose numbers stand apart, has no
@@ -229,16 +231,37 @@ def _undecided_row(row: RowDraft) -> tuple[CellStatus, str, str | None] | None:
     return None
 
 
+class _Why(NamedTuple):
+    """What the reasons of a row's cells say of the row: the same for each of
+    its cells, so said once per row (`_why`)."""
+
+    #: What narrowed the row (`_by`), for an inferred cell's reason.
+    by: str
+    #: The reason of an ambiguous cell, and the row's raw text it shows.
+    several: str
+    raw: str | None
+
+
+def _why(row: RowDraft, ambiguous: bool) -> _Why:
+    """The row's `_Why`; the ambiguous cells' part only if it has some."""
+    by = _by(row)
+    if not ambiguous:
+        return _Why(by, "", None)
+    several = "the layout allows several readings" + by
+    return _Why(by, several + _lost_note(row) + _runs_note(row), _raw(row))
+
+
 def _decided_cell(
     row: RowDraft,
     column: _Column,
     j: int,
-    initial: _Slots,
+    settled: bool,
     final: _Slots,
-    note: str = "",
+    why: _Why,
 ) -> Cell:
-    """A cell of a row with readings: ``initial`` and ``final`` are its column's
-    slots; ``note`` says more of why an ambiguous cell is (`_lost_note`)."""
+    """A cell of a row with readings: ``settled`` says every initial reading
+    gives its column the same slot, ``final`` is the column's distinct final
+    slots; ``why`` is what the reasons say of the row."""
     readings = row.readings or ()
     slot = readings[0][j]
     if len(final) > 1:
@@ -248,31 +271,31 @@ def _decided_cell(
             row,
             column,
             CellStatus.AMBIGUOUS,
-            "the layout allows several readings" + _by(row) + note + _runs_note(row),
-            raw=_raw(row),
+            why.several,
+            raw=why.raw,
             candidates=(*numbers, *([None] if None in values else [])),
         )
     if isinstance(slot, Unread):
-        return _unread_cell(row, column, slot, _by(row))
+        return _unread_cell(row, column, slot, why.by)
     if slot is GAP:
         return _empty_cell(row, column, CellStatus.MISSING, _GAP)
     if slot == MISSING:
         return _empty_cell(row, column, CellStatus.MISSING, _SHORT_ROW)
     if slot == BLANK:
         reason = (
-            None
-            if len(initial) == 1
-            else "blank in every reading the invariants allow" + _by(row)
+            None if settled else "blank in every reading the invariants allow" + why.by
         )
-        marker = _marker(row, [r[j] for r in readings if r[j] == BLANK])
+        # each slot object once (`_column_slots`): the marker is a set of texts
+        blanks = [slot] if len(readings) == 1 else _column_slots(readings)[j]
+        marker = _marker(row, [s for s in blanks if s == BLANK])
         return _empty_cell(row, column, CellStatus.BLANK, reason, marker=marker)
     if not isinstance(
         slot, Piece
     ):  # pragma: no cover - a slot is a piece, BLANK or MISSING
         raise TypeError(slot)
-    if len(initial) == 1:
+    if settled:
         return _number_cell(row, column, slot, CellStatus.OK, None)
-    reason = "chosen among readings of the layout" + _by(row)
+    reason = "chosen among readings of the layout" + why.by
     return _number_cell(row, column, slot, CellStatus.INFERRED, reason)
 
 
@@ -398,24 +421,64 @@ def _number_cell(
     )
 
 
-def _agreement(row: RowDraft, width: int) -> list[tuple[_Slots, _Slots]]:
-    """Per column, the distinct slots of the initial and of the final readings.
+def _agreement(row: RowDraft, width: int) -> list[tuple[bool, _Slots]]:
+    """Per column: whether every initial reading gives the same slot, and the
+    distinct slots of the final readings.
 
-    Computed once per row: a row may have thousands of readings, whose slots
-    are mostly the same memoised objects, so each column is deduplicated by
-    identity (in C) before the slots are compared by value.
+    Computed once per row. The final readings are few after narrowing (their
+    distinct slots are listed: an ambiguous cell names its candidates); the
+    initial ones may be thousands, and of them a cell needs only whether they
+    all agree, and only where the final ones do (`_decided_cell`): asked
+    column by column, stopping at the first reading that disagrees
+    (`_all_agree`), never listing them.
     """
+    final = _distinct(row.readings, width)
+    initial = row.initial
+    if initial is row.readings:
+        return [(len(f) == 1, f) for f in final]
+    if not initial or not row.readings:
+        # readings `narrow` found by search, none listed before: nothing the
+        # text alone decides
+        return [(False, f) for f in final]
+    first = row.readings[0]
+    return [
+        (len(f) == 1 and _all_agree(initial, j, first[j]), f)
+        for j, f in enumerate(final)
+    ]
 
-    def distinct(readings: tuple[Reading, ...] | None) -> list[_Slots]:
-        if not readings:
-            return [set() for _ in range(width)]
-        if len(readings) == 1:  # one reading: nothing to compare
-            return [_ONE] * width
-        return [{_slot_key(s) for s in column} for column in _column_slots(readings)]
 
-    initial = distinct(row.initial)
-    final = initial if row.readings is row.initial else distinct(row.readings)
-    return list(zip(initial, final, strict=True))
+def _distinct(readings: tuple[Reading, ...] | None, width: int) -> list[_Slots]:
+    """Per column, the distinct slots of ``readings`` compared by value.
+
+    A row may have thousands of readings, whose slots are mostly the same
+    memoised objects, so each column is deduplicated by identity (in C,
+    `_column_slots`) before the slots are compared by value.
+    """
+    if not readings:
+        return [set() for _ in range(width)]
+    if len(readings) == 1:  # one reading: nothing to compare
+        return [_ONE] * width
+    return [{_slot_key(s) for s in column} for column in _column_slots(readings)]
+
+
+def _all_agree(readings: tuple[Reading, ...], j: int, slot: Slot) -> bool:
+    """Whether every reading's slot in column ``j`` equals ``slot`` by value
+    (`_slot_key`): ``len(_distinct(readings)[j]) == 1`` for a ``slot`` of
+    one of them, without a walk of every column of every reading.
+
+    The walk is in C and stops at the first reading that disagrees: it skips
+    the readings holding ``slot`` itself (by identity), then any slot equal to
+    one already seen (equal slots have equal keys), so Python looks only at
+    each new distinct slot (a test holds it to `_distinct`).
+    """
+    key = _slot_key(slot)
+    seen = {slot}
+    others = filterfalse(partial(is_, slot), map(itemgetter(j), readings))
+    for other in filterfalse(seen.__contains__, others):
+        if _slot_key(other) != key:
+            return False
+        seen.add(other)
+    return True
 
 
 def _slot_key(slot: Slot) -> tuple[str, Value]:
@@ -452,13 +515,19 @@ def _runs_note(row: RowDraft) -> str:
 
 def _lost_note(row: RowDraft) -> str:
     """What a row printed apart with fewer numbers than columns leaves open
-    (`segment._lost_cells`): glued cells, or a lost one. Once per row: a row
-    may have thousands of readings."""
-    if not row.readings or not may_lose_cells(row.tokens, len(row.readings[0])):
+    (`segment._lost_cells`): glued cells, or a lost one. Once per row, and
+    over each slot object once (`_every_slot`): a row may have thousands of
+    readings, and both questions are whether some slot is so."""
+    if not row.readings:
         return ""
     readings = row.readings
-    cut = any(isinstance(s, Piece) and s.part for r in readings for s in r)
-    if cut and any(s is LOST for r in readings for s in r):
+    slots = list(_every_slot(readings))
+    cut = any(isinstance(s, Piece) and s.part for s in slots)
+    if (
+        cut
+        and any(s is LOST for s in slots)
+        and may_lose_cells(row.tokens, len(readings[0]))
+    ):
         return (
             "; the row prints fewer numbers than columns: a number may be cells "
             "glued together, or a cell may have been lost"
@@ -509,17 +578,31 @@ def _column_slots(readings: tuple[Reading, ...]) -> list[list[Slot]]:
     """Per column, each slot object of the readings once.
 
     A row may have thousands of readings, whose slots are mostly the same
-    memoised objects, so each column is deduplicated by identity, in C,
-    before any slot is looked at in Python. Cached for the row being
-    finalised: its cells (`_agreement`) and its unused numbers
-    (`_unused_in_row`) both need them, and each pass costs a walk over every
-    slot of every reading. Two entries: the row's initial and final
-    readings; the next row's replace them.
+    memoised objects, so each column is deduplicated by identity (a dict
+    by ``id``) before any slot is looked at further. Cached for the row
+    being finalised: its cells (`_agreement`, `_marker`, `_lost_note`) and
+    its unused numbers (`_unused_in_row`) all need them, and each pass costs
+    a walk over every slot of every reading. Only a row's final readings are
+    listed (the initial ones are asked `_all_agree`); two entries all the
+    same, the next row's replace them.
     """
     return [
-        list(dict(zip(map(id, column), column, strict=True)).values())
+        list({id(s): s for s in _run_starts(column)}.values())
         for column in zip(*readings, strict=True)
     ]
+
+
+def _run_starts(column: tuple[Slot, ...]) -> list[Slot]:
+    """The slots of a column that are not the very object before them.
+
+    Readings are listed choice by choice, so a column's slots come in runs of
+    one object (the first columns' runs span hundreds of readings); each
+    object's first place starts a run, so deduplicating these (in their
+    order) gives what deduplicating the column does, and the runs are cut in
+    C, without a step of Python per slot.
+    """
+    rest = column[1:]
+    return [column[0], *compress(rest, map(is_not, column, rest))]
 
 
 # ---- group total rows (issue 17) ----------------------------------------------

@@ -166,7 +166,9 @@ def _runs(tree: _Tree, tokens: Sequence[Token], anchor: int, end: int) -> list[_
     runs: list[_Run] = []
     run: _Run = []
     for token in tokens[start : end + 1]:
-        part = _header_part(tree, token, words)
+        # most of a table's tokens are its numbers, which end a run: told
+        # here, without a call per number
+        part = None if token.kind is _VALUE else _header_part(tree, token, words)
         if part is None:
             runs.append(run)
             run = []
@@ -211,6 +213,7 @@ def _header_part(tree: _Tree, token: Token, worded: set[int]) -> str | None:
     return "" if key in tree.fixed else None
 
 
+_VALUE: Final = TokenKind.VALUE
 #: The roles a header label may have: a column, or a group (of columns or rows).
 _HEADER: Final = (LabelRole.COLUMN, LabelRole.GROUP)
 
