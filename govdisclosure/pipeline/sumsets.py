@@ -71,6 +71,8 @@ def kept_readings(
         # nothing left to choose, but the equation must still hold
         total = sum(c[0] for c in contributions) + constant
         return [[0] for _ in contributions] if total == 0 else UNSATISFIABLE
+    if len(contributions) == 1:
+        return _one_row(contributions[0], constant)
     sets = [set(c) for c in contributions]
     possible = _possible(sets, constant)
     if possible is None:
@@ -84,6 +86,19 @@ def kept_readings(
         if not keep[-1]:
             return UNSATISFIABLE
     return keep
+
+
+def _one_row(values: Sequence[_Number], constant: _Number) -> list[list[int]] | str:
+    """`kept_readings` of an equation over one row (a total's own sum): the
+    readings whose share is minus the constant.
+
+    What every engine gives there (no other row: the sums before it are the
+    constant, those after it 0, never more than the row's values, so none
+    gives up), without building them: it is asked for each of a row's
+    thousands of readings before any equation over several rows.
+    """
+    keep = [k for k, v in enumerate(values) if v + constant == 0]
+    return [keep] if keep else UNSATISFIABLE
 
 
 def _possible(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]] | None:
@@ -315,6 +330,8 @@ def _step(side: _Bits, values: Sequence[int], low: int, high: int) -> _Bits:
         if by >= width:
             continue  # every sum lands past the window
         bits |= side.bits << by if by >= 0 else side.bits >> -by
+    if bits.bit_length() <= width:  # none past the window's high end
+        return _Bits(bits, low)  # (masking copies an integer as wide)
     return _Bits(bits & ((1 << width) - 1), low)
 
 

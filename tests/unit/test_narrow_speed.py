@@ -1,0 +1,125 @@
+"""The fast paths of narrowing (issue 18, aligned reports) give what the general ones do.
+
+Each fast path is a named helper, checked here against the plain code it
+stands for, so that a speed change can never change what a cell reads.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import govdisclosure
+from govdisclosure.pipeline import narrow
+from govdisclosure.pipeline.narrow import _narrow_one
+from govdisclosure.pipeline.rows import RowDraft
+from govdisclosure.pipeline.sumsets import (
+    UNSATISFIABLE,
+    _Bits,
+    _by_sets,
+    _one_row,
+    _step,
+    kept_readings,
+)
+from govdisclosure.spec.expr import Instance
+from govdisclosure.spec.registry import Registry
+from govdisclosure.testing import fill
+from govdisclosure.testing.render import FilledReport, Layout, render
+
+
+@settings(max_examples=300)
+@given(st.lists(st.integers(-30, 30), min_size=2, max_size=12), st.integers(-30, 30))
+def test_one_row_equals_the_sets_engine(values: list[int], constant: int) -> None:
+    """An equation over one row keeps what the sets engine keeps of it."""
+    possible = _by_sets([set(values)], constant)
+    assert possible is not None
+    (kept,) = possible
+    plain = [k for k, v in enumerate(values) if v in kept]
+    assert _one_row(values, constant) == ([plain] if plain else UNSATISFIABLE)
+    assert kept_readings([values], constant) == _one_row(values, constant)
+
+
+def _step_plain(side: _Bits, values: Sequence[int], low: int, high: int) -> _Bits:
+    """`sumsets._step` as first written: always masked to the window."""
+    if high < low:
+        return _Bits(0, low)
+    width = high - low + 1
+    bits = 0
+    for v in values:
+        by = side.base + v - low
+        if by >= width:
+            continue
+        bits |= side.bits << by if by >= 0 else side.bits >> -by
+    return _Bits(bits & ((1 << width) - 1), low)
+
+
+@settings(max_examples=400)
+@given(
+    st.integers(0, 1 << 40),
+    st.integers(-50, 50),
+    st.lists(st.integers(-60, 60), max_size=5),
+    st.integers(-80, 80),
+    st.integers(0, 90),
+)
+def test_step_equals_the_masked_step(
+    bits: int, base: int, values: list[int], low: int, width: int
+) -> None:
+    """Left unmasked only where nothing passes the window's high end."""
+    side = _Bits(bits, base)
+    assert _step(side, values, low, low + width) == _step_plain(
+        side, values, low, low + width
+    )
+
+
+def _narrow_all_plain(
+    active: list[Instance], rows: dict[tuple[str, str], RowDraft], settled: int = 0
+) -> tuple[Instance | None, bool]:
+    """`narrow._narrow_all` without skipping: every equation evaluated on every
+    pass (``settled`` ignored: evaluating a settled equation changes nothing)."""
+    for _ in range(narrow.MAX_PASSES):
+        changed = False
+        for inst in active:
+            result = _narrow_one(inst, rows)
+            if result is UNSATISFIABLE:
+                return inst, False
+            changed |= bool(result)
+        if not changed:
+            return None, True
+    return None, False
+
+
+def _reports(layouts: Sequence[str], seed: int) -> list[str]:
+    """Generated gov-2019/2021 reports of ``layouts``, several readings per row."""
+    rng = random.Random(seed)
+    registry = Registry(plugins=False, environment=False)
+    texts = []
+    for spec in (registry.get("gov-2019"), registry.get("gov-2021")):
+        for cells in layouts:
+            filled = FilledReport(spec, fill(spec, rng), year=spec.years[0])
+            layout = Layout(cells=cells, blank_zero=rng.random() < 0.5)
+            texts.append(render(filled, layout, rng))
+    return texts
+
+
+def _dump(report: govdisclosure.Report) -> list[object]:
+    return [
+        *((c.key, c.status, str(c.value), c.reason) for c in report.cells),
+        *(f.code + f.message for f in report.findings),
+    ]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_narrowing_skips_only_equations_that_would_narrow_nothing(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An equation whose rows' shares are those it last saw is not evaluated
+    again (`_narrow_all`): every cell, reason and finding is what narrowing
+    every equation on every pass gives."""
+    texts = _reports(["aligned", "blanklines", "glued"], seed)
+    fast = [_dump(govdisclosure.load(t)) for t in texts]
+    monkeypatch.setattr(narrow, "_narrow_all", _narrow_all_plain)
+    assert [_dump(govdisclosure.load(t)) for t in texts] == fast
