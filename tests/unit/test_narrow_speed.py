@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +23,9 @@ from govdisclosure.pipeline.sumsets import (
     _Bits,
     _by_sets,
     _one_row,
+    _ranges,
     _step,
+    _windows,
     kept_readings,
 )
 from govdisclosure.spec.expr import Instance
@@ -73,6 +76,45 @@ def test_step_equals_the_masked_step(
     assert _step(side, values, low, low + width) == _step_plain(
         side, values, low, low + width
     )
+
+
+def _windows_plain(
+    sets: list[set[int | Decimal]], constant: int | Decimal
+) -> tuple[list[tuple[object, object]], list[tuple[object, object]]]:
+    """`sumsets._windows` as first written, by max and min."""
+    head_low, head_high, rest_low, rest_high = _ranges(sets, constant)
+    n = len(sets)
+    forward = [
+        (
+            max(-rest_high[i + 1], head_low[i + 1]),
+            min(-rest_low[i + 1], head_high[i + 1]),
+        )
+        for i in range(n)
+    ]
+    backward = [
+        (max(-head_high[i], rest_low[i]), min(-head_low[i], rest_high[i]))
+        for i in range(n)
+    ]
+    return forward, backward
+
+
+_AMOUNTS = st.integers(-50, 50) | st.decimals(-50, 50, places=1)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.sets(_AMOUNTS, min_size=1, max_size=4), min_size=1, max_size=6),
+    _AMOUNTS,
+)
+def test_windows_equal_max_and_min(
+    sets: list[set[int | Decimal]], constant: int | Decimal
+) -> None:
+    """The same bounds, of the same type and form (``max`` keeps the first of equals)."""
+    fast = _windows(_ranges(sets, constant))
+    plain = _windows_plain(sets, constant)
+    assert [[(repr(a), repr(b)) for a, b in side] for side in fast] == [
+        [(repr(a), repr(b)) for a, b in side] for side in plain
+    ]
 
 
 def _narrow_all_plain(
