@@ -797,8 +797,7 @@ def _contributions(
     readings, each equation through the row evaluated again as others narrow).
     """
     if len(terms) != 1:
-        known = [_contribution(reading, terms) for reading in readings]
-        return None if None in known else cast(list[_Number], known)
+        return _sums_of_terms(readings, terms)
     ((coef, j),) = terms
     out: list[_Number] = []
     for reading in readings:
@@ -809,6 +808,28 @@ def _contributions(
             return None
         else:
             out.append(0)
+    return out
+
+
+def _sums_of_terms(
+    readings: Sequence[Reading], terms: Sequence[tuple[int, int]]
+) -> list[_Number] | None:
+    """`_contributions` of several terms: each reading's `_contribution`, in one
+    loop (no call per reading), the layout's empty cells (`BLANK` itself, most
+    cells of a row of few numbers) passed over first."""
+    out: list[_Number] = []
+    for reading in readings:
+        total: _Number = 0
+        for coef, j in terms:
+            slot = reading[j]
+            if slot is BLANK:
+                continue
+            if isinstance(slot, Piece):  # first: comparing a Piece with a str is slow
+                if slot.value is not None:
+                    total += coef * slot.value
+            elif slot == MISSING:
+                return None
+        out.append(total)
     return out
 
 

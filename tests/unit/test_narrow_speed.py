@@ -16,8 +16,22 @@ from hypothesis import strategies as st
 
 import govdisclosure
 from govdisclosure.pipeline import narrow
-from govdisclosure.pipeline.narrow import _narrow_one
+from govdisclosure.pipeline.narrow import (
+    _contribution,
+    _narrow_one,
+    _sums_of_terms,
+)
 from govdisclosure.pipeline.rows import RowDraft
+from govdisclosure.pipeline.segment import (
+    BLANK,
+    GAP,
+    LOST,
+    MISSING,
+    Blank,
+    Piece,
+    Slot,
+    Unread,
+)
 from govdisclosure.pipeline.sumsets import (
     UNSATISFIABLE,
     _Bits,
@@ -76,6 +90,34 @@ def test_step_equals_the_masked_step(
     assert _step(side, values, low, low + width) == _step_plain(
         side, values, low, low + width
     )
+
+
+_SLOTS: list[Slot] = [
+    BLANK,
+    Blank(3),
+    MISSING,
+    GAP,
+    LOST,
+    Unread(2, "*", "the cell holds no number"),
+    Piece(0, "7", 7, None),
+    Piece(1, "12", 12, None, True),
+    Piece(4, "3.5", Decimal("3.5"), None),
+    Piece(5, "x", None, None),
+]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(*[st.sampled_from(_SLOTS)] * 4), max_size=8),
+    st.lists(st.tuples(st.sampled_from([1, -1, 2]), st.integers(0, 3)), min_size=2),
+)
+def test_sums_of_terms_equal_each_contribution(
+    readings: list[tuple[Slot, ...]], terms: list[tuple[int, int]]
+) -> None:
+    """Each reading's share summed in one loop, empty cells passed over first:
+    what `_contribution` gives it, and None where one has a term's cell missing."""
+    known = [_contribution(r, terms) for r in readings]
+    assert _sums_of_terms(readings, terms) == (None if None in known else known)
 
 
 def _windows_plain(
