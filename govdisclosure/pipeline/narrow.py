@@ -700,15 +700,20 @@ def _narrow_all(
     An equation is evaluated again only when one of its rows changed since
     its last evaluation: one that narrowed leaves its rows consistent with it,
     and one that did not would not now either, so skipping it changes nothing
-    but the time (the same passes, the same fixpoint). The first ``settled``
-    equations are already at a fixpoint on ``rows`` (a previous call settled
-    them): they count as just evaluated.
+    but the time (the same passes, the same fixpoint). Its answer depends on
+    its rows' sets of shares only (`kept_readings` keeps a reading by its
+    share's value), so a row that changed without changing its set of shares
+    (narrowed in another column) does not count as changed either (`_Shares`).
+    The first ``settled`` equations are already at a fixpoint on ``rows`` (a
+    previous call settled them): they count as just evaluated.
     """
     row_keys = [tuple((i.table, row) for row, _ in i.places) for i in active]
     last: list[tuple[RowDraft, ...] | None] = [
         tuple(rows[k] for k in keys) if n < settled else None
         for n, keys in enumerate(row_keys)
     ]
+    seen: list[list[set[_Number]] | None] = [None] * len(active)
+    shares = _Shares()
     for _ in range(MAX_PASSES):
         changed = False
         for n, inst in enumerate(active):
@@ -717,14 +722,56 @@ def _narrow_all(
                 rows[k] is d for k, d in zip(row_keys[n], before, strict=True)
             ):
                 continue
-            result = _narrow_one(inst, rows)
-            if result is UNSATISFIABLE:
-                return inst, False
-            changed |= bool(result)
+            now = shares.of(inst, rows)
+            sets = None if now is None else [set(c) for c in now[1]]
+            if sets is None or sets != seen[n]:
+                result = _narrow_one(inst, rows, shares)
+                if result is UNSATISFIABLE:
+                    return inst, False
+                changed |= bool(result)
+                after = shares.of(inst, rows) if result else now
+                sets = None if after is None else [set(c) for c in after[1]]
+            seen[n] = sets
             last[n] = tuple(rows[k] for k in row_keys[n])
         if not changed:
             return None, True
     return None, False
+
+
+#: An equation's rows and each one's shares of it per reading (`_contributions`).
+_RowShares = tuple[list[RowDraft], list[list[_Number]]]
+
+
+class _Shares:
+    """Each row's shares of an equation's terms, remembered per row readings:
+    an equation over twenty rows is evaluated again when one of them changed,
+    and the others' shares are those it had (`_narrow_all`)."""
+
+    def __init__(self) -> None:
+        self.known: dict[
+            tuple[_RowKey, tuple[tuple[int, int], ...]],
+            tuple[tuple[Reading, ...], list[_Number] | None],
+        ] = {}
+
+    def of(self, inst: Instance, rows: dict[_RowKey, RowDraft]) -> _RowShares | None:
+        """The rows of ``inst`` and their readings' shares of it (each row's
+        looked up where its readings are those seen); None when it cannot
+        narrow: a row missing or undetermined, or a term's cell missing."""
+        drafts: list[RowDraft] = []
+        contributions: list[list[_Number]] = []
+        for row, terms in inst.places:
+            d = rows[(inst.table, row)]
+            if not d.found or not d.readings:
+                return None
+            known = self.known.get(((inst.table, row), terms))
+            if known is None or known[0] is not d.readings:
+                known = (d.readings, _contributions(d.readings, terms))
+                self.known[((inst.table, row), terms)] = known
+            if known[1] is None:
+                return None
+            drafts.append(d)
+            contributions.append(known[1])
+        return drafts, contributions
 
 
 def _contribution(reading: Reading, terms: Sequence[tuple[int, int]]) -> _Number | None:
@@ -750,8 +797,7 @@ def _contributions(
     readings, each equation through the row evaluated again as others narrow).
     """
     if len(terms) != 1:
-        known = [_contribution(reading, terms) for reading in readings]
-        return None if None in known else cast(list[_Number], known)
+        return _sums_of_terms(readings, terms)
     ((coef, j),) = terms
     out: list[_Number] = []
     for reading in readings:
@@ -765,20 +811,37 @@ def _contributions(
     return out
 
 
-def _narrow_one(inst: Instance, rows: dict[_RowKey, RowDraft]) -> bool | str:
+def _sums_of_terms(
+    readings: Sequence[Reading], terms: Sequence[tuple[int, int]]
+) -> list[_Number] | None:
+    """`_contributions` of several terms: each reading's `_contribution`, in one
+    loop (no call per reading), the layout's empty cells (`BLANK` itself, most
+    cells of a row of few numbers) passed over first."""
+    out: list[_Number] = []
+    for reading in readings:
+        total: _Number = 0
+        for coef, j in terms:
+            slot = reading[j]
+            if slot is BLANK:
+                continue
+            if isinstance(slot, Piece):  # first: comparing a Piece with a str is slow
+                if slot.value is not None:
+                    total += coef * slot.value
+            elif slot == MISSING:
+                return None
+        out.append(total)
+    return out
+
+
+def _narrow_one(
+    inst: Instance, rows: dict[_RowKey, RowDraft], shares: _Shares | None = None
+) -> bool | str:
     """Narrow the rows of one equation; True if any changed, or `UNSATISFIABLE`
-    (no reading of a row satisfies it)."""
-    drafts: list[RowDraft] = []
-    contributions: list[list[_Number]] = []
-    for row, terms in inst.places:
-        d = rows[(inst.table, row)]
-        if not d.found or not d.readings:
-            return False  # a missing or undetermined row: the equation cannot narrow
-        known = _contributions(d.readings, terms)
-        if known is None:
-            return False  # a missing cell: its contribution is unknown
-        drafts.append(d)
-        contributions.append(known)
+    (no reading of a row satisfies it). ``shares``: the rows' shares seen so far."""
+    now = (shares or _Shares()).of(inst, rows)
+    if now is None:
+        return False  # a missing row or cell, or one undetermined: nothing to narrow
+    drafts, contributions = now
     keep = kept_readings(contributions, inst.constant)
     if keep is None:
         return False  # too many sums to search: this equation narrows nothing

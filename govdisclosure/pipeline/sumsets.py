@@ -71,6 +71,8 @@ def kept_readings(
         # nothing left to choose, but the equation must still hold
         total = sum(c[0] for c in contributions) + constant
         return [[0] for _ in contributions] if total == 0 else UNSATISFIABLE
+    if len(contributions) == 1:
+        return _one_row(contributions[0], constant)
     sets = [set(c) for c in contributions]
     possible = _possible(sets, constant)
     if possible is None:
@@ -84,6 +86,19 @@ def kept_readings(
         if not keep[-1]:
             return UNSATISFIABLE
     return keep
+
+
+def _one_row(values: Sequence[_Number], constant: _Number) -> list[list[int]] | str:
+    """`kept_readings` of an equation over one row (a total's own sum): the
+    readings whose share is minus the constant.
+
+    What every engine gives there (no other row: the sums before it are the
+    constant, those after it 0, never more than the row's values, so none
+    gives up), without building them: it is asked for each of a row's
+    thousands of readings before any equation over several rows.
+    """
+    keep = [k for k, v in enumerate(values) if v + constant == 0]
+    return [keep] if keep else UNSATISFIABLE
 
 
 def _possible(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]] | None:
@@ -104,11 +119,12 @@ def _possible(sets: list[set[_Number]], constant: _Number) -> list[set[_Number]]
         return _by_sets(sets, constant)
     ranges = _ranges(sets, constant)
     span = _span(ranges)
-    by_sets, safe = _sets_work(sets, ranges)
+    windows = _windows(ranges)  # the engines' own are built again, as they need them
+    by_sets, safe = _sets_work(sets, windows)
     if span <= MAX_SPAN and not safe:
         return _by_bits(sets, constant, ranges)  # the bits engine never gives up
     if safe:  # both exact: the one with less work
-        width = _widest(ranges)
+        width = _widest(windows)
         by_bits = 3 * sum(len(s) for s in sets) * (4 + width // 1_000)
         if width <= MAX_SPAN and by_bits < by_sets:
             return _by_bits(sets, constant, ranges)
@@ -125,10 +141,10 @@ def _counts(sets: list[set[_Number]], constant: _Number) -> bool:
     )
 
 
-def _widest(ranges: _Ranges) -> int:
-    """The widest window partial sums are kept in (`_windows`): the width of
-    the bits engine's integers, at most the span."""
-    forward, backward = _windows(ranges)
+def _widest(windows: tuple[list[_Window], list[_Window]]) -> int:
+    """The widest of the windows partial sums are kept in (`_windows`): the
+    width of the bits engine's integers, at most the span."""
+    forward, backward = windows
     return int(max(hi - lo for lo, hi in (*forward, *backward)))
 
 
@@ -138,7 +154,9 @@ def _span(ranges: _Ranges) -> int:
     return int(max(max(head_high) - min(head_low), max(rest_high) - min(rest_low)))
 
 
-def _sets_work(sets: list[set[_Number]], ranges: _Ranges) -> tuple[int, bool]:
+def _sets_work(
+    sets: list[set[_Number]], windows: tuple[list[_Window], list[_Window]]
+) -> tuple[int, bool]:
     """The work of the sets engine (sums built and looked up, at most as many as
     it keeps before giving up), and whether it surely cannot give up.
 
@@ -150,7 +168,7 @@ def _sets_work(sets: list[set[_Number]], ranges: _Ranges) -> tuple[int, bool]:
     """
     n = len(sets)
     cap = MAX_SUMSET + 1
-    forward, backward = _windows(ranges)
+    forward, backward = windows
     prefix = [1]
     for values, (low, high) in zip(sets, forward, strict=True):
         width = int(high - low)
@@ -227,17 +245,28 @@ def _windows(
     the window is the meet of the two.
     """
     head_low, head_high, rest_low, rest_high = ranges
-    n = len(head_low) - 1
+    # each bound the greater (or lesser) of two, as max/min give it (the
+    # first where they are equal), compared inline rather than by a call:
+    # an equation's windows are built at each of its evaluations
     forward = [
-        (
-            max(-rest_high[i + 1], head_low[i + 1]),
-            min(-rest_low[i + 1], head_high[i + 1]),
+        (b if b > a else a, d if d < c else c)
+        for a, b, c, d in zip(
+            [-x for x in rest_high[1:]],
+            head_low[1:],
+            [-x for x in rest_low[1:]],
+            head_high[1:],
+            strict=True,
         )
-        for i in range(n)
     ]
     backward = [
-        (max(-head_high[i], rest_low[i]), min(-head_low[i], rest_high[i]))
-        for i in range(n)
+        (b if b > a else a, d if d < c else c)
+        for a, b, c, d in zip(
+            [-x for x in head_high[:-1]],
+            rest_low[:-1],
+            [-x for x in head_low[:-1]],
+            rest_high[:-1],
+            strict=True,
+        )
     ]
     return forward, backward
 
@@ -315,6 +344,8 @@ def _step(side: _Bits, values: Sequence[int], low: int, high: int) -> _Bits:
         if by >= width:
             continue  # every sum lands past the window
         bits |= side.bits << by if by >= 0 else side.bits >> -by
+    if bits.bit_length() <= width:  # none past the window's high end
+        return _Bits(bits, low)  # (masking copies an integer as wide)
     return _Bits(bits & ((1 << width) - 1), low)
 
 

@@ -102,7 +102,7 @@ def _engine(
     monkeypatch.setattr(sumsets, "_by_bits", spy("bits", _by_bits))
     monkeypatch.setattr(sumsets, "_by_sets", spy("sets", _by_sets))
     kept_readings(contributions, 0)
-    return used[0]
+    return used[0] if used else "none"
 
 
 def test_the_bits_engine_takes_counts_only(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,12 +122,15 @@ def test_the_bits_engine_takes_counts_only(monkeypatch: pytest.MonkeyPatch) -> N
 def test_the_cheaper_engine_where_both_give_the_answer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A row of hundreds of readings alone in its equation is a few hundred sums:
+    """A row of hundreds of readings beside a row of two is a few hundred sums:
     the sets engine cannot give up, and answers sooner than hundreds of shifts
-    of a wide integer would; the same answer."""
-    lone: list[list[int | Decimal]] = [[*range(0, 1_500_000, 2_500), -7_500]]
-    assert _engine(monkeypatch, lone) == "sets"
-    assert kept_readings(lone, -7_500) == [[3]]
+    of a wide integer would; the same answer. Alone in its equation, it
+    takes no engine (`sumsets._one_row`)."""
+    many: list[int | Decimal] = [*range(0, 1_500_000, 2_500), -7_500]
+    assert _engine(monkeypatch, [many, [0, -7_500]]) == "sets"
+    assert kept_readings([many, [0, -7_500]], 0) == [[0, 3], [0, 1]]
+    assert _engine(monkeypatch, [many]) == "none"
+    assert kept_readings([many], -7_500) == [[3]]
     assert kept_readings([[0, 1], [0, 1]], -1) == [[0, 1], [0, 1]]
 
 
