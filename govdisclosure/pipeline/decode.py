@@ -59,6 +59,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
+from itertools import repeat
+from operator import sub
 from typing import Final
 
 from govdisclosure.model import Value
@@ -258,6 +260,7 @@ class _RowSearch:
         self.left: dict[tuple[int, int, _Place], tuple[int, int, int]] = {}
         self.needed: dict[tuple[int, int, int, _Place, int], set[_Sum] | None] = {}
         self.steps: dict[tuple[int, int, int, _Place, int], list[_Step]] = {}
+        self.falls: dict[int, tuple[tuple[int, int], ...]] = {}
         # the one equation of the part searched, and each column's coefficient in it
         self.single: int | None = None
         self.coef: list[int] = [0] * n
@@ -325,20 +328,61 @@ class _RowSearch:
         With ``ahead`` (the part has one equation and the next column is
         among its last `DEPTH`), a next state `_live` knows dead is not even
         entered: `_fill_ahead` does the same with less work per option.
+        Otherwise the cuts of a count are listed shortest (smallest) first,
+        so once one leaves a `_falling` equation less than nothing owed, so
+        does every cut after it: none is entered (see `_falling`).
         """
         any_found = False
         domain = self.domains[column]
+        falling = () if ahead else self._falling(column)
         for slot, next_k, next_offset in self._options(column, k, offset):
             if domain is not None and _value(slot) not in domain:
                 continue
             after = self._add(column, slot, sums)
             if after is None:
                 continue
+            if (
+                falling
+                and isinstance(slot, Piece)
+                and slot.part
+                and any(sign * (after[e] or 0) > 0 for e, sign in falling)
+            ):
+                break  # less than nothing owed after it, and after every longer cut
             if ahead and self._live(column + 1, next_k, next_offset, after) is False:
                 continue  # known dead: not even entered
             self.slots[column] = slot
             any_found |= self.fill(column + 1, next_k, next_offset, after)
         return any_found
+
+    def _falling(self, column: int) -> tuple[tuple[int, int], ...]:
+        """The equations ``(e, sign)`` past which a longer cut of ``column``
+        cannot lead to a reading: every column after it in the part holds a
+        count adding ``sign·coef`` to ``e`` (`cover`), and ``column`` is a
+        count adding to ``e`` with the same sign. The cells after it add up
+        to the owed ``-sign·s / coef``, at least 0; a larger value in
+        ``column`` leaves less owed. A state whose owed is below 0 is dead
+        (`_reachable` says so when it is entered): the longer cuts, of larger
+        values (no leading zeros), are not entered at all, so such states
+        are not counted against `MAX_STATES` either. None with signed
+        numbers (a minus sign makes the first cut negative).
+        """
+        found = self.falls.get(column)
+        if found is None:
+            found = ()
+            nxt = column + 1
+            if (
+                nxt < self.hi
+                and not self.signed
+                and self.types[column] is ValueType.INT
+            ):
+                mine = dict(self.terms[column])
+                found = tuple(
+                    (e, sign)
+                    for e, sign, _ in self.cover[nxt]
+                    if mine.get(e, 0) * sign > 0
+                )
+            self.falls[column] = found
+        return found
 
     def _fill_ahead(
         self, column: int, k: int, offset: int, sums: tuple[Value, ...], single: int
@@ -516,7 +560,7 @@ class _RowSearch:
                     too_many = True
                     break
                 if less:
-                    found.update(owed - less for owed in after)
+                    found.update(map(sub, after, repeat(less)))
                 else:
                     found |= after
                 if len(found) > MAX_NEEDED:
