@@ -260,7 +260,7 @@ class _RowSearch:
         self.left: dict[tuple[int, int, _Place], tuple[int, int, int]] = {}
         self.needed: dict[tuple[int, int, int, _Place, int], set[_Sum] | None] = {}
         self.steps: dict[tuple[int, int, int, _Place, int], list[_Step]] = {}
-        self.falls: dict[int, tuple[tuple[int, int], ...]] = {}
+        self.monotone: dict[int, tuple[tuple[int, int, int, bool], ...]] = {}
         # the one equation of the part searched, and each column's coefficient in it
         self.single: int | None = None
         self.coef: list[int] = [0] * n
@@ -329,12 +329,13 @@ class _RowSearch:
         among its last `DEPTH`), a next state `_live` knows dead is not even
         entered: `_fill_ahead` does the same with less work per option.
         Otherwise the cuts of a count are listed shortest (smallest) first,
-        so once one leaves a `_falling` equation less than nothing owed, so
-        does every cut after it: none is entered (see `_falling`).
+        so once one leaves an equation owed less than nothing, or more than
+        the digits left can make, so does every cut after it: none is
+        entered (`_monotone`).
         """
         any_found = False
         domain = self.domains[column]
-        falling = () if ahead else self._falling(column)
+        monotone = () if ahead else self._monotone(column)
         for slot, next_k, next_offset in self._options(column, k, offset):
             if domain is not None and _value(slot) not in domain:
                 continue
@@ -342,47 +343,66 @@ class _RowSearch:
             if after is None:
                 continue
             if (
-                falling
+                monotone
                 and isinstance(slot, Piece)
                 and slot.part
-                and any(sign * (after[e] or 0) > 0 for e, sign in falling)
+                and self._past(monotone, after, next_k, next_offset)
             ):
-                break  # less than nothing owed after it, and after every longer cut
+                break  # dead after this cut, and after every longer one
             if ahead and self._live(column + 1, next_k, next_offset, after) is False:
                 continue  # known dead: not even entered
             self.slots[column] = slot
             any_found |= self.fill(column + 1, next_k, next_offset, after)
         return any_found
 
-    def _falling(self, column: int) -> tuple[tuple[int, int], ...]:
-        """The equations ``(e, sign)`` past which a longer cut of ``column``
-        cannot lead to a reading: every column after it in the part holds a
-        count adding ``sign·coef`` to ``e`` (`cover`), and ``column`` is a
-        count adding to ``e`` with the same sign. The cells after it add up
-        to the owed ``-sign·s / coef``, at least 0; a larger value in
-        ``column`` leaves less owed. A state whose owed is below 0 is dead
-        (`_reachable` says so when it is entered): the longer cuts, of larger
-        values (no leading zeros), are not entered at all, so such states
-        are not counted against `MAX_STATES` either. None with signed
-        numbers (a minus sign makes the first cut negative).
+    def _monotone(self, column: int) -> tuple[tuple[int, int, int, bool], ...]:
+        """The equations ``(e, sign, coef, rising)`` along which a longer cut
+        of ``column`` fares no better: every column after it in the part
+        holds a count adding ``sign·coef`` to ``e`` (`cover`), so those cells
+        add up to the owed ``-sign·s / coef``, which must be at least 0 and
+        at most the digits left read as one integer (`_left`: cutting a run
+        never adds to it). ``column``, a count, adds to ``e`` with the cells'
+        sign (a cell: a larger value leaves less owed) or the other (a total,
+        ``rising``: more owed, and fewer digits left to make it). A longer
+        cut has a larger value (no leading zeros), so once a cut leaves too
+        little owed (a cell) or too much (a total), every longer one does
+        (`_past`): they are not entered, and not counted against
+        `MAX_STATES` either. None with signed numbers (a minus sign makes
+        the first cut negative).
         """
-        found = self.falls.get(column)
+        found = self.monotone.get(column)
         if found is None:
             found = ()
             nxt = column + 1
             if (
-                nxt < self.hi
-                and not self.signed
+                not self.signed
+                and nxt < self.hi
                 and self.types[column] is ValueType.INT
             ):
                 mine = dict(self.terms[column])
                 found = tuple(
-                    (e, sign)
-                    for e, sign, _ in self.cover[nxt]
-                    if mine.get(e, 0) * sign > 0
+                    (e, sign, coef, mine[e] * sign < 0)
+                    for e, sign, coef in self.cover[nxt]
+                    if mine.get(e)
                 )
-            self.falls[column] = found
+            self.monotone[column] = found
         return found
+
+    def _past(
+        self,
+        monotone: tuple[tuple[int, int, int, bool], ...],
+        sums: tuple[Value, ...],
+        k: int,
+        offset: int,
+    ) -> bool:
+        """Whether the state a cut leads to (``sums``, reading on at ``(k,
+        offset)``) is dead by a `_monotone` equation, and so are the states
+        of the longer cuts."""
+        for e, sign, coef, rising in monotone:
+            owed = -sign * (sums[e] or 0)  # times coef
+            if owed < 0 if not rising else owed > coef * self._left(k, offset)[0]:
+                return True
+        return False
 
     def _fill_ahead(
         self, column: int, k: int, offset: int, sums: tuple[Value, ...], single: int
