@@ -47,6 +47,15 @@ are cut by `_count_cuts`. Both are shown equal to the general code (the
 same readings, in the same order, after the same states) by
 ``tests/unit/test_decode_paths.py``.
 
+Cuts in order. A count's cuts are listed shortest first, so their values
+grow; where every column after it adds to one equation with one sign, a
+cell's larger value leaves less owed and a total's more, with fewer digits
+left to make it. Once a cut leaves the cells after it less than nothing
+(a cell) or more than the digits left read as one integer (a total), so
+does every longer one, and none is tried (`_RowSearch._monotone`): the
+same readings in the same order, in fewer states (a 27-digit 三 total
+row: 87, trying every cut 191), shown by ``tests/unit/test_decode_paths.py``.
+
 The bounds are explicit: more than `MAX_STATES` states visited,
 `MAX_SOLUTIONS` readings kept (over all blocks) or `MAX_DIGITS` digits in
 the row raises `DecodeBoundError`, and the caller
