@@ -52,7 +52,7 @@ def _report(monkeypatch: pytest.MonkeyPatch, states: int) -> govdisclosure.Repor
 def test_totals_past_the_bound_are_decoded_from_the_outcome_rows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    report = _report(monkeypatch, 100)  # too few states for the totals' own sums
+    report = _report(monkeypatch, 50)  # too few states for the totals' own sums (87)
 
     assert [] == [f for f in report.findings if f.code == "decode.bound"]
     t3 = report.table("t3")

@@ -182,3 +182,49 @@ def test_count_cuts_of_a_run_with_zeros() -> None:
     ]
     later = decode._count_cuts(token, 0, 0, 1, INT, False)
     assert [(c[0].text, c[0].value, c[1], c[2]) for c in later] == [("0", 0, 0, 2)]
+
+
+@contextmanager
+def _every_cut() -> Iterator[None]:
+    """Every cut of a column tried, as before `decode._RowSearch._monotone`."""
+
+    def monotone(
+        self: decode._RowSearch, column: int
+    ) -> tuple[tuple[int, int, int, bool], ...]:
+        return ()
+
+    with patch.object(decode._RowSearch, "_monotone", monotone):
+        yield
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows())
+def test_longer_cuts_past_nothing_owed_are_not_tried(row: Row) -> None:
+    """`_monotone` stops at the first cut of a count that leaves less than
+    nothing owed, or more than the digits left make: the same readings in the same order (or the same bound
+    passed), and never more states than trying every cut (so the
+    `decode.MAX_STATES` bound gives up on no row it did not before)."""
+    found, visited = _decoded(row)
+    with _every_cut():
+        every, visited_every = _decoded(row)
+    assert found == every
+    if found != "bound":
+        assert len(visited) == len(visited_every)
+        assert all(a <= b for a, b in zip(visited, visited_every, strict=True))
+
+
+def test_a_long_total_row_tries_fewer_cuts() -> None:
+    """The 27-digit 三 total row of ``tests/test_decode_across.py``
+    (0 | 234567 | 345678 | 123456 | 0 | 0 | 703701, read by hand): its one
+    reading, in 87 states where trying every cut took 191."""
+    digits = "023456734567812345600703701"
+    constraints: list[Constraint] = [((1, 6), *((-1, j) for j in range(6)))]
+    row: Row = ([_token(digits, 0)], 7, constraints, None)
+    found, visited = _decoded(row)
+    with _every_cut():
+        every, visited_every = _decoded(row)
+    assert found == every
+    assert isinstance(found, list)
+    values = [[s.value if not isinstance(s, str) else 0 for s in r] for r in found]
+    assert [0, 234567, 345678, 123456, 0, 0, 703701] in values
+    assert visited[0] < visited_every[0]
