@@ -634,15 +634,7 @@ def _one_type_placements(
     n = len(types)
     readings: list[Reading] = []
     for sequence in sequences:
-        slots = (
-            fill,
-            *[
-                (pieces[x] if x in pieces else _column_slots(tokens, pieces, x, types))[
-                    0
-                ]
-                for x in sequence
-            ],
-        )
+        slots = (fill, *[_column_slots(tokens, pieces, x, types)[0] for x in sequence])
         if len(sequence) > n or None in slots:
             continue  # more numbers than columns, or one no column takes
         readings += map(
