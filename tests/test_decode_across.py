@@ -31,6 +31,7 @@ def _report(monkeypatch: pytest.MonkeyPatch, states: int) -> govdisclosure.Repor
     # the outcome rows (19 digits each) are listed, not searched, so that the
     # tiny state bound applies to the totals alone, as a long total would meet it
     monkeypatch.setattr(segment, "MAX_READINGS", 20_000)
+    monkeypatch.setattr(segment, "SEARCH_PAST", 20_000)
     spec = next(
         s for s in Registry(plugins=False, environment=False) if s.id == "gov-2021"
     )

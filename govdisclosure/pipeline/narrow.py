@@ -54,7 +54,7 @@ from govdisclosure.pipeline.decode import (
 )
 from govdisclosure.pipeline.grid import Token, TokenKind
 from govdisclosure.pipeline.narrative import fact_instance
-from govdisclosure.pipeline.rows import RowDraft, TableDraft, in_spec_order
+from govdisclosure.pipeline.rows import RowDraft, TableDraft, in_spec_order, listed
 from govdisclosure.pipeline.segment import (
     BLANK,
     GAP,
@@ -128,7 +128,8 @@ def narrow_readings(
     rows: dict[_RowKey, RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
-    if not any(_prints_zero(r) for r in rows.values()):  # no 0 printed as a cell
+    zeros = any(_prints_zero(r) for r in rows.values())
+    if not zeros:  # no 0 printed as a cell
         rows = {k: _without_lost(r) for k, r in rows.items()}
     usable = [
         i
@@ -145,7 +146,7 @@ def narrow_readings(
         return _zeros_of_one_reading(drafts, rows, usable), []
     columns = {d.spec.id: _column_indexes(d) for d in drafts}
     conflicts: list[list[Instance]] = []
-    bounds = _search_undetermined_rows(rows, columns, usable, conflicts)
+    bounds = _search_undetermined_rows(rows, columns, usable, conflicts, zeros)
     bounded = {_finding_row(f) for f in bounds}
     # a row whose readings still leave out the cuts of a long run holds none
     # of the true readings: its equations would narrow the others wrongly,
@@ -155,7 +156,7 @@ def narrow_readings(
     ]
     unread = {*uncut, *(k for core in conflicts for k in _rows_of(core[0]))}
     rows, active, settled, frozen, decoded = _narrow_and_decode(
-        rows, usable, unread, bounded, conflicts, columns
+        rows, usable, unread, bounded, conflicts, columns, zeros
     )
     bounds = [f for f in bounds if _finding_row(f) not in decoded]
     still = {*uncut, *bounded} - decoded  # rows whose readings are not the report's
@@ -215,12 +216,13 @@ def _narrow_and_decode(
     bounded: set[_RowKey],
     conflicts: list[list[Instance]],
     columns: dict[str, dict[str, int]],
+    zeros: bool,
 ) -> tuple[dict[_RowKey, RowDraft], list[Instance], bool, set[_RowKey], set[_RowKey]]:
     """Narrow by the equations, then decode the ``bounded`` rows (their own
     search passed its bounds) with the values the equations through the other
     rows leave each of their columns (`_domains`), and narrow again with
     them, until no more is decoded: `_narrow_by_equations`'s results, and the
-    rows decoded.
+    rows decoded. ``zeros``: whether the report prints a 0 as a cell (`_listed`).
 
     A total row of five-digit counts glued into 31 digits has too many cuts
     for its own sum to search, but its column sums over the outcome rows
@@ -241,7 +243,7 @@ def _narrow_and_decode(
             key=lambda i: len(i.places),
         )
         rows, active, settled, frozen = _narrow_by_equations(
-            rows, active, conflicts, frozen
+            rows, active, conflicts, frozen, zeros=zeros
         )
         pending = bounded - decoded - frozen
         new = {
@@ -353,6 +355,8 @@ def _narrow_by_equations(
     usable: list[Instance],
     conflicts: list[list[Instance]],
     frozen_before: AbstractSet[_RowKey] = frozenset(),
+    *,
+    zeros: bool = True,
 ) -> tuple[dict[_RowKey, RowDraft], list[Instance], bool, set[_RowKey]]:
     """Narrow by the equations: rows, the equations used, whether they settled,
     and the frozen rows (at least ``frozen_before``, those of earlier conflicts).
@@ -363,15 +367,21 @@ def _narrow_by_equations(
     equations touching frozen rows. Frozen rows only grow, so this ends.
     """
     frozen = set(frozen_before)
+    drafted: dict[_RowKey, RowDraft] | None = None
     while True:
         rows = dict(initial)
         active = [i for i in usable if not frozen & _rows_of(i)]
         broken, settled = _narrow_all(active, rows)
         if broken is None:
             return rows, active, settled, frozen
-        core = _conflict_core(initial, active, broken)
+        if drafted is None:
+            drafted = {k: _as_drafted(r, zeros) for k, r in initial.items()}
+        core = _conflict_core(drafted, active, broken)
         conflicts.append(core)
         frozen |= {k for inst in core for k in _rows_of(inst)}
+        # a frozen row is read as drafted: no equation through it is known
+        # to hold, its own sum included (the search read it under that sum)
+        initial = {k: drafted[k] if k in frozen else r for k, r in initial.items()}
 
 
 def _narrow_set_aside(
@@ -548,6 +558,7 @@ def _search_undetermined_rows(
     columns: dict[str, dict[str, int]],
     usable: list[Instance],
     conflicts: list[list[Instance]],
+    zeros: bool,
 ) -> list[Finding]:
     """Re-read the rows whose readings were not all listed, keeping those their
     own equations allow; a ``decode.bound`` finding for each row left unread.
@@ -560,7 +571,9 @@ def _search_undetermined_rows(
     row: 三's 总计, 四's group totals) are searched exactly (`decode`).
     Whatever it decides was decided by equations, so its cells can be
     INFERRED at best: the readings before the equations are unknown
-    (``initial=()``).
+    (``initial=()``). A row the search cannot read (no equation of its own,
+    past its bounds, no reading at all) that has few enough readings to list
+    is listed after all (`_listed`): it is then what listing it gave.
     """
     findings: list[Finding] = []
     for key, row in rows.items():
@@ -575,14 +588,22 @@ def _search_undetermined_rows(
             if inst.table == row.table and all(r == row.key for _, r, _ in inst.terms)
         ]
         if not own and row.readings is None:
-            continue  # nothing to search by: more readings than `rows` lists
+            rows[key] = _listed(row, zeros)  # nothing to search by
+            continue
         constraints = [
             tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
             for inst in own
         ]
         try:
-            readings = _solutions(row, constraints)
+            readings, bound = _solutions(row, constraints), False
         except DecodeBoundError:
+            readings, bound = None, True
+        if not readings and row.readings is None:
+            found = _listed(row, zeros)
+            if found is not row:  # few enough readings to list: read as listed
+                rows[key] = found
+                continue
+        if bound:
             findings.append(_bound_finding(row))
             continue
         if readings is None:
@@ -631,6 +652,16 @@ def _solutions(
     if found is None:
         return None
     return in_spec_order(found if row.may_lose else list(_unlost(found)), order)
+
+
+def _listed(row: RowDraft, zeros: bool) -> RowDraft:
+    """A row `rows` left to the search (`segment.SEARCH_PAST`) that the search
+    could not read, listed after all (`rows.listed`) and, in a report that
+    prints no 0 as a cell (not ``zeros``), without its lost cells as
+    `narrow_readings` drops them: what drafting it listed would have given.
+    Itself where it has too many readings to list."""
+    found = listed(row)
+    return found if zeros or found is row else _without_lost(found)
 
 
 def _without_lost(row: RowDraft) -> RowDraft:
@@ -874,6 +905,10 @@ def _conflict_core(
     still finds the conflict (a deletion filter): what is left is a set of
     equations whose narrowing fails, so they cannot all hold, and none of
     which can be dropped from it.
+
+    The caller gives the rows as drafted (`_as_drafted`): a row the search
+    read under its own sum holds only readings that satisfy it, so the sum
+    would never be needed, and the core would not name the row's own total.
     """
     core = [*_linked(initial, active, broken), broken]
     core.sort(key=lambda i: len(i.places))  # the small first, as in `narrow_readings`
@@ -889,6 +924,20 @@ def _conflict_core(
         if _narrow_all(trial, dict(initial))[0] is not None:
             core = trial
     return core
+
+
+def _as_drafted(row: RowDraft, zeros: bool) -> RowDraft:
+    """A row `rows` left to the search (`segment.SEARCH_PAST`) and the search
+    read, listed as drafting it would have (`_listed`); any other row as it is.
+
+    A row read by the search has no initial readings; of those, one that had
+    a run too long to cut (`_uncut_run`) or too many readings to list was
+    never listed, and is left as the search read it.
+    """
+    if row.initial != () or not row.readings:
+        return row
+    found = _listed(evolve(row, readings=None, initial=None, narrowed_by=()), zeros)
+    return row if found.readings is None or _uncut_run(found) is not None else found
 
 
 def _linked(

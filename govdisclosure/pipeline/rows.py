@@ -48,6 +48,7 @@ __all__ = [
     "TableDraft",
     "draft_tables",
     "in_spec_order",
+    "listed",
     "unused_finding",
 ]
 
@@ -212,20 +213,38 @@ def _readings(
     tokens: tuple[Token, ...],
     types: tuple[ValueType, ...],
     order: tuple[int, ...] | None,
+    *,
+    search_first: bool = True,
 ) -> tuple[tuple[Reading, ...] | None, tuple[ValueType, ...]]:
     """A row's readings in the spec's column order, and the types `narrow` may search.
 
     The numbers are read in the printed order (``order[i]`` is the spec's
     column printed ``i``-th; None: the form's), and each reading is put back in
     the spec's order (`in_spec_order`). `narrow` searches a row with too many
-    readings in its printed order too (``RowDraft.order``).
+    readings (with ``search_first``, more than `segment.SEARCH_PAST`) in its
+    printed order too (``RowDraft.order``), and lists one of up to
+    `segment.MAX_READINGS` after all where the search cannot read it (`listed`).
     """
     printed = types if order is None else tuple(types[i] for i in order)
     try:
-        readings = row_readings(tokens, printed)
+        readings = row_readings(tokens, printed, search_first=search_first)
     except TooManyReadingsError:
         return None, types  # `narrow` may still search it under its own equations
     return tuple(in_spec_order(readings, order)), types
+
+
+def listed(row: RowDraft) -> RowDraft:
+    """A row drafted without readings (more than `segment.SEARCH_PAST`) with
+    them listed after all, up to `segment.MAX_READINGS`, before any equation
+    narrowed them; itself where it has more.
+
+    For `narrow`, where the search under the row's own equations could not
+    read it: the row is then what it would have been drafted listed.
+    """
+    readings, _ = _readings(row.tokens, row.types, row.order, search_first=False)
+    if readings is None:
+        return row
+    return evolve(row, readings=readings, initial=readings)
 
 
 def in_spec_order(

@@ -11,9 +11,11 @@ numbers go, and every placement it allows is a reading:
   remaining columns are blank, in every placement.
 
 `row_readings` counts the readings before it lists them (a collapsed row has
-millions) and refuses past MAX_READINGS. For such a row, `decode` finds
-exactly the readings that satisfy the row's own equations (a collapsed 四
-row, 17 digits over 15 columns with a total per group).
+millions) and refuses past a limit: `SEARCH_PAST` when `rows` drafts a row,
+`MAX_READINGS` at most. For such a row, `decode` finds exactly the readings
+that satisfy the row's own equations (a collapsed 四 row, 17 digits over 15
+columns with a total per group); one it cannot read that way is listed
+after all, up to `MAX_READINGS` (`narrow`).
 
 `narrow` then keeps the readings that satisfy the spec's equations, and
 `cells` marks a cell OK only when every reading agrees on it. A row beyond
@@ -47,6 +49,7 @@ __all__ = [
     "MAX_READINGS",
     "MISSING",
     "NOT_APPLICABLE",
+    "SEARCH_PAST",
     "Blank",
     "Piece",
     "Reading",
@@ -64,6 +67,16 @@ __all__ = [
 #: later took half the time of a generated glued report (2,000: the same
 #: cells decided, 350 → 95 ms per report in `benchmarks/decided.py`).
 MAX_READINGS: Final = 2_000
+#: The readings past which `rows` leaves a row to `decode` rather than list
+#: it. A row of hundreds of readings (a 13-digit glued 三 row: 1,238) costs
+#: a millisecond to list and more to narrow by every equation through it,
+#: where the search under its own sum finds its few readings in a third of
+#: that; a row the search cannot read is listed after all (`narrow`), up to
+#: `MAX_READINGS`. 200: the same cells, statuses and reasons as listing up to
+#: 2,000 on `benchmarks/run.py`'s 488 inputs of seeds 0 and 1, and p95 of
+#: `benchmarks/tail.py` 22.5 → 18.9 ms (lower limits changed cells and were
+#: no faster).
+SEARCH_PAST: Final = 200
 
 
 class Piece(NamedTuple):
@@ -143,14 +156,18 @@ Reading = tuple[Slot, ...]
 
 
 class TooManyReadingsError(Exception):
-    """The row allows more readings than can be listed (MAX_READINGS)."""
+    """The row allows more readings than are listed (`row_readings`' limit)."""
 
 
-def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Reading]:
+def row_readings(
+    tokens: Sequence[Token], types: Sequence[ValueType], *, search_first: bool = False
+) -> list[Reading]:
     """Every reading of a row's value tokens over columns of ``types``.
 
-    Raises TooManyReadingsError when there are more than MAX_READINGS.
+    Raises TooManyReadingsError when there are more than `MAX_READINGS`, or
+    with ``search_first`` more than `SEARCH_PAST` (`rows` drafting a row).
     """
+    limit = min(SEARCH_PAST, MAX_READINGS) if search_first else MAX_READINGS
     n = len(types)
     if _positional(tokens):
         positional, fitted = _positional_readings(tokens, types)
@@ -170,11 +187,11 @@ def row_readings(tokens: Sequence[Token], types: Sequence[ValueType]) -> list[Re
     count = _count_readings(tokens, values, n)
     if lost is not None:
         count += math.comb(n, len(lost))
-    if count > MAX_READINGS:
+    if count > limit:
         raise TooManyReadingsError
     pieces: Pieces = {}
     readings = _all_placements(tokens, _sequences(tokens, values, n), types, pieces)
-    if len(readings) > MAX_READINGS:  # a guard: the count is a bound
+    if len(readings) > limit:  # a guard: the count is a bound
         raise TooManyReadingsError
     if lost is not None:
         readings += _all_placements(tokens, [lost], types, pieces, fill=LOST)
