@@ -68,9 +68,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
-from itertools import repeat
+from itertools import combinations, repeat
 from operator import sub
-from typing import Final
+from typing import Final, cast
 
 from govdisclosure.model import Value
 from govdisclosure.pipeline.grid import Token, TokenKind
@@ -82,7 +82,12 @@ from govdisclosure.pipeline.segment import (
     Slot,
     lost_cell_readings,
 )
-from govdisclosure.pipeline.values import MAX_NUMBER_DIGITS, convert, valid_part
+from govdisclosure.pipeline.values import (
+    MAX_NUMBER_DIGITS,
+    MAX_SPLIT_DIGITS,
+    convert,
+    valid_part,
+)
 from govdisclosure.spec.model import ValueType
 
 __all__ = [
@@ -166,6 +171,8 @@ def row_solutions(
         for r in (lost_cell_readings(tokens, types) if lost else ())
         if _known_hold(r, constraints, allowed)
     ]
+    if (summed := _sum_row(tokens, types, values, constraints, allowed)) is not None:
+        return summed + kept
     if not _totals_last(constraints):
         search = _RowSearch(tokens, types, values, constraints, allowed, reverse=False)
         return search.run() + kept
@@ -176,6 +183,204 @@ def row_solutions(
         tokens, types[::-1], values[::-1], flipped, allowed[::-1], reverse=True
     )
     return [reading[::-1] for reading in search.run()] + kept
+
+
+def _sum_row(
+    tokens: Sequence[Token],
+    types: Sequence[ValueType],
+    values: list[int],
+    constraints: Sequence[Constraint],
+    domains: Sequence[Domain],
+) -> list[Reading] | None:
+    """The readings of a row whose one equation makes its last column the sum
+    of all the others (三's 总计), as `_RowSearch` lists them; None for any
+    other row (the search reads it).
+
+    Such a row's cells are numbers cut from its digits, placed in order in
+    any of its columns, the others empty (0): which columns take them
+    changes no sum. So the cuts are searched without the columns
+    (`_SumCuts`), and each cut is placed in every way, as `segment` places
+    numbers; the readings are then put in the search's order
+    (`_search_order`). The search, filling column by column, meets each cut
+    again in every placement of the cells before it: a glued 三 row of 13
+    digits took it 60 states and 0.3 ms, its cuts take a third of that.
+
+    Counts only (no sign, no decimal point, no domain): a longer cut is then
+    a larger cell, and none is negative. Up to `values.MAX_SPLIT_DIGITS`
+    digits (a row `segment` could list): past that, as many cuts of a long
+    total are tried as the search visits states, and it was no faster
+    (20 rows of 33–38 digits: 37 ms searched, 40 ms cut). The same bounds as the search:
+    more than `MAX_STATES` states or `MAX_SOLUTIONS` readings raise
+    `DecodeBoundError`.
+    """
+    n = len(types)
+    if len(constraints) != 1 or n < 2 or any(d is not None for d in domains):
+        return None
+    coefs = {column: coef for coef, column in constraints[0]}
+    total = coefs.get(n - 1)
+    if total not in (1, -1) or len(coefs) != n:
+        return None
+    if any(coefs[j] != -total for j in range(n - 1)) or not _totals_last(constraints):
+        return None  # (a row of one cell and its total is searched forward)
+    if any(t is not ValueType.INT for t in types):
+        return None
+    numbers = [tokens[i].number for i in values]
+    if any(x is None or x.sign or "." in x.digits for x in numbers):
+        return None
+    if sum(len(x.digits) for x in numbers if x) > MAX_SPLIT_DIGITS:
+        return None  # the search's lists of the last columns' sums prune more
+    cuts = _SumCuts(tokens, values[::-1], n - 1)
+    found = [
+        placed
+        for cells in cuts.cells((0, 0), 0)  # no total: the cells are all 0
+        for placed in _placed(BLANK, cells, n - 1)
+    ]
+    for last, after, value in cuts.parts((0, 0)):  # the total, then the cells
+        for cells in cuts.cells(after, value):
+            found += _placed(last, cells, n - 1)
+            if len(found) > MAX_SOLUTIONS:
+                raise DecodeBoundError
+    if len(found) > MAX_SOLUTIONS:
+        raise DecodeBoundError
+    return sorted(found, key=_search_order)
+
+
+def _placed(total: Slot, cells: tuple[Piece, ...], width: int) -> list[Reading]:
+    """The cells (from the last) in order in every choice of ``width``
+    columns, the others empty, the total after them (a row's readings)."""
+    placed: list[Reading] = []
+    for columns in combinations(range(width), len(cells)):
+        slots: list[Slot] = [BLANK] * width
+        for column, cell in zip(columns, cells, strict=True):
+            slots[width - 1 - column] = cell
+        placed.append((*slots, total))
+    return placed
+
+
+def _search_order(reading: Reading) -> tuple[tuple[int, int], ...]:
+    """Where `_RowSearch` finds ``reading`` of a row whose totals are last.
+
+    It fills the columns from the last, each with its options in turn (an
+    empty cell, the number whole, then its cuts shortest first), so it finds
+    the readings in the order of their options, column by column from the
+    last. Two readings alike up to a column are at the same place in the
+    digits there, so their options in it are ranked among the same ones.
+    """
+    return tuple(
+        (0, 0)
+        if not isinstance(slot, Piece)
+        else (2, len(slot.text))
+        if slot.part
+        else (1, 0)
+        for slot in reversed(reading)
+    )
+
+
+class _SumCuts:
+    """The cuts of a row's numbers, from the last digit back, into cells
+    adding up to a sum owed (`_sum_row`): the same cuts as `_RowSearch`
+    makes from the right (``values`` in that order), memoised per place,
+    sum owed and cells left.
+
+    Counts: a longer cut is a larger number, none negative. Three prunes,
+    each exact: cells covering the digits left add up to their digit sum
+    modulo 9 (a number is congruent to its digits' sum); none has more
+    digits than the sum owed; and the sums of the last `DEPTH` cells are
+    listed once per place (`_sums`, as `_RowSearch._needed` lists a part's
+    last columns'), the sum owed looked up among them.
+    """
+
+    def __init__(self, tokens: Sequence[Token], values: list[int], width: int) -> None:
+        self.tokens, self.values, self.width = tokens, values, width
+        self.end: _Place = (len(values), 0)
+        self.options: dict[_Place, list[tuple[Piece, _Place, int]]] = {}
+        self.known: dict[tuple[_Place, int, int], list[tuple[Piece, ...]]] = {}
+        self.sums: dict[tuple[_Place, int], set[int] | None] = {}
+        self.digits: dict[_Place, tuple[int, int]] = {}
+        self.visited = 0
+
+    def parts(self, place: _Place) -> list[tuple[Piece, _Place, int]]:
+        """The numbers a cell can take at ``place`` (whole, then cuts shortest
+        first), where reading resumes after each, and its value."""
+        found = self.options.get(place)
+        if found is None:
+            options = _column_options(
+                self.tokens, self.values, *place, ValueType.INT, reverse=True
+            )[1:]  # not the empty cell: the others are counts
+            found = [
+                (cast(Piece, slot), (k, offset), cast(int, cast(Piece, slot).value))
+                for slot, k, offset in options
+            ]
+            self.options[place] = found
+        return found
+
+    def cells(
+        self, place: _Place, owed: int, left: int | None = None
+    ) -> list[tuple[Piece, ...]]:
+        """The cuts from ``place`` to the end into at most ``left`` cells (the
+        row's) that add up to ``owed``."""
+        left = self.width if left is None else left
+        if place == self.end:
+            return [()] if owed == 0 else []
+        count, residue = self._left(place)
+        if left == 0 or (owed - residue) % 9 or count > left * len(str(owed)):
+            return []
+        sums = self._sums(place, left) if left <= DEPTH else None
+        if sums is not None and owed not in sums:
+            return []
+        key = (place, owed, left)
+        found = self.known.get(key)
+        if found is not None:
+            return found
+        self.visited += 1
+        if self.visited > MAX_STATES:
+            raise DecodeBoundError
+        found = []
+        for piece, after, value in self.parts(place):
+            if value > owed:
+                if piece.part:
+                    break  # a longer cut is larger still
+                continue  # the number whole: its cuts may still fit
+            found += [
+                (piece, *rest) for rest in self.cells(after, owed - value, left - 1)
+            ]
+        self.known[key] = found
+        return found
+
+    def _sums(self, place: _Place, left: int) -> set[int] | None:
+        """Every sum of at most ``left`` cells cut from ``place`` to the end;
+        None past `MAX_NEEDED` of them."""
+        key = (place, left)
+        if key in self.sums:
+            return self.sums[key]
+        found: set[int] | None = {0} if place == self.end else set()
+        if left and place != self.end:
+            for _, after, value in self.parts(place):
+                rest = self._sums(after, left - 1)
+                if rest is None or found is None:
+                    found = None
+                    break
+                found.update(value + x for x in rest)
+                if len(found) > MAX_NEEDED:
+                    found = None
+                    break
+        self.sums[key] = found
+        return found
+
+    def _left(self, place: _Place) -> tuple[int, int]:
+        """How many digits are left from ``place`` on, and their sum modulo 9."""
+        found = self.digits.get(place)
+        if found is None:
+            k, offset = place
+            count = residue = 0
+            for m in range(k, len(self.values)):
+                number = self.tokens[self.values[m]].number
+                digits = number.digits if number else ""
+                part = digits[: len(digits) - offset] if m == k else digits
+                count += len(part)
+                residue += sum(map(int, part))
+            found = self.digits[place] = (count, residue % 9)
+        return found
 
 
 def _known_hold(

@@ -111,13 +111,84 @@ def _decoded(row: Row) -> tuple[list[Reading] | str | None, list[int]]:
     return found, visited
 
 
+@contextmanager
+def _searched() -> Iterator[None]:
+    """Every row searched column by column (`_RowSearch`), none cut as a sum
+    row (`decode._sum_row`)."""
+    with patch.object(decode, "_sum_row", lambda *args: None):
+        yield
+
+
 @settings(max_examples=150, deadline=None)
 @given(rows())
 def test_fill_ahead_is_fill_each(row: Row) -> None:
-    fast = _decoded(row)
-    with _general():
-        general = _decoded(row)
+    with _searched():
+        fast = _decoded(row)
+        with _general():
+            general = _decoded(row)
     assert fast == general
+
+
+@st.composite
+def sum_rows(draw: st.DrawFn) -> Row:
+    """Rows whose last column is the sum of the others (三), up to 24 digits in
+    one to three runs: cells adding up or not, many zeros, or any digits."""
+    size = draw(st.integers(2, 6))  # (a cell and its total are searched forward)
+    kind = draw(st.sampled_from(["adds", "adds", "zeros", "digits"]))
+    if kind == "digits":
+        text = draw(st.text("0123456789", min_size=1, max_size=24))
+    else:
+        top = 9 if kind == "zeros" else 99_999
+        parts = draw(st.lists(st.integers(0, top), min_size=1, max_size=size))
+        if kind == "zeros":
+            parts = [p if draw(st.booleans()) else 0 for p in parts]
+        total = sum(parts) + draw(st.sampled_from([0, 0, 0, 1]))
+        text = "".join(str(c) for c in [*parts, total])[:24]
+    cuts = sorted(set(draw(st.lists(st.integers(1, len(text)), max_size=2))))
+    runs = [
+        text[a:b]
+        for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)
+        if text[a:b]
+    ]
+    constraints: list[Constraint] = [((1, size), *((-1, j) for j in range(size)))]
+    return [_token(r, i) for i, r in enumerate(runs)], size + 1, constraints, None
+
+
+@settings(max_examples=400, deadline=None)
+@given(sum_rows())
+def test_a_sum_row_cut_is_the_search(row: Row) -> None:
+    """`decode._sum_row` lists a 三 row's readings as the search does: the
+    same readings in the same order (and it is the path such rows take)."""
+    tokens, width, constraints, _ = row
+    values = list(range(len(tokens)))
+    merged = [decode._merged(c) for c in constraints]
+    assert (
+        decode._sum_row(tokens, [INT] * width, values, merged, [None] * width)
+        is not None
+    )
+    fast, _ = _decoded(row)
+    with _searched():
+        general, _ = _decoded(row)
+    assert fast == general
+
+
+def test_a_sum_row_of_zeros() -> None:
+    """``000`` over four columns: three 0 cells with the total empty, or two 0
+    cells and a 0 total, in the order the search fills the columns (from the
+    total back, each column empty before it takes a number)."""
+    row: Row = ([_token("000", 0)], 4, [((1, 3), (-1, 0), (-1, 1), (-1, 2))], None)
+    fast, _ = _decoded(row)
+    with _searched():
+        general, _ = _decoded(row)
+    assert fast == general
+    assert isinstance(fast, list)
+    shown = [["-" if isinstance(s, str) else s.text for s in r] for r in fast]
+    assert shown == [
+        ["0", "0", "0", "-"],  # the total empty first, then the cells
+        ["0", "0", "-", "0"],  # a 0 total, then 总计's neighbour empty first
+        ["0", "-", "0", "0"],
+        ["-", "0", "0", "0"],
+    ]
 
 
 def test_fill_ahead_on_a_long_total_row() -> None:
