@@ -205,66 +205,84 @@ def _sum_row(
     again in every placement of the cells before it: a glued 三 row of 13
     digits took it 60 states and 0.3 ms, its cuts take a third of that.
 
-    Counts only (no sign, no decimal point, no domain): a longer cut is then
-    a larger cell, and none is negative. Up to `values.MAX_SPLIT_DIGITS`
-    digits (a row `segment` could list): past that, as many cuts of a long
-    total are tried as the search visits states, and it was no faster
-    (20 rows of 33–38 digits: 37 ms searched, 40 ms cut). The same bounds as the search:
-    more than `MAX_STATES` states or `MAX_SOLUTIONS` readings raise
-    `DecodeBoundError`.
+    Counts only (no sign, no decimal point, no domain: `_counts`): a longer
+    cut is then a larger cell, and none is negative. Up to
+    `values.MAX_SPLIT_DIGITS` digits (a row `segment` could list): past that,
+    as many cuts of a long total are tried as the search visits states, and
+    it was no faster (20 rows of 33–38 digits: 37 ms searched, 40 ms cut).
+    The same bounds as the search: more than `MAX_STATES` states or
+    `MAX_SOLUTIONS` readings raise `DecodeBoundError`.
     """
     n = len(types)
-    if len(constraints) != 1 or n < 2 or any(d is not None for d in domains):
-        return None
-    coefs = {column: coef for coef, column in constraints[0]}
-    total = coefs.get(n - 1)
-    if total not in (1, -1) or len(coefs) != n:
-        return None
-    if any(coefs[j] != -total for j in range(n - 1)) or not _totals_last(constraints):
+    if len(constraints) != 1 or not _totals_last(constraints):
         return None  # (a row of one cell and its total is searched forward)
-    if any(t is not ValueType.INT for t in types):
+    flipped = tuple((coef, n - 1 - j) for coef, j in constraints[0])
+    if not _sum_of_rest(flipped, 0, n) or not _counts(tokens, values, types, domains):
         return None
     numbers = [tokens[i].number for i in values]
-    if any(x is None or x.sign or "." in x.digits for x in numbers):
-        return None
     if sum(len(x.digits) for x in numbers if x) > MAX_SPLIT_DIGITS:
         return None  # the search's lists of the last columns' sums prune more
-    cuts = _SumCuts(tokens, values[::-1], n - 1)
-    found = [
-        placed
-        for cells in cuts.cells((0, 0), 0)  # no total: the cells are all 0
-        for placed in _placed(BLANK, cells, n - 1)
-    ]
-    for last, after, value in cuts.parts((0, 0)):  # the total, then the cells
-        for cells in cuts.cells(after, value):
-            found += _placed(last, cells, n - 1)
-            if len(found) > MAX_SOLUTIONS:
-                raise DecodeBoundError
+    cuts = _SumCuts(tokens, values[::-1])
+    found = [reading[::-1] for reading in cuts.block((0, 0), cuts.end, n - 1)]
     if len(found) > MAX_SOLUTIONS:
         raise DecodeBoundError
-    return sorted(found, key=_search_order)
+    return found
+
+
+def _sum_of_rest(equation: Constraint, lo: int, hi: int) -> bool:
+    """Whether ``equation`` says column ``lo`` is the sum of columns ``lo + 1``
+    to ``hi - 1``, and names no other."""
+    coefs = {column: coef for coef, column in equation}
+    total = coefs.get(lo)
+    return (
+        total in (1, -1)
+        and len(coefs) == hi - lo
+        and all(coefs.get(j) == -total for j in range(lo + 1, hi))
+    )
+
+
+def _one_sum(constraints: Sequence[Constraint], lo: int, hi: int) -> bool:
+    """Whether the equations over columns ``lo`` to ``hi - 1`` are one, which
+    makes column ``lo`` the sum of the others (`_sum_of_rest`)."""
+    inside = [eq for eq in constraints if any(lo <= j < hi for _, j in eq)]
+    return len(inside) == 1 and _sum_of_rest(inside[0], lo, hi)
+
+
+def _counts(
+    tokens: Sequence[Token],
+    values: Sequence[int],
+    types: Sequence[ValueType],
+    domains: Sequence[Domain],
+) -> bool:
+    """Whether a row is counts only, as `_SumCuts` needs: count columns with
+    any value, numbers without a sign or a decimal point."""
+    numbers = [tokens[i].number for i in values]
+    return (
+        all(t is ValueType.INT for t in types)
+        and all(d is None for d in domains)
+        and not any(x is None or x.sign or "." in x.digits for x in numbers)
+    )
 
 
 def _placed(total: Slot, cells: tuple[Piece, ...], width: int) -> list[Reading]:
-    """The cells (from the last) in order in every choice of ``width``
-    columns, the others empty, the total after them (a row's readings)."""
+    """The total, then the cells in order in every choice of ``width`` columns,
+    the others empty (readings in the order `_RowSearch` fills the columns)."""
     placed: list[Reading] = []
     for columns in combinations(range(width), len(cells)):
         slots: list[Slot] = [BLANK] * width
         for column, cell in zip(columns, cells, strict=True):
-            slots[width - 1 - column] = cell
-        placed.append((*slots, total))
+            slots[column] = cell
+        placed.append((total, *slots))
     return placed
 
 
 def _search_order(reading: Reading) -> tuple[tuple[int, int], ...]:
-    """Where `_RowSearch` finds ``reading`` of a row whose totals are last.
-
-    It fills the columns from the last, each with its options in turn (an
-    empty cell, the number whole, then its cuts shortest first), so it finds
-    the readings in the order of their options, column by column from the
-    last. Two readings alike up to a column are at the same place in the
-    digits there, so their options in it are ranked among the same ones.
+    """Where `_RowSearch` finds ``reading`` (its columns in the order it fills
+    them): it tries each column's options in turn (an empty cell, the number
+    whole, then its cuts shortest first), so it finds the readings in the
+    order of their options, column by column. Two readings alike up to a
+    column are at the same place in the digits there, so their options in
+    it are ranked among the same ones.
     """
     return tuple(
         (0, 0)
@@ -272,32 +290,52 @@ def _search_order(reading: Reading) -> tuple[tuple[int, int], ...]:
         else (2, len(slot.text))
         if slot.part
         else (1, 0)
-        for slot in reversed(reading)
+        for slot in reading
     )
 
 
 class _SumCuts:
-    """The cuts of a row's numbers, from the last digit back, into cells
-    adding up to a sum owed (`_sum_row`): the same cuts as `_RowSearch`
-    makes from the right (``values`` in that order), memoised per place,
-    sum owed and cells left.
+    """The cuts of a row's numbers, read from the right (``values`` in that
+    order, as `_RowSearch` reads a row whose totals are last), into a total
+    and cells adding up to it (`_sum_row`, `_RowSearch._segment`),
+    memoised per place, sum owed, cells left and where they end.
 
     Counts: a longer cut is a larger number, none negative. Three prunes,
-    each exact: cells covering the digits left add up to their digit sum
-    modulo 9 (a number is congruent to its digits' sum); none has more
-    digits than the sum owed; and the sums of the last `DEPTH` cells are
-    listed once per place (`_sums`, as `_RowSearch._needed` lists a part's
-    last columns'), the sum owed looked up among them.
+    each exact: cells covering digits add up to their digit sum modulo 9 (a
+    number is congruent to its digits' sum); none has more digits than the
+    sum owed; and the sums of the last `DEPTH` cells are listed once per
+    place (`_sums`, as `_RowSearch._needed` lists a part's last columns'),
+    the sum owed looked up among them.
     """
 
-    def __init__(self, tokens: Sequence[Token], values: list[int], width: int) -> None:
-        self.tokens, self.values, self.width = tokens, values, width
+    def __init__(self, tokens: Sequence[Token], values: list[int]) -> None:
+        self.tokens, self.values = tokens, values
         self.end: _Place = (len(values), 0)
         self.options: dict[_Place, list[tuple[Piece, _Place, int]]] = {}
-        self.known: dict[tuple[_Place, int, int], list[tuple[Piece, ...]]] = {}
-        self.sums: dict[tuple[_Place, int], set[int] | None] = {}
-        self.digits: dict[_Place, tuple[int, int]] = {}
+        self.known: dict[tuple[_Place, int, int, _Place], list[tuple[Piece, ...]]] = {}
+        self.sums: dict[tuple[_Place, int, _Place], set[int] | None] = {}
+        self.digits: dict[tuple[_Place, _Place], tuple[int, int]] = {}
         self.visited = 0
+
+    def block(self, start: _Place, stop: _Place, width: int) -> list[Reading]:
+        """The readings from ``start`` to ``stop`` of a total followed by
+        ``width`` cells adding up to it (an empty total: cells all 0), in the
+        order `_RowSearch` finds them."""
+        found = [
+            placed
+            for cells in self.cells(start, 0, width, stop)
+            for placed in _placed(BLANK, cells, width)
+        ]
+        for total, after, value in self.parts(start):
+            if after > stop:
+                if total.part:
+                    break  # a longer cut ends further still
+                continue  # the number whole: its cuts may end sooner
+            for cells in self.cells(after, value, width, stop):
+                found += _placed(total, cells, width)
+                if len(found) > MAX_SOLUTIONS:
+                    raise DecodeBoundError
+        return sorted(found, key=_search_order)
 
     def parts(self, place: _Place) -> list[tuple[Piece, _Place, int]]:
         """The numbers a cell can take at ``place`` (whole, then cuts shortest
@@ -315,20 +353,19 @@ class _SumCuts:
         return found
 
     def cells(
-        self, place: _Place, owed: int, left: int | None = None
+        self, place: _Place, owed: int, left: int, stop: _Place
     ) -> list[tuple[Piece, ...]]:
-        """The cuts from ``place`` to the end into at most ``left`` cells (the
-        row's) that add up to ``owed``."""
-        left = self.width if left is None else left
-        if place == self.end:
+        """The cuts from ``place`` to ``stop`` into at most ``left`` cells
+        that add up to ``owed``."""
+        if place == stop:
             return [()] if owed == 0 else []
-        count, residue = self._left(place)
+        count, residue = self._between(place, stop)
         if left == 0 or (owed - residue) % 9 or count > left * len(str(owed)):
             return []
-        sums = self._sums(place, left) if left <= DEPTH else None
+        sums = self._sums(place, left, stop) if left <= DEPTH else None
         if sums is not None and owed not in sums:
             return []
-        key = (place, owed, left)
+        key = (place, owed, left, stop)
         found = self.known.get(key)
         if found is not None:
             return found
@@ -337,26 +374,31 @@ class _SumCuts:
             raise DecodeBoundError
         found = []
         for piece, after, value in self.parts(place):
-            if value > owed:
+            if value > owed or after > stop:
                 if piece.part:
-                    break  # a longer cut is larger still
+                    break  # a longer cut is larger still, and ends further
                 continue  # the number whole: its cuts may still fit
             found += [
-                (piece, *rest) for rest in self.cells(after, owed - value, left - 1)
+                (piece, *rest)
+                for rest in self.cells(after, owed - value, left - 1, stop)
             ]
         self.known[key] = found
         return found
 
-    def _sums(self, place: _Place, left: int) -> set[int] | None:
-        """Every sum of at most ``left`` cells cut from ``place`` to the end;
+    def _sums(self, place: _Place, left: int, stop: _Place) -> set[int] | None:
+        """Every sum of at most ``left`` cells cut from ``place`` to ``stop``;
         None past `MAX_NEEDED` of them."""
-        key = (place, left)
+        key = (place, left, stop)
         if key in self.sums:
             return self.sums[key]
-        found: set[int] | None = {0} if place == self.end else set()
-        if left and place != self.end:
-            for _, after, value in self.parts(place):
-                rest = self._sums(after, left - 1)
+        found: set[int] | None = {0} if place == stop else set()
+        if left and place != stop:
+            for piece, after, value in self.parts(place):
+                if after > stop:
+                    if piece.part:
+                        break  # a longer cut ends further still
+                    continue
+                rest = self._sums(after, left - 1, stop)
                 if rest is None or found is None:
                     found = None
                     break
@@ -367,19 +409,21 @@ class _SumCuts:
         self.sums[key] = found
         return found
 
-    def _left(self, place: _Place) -> tuple[int, int]:
-        """How many digits are left from ``place`` on, and their sum modulo 9."""
-        found = self.digits.get(place)
+    def _between(self, place: _Place, stop: _Place) -> tuple[int, int]:
+        """How many digits lie from ``place`` to ``stop``, and their sum modulo 9."""
+        found = self.digits.get((place, stop))
         if found is None:
-            k, offset = place
             count = residue = 0
-            for m in range(k, len(self.values)):
+            for m in range(place[0], min(stop[0] + 1, len(self.values))):
                 number = self.tokens[self.values[m]].number
                 digits = number.digits if number else ""
-                part = digits[: len(digits) - offset] if m == k else digits
+                size = len(digits)  # offsets count from the run's end
+                begin = place[1] if m == place[0] else 0
+                end = stop[1] if m == stop[0] else size
+                part = digits[size - end : size - begin]
                 count += len(part)
                 residue += sum(map(int, part))
-            found = self.digits[place] = (count, residue % 9)
+            found = self.digits[place, stop] = (count, residue % 9)
         return found
 
 
@@ -480,6 +524,12 @@ class _RowSearch:
         self.coef: list[int] = [0] * n
         self.blocks = _blocks(n, constraints)
         self.cover = _cover(self.blocks, constraints, types)
+        # the blocks of one total and its cells, read by their cuts (`_segment`)
+        counts = reverse and _counts(tokens, values, types, domains)
+        self.cuts = _SumCuts(tokens, values) if counts else None
+        self.summed = {
+            lo for lo, hi in self.blocks if counts and _one_sum(constraints, lo, hi)
+        }
         # the part being searched: columns lo..hi-1, ending at place ``stop``
         self.lo, self.hi, self.stop = 0, n, (len(values), 0)
         self.slots: list[Slot] = [BLANK] * n
@@ -846,7 +896,20 @@ class _RowSearch:
         return _chained(parts, (0, 0), end)
 
     def _segment(self, lo: int, hi: int, start: _Place, stop: _Place) -> list[Reading]:
-        """Block ``lo..hi-1``'s readings from place ``start`` to ``stop``."""
+        """Block ``lo..hi-1``'s readings from place ``start`` to ``stop``.
+
+        A block whose one equation makes its first column the sum of the
+        others (a 四 group read from the right: its 总计, then its cells) is
+        read by its cuts (`_SumCuts`, as `_sum_row` reads a 三 row): the same
+        readings in the same order, without searching each again in every
+        placement of the empty cells, for each of the places it may end at.
+        """
+        if self.cuts is not None and lo in self.summed:
+            found = self.cuts.block(start, stop, hi - lo - 1)
+            self.held += len(found)  # as `fill` counts them
+            if self.held > MAX_SOLUTIONS:
+                raise DecodeBoundError
+            return found
         if (lo, hi) != (self.lo, self.hi):
             self._part(lo, hi)
         self.stop, self.found = stop, []
