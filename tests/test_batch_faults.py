@@ -110,6 +110,22 @@ def test_a_killed_worker_costs_its_file_only(tmp_path: Path) -> None:
     assert {"ok"} == {e for n, e in results.items() if "kill" not in n}
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_queued_behind_a_killed_one_are_parsed(tmp_path: Path, jobs: int) -> None:
+    """A worker holds the file it parses and the next (`pool.QUEUED`): killed
+    on 02-kill.txt, and again at once on 03-kill.txt sent to its replacement,
+    the files queued behind them go to the next replacement and are parsed."""
+    folder = _folder(tmp_path, 6, "02-kill.txt", "03-kill.txt")
+
+    results = _batch(tmp_path, folder, jobs=jobs)
+
+    assert 8 == len(results)
+    assert {"02-kill.txt", "03-kill.txt"} == {
+        n for n, e in results.items() if e.startswith("WorkerDied: ")
+    }
+    assert 6 == sum(e == "ok" for e in results.values())
+
+
 def test_a_foreign_exception_is_that_files_error(tmp_path: Path) -> None:
     """A ZeroDivisionError from one file is its error, in a worker and in this process."""
     folder = _folder(tmp_path, 4, "02-raise.txt")
@@ -120,12 +136,16 @@ def test_a_foreign_exception_is_that_files_error(tmp_path: Path) -> None:
         assert 4 == sum(e == "ok" for e in results.values())
 
 
-def test_a_file_over_the_time_limit_is_stopped(tmp_path: Path) -> None:
-    """A file that never finishes holds its worker for ``timeout`` seconds, no more."""
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_over_the_time_limit_is_stopped(tmp_path: Path, jobs: int) -> None:
+    """A file that never finishes holds its worker for ``timeout`` seconds, no
+    more (counted from when it starts, not when it was queued: with one
+    worker, 01-sleep.txt waits behind 00.txt), and the file queued behind it
+    is parsed by the worker that replaces it."""
     folder = _folder(tmp_path, 4, "01-sleep.txt")
 
     start = time.monotonic()
-    results = _batch(tmp_path, folder, jobs=2, timeout=2)
+    results = _batch(tmp_path, folder, jobs=jobs, timeout=2)
 
     assert time.monotonic() - start < 60, "the sleeper sleeps 120 s"
     assert results["01-sleep.txt"].startswith("TimeoutError: not parsed within 2 s")
