@@ -81,6 +81,17 @@ DECIDED: Final = frozenset(
 _VALUED: Final = frozenset({CellStatus.OK, CellStatus.INFERRED, CellStatus.CORRECTED})
 
 
+def _counts_column(pd: Any, values: list[Any]) -> Any:
+    """Counts (ints, None where there is none) as pandas' nullable ``Int64``,
+    built from the ints themselves: a column with a missing value inferred
+    first went through floats, and a count past 2**53 came out another
+    number. Counts past int64 stay Python ints (an object column)."""
+    try:
+        return pd.array(values, dtype="Int64")
+    except OverflowError:
+        return pd.array(values, dtype=object)
+
+
 class Severity(str, enum.Enum):
     """How serious a finding is: ``error`` means the numbers are wrong."""
 
@@ -318,7 +329,7 @@ class Table:
         frame = pd.DataFrame(data, index=pd.Index(index, dtype=object))
         for j, values in data.items():
             if all(v is None or type(v) is int for v in values):
-                frame[j] = frame[j].astype("Int64")
+                frame[j] = _counts_column(pd, values)
         frame.columns = pd.Index(columns, dtype=object)
         return frame
 
@@ -606,13 +617,12 @@ class Report:
         categorical, ``year`` is ``Int32``.
         """
         pd = require_extra("pandas", "pandas", "Report.to_frame")
-        frame = pd.DataFrame.from_records(
-            self.to_records(source=source), columns=list(RECORD_FIELDS)
-        )
+        columns = self.record_columns(source)
+        columns["count"] = _counts_column(pd, columns["count"])
+        frame = pd.DataFrame(columns, columns=list(RECORD_FIELDS))
         return frame.astype(
             {
                 "year": "Int32",
-                "count": "Int64",
                 "format": "category",
                 "table_id": "category",
                 "unit": "category",

@@ -265,3 +265,43 @@ def test_a_csv_sink_finishes_its_file_when_the_batch_fails(tmp_path: Path) -> No
         _write_then_fail(path, report)
 
     assert len(list(report.cells)) == len(_csv_rows(path))
+
+
+def _report_with_count(value: int) -> govdisclosure.Report:
+    """A gov-2021 report in pipe rows, every count 0 but 规章's 本年制发件数."""
+    import random
+
+    from govdisclosure.spec.registry import Registry
+    from govdisclosure.testing import FilledReport, Layout, render
+
+    spec = Registry(plugins=False, environment=False).get("gov-2021")
+    values: dict[str, dict[str, list[Any]]] = {
+        t.id: {r.key: [0 for _ in t.column_leaves()] for r in t.row_leaves()}
+        for t in spec.tables
+    }
+    values["t2_1"]["rules"][0] = value
+    text = render(
+        FilledReport(spec, values, year=2022), Layout(cells="pipe"), random.Random(0)
+    )
+    report = govdisclosure.load(text, spec=spec)
+    cell = report.table("t2_1").cell("rules", "issued")
+    assert (govdisclosure.CellStatus.OK, value) == (cell.status, cell.value)
+    return report
+
+
+@pytest.mark.parametrize("value", [2**53 + 1, 2**63 + 5])
+def test_a_large_count_keeps_every_digit_in_a_frame(value: int) -> None:
+    """A count past 2**53 (a float's exact integers) or past int64: the frames
+    hold the report's number, not a float's neighbour of it (a column with a
+    missing value used to pass through floats)."""
+    pytest.importorskip("pandas")
+    report = _report_with_count(value)
+
+    frame = report.to_frame()
+    row = frame[(frame.table_id == "t2_1") & (frame.row_key == "rules")]
+    assert [value] == list(row[row.column_key == "issued"]["count"])
+    assert frame["count"].isna().any()  # cells without a count stay missing
+    table = report.table("t2_1").to_frame(labels=False)
+    assert value == table.loc["rules", "issued"]
+    expected = "Int64" if value < 2**63 else "object"
+    assert expected == str(frame["count"].dtype)
