@@ -289,19 +289,59 @@ def _report_with_count(value: int) -> govdisclosure.Report:
     return report
 
 
-@pytest.mark.parametrize("value", [2**53 + 1, 2**63 + 5])
-def test_a_large_count_keeps_every_digit_in_a_frame(value: int) -> None:
-    """A count past 2**53 (a float's exact integers) or past int64: the frames
-    hold the report's number, not a float's neighbour of it (a column with a
-    missing value used to pass through floats)."""
-    pytest.importorskip("pandas")
+def test_a_large_count_keeps_every_digit_in_a_frame() -> None:
+    """A count past 2**53 (a float's exact integers): the frames hold the
+    report's number, not a float's neighbour of it (a column with a missing
+    value used to pass through floats)."""
+    pd = pytest.importorskip("pandas")
+    value = 2**53 + 1
     report = _report_with_count(value)
 
     frame = report.to_frame()
     row = frame[(frame.table_id == "t2_1") & (frame.row_key == "rules")]
     assert [value] == list(row[row.column_key == "issued"]["count"])
     assert frame["count"].isna().any()  # cells without a count stay missing
+    assert "Int64" == str(frame["count"].dtype)
     table = report.table("t2_1").to_frame(labels=False)
     assert value == table.loc["rules", "issued"]
-    expected = "Int64" if value < 2**63 else "object"
-    assert expected == str(frame["count"].dtype)
+    # a count past int64 (no report's: `values.MAX_COUNT_DIGITS`) stays exact
+    wide = govdisclosure.model._counts_column(pd, [2**63 + 5, None])
+    assert [2**63 + 5, None] == list(wide)
+
+
+def test_a_cell_past_what_the_records_hold_is_unread_and_the_batch_written(
+    tmp_path: Path,
+) -> None:
+    """A 19-digit count (past int64) in 规章's 本年制发件数: the cell is missing
+    with its text and a reason, not a value no export can hold; `parse` writes
+    the Parquet file (it stopped with an OverflowError traceback)."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    import random
+
+    from govdisclosure.cli import main
+    from govdisclosure.spec.registry import Registry
+    from govdisclosure.testing import FilledReport, Layout, render
+
+    spec = Registry(plugins=False, environment=False).get("gov-2021")
+    values: dict[str, dict[str, list[Any]]] = {
+        t.id: {r.key: [0 for _ in t.column_leaves()] for r in t.row_leaves()}
+        for t in spec.tables
+    }
+    values["t2_1"]["rules"][0] = 9223372036854775813  # 2**63 + 5
+    text = render(
+        FilledReport(spec, values, year=2022), Layout(cells="pipe"), random.Random(0)
+    )
+    assert "9223372036854775813" in text
+    (tmp_path / "big.txt").write_text(text, "utf-8")
+
+    cell = govdisclosure.load(text, spec=spec).table("t2_1").cell("rules", "issued")
+    assert govdisclosure.CellStatus.MISSING is cell.status
+    assert "9223372036854775813" == cell.raw
+    assert "no value" in (cell.reason or "")
+    out = tmp_path / "cells.parquet"
+    assert 0 == main(
+        ["parse", str(tmp_path / "big.txt"), "-o", str(out), "--jobs", "1"]
+    )
+    table = pq.read_table(out).to_pylist()
+    issued = [r for r in table if r["table_id"] == "t2_1" and r["row_key"] == "rules"]
+    assert [None] == [r["count"] for r in issued if r["column_key"] == "issued"]

@@ -30,6 +30,8 @@ from govdisclosure.typography import FOOTNOTE_MARKS
 __all__ = [
     "FOOTNOTE",
     "FOOTNOTE_RUN",
+    "MAX_AMOUNT_DIGITS",
+    "MAX_COUNT_DIGITS",
     "MAX_NUMBER_DIGITS",
     "MAX_SPLIT_DIGITS",
     "MINUS_SIGNS",
@@ -50,6 +52,16 @@ MAX_SPLIT_DIGITS = 24
 #: digits to an int (a ``ValueError`` deep in the steps): it is no value, so
 #: a cell that holds it is unread (missing, with its text and a reason).
 MAX_NUMBER_DIGITS = 1_000
+
+#: Most digits of a count. A count of 19 digits passes what a 64-bit integer
+#: holds (the type of the records' ``count``, in Arrow and Parquet, and of
+#: pandas' ``Int64``): no report counts that many requests, and writing one
+#: out failed. A longer run in a count column is glued cells or no count.
+MAX_COUNT_DIGITS = 18
+#: Most digits of an amount before its decimal point, and after it: what the
+#: records' ``amount`` holds exactly (Arrow's ``decimal128(38, 8)``), as a
+#: correction's value may have (`corrections`). A report prints none longer.
+MAX_AMOUNT_DIGITS = (30, 8)
 
 # The typography of a number (see the module docstring), as pattern fragments.
 #: Digits grouped by thousands separators: ``6,119,919.29``.
@@ -131,10 +143,16 @@ def convert(
 
     Returns None when the text cannot be a value of that type: a sign on a
     count, a fraction in an integer column, more digits than
-    `MAX_NUMBER_DIGITS`. Callers treat that reading as impossible rather
-    than guessing.
+    `MAX_NUMBER_DIGITS` (`MAX_COUNT_DIGITS` for a count, `MAX_AMOUNT_DIGITS`
+    for an amount: no longer figure is printed, and the records could not
+    hold it). Callers treat that reading as impossible rather than guessing.
     """
     if len(digits) > MAX_NUMBER_DIGITS + 1:  # no figure (and past int's limit)
+        return None
+    if value_type is not ValueType.DECIMAL and len(digits) > MAX_COUNT_DIGITS:
+        return None  # a count, or a change in one
+    whole, _, fraction = digits.partition(".")
+    if len(whole) > MAX_AMOUNT_DIGITS[0] or len(fraction) > MAX_AMOUNT_DIGITS[1]:
         return None
     if "." in digits:
         if value_type is not ValueType.DECIMAL:
