@@ -345,3 +345,40 @@ def test_a_cell_past_what_the_records_hold_is_unread_and_the_batch_written(
     table = pq.read_table(out).to_pylist()
     issued = [r for r in table if r["table_id"] == "t2_1" and r["row_key"] == "rules"]
     assert [None] == [r["count"] for r in issued if r["column_key"] == "issued"]
+
+
+def test_the_largest_amount_read_fits_the_records_in_yuan() -> None:
+    """22 digits before the point in 万元 (the most an amount may have,
+    `values.MAX_AMOUNT_DIGITS`): Arrow holds the amount and its value in 元
+    (it stopped with "Rescaling Decimal value would cause data loss" for 27)."""
+    pytest.importorskip("pyarrow")
+    import random
+
+    from govdisclosure.spec.registry import Registry
+    from govdisclosure.testing import FilledReport, Layout, render
+
+    spec = Registry(plugins=False, environment=False).get("gov-2021")
+    values: dict[str, dict[str, list[Any]]] = {
+        t.id: {r.key: [0 for _ in t.column_leaves()] for r in t.row_leaves()}
+        for t in spec.tables
+    }
+    from govdisclosure.pipeline.values import MAX_AMOUNT_DIGITS
+
+    whole, places = MAX_AMOUNT_DIGITS
+    amount = Decimal("9" * whole + "." + "1" * places)
+    values["t2_8"]["administrative_fees"][0] = amount
+    text = render(
+        FilledReport(spec, values, year=2022), Layout(cells="pipe"), random.Random(0)
+    )
+    report = govdisclosure.load(text, spec=spec)
+    cell = report.table("t2_8").cell("administrative_fees", "fee_amount")
+    assert (govdisclosure.CellStatus.OK, amount, "万元") == (
+        cell.status,
+        cell.value,
+        cell.unit,
+    )
+
+    rows = govdisclosure.to_arrow([report]).to_pylist()
+    (fee,) = [r for r in rows if r["row_key"] == "administrative_fees"]
+    assert amount == fee["amount"]
+    assert amount * 10_000 == fee["amount_yuan"]

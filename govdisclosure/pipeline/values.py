@@ -59,9 +59,11 @@ MAX_NUMBER_DIGITS = 1_000
 #: out failed. A longer run in a count column is glued cells or no count.
 MAX_COUNT_DIGITS = 18
 #: Most digits of an amount before its decimal point, and after it: what the
-#: records' ``amount`` holds exactly (Arrow's ``decimal128(38, 8)``), as a
-#: correction's value may have (`corrections`). A report prints none longer.
-MAX_AMOUNT_DIGITS = (30, 8)
+#: records' ``amount`` and ``amount_yuan`` hold exactly (Arrow's
+#: ``decimal128(38, 8)``: 30 digits before the point, less 8 for an amount in
+#: 亿元 turned into 元), as a correction's value may have (`corrections`).
+#: A report prints none longer.
+MAX_AMOUNT_DIGITS = (22, 8)
 
 # The typography of a number (see the module docstring), as pattern fragments.
 #: Digits grouped by thousands separators: ``6,119,919.29``.

@@ -62,16 +62,17 @@ class TestConvert:
         assert convert("1.5", ValueType.INT) is None
 
     def test_no_longer_than_the_records_hold(self) -> None:
-        """A count of 19 digits passes int64 and an amount of 31 digits before
-        its point or 9 after passes decimal128(38, 8): no report prints them,
-        and they are no value (the cell is unread, with its text)."""
+        """A count of 19 digits passes int64, and an amount of 23 digits before
+        its point (in 亿元: 31 in 元) or 9 after passes decimal128(38, 8): no
+        report prints them, and they are no value (the cell is unread, with
+        its text)."""
         assert 10**18 - 1 == convert("9" * 18, ValueType.INT)
         assert convert("1" + "0" * 18, ValueType.INT) is None
         assert convert("1" + "0" * 18, ValueType.SIGNED_INT, sign=-1) is None
         assert Decimal("1.12345678") == convert("1.12345678", ValueType.DECIMAL)
         assert convert("1.123456789", ValueType.DECIMAL) is None
-        assert Decimal("9" * 30) == convert("9" * 30, ValueType.DECIMAL)
-        assert convert("9" * 31 + ".5", ValueType.DECIMAL) is None
+        assert Decimal("9" * 22) == convert("9" * 22, ValueType.DECIMAL)
+        assert convert("9" * 23 + ".5", ValueType.DECIMAL) is None
 
 
 class TestSplitDigits:
