@@ -49,6 +49,7 @@ from govdisclosure.pipeline.segment import (
     Unread,
     may_lose_cells,
 )
+from govdisclosure.pipeline.values import past_records
 from govdisclosure.spec.model import ValueType
 
 __all__ = ["finalize_tables"]
@@ -393,8 +394,23 @@ def _number_cell(
     reason: str | None,
 ) -> Cell:
     """A cell holding a number, with its unit: its own if the column allows it,
-    else the header's, else the one the spec fixes."""
+    else the header's, else the one the spec fixes.
+
+    A number longer than a cell may hold (`values.past_records`: past what
+    the records' int64 and decimal128 take) is no report's figure: the cell
+    is missing, with the number as its text, rather than a value no export
+    can write.
+    """
     token = row.tokens[slot.token]
+    if (past := past_records(slot.value)) is not None:
+        return _empty_cell(
+            row,
+            column,
+            CellStatus.MISSING,
+            f"unread: {slot.text!r} has {past}",
+            raw=slot.text,
+            span=token.span,
+        )
     allowed = column.allowed
     unit = slot.unit if slot.unit and (not allowed or slot.unit in allowed) else None
     if allowed and unit is None:

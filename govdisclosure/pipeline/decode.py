@@ -83,7 +83,6 @@ from govdisclosure.pipeline.segment import (
     lost_cell_readings,
 )
 from govdisclosure.pipeline.values import (
-    MAX_COUNT_DIGITS,
     MAX_NUMBER_DIGITS,
     MAX_SPLIT_DIGITS,
     convert,
@@ -1122,8 +1121,8 @@ def _count_cuts(
         start, stop_at = (size - end, size - offset) if reverse else (offset, end)
         if digits[start] == "0" and stop_at - start > 1:
             continue  # a leading zero
-        if (start == 0 and minus) or stop_at - start > MAX_COUNT_DIGITS:
-            continue  # a negative count; no count
+        if (start == 0 and minus) or stop_at - start > MAX_NUMBER_DIGITS + 1:
+            continue  # a negative count; no figure
         part = digits[start:stop_at]
         cut = Piece(index, part, int(part), unit if stop_at == size else None, True)
         options.append((cut, k + 1, 0) if end == size else (cut, k, end))

@@ -39,6 +39,7 @@ __all__ = [
     "convert",
     "count_splits",
     "number_pattern",
+    "past_records",
     "read_number",
     "split_digits",
     "valid_part",
@@ -145,16 +146,11 @@ def convert(
 
     Returns None when the text cannot be a value of that type: a sign on a
     count, a fraction in an integer column, more digits than
-    `MAX_NUMBER_DIGITS` (`MAX_COUNT_DIGITS` for a count, `MAX_AMOUNT_DIGITS`
-    for an amount: no longer figure is printed, and the records could not
-    hold it). Callers treat that reading as impossible rather than guessing.
+    `MAX_NUMBER_DIGITS`. Callers treat that reading as impossible rather
+    than guessing. (A value may still be longer than a cell may hold:
+    `past_records`.)
     """
     if len(digits) > MAX_NUMBER_DIGITS + 1:  # no figure (and past int's limit)
-        return None
-    if value_type is not ValueType.DECIMAL and len(digits) > MAX_COUNT_DIGITS:
-        return None  # a count, or a change in one
-    whole, _, fraction = digits.partition(".")
-    if len(whole) > MAX_AMOUNT_DIGITS[0] or len(fraction) > MAX_AMOUNT_DIGITS[1]:
         return None
     if "." in digits:
         if value_type is not ValueType.DECIMAL:
@@ -173,6 +169,31 @@ def convert(
         if sign < 0:
             value = -value  # type: ignore[operator]
     return value
+
+
+def past_records(value: Value) -> str | None:
+    """Why a cell cannot hold ``value`` (None: it can): a count of more digits
+    than `MAX_COUNT_DIGITS`, an amount of more than `MAX_AMOUNT_DIGITS`.
+
+    Asked of a cell's value once it is decided (`cells`), not of a reading:
+    a glued run too long to cut is still read whole, so that the row is
+    known to leave its cuts out (`narrow._uncut_run`).
+    """
+    if isinstance(value, int):
+        if len(str(abs(value))) > MAX_COUNT_DIGITS:
+            return f"more digits than a count may have ({MAX_COUNT_DIGITS})"
+        return None
+    if isinstance(value, Decimal):
+        whole, places = MAX_AMOUNT_DIGITS
+        _, digits, exponent = value.as_tuple()
+        if not isinstance(exponent, int):
+            return "no number"  # NaN or infinity: never read from a report
+        if len(digits) + exponent > whole or -exponent > places:
+            return (
+                f"more digits than an amount may have ({whole} before the "
+                f"point, {places} after)"
+            )
+    return None
 
 
 def valid_part(part: str) -> bool:

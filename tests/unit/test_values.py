@@ -10,6 +10,7 @@ from govdisclosure.pipeline.values import (
     NumberToken,
     convert,
     number_pattern,
+    past_records,
     read_number,
     split_digits,
 )
@@ -64,15 +65,15 @@ class TestConvert:
     def test_no_longer_than_the_records_hold(self) -> None:
         """A count of 19 digits passes int64, and an amount of 23 digits before
         its point (in 亿元: 31 in 元) or 9 after passes decimal128(38, 8): no
-        report prints them, and they are no value (the cell is unread, with
-        its text)."""
-        assert 10**18 - 1 == convert("9" * 18, ValueType.INT)
-        assert convert("1" + "0" * 18, ValueType.INT) is None
-        assert convert("1" + "0" * 18, ValueType.SIGNED_INT, sign=-1) is None
-        assert Decimal("1.12345678") == convert("1.12345678", ValueType.DECIMAL)
-        assert convert("1.123456789", ValueType.DECIMAL) is None
-        assert Decimal("9" * 22) == convert("9" * 22, ValueType.DECIMAL)
-        assert convert("9" * 23 + ".5", ValueType.DECIMAL) is None
+        report prints them, and no cell holds them (`cells` leaves it missing)."""
+        assert past_records(10**18 - 1) is None
+        assert "count" in (past_records(10**18) or "")
+        assert "count" in (past_records(-(10**18)) or "")  # a change
+        assert past_records(Decimal("1.12345678")) is None
+        assert "amount" in (past_records(Decimal("1.123456789")) or "")
+        assert past_records(Decimal("9" * 22)) is None
+        assert "amount" in (past_records(Decimal("9" * 23 + ".5")) or "")
+        assert "amount" in (past_records(Decimal("1E+25")) or "")
 
 
 class TestSplitDigits:
