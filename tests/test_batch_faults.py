@@ -324,3 +324,36 @@ def test_sigterm_ends_a_batch_cleanly(tmp_path: Path, group: bool) -> None:
     time.sleep(0.5)  # a worker told to stop has gone by now, as its parent waited
     assert [] == _running(tmp_path / "faulty.py")
     assert not Path(f"/proc/{sleeper}").exists()
+
+
+def _dies_after(path: str, spec: object, memory: object) -> govdisclosure.Result:
+    """A parse that answers, then has its worker killed a moment later (the
+    OOM killer, or a crash at teardown, between two files)."""
+    import threading
+
+    if "die-after" in path:
+        kill = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGKILL))
+        kill.start()
+    return govdisclosure.Result(path, None, None, None)
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the workers must inherit this module's parse function",
+)
+def test_a_file_given_to_a_dead_worker_is_parsed_not_blamed() -> None:
+    """The worker answered a.txt and then died; b.txt, handed to it before its
+    death was seen, never reached it: b.txt goes to its replacement and is
+    parsed, and nobody's file is blamed (it was b.txt's WorkerDied)."""
+    from govdisclosure.output.pool import WorkerPool
+
+    with WorkerPool(1, _dies_after, None, timeout=None, memory=None) as pool:
+        pool.submit(0, "a-die-after.txt")
+        time.sleep(1.0)  # a answered, then its worker killed
+        pool.submit(1, "b.txt")  # the send finds the pipe closed
+        results: list[tuple[int, govdisclosure.Result]] = []
+        deadline = time.monotonic() + 30
+        while len(results) < 2 and time.monotonic() < deadline:
+            results += pool.collect()
+
+    assert [(0, None), (1, None)] == sorted((i, r.error) for i, r in results)

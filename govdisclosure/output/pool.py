@@ -141,7 +141,13 @@ class _Worker:
         self.process = process
         self.conn = conn
         self.held: list[tuple[int, str]] = []
+        #: Files given to it after it died, which its send refused: never
+        #: parsed, so never blamed; its replacement gets them.
+        self.unsent: list[tuple[int, str]] = []
         self.deadline = float("inf")
+
+    def load(self) -> int:
+        return len(self.held) + len(self.unsent)
 
 
 def _how_it_died(exitcode: int | None) -> str:
@@ -201,18 +207,18 @@ class WorkerPool:
         worker.conn.close()
         new = self._spawn()
         self._workers[self._workers.index(worker)] = new
-        for index, path in worker.held[1 if lost else 0 :]:
+        for index, path in [*worker.held[1 if lost else 0 :], *worker.unsent]:
             self._send(new, index, path)
         return new
 
     def idle(self) -> bool:
         """Whether a worker can take another file."""
-        return any(len(w.held) < QUEUED for w in self._workers)
+        return any(w.load() < QUEUED for w in self._workers)
 
     def submit(self, index: int, path: str) -> None:
         """Give ``path`` (the batch's ``index``-th file) to the worker holding fewest."""
-        worker = min(self._workers, key=lambda w: len(w.held))
-        if not worker.held and not worker.process.is_alive():
+        worker = min(self._workers, key=_Worker.load)
+        if not worker.load() and not worker.process.is_alive():
             # it died between two files: costs none
             worker = self._replace(worker)
         try:
@@ -221,7 +227,7 @@ class WorkerPool:
             if worker.held:
                 # it died holding a file: `collect` reports that one, and its
                 # replacement is sent those queued behind it, this one too
-                worker.held.append((index, path))
+                worker.unsent.append((index, path))
             else:
                 self._send(self._replace(worker), index, path)
 
@@ -243,7 +249,7 @@ class WorkerPool:
 
         Returns at once (nothing) when no worker is busy.
         """
-        busy = [w for w in self._workers if w.held]
+        busy = [w for w in self._workers if w.load()]
         if not busy:
             return []
         first = min(w.deadline for w in busy)
@@ -280,7 +286,11 @@ class WorkerPool:
                     return results
         except (EOFError, OSError):
             closed = True  # its end of the pipe closed: it died
-        if not worker.held or (not closed and worker.process.is_alive()):
+        if not closed and worker.process.is_alive():
+            return results
+        if not worker.held:  # it died with none of its files unanswered
+            if worker.unsent:
+                self._replace(worker, lost=False)
             return results
         worker.process.join()
         error = f"the worker parsing this file {_how_it_died(worker.process.exitcode)}"
@@ -312,7 +322,7 @@ class WorkerPool:
         hangs on a stuck worker.
         """
         for worker in self._workers:
-            if not worker.held:
+            if not worker.load():
                 with contextlib.suppress(OSError):
                     worker.conn.send(None)
             else:

@@ -210,8 +210,10 @@ def _sum_row(
     `values.MAX_SPLIT_DIGITS` digits (a row `segment` could list): past that,
     as many cuts of a long total are tried as the search visits states, and
     it was no faster (20 rows of 33–38 digits: 37 ms searched, 40 ms cut).
-    The same bounds as the search: more than `MAX_STATES` states or
-    `MAX_SOLUTIONS` readings raise `DecodeBoundError`.
+    Bounds of its own: more than `MAX_STATES` states of its cuts (a state
+    of the cuts, not of the search's columns, so a row the search would give
+    up on may be read, exactly) or `MAX_SOLUTIONS` readings raise
+    `DecodeBoundError`.
     """
     n = len(types)
     if len(constraints) != 1 or not _totals_last(constraints):
@@ -903,6 +905,8 @@ class _RowSearch:
         read by its cuts (`_SumCuts`, as `_sum_row` reads a 三 row): the same
         readings in the same order, without searching each again in every
         placement of the empty cells, for each of the places it may end at.
+        Its readings count toward `MAX_SOLUTIONS` as the search's do; its
+        states toward `MAX_STATES` apart from the search's (`_SumCuts`).
         """
         if self.cuts is not None and lo in self.summed:
             found = self.cuts.block(start, stop, hi - lo - 1)
