@@ -579,17 +579,21 @@ def _search_undetermined_rows(
     for key, row in rows.items():
         if not row.found or not row.types:
             continue
-        uncut = _uncut_run(row)
-        if row.readings is not None and uncut is None:
-            continue
         own = [
             inst
             for inst in usable
             if inst.table == row.table and all(r == row.key for _, r, _ in inst.terms)
         ]
-        if not own and row.readings is None:
-            rows[key] = _listed(row, zeros)  # nothing to search by
+        if row.readings is None and (not own or (zeros and _may_lose(row))):
+            # nothing to search by; or a row that may have lost a cell in a
+            # report that prints its zeros (its lost-cell readings stay):
+            # listed, its own sums narrow nothing (a lost cell's value is
+            # unknown), where the search would narrow its cuts
+            row = rows[key] = _listed(row, zeros)
+        if row.readings is not None and _uncut_run(row) is None:
             continue
+        if not own and row.readings is None:
+            continue  # nothing to search by, and too many readings to list
         constraints = [
             tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
             for inst in own
@@ -662,6 +666,12 @@ def _listed(row: RowDraft, zeros: bool) -> RowDraft:
     Itself where it has too many readings to list."""
     found = listed(row)
     return found if zeros or found is row else _without_lost(found)
+
+
+def _may_lose(row: RowDraft) -> bool:
+    """Whether a row's readings include lost cells: it may have lost one, and
+    the report keeps such readings (`_without_lost` has not set them aside)."""
+    return row.may_lose and may_lose_cells(row.tokens, len(row.types))
 
 
 def _without_lost(row: RowDraft) -> RowDraft:

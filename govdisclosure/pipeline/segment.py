@@ -165,12 +165,9 @@ def row_readings(
     """Every reading of a row's value tokens over columns of ``types``.
 
     Raises TooManyReadingsError when there are more than `MAX_READINGS`, or
-    with ``search_first`` more than `SEARCH_PAST` (`rows` drafting a row),
-    unless the row may have lost a cell: listed, such a row's equations
-    narrow nothing (a lost cell's value is unknown), where the search would
-    narrow its cuts, so it is listed as before.
+    with ``search_first`` more than `SEARCH_PAST` (`rows` drafting a row).
     """
-    limit = MAX_READINGS
+    limit = min(SEARCH_PAST, MAX_READINGS) if search_first else MAX_READINGS
     n = len(types)
     if _positional(tokens):
         positional, fitted = _positional_readings(tokens, types)
@@ -190,8 +187,6 @@ def row_readings(
     count = _count_readings(tokens, values, n)
     if lost is not None:
         count += math.comb(n, len(lost))
-    elif search_first:
-        limit = min(SEARCH_PAST, MAX_READINGS)
     if count > limit:
         raise TooManyReadingsError
     pieces: Pieces = {}
