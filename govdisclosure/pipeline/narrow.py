@@ -128,8 +128,7 @@ def narrow_readings(
     rows: dict[_RowKey, RowDraft] = {
         (r.table, r.key): r for d in drafts for r in d.rows
     }
-    zeros = any(_prints_zero(r) for r in rows.values())
-    if not zeros:  # no 0 printed as a cell
+    if not (zeros := any(_prints_zero(r) for r in rows.values())):  # no 0 printed
         rows = {k: _without_lost(r) for k, r in rows.items()}
     usable = [
         i
@@ -594,35 +593,49 @@ def _search_undetermined_rows(
             continue
         if not own and row.readings is None:
             continue  # nothing to search by, and too many readings to list
-        constraints = [
-            tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
-            for inst in own
-        ]
-        try:
-            readings, bound = _solutions(row, constraints), False
-        except DecodeBoundError:
-            readings, bound = None, True
-        if not readings and row.readings is None:
-            found = _listed(row, zeros)
-            if found is not row:  # few enough readings to list: read as listed
-                rows[key] = found
-                continue
-        if bound:
+        if not _search_row(row, own, rows, columns, conflicts, zeros):
             findings.append(_bound_finding(row))
-            continue
-        if readings is None:
-            continue  # more numbers than columns: left as `rows` drafted it
-        if not readings and own:
-            # no equation in the core: the digits have no cut into the columns
-            # at all, which is the row's reading failing, not its equations
-            if core := _row_core(row, own, constraints):
-                conflicts.append(core)
-        elif readings:
-            ids = tuple(dict.fromkeys(inst.invariant.id for inst in own))
-            rows[key] = evolve(
-                row, readings=tuple(readings), initial=(), narrowed_by=ids
-            )
     return findings
+
+
+def _search_row(
+    row: RowDraft,
+    own: list[Instance],
+    rows: dict[_RowKey, RowDraft],
+    columns: dict[str, dict[str, int]],
+    conflicts: list[list[Instance]],
+    zeros: bool,
+) -> bool:
+    """Read one row under its ``own`` equations (`_search_undetermined_rows`):
+    its readings into ``rows``, or a core into ``conflicts``; False where the
+    search passed its bounds and the row stays unread."""
+    key = (row.table, row.key)
+    constraints = [
+        tuple((coef, columns[row.table][col]) for coef, _, col in inst.terms)
+        for inst in own
+    ]
+    try:
+        readings, bound = _solutions(row, constraints), False
+    except DecodeBoundError:
+        readings, bound = None, True
+    if not readings and row.readings is None:
+        found = _listed(row, zeros)
+        if found is not row:  # few enough readings to list: read as listed
+            rows[key] = found
+            return True
+    if bound:
+        return False
+    if readings is None:
+        return True  # more numbers than columns: left as `rows` drafted it
+    if not readings and own:
+        # no equation in the core: the digits have no cut into the columns
+        # at all, which is the row's reading failing, not its equations
+        if core := _row_core(row, own, constraints):
+            conflicts.append(core)
+    elif readings:
+        ids = tuple(dict.fromkeys(inst.invariant.id for inst in own))
+        rows[key] = evolve(row, readings=tuple(readings), initial=(), narrowed_by=ids)
+    return True
 
 
 def _solutions(
