@@ -349,10 +349,11 @@ def test_a_file_given_to_a_dead_worker_is_parsed_not_blamed() -> None:
 
     with WorkerPool(1, _dies_after, None, timeout=None, memory=None) as pool:
         pool.submit(0, "a-die-after.txt")
-        time.sleep(1.0)  # a answered, then its worker killed
+        deadline = time.monotonic() + 30
+        while multiprocessing.active_children() and time.monotonic() < deadline:
+            time.sleep(0.05)  # a answered, then its worker killed (not yet seen)
         pool.submit(1, "b.txt")  # the send finds the pipe closed
         results: list[tuple[int, govdisclosure.Result]] = []
-        deadline = time.monotonic() + 30
         while len(results) < 2 and time.monotonic() < deadline:
             results += pool.collect()
 
