@@ -415,18 +415,38 @@ class _SumCuts:
         """How many digits lie from ``place`` to ``stop``, and their sum modulo 9."""
         found = self.digits.get((place, stop))
         if found is None:
-            count = residue = 0
-            for m in range(place[0], min(stop[0] + 1, len(self.values))):
-                number = self.tokens[self.values[m]].number
-                digits = number.digits if number else ""
-                size = len(digits)  # offsets count from the run's end
-                begin = place[1] if m == place[0] else 0
-                end = stop[1] if m == stop[0] else size
-                part = digits[size - end : size - begin]
-                count += len(part)
-                residue += sum(map(int, part))
-            found = self.digits[place, stop] = (count, residue % 9)
+            _, count, residue = _digits_between(
+                self.tokens, self.values, place, stop, reverse=True
+            )
+            found = self.digits[place, stop] = (count, residue)
         return found
+
+
+def _digits_between(
+    tokens: Sequence[Token],
+    values: Sequence[int],
+    place: _Place,
+    stop: _Place,
+    reverse: bool,
+) -> tuple[int, int, int]:
+    """The digits of the numbers from ``place`` to ``stop`` (``reverse``:
+    offsets count from each run's end): as one integer (a decimal point
+    dropped; the parts of a run add up to at most the run itself), how many
+    they are, and their digit sum modulo 9."""
+    total = count = residue = 0
+    for m in range(place[0], min(stop[0] + 1, len(values))):
+        number = tokens[values[m]].number
+        digits = number.digits if number else ""
+        size = len(digits)
+        begin = place[1] if m == place[0] else 0
+        end = stop[1] if m == stop[0] else size
+        part = (
+            digits[size - end : size - begin] if reverse else digits[begin:end]
+        ).replace(".", "")  # offsets count the point: cut, then drop it
+        total += int(part or 0)
+        count += len(part)
+        residue += int(part or 0) % 9
+    return total, count, residue % 9
 
 
 def _known_hold(
@@ -784,23 +804,9 @@ class _RowSearch:
         """
         key = (k, offset, self.stop)
         if key not in self.left:
-            total = count = residue = 0
-            stop_k, stop_offset = self.stop
-            for m in range(k, min(stop_k + 1, len(self.values))):
-                number = self.tokens[self.values[m]].number
-                digits = number.digits if number else ""
-                size = len(digits)
-                begin = offset if m == k else 0
-                end = stop_offset if m == stop_k else size
-                part = (
-                    digits[size - end : size - begin]
-                    if self.reverse
-                    else digits[begin:end]
-                ).replace(".", "")  # offsets count the point: cut, then drop it
-                total += int(part or 0)
-                count += len(part)
-                residue += int(part or 0) % 9
-            self.left[key] = (total, count, residue % 9)
+            self.left[key] = _digits_between(
+                self.tokens, self.values, (k, offset), self.stop, self.reverse
+            )
         return self.left[key]
 
     def _needed(self, column: int, k: int, offset: int) -> set[_Sum] | None:
