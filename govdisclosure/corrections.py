@@ -46,6 +46,7 @@ from govdisclosure.model import (
     Table,
     Value,
 )
+from govdisclosure.pipeline.values import MAX_AMOUNT_DIGITS, MAX_COUNT_DIGITS
 from govdisclosure.spec.model import TableSpec, ValueType
 
 __all__ = [
@@ -77,12 +78,14 @@ MAX_BYTES: Final = 2**20
 
 #: A cell key as a decision names it: ``table.row_key.column_key``.
 KEY: Final = re.compile(r"[A-Za-z0-9_]+\.[A-Za-z0-9_]+\.[A-Za-z0-9_]+")
-#: A count fits an int64 column (18 digits); an amount fits decimal128(38, 8)
-#: in 元 too: at most 22 digits before the point (30, less 8 for 亿元) and 8
-#: after (docs/records.md, `values.MAX_AMOUNT_DIGITS`). A longer value is no
-#: figure a report prints, and would fail every export.
-_COUNT = re.compile(r"[0-9]{1,18}")
-_AMOUNT = re.compile(r"[0-9]{1,22}\.[0-9]{1,8}")
+#: A decided value has the bounds a cell's value has (`values.past_records`):
+#: a count fits an int64 column, an amount decimal128(38, 8) in 元 too
+#: (docs/records.md). A longer value is no figure a report prints, and would
+#: fail every export.
+_COUNT = re.compile(rf"[0-9]{{1,{MAX_COUNT_DIGITS}}}")
+_AMOUNT = re.compile(
+    rf"[0-9]{{1,{MAX_AMOUNT_DIGITS[0]}}}\.[0-9]{{1,{MAX_AMOUNT_DIGITS[1]}}}"
+)
 #: A span's offsets: a report is far shorter than 10**12 characters.
 _OFFSET = re.compile(r"[0-9]{1,12}")
 #: How deep a corrections file nests: three levels are the format's, the rest slack.
@@ -358,9 +361,10 @@ def parse_value(text: str) -> Value:
         return Decimal(text)
     shown = repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+        whole, places = MAX_AMOUNT_DIGITS
         raise ValueError(
-            f"value {shown} is too long: a count has at most 18 digits, an amount "
-            "at most 22 before the point and 8 after"
+            f"value {shown} is too long: a count has at most {MAX_COUNT_DIGITS} "
+            f"digits, an amount at most {whole} before the point and {places} after"
         )
     raise ValueError(f"value {shown} is no count or amount (e.g. 12, 3.5, null)")
 
