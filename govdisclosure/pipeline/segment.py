@@ -38,6 +38,7 @@ from govdisclosure.pipeline.values import (
     MAX_SPLIT_DIGITS,
     convert,
     count_splits,
+    split_counts,
     split_digits,
 )
 from govdisclosure.spec.model import ValueType
@@ -302,8 +303,8 @@ def _count_readings(tokens: Sequence[Token], values: list[int], n: int) -> int:
             and number.splittable
             and len(number.digits) <= MAX_SPLIT_DIGITS
         ):
-            for parts in range(2, min(len(number.digits), most) + 1):
-                per_token[parts] = count_splits(number.digits, parts)
+            counts = split_counts(number.digits, min(len(number.digits), most))
+            per_token[2 : len(counts)] = counts[2:]
         nxt = [0] * (n + 1)
         for m, w in enumerate(ways):
             if w:

@@ -41,6 +41,7 @@ __all__ = [
     "number_pattern",
     "past_records",
     "read_number",
+    "split_counts",
     "split_digits",
     "valid_part",
 ]
@@ -205,16 +206,44 @@ def valid_part(part: str) -> bool:
     return whole == "0" or not whole.startswith("0")
 
 
-@lru_cache(maxsize=4096)
 def count_splits(digits: str, parts: int) -> int:
     """How many tuples `split_digits` would return, without building them."""
-    if parts == 1:
-        return 1 if valid_part(digits) else 0
-    total = 0
-    for cut in range(1, len(digits) - parts + 2):
-        if valid_part(digits[:cut]):
-            total += count_splits(digits[cut:], parts - 1)
-    return total
+    counts = split_counts(digits, parts)
+    return counts[parts] if parts < len(counts) else 0
+
+
+@lru_cache(maxsize=4096)
+def split_counts(digits: str, most: int) -> tuple[int, ...]:
+    """``count_splits(digits, p)`` for every ``p`` from 0 to ``most``, at once.
+
+    Counted from the end of the run: ``ways[p]`` at a place is how many ways
+    the digits from there cut into ``p`` valid numbers. Without a decimal
+    point a piece is valid when it is ``0`` or does not start with 0, so the
+    ways at a place are the sums of the ways at every later place (running
+    sums, kept from the end), not a loop over the cuts: a 24-digit run is
+    counted for all its parts in one pass, where `split_digits`' recursion
+    took hundreds of calls (tests/unit/test_values.py checks both agree).
+    """
+    n, width = len(digits), max(most, 0) + 1
+    # ways[i][p]: cuts of digits[i:] into p valid numbers; ways[n] is the empty rest
+    ways = [[0] * width for _ in range(n + 1)]
+    ways[n][0] = 1
+    if "." in digits:
+        for i in range(n - 1, -1, -1):
+            here = ways[i]
+            for j in range(i + 1, n + 1):
+                if valid_part(digits[i:j]):
+                    rest = ways[j]
+                    for p in range(1, width):
+                        here[p] += rest[p - 1]
+        return tuple(ways[0])
+    later = [0] * width  # the sums of ways[j] over every j after i
+    for i in range(n - 1, -1, -1):
+        later = [a + b for a, b in zip(later, ways[i + 1], strict=True)]
+        # a leading 0 stands alone: the only cut is the next place
+        source = ways[i + 1] if digits[i] == "0" else later
+        ways[i] = [0, *source[:-1]]
+    return tuple(ways[0])
 
 
 def split_digits(digits: str, parts: int) -> list[tuple[str, ...]]:

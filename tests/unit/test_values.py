@@ -1,10 +1,12 @@
-"""Tests for the number grammar, `convert` and `split_digits`."""
+"""Tests for the number grammar, `convert`, `split_digits` and `split_counts`."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from govdisclosure.pipeline.values import (
     NumberToken,
@@ -12,6 +14,7 @@ from govdisclosure.pipeline.values import (
     number_pattern,
     past_records,
     read_number,
+    split_counts,
     split_digits,
 )
 from govdisclosure.spec.model import Spec, ValueType
@@ -83,3 +86,22 @@ class TestSplitDigits:
         assert [("1", "0", "2"), ("10", "2")][:1] == split_digits("102", 3)
         assert [("10", "2")] == split_digits("102", 2)
         assert [] == split_digits("00", 1)
+
+
+class TestSplitCounts:
+    def test_counts_by_hand(self) -> None:
+        """``102``: one reading as one number, one as two (10|2), one as three."""
+        assert (0, 1, 1, 1) == split_counts("102", 3)
+        assert (0, 0, 0, 0, 0, 0, 1) == split_counts("000000", 6)
+        assert (0, 1, 0) == split_counts("0.1", 2)  # 0.|1 and 0|.1 are no numbers
+
+    @given(
+        st.text(alphabet="0123456789.", min_size=1, max_size=12),
+        st.integers(min_value=0, max_value=13),
+    )
+    def test_counts_what_split_digits_lists(self, digits: str, most: int) -> None:
+        """The running sums count, for every number of parts, the cuts listed one by one."""
+        counts = split_counts(digits, most)
+        assert [
+            len(split_digits(digits, p)) if p else 0 for p in range(most + 1)
+        ] == list(counts)
