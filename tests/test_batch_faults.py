@@ -358,3 +358,32 @@ def test_a_file_given_to_a_dead_worker_is_parsed_not_blamed() -> None:
             results += pool.collect()
 
     assert [(0, None), (1, None)] == sorted((i, r.error) for i, r in results)
+
+
+def _thresholds(path: str, spec: object, memory: object) -> govdisclosure.Result:
+    """A parse that answers with its worker's collector thresholds."""
+    import gc
+
+    return govdisclosure.Result(path, None, repr(gc.get_threshold()), None)
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the workers must inherit this module's parse function",
+)
+def test_a_worker_collects_cycles_less_often_than_its_parent() -> None:
+    """The batch's workers raise the collector's thresholds (`pool.COLLECT_AFTER`);
+    the caller's process keeps its own."""
+    import gc
+
+    from govdisclosure.output.pool import COLLECT_AFTER, WorkerPool
+
+    before = gc.get_threshold()
+    with WorkerPool(1, _thresholds, None, timeout=None, memory=None) as pool:
+        pool.submit(0, "a.txt")
+        results: list[tuple[int, govdisclosure.Result]] = []
+        deadline = time.monotonic() + 30
+        while not results and time.monotonic() < deadline:
+            results += pool.collect()
+    assert [(0, repr(COLLECT_AFTER))] == [(i, r.error) for i, r in results]
+    assert before == gc.get_threshold()
