@@ -147,18 +147,29 @@ class ConverterFurniture:
         """The line's tokens, an unknown header row reduced to its row closer."""
         if not cells:
             return tokens
-        if _unknown_header(tokens, cells, self.labels):
+        # one pass over the line's tokens (a section has a hundred lines):
+        # its labels, its text cells and whether it holds a value
+        labels: list[Token] = []
+        texts: set[int] = set()
+        valued = False
+        for t in tokens:
+            if t.kind is TokenKind.LABEL:
+                labels.append(t)
+            elif t.kind is TokenKind.TEXT:
+                texts.add(t.cell)
+            elif t.kind is TokenKind.VALUE:
+                valued = True
+        if len(texts) >= 2 and _unknown_header(tokens, cells, self.labels):
             self._note("header.unknown", cells)
             return [next(t for t in tokens if t.kind is TokenKind.TEXT)]
-        labels = [t for t in tokens if t.kind is TokenKind.LABEL]
-        if any(_caption(t) for t in labels):
+        if labels and any(_caption(t) for t in labels):
             # a caption naming one table starts that table: the header rows
             # before it belong to others (二's tables share 本年处理决定数量)
             self.headers, self.headed = set(), set()
         # a header row is two labels or more: most lines hold one or none
         signature = _header_signature(tokens) if len(labels) >= 2 else None
         if signature is None:
-            if any(t.kind is TokenKind.VALUE for t in tokens):
+            if valued:
                 self.headed |= self.headers
         elif signature in self.headed:
             self._note("header.repeated", cells)

@@ -701,8 +701,10 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
     split over the label column of two rows is rejoined first
     (`_split_over_rows`).
     """
-    tokens = _split_over_rows(tokens, index)
     per_cell = Counter(map(_cell_of, tokens))
+    split = _split_over_rows(tokens, index, per_cell)
+    if split is not tokens:  # a label rejoined: its second part's cell is gone
+        tokens, per_cell = split, Counter(map(_cell_of, split))
     out: list[Token] = []
     wordy = (TokenKind.TEXT, TokenKind.LABEL)
     i = 0
@@ -741,16 +743,20 @@ def _rejoin_labels(tokens: list[Token], index: LabelIndex) -> list[Token]:
 _cell_of: Final = attrgetter("cell")
 
 
-def _split_over_rows(tokens: list[Token], index: LabelIndex) -> list[Token]:
+def _split_over_rows(
+    tokens: list[Token], index: LabelIndex, per_cell: Counter[int]
+) -> list[Token]:
     """Labels a converter split over the label column of two rows, rejoined.
 
     ``| （三）不 | 1.属于国家秘密 | 0 |`` then ``| 予公开 | 2.其他… | 1 |``:
     the first cells of two consecutive lines, the first a proper prefix of a
     label and the second a text cell, whose texts joined make exactly one
     label (one table, role and key). The joined label stands where its first
-    part stood; the second part, no cell of its own, goes.
+    part stood; the second part, no cell of its own, goes. ``per_cell``
+    counts the tokens of each cell; the tokens are returned as given (the
+    same list) when no label is rejoined.
     """
-    firsts = _first_cells(tokens)
+    firsts = _first_cells(tokens, per_cell)
     joined: dict[int, Token] = {}
     dropped: set[int] = set()
     for a, b in pairwise(firsts):
@@ -777,10 +783,9 @@ def _split_over_rows(tokens: list[Token], index: LabelIndex) -> list[Token]:
     return [joined.get(i, t) for i, t in enumerate(tokens) if i not in dropped]
 
 
-def _first_cells(tokens: list[Token]) -> list[int]:
+def _first_cells(tokens: list[Token], per_cell: Counter[int]) -> list[int]:
     """The index of each line's first token that is no empty cell, when that
     token fills its cell alone (a cell of a label and numbers is no label cell)."""
-    per_cell = Counter(map(_cell_of, tokens))
     out: list[int] = []
     line = -1
     for i, t in enumerate(tokens):

@@ -66,7 +66,12 @@ def separator_runs(
     they disagree, the tokens are returned as they were, each value noting
     why (`Token.runs_note`), and the rows keep every reading.
     """
-    region = _table_region(tokens, printed)
+    first = next((i for i, t in enumerate(tokens) if t.kind in _TABLE), None)
+    if first is None or tokens[first].delimited:
+        # no table, or one whose first cell is delimited: the region below
+        # starts there, so it holds a delimited token (most sections)
+        return tokens, frozenset()
+    region = _table_region(tokens, printed, first)
     # a delimited line after the table (a page's footer of links) is no part of it
     if region is None or any(
         t.delimited for t in tokens[region.first : region.last + 1]
@@ -181,7 +186,11 @@ class _Region(NamedTuple):
     gaps: tuple[int, ...] = ()
 
 
-def _table_region(tokens: list[Token], printed: Printed) -> _Region | None:
+#: The kinds of a table's tokens: a row's label, a value, an empty cell.
+_TABLE: Final = (TokenKind.LABEL, TokenKind.VALUE, TokenKind.EMPTY)
+
+
+def _table_region(tokens: list[Token], printed: Printed, first: int) -> _Region | None:
     """The table's one-cell lines, and its first and last token.
 
     From the section's first label or value to its last label, value or
@@ -189,11 +198,8 @@ def _table_region(tokens: list[Token], printed: Printed) -> _Region | None:
     tokens (no one-cell line: a heading the sections did not find, a row
     glued on one line) or a text that no label reads with numbers after it
     (`_unknown_text`), from which on the tokens are read as they were.
+    ``first`` is the index of the section's first label, value or empty cell.
     """
-    table = (TokenKind.LABEL, TokenKind.VALUE, TokenKind.EMPTY)
-    first = next((i for i, t in enumerate(tokens) if t.kind in table), None)
-    if first is None:
-        return None
     start = tokens[first].line
     numbered = sorted(n for n in printed if n >= start)
     cut = next(
@@ -212,7 +218,7 @@ def _table_region(tokens: list[Token], printed: Printed) -> _Region | None:
         (
             i
             for i in range(len(tokens) - 1, first - 1, -1)
-            if tokens[i].kind in table and (cut is None or tokens[i].line < cut)
+            if tokens[i].kind in _TABLE and (cut is None or tokens[i].line < cut)
         ),
         None,
     )
