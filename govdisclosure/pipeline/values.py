@@ -208,8 +208,9 @@ def valid_part(part: str) -> bool:
 
 def count_splits(digits: str, parts: int) -> int:
     """How many tuples `split_digits` would return, without building them."""
-    counts = split_counts(digits, parts)
-    return counts[parts] if parts < len(counts) else 0
+    if parts < 1:
+        return 0
+    return split_counts(digits, parts)[parts]
 
 
 @lru_cache(maxsize=4096)
@@ -225,6 +226,8 @@ def split_counts(digits: str, most: int) -> tuple[int, ...]:
     took hundreds of calls (tests/unit/test_values.py checks both agree).
     """
     n, width = len(digits), max(most, 0) + 1
+    if not digits:  # as `split_digits` has it: the empty run is one number
+        return tuple(int(p == 1) for p in range(width))
     # ways[i][p]: cuts of digits[i:] into p valid numbers; ways[n] is the empty rest
     ways = [[0] * width for _ in range(n + 1)]
     ways[n][0] = 1
