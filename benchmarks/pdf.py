@@ -15,12 +15,14 @@ and noisy.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from run import wall_cpu_ms
 
 import govdisclosure
 from govdisclosure.pipeline.inputs.pdf import pdf_text
@@ -51,13 +53,7 @@ def _made(folder: Path) -> list[Path]:
 def _median_ms(read: Callable[[], object], repeat: int) -> tuple[float, float]:
     """Median wall and CPU milliseconds of ``repeat`` calls, after one to warm up."""
     read()
-    wall, cpu = [], []
-    for _ in range(repeat):
-        w, c = time.perf_counter(), time.process_time()
-        read()
-        wall.append((time.perf_counter() - w) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    return statistics.median(wall), statistics.median(cpu)
+    return wall_cpu_ms(read, repeat)
 
 
 def _reader(path: Path) -> str:

@@ -362,7 +362,7 @@ def batch(inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _wall_cpu_ms(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+def wall_cpu_ms(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     """Median wall and CPU (this process's) milliseconds of ``repeat`` calls."""
     wall, cpu = [], []
     for _ in range(repeat):
@@ -382,7 +382,7 @@ def pdf_files(repeat: int) -> dict[str, Any]:
         except govdisclosure.MissingExtraError as error:
             print(f"PDF timings skipped: {error}", file=sys.stderr)
             return {"skipped": str(error)}
-        wall, cpu = _wall_cpu_ms(
+        wall, cpu = wall_cpu_ms(
             functools.partial(govdisclosure.load_file, path), repeat
         )
         out.append(
