@@ -6,9 +6,12 @@ For each size, writes that many reports (gov-2019 and gov-2021, filled with
 random values that satisfy their equations, printed in every layout the
 property tests use, HTML pages among them) plus ``--corrupt`` damaged files
 (random bytes, an empty file, a truncated PDF), runs ``govdisclosure parse``
-on the folder, and prints wall time, files per second, the peak RSS of the
-main process and of the largest worker, and whether every corrupt file was
-reported by its path. Peak memory that does not grow with the number of files
+on the folder, and prints wall time, files per second, the CPU time per
+file of the command and its workers together, `run.py`'s calibration loop
+(how fast the machine is right now: a batch measured on another day is
+compared through it, or run again beside the other code), the peak RSS of
+the main process and of the largest worker, and whether every corrupt file
+was reported by its path. Peak memory that does not grow with the number of files
 is the point. Numbers are measured, never asserted.
 """
 
@@ -23,6 +26,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from run import calibration_ms
 
 from govdisclosure.spec.registry import Registry
 from govdisclosure.testing import fill
@@ -103,6 +110,7 @@ def run(count: int, corrupt: int, jobs: int, output: str) -> None:
         folder = Path(tmp) / "reports"
         folder.mkdir()
         damaged = make_reports(folder, count, corrupt)
+        calibration = calibration_ms()
         out = Path(tmp) / f"cells.{output}"
         log = Path(tmp) / "stderr.txt"
         start = time.perf_counter()
@@ -128,8 +136,11 @@ def run(count: int, corrupt: int, jobs: int, output: str) -> None:
         reported = [p for p in damaged if f"{p}: " in stderr]
         summary = stderr.strip().splitlines()[-1]
         total = count + corrupt
+        # the command's and its workers' CPU (wait4 counts the reaped workers)
+        cpu_ms = (usage.ru_utime + usage.ru_stime) * 1000 / total
         print(
             f"{total:6} files  {wall:6.1f} s  {total / wall:6.1f} files/s  "
+            f"CPU {cpu_ms:5.1f} ms a file  calibration {calibration:4.1f} ms  "
             f"peak RSS: main {main_peak:5.0f} MiB, largest worker {worker_peak:5.0f} MiB, "
             f"any process {usage.ru_maxrss / 1024:5.0f} MiB  "
             f"corrupt reported {len(reported)}/{len(damaged)}  exit {code}  | {summary}"
