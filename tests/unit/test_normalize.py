@@ -153,3 +153,48 @@ def test_match_keys_are_each_lines_match_form(text: str) -> None:
     assert [match_text(line.text) for line in normalized.lines] == list(
         normalized.match_keys
     )
+
+
+def _fold_line_by_char(body: str, base: int) -> tuple[str, tuple[int, ...]]:
+    """`normalize._fold_line` written plainly: pinyin runs out, then every
+    character folded on its own, its offset kept unless the fold drops it."""
+    from govdisclosure.pipeline.normalize import _PINYIN
+
+    removed = {i for m in _PINYIN.finditer(body) for i in range(*m.span())}
+    kept = [(fold_char(ch), base + i) for i, ch in enumerate(body) if i not in removed]
+    return "".join(ch for ch, _ in kept), tuple(at for ch, at in kept if ch)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "關",
+                "發",
+                "(guān)",
+                "（fā）",
+                "(APP)",
+                "(一)",
+                "\ufeff",
+                "\u200b",
+                "１",
+                "a",
+                " ",
+                "。",
+            ]
+        ),
+        max_size=30,
+    ),
+    st.integers(min_value=0, max_value=1000),
+)
+def test_fold_line_folds_piece_by_piece_as_by_character(
+    parts: list[str], base: int
+) -> None:
+    """The pieces between pinyin runs are folded whole (a translate each), with
+    the same text and offsets as one character at a time."""
+    from govdisclosure.pipeline.normalize import _fold_line
+
+    body = "".join(parts)
+    line = _fold_line(7, body, base)
+    assert _fold_line_by_char(body, base) == (line.text, tuple(line.offsets))
+    assert (7, base + len(body)) == (line.number, line.end)
