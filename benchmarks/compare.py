@@ -11,9 +11,10 @@ each run in a fresh process, and the medians are compared beside the
 spread of each.
 
 What is run:
-* ``load`` (always): the same generated reports (the batch's mix, gov-2019
-  and gov-2021 in every layout, written once by this checkout) loaded one
-  after the other; the CPU time a report, after five to warm up.
+* ``load`` (always): the same generated reports (`batch.make_reports`: the
+  batch's mix, gov-2019 and gov-2021 in every layout, HTML pages among
+  them, written once by this checkout) loaded one after the other; the CPU
+  time a report, after five to warm up.
 * ``--batch FILES``: `batch.py` over that many generated files (1 % corrupt)
   with each revision's package; files per second and the CPU a file of
   the command and its workers.
@@ -29,7 +30,6 @@ that did not change. Numbers are measured, never asserted.
 from __future__ import annotations
 
 import argparse
-import random
 import re
 import statistics
 import subprocess
@@ -37,9 +37,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from govdisclosure.spec.registry import Registry
-from govdisclosure.testing import fill
-from govdisclosure.testing.render import LAYOUT_CELLS, FilledReport, Layout, render
+sys.path.insert(0, str(Path(__file__).parent))
+
+from batch import make_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,20 +56,6 @@ for text in texts:
     govdisclosure.load(text)
 print((time.process_time() - start) * 1000 / len(texts))
 """
-
-
-def write_reports(folder: Path, count: int, seed: int = 0) -> None:
-    """The batch's mix (`batch.make_reports`' draws), as texts to load."""
-    rng = random.Random(seed)
-    registry = Registry(plugins=False, environment=False)
-    specs = [registry.get("gov-2019"), registry.get("gov-2021")]
-    for i in range(count):
-        spec = specs[i % 2]
-        filled = FilledReport(
-            spec, fill(spec, rng), year=rng.choice(spec.years or (2021,))
-        )
-        layout = Layout(cells=rng.choice(LAYOUT_CELLS), chrome=rng.random() < 0.5)
-        (folder / f"r{i:05d}.txt").write_text(render(filled, layout, rng), "utf-8")
 
 
 def checkout(rev: str, folder: Path) -> Path:
@@ -144,7 +130,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         reports = Path(tmp) / "reports"
         reports.mkdir()
-        write_reports(reports, args.reports)
+        make_reports(reports, args.reports, corrupt=0)
         codes = {
             rev: checkout(rev, Path(tmp) / f"rev{i}") for i, rev in enumerate(args.revs)
         }
