@@ -179,8 +179,8 @@ class WorkerPool:
 
     `submit` hands a file to a worker holding fewer than `QUEUED`, `collect`
     waits for the next results (a file's own, or an error saying its worker
-    died or ran out of time). Used as a context manager: leaving it, however (Ctrl-C, the
-    consumer stopping early), stops every worker.
+    died or ran out of time). Used as a context manager: leaving it, however
+    (Ctrl-C, the consumer stopping early), stops every worker.
     """
 
     def __init__(
@@ -278,11 +278,10 @@ class WorkerPool:
                 results.append(self._expire(worker))
         return results
 
-    def _done(self, worker: _Worker) -> tuple[int, str]:
-        """The worker's first file, finished; the next one starts."""
-        index, path = worker.held.pop(0)
+    def _done(self, worker: _Worker) -> None:
+        """The worker's first file is finished; the next one starts."""
+        worker.held.pop(0)
         self._started(worker)
-        return index, path
 
     def _receive(self, worker: _Worker) -> list[tuple[int, Result]]:
         """The worker's answers, or, if it died first, an error naming how."""

@@ -222,8 +222,9 @@ def split_counts(digits: str, most: int) -> tuple[int, ...]:
     point a piece is valid when it is ``0`` or does not start with 0, so the
     ways at a place are the sums of the ways at every later place (running
     sums, kept from the end), not a loop over the cuts: a 24-digit run is
-    counted for all its parts in one pass, where `split_digits`' recursion
-    took hundreds of calls (tests/unit/test_values.py checks both agree).
+    counted for all its parts in one pass, where a recursion per number of
+    parts (`count_splits` before it) made hundreds of calls
+    (tests/unit/test_values.py checks the counts against `split_digits`).
     """
     n, width = len(digits), max(most, 0) + 1
     if not digits:  # as `split_digits` has it: the empty run is one number
