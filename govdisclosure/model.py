@@ -647,23 +647,31 @@ class Result:
     its type and arguments, not its traceback nor its ``__cause__``; a
     failure no exception describes (a worker killed, the time limit) is a
     builtin one (`ChildProcessError`, `TimeoutError`, `MemoryError`). Two
-    Results are equal when path, report and error are: the exception object
-    is left out of comparison and hashing.
+    Results are equal when path, report, error and value are: the exception
+    object is left out of comparison and hashing.
+
+    ``value`` is what a batch's ``keep`` function made of the report, where
+    it was parsed (`load_many`); the report itself is then None, and ``ok``
+    says whether the file was parsed.
     """
 
     path: str
     report: Report | None
     error: str | None = None
     exception: BaseException | None = field(default=None, eq=False)
+    value: Any = None
 
     @property
     def ok(self) -> bool:
-        return self.report is not None
+        """Whether the file was parsed (a failed one has its ``error``)."""
+        return self.error is None
 
     def __repr__(self) -> str:
-        if self.report is not None:
-            return f"<Result {self.path}: {self.report!r}>"
-        return f"<Result {self.path}: failed: {self.error}>"
+        if self.error is not None:
+            return f"<Result {self.path}: failed: {self.error}>"
+        if self.report is None:
+            return f"<Result {self.path}: {type(self.value).__name__}>"
+        return f"<Result {self.path}: {self.report!r}>"
 
 
 _Identified = TypeVar("_Identified", Table, Section)

@@ -257,3 +257,40 @@ def test_a_folder_of_mixed_inputs(tmp_path: Path) -> None:
 
     assert ["a.txt", "b.HTML"] == [Path(r.path).name for r in results]
     assert all(r.ok for r in results)
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["in-process", "workers"])
+def test_load_many_keeps_what_keep_made_of_each_report(
+    jobs: int, tmp_path: Path
+) -> None:
+    """``keep`` runs where each report was parsed, and its Result holds the
+    value instead of the report; a file that fails, or whose ``keep``
+    raises, is a failed Result as any other."""
+    import io
+
+    from govdisclosure.output.export import CsvSink
+
+    seeds = ROOT / "data" / "seeds"
+    good = [seeds / "001_12bbc16d07ceb1d3.txt", seeds / "004_c493ddf6db4f273e.txt"]
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", "utf-8")
+    preparer = CsvSink(io.StringIO()).preparer()  # the rows by column, and the spec
+    limits: dict[str, Any] = {"timeout": None, "memory": None} if jobs == 1 else {}
+
+    results = list(
+        govdisclosure.load_many([*good, bad], jobs=jobs, keep=preparer, **limits)
+    )
+
+    assert [str(p) for p in [*good, bad]] == [r.path for r in results]
+    for path, result in zip(good, results[:2], strict=True):
+        assert (True, None, None) == (result.ok, result.report, result.error)
+        report = govdisclosure.load_file(path)
+        assert preparer(report, str(path)) == result.value
+        columns, spec = result.value
+        assert ("gov-2019", 1) == spec
+        assert len(list(report.cells)) == len(columns["row_key"]) > 100
+    assert not results[2].ok
+    assert (results[2].error or "").startswith("InputError")
+    raised = list(govdisclosure.load_many(good[:1], jobs=jobs, keep=divmod, **limits))
+    assert not raised[0].ok
+    assert (raised[0].error or "").startswith("TypeError: unsupported operand")

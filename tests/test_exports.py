@@ -382,3 +382,69 @@ def test_the_largest_amount_read_fits_the_records_in_yuan() -> None:
     (fee,) = [r for r in rows if r["row_key"] == "administrative_fees"]
     assert amount == fee["amount"]
     assert amount * 10_000 == fee["amount_yuan"]
+
+
+@pytest.mark.parametrize(
+    ("make", "suffix"),
+    [
+        (lambda path: export.CsvSink(path), ".csv"),
+        (lambda path: export.CsvSink(path, export.FINDINGS), ".csv"),
+        (lambda path: export.ParquetSink(path), ".parquet"),
+        (lambda path: export.ParquetSink(path, export.FINDINGS), ".parquet"),
+        (lambda path: export.JsonLinesSink(path), ".jsonl"),
+        (lambda path: export.JsonLinesSink(path, export.FINDINGS), ".jsonl"),
+    ],
+    ids=["csv", "csv-findings", "parquet", "parquet-findings", "jsonl", "jsonl-findings"],
+)
+def test_a_sink_writes_what_its_preparer_made_as_it_writes_the_report(
+    make: Any, suffix: str, tmp_path: Path
+) -> None:
+    """A batch's workers send what `Sink.preparer` made of each report, pickled
+    (`load_many`'s ``keep``), and the main process writes it with
+    `write_prepared`: the file must be the one `write` gives."""
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+    reports = [govdisclosure.load_file(SEED_000), govdisclosure.load_file(SEED_004)]
+    written, prepared = tmp_path / f"w{suffix}", tmp_path / f"p{suffix}"
+    with make(written) as sink:
+        for name, report in zip(("seed-000", "seed-004"), reports, strict=True):
+            sink.write(report, name)
+        sink.write_failed("bad.txt", "InputError: input is empty")
+    with make(prepared) as sink:
+        preparer = pickle.loads(pickle.dumps(sink.preparer()))
+        for name, report in zip(("seed-000", "seed-004"), reports, strict=True):
+            made = pickle.loads(pickle.dumps(preparer(report, name)))
+            assert not isinstance(made, govdisclosure.Report)  # rows, not the report
+            sink.write_prepared(made)
+        sink.write_failed("bad.txt", "InputError: input is empty")
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        got, want = pq.read_table(prepared), pq.read_table(written)
+        assert want.num_rows >= 2
+        assert want.to_pylist() == got.to_pylist()
+        assert want.schema.metadata == got.schema.metadata  # the specs used, too
+    else:
+        text = written.read_text("utf-8")
+        assert text.count("\n") >= 2
+        assert text == prepared.read_text("utf-8")
+
+
+def test_the_base_sink_prepares_the_report_itself() -> None:
+    """A sink that writes whole reports (the default preparer) is sent the report."""
+    report = govdisclosure.load_file(SEED_004)
+    got: list[tuple[Any, Any]] = []
+
+    class Whole(export.Sink):
+        def write(self, report: Any, source: str | None = None) -> None:
+            got.append((report, source))
+
+        def write_failed(self, source: str, error: str) -> None:
+            raise AssertionError
+
+        def close(self) -> None:
+            pass
+
+    sink = Whole()
+    sink.write_prepared(sink.preparer()(report, "a.txt"))
+    assert [(report, "a.txt")] == got

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -22,7 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from attrs import evolve
+from attrs import evolve, frozen
 
 from govdisclosure.api import load_file
 from govdisclosure.cli.inputs import (
@@ -279,13 +280,19 @@ def _stopped(stop: BaseException) -> tuple[str, int]:
 
 
 def _results(
-    files: list[Path], spec: Spec | None, args: argparse.Namespace, progress: Progress
+    files: list[Path],
+    spec: Spec | None,
+    args: argparse.Namespace,
+    progress: Progress,
+    keep: Callable[[Report, str], Any] | None = None,
 ) -> Iterator[Result]:
-    """Each file's result, counted on ``progress``."""
+    """Each file's result (``keep``: `load_many`'s), counted on ``progress``."""
     from govdisclosure.output.batch import load_many
 
     progress.start(len(files))
-    for result in load_many(files, jobs=args.jobs, spec=spec, **_limits(args)):
+    for result in load_many(
+        files, jobs=args.jobs, spec=spec, keep=keep, **_limits(args)
+    ):
         progress.step()
         yield result
 
@@ -321,16 +328,25 @@ def parse_many(args: argparse.Namespace) -> int:
             _output(kind, args.output) as sink,
             _findings_output(args.findings) as findings,
         ):
-            for result in _results(files, spec, args, progress):
-                _write_findings(findings, result)
-                if result.report is None:
+            keep = functools.partial(
+                _kept,
+                output=sink.preparer(),
+                findings=None if findings is None else findings.preparer(),
+            )
+            for result in _results(files, spec, args, progress, keep):
+                if not result.ok:
+                    if findings is not None:
+                        findings.write_failed(result.path, result.error or "")
                     counts["failed"] += 1
                     log.error("%s", once(result.path, result.error or "failed"))
                     continue
+                kept: _Kept = result.value
+                if findings is not None:
+                    findings.write_prepared(kept.findings)
                 counts["parsed"] += 1
-                counts["flagged"] += bool(_broken(result.report))
-                counts["unread"] += _unread(result.report) is not None
-                sink.write(result.report, result.path)
+                counts["flagged"] += kept.flagged
+                counts["unread"] += kept.unread
+                sink.write_prepared(kept.output)
     except (KeyboardInterrupt, Terminated) as stop:
         progress.close()
         how, code = _stopped(stop)
@@ -371,14 +387,31 @@ def _findings_output(path: str | None) -> Iterator[Sink | None]:
         yield sink
 
 
-def _write_findings(findings: Sink | None, result: Result) -> None:
-    """A result's rows of the findings table: its report's findings, or its failure."""
-    if findings is None:
-        return
-    if result.report is None:
-        findings.write_failed(result.path, result.error or "")
-    else:
-        findings.write(result.report, result.path)
+@frozen
+class _Kept:
+    """What `parse_many` needs of a report, made in the worker that parsed it
+    (`load_many`'s ``keep``): its counts, and what each sink writes of it
+    (`Sink.preparer`), sent back instead of the report."""
+
+    flagged: bool
+    unread: bool
+    output: Any
+    findings: Any
+
+
+def _kept(
+    report: Report,
+    path: str,
+    *,
+    output: Callable[[Report, str | None], Any],
+    findings: Callable[[Report, str | None], Any] | None,
+) -> _Kept:
+    return _Kept(
+        bool(_broken(report)),
+        _unread(report) is not None,
+        output(report, path),
+        None if findings is None else findings(report, path),
+    )
 
 
 def _parse_summary(counts: dict[str, int]) -> str:

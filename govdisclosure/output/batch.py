@@ -28,14 +28,15 @@ import functools
 import glob
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from attrs import asdict, frozen
 
 from govdisclosure.api import load_file
 from govdisclosure.errors import InputError
-from govdisclosure.model import Result
+from govdisclosure.model import Report, Result
 from govdisclosure.output.export import ParquetSink
 from govdisclosure.output.pool import Parse, WorkerPool, failed
 from govdisclosure.pipeline.read import (
@@ -50,6 +51,7 @@ from govdisclosure.spec.model import Spec, SpecLimits, current_limits, spec_limi
 __all__ = [
     "DEFAULT_MEMORY",
     "DEFAULT_TIMEOUT",
+    "Keep",
     "Result",
     "expand_paths",
     "load_many",
@@ -122,18 +124,32 @@ class _Bounds:
             yield
 
 
+#: What a batch keeps of each report (`load_many`'s ``keep``).
+Keep = Callable[[Report, str], Any]
+
+
 def _parse(
-    path: str, spec: str | Spec | None, memory: int | None = None, *, bounds: _Bounds
+    path: str,
+    spec: str | Spec | None,
+    memory: int | None = None,
+    *,
+    bounds: _Bounds,
+    keep: Keep | None = None,
 ) -> Result:
     """One file's Result: any exception becomes its error, so no file stops a batch.
 
     A library error is an expected outcome; any other exception is a bug
     (or an input problem not yet classified) but still only this file's.
-    ``bounds`` are the batch's (`_Bounds`), set here around the parse.
+    ``bounds`` are the batch's (`_Bounds`), set here around the parse;
+    ``keep``, when given, is run on the report here, its value kept instead
+    of the report (an exception it raises is the file's error too).
     """
     try:
         with bounds.held():
-            return Result(path, load_file(path, spec=spec))
+            report = load_file(path, spec=spec)
+            if keep is None:
+                return Result(path, report)
+            return Result(path, None, value=keep(report, path))
     except MemoryError:
         limit = "" if memory is None else f" of {memory // 2**20} MiB"
         return failed(
@@ -170,6 +186,7 @@ def load_many(
     spec: str | Spec | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     memory: int | None = DEFAULT_MEMORY,
+    keep: Keep | None = None,
 ) -> Iterator[Result]:
     """Parse every report under ``paths`` (see `expand_paths`), yielding in order.
 
@@ -179,6 +196,12 @@ def load_many(
     file reported (None: no limit).
     ``memory``: bytes a worker may allocate beyond its size at start-up (its
     address space, ``RLIMIT_AS``; None: no limit; not on Windows).
+    ``keep``: a function of a report and its path, run where the report was
+    parsed; each Result then holds its value (``value``) instead of the
+    report. A batch that needs only part of each report (its rows, a
+    count) is sent that part from the workers, not the whole report
+    (`Sink.preparer` makes one for a sink). It must pickle (a module-level
+    function, or a ``functools.partial`` of one) for workers started by spawn.
 
     Every file gives one `Result`, in input order; no file can stop the
     batch (module docstring). The limits need a worker process, which can be
@@ -195,7 +218,7 @@ def load_many(
     """
     # captured now, not when the results are first asked for: a plain function
     # returning a generator, so that the ``with`` around this call is the one that counts
-    parse: Parse = functools.partial(_parse, bounds=_Bounds.here())
+    parse: Parse = functools.partial(_parse, bounds=_Bounds.here(), keep=keep)
     files = (str(p) for p in expand_paths(paths))
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 and timeout is None and memory is None:
