@@ -394,7 +394,14 @@ def test_the_largest_amount_read_fits_the_records_in_yuan() -> None:
         (lambda path: export.JsonLinesSink(path), ".jsonl"),
         (lambda path: export.JsonLinesSink(path, export.FINDINGS), ".jsonl"),
     ],
-    ids=["csv", "csv-findings", "parquet", "parquet-findings", "jsonl", "jsonl-findings"],
+    ids=[
+        "csv",
+        "csv-findings",
+        "parquet",
+        "parquet-findings",
+        "jsonl",
+        "jsonl-findings",
+    ],
 )
 def test_a_sink_writes_what_its_preparer_made_as_it_writes_the_report(
     make: Any, suffix: str, tmp_path: Path
