@@ -442,8 +442,13 @@ def check_many(args: argparse.Namespace) -> int:
     rows = _check_rows(args.format)
     try:
         with _terminable(), rows or contextlib.nullcontext():
-            for result in _results(files, spec, args, progress):
-                if result.report is None:
+            check = functools.partial(
+                _checked, rows=None if rows is None else rows.preparer()
+            )
+            # across years, every report is kept for `compare`: checked here
+            keep = None if args.across_years else check
+            for result in _results(files, spec, args, progress, keep):
+                if not result.ok:
                     counts["failed"] += 1
                     if rows is None:
                         print(
@@ -453,9 +458,12 @@ def check_many(args: argparse.Namespace) -> int:
                     else:
                         rows.write_failed(result.path, result.error or "")
                     continue
-                if args.across_years:
+                if result.report is not None:  # across years
                     reports.append(result.report)
-                _check_one(result.path, result.report, counts, rows)
+                    checked = check(result.report, result.path)
+                else:
+                    checked = result.value
+                _check_one(result.path, checked, counts, rows)
             progress.close()
             if args.across_years:
                 _check_across(reports, rows)
@@ -502,13 +510,24 @@ def _check_across(reports: list[Report], rows: Sink | None) -> None:
         print(f"{finding.severity.value}: {finding.message} {_TAGS[finding.fault]}")
 
 
-def _check_one(
-    path: str,
-    report: Report,
-    counts: dict[str, int],
-    rows: Sink | None = None,
-) -> None:
-    """Print (or write as rows) one report's broken equations and what was not read; count them.
+@frozen
+class _Checked:
+    """What `check` says of one report, made where it was parsed (`_checked`)."""
+
+    #: The messages of its broken equations (`_broken`).
+    broken: tuple[str, ...]
+    #: What was not read (`_unread`), or None.
+    gap: str | None
+    #: Its findings rows as the ``--format`` sink takes them (`Sink.preparer`).
+    rows: Any
+
+
+def _checked(
+    report: Report, path: str, *, rows: Callable[[Report, str | None], Any] | None
+) -> _Checked:
+    """A report's broken equations, what was not read and, given ``rows`` (a
+    sink's preparer), its rows: in a worker (`load_many`'s ``keep``), so that
+    the report itself is not sent back.
 
     As rows: the findings behind the text lines, the report's error findings
     (broken equations, tables missing or unread) and its ``table.none``; a
@@ -517,9 +536,8 @@ def _check_one(
     its row.
     """
     errors = _broken(report)
-    counts["broken"] += bool(errors)
     gap = _unread(report)
-    counts["unread"] += gap is not None
+    prepared = None
     if rows is not None:
         told = [
             f
@@ -531,12 +549,23 @@ def _check_one(
             f.fault is Fault.READER or f.code == "table.none" for f in told
         ):
             told.append(_incomplete(report, gap))
-        rows.write(evolve(report, findings=tuple(told)), path)
+        prepared = rows(evolve(report, findings=tuple(told)), path)
+    return _Checked(tuple(f.message for f in errors), gap, prepared)
+
+
+def _check_one(
+    path: str, checked: _Checked, counts: dict[str, int], rows: Sink | None = None
+) -> None:
+    """Print (or write as rows) one report's broken equations and what was not read; count them."""
+    counts["broken"] += bool(checked.broken)
+    counts["unread"] += checked.gap is not None
+    if rows is not None:
+        rows.write_prepared(checked.rows)
         return
-    for finding in errors:
-        print(f"{path}: {finding.message} {_TAGS[Fault.REPORT]}")
-    if gap:
-        print(f"{path}: {gap} {_TAGS[Fault.READER]}")
+    for message in checked.broken:
+        print(f"{path}: {message} {_TAGS[Fault.REPORT]}")
+    if checked.gap:
+        print(f"{path}: {checked.gap} {_TAGS[Fault.READER]}")
 
 
 def _incomplete(report: Report, gap: str) -> Finding:
