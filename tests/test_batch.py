@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -294,3 +295,63 @@ def test_load_many_keeps_what_keep_made_of_each_report(
     raised = list(govdisclosure.load_many(good[:1], jobs=jobs, keep=divmod, **limits))
     assert not raised[0].ok
     assert (raised[0].error or "").startswith("TypeError: unsupported operand")
+
+
+_START = """
+import multiprocessing, sys
+if __name__ == "__main__":
+    multiprocessing.set_start_method(sys.argv[1], force=True)
+    from govdisclosure.cli import main
+    sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        pytest.param(
+            method,
+            marks=pytest.mark.skipif(
+                method not in multiprocessing.get_all_start_methods(),
+                reason=f"no {method} here",
+            ),
+        )
+        for method in ("spawn", "forkserver")
+    ],
+)
+def test_parse_and_check_send_rows_from_workers_however_they_start(
+    start: str, tmp_path: Path
+) -> None:
+    """`parse` and `check` send each report's rows from the workers (`keep`,
+    `Sink.preparer`), which a worker started by spawn or forkserver is sent
+    pickled: the output is the one parsing in this process gives."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "start.py"
+    script.write_text(_START, "utf-8")
+    seeds = str(ROOT / "data" / "seeds")
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(script), start, *args],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert done.returncode in (0, 3), done.stderr
+        return done.stdout
+
+    here = ("--jobs", "1", "--timeout", "0", "--memory", "0")  # in this process
+    for name, workers in (("workers", ("--jobs", "2")), ("here", here)):
+        run("parse", seeds, "-o", str(tmp_path / f"{name}.csv"), *workers)
+        (tmp_path / f"{name}.txt").write_text(
+            run("check", seeds, "--format", "csv", *workers), "utf-8"
+        )
+    cells = (tmp_path / "workers.csv").read_text("utf-8-sig")
+    assert cells.count("\n") > 800  # every cell of the five seeds
+    assert (tmp_path / "here.csv").read_text("utf-8-sig") == cells
+    found = (tmp_path / "workers.txt").read_text("utf-8")
+    assert "table.unread" in found or "coverage.incomplete" in found
+    assert (tmp_path / "here.txt").read_text("utf-8") == found
