@@ -170,12 +170,15 @@ def _runs(tree: _Tree, tokens: Sequence[Token], anchor: int, end: int) -> list[_
         # here, without a call per number
         part = None if token.kind is _VALUE else _header_part(tree, token, words)
         if part is None:
-            runs.append(run)
-            run = []
+            if len(run) >= 2:
+                runs.append(run)
+            if run:  # not a new list per number
+                run = []
         elif part:
             run.append((part, token))
-    runs.append(run)
-    return [r for r in runs if len(r) >= 2]
+    if len(run) >= 2:
+        runs.append(run)
+    return runs
 
 
 def _worded_cells(tokens: Sequence[Token]) -> set[int]:
