@@ -146,6 +146,10 @@ def build_grid(
     #: skipped as furniture holds none.
     printed: Printed = {}
     for index, (piece, first, last) in enumerate(body):
+        if piece.text.isspace() or not piece.text:
+            # a blank line (a third of a report's lines): no cell, no token,
+            # and not printed, as the steps below would find at more cost
+            continue
         if PAGE_NUMBER.match(piece.text[first:last]) or (
             furniture is not None and furniture.skips(piece, reader.labels)
         ):
