@@ -301,7 +301,13 @@ def page_furniture(lines: Sequence[Line], title: str | None) -> PageFurniture:
     title itself) is never furniture, only its repeats.
     """
     key = match_text(title) if title else ""
-    titles = [ln.number for ln in lines if key and match_text(ln.text) == key]
+    # the match form folds a character for one and drops spaces: a line
+    # shorter than the title (most of a report's) cannot be it
+    titles = [
+        ln.number
+        for ln in lines
+        if key and len(ln.text) >= len(key) and match_text(ln.text) == key
+    ]
     beside: dict[str, set[int]] = {}
     filled = [ln for ln in lines if ln.text.strip()]
     for i, ln in enumerate(filled):
