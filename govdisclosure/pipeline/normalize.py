@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from itertools import accumulate, count
 from operator import attrgetter
 from typing import Final, NamedTuple
 
@@ -59,6 +60,10 @@ _PINYIN = regex.compile(
     r"(?<=\p{Han})[(（](?=[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]*[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜê])"
     r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,7}[)）]"
 )
+
+
+#: A named tuple built from all its fields by tuple's own constructor, in C.
+_new: Final = tuple.__new__
 
 
 class Line(NamedTuple):
@@ -132,22 +137,45 @@ def normalize_text(text: str) -> NormalizedText:
     # or a line may hold pinyin: those lines are folded one by one.
     whole = text.translate(FOLD_TABLE)
     aligned = len(whole) == len(text)
-    folded = []
-    pos = 0
-    for number, raw in enumerate(text.splitlines(keepends=True), start=1):
-        body = raw.rstrip("\r\n")
-        end = pos + len(body)
-        if aligned and "(" not in body and "（" not in body:
-            folded.append(Line(number, whole[pos:end], range(pos, end), end))
-        else:
-            folded.append(_fold_line(number, body, pos))
-        pos += len(raw)
+    # no pinyin in the whole text (a run never spans lines): every line of an
+    # aligned text is its slice of the folded whole, whatever brackets it has
+    raws = text.splitlines(keepends=True)
+    if aligned and _PINYIN.search(text) is None:
+        folded = _sliced(whole, raws)
+    else:
+        folded = []
+        pos = 0
+        for number, raw in enumerate(raws, start=1):
+            body = raw.rstrip("\r\n")
+            end = pos + len(body)
+            if aligned and "(" not in body and "（" not in body:
+                folded.append(
+                    _new(Line, (number, whole[pos:end], range(pos, end), end))
+                )
+            else:
+                folded.append(_fold_line(number, body, pos))
+            pos += len(raw)
     texts = _simplified_lines([line.text for line in folded])
     lines = tuple(
-        line if t is line.text else Line(line.number, t, line.offsets, line.end)
+        line if t is line.text else _new(Line, (line.number, t, line.offsets, line.end))
         for line, t in zip(folded, texts, strict=True)
     )
     return NormalizedText(text, lines)
+
+
+def _sliced(whole: str, raws: list[str]) -> list[Line]:
+    """The lines of a text with no pinyin whose fold dropped nothing: each its
+    slice of the folded ``whole`` (``raws``: the input's lines with their
+    breaks), as `_fold_line` would give them, built in one comprehension
+    (a text has hundreds of lines, real 04 a thousand) by tuple's own
+    constructor (tests/unit/test_normalize.py checks the two agree)."""
+    starts = accumulate(map(len, raws), initial=0)
+    return [
+        _new(Line, (n, whole[p : p + size], range(p, p + size), p + size))
+        for n, p, size in zip(
+            count(1), starts, [len(r.rstrip("\r\n")) for r in raws], strict=False
+        )
+    ]
 
 
 def _check_bounds(text: str) -> None:
@@ -200,7 +228,8 @@ def _simplified_lines(texts: list[str]) -> list[str]:
         pieces = [to_simplified(texts[i]) for i in todo]
     out = list(texts)
     for i, piece in zip(todo, pieces, strict=True):
-        out[i] = piece if len(piece) == len(texts[i]) else to_simplified(texts[i])
+        if piece != texts[i]:  # else the text itself: its line is kept as it is
+            out[i] = piece if len(piece) == len(texts[i]) else to_simplified(texts[i])
     return out
 
 

@@ -198,3 +198,38 @@ def test_fold_line_folds_piece_by_piece_as_by_character(
     line = _fold_line(7, body, base)
     assert _fold_line_by_char(body, base) == (line.text, tuple(line.offsets))
     assert (7, base + len(body)) == (line.number, line.end)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["規章", "（一）", "(APP)", "１2", " ", "\u3000", "|", "\r", "\n", "\r\n"]
+            + ["\x0b", "\x0c", "\u2028", "\x85", "。", "a"]
+        ),
+        max_size=40,
+    )
+)
+def test_a_text_without_pinyin_is_sliced_as_each_line_is_folded(
+    parts: list[str],
+) -> None:
+    """`_sliced` (the whole text folded, each line its slice, for a text with
+    no pinyin whose fold dropped nothing) gives each line as `_fold_line`
+    folds it on its own, line breaks of every kind included."""
+    from govdisclosure.pipeline.normalize import _PINYIN, _fold_line, _sliced
+    from govdisclosure.typography import FOLD_TABLE
+
+    text = "".join(parts)
+    whole = text.translate(FOLD_TABLE)
+    if len(whole) != len(text) or _PINYIN.search(text):
+        return
+    raws = text.splitlines(keepends=True)
+    expected, pos = [], 0
+    for number, raw in enumerate(raws, start=1):
+        expected.append(_fold_line(number, raw.rstrip("\r\n"), pos))
+        pos += len(raw)
+
+    got = _sliced(whole, raws)
+
+    assert [(e.number, e.text, list(e.offsets), e.end) for e in expected] == [
+        (g.number, g.text, list(g.offsets), g.end) for g in got
+    ]
