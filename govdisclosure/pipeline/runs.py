@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Final, NamedTuple
 
 from govdisclosure.memo import by_identity
@@ -141,6 +141,7 @@ def _read_runs(
     for gap, beside, line in zip(gaps, valued, lines[1:], strict=True):
         kinds.setdefault((gap, beside), line)
     starts = _line_starts(tokens, region)
+    walked = _rows_of(tokens, region, starts, widths)
     placements: dict[tuple[int, ...], tuple[_Runs, dict[int, int], int]] = {}
     reasons: list[tuple[bool, str]] = []
     tried: dict[tuple[int, ...], tuple[dict[int, int] | None, str]] = {}
@@ -153,9 +154,7 @@ def _read_runs(
         if not why:
             if key not in tried:
                 empties = {g: c for (g, _), (c, _) in zip(kinds, counts, strict=True)}
-                tried[key] = _placed_by(
-                    empties, trailing, tokens, (region, starts), gaps, widths
-                )
+                tried[key] = _placed_by(empties, trailing, region, starts, gaps, walked)
             before, why = tried[key]
         if before is None:
             reasons.append((why.startswith("the row"), why))
@@ -298,19 +297,19 @@ def _conventions(gaps: list[int], valued: list[bool]) -> list[_Runs]:
 def _placed_by(
     empties: dict[int, int],
     trailing: int,
-    tokens: list[Token],
-    where: tuple[_Region, dict[int, int]],
+    region: _Region,
+    starts: dict[int, int],
     gaps: list[int],
-    widths: dict[str, tuple[int, bool]],
+    rows: _Rows,
 ) -> tuple[dict[int, int] | None, str]:
     """The empty cells a convention reads before each line, or None and why not.
 
     ``empties`` gives the empty cells a run of each length shows,
-    ``trailing`` those after the last cell. The rows are counted on the
-    tokens as they would be (`_virtual`), not built. ``where`` is the
-    region and the index of each of its lines' first token.
+    ``trailing`` those after the last cell. The rows are counted, not
+    built: the region's rows as read without the runs (`_rows_of`), each
+    with the empty cells of the runs inside it. ``starts`` is the index of
+    each of the region's lines' first token.
     """
-    region, starts = where
     before: dict[int, int] = {}  # a line → the empty cells in the run before it
     lines = region.lines
     for b, gap in zip(lines[1:], gaps, strict=True):
@@ -319,12 +318,8 @@ def _placed_by(
             before[b] = count
     if any(n not in starts for n in before):
         return None, "a run of blank lines ends inside a label wrapped over lines"
-    why = _unfilled_row(_virtual(tokens, region, starts, before, trailing), widths)
+    why = _unfilled_row(rows, before, trailing)
     return (None, why) if why else (before, "")
-
-
-#: The empty cell a run shows, as `_unfilled_row` counts it.
-_RUN_EMPTY: Final = Token(TokenKind.EMPTY, "", 0, 0, 0, 0, True)
 
 
 def _line_starts(tokens: list[Token], region: _Region) -> dict[int, int]:
@@ -335,29 +330,64 @@ def _line_starts(tokens: list[Token], region: _Region) -> dict[int, int]:
     return starts
 
 
-def _virtual(
+class _Rows(NamedTuple):
+    """The region's rows as the row walk delimits them, before the runs'
+    empty cells are counted (`_rows_of`), for `_unfilled_row`."""
+
+    #: Each row's label (None: the cells before the first label, or after a
+    #: text), whether it opens a row, and its table's columns (None: not one).
+    owners: list[tuple[Token | None, bool, int | None]]
+    #: Each row's values and empty cells, those after the region included.
+    cells: list[int]
+    #: A line → the row the empty cells of the run before it fall in.
+    row_of: dict[int, int]
+
+
+def _rows_of(
     tokens: list[Token],
     region: _Region,
     starts: dict[int, int],
-    before: dict[int, int],
-    trailing: int,
-) -> Iterator[Token]:
-    """The region's tokens with the runs' empty cells, as `_with_empties` would
-    give them but for their fields: for counting its rows' cells. After the
-    region, the values its last row would still take (up to the next label
-    or text) count too: a row cannot be cut off at the region's end."""
+    widths: dict[str, tuple[int, bool]],
+) -> _Rows:
+    """The rows of the region's tokens, to which each convention's empty cells
+    are added (`_unfilled_row`) instead of the tokens being walked again with
+    the cells inserted (a section read one cell per line is tried under a
+    few conventions: real 04's three sections were walked nine times).
+
+    The row walk (`rows`) gives a label's row the values and empty cells
+    after it, up to the next label or text; a unit's or a remark's cell
+    belongs to the row it follows. A run's empty cells stand before its
+    line's first token, so they fall in the row open before that token.
+    After the region, the values its last row would still take (up to the
+    next label or text; units passed over) count too: a row cannot be cut
+    off at the region's end.
+    """
+    first_of = {i: n for n, i in starts.items()}
+    owners: list[Token | None] = [None]
+    cells = [0]
+    row_of: dict[int, int] = {}
     for i in range(region.first, region.last + 1):
         token = tokens[i]
-        if starts.get(token.line) == i:
-            yield from [_RUN_EMPTY] * before.get(token.line, 0)
-        yield token
-    yield from [_RUN_EMPTY] * trailing
+        if i in first_of:
+            row_of[first_of[i]] = len(cells) - 1
+        kind = token.kind
+        if kind is TokenKind.VALUE or kind is TokenKind.EMPTY:
+            cells[-1] += 1
+        elif kind is not TokenKind.UNIT and not (
+            kind is TokenKind.LABEL and _only_remark(token)
+        ):
+            owners.append(token if kind is TokenKind.LABEL else None)
+            cells.append(0)
     for token in tokens[region.last + 1 :]:
-        if token.kind is not TokenKind.VALUE and token.kind is not TokenKind.EMPTY:
-            if token.kind is not TokenKind.UNIT:
-                return
-            continue
-        yield token
+        if token.kind is TokenKind.VALUE or token.kind is TokenKind.EMPTY:
+            cells[-1] += 1
+        elif token.kind is not TokenKind.UNIT:
+            break
+    return _Rows(
+        [(o, o is not None and _opens_row(o), _owner_width(o, widths)) for o in owners],
+        cells,
+        row_of,
+    )
 
 
 def _run_cells(gap: int, runs: _Runs, valued: bool, line: int) -> tuple[int, str]:
@@ -446,36 +476,24 @@ def table_widths(spec: Spec, section_id: str) -> dict[str, tuple[int, bool]]:
     }
 
 
-def _unfilled_row(tokens: Iterable[Token], widths: dict[str, tuple[int, bool]]) -> str:
-    """What row's cells do not fill its table's columns exactly ("" if none).
+def _unfilled_row(rows: _Rows, before: dict[int, int], trailing: int) -> str:
+    """What row's cells do not fill its table's columns exactly ("" if none),
+    with ``before[n]`` empty cells in the run before line n and ``trailing``
+    after the region's last cell.
 
-    The row walk (`rows`) gives a label's row the values and empty cells after
-    it, up to the next label or text; with the empty cells the runs show,
-    every row of a table printed this way has exactly as many cells as
-    columns, and a header or caption none (or, for a table whose one row is
-    unlabelled, that row's). Anything else, and the runs do not show the
-    table's cells.
+    With the empty cells the runs show, every row of a table printed this
+    way has exactly as many cells as columns, and a header or caption none
+    (or, for a table whose one row is unlabelled, that row's). Anything
+    else, and the runs do not show the table's cells.
     """
-    owner: Token | None = None
-    count = 0
-    for token in itertools.chain(tokens, (None,)):
-        kind = None if token is None else token.kind
-        if kind is TokenKind.VALUE or kind is TokenKind.EMPTY:
-            count += 1
-            continue
-        if kind is TokenKind.UNIT or (
-            token is not None and kind is TokenKind.LABEL and _only_remark(token)
-        ):
-            continue  # a unit's or a remark's cell belongs to the row it follows
-        if count or (owner is not None and _opens_row(owner)):
-            width = _owner_width(owner, widths)
-            if width != count:
-                where = f"line {owner.line}" if owner else "the section's start"
-                return (
-                    f"the row at {where} has {count} cells for {width or 'no'} columns"
-                )
-        owner = token if kind is TokenKind.LABEL else None
-        count = 0
+    cells = list(rows.cells)
+    for line, count in before.items():
+        cells[rows.row_of[line]] += count
+    cells[-1] += trailing
+    for (owner, opens, width), count in zip(rows.owners, cells, strict=True):
+        if (count or opens) and width != count:
+            where = f"line {owner.line}" if owner else "the section's start"
+            return f"the row at {where} has {count} cells for {width or 'no'} columns"
     return ""
 
 

@@ -203,8 +203,10 @@ def test_fold_line_folds_piece_by_piece_as_by_character(
 @given(
     st.lists(
         st.sampled_from(
-            ["規章", "（一）", "(APP)", "１2", " ", "\u3000", "|", "\r", "\n", "\r\n"]
-            + ["\x0b", "\x0c", "\u2028", "\x85", "。", "a"]
+            [
+                *("規章", "（一）", "(APP)", "１2", " ", "\u3000", "|", "。", "a"),
+                *("\r", "\n", "\r\n", "\x0b", "\x0c", "\u2028", "\x85"),
+            ]
         ),
         max_size=40,
     )
