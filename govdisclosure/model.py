@@ -648,7 +648,8 @@ class Result:
     failure no exception describes (a worker killed, the time limit) is a
     builtin one (`ChildProcessError`, `TimeoutError`, `MemoryError`). Two
     Results are equal when path, report, error and value are: the exception
-    object is left out of comparison and hashing.
+    object is left out of comparison and hashing, and so is the value from
+    hashing (a sink's rows are lists and dicts).
 
     ``value`` is what a batch's ``keep`` function made of the report, where
     it was parsed (`load_many`); the report itself is then None, and ``ok``
@@ -659,7 +660,7 @@ class Result:
     report: Report | None
     error: str | None = None
     exception: BaseException | None = field(default=None, eq=False)
-    value: Any = None
+    value: Any = field(default=None, hash=False)
 
     @property
     def ok(self) -> bool:

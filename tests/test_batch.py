@@ -355,3 +355,22 @@ def test_parse_and_check_send_rows_from_workers_however_they_start(
     found = (tmp_path / "workers.txt").read_text("utf-8")
     assert "table.unread" in found or "coverage.incomplete" in found
     assert (tmp_path / "here.txt").read_text("utf-8") == found
+
+
+def test_a_result_holding_rows_hashes_and_compares_by_them() -> None:
+    """A Result's value is a sink's rows (lists and dicts): it is compared, not
+    hashed, so such a Result still hashes (as every Result did before)."""
+    columns = {"row_key": ["a", "b"]}
+    one = govdisclosure.Result("a.txt", None, value=(columns, ("gov-2021", 1)))
+    same = govdisclosure.Result(
+        "a.txt", None, value=({"row_key": ["a", "b"]}, ("gov-2021", 1))
+    )
+    other = govdisclosure.Result(
+        "a.txt", None, value=({"row_key": ["a"]}, ("gov-2021", 1))
+    )
+
+    assert one == same
+    assert one != other
+    assert hash(one) == hash(same)
+    assert one.ok
+    assert not govdisclosure.Result("a.txt", None, "InputError: input is empty").ok

@@ -202,6 +202,8 @@ def load_many(
     count) is sent that part from the workers, not the whole report
     (`Sink.preparer` makes one for a sink). It must pickle (a module-level
     function, or a ``functools.partial`` of one) for workers started by spawn.
+    It runs under the file's time and memory limits, and an exception it
+    raises is the file's error, as one raised by the parse is.
 
     Every file gives one `Result`, in input order; no file can stop the
     batch (module docstring). The limits need a worker process, which can be

@@ -270,7 +270,8 @@ FINDINGS = Layout(FINDING_FIELDS, finding_schema, _finding_records, _failure_rec
 
 
 def to_arrow(items: Iterable[Report | Result]) -> Any:
-    """Reports (or `load_many` results; failed ones are skipped) → a ``pyarrow.Table``.
+    """Reports (or `load_many` results; those without a report, failed or
+    made with ``keep``, are skipped) → a ``pyarrow.Table``.
 
     One row per cell (`record_schema`); ``source`` is the result's path
     (None for a bare Report). The schema's metadata names the specs used.
