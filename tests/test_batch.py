@@ -267,15 +267,16 @@ def test_load_many_keeps_what_keep_made_of_each_report(
     """``keep`` runs where each report was parsed, and its Result holds the
     value instead of the report; a file that fails, or whose ``keep``
     raises, is a failed Result as any other."""
-    import io
+    import functools
 
-    from govdisclosure.output.export import CsvSink
+    from govdisclosure.output.export import CELLS, _prepared_columns
 
     seeds = ROOT / "data" / "seeds"
     good = [seeds / "001_12bbc16d07ceb1d3.txt", seeds / "004_c493ddf6db4f273e.txt"]
     bad = tmp_path / "empty.txt"
     bad.write_text("", "utf-8")
-    preparer = CsvSink(io.StringIO()).preparer()  # the rows by column, and the spec
+    # the rows by column, and the spec: what a Parquet sink is sent
+    preparer = functools.partial(_prepared_columns, CELLS)
     limits: dict[str, Any] = {"timeout": None, "memory": None} if jobs == 1 else {}
 
     results = list(

@@ -390,19 +390,10 @@ class _RowSink(Sink):
         self._rows(list(rows), None)
 
     def preparer(self) -> Callable[[Report, str | None], Any]:
-        return functools.partial(_prepared_columns, self._layout)
+        return self._layout.rows
 
     def write_prepared(self, prepared: Any) -> None:
-        columns, spec = prepared
-        self._columns(columns, spec)
-
-    def _columns(self, columns: dict[str, list[Any]], spec: tuple[str, int]) -> None:
-        """Write a report's rows given by column (``spec``: its format and version)."""
-        rows = [
-            dict(zip(columns, row, strict=True))
-            for row in zip(*columns.values(), strict=True)
-        ]
-        self._rows(rows, None)
+        self._rows(prepared, None)
 
     @abc.abstractmethod
     def _rows(self, rows: list[dict[str, Any]], report: Report | None) -> None:
@@ -416,7 +407,7 @@ def _report_and_source(report: Report, source: str | None) -> tuple[Report, str 
 def _prepared_columns(
     layout: Layout, report: Report, source: str | None
 ) -> tuple[dict[str, list[Any]], tuple[str, int]]:
-    """A report's rows of ``layout`` by column, with its spec (`_RowSink.preparer`)."""
+    """A report's rows of ``layout`` by column, with its spec (`ParquetSink.preparer`)."""
     columns = (
         _columns(layout.fields, layout.rows(report, source))
         if layout.columns is None
@@ -445,15 +436,20 @@ class ParquetSink(_RowSink):
         return {name: [] for name in self._layout.fields}
 
     def write(self, report: Report, source: str | None = None) -> None:
-        # by column, as Arrow takes them: no dict per row
         self.write_prepared(_prepared_columns(self._layout, report, source))
+
+    def preparer(self) -> Callable[[Report, str | None], Any]:
+        # by column, as Arrow takes them: no dict per row; with the report's
+        # spec, which the file's metadata names
+        return functools.partial(_prepared_columns, self._layout)
+
+    def write_prepared(self, prepared: Any) -> None:
+        columns, spec = prepared
+        self._add(columns, spec)
 
     def _rows(self, rows: list[dict[str, Any]], report: Report | None) -> None:
         spec = None if report is None else (report.format, report.spec_version)
         self._add(_columns(self._layout.fields, rows), spec)
-
-    def _columns(self, columns: dict[str, list[Any]], spec: tuple[str, int]) -> None:
-        self._add(columns, spec)
 
     def _add(self, columns: dict[str, list[Any]], spec: tuple[str, int] | None) -> None:
         if spec is not None:
