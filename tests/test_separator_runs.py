@@ -423,20 +423,21 @@ def test_rows_counted_once_find_what_walking_them_under_each_convention_found(
     rows_of, placed_by = runs._rows_of, runs._placed_by
 
     def noted_rows_of(tokens: Any, region: Any, starts: Any, widths: Any) -> Any:
-        section.update(tokens=tokens, widths=widths)
+        section.update(tokens=tokens, region=region, widths=widths)
         return rows_of(tokens, region, starts, widths)
 
     def checked(*args: Any) -> Any:
-        empties, trailing, region, starts, gaps, _ = args
+        empties, trailing, starts, after_gap, _ = args
         before, why = placed_by(*args)
-        counted = {
-            b: empties[g]
-            for b, g in zip(region.lines[1:], gaps, strict=True)
-            if empties[g]
-        }
+        counted = {b: empties[g] for g, bs in after_gap.items() for b in bs}
+        counted = {b: c for b, c in counted.items() if c}
         if all(n in starts for n in counted):  # else no row was counted
             walked = _walked_row(
-                section["tokens"], region, counted, trailing, section["widths"]
+                section["tokens"],
+                section["region"],
+                counted,
+                trailing,
+                section["widths"],
             )
             assert walked == why
             seen.append(why)

@@ -142,6 +142,9 @@ def _read_runs(
         kinds.setdefault((gap, beside), line)
     starts = _line_starts(tokens, region)
     walked = _rows_of(tokens, region, starts, widths)
+    after_gap: dict[int, list[int]] = {}  # each run's length → the lines after one
+    for gap, line in zip(gaps, lines[1:], strict=True):
+        after_gap.setdefault(gap, []).append(line)
     placements: dict[tuple[int, ...], tuple[_Runs, dict[int, int], int]] = {}
     reasons: list[tuple[bool, str]] = []
     tried: dict[tuple[int, ...], tuple[dict[int, int] | None, str]] = {}
@@ -154,7 +157,7 @@ def _read_runs(
         if not why:
             if key not in tried:
                 empties = {g: c for (g, _), (c, _) in zip(kinds, counts, strict=True)}
-                tried[key] = _placed_by(empties, trailing, region, starts, gaps, walked)
+                tried[key] = _placed_by(empties, trailing, starts, after_gap, walked)
             before, why = tried[key]
         if before is None:
             reasons.append((why.startswith("the row"), why))
@@ -297,9 +300,8 @@ def _conventions(gaps: list[int], valued: list[bool]) -> list[_Runs]:
 def _placed_by(
     empties: dict[int, int],
     trailing: int,
-    region: _Region,
     starts: dict[int, int],
-    gaps: list[int],
+    after_gap: dict[int, list[int]],
     rows: _Rows,
 ) -> tuple[dict[int, int] | None, str]:
     """The empty cells a convention reads before each line, or None and why not.
@@ -308,14 +310,12 @@ def _placed_by(
     ``trailing`` those after the last cell. The rows are counted, not
     built: the region's rows as read without the runs (`_rows_of`), each
     with the empty cells of the runs inside it. ``starts`` is the index of
-    each of the region's lines' first token.
+    each of the region's lines' first token, ``after_gap`` the lines after a
+    run of each length (most runs show no empty cell: only the lines after
+    the others are visited).
     """
-    before: dict[int, int] = {}  # a line → the empty cells in the run before it
-    lines = region.lines
-    for b, gap in zip(lines[1:], gaps, strict=True):
-        count = empties[gap]
-        if count:
-            before[b] = count
+    # a line → the empty cells in the run before it
+    before = {b: c for gap, c in empties.items() if c for b in after_gap[gap]}
     if any(n not in starts for n in before):
         return None, "a run of blank lines ends inside a label wrapped over lines"
     why = _unfilled_row(rows, before, trailing)
@@ -366,6 +366,10 @@ def _rows_of(
     owners: list[Token | None] = [None]
     cells = [0]
     row_of: dict[int, int] = {}
+    # what a label's refs say (a remark only; whether it opens a row, and its
+    # width), worked out once per refs: a label's refs are its key's, one
+    # tuple for every printing of it (`labels.LabelIndex.by_key`)
+    remarks: dict[int, bool] = {}
     for i in range(region.first, region.last + 1):
         token = tokens[i]
         if i in first_of:
@@ -373,21 +377,33 @@ def _rows_of(
         kind = token.kind
         if kind is TokenKind.VALUE or kind is TokenKind.EMPTY:
             cells[-1] += 1
-        elif kind is not TokenKind.UNIT and not (
-            kind is TokenKind.LABEL and _only_remark(token)
-        ):
-            owners.append(token if kind is TokenKind.LABEL else None)
+        elif kind is TokenKind.LABEL:
+            remark = remarks.get(id(token.refs))
+            if remark is None:
+                remark = remarks[id(token.refs)] = _only_remark(token)
+            if not remark:
+                owners.append(token)
+                cells.append(0)
+        elif kind is not TokenKind.UNIT:
+            owners.append(None)
             cells.append(0)
     for token in tokens[region.last + 1 :]:
         if token.kind is TokenKind.VALUE or token.kind is TokenKind.EMPTY:
             cells[-1] += 1
         elif token.kind is not TokenKind.UNIT:
             break
-    return _Rows(
-        [(o, o is not None and _opens_row(o), _owner_width(o, widths)) for o in owners],
-        cells,
-        row_of,
-    )
+    opening: dict[int, tuple[bool, int | None]] = {}
+    rows: list[tuple[Token | None, bool, int | None]] = []
+    for owner in owners:
+        if owner is None:
+            rows.append((None, False, None))
+            continue
+        known = opening.get(id(owner.refs))
+        if known is None:
+            known = (_opens_row(owner), _owner_width(owner, widths))
+            opening[id(owner.refs)] = known
+        rows.append((owner, *known))
+    return _Rows(rows, cells, row_of)
 
 
 def _run_cells(gap: int, runs: _Runs, valued: bool, line: int) -> tuple[int, str]:
