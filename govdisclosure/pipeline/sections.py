@@ -177,12 +177,27 @@ class Sections:
 def _pieces(
     lines: tuple[Line, ...], start: tuple[int, int], stop: tuple[int, int]
 ) -> list[tuple[Line, int, int]]:
-    out = []
-    for i in range(start[0], min(stop[0], len(lines) - 1) + 1):
-        a = start[1] if i == start[0] else 0
-        b = stop[1] if i == stop[0] else len(lines[i].text)
-        if a < b:
-            out.append((lines[i], a, b))
+    """The ``(line, start column, end column)`` pieces from ``start`` to ``stop``
+    (each a ``(line, column)``), empty pieces left out.
+
+    The lines between the first and the last are whole: they are taken in
+    one comprehension (a section spans hundreds of lines, most of them blank
+    in a table printed one cell per line; tests/unit/test_sections.py checks
+    it against the line-by-line walk).
+    """
+    first, (last, end) = start[0], stop
+    top = min(last, len(lines) - 1)
+    if top < first:
+        return []
+    head, tail = lines[first], lines[top]
+    a = start[1]
+    b = end if top == last else len(tail.text)
+    if first == top:
+        return [(head, a, b)] if a < b else []
+    out = [(head, a, len(head.text))] if a < len(head.text) else []
+    out += [(line, 0, n) for line in lines[first + 1 : top] if (n := len(line.text))]
+    if b > 0:
+        out.append((tail, 0, b))
     return out
 
 

@@ -647,3 +647,41 @@ def test_each_narrative_report_reads_its_sections(name: str) -> None:
     for section in report.sections:
         assert section.text
         assert not any(h in section.text for _, h in NARRATIVE_SECTIONS[name])
+
+
+def _pieces_line_by_line(
+    lines: tuple[object, ...], start: tuple[int, int], stop: tuple[int, int]
+) -> list[tuple[object, int, int]]:
+    """The pieces as `sections._pieces` walked them, one line at a time."""
+    out = []
+    for i in range(start[0], min(stop[0], len(lines) - 1) + 1):
+        text: str = lines[i].text  # type: ignore[attr-defined]
+        a = start[1] if i == start[0] else 0
+        b = stop[1] if i == stop[0] else len(text)
+        if a < b:
+            out.append((lines[i], a, b))
+    return out
+
+
+@given(
+    st.lists(
+        st.sampled_from(["", " ", "规章", "| 1 | 2 |", "二、主动公开"]), max_size=8
+    ),
+    st.integers(0, 9),
+    st.integers(0, 12),
+    st.integers(0, 9),
+    st.integers(0, 12),
+)
+def test_pieces_are_the_line_by_line_walk(
+    texts: list[str], first: int, a: int, last: int, b: int
+) -> None:
+    """`_pieces` takes the whole lines between the first and the last in one
+    comprehension: the same pieces as the walk line by line, empty ones left
+    out, wherever the start and stop fall (past the text's end included)."""
+    from govdisclosure.pipeline.sections import _pieces
+
+    lines = normalize_text("\n".join(["x", *texts])).lines
+    start = (first, min(a, len(lines[first].text)) if first < len(lines) else a)
+    stop = (last, b)
+
+    assert _pieces(lines, start, stop) == _pieces_line_by_line(lines, start, stop)
