@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from operator import is_
 from typing import Concatenate, Final, ParamSpec, TypeVar
 
 __all__ = ["by_identity"]
@@ -39,11 +40,19 @@ def by_identity(
         def cached(obj: T, /, *args: P.args, **kwargs: P.kwargs) -> R:
             if kwargs:  # pragma: no cover - a programming error, not input
                 raise TypeError(f"{fn.__name__} is cached by identity: no keywords")
-            held = (obj, *(a for a in args if type(a) not in _BY_VALUE))
-            key = (*map(id, held), *(a for a in args if type(a) in _BY_VALUE))
+            if _BY_VALUE.issuperset(map(type, args)):
+                # the common call, an object and names or numbers: told in C,
+                # and keyed without a generator (a parse makes dozens)
+                held: tuple[object, ...] = (obj,)
+                key: tuple[object, ...] = (id(obj), *args)
+            else:
+                held = (obj, *(a for a in args if type(a) not in _BY_VALUE))
+                key = (*map(id, held), *(a for a in args if type(a) in _BY_VALUE))
             hit = cache.get(key)
-            if hit is not None and all(
-                x is y for x, y in zip(hit[0], held, strict=True)
+            if (
+                hit is not None
+                and len(hit[0]) == len(held)
+                and all(map(is_, hit[0], held))
             ):
                 return hit[1]
             value = fn(obj, *args, **kwargs)
@@ -57,4 +66,4 @@ def by_identity(
     return decorate
 
 
-_BY_VALUE: Final = (str, int)
+_BY_VALUE: Final = frozenset({str, int})

@@ -82,6 +82,8 @@ class _Tree:
     fixed: frozenset[str]
     #: The table's id: a header label refers to a column or group of it.
     table: str
+    #: Each leaf's index in ``leaves`` (`_leaf_order` reads it for every header).
+    index: dict[_Path, int]
     #: Headers already parsed, by their labels: most reports print the form's.
     parsed: dict[tuple[tuple[str, int], ...], _Parsed] = field(factory=dict)
     #: Whether a run of labels fits a printed order, by (labels, leaf order).
@@ -110,7 +112,8 @@ def _tree(table: TableSpec) -> _Tree:
     walk(table.columns, ())
     header = frozenset(k for ks in keys.values() for k in ks)
     fixed = frozenset(label_key(t) for t in table.labels) - header
-    return _Tree(keys, children, tuple(leaves), header, fixed, table.id)
+    index = {p: i for i, p in enumerate(leaves)}
+    return _Tree(keys, children, tuple(leaves), header, fixed, table.id, index)
 
 
 def column_order(
@@ -391,7 +394,7 @@ def _matched(
 
 def _leaf_order(tree: _Tree, printed: _Printed) -> tuple[int, ...]:
     """The spec's index of each leaf, in the printed tree's reading order."""
-    index = {p: i for i, p in enumerate(tree.leaves)}
+    index = tree.index
     out: list[int] = []
 
     def walk(parent: _Path) -> None:

@@ -46,3 +46,24 @@ def test_the_oldest_entry_goes_first() -> None:
     name(a)
 
     assert ["a", "b", "c", "a"] == calls
+
+
+def test_objects_among_the_arguments_are_keyed_by_identity_too() -> None:
+    """A call with an object beside the first (not a str or an int) is keyed
+    by both objects' identity; a call with names only by the first's."""
+    calls: list[tuple[str, str, str]] = []
+
+    @by_identity(maxsize=8)
+    def pair(value: _Value, other: object, suffix: str) -> str:
+        calls.append((value.name, str(other), suffix))
+        return value.name + str(other) + suffix
+
+    one, other, equal_other = _Value("a"), _Value("b"), _Value("b")
+
+    pair(one, other, "!")
+    pair(one, other, "!")  # cached
+    pair(one, equal_other, "!")  # equal, but another object
+    pair(one, 2, "!")  # an int is a value
+    pair(one, 2, "!")  # cached
+
+    assert 3 == len(calls)
