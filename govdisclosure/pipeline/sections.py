@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 import string
 from collections.abc import Collection, Iterator, Sequence
@@ -625,8 +626,12 @@ class _LineKeys:
         """
         if self._joined is None:
             self._joined = "\n" + "\n".join(self.keys) + "\n"
+            # each key and its newline, summed in C (a text has a thousand lines)
             self._starts = list(
-                itertools.accumulate((len(k) + 1 for k in self.keys), initial=1)
+                itertools.accumulate(
+                    map(operator.add, map(len, self.keys), itertools.repeat(1)),
+                    initial=1,
+                )
             )
         offset = (
             self._starts[start] - 1 if start < len(self.keys) else len(self._joined)
