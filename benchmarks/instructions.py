@@ -19,12 +19,14 @@ than an add), but a change that removes work removes instructions.
 Needs valgrind (Debian's package). Without ``--files``, the three real
 reports printed one cell per line (04, 06, 12: the median of the real
 texts), from ``../shared/corpus/real`` or the copies in ``tests/data/real``.
-A run takes about a minute a revision. Numbers are measured, never asserted.
+A run takes about a minute and a half a revision. Numbers are measured,
+never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -58,11 +60,11 @@ def default_files() -> list[Path]:
     return [folder / name for name in _REAL]
 
 
-def instructions(code: Path, rounds: int, files: list[Path]) -> int:
+def instructions(valgrind: str, code: Path, rounds: int, files: list[Path]) -> int:
     """The instructions callgrind counts for `_LOADS` with ``rounds``."""
     out = _run(
         code,
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"],
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null"],
         rounds,
         files,
     )
@@ -78,7 +80,7 @@ def _run(code: Path, before: list[str], rounds: int, files: list[Path]) -> str:
     return subprocess.run(  # noqa: S603
         [*before, sys.executable, "-c", _LOADS, str(rounds), *map(str, files)],
         cwd=code,
-        env={"PYTHONPATH": str(code), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(code), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
         check=True,
         capture_output=True,
         text=True,
@@ -91,7 +93,10 @@ def main() -> None:
     parser.add_argument("--files", nargs="+", type=Path)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    if shutil.which("valgrind") is None:
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     files = [f.resolve() for f in args.files] if args.files else default_files()
     loads = args.rounds * len(files)
@@ -103,8 +108,8 @@ def main() -> None:
             # once without counting: the first run compiles the fresh
             # checkout's modules, which the counted runs must not
             _run(code, [], 0, files)
-            base = instructions(code, 0, files)
-            total = instructions(code, args.rounds, files)
+            base = instructions(valgrind, code, 0, files)
+            total = instructions(valgrind, code, args.rounds, files)
             per_load = (total - base) / loads
             first = per_load if first is None else first
             print(

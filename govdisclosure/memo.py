@@ -46,9 +46,16 @@ def by_identity(
                 held: tuple[object, ...] = (obj,)
                 key: tuple[object, ...] = (id(obj), *args)
             else:
+                # each argument in its place, an object's id in a tuple of its
+                # own: no int argument, nor another order, makes the same key
                 held = (obj, *(a for a in args if type(a) not in _BY_VALUE))
-                key = (*map(id, held), *(a for a in args if type(a) in _BY_VALUE))
+                key = (
+                    id(obj),
+                    *[a if type(a) in _BY_VALUE else (id(a),) for a in args],
+                )
             hit = cache.get(key)
+            # the objects themselves, not only their ids: an id is reused once
+            # its object is gone, and an entry holds its objects alive
             if (
                 hit is not None
                 and len(hit[0]) == len(held)

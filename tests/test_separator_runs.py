@@ -409,13 +409,52 @@ def _walked_row(
     return ""
 
 
+def _rows_read_per_token(
+    tokens: list[Token], region: Any, starts: dict[int, int], widths: Any
+) -> tuple[Any, ...]:
+    """`runs._rows_of` as it was first written: each label's refs read anew
+    for every label, not once per refs tuple."""
+    from govdisclosure.pipeline import runs
+
+    first_of = {i: n for n, i in starts.items()}
+    owners: list[Token | None] = [None]
+    cells = [0]
+    row_of: dict[int, int] = {}
+    for i in range(region.first, region.last + 1):
+        token = tokens[i]
+        if i in first_of:
+            row_of[first_of[i]] = len(cells) - 1
+        if token.kind in (TokenKind.VALUE, TokenKind.EMPTY):
+            cells[-1] += 1
+        elif token.kind is not TokenKind.UNIT and not (
+            token.kind is TokenKind.LABEL and runs._only_remark(token)
+        ):
+            owners.append(token if token.kind is TokenKind.LABEL else None)
+            cells.append(0)
+    for token in tokens[region.last + 1 :]:
+        if token.kind in (TokenKind.VALUE, TokenKind.EMPTY):
+            cells[-1] += 1
+        elif token.kind is not TokenKind.UNIT:
+            break
+    return (
+        [
+            (o, o is not None and runs._opens_row(o), runs._owner_width(o, widths))
+            for o in owners
+        ],
+        cells,
+        row_of,
+    )
+
+
 def test_rows_counted_once_find_what_walking_them_under_each_convention_found(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """`runs._unfilled_row` adds each convention's empty cells to the rows
     counted once (`_rows_of`); walking the tokens with the cells inserted, as
     before, finds the same first unfilled row (or none) for every convention
-    tried on the real reports printed one cell per line and on generated ones."""
+    tried on the real reports printed one cell per line and on generated ones;
+    and the rows, counted with each label's refs read once per refs tuple,
+    are those counted reading them for every label."""
     from govdisclosure.pipeline import runs
 
     section: dict[str, Any] = {}
@@ -424,20 +463,23 @@ def test_rows_counted_once_find_what_walking_them_under_each_convention_found(
 
     def noted_rows_of(tokens: Any, region: Any, starts: Any, widths: Any) -> Any:
         section.update(tokens=tokens, region=region, widths=widths)
-        return rows_of(tokens, region, starts, widths)
+        rows = rows_of(tokens, region, starts, widths)
+        assert _rows_read_per_token(tokens, region, starts, widths) == rows
+        return rows
 
     def checked(*args: Any) -> Any:
-        empties, trailing, starts, after_gap, _ = args
+        empties, trailing, starts, _, _ = args
         before, why = placed_by(*args)
-        counted = {b: empties[g] for g, bs in after_gap.items() for b in bs}
-        counted = {b: c for b, c in counted.items() if c}
+        # the empty cells before each line, from the runs themselves
+        region = section["region"]
+        counted = {
+            b: empties[g]
+            for b, g in zip(region.lines[1:], region.gaps, strict=True)
+            if empties[g]
+        }
         if all(n in starts for n in counted):  # else no row was counted
             walked = _walked_row(
-                section["tokens"],
-                section["region"],
-                counted,
-                trailing,
-                section["widths"],
+                section["tokens"], region, counted, trailing, section["widths"]
             )
             assert walked == why
             seen.append(why)
@@ -463,3 +505,42 @@ def test_rows_counted_once_find_what_walking_them_under_each_convention_found(
     assert len(seen) > 50
     assert any(seen)  # conventions under which a row fails
     assert not all(seen)  # and ones under which every row fills
+
+
+def test_rows_counted_with_a_remark_and_labels_printed_twice() -> None:
+    """The rows `runs._rows_of` counts, each label's refs read once per refs
+    tuple, are those read for every label: a remark (备注) leaves its row
+    open, a row label printed twice shares its refs, a text closes a row."""
+    from govdisclosure.pipeline import runs
+    from govdisclosure.pipeline.tokens import LabelRef, LabelRole
+
+    row = (LabelRef("t", LabelRole.ROW, "a"),)
+    other = (LabelRef("t", LabelRole.ROW, "b"),)
+    remark = (LabelRef("t", LabelRole.REMARK),)
+    kinds = [
+        (TokenKind.LABEL, row),
+        (TokenKind.VALUE, ()),
+        (TokenKind.LABEL, remark),
+        (TokenKind.VALUE, ()),
+        (TokenKind.LABEL, other),
+        (TokenKind.EMPTY, ()),
+        (TokenKind.TEXT, ()),
+        (TokenKind.VALUE, ()),
+        (TokenKind.LABEL, row),
+        (TokenKind.LABEL, remark),
+        (TokenKind.VALUE, ()),
+    ]
+    tokens = [
+        Token(kind, "x", i, i + 1, i + 1, i + 1, False, refs)
+        for i, (kind, refs) in enumerate(kinds)
+    ]
+    region = runs._Region(0, len(tokens) - 1, [t.line for t in tokens])
+    starts = runs._line_starts(tokens, region)
+    widths = {"t": (2, False)}
+
+    rows = runs._rows_of(tokens, region, starts, widths)
+
+    assert _rows_read_per_token(tokens, region, starts, widths) == rows
+    # the remark kept its rows open: a's 2 values, b's empty cell, the
+    # text's value, a's again with the value after its remark
+    assert [0, 2, 1, 1, 1] == rows.cells

@@ -176,14 +176,15 @@ def _sliced(whole: str, raws: list[str]) -> list[Line]:
     input does; the lengths are compared all the same, in C.
     """
     sizes = list(map(len, raws))
-    pieces = whole.splitlines(keepends=True)
-    if list(map(len, pieces)) != sizes:  # pragma: no cover - a fold moved a break
-        pieces = [
-            whole[p : p + n]
-            for p, n in zip(accumulate(sizes, initial=0), sizes, strict=False)
-        ]
-    texts = list(map(str.rstrip, pieces, repeat("\r\n", len(pieces))))
     starts = list(accumulate(sizes, initial=0))
+    pieces = whole.splitlines(keepends=True)
+    if list(map(len, pieces)) == sizes:
+        texts = list(map(str.rstrip, pieces, repeat("\r\n", len(pieces))))
+    else:  # a fold moved a break (none does): each line cut where the input is
+        texts = [
+            whole[p : p + len(raw.rstrip("\r\n"))]
+            for p, raw in zip(starts, raws, strict=False)
+        ]
     ends = list(map(add, starts, map(len, texts)))
     return list(
         map(

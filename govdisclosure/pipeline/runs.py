@@ -312,7 +312,8 @@ def _placed_by(
     with the empty cells of the runs inside it. ``starts`` is the index of
     each of the region's lines' first token, ``after_gap`` the lines after a
     run of each length (most runs show no empty cell: only the lines after
-    the others are visited).
+    the others are visited, so ``before`` lists its lines by run, not in
+    order, which neither `_unfilled_row` nor `_with_empties` minds).
     """
     # a line → the empty cells in the run before it
     before = {b: c for gap, c in empties.items() if c for b in after_gap[gap]}
@@ -367,8 +368,8 @@ def _rows_of(
     cells = [0]
     row_of: dict[int, int] = {}
     # what a label's refs say (a remark only; whether it opens a row, and its
-    # width), worked out once per refs: a label's refs are its key's, one
-    # tuple for every printing of it (`labels.LabelIndex.by_key`)
+    # width), worked out once per refs tuple: a label read whole shares its
+    # key's (`labels.LabelIndex.by_key`) with every printing of it
     remarks: dict[int, bool] = {}
     for i in range(region.first, region.last + 1):
         token = tokens[i]

@@ -67,3 +67,20 @@ def test_objects_among_the_arguments_are_keyed_by_identity_too() -> None:
     pair(one, 2, "!")  # cached
 
     assert 3 == len(calls)
+
+
+def test_an_int_argument_equal_to_an_objects_id_is_no_hit() -> None:
+    """An object among the arguments is keyed by its id, a number by its
+    value, each in its place: a number that happens to equal an object's id,
+    or the same arguments in another order, find no other call's result."""
+
+    @by_identity(maxsize=8)
+    def show(value: _Value, *rest: object) -> str:
+        return value.name + "".join(f"|{type(r).__name__}" for r in rest)
+
+    one, other = _Value("a"), _Value("b")
+
+    assert "a|int" == show(one, id(other))
+    assert "a|_Value" == show(one, other)
+    assert "a|_Value|int" == show(one, other, 1)
+    assert "a|int|_Value" == show(one, 1, other)

@@ -235,3 +235,15 @@ def test_a_text_without_pinyin_is_sliced_as_each_line_is_folded(
     assert [(e.number, e.text, list(e.offsets), e.end) for e in expected] == [
         (g.number, g.text, list(g.offsets), g.end) for g in got
     ]
+
+
+def test_a_folded_text_breaking_elsewhere_is_cut_where_the_input_breaks() -> None:
+    """No fold maps a character to or from a line break, but if one did,
+    `_sliced` would still cut each line where the input breaks it."""
+    from govdisclosure.pipeline.normalize import _sliced
+
+    lines = _sliced("abXc", ["ab\n", "c"])
+
+    assert [("ab", range(2), 2), ("c", range(3, 4), 4)] == [
+        (line.text, line.offsets, line.end) for line in lines
+    ]
