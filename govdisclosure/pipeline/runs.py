@@ -138,13 +138,12 @@ def _read_runs(
     gaps = list(region.gaps)
     valued = [a in with_numbers or b in with_numbers for a, b in pairs]
     kinds: dict[tuple[int, bool], int] = {}  # each kind → the line after its first
+    after_gap: dict[int, list[int]] = {}  # each run's length → the lines after one
     for gap, beside, line in zip(gaps, valued, lines[1:], strict=True):
         kinds.setdefault((gap, beside), line)
+        after_gap.setdefault(gap, []).append(line)
     starts = _line_starts(tokens, region)
     walked = _rows_of(tokens, region, starts, widths)
-    after_gap: dict[int, list[int]] = {}  # each run's length → the lines after one
-    for gap, line in zip(gaps, lines[1:], strict=True):
-        after_gap.setdefault(gap, []).append(line)
     placements: dict[tuple[int, ...], tuple[_Runs, dict[int, int], int]] = {}
     reasons: list[tuple[bool, str]] = []
     tried: dict[tuple[int, ...], tuple[dict[int, int] | None, str]] = {}
@@ -364,13 +363,13 @@ def _rows_of(
     off at the region's end.
     """
     first_of = {i: n for n, i in starts.items()}
-    owners: list[Token | None] = [None]
+    owners: list[tuple[Token | None, bool, int | None]] = [(None, False, None)]
     cells = [0]
     row_of: dict[int, int] = {}
     # what a label's refs say (a remark only; whether it opens a row, and its
     # width), worked out once per refs tuple: a label read whole shares its
     # key's (`labels.LabelIndex.by_key`) with every printing of it
-    remarks: dict[int, bool] = {}
+    said: dict[int, tuple[bool, bool, int | None]] = {}
     for i in range(region.first, region.last + 1):
         token = tokens[i]
         if i in first_of:
@@ -379,32 +378,27 @@ def _rows_of(
         if kind is TokenKind.VALUE or kind is TokenKind.EMPTY:
             cells[-1] += 1
         elif kind is TokenKind.LABEL:
-            remark = remarks.get(id(token.refs))
-            if remark is None:
-                remark = remarks[id(token.refs)] = _only_remark(token)
+            known = said.get(id(token.refs))
+            if known is None:
+                known = (
+                    _only_remark(token),
+                    _opens_row(token),
+                    _owner_width(token, widths),
+                )
+                said[id(token.refs)] = known
+            remark, opens, width = known
             if not remark:
-                owners.append(token)
+                owners.append((token, opens, width))
                 cells.append(0)
         elif kind is not TokenKind.UNIT:
-            owners.append(None)
+            owners.append((None, False, None))
             cells.append(0)
     for token in tokens[region.last + 1 :]:
         if token.kind is TokenKind.VALUE or token.kind is TokenKind.EMPTY:
             cells[-1] += 1
         elif token.kind is not TokenKind.UNIT:
             break
-    opening: dict[int, tuple[bool, int | None]] = {}
-    rows: list[tuple[Token | None, bool, int | None]] = []
-    for owner in owners:
-        if owner is None:
-            rows.append((None, False, None))
-            continue
-        known = opening.get(id(owner.refs))
-        if known is None:
-            known = (_opens_row(owner), _owner_width(owner, widths))
-            opening[id(owner.refs)] = known
-        rows.append((owner, *known))
-    return _Rows(rows, cells, row_of)
+    return _Rows(owners, cells, row_of)
 
 
 def _run_cells(gap: int, runs: _Runs, valued: bool, line: int) -> tuple[int, str]:
