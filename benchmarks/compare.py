@@ -74,17 +74,24 @@ def checkout(rev: str, folder: Path) -> Path:
     return folder
 
 
-def _run(code: Path, argv: list[str]) -> str:
-    """``python ARGV`` with ``code``'s package first, from ``code``'s folder."""
+def run_python(
+    code: Path, argv: list[str], before: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """``python ARGV`` with ``code``'s package first, from ``code``'s folder,
+    behind ``before`` (a command that runs it, such as valgrind)."""
     env = {"PYTHONPATH": str(code), "PATH": "/usr/bin:/bin"}
     return subprocess.run(  # noqa: S603
-        [sys.executable, *argv],
+        [*before, sys.executable, *argv],
         cwd=code,
         env=env,
         check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+
+
+def _run(code: Path, argv: list[str]) -> str:
+    return run_python(code, argv).stdout
 
 
 def load_ms(code: Path, reports: Path) -> float:

@@ -26,17 +26,15 @@ never asserted.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from compare import ROOT, checkout
+from compare import ROOT, checkout, run_python
 
 _REAL = ("04-hebei-jyt-2021.txt", "06-hebei-jyt-2019.txt", "12-hebei-jyt-2023.txt")
 
@@ -62,29 +60,16 @@ def default_files() -> list[Path]:
 
 def instructions(valgrind: str, code: Path, rounds: int, files: list[Path]) -> int:
     """The instructions callgrind counts for `_LOADS` with ``rounds``."""
-    out = _run(
-        code,
-        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null"],
-        rounds,
-        files,
-    )
+    counting = (valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null")
+    out = run_python(code, _loads(rounds, files), counting).stderr
     found = re.search(r"Collected : ([\d,]+)", out)
     if found is None:
         raise SystemExit(f"callgrind printed no count: {out[-500:]!r}")
     return int(found.group(1).replace(",", ""))
 
 
-def _run(code: Path, before: list[str], rounds: int, files: list[Path]) -> str:
-    """`_LOADS` run from ``code``'s folder with its package, after ``before``
-    (the valgrind command, or nothing); what it wrote to stderr."""
-    return subprocess.run(  # noqa: S603
-        [*before, sys.executable, "-c", _LOADS, str(rounds), *map(str, files)],
-        cwd=code,
-        env={"PYTHONPATH": str(code), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stderr
+def _loads(rounds: int, files: list[Path]) -> list[str]:
+    return ["-c", _LOADS, str(rounds), *map(str, files)]
 
 
 def main() -> None:
@@ -107,7 +92,7 @@ def main() -> None:
             code = checkout(rev, Path(tmp) / f"rev{i}")
             # once without counting: the first run compiles the fresh
             # checkout's modules, which the counted runs must not
-            _run(code, [], 0, files)
+            run_python(code, _loads(0, files))
             base = instructions(valgrind, code, 0, files)
             total = instructions(valgrind, code, args.rounds, files)
             per_load = (total - base) / loads
